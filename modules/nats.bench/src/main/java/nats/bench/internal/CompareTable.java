@@ -1,0 +1,127 @@
+package nats.bench.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the runs of a comparison into a table of medians per server and their ratio A/B.
+ *
+ * <p>Only complete runs count towards a median. The ratio is always A divided by B: for
+ * throughput above 1 means A is faster; for latency and memory above 1 means A is slower or
+ * bigger.
+ */
+final class CompareTable {
+  private CompareTable() {}
+
+  /** One server's result of one round. */
+  record Run(String server, int round, Result result) {}
+
+  /** One compared metric of one scenario and size. */
+  record Row(String scenario, int size, String metric, String unit, double medianA,
+      double medianB, int okA, int runsA, int okB, int runsB) {
+    double ratio() {
+      return medianA / medianB;
+    }
+
+    String json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "compare");
+      m.put("scenario", scenario);
+      m.put("size", size);
+      m.put("metric", metric);
+      m.put("median_a", medianA);
+      m.put("median_b", medianB);
+      m.put("ratio_a_b", ratio());
+      m.put("complete_a", okA);
+      m.put("runs_a", runsA);
+      m.put("complete_b", okB);
+      m.put("runs_b", runsB);
+      return Json.object(m);
+    }
+  }
+
+  /** The metrics compared for a scenario: key, display unit. */
+  static List<String[]> metrics(String scenario) {
+    return switch (scenario) {
+      case "reqrep" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
+          new String[] {"req_per_sec", "req/s"});
+      case "memory" -> List.of(new String[] {"rss_after_kb", "MiB"},
+          new String[] {"rss_per_conn_bytes", "B/conn"});
+      default -> List.<String[]>of(new String[] {"msgs_per_sec", "msgs/s"});
+    };
+  }
+
+  static List<Row> rows(List<Run> runs) {
+    Map<String, List<Run>> groups = new LinkedHashMap<>();
+    for (Run r : runs) {
+      groups.computeIfAbsent(r.result().scenario() + "/" + r.result().size(),
+          k -> new ArrayList<>()).add(r);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (List<Run> g : groups.values()) {
+      Result first = g.getFirst().result();
+      for (String[] metric : metrics(first.scenario())) {
+        double[] a = values(g, "A", metric[0]);
+        double[] b = values(g, "B", metric[0]);
+        rows.add(new Row(first.scenario(), first.size(), metric[0], metric[1], median(a),
+            median(b), a.length, count(g, "A"), b.length, count(g, "B")));
+      }
+    }
+    return rows;
+  }
+
+  private static double[] values(List<Run> g, String server, String key) {
+    return g.stream().filter(r -> r.server().equals(server) && r.result().complete())
+        .mapToDouble(r -> r.result().metric(key)).filter(v -> !Double.isNaN(v) && v >= 0)
+        .toArray();
+  }
+
+  private static int count(List<Run> g, String server) {
+    return (int) g.stream().filter(r -> r.server().equals(server)).count();
+  }
+
+  /** @return the median, or NaN for no values */
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int mid = s.length / 2;
+    return s.length % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  }
+
+  /** Formats the rows as an aligned text table. */
+  static String format(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    String fmt = "%-8s %6s  %-28s %16s %16s %12s  %s%n";
+    sb.append(String.format(Locale.ROOT, fmt, "scenario", "size", "metric", "A (median)",
+        "B (median)", "ratio (A/B)", "complete A/B"));
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, fmt, r.scenario(),
+          r.scenario().equals("memory") ? "-" : r.size() + "B", r.metric() + " [" + r.unit() + "]",
+          show(r.medianA(), r.unit()), show(r.medianB(), r.unit()),
+          Double.isNaN(r.ratio()) || Double.isInfinite(r.ratio()) ? "n/a"
+              : String.format(Locale.ROOT, "%.3f", r.ratio()),
+          r.okA() + "/" + r.runsA() + " " + r.okB() + "/" + r.runsB()));
+    }
+    sb.append("ratio (A/B): throughput (msgs/s, req/s) > 1 means A is faster;"
+        + " latency and memory > 1 means A is slower / bigger.\n");
+    return sb.toString();
+  }
+
+  private static String show(double v, String unit) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    return switch (unit) {
+      case "us" -> String.format(Locale.ROOT, "%,.1f", v / 1e3);
+      case "MiB" -> String.format(Locale.ROOT, "%,.1f", v / 1024);
+      default -> String.format(Locale.ROOT, "%,.0f", v);
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The {@code nats-server} launcher: Go-compatible command-line flags, {@code --enable} and
+ * {@code --plugins-dir}, the {@code plugins} listing, signal handling and Go-style log output.
+ */
+module nats.cli {
+    requires nats.server;
+    requires info.picocli;
+    requires jdk.unsupported;
+
+    opens nats.cli to info.picocli;
+
+    provides java.lang.System.LoggerFinder with nats.cli.GoStyleLoggerFinder;
+}

@@ -1,0 +1,83 @@
+package nats.cli;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.text.MessageFormat;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ResourceBundle;
+
+/**
+ * Routes {@link System.Logger} output to stderr or the log file in the Go server's format:
+ * {@code [pid] 2026/11/26 12:00:00.000000 [INF] message}. Levels follow {@code -D} and {@code -V}.
+ */
+public final class GoStyleLoggerFinder extends System.LoggerFinder {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss.SSSSSS");
+    private static final long PID = ProcessHandle.current().pid();
+    private static volatile System.Logger.Level threshold = System.Logger.Level.INFO;
+    private static volatile PrintStream out = System.err;
+    private static volatile boolean withTime = true;
+
+    /** Applies {@code -D}, {@code -V}, {@code -l} and {@code logtime}. */
+    static void configure(boolean debug, boolean trace, Path logFile, boolean logTime) throws IOException {
+        threshold = trace ? System.Logger.Level.TRACE : debug ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
+        withTime = logTime;
+        if (logFile != null) {
+            out = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public System.Logger getLogger(String name, Module module) {
+        return new GoStyleLogger(name);
+    }
+
+    private record GoStyleLogger(String name) implements System.Logger {
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return level != Level.OFF && level.getSeverity() >= threshold.getSeverity();
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+            if (!isLoggable(level)) {
+                return;
+            }
+            write(level, msg);
+            if (thrown != null && isLoggable(Level.DEBUG)) {
+                thrown.printStackTrace(out);
+            } else if (thrown != null) {
+                write(level, "  cause: " + thrown);
+            }
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            if (isLoggable(level)) {
+                write(level, params == null || params.length == 0 ? format : MessageFormat.format(format, params));
+            }
+        }
+
+        private static void write(Level level, String msg) {
+            String tag = switch (level) {
+                case ERROR -> "[ERR]";
+                case WARNING -> "[WRN]";
+                case DEBUG -> "[DBG]";
+                case TRACE -> "[TRC]";
+                default -> "[INF]";
+            };
+            String time = withTime ? LocalDateTime.now().format(TIME) + " " : "";
+            out.println("[" + PID + "] " + time + tag + " " + msg);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The jnatsd kernel: configuration, plugin discovery, client connections and subject routing. Protocol and
+ * service modules plug in through {@link nats.api.ServerPlugin}.
+ */
+module nats.server {
+    requires transitive nats.api;
+    requires nats.transport;
+
+    exports nats.server;
+
+    uses nats.api.ServerPlugin;
+}

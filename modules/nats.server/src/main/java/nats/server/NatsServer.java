@@ -1,0 +1,164 @@
+package nats.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+import nats.api.ServerIdentity;
+import nats.server.internal.ServerCore;
+import nats.server.internal.plugin.DiscoveredPlugin;
+import nats.server.internal.plugin.KernelContext;
+import nats.server.internal.plugin.PluginLifecycle;
+import nats.server.internal.plugin.PluginLoader;
+
+/**
+ * A running jnatsd server: the kernel plus its enabled plugins. Start one with {@link #start(ServerOptions)},
+ * stop it with {@link #shutdown()}.
+ */
+public final class NatsServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(NatsServer.class.getName());
+
+    private final ServerOptions options;
+    private final ServerCore core;
+    private final PluginLifecycle plugins = new PluginLifecycle();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Path portsFile;
+
+    private NatsServer(ServerOptions options) {
+        this.options = options;
+        this.core = new ServerCore(options);
+    }
+
+    /** The project's own version, as recorded in the kernel's module descriptor. */
+    public static String projectVersion() {
+        return NatsServer.class.getModule().getDescriptor() == null ? "dev"
+                : NatsServer.class.getModule().getDescriptor().rawVersion().orElse("dev");
+    }
+
+    /** Lists the plugins found in the image and the plugins directory, and whether the options enable them. */
+    public static List<PluginInfo> listPlugins(ServerOptions options) throws ServerStartException {
+        List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
+        List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
+                options.configSections().keySet());
+        return all.stream().map(p -> new PluginInfo(p.plugin().id(), p.plugin().version(), p.moduleName(),
+                p.origin(), enabled.contains(p))).toList();
+    }
+
+    /** Binds the listeners and starts the enabled plugins; on any failure nothing is left running. */
+    public static NatsServer start(ServerOptions options) throws ServerStartException {
+        List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
+        List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
+                options.configSections().keySet());
+        NatsServer server = new NatsServer(options);
+        LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
+                projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
+        try {
+            server.core.start();
+        } catch (IOException e) {
+            throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
+        }
+        ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
+        try {
+            server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.core,
+                    sectionFor(options, plugin.configSection().orElse("")), services));
+            server.writeFiles();
+        } catch (ServerStartException e) {
+            server.core.shutdown();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "Server is ready");
+        return server;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sectionFor(ServerOptions options, String name) {
+        Object section = options.configSections().get(name);
+        return section instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private void writeFiles() throws ServerStartException {
+        try {
+            if (options.pidFile().isPresent()) {
+                Files.writeString(options.pidFile().get(), Long.toString(ProcessHandle.current().pid()));
+            }
+            if (options.portsFileDir().isPresent()) {
+                String exe = ProcessHandle.current().info().command().map(c -> Path.of(c).getFileName().toString())
+                        .orElse("nats-server");
+                portsFile = options.portsFileDir().get().resolve(exe + "_" + ProcessHandle.current().pid() + ".ports");
+                String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+                String json = "{\"nats\":[\"nats://" + host + ":" + port() + "\"]}";
+                Files.writeString(portsFile, json, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new ServerStartException("cannot write pid/ports file: " + e.getMessage(), e);
+        }
+    }
+
+    /** The client port actually bound (useful with port -1). */
+    public int port() {
+        return core.port();
+    }
+
+    public ServerIdentity identity() {
+        return core.identity();
+    }
+
+    public int clientCount() {
+        return core.clientCount();
+    }
+
+    /** Stops accepting clients and closes the existing ones spread over the lame-duck duration. */
+    public void enterLameDuckMode() {
+        LOG.log(System.Logger.Level.INFO, "Entering lame duck mode, stop accepting new clients");
+        core.enterLameDuckMode();
+        // Like the Go server: once the clients have been spread out, the server exits.
+        long millis = options.lameDuckDuration().toMillis() + 1000;
+        Thread.ofVirtual().name("nats-lame-duck").start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            shutdown();
+        });
+    }
+
+    /** Graceful stop: close listeners, flush and close clients, stop plugins in reverse order. */
+    public void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "Initiating Shutdown...");
+        core.shutdown();
+        plugins.stopAll();
+        try {
+            if (portsFile != null) {
+                Files.deleteIfExists(portsFile);
+            }
+            if (options.pidFile().isPresent()) {
+                Files.deleteIfExists(options.pidFile().get());
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove pid/ports file: " + e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "Server Exiting..");
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #shutdown()} completed. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}

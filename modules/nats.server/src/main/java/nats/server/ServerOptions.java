@@ -1,0 +1,323 @@
+package nats.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the server is configured with, from flags and the config file. Defaults are the Go server's.
+ * Built up by the launcher, then handed to {@link NatsServer}; not changed while the server runs.
+ */
+public final class ServerOptions {
+
+    public static final int DEFAULT_PORT = 4222;
+    public static final int DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+    public static final int DEFAULT_MAX_CONTROL_LINE = 4096;
+    public static final long DEFAULT_MAX_PENDING = 64L * 1024 * 1024;
+    /** A port value asking the operating system for a free port, as {@code port: -1} does in Go. */
+    public static final int RANDOM_PORT = -1;
+
+    private String host = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private String serverName = "";
+    private int maxPayload = DEFAULT_MAX_PAYLOAD;
+    private int maxControlLine = DEFAULT_MAX_CONTROL_LINE;
+    private int maxConnections = 64 * 1024;
+    private int maxSubscriptions;
+    private long maxPending = DEFAULT_MAX_PENDING;
+    private Duration pingInterval = Duration.ofMinutes(2);
+    private int maxPingsOut = 2;
+    private Duration writeDeadline = Duration.ofSeconds(10);
+    private Duration authTimeout = Duration.ofSeconds(2);
+    private Duration lameDuckDuration = Duration.ofMinutes(2);
+    private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
+    private String username = "";
+    private String password = "";
+    private String authToken = "";
+    private boolean debug;
+    private boolean trace;
+    private boolean logTime = true;
+    private Path logFile;
+    private Path pidFile;
+    private Path portsFileDir;
+    private Path configFile;
+    private int httpPort;
+    private String httpHost = "";
+    private Path pluginsDir;
+    private final Set<String> enabledPlugins = new LinkedHashSet<>();
+    private final Map<String, Object> configSections = new LinkedHashMap<>();
+
+    public String host() {
+        return host;
+    }
+
+    public ServerOptions host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ServerOptions port(int port) {
+        this.port = port;
+        return this;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public ServerOptions serverName(String serverName) {
+        this.serverName = serverName;
+        return this;
+    }
+
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    public ServerOptions maxPayload(int maxPayload) {
+        this.maxPayload = maxPayload;
+        return this;
+    }
+
+    public int maxControlLine() {
+        return maxControlLine;
+    }
+
+    public ServerOptions maxControlLine(int maxControlLine) {
+        this.maxControlLine = maxControlLine;
+        return this;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public ServerOptions maxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    /** Maximum subscriptions per connection; 0 for no limit. */
+    public int maxSubscriptions() {
+        return maxSubscriptions;
+    }
+
+    public ServerOptions maxSubscriptions(int maxSubscriptions) {
+        this.maxSubscriptions = maxSubscriptions;
+        return this;
+    }
+
+    public long maxPending() {
+        return maxPending;
+    }
+
+    public ServerOptions maxPending(long maxPending) {
+        this.maxPending = maxPending;
+        return this;
+    }
+
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public ServerOptions pingInterval(Duration pingInterval) {
+        this.pingInterval = pingInterval;
+        return this;
+    }
+
+    public int maxPingsOut() {
+        return maxPingsOut;
+    }
+
+    public ServerOptions maxPingsOut(int maxPingsOut) {
+        this.maxPingsOut = maxPingsOut;
+        return this;
+    }
+
+    public Duration writeDeadline() {
+        return writeDeadline;
+    }
+
+    public ServerOptions writeDeadline(Duration writeDeadline) {
+        this.writeDeadline = writeDeadline;
+        return this;
+    }
+
+    public Duration authTimeout() {
+        return authTimeout;
+    }
+
+    public ServerOptions authTimeout(Duration authTimeout) {
+        this.authTimeout = authTimeout;
+        return this;
+    }
+
+    public Duration lameDuckDuration() {
+        return lameDuckDuration;
+    }
+
+    public ServerOptions lameDuckDuration(Duration lameDuckDuration) {
+        this.lameDuckDuration = lameDuckDuration;
+        return this;
+    }
+
+    public Duration lameDuckGracePeriod() {
+        return lameDuckGracePeriod;
+    }
+
+    public ServerOptions lameDuckGracePeriod(Duration lameDuckGracePeriod) {
+        this.lameDuckGracePeriod = lameDuckGracePeriod;
+        return this;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public ServerOptions username(String username) {
+        this.username = username;
+        return this;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public ServerOptions password(String password) {
+        this.password = password;
+        return this;
+    }
+
+    public String authToken() {
+        return authToken;
+    }
+
+    public ServerOptions authToken(String authToken) {
+        this.authToken = authToken;
+        return this;
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public ServerOptions debug(boolean debug) {
+        this.debug = debug;
+        return this;
+    }
+
+    public boolean trace() {
+        return trace;
+    }
+
+    public ServerOptions trace(boolean trace) {
+        this.trace = trace;
+        return this;
+    }
+
+    public boolean logTime() {
+        return logTime;
+    }
+
+    public ServerOptions logTime(boolean logTime) {
+        this.logTime = logTime;
+        return this;
+    }
+
+    public Optional<Path> logFile() {
+        return Optional.ofNullable(logFile);
+    }
+
+    public ServerOptions logFile(Path logFile) {
+        this.logFile = logFile;
+        return this;
+    }
+
+    public Optional<Path> pidFile() {
+        return Optional.ofNullable(pidFile);
+    }
+
+    public ServerOptions pidFile(Path pidFile) {
+        this.pidFile = pidFile;
+        return this;
+    }
+
+    public Optional<Path> portsFileDir() {
+        return Optional.ofNullable(portsFileDir);
+    }
+
+    public ServerOptions portsFileDir(Path portsFileDir) {
+        this.portsFileDir = portsFileDir;
+        return this;
+    }
+
+    public Optional<Path> configFile() {
+        return Optional.ofNullable(configFile);
+    }
+
+    public ServerOptions configFile(Path configFile) {
+        this.configFile = configFile;
+        return this;
+    }
+
+    /** Monitoring port; 0 when monitoring is off. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public ServerOptions httpPort(int httpPort) {
+        this.httpPort = httpPort;
+        return this;
+    }
+
+    public String httpHost() {
+        return httpHost;
+    }
+
+    public ServerOptions httpHost(String httpHost) {
+        this.httpHost = httpHost;
+        return this;
+    }
+
+    public Optional<Path> pluginsDir() {
+        return Optional.ofNullable(pluginsDir);
+    }
+
+    public ServerOptions pluginsDir(Path pluginsDir) {
+        this.pluginsDir = pluginsDir;
+        return this;
+    }
+
+    /** Plugin ids switched on with {@code --enable} or a Go-compatible flag such as {@code -js}. */
+    public Set<String> enabledPlugins() {
+        return enabledPlugins;
+    }
+
+    public ServerOptions enable(String pluginId) {
+        enabledPlugins.add(pluginId);
+        return this;
+    }
+
+    /** Top-level config blocks by name, for the plugins that own them. */
+    public Map<String, Object> configSections() {
+        return configSections;
+    }
+
+    public ServerOptions configSection(String name, Object value) {
+        configSections.put(name, value);
+        return this;
+    }
+
+    /** Whether clients must authenticate. */
+    public boolean authRequired() {
+        return !authToken.isEmpty() || !username.isEmpty();
+    }
+}

@@ -1,0 +1,275 @@
+package nats.server.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import nats.api.ServerIdentity;
+import nats.server.ServerOptions;
+import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.ClientHost;
+import nats.server.internal.client.ConnectOptions;
+import nats.server.internal.json.JsonWriter;
+import nats.server.internal.routing.Sublist;
+
+/**
+ * The client-facing core: the listener, the registry of connections, the global account's routing table
+ * and the timers that keep connections honest (auth timeout, PING/stale detection).
+ */
+public final class ServerCore implements ClientHost {
+
+    private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
+    /** The Go server release whose client-visible behaviour this server implements (see DESIGN 3a). */
+    public static final String PROTOCOL_VERSION = "2.9.10";
+    /** The Go server sends the first PING soon after CONNECT to measure RTT. */
+    private static final long FIRST_PING_MILLIS = 2000;
+
+    private final ServerOptions options;
+    private final ServerIdentity identity;
+    private final Sublist globalSublist = new Sublist();
+    private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong();
+    private final ScheduledExecutorService timers;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private ServerSocketChannel listener;
+    private volatile boolean running;
+    private volatile boolean lameDuck;
+    private int boundPort;
+
+    public ServerCore(ServerOptions options) {
+        this.options = options;
+        String id = newServerId();
+        this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
+                PROTOCOL_VERSION);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nats-timers");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ServerIdentity identity() {
+        return identity;
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** Binds the client port; after this returns clients can connect. */
+    public void start() throws IOException {
+        listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
+        listener.bind(new InetSocketAddress(options.host(), port), 1024);
+        boundPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        running = true;
+        Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
+        LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
+                String.valueOf(boundPort));
+    }
+
+    public int port() {
+        return boundPort;
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (running) {
+                    LOG.log(System.Logger.Level.ERROR, "accept failed: " + e.getMessage());
+                }
+                continue;
+            }
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet());
+                Thread.ofVirtual().name("nats-client-" + client.id()).start(() -> serve(client));
+            } catch (IOException e) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void serve(ClientConnection client) {
+        if (lameDuck || clients.size() >= options.maxConnections()) {
+            // As in Go: the client gets INFO, then the error, then the connection closes.
+            client.reject("maximum connections exceeded", "Maximum Connections Exceeded");
+            return;
+        }
+        clients.put(client.id(), client);
+        if (options.authRequired()) {
+            timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        client.readLoop();
+    }
+
+    @Override
+    public ServerOptions options() {
+        return options;
+    }
+
+    @Override
+    public Sublist sublist() {
+        return globalSublist;
+    }
+
+    @Override
+    public byte[] infoLine(ClientConnection connection) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .field("server_id", identity.serverId())
+                .field("server_name", identity.serverName())
+                .field("version", identity.serverVersion())
+                .field("proto", 1)
+                .field("java", Runtime.version().feature())
+                .field("host", options.host())
+                .field("port", boundPort)
+                .field("headers", true);
+        if (options.authRequired()) {
+            json.field("auth_required", true);
+        }
+        json.field("max_payload", options.maxPayload())
+                .field("client_id", connection.id())
+                .field("client_ip", connection.remoteIp());
+        if (lameDuck) {
+            json.field("ldm", true);
+        }
+        json.endObject();
+        return ("INFO " + json + " \r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean authenticate(ConnectOptions connect) {
+        if (!options.authToken().isEmpty()) {
+            return constantTimeEquals(options.authToken(), connect.authToken());
+        }
+        boolean userOk = constantTimeEquals(options.username(), connect.user());
+        boolean passOk = constantTimeEquals(options.password(), connect.pass());
+        return userOk & passOk;
+    }
+
+    @Override
+    public void authenticated(ClientConnection connection) {
+        if (pingTimers.containsKey(connection.id())) {
+            return;
+        }
+        long interval = options.pingInterval().toMillis();
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
+        long first = Math.min(interval, FIRST_PING_MILLIS);
+        timers.schedule(() -> connection.pingTick(true, intervalNanos), first, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> periodic = timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
+                first + interval, interval, TimeUnit.MILLISECONDS);
+        pingTimers.put(connection.id(), periodic);
+        if (connection.isClosed()) {
+            removed(connection);
+        }
+    }
+
+    @Override
+    public void removed(ClientConnection connection) {
+        clients.remove(connection.id(), connection);
+        ScheduledFuture<?> timer = pingTimers.remove(connection.id());
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    @Override
+    public void scheduleForcedClose(Runnable action) {
+        if (!timers.isShutdown()) {
+            timers.schedule(action, options.writeDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public List<ClientConnection> clients() {
+        return List.copyOf(clients.values());
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /**
+     * Lame-duck mode: stop accepting, then close clients spread over the lame-duck duration so they do not
+     * all reconnect elsewhere at once.
+     */
+    public void enterLameDuckMode() {
+        if (lameDuck) {
+            return;
+        }
+        lameDuck = true;
+        closeListener();
+        List<ClientConnection> current = clients();
+        long grace = options.lameDuckGracePeriod().toMillis();
+        long spread = Math.max(0, options.lameDuckDuration().toMillis() - grace);
+        for (int i = 0; i < current.size(); i++) {
+            ClientConnection c = current.get(i);
+            c.sendProtocol(infoLine(c));
+            long delay = grace + (current.size() <= 1 ? 0 : spread * i / current.size());
+            timers.schedule(() -> c.close("Server Shutdown"), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops listening, closes every client after flushing what is queued for it. */
+    public void shutdown() {
+        running = false;
+        closeListener();
+        for (ClientConnection c : clients()) {
+            c.close("Server Shutdown");
+        }
+        timers.shutdown();
+    }
+
+    private void closeListener() {
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // Closing a listener only fails if it is already gone.
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing to release.
+        }
+    }
+
+    private static boolean constantTimeEquals(String expected, String actual) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A server id shaped like the Go server's (an nkey-style 56-character base32 string starting with N). */
+    private static String newServerId() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder("N");
+        for (int i = 1; i < 56; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,469 @@
+package nats.server.internal.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import nats.server.internal.json.Json;
+import nats.server.internal.routing.MatchResult;
+import nats.server.internal.routing.FlushSet;
+import nats.server.internal.routing.RoutedMessage;
+import nats.server.internal.routing.Router;
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.Sublist;
+import nats.server.internal.routing.Subscriber;
+import nats.transport.protocol.ClientProtocolHandler;
+import nats.transport.protocol.ClientProtocolParser;
+import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.PubArgs;
+import nats.transport.protocol.Subjects;
+
+/**
+ * One client connection: a reader thread parses what the client sends and routes its messages; an
+ * {@link Outbound} flusher writes what the client receives. Mirrors the Go server's readLoop/writeLoop.
+ */
+public final class ClientConnection implements ClientProtocolHandler, Subscriber {
+
+    private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_READ_BUFFER = 64 * 1024;
+    private static final int MIN_READ_BUFFER = 512;
+
+    private final ClientHost host;
+    private final SocketChannel channel;
+    private final long id;
+    private final String remoteIp;
+    private final int remotePort;
+    private final Outbound outbound;
+    private final ClientProtocolParser parser;
+    private final Sublist sublist;
+    private final Map<String, ServerSubscription> subscriptions = new HashMap<>();
+    private final RoutedMessage routed = new RoutedMessage();
+    private final ResultCache resultCache = new ResultCache();
+    private final FlushSet flushSet = new FlushSet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile ConnectOptions options = ConnectOptions.BEFORE_CONNECT;
+    private volatile boolean connectReceived;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile int pingsOut;
+    private volatile String closeReason = "";
+
+    public ClientConnection(ClientHost host, SocketChannel channel, long id) throws IOException {
+        this.host = host;
+        this.channel = channel;
+        this.id = id;
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.remoteIp = remote.getAddress().getHostAddress();
+        this.remotePort = remote.getPort();
+        this.outbound = new Outbound(host.options().maxPending());
+        this.parser = new ClientProtocolParser(this, host.options().maxControlLine());
+        this.sublist = host.sublist();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String remoteIp() {
+        return remoteIp;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    public String name() {
+        return options.name();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    public int subscriptionCount() {
+        synchronized (subscriptions) {
+            return subscriptions.size();
+        }
+    }
+
+    /** Greets and immediately turns the client away (e.g. too many connections), as the Go server does. */
+    public void reject(String error, String reason) {
+        Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
+        outbound.appendProtocol(host.infoLine(this));
+        sendError(error);
+        close(reason);
+    }
+
+    /** Reads and processes client input until the connection ends; the caller's thread is the reader. */
+    public void readLoop() {
+        Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
+        outbound.appendProtocol(host.infoLine(this));
+        outbound.signal();
+        ByteBuffer buffer = ByteBuffer.allocate(MIN_READ_BUFFER);
+        try {
+            while (!closed.get()) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    close("Client Closed");
+                    return;
+                }
+                lastActivityNanos = System.nanoTime();
+                try {
+                    parser.parse(buffer.array(), 0, n);
+                } finally {
+                    flushSet.flushAll();
+                }
+                buffer = resize(buffer, n);
+            }
+        } catch (ProtocolException e) {
+            protocolViolation(e);
+        } catch (IOException | RuntimeException e) {
+            if (!closed.get()) {
+                LOG.log(System.Logger.Level.DEBUG, "cid {0}: read ended: {1}", id, e.toString());
+            }
+            close("Read Error");
+        }
+    }
+
+    /** Grows the read buffer when reads fill it and shrinks it when they stay small, like the Go server. */
+    private static ByteBuffer resize(ByteBuffer buffer, int lastRead) {
+        int capacity = buffer.capacity();
+        if (lastRead == capacity && capacity < MAX_READ_BUFFER) {
+            return ByteBuffer.allocate(capacity * 2);
+        }
+        if (lastRead < capacity / 4 && capacity > MIN_READ_BUFFER) {
+            return ByteBuffer.allocate(capacity / 2);
+        }
+        return buffer;
+    }
+
+    private void flushLoop() {
+        try {
+            outbound.flushLoop(channel);
+        } catch (IOException e) {
+            close("Write Error");
+        } finally {
+            closeChannel();
+        }
+    }
+
+    private void protocolViolation(ProtocolException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cid {0}: {1}", id, e.getMessage());
+        if (!e.clientError().isEmpty()) {
+            sendError(e.clientError());
+        }
+        close("Protocol Violation");
+    }
+
+    // ---- ClientProtocolHandler -------------------------------------------------------------------------
+
+    @Override
+    public boolean acceptsOperationsBeforeConnect() {
+        return connectReceived || !host.options().authRequired();
+    }
+
+    @Override
+    public void onConnect(byte[] buf, int off, int len) throws ProtocolException {
+        ConnectOptions parsed;
+        try {
+            parsed = ConnectOptions.parse(new String(buf, off, len, StandardCharsets.UTF_8));
+        } catch (Json.JsonException e) {
+            throw ProtocolException.closeSilently("bad CONNECT json: " + e.getMessage());
+        }
+        if (host.options().authRequired() && !host.authenticate(parsed)) {
+            throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
+                    + parsed.user() + "'");
+        }
+        host.authenticated(this);
+        if (parsed.protocol() < 0 || parsed.protocol() > 1) {
+            throw ProtocolException.fatal("invalid client protocol", "protocol " + parsed.protocol());
+        }
+        if (parsed.noResponders() && !parsed.headers()) {
+            throw ProtocolException.fatal("no responders requires headers support", "no_responders without headers");
+        }
+        options = parsed;
+        connectReceived = true;
+        if (parsed.verbose()) {
+            sendProtocol(OK);
+        }
+    }
+
+    @Override
+    public void onPublishArgs(PubArgs args) throws ProtocolException {
+        if (args.hasHeaders() && !options.headers()) {
+            throw ProtocolException.closeSilently("HPUB from a client without headers support");
+        }
+        if (args.totalSize() > host.options().maxPayload()) {
+            throw ProtocolException.fatal("Maximum Payload Violation",
+                    "payload " + args.totalSize() + " exceeds " + host.options().maxPayload());
+        }
+        if (options.pedantic()
+                && !Subjects.isValidLiteralSubject(args.buffer(), args.subjectOffset(), args.subjectLength())) {
+            sendError("Invalid Publish Subject");
+        }
+    }
+
+    @Override
+    public void onMessage(PubArgs args, byte[] buf, int off, int len) {
+        RoutedMessage m = routed;
+        m.subject = args.buffer();
+        m.subjectOffset = args.subjectOffset();
+        m.subjectLength = args.subjectLength();
+        m.reply = args.buffer();
+        m.replyOffset = args.replyOffset();
+        m.replyLength = args.replyLength();
+        m.headerSize = args.headerSize();
+        m.data = buf;
+        m.dataOffset = off;
+        m.dataLength = len;
+        m.prepareSizes();
+        boolean delivered = route(m);
+        if (options.verbose()) {
+            sendProtocol(OK);
+        }
+        if (!delivered && m.hasReply() && options.noResponders()) {
+            sendNoResponders(m);
+        }
+    }
+
+    private boolean route(RoutedMessage m) {
+        MatchResult result = resultCache.lookup(sublist, m.subject, m.subjectOffset, m.subjectLength);
+        return !result.isEmpty() && Router.deliver(result, m, this, options.echo(), flushSet);
+    }
+
+    private void sendNoResponders(RoutedMessage m) {
+        String reply = m.replyString();
+        ServerSubscription target = null;
+        for (ServerSubscription sub : sublist.match(reply).plain()) {
+            if (sub.subscriber() == this) {
+                target = sub;
+                break;
+            }
+        }
+        if (target != null) {
+            String frame = "HMSG " + reply + " " + target.sidString() + " 16 16\r\nNATS/1.0 503\r\n\r\n\r\n";
+            sendProtocol(frame.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Override
+    public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        String[] args = splitArgs(buf, off, len);
+        if (args.length != 2 && args.length != 3) {
+            throw ProtocolException.closeSilently("SUB parse error");
+        }
+        String subject = args[0];
+        String queue = args.length == 3 ? args[1] : null;
+        String sid = args[args.length - 1];
+        int max = host.options().maxSubscriptions();
+        synchronized (subscriptions) {
+            if (subscriptions.containsKey(sid)) {
+                ackIfVerbose();
+                return;
+            }
+            if (max > 0 && subscriptions.size() >= max) {
+                sendError("maximum subscriptions exceeded");
+                return;
+            }
+            ServerSubscription sub = new ServerSubscription(this, subject, queue,
+                    sid.getBytes(StandardCharsets.ISO_8859_1));
+            try {
+                sublist.insert(sub);
+            } catch (Sublist.InvalidSubjectException e) {
+                sendError("Invalid Subject");
+                return;
+            }
+            subscriptions.put(sid, sub);
+        }
+        ackIfVerbose();
+    }
+
+    @Override
+    public void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        String[] args = splitArgs(buf, off, len);
+        if (args.length != 1 && args.length != 2) {
+            throw ProtocolException.closeSilently("UNSUB parse error");
+        }
+        long max = args.length == 2 ? parseSize(args[1]) : -1;
+        ServerSubscription sub;
+        boolean remove = false;
+        synchronized (subscriptions) {
+            sub = subscriptions.get(args[0]);
+            if (sub != null) {
+                if (max > 0 && max > sub.delivered()) {
+                    sub.setMax(max);
+                } else {
+                    remove = true;
+                }
+            }
+        }
+        ackIfVerbose();
+        if (remove) {
+            unsubscribe(sub);
+        }
+    }
+
+    private void unsubscribe(ServerSubscription sub) {
+        synchronized (subscriptions) {
+            subscriptions.remove(sub.sidString(), sub);
+        }
+        sub.markClosed();
+        sublist.remove(sub);
+    }
+
+    @Override
+    public void onPing() {
+        sendProtocol(PONG);
+    }
+
+    @Override
+    public void onPong() {
+        pingsOut = 0;
+    }
+
+    @Override
+    public void onError(byte[] buf, int off, int len) throws ProtocolException {
+        throw ProtocolException.closeSilently("client sent -ERR " + new String(buf, off, len, StandardCharsets.ISO_8859_1));
+    }
+
+    // ---- Subscriber ------------------------------------------------------------------------------------
+
+    @Override
+    public boolean deliver(ServerSubscription sub, RoutedMessage m) {
+        int limit = sub.countDelivery();
+        if (limit < 0) {
+            return false;
+        }
+        boolean queued = outbound.appendMessage(sub.sid(), m);
+        if (limit == 1) {
+            unsubscribe(sub);
+        }
+        if (!queued && outbound.isSlowConsumer()) {
+            slowConsumer();
+        }
+        return queued;
+    }
+
+    @Override
+    public void flushPending() {
+        outbound.signal();
+    }
+
+    private void slowConsumer() {
+        if (closed.get()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "cid {0}: Slow Consumer Detected: pending {1} bytes",
+                id, outbound.pendingBytes());
+        // The Go server does not send -ERR to a slow consumer: its buffer is already full.
+        close("Slow Consumer (Pending Bytes)");
+    }
+
+    // ---- liveness, called by the server's timer --------------------------------------------------------
+
+    /** Sends a PING, or closes the connection as stale when too many went unanswered. */
+    public void pingTick(boolean rttProbe, long intervalNanos) {
+        if (closed.get()) {
+            return;
+        }
+        boolean recentActivity = System.nanoTime() - lastActivityNanos < intervalNanos;
+        if (!rttProbe && recentActivity) {
+            return;
+        }
+        if (pingsOut + 1 > host.options().maxPingsOut()) {
+            sendError("Stale Connection");
+            close("Stale Connection");
+            return;
+        }
+        pingsOut++;
+        sendProtocol(PING);
+    }
+
+    /** Closes the connection if it never authenticated within the auth timeout. */
+    public void authTimeoutTick() {
+        if (!connectReceived && !closed.get()) {
+            sendError("Authentication Timeout");
+            close("Authentication Timeout");
+        }
+    }
+
+    // ---- output helpers --------------------------------------------------------------------------------
+
+    public void sendError(String text) {
+        sendProtocol(("-ERR '" + text + "'\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void sendProtocol(byte[] bytes) {
+        if (outbound.appendProtocol(bytes)) {
+            outbound.signal();
+        }
+    }
+
+    private void ackIfVerbose() {
+        if (options.verbose()) {
+            sendProtocol(OK);
+        }
+    }
+
+    /** Closes after the queued output is written (so a final -ERR reaches the client). */
+    public void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        outbound.close();
+        ServerSubscription[] subs;
+        synchronized (subscriptions) {
+            subs = subscriptions.values().toArray(ServerSubscription[]::new);
+            subscriptions.clear();
+        }
+        for (ServerSubscription sub : subs) {
+            sub.markClosed();
+            sublist.remove(sub);
+        }
+        host.removed(this);
+        // The flusher closes the socket once drained; bound that in case the peer stopped reading.
+        host.scheduleForcedClose(this::closeChannel);
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Already closed or reset: nothing left to release.
+        }
+    }
+
+    private static String[] splitArgs(byte[] buf, int off, int len) {
+        String line = new String(buf, off, len, StandardCharsets.ISO_8859_1).strip();
+        return line.isEmpty() ? new String[0] : line.split("[ \t\r\n]+");
+    }
+
+    private static long parseSize(String s) {
+        if (s.isEmpty() || s.length() > 9) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+}

@@ -1,0 +1,28 @@
+package nats.server.internal.client;
+
+import nats.server.ServerOptions;
+import nats.server.internal.routing.Sublist;
+
+/** What a client connection needs from the server that accepted it. */
+public interface ClientHost {
+
+    ServerOptions options();
+
+    /** The routing table of the connection's account. */
+    Sublist sublist();
+
+    /** The INFO line (with CRLF) to greet this connection with. */
+    byte[] infoLine(ClientConnection connection);
+
+    /** Checks the credentials in CONNECT, in constant time. */
+    boolean authenticate(ConnectOptions options);
+
+    /** The connection passed CONNECT and is now a full client. */
+    void authenticated(ClientConnection connection);
+
+    /** The connection closed; forget it. */
+    void removed(ClientConnection connection);
+
+    /** Runs {@code action} after the write deadline, to force a close the flusher could not finish. */
+    void scheduleForcedClose(Runnable action);
+}

@@ -1,0 +1,115 @@
+package nats.server.internal.json;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** Writes compact JSON (no spaces), the way the Go server's encoder does. */
+public final class JsonWriter {
+
+    private final StringBuilder out = new StringBuilder(256);
+    private boolean needComma;
+
+    public JsonWriter beginObject() {
+        comma();
+        out.append('{');
+        needComma = false;
+        return this;
+    }
+
+    public JsonWriter endObject() {
+        out.append('}');
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter name(String name) {
+        comma();
+        quote(name);
+        out.append(':');
+        needComma = false;
+        return this;
+    }
+
+    public JsonWriter field(String name, String value) {
+        name(name);
+        return value(value);
+    }
+
+    public JsonWriter field(String name, long value) {
+        name(name);
+        out.append(value);
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter field(String name, boolean value) {
+        name(name);
+        out.append(value);
+        needComma = true;
+        return this;
+    }
+
+    public JsonWriter value(Object value) {
+        comma();
+        switch (value) {
+            case null -> out.append("null");
+            case String s -> quote(s);
+            case Number n -> out.append(n);
+            case Boolean b -> out.append(b);
+            case Map<?, ?> m -> {
+                out.append('{');
+                needComma = false;
+                m.forEach((k, v) -> {
+                    name(String.valueOf(k));
+                    value(v);
+                });
+                out.append('}');
+            }
+            case Collection<?> c -> {
+                out.append('[');
+                needComma = false;
+                c.forEach(this::value);
+                out.append(']');
+            }
+            default -> quote(value.toString());
+        }
+        needComma = true;
+        return this;
+    }
+
+    private void comma() {
+        if (needComma) {
+            out.append(',');
+        }
+    }
+
+    private void quote(String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '<' -> out.append("\\u003c");
+                case '>' -> out.append("\\u003e");
+                case '&' -> out.append("\\u0026");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    @Override
+    public String toString() {
+        return out.toString();
+    }
+}

@@ -1,0 +1,17 @@
+package nats.server.internal.plugin;
+
+import nats.api.ServerPlugin;
+
+/**
+ * A plugin instance and where it came from.
+ *
+ * @param plugin the provider instance
+ * @param origin {@code built-in} or {@code drop-in (jar names)}
+ */
+public record DiscoveredPlugin(ServerPlugin plugin, String origin) {
+
+    public String moduleName() {
+        Module module = plugin.getClass().getModule();
+        return module.isNamed() ? module.getName() : "(class path)";
+    }
+}

@@ -1,0 +1,54 @@
+package nats.server.internal.routing;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Fans a message out to a match result: every plain subscription, and one randomly chosen member of each
+ * queue group. Shared by network and in-process publishers so both route identically.
+ */
+public final class Router {
+
+    private Router() {
+    }
+
+    /**
+     * @param publisher the publishing connection, skipped when {@code echo} is false
+     * @param touched   collects subscribers to flush once the publisher's batch is done
+     * @return whether anyone received the message
+     */
+    public static boolean deliver(MatchResult result, RoutedMessage m, Subscriber publisher, boolean echo,
+                                  FlushSet touched) {
+        boolean delivered = false;
+        for (ServerSubscription sub : result.plain()) {
+            if (echo || sub.subscriber() != publisher) {
+                delivered |= deliverTo(sub, m, touched);
+            }
+        }
+        for (ServerSubscription[] group : result.queueGroups()) {
+            ServerSubscription chosen = pickMember(group, publisher, echo);
+            if (chosen != null) {
+                delivered |= deliverTo(chosen, m, touched);
+            }
+        }
+        return delivered;
+    }
+
+    private static ServerSubscription pickMember(ServerSubscription[] group, Subscriber publisher, boolean echo) {
+        int start = group.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(group.length);
+        for (int i = 0; i < group.length; i++) {
+            ServerSubscription candidate = group[(start + i) % group.length];
+            if ((echo || candidate.subscriber() != publisher) && !candidate.isClosed()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static boolean deliverTo(ServerSubscription sub, RoutedMessage m, FlushSet touched) {
+        if (sub.isClosed() || !sub.subscriber().deliver(sub, m)) {
+            return false;
+        }
+        touched.add(sub.subscriber());
+        return true;
+    }
+}

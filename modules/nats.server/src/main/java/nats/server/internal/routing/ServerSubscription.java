@@ -1,0 +1,84 @@
+package nats.server.internal.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One subscription held in a {@link Sublist}: who gets the messages, for which subject, under which sid. */
+public final class ServerSubscription {
+
+    private final Subscriber subscriber;
+    private final String subject;
+    private final String queue;
+    private final byte[] sid;
+    private final AtomicLong delivered = new AtomicLong();
+    /** Auto-unsubscribe limit; 0 for none. Written by the owning connection only. */
+    private volatile long max;
+    private volatile boolean closed;
+
+    public ServerSubscription(Subscriber subscriber, String subject, String queue, byte[] sid) {
+        this.subscriber = subscriber;
+        this.subject = subject;
+        this.queue = queue;
+        this.sid = sid;
+    }
+
+    public Subscriber subscriber() {
+        return subscriber;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    /** The queue group, or null for a plain subscription. */
+    public String queue() {
+        return queue;
+    }
+
+    public boolean isQueue() {
+        return queue != null;
+    }
+
+    /** The subscription id as the client sent it, ready to be written into MSG frames. */
+    public byte[] sid() {
+        return sid;
+    }
+
+    public String sidString() {
+        return new String(sid, StandardCharsets.ISO_8859_1);
+    }
+
+    public long max() {
+        return max;
+    }
+
+    public void setMax(long max) {
+        this.max = max;
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /**
+     * Counts one delivery against the auto-unsubscribe limit.
+     *
+     * @return 0 to deliver, 1 to deliver as the last message, -1 when the limit was already reached
+     */
+    public int countDelivery() {
+        long limit = max;
+        long n = delivered.incrementAndGet();
+        if (limit <= 0 || n < limit) {
+            return 0;
+        }
+        return n == limit ? 1 : -1;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void markClosed() {
+        closed = true;
+    }
+}

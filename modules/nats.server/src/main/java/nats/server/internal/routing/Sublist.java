@@ -1,0 +1,341 @@
+package nats.server.internal.routing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The subject routing table of one account: a trie over dot-separated tokens with {@code *} and {@code >}
+ * wildcards, and a cache of match results. Every change bumps {@link #generation()} so per-connection
+ * caches can tell when their entries are stale; the shared cache drops only the entries a change affects.
+ */
+public final class Sublist {
+
+    /** Like the Go server: enough for hot subjects, small enough to sweep on change. */
+    static final int CACHE_MAX = 1024;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Level root = new Level();
+    private final ConcurrentHashMap<String, MatchResult> cache = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private long count;
+
+    /** Thrown for subjects that cannot be subscribed to. */
+    public static final class InvalidSubjectException extends Exception {
+        InvalidSubjectException(String subject) {
+            super("invalid subject: " + subject, null, false, false);
+        }
+    }
+
+    /** Changes whenever a subscription is added or removed. */
+    public long generation() {
+        return generation.get();
+    }
+
+    public long count() {
+        lock.readLock().lock();
+        try {
+            return count;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public void insert(ServerSubscription sub) throws InvalidSubjectException {
+        String subject = sub.subject();
+        List<String> tokens = tokenize(subject);
+        if (tokens == null) {
+            throw new InvalidSubjectException(subject);
+        }
+        lock.writeLock().lock();
+        try {
+            Level level = root;
+            Node node = null;
+            boolean sawFullWildcard = false;
+            for (String token : tokens) {
+                if (sawFullWildcard) {
+                    throw new InvalidSubjectException(subject);
+                }
+                switch (token) {
+                    case "*" -> node = level.pwc != null ? level.pwc : (level.pwc = new Node());
+                    case ">" -> {
+                        node = level.fwc != null ? level.fwc : (level.fwc = new Node());
+                        sawFullWildcard = true;
+                    }
+                    default -> node = level.literals.computeIfAbsent(token, t -> new Node());
+                }
+                if (node.next == null) {
+                    node.next = new Level();
+                }
+                level = node.next;
+            }
+            node.add(sub);
+            count++;
+            generation.incrementAndGet();
+            invalidate(subject);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Removes a subscription; returns false when it was not present. */
+    public boolean remove(ServerSubscription sub) {
+        List<String> tokens = tokenize(sub.subject());
+        if (tokens == null) {
+            return false;
+        }
+        lock.writeLock().lock();
+        try {
+            Node[] path = new Node[tokens.size()];
+            Level[] levels = new Level[tokens.size()];
+            Level level = root;
+            for (int i = 0; i < tokens.size(); i++) {
+                if (level == null) {
+                    return false;
+                }
+                String token = tokens.get(i);
+                Node node = switch (token) {
+                    case "*" -> level.pwc;
+                    case ">" -> level.fwc;
+                    default -> level.literals.get(token);
+                };
+                if (node == null) {
+                    return false;
+                }
+                levels[i] = level;
+                path[i] = node;
+                level = node.next;
+            }
+            if (!path[path.length - 1].remove(sub)) {
+                return false;
+            }
+            prune(tokens, levels, path);
+            count--;
+            generation.incrementAndGet();
+            invalidate(sub.subject());
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Removes empty nodes from the leaf upwards so the trie does not grow without bound. */
+    private static void prune(List<String> tokens, Level[] levels, Node[] path) {
+        for (int i = path.length - 1; i >= 0; i--) {
+            Node node = path[i];
+            if (!node.isEmpty() || (node.next != null && !node.next.isEmpty())) {
+                return;
+            }
+            Level level = levels[i];
+            switch (tokens.get(i)) {
+                case "*" -> level.pwc = null;
+                case ">" -> level.fwc = null;
+                default -> level.literals.remove(tokens.get(i));
+            }
+        }
+    }
+
+    /** All subscriptions matching a literal (or, as the Go server allows, wildcard-looking) subject. */
+    public MatchResult match(String subject) {
+        MatchResult cached = cache.get(subject);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> tokens = tokenize(subject);
+        if (tokens == null) {
+            return MatchResult.EMPTY;
+        }
+        Collector collector = new Collector();
+        lock.readLock().lock();
+        try {
+            matchLevel(root, tokens, 0, collector);
+            MatchResult result = collector.build();
+            if (cache.size() >= CACHE_MAX) {
+                shrinkCache();
+            }
+            cache.put(subject, result);
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static void matchLevel(Level level, List<String> tokens, int index, Collector out) {
+        Level current = level;
+        for (int i = index; i < tokens.size() && current != null; i++) {
+            if (current.fwc != null) {
+                out.addAll(current.fwc);
+            }
+            if (current.pwc != null) {
+                if (i == tokens.size() - 1) {
+                    out.addAll(current.pwc);
+                } else {
+                    matchLevel(current.pwc.next, tokens, i + 1, out);
+                }
+            }
+            Node literal = current.literals.get(tokens.get(i));
+            if (literal == null) {
+                return;
+            }
+            if (i == tokens.size() - 1) {
+                // "foo.>" does not match "foo": the next level's wildcards are not consulted.
+                out.addAll(literal);
+                return;
+            }
+            current = literal.next;
+        }
+    }
+
+    /** Called under the write lock: drops cached results that the changed subject could affect. */
+    private void invalidate(String changedSubject) {
+        if (cache.isEmpty()) {
+            return;
+        }
+        for (Iterator<String> it = cache.keySet().iterator(); it.hasNext(); ) {
+            if (SubjectMatcher.matches(it.next(), changedSubject)) {
+                it.remove();
+            }
+        }
+    }
+
+    private void shrinkCache() {
+        int toRemove = cache.size() - CACHE_MAX / 2;
+        for (Iterator<String> it = cache.keySet().iterator(); it.hasNext() && toRemove > 0; toRemove--) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** Splits into tokens; null for an empty subject or an empty token. */
+    static List<String> tokenize(String subject) {
+        if (subject.isEmpty()) {
+            return null;
+        }
+        List<String> tokens = new ArrayList<>(8);
+        int start = 0;
+        for (int i = 0; i <= subject.length(); i++) {
+            if (i == subject.length() || subject.charAt(i) == '.') {
+                if (i == start) {
+                    return null;
+                }
+                tokens.add(subject.substring(start, i));
+                start = i + 1;
+            }
+        }
+        return tokens;
+    }
+
+    /** Every subscription, for listing and shutdown. */
+    public List<ServerSubscription> all() {
+        List<ServerSubscription> out = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            collectAll(root, out);
+        } finally {
+            lock.readLock().unlock();
+        }
+        return out;
+    }
+
+    private static void collectAll(Level level, List<ServerSubscription> out) {
+        if (level == null) {
+            return;
+        }
+        for (Node node : level.literals.values()) {
+            node.collect(out);
+            collectAll(node.next, out);
+        }
+        for (Node node : new Node[] {level.pwc, level.fwc}) {
+            if (node != null) {
+                node.collect(out);
+                collectAll(node.next, out);
+            }
+        }
+    }
+
+    private static final class Level {
+        final HashMap<String, Node> literals = new HashMap<>(4);
+        Node pwc;
+        Node fwc;
+
+        boolean isEmpty() {
+            return literals.isEmpty() && pwc == null && fwc == null;
+        }
+    }
+
+    private static final class Node {
+        Level next;
+        List<ServerSubscription> plain = List.of();
+        Map<String, List<ServerSubscription>> queues = Map.of();
+
+        void add(ServerSubscription sub) {
+            if (sub.isQueue()) {
+                if (queues.isEmpty()) {
+                    queues = new LinkedHashMap<>(2);
+                }
+                queues.computeIfAbsent(sub.queue(), q -> new ArrayList<>(2)).add(sub);
+            } else {
+                if (plain.isEmpty()) {
+                    plain = new ArrayList<>(2);
+                }
+                plain.add(sub);
+            }
+        }
+
+        boolean remove(ServerSubscription sub) {
+            if (!sub.isQueue()) {
+                return plain.remove(sub);
+            }
+            List<ServerSubscription> members = queues.get(sub.queue());
+            if (members == null || !members.remove(sub)) {
+                return false;
+            }
+            if (members.isEmpty()) {
+                queues.remove(sub.queue());
+            }
+            return true;
+        }
+
+        boolean isEmpty() {
+            return plain.isEmpty() && queues.isEmpty();
+        }
+
+        void collect(List<ServerSubscription> out) {
+            out.addAll(plain);
+            queues.values().forEach(out::addAll);
+        }
+    }
+
+    /** Gathers matches from several trie nodes, merging queue members of the same group. */
+    private static final class Collector {
+        private final List<ServerSubscription> plain = new ArrayList<>();
+        private Map<String, List<ServerSubscription>> queues;
+
+        void addAll(Node node) {
+            plain.addAll(node.plain);
+            if (!node.queues.isEmpty()) {
+                if (queues == null) {
+                    queues = new LinkedHashMap<>();
+                }
+                node.queues.forEach((q, members) ->
+                        queues.computeIfAbsent(q, k -> new ArrayList<>()).addAll(members));
+            }
+        }
+
+        MatchResult build() {
+            if (plain.isEmpty() && queues == null) {
+                return MatchResult.EMPTY;
+            }
+            ServerSubscription[][] groups = queues == null ? new ServerSubscription[0][]
+                    : queues.values().stream().map(l -> l.toArray(ServerSubscription[]::new))
+                            .toArray(ServerSubscription[][]::new);
+            return new MatchResult(plain.toArray(ServerSubscription[]::new), groups);
+        }
+    }
+}

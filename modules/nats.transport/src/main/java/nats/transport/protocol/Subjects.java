@@ -1,0 +1,78 @@
+package nats.transport.protocol;
+
+/** Subject syntax rules, as the Go server applies them. */
+public final class Subjects {
+
+    private Subjects() {
+    }
+
+    /** A subscription subject: non-empty tokens, {@code >} only as the last token, no whitespace. */
+    public static boolean isValidSubject(String subject) {
+        if (subject.isEmpty()) {
+            return false;
+        }
+        int tokenStart = 0;
+        boolean sawFullWildcard = false;
+        int n = subject.length();
+        for (int i = 0; i <= n; i++) {
+            if (i == n || subject.charAt(i) == '.') {
+                int length = i - tokenStart;
+                if (length == 0 || sawFullWildcard) {
+                    return false;
+                }
+                if (length == 1) {
+                    char c = subject.charAt(tokenStart);
+                    if (c == '>') {
+                        sawFullWildcard = true;
+                    } else if (isWhitespace(c)) {
+                        return false;
+                    }
+                } else {
+                    for (int k = tokenStart; k < i; k++) {
+                        if (isWhitespace(subject.charAt(k))) {
+                            return false;
+                        }
+                    }
+                }
+                tokenStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** A publish subject in pedantic mode: non-empty tokens and no wildcard tokens. */
+    public static boolean isValidLiteralSubject(byte[] buf, int off, int len) {
+        int tokenStart = off;
+        int end = off + len;
+        for (int i = off; i <= end; i++) {
+            if (i == end || buf[i] == '.') {
+                int length = i - tokenStart;
+                if (length == 0) {
+                    return false;
+                }
+                if (length == 1 && (buf[tokenStart] == '*' || buf[tokenStart] == '>')) {
+                    return false;
+                }
+                tokenStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a subject is free of wildcard tokens. */
+    public static boolean isLiteral(String subject) {
+        int n = subject.length();
+        for (int i = 0; i < n; i++) {
+            char c = subject.charAt(i);
+            if ((c == '*' || c == '>') && (i == 0 || subject.charAt(i - 1) == '.')
+                    && (i + 1 == n || subject.charAt(i + 1) == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    }
+}
