@@ -151,6 +151,7 @@ public final class Main implements Callable<Integer> {
         }
         GoStyleLoggerFinder.configure(options.debug(), options.trace(), options.logFile().orElse(null),
                 options.logTime());
+        Signals signals = Signals.install();
         NatsServer server;
         try {
             server = NatsServer.start(options);
@@ -159,7 +160,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("nats-server: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        Signals.install(server);
+        signals.serving(server);
         server.awaitShutdown();
         return EXIT_OK;
     }

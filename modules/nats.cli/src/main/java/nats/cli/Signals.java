@@ -1,22 +1,48 @@
 package nats.cli;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import nats.server.NatsServer;
 import sun.misc.Signal;
 
 /**
- * Connects operating-system signals to the server: TERM/INT shut down gracefully (a shutdown hook, so it
- * also covers other exits), USR2 enters lame-duck mode. {@code sun.misc.Signal} is the JDK's only way to
- * receive USR2; it lives in jdk.unsupported and is used here only, in the launcher.
+ * Connects operating-system signals to the server as the Go server does: INT shuts down and exits 0, TERM
+ * shuts down and exits 1, USR2 enters lame-duck mode. A shutdown hook covers every other exit.
+ * {@code sun.misc.Signal} is the JDK's only way to receive these; it is used here only, in the launcher.
+ * Handlers are installed before the server binds, so a signal during start-up is never lost.
  */
 final class Signals {
+
+    private final AtomicReference<NatsServer> server = new AtomicReference<>();
 
     private Signals() {
     }
 
-    static void install(NatsServer server) {
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "nats-shutdown"));
-        Signal.handle(new Signal("USR2"), s -> Thread.ofPlatform().start(() -> {
-            server.enterLameDuckMode();
-        }));
+    static Signals install() {
+        Signals signals = new Signals();
+        Signal.handle(new Signal("INT"), s -> signals.shutdownAndExit(0));
+        Signal.handle(new Signal("TERM"), s -> signals.shutdownAndExit(1));
+        Signal.handle(new Signal("USR2"), s -> {
+            NatsServer running = signals.server.get();
+            if (running != null) {
+                Thread.ofPlatform().name("nats-ldm").start(running::enterLameDuckMode);
+            }
+        });
+        return signals;
+    }
+
+    void serving(NatsServer running) {
+        server.set(running);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "nats-shutdown"));
+    }
+
+    private void shutdownAndExit(int status) {
+        Thread.ofPlatform().name("nats-signal-shutdown").start(() -> {
+            NatsServer running = server.get();
+            if (running != null) {
+                running.shutdown();
+            }
+            System.exit(status);
+        });
     }
 }

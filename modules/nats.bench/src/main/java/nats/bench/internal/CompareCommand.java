@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -104,7 +105,10 @@ public final class CompareCommand implements Callable<Integer> {
               Result r = runOne(labels[i], cmds[i], s, size);
               runs.add(new CompareTable.Run(labels[i], round, r));
               if (json) {
-                out.println(r.toJson(Map.of("server", labels[i], "round", round)));
+                Map<String, Object> prefix = new LinkedHashMap<>();
+                prefix.put("server", labels[i]);
+                prefix.put("round", round);
+                out.println(r.toJson(prefix));
               } else {
                 out.printf("[%s round %d/%d] %s%n", labels[i], round, plan.rounds(), r.toText());
               }

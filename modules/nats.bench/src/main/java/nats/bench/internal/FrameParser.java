@@ -39,6 +39,9 @@ public final class FrameParser {
   private static final int MAX_LINE = 64 * 1024;
 
   private final MsgListener listener;
+  // Token boundaries of the current line: at most 7 tokens matter (HMSG subj sid reply hdr tot).
+  private final int[] tokStarts = new int[7];
+  private final int[] tokEnds = new int[7];
   private byte[] line = new byte[512];
   private int lineLen;
   private long skip; // payload bytes still to skip
@@ -50,6 +53,8 @@ public final class FrameParser {
   private int replyLen;
 
   private long msgs;
+  private long hmsgs;
+  private boolean currentIsHmsg;
   private long pings;
   private long pongs;
   private long infos;
@@ -118,13 +123,15 @@ public final class FrameParser {
 
   private void msgDone() {
     msgs++;
+    if (currentIsHmsg) {
+      hmsgs++;
+    }
     if (listener != null) {
       listener.onMsg(line, subjOff, subjLen, replyOff, replyLen);
     }
   }
 
   private void processLine() throws ProtocolException {
-    // Token boundaries: at most 7 tokens matter (HMSG subj sid reply hdr total).
     int[] starts = tokStarts;
     int[] ends = tokEnds;
     int n = 0;
@@ -166,14 +173,12 @@ public final class FrameParser {
     }
   }
 
-  private final int[] tokStarts = new int[7];
-  private final int[] tokEnds = new int[7];
-
   private void startPayload(boolean arity, boolean hasReply, int sizeTok, String op)
       throws ProtocolException {
     if (!arity) {
       throw new ProtocolException("malformed " + op + " line: " + preview());
     }
+    currentIsHmsg = op.equals("HMSG");
     subjOff = tokStarts[1];
     subjLen = tokEnds[1] - subjOff;
     replyOff = hasReply ? tokStarts[3] : 0;
@@ -221,6 +226,11 @@ public final class FrameParser {
   /** @return complete messages ({@code MSG} and {@code HMSG}) seen so far */
   public long msgs() {
     return msgs;
+  }
+
+  /** @return how many of {@link #msgs()} were {@code HMSG} frames */
+  public long hmsgs() {
+    return hmsgs;
   }
 
   /** @return {@code PING}s received so far */

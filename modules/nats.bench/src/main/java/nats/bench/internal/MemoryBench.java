@@ -97,15 +97,16 @@ final class MemoryBench {
     s.setSoTimeout(timeout);
     FrameParser parser = new FrameParser();
     InputStream in = s.getInputStream();
-    readUntil(in, buf, parser, () -> parser.infos() > 0);
+    readUntil(in, buf, parser, control, () -> parser.infos() > 0);
     s.getOutputStream().write(Protocol.CONNECT);
     s.getOutputStream().write(Protocol.PING);
-    readUntil(in, buf, parser, () -> parser.pongs() > 0);
+    readUntil(in, buf, parser, control, () -> parser.pongs() > 0);
   }
 
   private static void readUntil(InputStream in, ByteBuffer buf, FrameParser parser,
-      java.util.function.BooleanSupplier done) throws IOException {
+      RunControl control, java.util.function.BooleanSupplier done) throws IOException {
     while (!done.getAsBoolean()) {
+      control.check("memory handshake");
       int n = in.read(buf.array());
       if (n < 0) {
         throw new IOException("closed by server" + (parser.lastError() == null ? ""

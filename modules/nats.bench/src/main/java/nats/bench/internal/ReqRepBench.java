@@ -58,7 +58,9 @@ final class ReqRepBench {
       long elapsed = System.nanoTime() - start;
       control.stop();
       workers.join();
-      return result(cfg, latencies, done, elapsed, requester.mismatched, control);
+      // Replies are plain MSGs; an HMSG would be a server status such as 503 no responders.
+      long bad = requester.mismatched + req.parser().hmsgs();
+      return result(cfg, latencies, done, elapsed, bad, control);
     } finally {
       control.stop();
       if (req != null) {
@@ -86,7 +88,8 @@ final class ReqRepBench {
     Throwable failure = control.failure();
     String note = failure != null ? control.reason()
         : done < cfg.msgs() ? "only " + done + " of " + cfg.msgs() + " requests completed"
-        : mismatched > 0 ? mismatched + " replies arrived on an unexpected inbox" : null;
+        : mismatched > 0 ? mismatched + " replies were unexpected (wrong inbox or status HMSG)"
+        : null;
     return new Result("reqrep", cfg.size(), note == null, note, m);
   }
 

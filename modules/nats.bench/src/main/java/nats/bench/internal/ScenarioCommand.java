@@ -59,8 +59,13 @@ public final class ScenarioCommand implements Callable<Integer> {
     BenchConfig cfg = config();
     PrintWriter out = spec.commandLine().getOut();
     if (!load.json()) {
-      out.printf("nats-bench %s -> %s  msgs=%,d size=%dB warmup=%,d%n", scenario.cliName(),
-          cfg.address(), cfg.msgs(), cfg.size(), cfg.warmup());
+      if (scenario == Scenario.MEMORY) {
+        out.printf("nats-bench memory -> %s  conns=%,d pid=%d%n", cfg.address(), cfg.conns(),
+            cfg.pid());
+      } else {
+        out.printf("nats-bench %s -> %s  msgs=%,d size=%dB warmup=%,d%n", scenario.cliName(),
+            cfg.address(), cfg.msgs(), cfg.size(), cfg.warmup());
+      }
       out.flush();
     }
     Result r = Benchmarks.run(cfg);

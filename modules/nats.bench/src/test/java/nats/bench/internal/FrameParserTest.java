@@ -56,6 +56,7 @@ class FrameParserTest {
     List<Seen> seen = feedInChunks(holder, chunk);
     FrameParser p = holder[0];
     assertEquals(6, p.msgs());
+    assertEquals(2, p.hmsgs());
     assertEquals(2, p.pings());
     assertEquals(1, p.pongs());
     assertEquals(1, p.infos());

@@ -226,10 +226,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.dataOffset = off;
         m.dataLength = len;
         m.prepareSizes();
-        boolean delivered = route(m);
+        // The Go server acknowledges a verbose PUB before routing it.
         if (options.verbose()) {
             sendProtocol(OK);
         }
+        boolean delivered = route(m);
         if (!delivered && m.hasReply() && options.noResponders()) {
             sendNoResponders(m);
         }

@@ -1,0 +1,101 @@
+package nats.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jlink image, run as a process without a JDK, serving real clients and drop-in plugins. */
+@Timeout(60)
+class ImageIT {
+
+    @Test
+    void imageRunsWithoutJdkAndServesClients() throws Exception {
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port);
+             Connection nc = Nats.connect("nats://127.0.0.1:" + port)) {
+            Subscription sub = nc.subscribe("image.test");
+            nc.flush(Duration.ofSeconds(2));
+            nc.publish("image.test", "hi".getBytes(StandardCharsets.UTF_8));
+            Message m = sub.nextMessage(Duration.ofSeconds(2));
+            assertNotNull(m, "the image should route messages");
+            nc.close();
+            assertEquals(0, server.signal("INT"), "SIGINT shuts down with exit code 0, as in Go:\n" + server.output());
+            assertTrue(server.output().contains("Server Exiting"), "graceful shutdown is logged:\n" + server.output());
+        }
+    }
+
+    @Test
+    void sigtermShutsDownGracefullyWithGoExitCode() throws Exception {
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port)) {
+            assertEquals(1, server.signal("TERM"), "SIGTERM shuts down with exit code 1, as in Go:\n" + server.output());
+            assertTrue(server.output().contains("Server Exiting"), "graceful shutdown is logged:\n" + server.output());
+        }
+    }
+
+    @Test
+    void droppedInPluginJarIsLoadedAndServes(@TempDir Path pluginsDir) throws Exception {
+        Files.copy(Path.of(System.getProperty("example.plugin.jar")), pluginsDir.resolve("example-echo.jar"));
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port, "--plugins-dir", pluginsDir.toString());
+             Connection nc = Nats.connect("nats://127.0.0.1:" + port)) {
+            Message reply = nc.request("$EXAMPLE.echo", "marco".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+            assertNotNull(reply, "the drop-in plugin should answer on $EXAMPLE.echo:\n" + server.output());
+            assertEquals("marco", new String(reply.getData(), StandardCharsets.UTF_8), "echo returns the payload");
+        }
+    }
+
+    @Test
+    void pluginsSubcommandListsKernelAndDropIns(@TempDir Path pluginsDir) throws Exception {
+        Files.copy(Path.of(System.getProperty("example.plugin.jar")), pluginsDir.resolve("example-echo.jar"));
+        ImageProcess.Result r = ImageProcess.run("--plugins-dir", pluginsDir.toString(), "plugins");
+        assertEquals(0, r.exitCode(), "plugins exits 0:\n" + r.output());
+        assertTrue(r.output().contains("nats.server"), "lists the kernel module:\n" + r.output());
+        assertTrue(r.output().matches("(?s).*example-echo\\s+0\\.1\\.0\\s+nats\\.example\\.echo\\s+yes\\s+drop-in \\(example-echo\\.jar\\).*"),
+                "lists the drop-in with id, version, module, enabled and origin:\n" + r.output());
+    }
+
+    @Test
+    void unknownEnableIdFailsListingKnownIds(@TempDir Path pluginsDir) throws Exception {
+        Files.copy(Path.of(System.getProperty("example.plugin.jar")), pluginsDir.resolve("example-echo.jar"));
+        ImageProcess.Result r = ImageProcess.run("--plugins-dir", pluginsDir.toString(), "--enable", "nosuch",
+                "-p", "-1");
+        assertEquals(1, r.exitCode(), "an unknown plugin id is a start failure:\n" + r.output());
+        assertTrue(r.output().contains("unknown plugin 'nosuch'") && r.output().contains("example-echo"),
+                "the message names the bad id and the available ones:\n" + r.output());
+    }
+
+    @Test
+    void brokenPluginJarIsRefusedByName(@TempDir Path pluginsDir) throws Exception {
+        Files.writeString(pluginsDir.resolve("broken.jar"), "not a jar");
+        ImageProcess.Result r = ImageProcess.run("--plugins-dir", pluginsDir.toString(), "-p", "-1");
+        assertEquals(1, r.exitCode(), "a bad plugin jar refuses the start:\n" + r.output());
+        assertTrue(r.output().contains("broken.jar"), "the message names the jar:\n" + r.output());
+    }
+
+    @Test
+    void usageErrorExitsWithTwo() throws Exception {
+        ImageProcess.Result r = ImageProcess.run("--no-such-flag");
+        assertEquals(2, r.exitCode(), "an unknown flag is a usage error:\n" + r.output());
+    }
+
+    @Test
+    void versionFlagPrintsVersion() throws Exception {
+        ImageProcess.Result r = ImageProcess.run("-v");
+        assertEquals(0, r.exitCode(), "-v exits 0");
+        assertTrue(r.output().startsWith("nats-server: v0.1.0"), "prints the project version:\n" + r.output());
+    }
+}
