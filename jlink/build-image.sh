@@ -6,25 +6,44 @@ java_home=$1 module_dir=$2 modules=$3 output=$4
 
 rm -rf "$output"
 # Every module the image holds is an explicit JPMS module (picocli ships a module-info), so jlink
-# can link them all; --generate-cds-archive gives the image a class-data-sharing archive for start-up.
+# can link them all. Start-up speed comes from the AOT cache made below, not jlink's default CDS archive.
 "$java_home/bin/jlink" \
   --module-path "$module_dir" \
   --add-modules "$modules" \
   --launcher nats-server=nats.cli/nats.cli.Main \
   --strip-debug --no-header-files --no-man-pages \
   --compress zip-6 \
-  --generate-cds-archive \
   --output "$output"
 # jlink's own launcher runs java as a child of sh, so signals (TERM, INT, USR2, HUP) would reach the shell,
 # not the server: replace it with one that execs java.
 cat > "$output/bin/nats-server" <<'SH'
 #!/bin/sh
 dir=$(cd "$(dirname "$0")" && pwd)
-exec "$dir/java" -Xshare:auto $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
+aot=
+[ -f "$dir/../lib/nats-server.aot" ] && aot="-XX:AOTCache=$dir/../lib/nats-server.aot"
+exec "$dir/java" $aot $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
 SH
 chmod +x "$output/bin/nats-server"
 mkdir -p "$output/plugins"
 cat > "$output/plugins/README" <<'TXT'
 Drop plugin jars (JPMS modules providing nats.api.ServerPlugin) into this folder; they are loaded at start-up.
 TXT
+# Ahead-of-time cache (JEP 483/514): a short training run that starts the server, serves one client and
+# exits records loaded and linked classes, roughly halving start-up time.
+train_port=$(( 20000 + RANDOM % 30000 ))
+"$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error \
+  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if exec 3<>"/dev/tcp/127.0.0.1/$train_port"; then
+  printf 'CONNECT {"verbose":false,"headers":true}\r\nSUB train 1\r\nPUB train 5\r\nhello\r\nHPUB train 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n' >&3
+  timeout 5 head -c 1 <&3 >/dev/null || true
+  exec 3>&-
+fi
+kill -TERM "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+[ -f "$output/lib/nats-server.aot" ] || echo "warning: AOT cache was not created; the image starts without it" >&2
 du -sh "$output" | awk '{print "image size: " $1}'
