@@ -19,6 +19,9 @@ rm -rf "$output"
 cat > "$output/bin/nats-server" <<'SH'
 #!/bin/sh
 dir=$(cd "$(dirname "$0")" && pwd)
+# HotSpot suspends threads (e.g. for JFR sampling) with SIGUSR2 unless told otherwise; USR2 means
+# lame-duck mode for nats-server, so move the JVM's signal to a real-time one.
+export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"
 aot=
 [ -f "$dir/../lib/nats-server.aot" ] && aot="-XX:AOTCache=$dir/../lib/nats-server.aot"
 exec "$dir/java" $aot $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"

@@ -22,6 +22,14 @@ final class Signals {
         Signals signals = new Signals();
         Signal.handle(new Signal("INT"), s -> signals.shutdownAndExit(0));
         Signal.handle(new Signal("TERM"), s -> signals.shutdownAndExit(1));
+        // HotSpot suspends threads with SIGUSR2 unless _JAVA_SR_SIGNUM moves it (bin/nats-server does);
+        // taking USR2 over otherwise would turn every JFR sample into a lame-duck request.
+        String srSignal = System.getenv("_JAVA_SR_SIGNUM");
+        if (srSignal == null || srSignal.equals("12")) {
+            System.getLogger("nats.cli").log(System.Logger.Level.WARNING,
+                    "SIGUSR2 (lame-duck mode) is not handled: set _JAVA_SR_SIGNUM=40 as bin/nats-server does");
+            return signals;
+        }
         Signal.handle(new Signal("USR2"), s -> {
             NatsServer running = signals.server.get();
             if (running != null) {

@@ -34,6 +34,10 @@ final class WireRunner {
             this.socket = socket;
         }
 
+        synchronized int receivedCount() {
+            return received.size();
+        }
+
         synchronized byte[] bytes() {
             return received.toByteArray();
         }
@@ -144,7 +148,10 @@ final class WireRunner {
             long now = System.nanoTime();
             boolean settled = now - lastWrite >= quietNanos;
             for (Conn c : conns) {
-                if (c != null && !c.readerDone && now - c.lastEventNanos < quietNanos) {
+                // Every server greets with INFO: an open connection that has received nothing yet is not
+                // quiet, it is slow (e.g. a loaded machine), so keep waiting up to the deadline.
+                if (c != null && !c.readerDone
+                        && (now - c.lastEventNanos < quietNanos || c.receivedCount() == 0)) {
                     settled = false;
                 }
             }

@@ -146,6 +146,22 @@ public final class ClientProtocolParser {
                     }
                 }
                 case PUB_ARG, HPUB_ARG -> {
+                    if (b != '\n' && argCarryLength < 0) {
+                        // Fast path: the control line is in this buffer; find its end in one tight loop.
+                        int lf = i;
+                        while (lf < end && buf[lf] != '\n') {
+                            if (buf[lf] == '\r') {
+                                drop = 1;
+                            }
+                            lf++;
+                        }
+                        if (lf == end) {
+                            i = end - 1;
+                            continue;
+                        }
+                        i = lf;
+                        b = '\n';
+                    }
                     if (b == '\n') {
                         startPayload(buf, i, state == HPUB_ARG);
                         i = argStart - 1;

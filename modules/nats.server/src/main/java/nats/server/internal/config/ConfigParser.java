@@ -83,7 +83,10 @@ public final class ConfigParser {
         return parse(file, System::getenv);
     }
 
-    /** Parses configuration text; includes are relative to {@code baseDirForIncludes} (the working directory if null). */
+    /**
+     * Parses configuration text; includes are relative to {@code baseDirForIncludes} (the working directory
+     * when null).
+     */
     public static Map<String, Object> parseString(String text, Path baseDirForIncludes) throws ConfigException {
         return parseString(text, baseDirForIncludes, System::getenv);
     }
@@ -202,7 +205,7 @@ public final class ConfigParser {
         ConfigMap root = new ConfigMap();
         frames.push(new Frame(root, null, -1));
         while (true) {
-            Lexer.Token t = lexer.next();
+            Lexer.Token t = lexer.nextToken();
             switch (t.kind()) {
                 case EOF -> {
                     finish(t);
@@ -406,13 +409,15 @@ public final class ConfigParser {
         }
         Path target;
         try {
-            target = baseDir.resolve(t.text());
+            // Cleaned lexically, as Go's filepath.Join does.
+            target = baseDir.resolve(t.text()).normalize();
         } catch (InvalidPathException e) {
             throw source.error(t.offset(), "invalid include file name '" + t.text() + "': " + e.getMessage());
         }
         if (!Files.isRegularFile(target)) {
-            throw source.error(t.offset(), "cannot read include file '" + t.text() + "' (" + target.toAbsolutePath()
-                    + "): " + (Files.exists(target) ? "not a regular file" : "no such file"));
+            throw source.error(t.offset(), "cannot read include file '" + t.text() + "' ("
+                    + target.toAbsolutePath().normalize() + "): "
+                    + (Files.exists(target) ? "not a regular file" : "no such file"));
         }
         Path canonicalTarget = canonical(target);
         if (includeChain.contains(canonicalTarget)) {

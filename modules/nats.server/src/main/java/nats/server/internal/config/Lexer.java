@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  * same. Where the Go lexer gives up with an error this one does too, at the same place, with a message that
  * says what was expected.
  *
- * <p>Offsets are in Unicode code points. The lexer is lazy: {@link #next()} runs states until one emits a token.
+ * <p>Offsets are in Unicode code points. The lexer is lazy: {@link #nextToken()} runs states until one emits a token.
  */
 final class Lexer {
 
@@ -61,6 +61,7 @@ final class Lexer {
     /** Offset of the backslash of the escape being read; for messages. */
     private int escapeOffset;
     private String lastKey = "";
+    private Token lastValue;
 
     Lexer(Source source) {
         this.source = source;
@@ -70,7 +71,7 @@ final class Lexer {
     }
 
     /** The next token; {@link Kind#EOF} at the end (and on every call after). */
-    Token next() throws ConfigException {
+    Token nextToken() throws ConfigException {
         while (ready.isEmpty()) {
             if (state == null) {
                 return new Token(Kind.EOF, "", len);
@@ -138,7 +139,9 @@ final class Lexer {
         } else {
             text = source.text(start, pos);
         }
-        ready.add(new Token(kind, text, offset));
+        Token token = new Token(kind, text, offset);
+        ready.add(token);
+        lastValue = token;
         start = pos;
     }
 
@@ -161,8 +164,11 @@ final class Lexer {
             parts = new StringBuilder();
             partsOrigin = start;
         }
-        flushBytes();
-        parts.append(source.text(start, pos - drop));
+        if (pos - drop > start) {
+            // Bytes from consecutive \x escapes stay pending so that together they can form one character.
+            flushBytes();
+            parts.append(source.text(start, pos - drop));
+        }
         start = pos;
     }
 
@@ -219,6 +225,20 @@ final class Lexer {
                         + closer + "'";
     }
 
+    /**
+     * Go reads a number directly followed by ']' (as in {@code [1, 2]}) as a string such as "2]", so the
+     * array is not closed: say so when that is what happened.
+     */
+    private String numberSwallowedBracket() {
+        Token last = lastValue;
+        if (last != null && last.kind() == Kind.STRING && last.text().endsWith("]") && !last.text().isEmpty()
+                && isDigit(last.text().codePointAt(0))) {
+            return " (the value '" + last.text() + "' took in the ']': as in the Go server, a number directly "
+                    + "followed by ']' is read as a string; put a space or ',' before the ']')";
+        }
+        return "";
+    }
+
     static String describe(int r) {
         return switch (r) {
             case EOF -> "the end of the file";
@@ -226,8 +246,15 @@ final class Lexer {
             case '\r' -> "a carriage return";
             case '\t' -> "a tab";
             case ' ' -> "a space";
+            case '\'' -> "a single quote";
+            case '"' -> "a double quote";
             default -> "'" + Character.toString(r) + "'";
         };
+    }
+
+    /** A quote character as it is written in messages: {@code "'"} or {@code '"'}. */
+    private static String quoteChar(int quote) {
+        return quote == '\'' ? "\"'\"" : "'\"'";
     }
 
     // ---- character classes (Go's unicode.IsSpace / IsDigit and the lexer's own) ----------------------------
@@ -386,7 +413,7 @@ final class Lexer {
             if (r == EOF) {
                 if (pos > start) {
                     throw error(pos, "unexpected end of file: the quoted key started at "
-                            + source.where(quoteOffset) + " has no closing " + describe(quote));
+                            + source.where(quoteOffset) + " has no closing " + quoteChar(quote));
                 }
                 emitEof();
                 return null;
@@ -490,7 +517,7 @@ final class Lexer {
             }
             if (r == EOF) {
                 throw error(pos, "unexpected end of file: the quoted include file name started at "
-                        + source.where(quoteOffset) + " has no closing " + describe(quote));
+                        + source.where(quoteOffset) + " has no closing " + quoteChar(quote));
             }
         }
     }
@@ -629,9 +656,10 @@ final class Lexer {
             return lexArrayEnd();
         }
         if (r == EOF) {
-            throw error(pos, openedAt("array", ']'));
+            throw error(pos, openedAt("array", ']') + numberSwallowedBracket());
         }
-        throw error(pos - 1, "expected ',', a new line or ']' after an array value, but found " + describe(r));
+        throw error(pos - 1, "expected ',', a new line or ']' after an array value, but found " + describe(r)
+                + numberSwallowedBracket());
     }
 
     private State lexArrayEnd() throws ConfigException {
@@ -693,7 +721,7 @@ final class Lexer {
             int r = peek();
             if (r == EOF) {
                 throw error(pos, "unexpected end of file: the quoted key started at " + source.where(quoteOffset)
-                        + " has no closing " + describe(quote));
+                        + " has no closing " + quoteChar(quote));
             }
             if (r == quote) {
                 emitKey();
@@ -800,7 +828,7 @@ final class Lexer {
 
     private ConfigException unterminated(int quote) {
         return error(pos, "unexpected end of file: the string started at " + source.where(quoteOffset)
-                + " has no closing " + describe(quote));
+                + " has no closing " + quoteChar(quote));
     }
 
     /** A '...' string: taken as written, no escapes. */

@@ -31,9 +31,19 @@ public final class RoutedMessage {
 
     /** Fills the size texts once the sizes are known. */
     public void prepareSizes() {
-        totalAsciiLength = writeDecimal(dataLength, totalAscii);
-        headerAsciiLength = headerSize >= 0 ? writeDecimal(headerSize, headerAscii) : 0;
+        // Publishers usually repeat the same sizes: keep the text from the previous message.
+        if (dataLength != preparedTotal) {
+            totalAsciiLength = writeDecimal(dataLength, totalAscii);
+            preparedTotal = dataLength;
+        }
+        if (headerSize != preparedHeader) {
+            headerAsciiLength = headerSize >= 0 ? writeDecimal(headerSize, headerAscii) : 0;
+            preparedHeader = headerSize;
+        }
     }
+
+    private int preparedTotal = -1;
+    private int preparedHeader = -2;
 
     public byte[] totalAscii() {
         return totalAscii;
