@@ -7,6 +7,7 @@ module nats.server {
     requires nats.transport;
 
     exports nats.server;
+    exports nats.server.options;
 
     uses nats.api.ServerPlugin;
 }

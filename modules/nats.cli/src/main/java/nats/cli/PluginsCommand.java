@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 
 import nats.server.NatsServer;
 import nats.server.PluginInfo;
-import nats.server.ServerOptions;
-import nats.server.ServerStartException;
+import nats.server.options.ServerOptions;
+import nats.server.options.ServerStartException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 

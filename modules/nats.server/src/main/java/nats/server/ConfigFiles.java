@@ -1,5 +1,7 @@
 package nats.server;
 
+import nats.server.options.ServerOptions;
+import nats.server.options.ServerStartException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package nats.server;
 
+import nats.server.options.ServerOptions;
+import nats.server.options.ServerStartException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

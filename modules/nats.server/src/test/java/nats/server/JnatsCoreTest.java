@@ -1,5 +1,6 @@
 package nats.server;
 
+import nats.server.options.ServerOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import nats.api.ServerIdentity;
-import nats.server.ServerOptions;
+import nats.server.options.ServerOptions;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
@@ -50,6 +50,7 @@ public final class ServerCore implements ClientHost {
     private volatile boolean running;
     private volatile boolean lameDuck;
     private int boundPort;
+    private Thread acceptThread;
 
     public ServerCore(ServerOptions options) {
         this.options = options;
@@ -79,7 +80,7 @@ public final class ServerCore implements ClientHost {
         listener.bind(new InetSocketAddress(options.host(), port), 1024);
         boundPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         running = true;
-        Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
+        acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));
     }
@@ -246,6 +247,15 @@ public final class ServerCore implements ClientHost {
                 listener.close();
             } catch (IOException ignored) {
                 // Closing a listener only fails if it is already gone.
+            }
+        }
+        // The socket is released only once the thread blocked in accept() has left it; wait for that so
+        // the port can be bound again as soon as this returns.
+        if (acceptThread != null && acceptThread != Thread.currentThread()) {
+            try {
+                acceptThread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

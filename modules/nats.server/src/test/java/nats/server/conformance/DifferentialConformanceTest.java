@@ -48,6 +48,8 @@ class DifferentialConformanceTest {
     static final ServerConfig MAX_CONN_1 = ServerConfig.defaults().named("max_connections=1").withMaxConnections(1);
     static final ServerConfig TOKEN = ServerConfig.defaults().named("token").withToken("s3cr3t");
     static final ServerConfig USER_PASS = ServerConfig.defaults().named("user/pass").withUser("alice", "wonderland");
+    static final ServerConfig TOKEN_AUTH_TIMEOUT_1S = ServerConfig.defaults().named("token,auth_timeout=1s")
+            .withToken("s3cr3t").withAuthTimeout(Duration.ofSeconds(1));
     static final ServerConfig PING_1S = ServerConfig.defaults().named("ping_interval=1s,ping_max=1")
             .withPing(Duration.ofSeconds(1), 1);
 
@@ -63,6 +65,7 @@ class DifferentialConformanceTest {
             new Group(MAX_CONN_1, DifferentialConformanceTest::maxConnectionsCases, 1),
             new Group(TOKEN, DifferentialConformanceTest::tokenCases, 2),
             new Group(USER_PASS, DifferentialConformanceTest::userPassCases, 2),
+            new Group(TOKEN_AUTH_TIMEOUT_1S, DifferentialConformanceTest::authTimeoutCases, 2),
             new Group(PING_1S, DifferentialConformanceTest::pingCases, 1));
 
     /** Both transcripts of one case. */
@@ -132,7 +135,6 @@ class DifferentialConformanceTest {
 
     @AfterAll
     static void tearDown() {
-        long t0 = System.nanoTime();
         for (Pair p : PAIRS) {
             p.java().shutdown();
             p.go().close();
@@ -142,7 +144,6 @@ class DifferentialConformanceTest {
         if (pool != null) {
             pool.shutdownNow();
         }
-        System.out.println("tearDown took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Compares the normalised transcripts of the Go server (expected) and jnatsd (actual) for one case. */
@@ -456,6 +457,23 @@ class DifferentialConformanceTest {
     @MethodSource("userPassCases")
     void userPassAuthConfig(WireScript script) throws Exception {
         compare(USER_PASS, script);
+    }
+
+    static Stream<WireScript> authTimeoutCases() {
+        return Stream.of(
+                // Nothing sent: the server gives up after the auth timeout.
+                named("auth_timeout_nothing_sent").open(0).quiet(1800).maxWait(4000),
+                // A partial CONNECT is not a CONNECT.
+                named("auth_timeout_partial_connect").send("CONNECT {\"auth_token\":").quiet(1800).maxWait(4000),
+                // Authenticated in time: no timeout.
+                named("auth_timeout_connected_in_time").send("CONNECT {\"verbose\":false,\"auth_token\":\"s3cr3t\"}\r\n")
+                        .pause(1300).send(PING));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("authTimeoutCases")
+    void authTimeoutConfig(WireScript script) throws Exception {
+        compare(TOKEN_AUTH_TIMEOUT_1S, script);
     }
 
     // ---- cases: liveness -------------------------------------------------------------------------------

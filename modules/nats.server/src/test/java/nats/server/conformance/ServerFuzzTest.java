@@ -29,7 +29,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
 import nats.server.NatsServer;
-import nats.server.ServerOptions;
+import nats.server.options.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

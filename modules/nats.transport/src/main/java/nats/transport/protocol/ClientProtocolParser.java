@@ -407,7 +407,7 @@ public final class ClientProtocolParser {
 
     private void checkControlLine(int length) throws ProtocolException {
         if (length > maxControlLine) {
-            throw ProtocolException.fatal("Maximum Control Line Exceeded",
+            throw ProtocolException.fatal("maximum control line exceeded",
                     "control line of " + length + " bytes exceeds max_control_line " + maxControlLine);
         }
     }

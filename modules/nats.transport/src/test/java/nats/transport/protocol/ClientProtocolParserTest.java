@@ -307,7 +307,7 @@ class ClientProtocolParserTest {
         List<String> ok = parse(bytes(exact + suffix), new int[0], max, new RecordingHandler());
         assertFalse(ok.isEmpty(), exact);
         assertFalse(ok.getLast().startsWith("EXC"), "exactly max_control_line must pass: " + ok);
-        List<String> expectedOver = List.of("EXC Maximum Control Line Exceeded (close)");
+        List<String> expectedOver = List.of("EXC maximum control line exceeded (close)");
         assertEquals(expectedOver, parse(bytes(over + suffix), new int[0], max, new RecordingHandler()), over);
         byte[] in = bytes(over + suffix);
         for (int cut = 0; cut <= in.length; cut++) {
@@ -327,7 +327,7 @@ class ClientProtocolParserTest {
                 parser.parse(chunk, 0, chunk.length);
             }
         });
-        assertEquals("Maximum Control Line Exceeded", e.clientError());
+        assertEquals("maximum control line exceeded", e.clientError());
         assertTrue(e.closeConnection());
     }
 

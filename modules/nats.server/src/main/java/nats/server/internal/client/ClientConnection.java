@@ -267,12 +267,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         String sid = args[args.length - 1];
         int max = host.options().maxSubscriptions();
         synchronized (subscriptions) {
-            if (subscriptions.containsKey(sid)) {
-                ackIfVerbose();
-                return;
-            }
+            // The Go server checks the limit before it notices a duplicate sid.
             if (max > 0 && subscriptions.size() >= max) {
                 sendError("maximum subscriptions exceeded");
+                return;
+            }
+            if (subscriptions.containsKey(sid)) {
+                ackIfVerbose();
                 return;
             }
             ServerSubscription sub = new ServerSubscription(this, subject, queue,
@@ -323,12 +324,24 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onPing() {
-        sendProtocol(PONG);
+        // Written when this read is processed, together with anything else queued for this client.
+        outbound.appendProtocol(PONG);
+        flushSet.add(this);
     }
 
     @Override
     public void onPong() {
         pingsOut = 0;
+    }
+
+    @Override
+    public void onInfo(byte[] buf, int off, int len) throws ProtocolException {
+        // Clients may send INFO; the Go server only requires it to be valid JSON.
+        try {
+            Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8));
+        } catch (Json.JsonException e) {
+            throw ProtocolException.closeSilently("bad INFO json from client: " + e.getMessage());
+        }
     }
 
     @Override
@@ -344,7 +357,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (limit < 0) {
             return false;
         }
-        boolean queued = outbound.appendMessage(sub.sid(), m);
+        boolean queued = outbound.appendMessage(sub.sid(), m, m.hasHeaders() && !options.headers());
         if (limit == 1) {
             unsubscribe(sub);
         }
@@ -356,7 +369,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void flushPending() {
-        outbound.signal();
+        outbound.flushInlineOrSignal(channel);
     }
 
     private void slowConsumer() {

@@ -1,6 +1,6 @@
 package nats.server.internal.client;
 
-import nats.server.ServerOptions;
+import nats.server.options.ServerOptions;
 import nats.server.internal.routing.Sublist;
 
 /** What a client connection needs from the server that accepted it. */

@@ -12,8 +12,8 @@ public record ConnectOptions(boolean verbose, boolean pedantic, boolean echo, bo
                       int protocol, String name, String lang, String version, String user, String pass,
                       String authToken, String jwt, String nkey, String signature, boolean tlsRequired) {
 
-    /** What applies before any CONNECT arrived: nothing verbose, nothing pedantic. */
-    static final ConnectOptions BEFORE_CONNECT = new ConnectOptions(false, false, true, false, false, 0,
+    /** What applies before any CONNECT arrived: the Go server's defaults, verbose and pedantic. */
+    static final ConnectOptions BEFORE_CONNECT = new ConnectOptions(true, true, true, false, false, 0,
             "", "", "", "", "", "", "", "", "", false);
 
     /** Parses the CONNECT JSON; throws {@link Json.JsonException} when it is not a JSON object. */

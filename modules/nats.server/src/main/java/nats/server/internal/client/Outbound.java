@@ -17,6 +17,8 @@ import nats.server.internal.routing.RoutedMessage;
 final class Outbound {
 
     private static final int INITIAL_SIZE = 512;
+    /** Largest output a publisher's reader writes itself instead of waking the flusher. */
+    private static final int INLINE_LIMIT = 4 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] MSG = {'M', 'S', 'G', ' '};
     private static final byte[] HMSG = {'H', 'M', 'S', 'G', ' '};
@@ -30,6 +32,8 @@ final class Outbound {
     private byte[] spare = new byte[INITIAL_SIZE];
     private int inFlight;
     private boolean flusherWaiting;
+    /** True while the flusher or an inline writer owns the socket's write side. */
+    private boolean writing;
     private boolean closing;
     private boolean slowConsumer;
 
@@ -56,11 +60,17 @@ final class Outbound {
      * Appends {@code MSG subject sid [reply] size\r\npayload\r\n} (or HMSG). Returns false when closing or
      * when the pending limit is exceeded, in which case {@link #isSlowConsumer()} turns true.
      */
-    boolean appendMessage(byte[] sid, RoutedMessage m) {
-        int lineLength = (m.hasHeaders() ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
+    boolean appendMessage(byte[] sid, RoutedMessage m, boolean stripHeaders) {
+        boolean withHeaders = m.hasHeaders() && !stripHeaders;
+        // A subscriber that did not ask for headers gets the payload alone, as a MSG.
+        int dataOffset = withHeaders || !m.hasHeaders() ? m.dataOffset : m.dataOffset + m.headerSize;
+        int dataLength = withHeaders || !m.hasHeaders() ? m.dataLength : m.dataLength - m.headerSize;
+        byte[] sizeAscii = withHeaders || !m.hasHeaders() ? m.totalAscii() : m.payloadAscii();
+        int sizeAsciiLength = withHeaders || !m.hasHeaders() ? m.totalAsciiLength() : m.payloadAsciiLength();
+        int lineLength = (withHeaders ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
                 + m.subjectLength + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
-                + m.totalAsciiLength() + 2;
-        int frameLength = lineLength + m.dataLength + 2;
+                + sizeAsciiLength + 2;
+        int frameLength = lineLength + dataLength + 2;
         lock.lock();
         try {
             if (closing) {
@@ -71,7 +81,7 @@ final class Outbound {
                 return false;
             }
             ensure(frameLength);
-            if (m.hasHeaders()) {
+            if (withHeaders) {
                 put(HMSG, 0, HMSG.length);
             } else {
                 put(MSG, 0, MSG.length);
@@ -84,13 +94,13 @@ final class Outbound {
                 put(m.reply, m.replyOffset, m.replyLength);
                 pending[pendingLength++] = ' ';
             }
-            if (m.hasHeaders()) {
+            if (withHeaders) {
                 put(m.headerAscii(), 0, m.headerAsciiLength());
                 pending[pendingLength++] = ' ';
             }
-            put(m.totalAscii(), 0, m.totalAsciiLength());
+            put(sizeAscii, 0, sizeAsciiLength);
             put(CRLF, 0, 2);
-            put(m.data, m.dataOffset, m.dataLength);
+            put(m.data, dataOffset, dataLength);
             put(CRLF, 0, 2);
             return true;
         } finally {
@@ -116,7 +126,63 @@ final class Outbound {
     void signal() {
         lock.lock();
         try {
-            if (flusherWaiting && pendingLength > 0) {
+            if (flusherWaiting && pendingLength > 0 && !writing) {
+                dataReady.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes small pending output on the caller's thread when nobody else is writing, as the Go server's
+     * read loop does; this saves the hand-off to the flusher, which dominates request/reply latency.
+     * Larger output, or output while a write is under way, is left to the flusher.
+     */
+    void flushInlineOrSignal(SocketChannel channel) {
+        byte[] toWrite;
+        int length;
+        lock.lock();
+        try {
+            if (writing || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
+                if (flusherWaiting && pendingLength > 0 && !writing) {
+                    dataReady.signal();
+                }
+                return;
+            }
+            writing = true;
+            toWrite = pending;
+            length = pendingLength;
+            pending = spare;
+            pendingLength = 0;
+            inFlight = length;
+        } finally {
+            lock.unlock();
+        }
+        boolean failed = false;
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(toWrite, 0, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            failed = true;
+        } finally {
+            finishWrite(toWrite, length);
+        }
+        if (failed) {
+            close();
+        }
+    }
+
+    private void finishWrite(byte[] written, int length) {
+        lock.lock();
+        try {
+            inFlight = 0;
+            writing = false;
+            // Keep a large buffer only while it is needed, so idle connections stay small.
+            spare = written.length > 64 * 1024 && length < written.length / 4 ? new byte[INITIAL_SIZE] : written;
+            if (pendingLength > 0 || closing) {
                 dataReady.signal();
             }
         } finally {
@@ -142,7 +208,7 @@ final class Outbound {
             int length;
             lock.lock();
             try {
-                while (pendingLength == 0 && !closing) {
+                while ((pendingLength == 0 && !closing) || writing) {
                     flusherWaiting = true;
                     try {
                         dataReady.await(1, TimeUnit.SECONDS);
@@ -156,25 +222,22 @@ final class Outbound {
                 if (pendingLength == 0) {
                     return;
                 }
+                writing = true;
                 toWrite = pending;
                 length = pendingLength;
-                pending = spare.length >= INITIAL_SIZE ? spare : new byte[INITIAL_SIZE];
+                pending = spare;
                 pendingLength = 0;
                 inFlight = length;
             } finally {
                 lock.unlock();
             }
-            ByteBuffer buffer = ByteBuffer.wrap(toWrite, 0, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            lock.lock();
             try {
-                inFlight = 0;
-                // Keep a large buffer only while it is needed, so idle connections stay small.
-                spare = toWrite.length > 64 * 1024 && length < toWrite.length / 4 ? new byte[INITIAL_SIZE] : toWrite;
+                ByteBuffer buffer = ByteBuffer.wrap(toWrite, 0, length);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
             } finally {
-                lock.unlock();
+                finishWrite(toWrite, length);
             }
         }
     }

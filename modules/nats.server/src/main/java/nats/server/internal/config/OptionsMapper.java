@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import nats.server.ServerOptions;
+import nats.server.options.ServerOptions;
 
 /**
  * Applies a parsed configuration to {@link ServerOptions}, reading the top-level keys as the Go server's

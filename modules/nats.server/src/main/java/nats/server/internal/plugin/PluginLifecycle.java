@@ -11,7 +11,7 @@ import java.util.Set;
 
 import nats.api.PluginException;
 import nats.api.ServerPlugin;
-import nats.server.ServerStartException;
+import nats.server.options.ServerStartException;
 
 /**
  * Starts the enabled plugins in dependency order and stops them in reverse. If one refuses to start, the

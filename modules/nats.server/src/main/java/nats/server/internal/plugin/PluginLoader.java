@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 import nats.api.ApiVersion;
 import nats.api.ServerPlugin;
-import nats.server.ServerStartException;
+import nats.server.options.ServerStartException;
 
 /**
  * Finds plugins: those in the boot layer (built into the image) and those in jars dropped into the plugins

@@ -40,7 +40,22 @@ public final class RoutedMessage {
             headerAsciiLength = headerSize >= 0 ? writeDecimal(headerSize, headerAscii) : 0;
             preparedHeader = headerSize;
         }
+        if (headerSize >= 0) {
+            payloadAsciiLength = writeDecimal(dataLength - headerSize, payloadAscii);
+        }
     }
+
+    /** ASCII decimal of the payload size without headers (for subscribers that do not take headers). */
+    public byte[] payloadAscii() {
+        return payloadAscii;
+    }
+
+    public int payloadAsciiLength() {
+        return payloadAsciiLength;
+    }
+
+    private final byte[] payloadAscii = new byte[10];
+    private int payloadAsciiLength;
 
     private int preparedTotal = -1;
     private int preparedHeader = -2;

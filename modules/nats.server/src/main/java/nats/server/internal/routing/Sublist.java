@@ -50,24 +50,18 @@ public final class Sublist {
     public void insert(ServerSubscription sub) throws InvalidSubjectException {
         String subject = sub.subject();
         List<String> tokens = tokenize(subject);
-        if (tokens == null) {
+        // Validate fully before touching the trie, so a rejected subject leaves no nodes behind.
+        if (tokens == null || tokens.subList(0, tokens.size() - 1).contains(">")) {
             throw new InvalidSubjectException(subject);
         }
         lock.writeLock().lock();
         try {
             Level level = root;
             Node node = null;
-            boolean sawFullWildcard = false;
             for (String token : tokens) {
-                if (sawFullWildcard) {
-                    throw new InvalidSubjectException(subject);
-                }
                 switch (token) {
                     case "*" -> node = level.pwc != null ? level.pwc : (level.pwc = new Node());
-                    case ">" -> {
-                        node = level.fwc != null ? level.fwc : (level.fwc = new Node());
-                        sawFullWildcard = true;
-                    }
+                    case ">" -> node = level.fwc != null ? level.fwc : (level.fwc = new Node());
                     default -> node = level.literals.computeIfAbsent(token, t -> new Node());
                 }
                 if (node.next == null) {
@@ -172,20 +166,22 @@ public final class Sublist {
             if (current.fwc != null) {
                 out.addAll(current.fwc);
             }
-            if (current.pwc != null) {
-                if (i == tokens.size() - 1) {
-                    out.addAll(current.pwc);
-                } else {
-                    matchLevel(current.pwc.next, tokens, i + 1, out);
-                }
+            boolean last = i == tokens.size() - 1;
+            if (current.pwc != null && !last) {
+                matchLevel(current.pwc.next, tokens, i + 1, out);
             }
             Node literal = current.literals.get(tokens.get(i));
-            if (literal == null) {
+            if (last) {
+                // Same order as the Go server: the literal node, then '*'. "foo.>" does not match "foo".
+                if (literal != null) {
+                    out.addAll(literal);
+                }
+                if (current.pwc != null) {
+                    out.addAll(current.pwc);
+                }
                 return;
             }
-            if (i == tokens.size() - 1) {
-                // "foo.>" does not match "foo": the next level's wildcards are not consulted.
-                out.addAll(literal);
+            if (literal == null) {
                 return;
             }
             current = literal.next;
@@ -290,7 +286,7 @@ public final class Sublist {
 
         boolean remove(ServerSubscription sub) {
             if (!sub.isQueue()) {
-                return plain.remove(sub);
+                return !plain.isEmpty() && plain.remove(sub);
             }
             List<ServerSubscription> members = queues.get(sub.queue());
             if (members == null || !members.remove(sub)) {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import nats.server.ServerOptions;
+import nats.server.options.ServerOptions;
 import org.junit.jupiter.api.Test;
 
 /** Top-level keys onto {@link ServerOptions}, as the Go server's processConfigFileLine reads them. */

@@ -1,4 +1,4 @@
-package nats.server;
+package nats.server.options;
 
 /** The server could not start; the message says why in operator terms. */
 public final class ServerStartException extends Exception {

@@ -1,4 +1,4 @@
-package nats.server;
+package nats.server.options;
 
 import java.nio.file.Path;
 import java.time.Duration;
