@@ -5,6 +5,7 @@
 module nats.server {
     requires transitive nats.api;
     requires nats.transport;
+    requires jdk.httpserver;
 
     exports nats.server;
     exports nats.server.options;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -63,7 +64,10 @@ class ImageIT {
         Files.copy(Path.of(System.getProperty("example.plugin.jar")), pluginsDir.resolve("example-echo.jar"));
         ImageProcess.Result r = ImageProcess.run("--plugins-dir", pluginsDir.toString(), "plugins");
         assertEquals(0, r.exitCode(), "plugins exits 0:\n" + r.output());
-        assertTrue(r.output().contains("nats.server"), "lists the kernel module:\n" + r.output());
+        for (String module : List.of("nats.api", "nats.transport", "nats.server", "nats.cli")) {
+            assertTrue(r.output().matches("(?s).*\\s" + java.util.regex.Pattern.quote(module) + "\\s+0\\.1\\.0\\s.*"),
+                    "lists built-in module " + module + " with its version:\n" + r.output());
+        }
         assertTrue(r.output().matches("(?s).*example-echo\\s+0\\.1\\.0\\s+nats\\.example\\.echo\\s+yes\\s+drop-in \\(example-echo\\.jar\\).*"),
                 "lists the drop-in with id, version, module, enabled and origin:\n" + r.output());
     }
@@ -84,6 +88,28 @@ class ImageIT {
         ImageProcess.Result r = ImageProcess.run("--plugins-dir", pluginsDir.toString(), "-p", "-1");
         assertEquals(1, r.exitCode(), "a bad plugin jar refuses the start:\n" + r.output());
         assertTrue(r.output().contains("broken.jar"), "the message names the jar:\n" + r.output());
+    }
+
+    @Test
+    void monitoringPortServesHealthzAndVarz() throws Exception {
+        int port = ImageProcess.freePort();
+        int httpPort = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port, "-m", Integer.toString(httpPort))) {
+            String health = get(httpPort, "/healthz");
+            assertEquals("{\"status\":\"ok\"}", health.strip(), "healthz answers like Go");
+            String varz = get(httpPort, "/varz");
+            assertTrue(varz.contains("\"port\": " + port), "varz reports the client port:\n" + varz);
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                java.net.URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(5000);
+        try (java.io.InputStream in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -22,9 +22,15 @@ final class PluginsCommand implements Callable<Integer> {
         try {
             ServerOptions options = parent.buildOptions();
             List<PluginInfo> plugins = NatsServer.listPlugins(options);
+            System.out.println("Built-in modules:");
+            System.out.printf("  %-24s %s%n", "MODULE", "VERSION");
+            NatsServer.builtInModules().forEach((name, version) -> System.out.printf("  %-24s %s%n", name, version));
+            System.out.println();
+            System.out.println("Plugins:");
             System.out.printf("%-14s %-12s %-24s %-8s %s%n", "ID", "VERSION", "MODULE", "ENABLED", "ORIGIN");
-            System.out.printf("%-14s %-12s %-24s %-8s %s%n", "kernel", NatsServer.projectVersion(), "nats.server",
-                    "yes", "built-in");
+            if (plugins.isEmpty()) {
+                System.out.println("(none found)");
+            }
             for (PluginInfo p : plugins) {
                 System.out.printf("%-14s %-12s %-24s %-8s %s%n", p.id(), p.version(), p.module(),
                         p.enabled() ? "yes" : "no", p.origin());

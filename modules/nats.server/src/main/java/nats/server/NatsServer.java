@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 
 import nats.api.ServerIdentity;
 import nats.server.internal.ServerCore;
+import nats.server.internal.monitor.MonitorServer;
 import nats.server.internal.plugin.DiscoveredPlugin;
 import nats.server.internal.plugin.KernelContext;
 import nats.server.internal.plugin.PluginLifecycle;
@@ -31,6 +32,7 @@ public final class NatsServer implements AutoCloseable {
     private final PluginLifecycle plugins = new PluginLifecycle();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Path portsFile;
+    private MonitorServer monitor;
 
     private NatsServer(ServerOptions options) {
         this.options = options;
@@ -41,6 +43,23 @@ public final class NatsServer implements AutoCloseable {
     public static String projectVersion() {
         return NatsServer.class.getModule().getDescriptor() == null ? "dev"
                 : NatsServer.class.getModule().getDescriptor().rawVersion().orElse("dev");
+    }
+
+    /**
+     * The project's modules in the kernel's layer (the image), with the versions in their descriptors:
+     * name to version. Empty when running on the class path.
+     */
+    public static java.util.SortedMap<String, String> builtInModules() {
+        java.util.SortedMap<String, String> modules = new java.util.TreeMap<>();
+        ModuleLayer layer = NatsServer.class.getModule().getLayer();
+        if (layer != null) {
+            for (Module module : layer.modules()) {
+                if (module.getName().startsWith("nats.")) {
+                    modules.put(module.getName(), module.getDescriptor().rawVersion().orElse("unversioned"));
+                }
+            }
+        }
+        return modules;
     }
 
     /** Lists the plugins found in the image and the plugins directory, and whether the options enable them. */
@@ -66,12 +85,26 @@ public final class NatsServer implements AutoCloseable {
             throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + e.getMessage(), e);
         }
+        if (options.httpPort() != 0) {
+            server.monitor = new MonitorServer(server.core);
+            // As in Go, the monitor listens on the client host unless http_host says otherwise.
+            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+            try {
+                server.monitor.start(httpHost, options.httpPort());
+            } catch (IOException e) {
+                server.core.shutdown();
+                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
+            }
+        }
         ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
         try {
             server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.core,
                     sectionFor(options, plugin.configSection().orElse("")), services));
             server.writeFiles();
         } catch (ServerStartException e) {
+            if (server.monitor != null) {
+                server.monitor.stop();
+            }
             server.core.shutdown();
             throw e;
         }
@@ -95,12 +128,19 @@ public final class NatsServer implements AutoCloseable {
                         .orElse("nats-server");
                 portsFile = options.portsFileDir().get().resolve(exe + "_" + ProcessHandle.current().pid() + ".ports");
                 String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-                String json = "{\"nats\":[\"nats://" + host + ":" + port() + "\"]}";
+                String json = "{\"nats\":[\"nats://" + host + ":" + port() + "\"]"
+                        + (monitorPort() > 0 ? ",\"monitoring\":[\"http://" + host + ":" + monitorPort() + "\"]" : "")
+                        + "}";
                 Files.writeString(portsFile, json, StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new ServerStartException("cannot write pid/ports file: " + e.getMessage(), e);
         }
+    }
+
+    /** The monitoring port actually bound, or 0 when monitoring is off. */
+    public int monitorPort() {
+        return monitor == null ? 0 : monitor.port();
     }
 
     /** The client port actually bound (useful with port -1). */
@@ -138,6 +178,9 @@ public final class NatsServer implements AutoCloseable {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "Initiating Shutdown...");
+        if (monitor != null) {
+            monitor.stop();
+        }
         core.shutdown();
         plugins.stopAll();
         try {

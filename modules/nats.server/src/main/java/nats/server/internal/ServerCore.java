@@ -44,6 +44,12 @@ public final class ServerCore implements ClientHost {
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder inMsgs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder inBytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder outMsgs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder outBytes = new java.util.concurrent.atomic.LongAdder();
+    private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong slowConsumers = new AtomicLong();
     private final ScheduledExecutorService timers;
     private final long startedAtMillis = System.currentTimeMillis();
     private ServerSocketChannel listener;
@@ -119,6 +125,7 @@ public final class ServerCore implements ClientHost {
             return;
         }
         clients.put(client.id(), client);
+        totalConnections.incrementAndGet();
         if (options.authRequired()) {
             timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -193,6 +200,33 @@ public final class ServerCore implements ClientHost {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    @Override
+    public void countInbound(int bytes) {
+        inMsgs.increment();
+        inBytes.add(bytes);
+    }
+
+    @Override
+    public void countOutbound(int bytes) {
+        outMsgs.increment();
+        outBytes.add(bytes);
+    }
+
+    /** Server-wide counters for monitoring. */
+    public record Stats(long inMsgs, long inBytes, long outMsgs, long outBytes, long totalConnections,
+                        long slowConsumers) {
+    }
+
+    public Stats stats() {
+        return new Stats(inMsgs.sum(), inBytes.sum(), outMsgs.sum(), outBytes.sum(), totalConnections.get(),
+                slowConsumers.get());
+    }
+
+    @Override
+    public void countSlowConsumer() {
+        slowConsumers.incrementAndGet();
     }
 
     @Override

@@ -55,6 +55,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile int pingsOut;
     private volatile String closeReason = "";
+    private final long startMillis = System.currentTimeMillis();
+    /** Written by this connection's reader only; read by monitoring. */
+    private volatile long inMsgs;
+    private volatile long inBytes;
+    /** Written by publishers under the outbound lock; read by monitoring. */
+    private final java.util.concurrent.atomic.LongAdder outMsgs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder outBytes = new java.util.concurrent.atomic.LongAdder();
 
     public ClientConnection(ClientHost host, SocketChannel channel, long id) throws IOException {
         this.host = host;
@@ -226,6 +233,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.dataOffset = off;
         m.dataLength = len;
         m.prepareSizes();
+        inMsgs++;
+        inBytes += len;
+        host.countInbound(len);
         // The Go server acknowledges a verbose PUB before routing it.
         if (options.verbose()) {
             sendProtocol(OK);
@@ -357,7 +367,14 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (limit < 0) {
             return false;
         }
-        boolean queued = outbound.appendMessage(sub.sid(), m, m.hasHeaders() && !options.headers());
+        boolean stripHeaders = m.hasHeaders() && !options.headers();
+        boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders);
+        if (queued) {
+            int bytes = stripHeaders ? m.dataLength - m.headerSize : m.dataLength;
+            outMsgs.increment();
+            outBytes.add(bytes);
+            host.countOutbound(bytes);
+        }
         if (limit == 1) {
             unsubscribe(sub);
         }
@@ -378,6 +395,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         LOG.log(System.Logger.Level.WARNING, "cid {0}: Slow Consumer Detected: pending {1} bytes",
                 id, outbound.pendingBytes());
+        host.countSlowConsumer();
         // The Go server does not send -ERR to a slow consumer: its buffer is already full.
         close("Slow Consumer (Pending Bytes)");
     }
@@ -447,6 +465,50 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         host.removed(this);
         // The flusher closes the socket once drained; bound that in case the peer stopped reading.
         host.scheduleForcedClose(this::closeChannel);
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public long inMsgs() {
+        return inMsgs;
+    }
+
+    public long inBytes() {
+        return inBytes;
+    }
+
+    public long outMsgs() {
+        return outMsgs.sum();
+    }
+
+    public long outBytes() {
+        return outBytes.sum();
+    }
+
+    public long pendingBytes() {
+        return outbound.pendingBytes();
+    }
+
+    /** Milliseconds since this client last sent anything. */
+    public long idleMillis() {
+        return (System.nanoTime() - lastActivityNanos) / 1_000_000;
+    }
+
+    public String lang() {
+        return options.lang();
+    }
+
+    public String version() {
+        return options.version();
+    }
+
+    /** Subjects this client subscribes to, for monitoring. */
+    public java.util.List<String> subjects() {
+        synchronized (subscriptions) {
+            return subscriptions.values().stream().map(ServerSubscription::subject).toList();
+        }
     }
 
     public String closeReason() {

@@ -1,0 +1,634 @@
+package nats.server.internal.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import nats.server.internal.ServerCore;
+import nats.server.internal.client.ClientConnection;
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.SubjectMatcher;
+import nats.server.options.ServerOptions;
+
+/**
+ * The monitoring endpoints of the Go server (v2.9.10 {@code server/monitor.go}) over a {@link ServerCore}:
+ * each method reads the query like the Go handler, counts the request in {@code http_req_stats} at the same
+ * point, and returns the document as an ordered map tree in the Go struct's field order, leaving out
+ * what Go's {@code omitempty} leaves out. See docs/monitoring.md for what jnatsd cannot fill in.
+ */
+final class Endpoints {
+
+    static final String ROOT = "/";
+    static final String VARZ = "/varz";
+    static final String CONNZ = "/connz";
+    static final String ROUTEZ = "/routez";
+    static final String GATEWAYZ = "/gatewayz";
+    static final String LEAFZ = "/leafz";
+    static final String SUBSZ = "/subsz";
+    static final String SUBSCRIPTIONSZ = "/subscriptionsz";
+    static final String STACKSZ = "/stacksz";
+    static final String ACCOUNTZ = "/accountz";
+    static final String ACCSTATZ = "/accstatz";
+    static final String JSZ = "/jsz";
+    static final String HEALTHZ = "/healthz";
+    static final String IPQUEUESZ = "/ipqueuesz";
+
+    /** The only account jnatsd has; Go's name for it. */
+    static final String GLOBAL_ACCOUNT = "$G";
+    /** Go's {@code DefaultConnListSize} and {@code DefaultSubListSize}. */
+    static final int DEFAULT_LIST_SIZE = 1024;
+    /** Go's TLS_TIMEOUT default, reported by /varz even without TLS. */
+    private static final double DEFAULT_TLS_TIMEOUT_SECONDS = 2;
+
+    private final ServerCore core;
+    private final ProcessUsage usage = new ProcessUsage();
+    private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
+    private volatile String httpHost = "";
+    private volatile int httpPort;
+
+    Endpoints(ServerCore core) {
+        this.core = core;
+    }
+
+    /** Where the monitor listens, for /varz's http_host and http_port. */
+    void listening(String host, int port) {
+        this.httpHost = host;
+        this.httpPort = port;
+    }
+
+    private void count(String path) {
+        requestCounts.computeIfAbsent(path, p -> new LongAdder()).increment();
+    }
+
+    private String serverId() {
+        return core.identity().serverId();
+    }
+
+    // ---- / ---------------------------------------------------------------------------------------------
+
+    String root() {
+        count(ROOT);
+        String version = core.identity().serverVersion();
+        StringBuilder html = new StringBuilder(1024);
+        html.append("<html lang=\"en\">\n<head>\n<title>jnatsd monitoring</title>\n<style type=\"text/css\">\n")
+                .append("  body { font-family: ui-sans-serif,system-ui,sans-serif; margin-left: 32px }\n")
+                .append("  a { display: block; margin-left: 7px; padding-bottom: 6px; color: rgb(72 72 92);")
+                .append(" text-decoration: none }\n")
+                .append("  a:hover { font-weight: 600; color: rgb(59 50 202) }\n")
+                .append("</style>\n</head>\n<body>\n<h2>jnatsd</h2>\n<p>NATS server v").append(version)
+                .append(" compatible &middot; server id ").append(serverId()).append("</p>\n");
+        String[][] links = {
+            {VARZ, "General"}, {JSZ, "JetStream"}, {CONNZ, "Connections"}, {ACCOUNTZ, "Accounts"},
+            {ACCSTATZ, "Account Stats"}, {SUBSZ, "Subscriptions"}, {ROUTEZ, "Routes"}, {LEAFZ, "LeafNodes"},
+            {GATEWAYZ, "Gateways"}, {HEALTHZ, "Health Probe"},
+        };
+        for (String[] link : links) {
+            html.append("<a href=.").append(link[0]).append('>').append(link[1]).append("</a>\n");
+        }
+        html.append("<a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>\n")
+                .append("</body>\n</html>\n");
+        return html.toString();
+    }
+
+    // ---- /varz -----------------------------------------------------------------------------------------
+
+    Map<String, Object> varz() {
+        // Go counts before building, so a /varz response includes itself.
+        count(VARZ);
+        ServerOptions o = core.options();
+        Instant now = Instant.now();
+        Instant start = Instant.ofEpochMilli(core.startedAtMillis());
+        ServerCore.Stats stats = core.stats();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("server_id", serverId());
+        v.put("server_name", core.identity().serverName());
+        v.put("version", core.identity().serverVersion());
+        v.put("proto", 1);
+        v.put("go", runtimeVersion());
+        v.put("host", o.host());
+        v.put("port", core.port());
+        if (o.authRequired()) {
+            v.put("auth_required", true);
+        }
+        v.put("max_connections", o.maxConnections());
+        if (o.maxSubscriptions() > 0) {
+            v.put("max_subscriptions", o.maxSubscriptions());
+        }
+        v.put("ping_interval", o.pingInterval().toNanos());
+        v.put("ping_max", o.maxPingsOut());
+        v.put("http_host", httpHost);
+        v.put("http_port", httpPort);
+        v.put("http_base_path", "");
+        v.put("https_port", 0);
+        v.put("auth_timeout", seconds(o.authTimeout()));
+        v.put("max_control_line", o.maxControlLine());
+        v.put("max_payload", o.maxPayload());
+        v.put("max_pending", o.maxPending());
+        // Clustering, gateways, leaf nodes, MQTT, websocket and JetStream are not configured: Go prints
+        // their option blocks as empty objects then.
+        v.put("cluster", Map.of());
+        v.put("gateway", Map.of());
+        v.put("leaf", Map.of());
+        v.put("mqtt", Map.of());
+        v.put("websocket", Map.of());
+        v.put("jetstream", Map.of());
+        v.put("tls_timeout", DEFAULT_TLS_TIMEOUT_SECONDS);
+        v.put("write_deadline", o.writeDeadline().toNanos());
+        v.put("start", start);
+        v.put("now", now);
+        v.put("uptime", GoFormat.uptime(Duration.between(start, now).toNanos()));
+        v.put("mem", usage.residentBytes());
+        v.put("cores", Runtime.getRuntime().availableProcessors());
+        v.put("gomaxprocs", carrierThreads());
+        v.put("cpu", usage.cpuPercent());
+        v.put("connections", core.clientCount());
+        v.put("total_connections", stats.totalConnections());
+        v.put("routes", 0);
+        v.put("remotes", 0);
+        v.put("leafnodes", 0);
+        v.put("in_msgs", stats.inMsgs());
+        v.put("out_msgs", stats.outMsgs());
+        v.put("in_bytes", stats.inBytes());
+        v.put("out_bytes", stats.outBytes());
+        v.put("slow_consumers", stats.slowConsumers());
+        v.put("subscriptions", core.sublist().count());
+        Map<String, Long> requests = new TreeMap<>();
+        requestCounts.forEach((path, n) -> requests.put(path, n.sum()));
+        v.put("http_req_stats", requests);
+        // jnatsd does not reload its configuration: it was loaded when the server started.
+        v.put("config_load_time", start);
+        // No system account: Go leaves "system_account" out (omitempty) when there is none.
+        return v;
+    }
+
+    /** The "go" field: the runtime this server runs on, in Go's "go1.19.8" shape, e.g. "java25.0.1". */
+    static String runtimeVersion() {
+        StringBuilder sb = new StringBuilder("java");
+        List<Integer> parts = Runtime.version().version();
+        for (int i = 0; i < parts.size(); i++) {
+            sb.append(i == 0 ? "" : ".").append(parts.get(i));
+        }
+        return sb.toString();
+    }
+
+    /** The Java analogue of GOMAXPROCS: how many carrier threads run virtual threads. */
+    private static int carrierThreads() {
+        String configured = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        if (configured != null) {
+            try {
+                return Integer.parseInt(configured.trim());
+            } catch (NumberFormatException e) {
+                // Fall back to the default, as the JDK does.
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    // ---- /connz ----------------------------------------------------------------------------------------
+
+    /** One client's counters, read once so sorting and output agree. */
+    private record Conn(ClientConnection client, long cid, String ip, int port, Instant start, Instant last,
+                        long idleMillis, long pending, long inMsgs, long outMsgs, long inBytes, long outBytes,
+                        int subs, String name, String lang, String version) {
+
+        static Conn of(ClientConnection c, Instant now) {
+            Instant start = Instant.ofEpochMilli(c.startMillis());
+            long idle = Math.max(0, c.idleMillis());
+            // Activity is tracked to the millisecond, like the start time.
+            Instant last = Instant.ofEpochMilli(Math.max(c.startMillis(), now.toEpochMilli() - idle));
+            return new Conn(c, c.id(), c.remoteIp(), c.remotePort(), start, last, idle, c.pendingBytes(),
+                    c.inMsgs(), c.outMsgs(), c.inBytes(), c.outBytes(), c.subscriptionCount(),
+                    nullToEmpty(c.name()), nullToEmpty(c.lang()), nullToEmpty(c.version()));
+        }
+    }
+
+    Map<String, Object> connz(Query q) throws GoFormat.BadRequest {
+        String sort = q.get("sort");
+        q.bool("auth");
+        String subsParam = q.get("subs");
+        boolean subsDetail = subsParam.toLowerCase(Locale.ROOT).equals("detail");
+        boolean subs = !subsDetail && q.bool("subs");
+        int offset = q.integer("offset");
+        int limit = q.integer("limit");
+        long cid = q.uint64("cid");
+        String state = q.get("state").toLowerCase(Locale.ROOT);
+        boolean closedOnly;
+        switch (state) {
+            case "", "open", "any", "all" -> closedOnly = false;
+            case "closed" -> closedOnly = true;
+            default -> throw new GoFormat.BadRequest("Error decoding state for " + q.get("state"));
+        }
+        String user = q.get("user");
+        String acc = q.get("acc");
+        String mqttClient = q.get("mqtt_client");
+        count(CONNZ);
+
+        Comparator<Conn> order = comparator(sort);
+        if ((sort.equals("stop") || sort.equals("reason")) && !closedOnly) {
+            throw new GoFormat.BadRequest("sort by " + sort + " only valid on closed connections");
+        }
+        if (!user.isEmpty()) {
+            // The authenticated user of a connection is not recorded by jnatsd.
+            throw new GoFormat.BadRequest("filter by user is not supported by jnatsd");
+        }
+        offset = Math.max(0, offset);
+        if (limit <= 0) {
+            limit = DEFAULT_LIST_SIZE;
+        }
+        if (cid > 0) {
+            limit = 1;
+        }
+        Instant now = Instant.now();
+        Map<String, Object> connz = new LinkedHashMap<>();
+        connz.put("server_id", serverId());
+        connz.put("now", now);
+
+        List<ClientConnection> open = core.clients();
+        if (!acc.isEmpty() && !acc.equals(GLOBAL_ACCOUNT)) {
+            // Go returns early for an unknown account, with a null connection list.
+            connz.put("num_connections", 0);
+            connz.put("total", 0);
+            connz.put("offset", offset);
+            connz.put("limit", limit);
+            connz.put("connections", null);
+            return connz;
+        }
+        // Closed connections are not kept (Go keeps the last 10000): state=closed always lists none.
+        int total = closedOnly ? 0 : open.size();
+        List<Conn> conns = new ArrayList<>();
+        // jnatsd has no MQTT clients, so an MQTT client id filter matches nothing.
+        if (!closedOnly && mqttClient.isEmpty()) {
+            for (ClientConnection c : open) {
+                if (cid == 0 || c.id() == cid) {
+                    conns.add(Conn.of(c, now));
+                }
+            }
+        }
+        conns.sort(Comparator.comparingLong(Conn::cid));
+        if (order != null) {
+            conns.sort(order);
+        }
+        int from = Math.min(offset, conns.size());
+        int to = (int) Math.min((long) offset + limit, conns.size());
+        List<Conn> page = conns.subList(from, to);
+
+        Map<ClientConnection, List<ServerSubscription>> details = subsDetail ? subscriptionsByClient() : Map.of();
+        List<Object> infos = new ArrayList<>(page.size());
+        for (Conn c : page) {
+            infos.add(connInfo(c, now, subs, subsDetail ? details.getOrDefault(c.client(), List.of()) : null));
+        }
+        connz.put("num_connections", infos.size());
+        connz.put("total", total);
+        connz.put("offset", offset);
+        connz.put("limit", limit);
+        connz.put("connections", infos);
+        return connz;
+    }
+
+    /** The ordering of Go's sort options (all but cid, start and uptime descending); null keeps cid order. */
+    private static Comparator<Conn> comparator(String sort) throws GoFormat.BadRequest {
+        return switch (sort) {
+            case "", "cid", "start", "stop", "reason" -> null;
+            case "subs" -> Comparator.comparingInt(Conn::subs).reversed();
+            case "pending" -> Comparator.comparingLong(Conn::pending).reversed();
+            case "msgs_to" -> Comparator.comparingLong(Conn::outMsgs).reversed();
+            case "msgs_from" -> Comparator.comparingLong(Conn::inMsgs).reversed();
+            case "bytes_to" -> Comparator.comparingLong(Conn::outBytes).reversed();
+            case "bytes_from" -> Comparator.comparingLong(Conn::inBytes).reversed();
+            case "last" -> Comparator.comparing(Conn::last).reversed();
+            case "idle" -> Comparator.comparingLong(Conn::idleMillis).reversed();
+            // Shortest uptime (newest connection) first, as Go sorts it.
+            case "uptime" -> Comparator.comparing(Conn::start).reversed();
+            default -> throw new GoFormat.BadRequest("invalid sorting option: " + sort);
+        };
+    }
+
+    private static Map<String, Object> connInfo(Conn c, Instant now, boolean subs, List<ServerSubscription> detail) {
+        Map<String, Object> ci = new LinkedHashMap<>();
+        ci.put("cid", c.cid());
+        ci.put("kind", "Client");
+        ci.put("type", "nats");
+        ci.put("ip", c.ip());
+        ci.put("port", c.port());
+        ci.put("start", c.start());
+        ci.put("last_activity", c.last());
+        // jnatsd does not measure round-trip times; Go reports an unmeasured RTT as "0s".
+        ci.put("rtt", GoFormat.duration(0));
+        ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), now).toNanos()));
+        ci.put("idle", GoFormat.uptime(c.idleMillis() * 1_000_000L));
+        ci.put("pending_bytes", c.pending());
+        ci.put("in_msgs", c.inMsgs());
+        ci.put("out_msgs", c.outMsgs());
+        ci.put("in_bytes", c.inBytes());
+        ci.put("out_bytes", c.outBytes());
+        ci.put("subscriptions", c.subs());
+        putIfNotEmpty(ci, "name", c.name());
+        putIfNotEmpty(ci, "lang", c.lang());
+        putIfNotEmpty(ci, "version", c.version());
+        if (detail != null) {
+            if (!detail.isEmpty()) {
+                List<Object> list = new ArrayList<>(detail.size());
+                for (ServerSubscription s : detail) {
+                    list.add(subDetail(s, c.cid(), null));
+                }
+                ci.put("subscriptions_list_detail", list);
+            }
+        } else if (subs) {
+            List<String> subjects = c.client().subjects();
+            if (!subjects.isEmpty()) {
+                ci.put("subscriptions_list", subjects);
+            }
+        }
+        return ci;
+    }
+
+    /** Go's SubDetail: account (only in /subsz), subject, qgroup, sid, msgs, max, cid. */
+    private static Map<String, Object> subDetail(ServerSubscription s, long cid, String account) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (account != null) {
+            d.put("account", account);
+        }
+        d.put("subject", s.subject());
+        if (s.queue() != null && !s.queue().isEmpty()) {
+            d.put("qgroup", s.queue());
+        }
+        d.put("sid", s.sidString());
+        d.put("msgs", s.delivered());
+        if (s.max() != 0) {
+            d.put("max", s.max());
+        }
+        d.put("cid", cid);
+        return d;
+    }
+
+    private Map<ClientConnection, List<ServerSubscription>> subscriptionsByClient() {
+        Map<ClientConnection, List<ServerSubscription>> bySubscriber = new HashMap<>();
+        for (ServerSubscription s : core.sublist().all()) {
+            if (s.subscriber() instanceof ClientConnection c) {
+                bySubscriber.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
+            }
+        }
+        return bySubscriber;
+    }
+
+    // ---- /subsz ----------------------------------------------------------------------------------------
+
+    /**
+     * Go's Subsz. Without {@code subs=1} (or when the filtered list is empty) Go prints only the routing
+     * table statistics; jnatsd's table keeps no insert/remove/match/cache counters, so those read 0.
+     */
+    Map<String, Object> subsz(Query q) throws GoFormat.BadRequest {
+        count(SUBSZ);
+        boolean subs = q.bool("subs");
+        int offset = q.integer("offset");
+        int limit = q.integer("limit");
+        String test = q.get("test");
+        String acc = q.get("acc");
+        offset = Math.max(0, offset);
+        if (limit <= 0) {
+            limit = DEFAULT_LIST_SIZE;
+        }
+        if (!test.isEmpty() && !isValidLiteralSubject(test)) {
+            throw new GoFormat.BadRequest("invalid test subject, must be valid publish subject: " + test);
+        }
+        boolean accountSelected = acc.isEmpty() || acc.equals(GLOBAL_ACCOUNT);
+        Map<String, Object> stats = sublistStats(accountSelected);
+        if (!subs || !accountSelected) {
+            return stats;
+        }
+        List<Object> details = new ArrayList<>();
+        for (ServerSubscription s : core.sublist().all()) {
+            if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
+                continue;
+            }
+            // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so
+            // list them with cid 0 rather than hide them.
+            long cid = s.subscriber() instanceof ClientConnection c ? c.id() : 0;
+            details.add(subDetail(s, cid, GLOBAL_ACCOUNT));
+        }
+        int from = Math.min(offset, details.size());
+        int to = (int) Math.min((long) offset + limit, details.size());
+        List<Object> page = details.subList(from, to);
+        if (page.isEmpty()) {
+            return stats;
+        }
+        Map<String, Object> sz = new LinkedHashMap<>();
+        sz.put("server_id", serverId());
+        sz.put("now", Instant.now());
+        sz.putAll(stats);
+        // As in Go, "total" is the size of the returned page.
+        sz.put("total", page.size());
+        sz.put("offset", offset);
+        sz.put("limit", limit);
+        sz.put("subscriptions_list", page);
+        return sz;
+    }
+
+    private Map<String, Object> sublistStats(boolean includeGlobal) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("num_subscriptions", includeGlobal ? core.sublist().count() : 0);
+        s.put("num_cache", 0);
+        s.put("num_inserts", 0);
+        s.put("num_removes", 0);
+        s.put("num_matches", 0);
+        s.put("cache_hit_rate", 0.0);
+        s.put("max_fanout", 0);
+        s.put("avg_fanout", 0.0);
+        return s;
+    }
+
+    /** Go's IsValidLiteralSubject: no empty token, no '*' or '>' token. */
+    private static boolean isValidLiteralSubject(String subject) {
+        for (String token : subject.split("\\.", -1)) {
+            if (token.isEmpty() || token.equals("*") || token.equals(">")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- features jnatsd does not have: the shapes Go returns when they are not configured -------------
+
+    Map<String, Object> routez(Query q) throws GoFormat.BadRequest {
+        if (!q.get("subs").equalsIgnoreCase("detail")) {
+            q.bool("subs");
+        }
+        count(ROUTEZ);
+        Map<String, Object> r = header();
+        r.put("num_routes", 0);
+        r.put("routes", List.of());
+        return r;
+    }
+
+    Map<String, Object> gatewayz(Query q) throws GoFormat.BadRequest {
+        count(GATEWAYZ);
+        q.bool("accs");
+        Map<String, Object> g = header();
+        g.put("outbound_gateways", Map.of());
+        g.put("inbound_gateways", Map.of());
+        return g;
+    }
+
+    Map<String, Object> leafz(Query q) throws GoFormat.BadRequest {
+        count(LEAFZ);
+        q.bool("subs");
+        Map<String, Object> l = header();
+        l.put("leafnodes", 0);
+        // Go marshals its nil slice here: null, not [].
+        l.put("leafs", null);
+        return l;
+    }
+
+    Map<String, Object> accountz(Query q) throws GoFormat.BadRequest {
+        count(ACCOUNTZ);
+        String acc = q.get("acc");
+        Map<String, Object> a = header();
+        if (acc.isEmpty()) {
+            a.put("accounts", List.of(GLOBAL_ACCOUNT));
+            return a;
+        }
+        if (!acc.equals(GLOBAL_ACCOUNT)) {
+            throw new GoFormat.BadRequest("Account " + acc + " does not exist");
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("account_name", GLOBAL_ACCOUNT);
+        info.put("update_time", Instant.ofEpochMilli(core.startedAtMillis()));
+        info.put("expired", false);
+        info.put("complete", true);
+        info.put("jetstream_enabled", false);
+        info.put("leafnode_connections", 0);
+        info.put("client_connections", core.clientCount());
+        info.put("subscriptions", core.sublist().count());
+        info.put("sublist_stats", sublistStats(true));
+        a.put("account_detail", info);
+        return a;
+    }
+
+    Map<String, Object> accstatz(Query q) throws GoFormat.BadRequest {
+        count(ACCSTATZ);
+        boolean unused = q.bool("unused");
+        Map<String, Object> z = header();
+        List<Object> accounts = new ArrayList<>();
+        int conns = core.clientCount();
+        if (unused || conns != 0) {
+            ServerCore.Stats stats = core.stats();
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("acc", GLOBAL_ACCOUNT);
+            s.put("conns", conns);
+            s.put("leafnodes", 0);
+            s.put("total_conns", conns);
+            s.put("sent", dataStats(stats.outMsgs(), stats.outBytes()));
+            s.put("received", dataStats(stats.inMsgs(), stats.inBytes()));
+            s.put("slow_consumers", stats.slowConsumers());
+            accounts.add(s);
+        }
+        z.put("account_statz", accounts);
+        return z;
+    }
+
+    private static Map<String, Object> dataStats(long msgs, long bytes) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("msgs", msgs);
+        d.put("bytes", bytes);
+        return d;
+    }
+
+    Map<String, Object> jsz(Query q) throws GoFormat.BadRequest {
+        count(JSZ);
+        for (String name : List.of("accounts", "streams", "consumers", "config")) {
+            q.bool(name);
+        }
+        q.integer("offset");
+        q.integer("limit");
+        if (q.bool("leader-only")) {
+            // Go answers this way when JetStream is off: the server is no meta leader.
+            throw new GoFormat.BadRequest("filtered response: not leader");
+        }
+        Map<String, Object> j = header();
+        j.put("disabled", true);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("max_memory", 0);
+        config.put("max_storage", 0);
+        j.put("config", config);
+        j.put("memory", 0);
+        j.put("storage", 0);
+        j.put("reserved_memory", 0);
+        j.put("reserved_storage", 0);
+        j.put("accounts", 0);
+        j.put("ha_assets", 0);
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("total", 0);
+        api.put("errors", 0);
+        j.put("api", api);
+        j.put("streams", 0);
+        j.put("consumers", 0);
+        j.put("messages", 0);
+        j.put("bytes", 0);
+        return j;
+    }
+
+    Map<String, Object> healthz(Query q) throws GoFormat.BadRequest {
+        count(HEALTHZ);
+        q.bool("js-enabled");
+        q.bool("js-enabled-only");
+        q.bool("js-server-only");
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("status", "ok");
+        return h;
+    }
+
+    Map<String, Object> ipqueuesz(Query q) throws GoFormat.BadRequest {
+        q.bool("all");
+        // jnatsd has no internal IP queues.
+        return Map.of();
+    }
+
+    /** Stacks of the platform threads (virtual threads are not enumerable), like Go's goroutine dump. */
+    static String stacks() {
+        StringBuilder sb = new StringBuilder(8192);
+        Thread.getAllStackTraces().entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> e.getKey().threadId()))
+                .forEach(e -> {
+                    Thread t = e.getKey();
+                    sb.append("thread ").append(t.threadId()).append(" \"").append(t.getName()).append("\" [")
+                            .append(t.getState().toString().toLowerCase(Locale.ROOT)).append(t.isDaemon() ? ", daemon" : "")
+                            .append("]:\n");
+                    for (StackTraceElement frame : e.getValue()) {
+                        sb.append('\t').append(frame).append('\n');
+                    }
+                    sb.append('\n');
+                });
+        return sb.toString();
+    }
+
+    private Map<String, Object> header() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server_id", serverId());
+        m.put("now", Instant.now());
+        return m;
+    }
+
+    private static void putIfNotEmpty(Map<String, Object> m, String key, String value) {
+        if (!value.isEmpty()) {
+            m.put(key, value);
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return Optional.ofNullable(s).orElse("");
+    }
+}

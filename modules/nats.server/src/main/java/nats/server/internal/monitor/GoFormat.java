@@ -1,0 +1,233 @@
+package nats.server.internal.monitor;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Value formats of the Go server's monitoring JSON: times as {@code time.RFC3339Nano}, durations as Go's
+ * {@code time.Duration.String()}, uptimes as the monitor's own {@code myUptime} ("1d2h3m4s"), floats as
+ * {@code encoding/json} writes them, and the {@code strconv} parsers used for query parameters (with their
+ * error texts, which the Go server returns verbatim in a 400 response).
+ */
+final class GoFormat {
+
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    private GoFormat() {
+    }
+
+    /** {@code time.Time.MarshalJSON}: RFC 3339 with up to nine fraction digits, trailing zeros dropped. */
+    static String time(Instant t) {
+        StringBuilder sb = new StringBuilder(35).append(SECONDS.format(t));
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            String digits = String.format("%09d", nanos);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            sb.append('.').append(digits, 0, end);
+        }
+        return sb.append('Z').toString();
+    }
+
+    /** The Go monitor's {@code myUptime}: whole seconds, shown as y/d/h/m/s with leading zero units left out. */
+    static String uptime(long nanos) {
+        long tsecs = Math.max(0, nanos) / 1_000_000_000L;
+        long tmins = tsecs / 60;
+        long thrs = tmins / 60;
+        long tdays = thrs / 24;
+        long tyrs = tdays / 365;
+        if (tyrs > 0) {
+            return tyrs + "y" + tdays % 365 + "d" + thrs % 24 + "h" + tmins % 60 + "m" + tsecs % 60 + "s";
+        }
+        if (tdays > 0) {
+            return tdays + "d" + thrs % 24 + "h" + tmins % 60 + "m" + tsecs % 60 + "s";
+        }
+        if (thrs > 0) {
+            return thrs + "h" + tmins % 60 + "m" + tsecs % 60 + "s";
+        }
+        if (tmins > 0) {
+            return tmins + "m" + tsecs % 60 + "s";
+        }
+        return tsecs + "s";
+    }
+
+    /** {@code time.Duration.String()}: "0s", "850ns", "1.5µs", "2.25ms", "3.000001s", "1h2m0.5s". */
+    static String duration(long nanos) {
+        if (nanos == 0) {
+            return "0s";
+        }
+        boolean negative = nanos < 0;
+        // Work on the magnitude as an unsigned value, as Go does, so Long.MIN_VALUE is handled.
+        long u = negative ? -nanos : nanos;
+        StringBuilder sb = new StringBuilder();
+        if (Long.compareUnsigned(u, 1_000_000_000L) < 0) {
+            String unit;
+            int precision;
+            if (u < 1_000L) {
+                return (negative ? "-" : "") + u + "ns";
+            } else if (u < 1_000_000L) {
+                unit = "µs";
+                precision = 3;
+            } else {
+                unit = "ms";
+                precision = 6;
+            }
+            sb.append(fraction(u, precision)).append(unit);
+        } else {
+            String secs = fraction(Long.remainderUnsigned(u, 60_000_000_000L), 9);
+            long mins = Long.divideUnsigned(u, 60_000_000_000L);
+            if (mins > 0) {
+                long hours = mins / 60;
+                mins %= 60;
+                if (hours > 0) {
+                    sb.append(hours).append('h');
+                }
+                sb.append(mins).append('m');
+            }
+            sb.append(secs).append('s');
+        }
+        return (negative ? "-" : "") + sb;
+    }
+
+    /** {@code v / 10^precision} with the fraction's trailing zeros (and a bare point) removed. */
+    private static String fraction(long v, int precision) {
+        long scale = 1;
+        for (int i = 0; i < precision; i++) {
+            scale *= 10;
+        }
+        long whole = Long.divideUnsigned(v, scale);
+        long frac = Long.remainderUnsigned(v, scale);
+        if (frac == 0) {
+            return Long.toUnsignedString(whole);
+        }
+        String digits = String.format("%0" + precision + "d", frac);
+        int end = digits.length();
+        while (digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        return Long.toUnsignedString(whole) + "." + digits.substring(0, end);
+    }
+
+    /**
+     * A {@code float64} as {@code encoding/json} writes it: the shortest decimal that reads back to the same
+     * value, in plain notation unless the magnitude is below 1e-6 or at least 1e21, with no ".0" on whole
+     * numbers ({@code 2}, {@code 0.8}, {@code 1e-7}, {@code 1e+21}).
+     */
+    static String number(double f) {
+        if (Double.isNaN(f) || Double.isInfinite(f)) {
+            // Go refuses to encode these; monitoring values never are, but stay valid JSON regardless.
+            return "0";
+        }
+        if (f == 0) {
+            return (1 / f < 0) ? "-0" : "0";
+        }
+        double abs = Math.abs(f);
+        // Double.toString gives the shortest round-tripping digits (JDK 19+), as strconv does with -1.
+        BigDecimal exact = new BigDecimal(Double.toString(f)).stripTrailingZeros();
+        if (abs >= 1e-6 && abs < 1e21) {
+            return exact.toPlainString();
+        }
+        String digits = exact.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - exact.scale();
+        StringBuilder sb = new StringBuilder();
+        if (f < 0) {
+            sb.append('-');
+        }
+        sb.append(digits.charAt(0));
+        if (digits.length() > 1) {
+            sb.append('.').append(digits, 1, digits.length());
+        }
+        sb.append('e').append(exponent < 0 ? '-' : '+');
+        int e = Math.abs(exponent);
+        // strconv writes at least two exponent digits; encoding/json then trims "e-07" to "e-7" only.
+        if (e < 10 && exponent >= 0) {
+            sb.append('0');
+        }
+        return sb.append(e).toString();
+    }
+
+    /** A query parameter did not parse; the message is the Go server's 400 response body. */
+    static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** {@code strconv.ParseBool} as the monitor's {@code decodeBool} uses it: empty means false. */
+    static boolean parseBool(String param, String value) throws BadRequest {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw new BadRequest("Error decoding boolean for '" + param
+                    + "': strconv.ParseBool: parsing " + goQuote(value) + ": invalid syntax");
+        };
+    }
+
+    /** {@code strconv.Atoi} as the monitor's {@code decodeInt} uses it: empty means 0. */
+    static int parseInt(String param, String value) throws BadRequest {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        String syntax = "Error decoding int for '" + param + "': strconv.Atoi: parsing " + goQuote(value) + ": ";
+        if (!value.matches("[+-]?[0-9]+")) {
+            throw new BadRequest(syntax + "invalid syntax");
+        }
+        try {
+            // Go's int is 64 bits; larger values are out of range there too.
+            long v = Long.parseLong(value.startsWith("+") ? value.substring(1) : value);
+            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+        } catch (NumberFormatException e) {
+            throw new BadRequest(syntax + "value out of range");
+        }
+    }
+
+    /** {@code strconv.ParseUint(s, 10, 64)} as the monitor's {@code decodeUint64} uses it: empty means 0. */
+    static long parseUint64(String param, String value) throws BadRequest {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        String syntax = "Error decoding uint64 for '" + param + "': strconv.ParseUint: parsing " + goQuote(value)
+                + ": ";
+        if (!value.matches("[0-9]+")) {
+            throw new BadRequest(syntax + "invalid syntax");
+        }
+        try {
+            return Long.parseUnsignedLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(syntax + "value out of range");
+        }
+    }
+
+    /** Go's {@code %q}/{@code strconv.Quote} for the printable strings query parameters usually are. */
+    private static String goQuote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

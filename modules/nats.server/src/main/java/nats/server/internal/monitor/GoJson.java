@@ -1,0 +1,134 @@
+package nats.server.internal.monitor;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Serialises a tree of {@link Map}s (kept in insertion order, which is the Go struct's field order),
+ * {@link Collection}s, strings, integers, {@link Double}s, booleans, {@link Instant}s and {@code null} the way
+ * Go's {@code encoding/json} does: {@code json.MarshalIndent(v, "", "  ")} for most endpoints, compact
+ * {@code json.Marshal} for {@code /healthz}. That means empty objects and arrays as {@code {}} and
+ * {@code []}, {@code <}, {@code >}, {@code &}, U+2028 and U+2029 escaped as {@code \u003c} etc., floats in
+ * Go's shortest form ({@code 2}, not {@code 2.0}) and times in RFC 3339 with nanoseconds.
+ */
+final class GoJson {
+
+    private final StringBuilder out = new StringBuilder(1024);
+    private final boolean indent;
+
+    private GoJson(boolean indent) {
+        this.indent = indent;
+    }
+
+    /** {@code json.MarshalIndent(value, "", "  ")}. */
+    static String indented(Object value) {
+        GoJson json = new GoJson(true);
+        json.value(value, 0);
+        return json.out.toString();
+    }
+
+    /** {@code json.Marshal(value)}. */
+    static String compact(Object value) {
+        GoJson json = new GoJson(false);
+        json.value(value, 0);
+        return json.out.toString();
+    }
+
+    private void value(Object value, int depth) {
+        switch (value) {
+            case null -> out.append("null");
+            case String s -> quote(s);
+            case Double d -> out.append(GoFormat.number(d));
+            case Float f -> out.append(GoFormat.number(f));
+            case Number n -> out.append(n.longValue());
+            case Boolean b -> out.append(b.booleanValue());
+            case Instant t -> quote(GoFormat.time(t));
+            case Map<?, ?> m -> object(m, depth);
+            case Collection<?> c -> array(c, depth);
+            default -> quote(value.toString());
+        }
+    }
+
+    private void object(Map<?, ?> map, int depth) {
+        if (map.isEmpty()) {
+            out.append("{}");
+            return;
+        }
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            newline(depth + 1);
+            quote(String.valueOf(e.getKey()));
+            out.append(indent ? ": " : ":");
+            value(e.getValue(), depth + 1);
+        }
+        newline(depth);
+        out.append('}');
+    }
+
+    private void array(Collection<?> items, int depth) {
+        if (items.isEmpty()) {
+            out.append("[]");
+            return;
+        }
+        out.append('[');
+        boolean first = true;
+        for (Object item : items) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            newline(depth + 1);
+            value(item, depth + 1);
+        }
+        newline(depth);
+        out.append(']');
+    }
+
+    private void newline(int depth) {
+        if (indent) {
+            out.append('\n');
+            for (int i = 0; i < depth; i++) {
+                out.append("  ");
+            }
+        }
+    }
+
+    /** Go's string encoding with HTML escaping on; unpaired surrogates become U+FFFD as invalid UTF-8 would. */
+    private void quote(String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '<' -> out.append("\\u003c");
+                case '>' -> out.append("\\u003e");
+                case '&' -> out.append("\\u0026");
+                case '\u2028' -> out.append("\\u2028");
+                case '\u2029' -> out.append("\\u2029");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        out.append("\\ufffd");
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

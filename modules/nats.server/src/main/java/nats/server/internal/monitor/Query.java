@@ -1,0 +1,58 @@
+package nats.server.internal.monitor;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A request's query parameters as Go's {@code r.URL.Query().Get(name)} sees them: '+' and %-escapes
+ * decoded, the first value of a repeated name wins, malformed pairs (bad escapes, or ';' which Go 1.17+
+ * refuses) are dropped, and a missing name reads as "".
+ */
+final class Query {
+
+    private final Map<String, String> values;
+
+    private Query(Map<String, String> values) {
+        this.values = values;
+    }
+
+    static Query parse(String rawQuery) {
+        Map<String, String> values = new HashMap<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty() || pair.indexOf(';') >= 0) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+                String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+                try {
+                    String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+                    String value = URLDecoder.decode(rawValue, StandardCharsets.UTF_8);
+                    values.putIfAbsent(key, value);
+                } catch (IllegalArgumentException e) {
+                    // Go's ParseQuery skips a pair it cannot unescape.
+                }
+            }
+        }
+        return new Query(values);
+    }
+
+    String get(String name) {
+        return values.getOrDefault(name, "");
+    }
+
+    boolean bool(String name) throws GoFormat.BadRequest {
+        return GoFormat.parseBool(name, get(name));
+    }
+
+    int integer(String name) throws GoFormat.BadRequest {
+        return GoFormat.parseInt(name, get(name));
+    }
+
+    long uint64(String name) throws GoFormat.BadRequest {
+        return GoFormat.parseUint64(name, get(name));
+    }
+}
