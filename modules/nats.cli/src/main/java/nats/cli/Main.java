@@ -162,7 +162,7 @@ public final class Main implements Callable<Integer> {
         }
         signals.serving(server);
         server.awaitShutdown();
-        return EXIT_OK;
+        return signals.exitCode();
     }
 
     /** Config file first, then flags on top, as the Go server does. */

@@ -14,6 +14,7 @@ import sun.misc.Signal;
 final class Signals {
 
     private final AtomicReference<NatsServer> server = new AtomicReference<>();
+    private volatile int exitCode = Main.EXIT_OK;
 
     private Signals() {
     }
@@ -44,13 +45,21 @@ final class Signals {
         Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "nats-shutdown"));
     }
 
+    /** The exit code the launcher should end with once the server has stopped. */
+    int exitCode() {
+        return exitCode;
+    }
+
     private void shutdownAndExit(int status) {
+        exitCode = status;
         Thread.ofPlatform().name("nats-signal-shutdown").start(() -> {
             NatsServer running = server.get();
             if (running != null) {
+                // The launcher's main thread wakes from awaitShutdown and exits with exitCode().
                 running.shutdown();
+            } else {
+                System.exit(status);
             }
-            System.exit(status);
         });
     }
 }
