@@ -79,29 +79,30 @@ public final class NatsServer implements AutoCloseable {
         NatsServer server = new NatsServer(options);
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        try {
-            server.core.start();
-        } catch (IOException e) {
-            throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                    + e.getMessage(), e);
-        }
         if (options.httpPort() != 0) {
             server.monitor = new MonitorServer(server.core);
-            // As in Go, the monitor listens on the client host unless http_host says otherwise.
+            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
             String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
             try {
                 server.monitor.start(httpHost, options.httpPort());
             } catch (IOException e) {
-                server.core.shutdown();
                 throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
             }
         }
+        // Plugins start before the client port opens, so no client sees a half-started server.
         ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
         try {
             server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.core,
                     sectionFor(options, plugin.configSection().orElse("")), services));
+            try {
+                server.core.start();
+            } catch (IOException e) {
+                throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                        + e.getMessage(), e);
+            }
             server.writeFiles();
         } catch (ServerStartException e) {
+            server.plugins.stopAll();
             if (server.monitor != null) {
                 server.monitor.stop();
             }
