@@ -195,33 +195,37 @@ public final class ServerCore implements ClientHost {
 
     @Override
     public void removed(ClientConnection connection) {
-        clients.remove(connection.id(), connection);
+        if (clients.remove(connection.id(), connection)) {
+            inMsgs.add(connection.inMsgs());
+            inBytes.add(connection.inBytes());
+            outMsgs.add(connection.outMsgs());
+            outBytes.add(connection.outBytes());
+        }
         ScheduledFuture<?> timer = pingTimers.remove(connection.id());
         if (timer != null) {
             timer.cancel(false);
         }
     }
 
-    @Override
-    public void countInbound(int bytes) {
-        inMsgs.increment();
-        inBytes.add(bytes);
-    }
-
-    @Override
-    public void countOutbound(int bytes) {
-        outMsgs.increment();
-        outBytes.add(bytes);
-    }
 
     /** Server-wide counters for monitoring. */
     public record Stats(long inMsgs, long inBytes, long outMsgs, long outBytes, long totalConnections,
                         long slowConsumers) {
     }
 
+    /** Totals of closed connections plus the live ones: no shared counter on the message path. */
     public Stats stats() {
-        return new Stats(inMsgs.sum(), inBytes.sum(), outMsgs.sum(), outBytes.sum(), totalConnections.get(),
-                slowConsumers.get());
+        long im = inMsgs.sum();
+        long ib = inBytes.sum();
+        long om = outMsgs.sum();
+        long ob = outBytes.sum();
+        for (ClientConnection c : clients.values()) {
+            im += c.inMsgs();
+            ib += c.inBytes();
+            om += c.outMsgs();
+            ob += c.outBytes();
+        }
+        return new Stats(im, ib, om, ob, totalConnections.get(), slowConsumers.get());
     }
 
     @Override

@@ -56,12 +56,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile int pingsOut;
     private volatile String closeReason = "";
     private final long startMillis = System.currentTimeMillis();
-    /** Written by this connection's reader only; read by monitoring. */
+    /** Counted by the reader in plain fields, published once per read for monitoring. */
+    private long inMsgsCounting;
+    private long inBytesCounting;
     private volatile long inMsgs;
     private volatile long inBytes;
-    /** Written by publishers under the outbound lock; read by monitoring. */
-    private final java.util.concurrent.atomic.LongAdder outMsgs = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder outBytes = new java.util.concurrent.atomic.LongAdder();
 
     public ClientConnection(ClientHost host, SocketChannel channel, long id) throws IOException {
         this.host = host;
@@ -128,6 +127,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                     parser.parse(buffer.array(), 0, n);
                 } finally {
                     flushSet.flushAll();
+                    inMsgs = inMsgsCounting;
+                    inBytes = inBytesCounting;
                 }
                 buffer = resize(buffer, n);
             }
@@ -233,9 +234,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.dataOffset = off;
         m.dataLength = len;
         m.prepareSizes();
-        inMsgs++;
-        inBytes += len;
-        host.countInbound(len);
+        inMsgsCounting++;
+        inBytesCounting += len;
         // The Go server acknowledges a verbose PUB before routing it.
         if (options.verbose()) {
             sendProtocol(OK);
@@ -369,12 +369,6 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         boolean stripHeaders = m.hasHeaders() && !options.headers();
         boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders);
-        if (queued) {
-            int bytes = stripHeaders ? m.dataLength - m.headerSize : m.dataLength;
-            outMsgs.increment();
-            outBytes.add(bytes);
-            host.countOutbound(bytes);
-        }
         if (limit == 1) {
             unsubscribe(sub);
         }
@@ -480,11 +474,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     }
 
     public long outMsgs() {
-        return outMsgs.sum();
+        return outbound.deliveredMessages();
     }
 
     public long outBytes() {
-        return outBytes.sum();
+        return outbound.deliveredBytes();
     }
 
     public long pendingBytes() {

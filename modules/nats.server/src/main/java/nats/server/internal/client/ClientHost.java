@@ -23,14 +23,8 @@ public interface ClientHost {
     /** The connection closed; forget it. */
     void removed(ClientConnection connection);
 
-    /** Counts a message received from a client, for server-wide statistics. */
-    void countInbound(int bytes);
-
     /** Counts a connection closed as a slow consumer. */
     void countSlowConsumer();
-
-    /** Counts a message queued for a client, for server-wide statistics. */
-    void countOutbound(int bytes);
 
     /** Runs {@code action} after the write deadline, to force a close the flusher could not finish. */
     void scheduleForcedClose(Runnable action);

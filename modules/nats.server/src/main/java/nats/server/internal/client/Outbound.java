@@ -36,6 +36,9 @@ final class Outbound {
     private boolean writing;
     private boolean closing;
     private boolean slowConsumer;
+    /** Messages and payload bytes queued for the client, counted under the lock for monitoring. */
+    private long deliveredMessages;
+    private long deliveredBytes;
 
     Outbound(long maxPending) {
         this.maxPending = maxPending;
@@ -102,7 +105,27 @@ final class Outbound {
             put(CRLF, 0, 2);
             put(m.data, dataOffset, dataLength);
             put(CRLF, 0, 2);
+            deliveredMessages++;
+            deliveredBytes += dataLength;
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long deliveredMessages() {
+        lock.lock();
+        try {
+            return deliveredMessages;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long deliveredBytes() {
+        lock.lock();
+        try {
+            return deliveredBytes;
         } finally {
             lock.unlock();
         }
