@@ -112,7 +112,7 @@ public final class PluginLoader {
         return jar == null ? module : jar.getFileName().toString();
     }
 
-    private static void checkDuplicates(List<DiscoveredPlugin> found) throws ServerStartException {
+    static void checkDuplicates(List<DiscoveredPlugin> found) throws ServerStartException {
         Map<String, DiscoveredPlugin> byId = new HashMap<>();
         for (DiscoveredPlugin p : found) {
             DiscoveredPlugin earlier = byId.putIfAbsent(p.plugin().id(), p);
@@ -124,7 +124,7 @@ public final class PluginLoader {
         }
     }
 
-    private static void checkApiVersions(List<DiscoveredPlugin> found) throws ServerStartException {
+    static void checkApiVersions(List<DiscoveredPlugin> found) throws ServerStartException {
         for (DiscoveredPlugin p : found) {
             if (!p.plugin().requiredApi().accepts(ApiVersion.CURRENT)) {
                 throw new ServerStartException("plugin '" + p.plugin().id() + "' " + p.origin() + " needs plugin API "
