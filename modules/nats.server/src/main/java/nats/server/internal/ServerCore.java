@@ -86,6 +86,10 @@ public final class ServerCore implements ClientHost {
         listener.bind(new InetSocketAddress(options.host(), port), 1024);
         boundPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         running = true;
+        long deadlineNanos = options.writeDeadline().toNanos();
+        long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
+        timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> c.writeDeadlineTick(deadlineNanos)),
+                checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));

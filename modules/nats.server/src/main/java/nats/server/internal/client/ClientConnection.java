@@ -414,6 +414,19 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         sendProtocol(PING);
     }
 
+    /**
+     * Closes the connection as a slow consumer when a write to it has been blocked past the write
+     * deadline, as the Go server does; closing the socket also frees a publisher blocked writing to it.
+     */
+    public void writeDeadlineTick(long deadlineNanos) {
+        if (!closed.get() && outbound.writeStalled(deadlineNanos)) {
+            LOG.log(System.Logger.Level.WARNING, "cid {0}: Slow Consumer Detected: WriteDeadline exceeded", id);
+            host.countSlowConsumer();
+            close("Slow Consumer (Write Deadline)");
+            closeChannel();
+        }
+    }
+
     /** Closes the connection if it never authenticated within the auth timeout. */
     public void authTimeoutTick() {
         if (!connectReceived && !closed.get()) {

@@ -34,6 +34,8 @@ final class Outbound {
     private boolean flusherWaiting;
     /** True while the flusher or an inline writer owns the socket's write side. */
     private boolean writing;
+    /** When the current write began (System.nanoTime), for the write deadline; meaningful while writing. */
+    private volatile long writeStartedNanos;
     private boolean closing;
     private boolean slowConsumer;
     /** Messages and payload bytes queued for the client, counted under the lock for monitoring. */
@@ -131,6 +133,16 @@ final class Outbound {
         }
     }
 
+    /** Whether a write has been blocked for longer than {@code deadlineNanos}. */
+    boolean writeStalled(long deadlineNanos) {
+        lock.lock();
+        try {
+            return writing && System.nanoTime() - writeStartedNanos > deadlineNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean isSlowConsumer() {
         return slowConsumer;
     }
@@ -174,6 +186,7 @@ final class Outbound {
                 return;
             }
             writing = true;
+            writeStartedNanos = System.nanoTime();
             toWrite = pending;
             length = pendingLength;
             pending = spare;
@@ -246,6 +259,7 @@ final class Outbound {
                     return;
                 }
                 writing = true;
+                writeStartedNanos = System.nanoTime();
                 toWrite = pending;
                 length = pendingLength;
                 pending = spare;
