@@ -268,22 +268,31 @@ public final class ClientProtocolParser {
         }
     }
 
-    /** Finishes SUB, UNSUB, CONNECT, INFO and -ERR once their LF arrives. */
-    private void completeArgument(byte[] buf, int lf) throws ProtocolException {
-        byte[] argBuf;
-        int argOff;
-        int argLen;
+    /** The argument just completed: in the carry buffer if it spanned reads, else in the read buffer. */
+    private byte[] lineBuf;
+    private int lineOff;
+    private int lineLen;
+
+    private void takeArgument(byte[] buf, int lf) throws ProtocolException {
         if (argCarryLength >= 0) {
-            argBuf = argCarry;
-            argOff = 0;
-            argLen = argCarryLength;
+            lineBuf = argCarry;
+            lineOff = 0;
+            lineLen = argCarryLength;
             argCarryLength = -1;
         } else {
-            argBuf = buf;
-            argOff = argStart;
-            argLen = lf - drop - argStart;
+            lineBuf = buf;
+            lineOff = argStart;
+            lineLen = lf - drop - argStart;
         }
-        checkControlLine(argLen);
+        checkControlLine(lineLen);
+    }
+
+    /** Finishes SUB, UNSUB, CONNECT, INFO and -ERR once their LF arrives. */
+    private void completeArgument(byte[] buf, int lf) throws ProtocolException {
+        takeArgument(buf, lf);
+        byte[] argBuf = lineBuf;
+        int argOff = lineOff;
+        int argLen = lineLen;
         int completed = state;
         state = OP_START;
         drop = 0;
@@ -298,20 +307,10 @@ public final class ClientProtocolParser {
 
     /** Parses a PUB/HPUB control line ending at {@code lf} and prepares for its payload. */
     private void startPayload(byte[] buf, int lf, boolean withHeaders) throws ProtocolException {
-        byte[] argBuf;
-        int argOff;
-        int argLen;
-        if (argCarryLength >= 0) {
-            argBuf = argCarry;
-            argOff = 0;
-            argLen = argCarryLength;
-            argCarryLength = -1;
-        } else {
-            argBuf = buf;
-            argOff = argStart;
-            argLen = lf - drop - argStart;
-        }
-        checkControlLine(argLen);
+        takeArgument(buf, lf);
+        byte[] argBuf = lineBuf;
+        int argOff = lineOff;
+        int argLen = lineLen;
         String error = pubArgs.parse(argBuf, argOff, argLen, withHeaders);
         if (error != null) {
             throw ProtocolException.closeSilently((withHeaders ? "HPUB " : "PUB ") + error);
