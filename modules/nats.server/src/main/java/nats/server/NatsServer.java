@@ -161,11 +161,13 @@ public final class NatsServer implements AutoCloseable {
     public void enterLameDuckMode() {
         LOG.log(System.Logger.Level.INFO, "Entering lame duck mode, stop accepting new clients");
         core.enterLameDuckMode();
-        // Like the Go server: once the clients have been spread out, the server exits.
-        long millis = options.lameDuckDuration().toMillis() + 1000;
+        // Like the Go server: once the last client is closed (at the latest after the duration), exit.
+        long deadline = System.nanoTime() + options.lameDuckDuration().toNanos();
         Thread.ofVirtual().name("nats-lame-duck").start(() -> {
             try {
-                Thread.sleep(millis);
+                while (core.clientCount() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 return;
             }

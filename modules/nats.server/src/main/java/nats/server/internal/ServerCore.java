@@ -267,7 +267,9 @@ public final class ServerCore implements ClientHost {
         long spread = Math.max(0, options.lameDuckDuration().toMillis() - grace);
         for (int i = 0; i < current.size(); i++) {
             ClientConnection c = current.get(i);
-            c.sendProtocol(infoLine(c));
+            if (c.acceptsAsyncInfo()) {
+                c.sendProtocol(infoLine(c));
+            }
             long delay = grace + (current.size() <= 1 ? 0 : spread * i / current.size());
             timers.schedule(() -> c.close("Server Shutdown"), delay, TimeUnit.MILLISECONDS);
         }

@@ -55,6 +55,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile int pingsOut;
     private volatile String closeReason = "";
+    private volatile Thread readerThread;
+    /** Set once this server answered a PING: the Go server sends async INFO only after that. */
+    private volatile boolean firstPongSent;
     private final long startMillis = System.currentTimeMillis();
     /** Counted by the reader in plain fields, published once per read for monitoring. */
     private long inMsgsCounting;
@@ -72,6 +75,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         this.outbound = new Outbound(host.options().maxPending());
         this.parser = new ClientProtocolParser(this, host.options().maxControlLine());
         this.sublist = host.sublist();
+        this.routed.producerMayStall = true;
     }
 
     public long id() {
@@ -110,6 +114,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     /** Reads and processes client input until the connection ends; the caller's thread is the reader. */
     public void readLoop() {
+        readerThread = Thread.currentThread();
         Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
         outbound.appendProtocol(host.infoLine(this));
         outbound.signal();
@@ -337,6 +342,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         // Written when this read is processed, together with anything else queued for this client.
         outbound.appendProtocol(PONG);
         flushSet.add(this);
+        firstPongSent = true;
     }
 
     @Override
@@ -363,6 +369,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public boolean deliver(ServerSubscription sub, RoutedMessage m) {
+        if (m.producerMayStall && Thread.currentThread() != readerThread) {
+            try {
+                outbound.awaitIfStalled();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int limit = sub.countDelivery();
         if (limit < 0) {
             return false;
@@ -380,7 +393,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void flushPending() {
-        outbound.flushInlineOrSignal(channel);
+        if (Thread.currentThread() == readerThread) {
+            outbound.flushInlineOrSignal(channel);
+        } else {
+            outbound.signal();
+        }
     }
 
     private void slowConsumer() {
@@ -516,6 +533,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         synchronized (subscriptions) {
             return subscriptions.values().stream().map(ServerSubscription::subject).toList();
         }
+    }
+
+    /** Whether asynchronous INFO updates (e.g. lame-duck mode) may be sent, under Go's rules. */
+    public boolean acceptsAsyncInfo() {
+        return options.protocol() >= 1 && firstPongSent;
     }
 
     public String closeReason() {

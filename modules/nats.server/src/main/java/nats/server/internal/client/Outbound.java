@@ -17,6 +17,8 @@ import nats.server.internal.routing.RoutedMessage;
 final class Outbound {
 
     private static final int INITIAL_SIZE = 512;
+    private static final long STALL_MIN_NANOS = 100_000_000L;
+    private static final long STALL_MAX_NANOS = 1_000_000_000L;
     /** Largest output a publisher's reader writes itself instead of waking the flusher. */
     private static final int INLINE_LIMIT = 4 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -25,6 +27,8 @@ final class Outbound {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dataReady = lock.newCondition();
+    /** Signalled when pending output falls below half the limit, releasing stalled producers. */
+    private final Condition drained = lock.newCondition();
     private final long maxPending;
 
     private byte[] pending = new byte[INITIAL_SIZE];
@@ -133,6 +137,38 @@ final class Outbound {
         }
     }
 
+    /**
+     * Fast-producer stall, as in the Go server: a producer about to queue for a consumer that is more
+     * than half-way to its pending limit waits until the consumer drains below half, for at most
+     * 100 ms plus 100 ms per further tenth of the limit (1 s at the limit). This slows a fast
+     * publisher to the pace of its consumers instead of cutting off consumers that merely lag.
+     */
+    void awaitIfStalled() throws InterruptedException {
+        lock.lock();
+        try {
+            long pendingBytes = (long) pendingLength + inFlight;
+            long half = maxPending / 2;
+            if (pendingBytes <= half || closing) {
+                return;
+            }
+            long ttl = STALL_MIN_NANOS;
+            if (pendingBytes >= maxPending) {
+                ttl = STALL_MAX_NANOS;
+            } else {
+                ttl += STALL_MIN_NANOS * ((pendingBytes - half) / Math.max(1, half / 10));
+            }
+            if (flusherWaiting && pendingLength > 0 && !writing) {
+                dataReady.signal();
+            }
+            long remaining = ttl;
+            while (remaining > 0 && !closing && (long) pendingLength + inFlight > half) {
+                remaining = drained.awaitNanos(remaining);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a write has been blocked for longer than {@code deadlineNanos}. */
     boolean writeStalled(long deadlineNanos) {
         lock.lock();
@@ -170,9 +206,10 @@ final class Outbound {
     }
 
     /**
-     * Writes small pending output on the caller's thread when nobody else is writing, as the Go server's
-     * read loop does; this saves the hand-off to the flusher, which dominates request/reply latency.
-     * Larger output, or output while a write is under way, is left to the flusher.
+     * Writes small pending output on the caller's thread when nobody else is writing. Only a connection's
+     * own reader calls this (for its own output): a reader must never block on another client's socket,
+     * or one stuck client would stall every publisher that sends to it. Larger output, or output while a
+     * write is under way, is left to the flusher.
      */
     void flushInlineOrSignal(SocketChannel channel) {
         byte[] toWrite;
@@ -221,6 +258,9 @@ final class Outbound {
             if (pendingLength > 0 || closing) {
                 dataReady.signal();
             }
+            if (pendingLength <= maxPending / 2) {
+                drained.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -232,6 +272,7 @@ final class Outbound {
         try {
             closing = true;
             dataReady.signal();
+            drained.signalAll();
         } finally {
             lock.unlock();
         }

@@ -22,6 +22,8 @@ public final class RoutedMessage {
     public byte[] data;
     public int dataOffset;
     public int dataLength;
+    /** True when a network client publishes: it may be stalled while a consumer catches up. */
+    public boolean producerMayStall;
 
     /** ASCII decimal of {@link #dataLength} and of {@link #headerSize}, for the MSG/HMSG line. */
     private final byte[] totalAscii = new byte[10];
