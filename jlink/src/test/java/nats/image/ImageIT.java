@@ -39,6 +39,19 @@ class ImageIT {
     }
 
     @Test
+    void sighupDoesNotStopTheServer() throws Exception {
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port)) {
+            new ProcessBuilder("kill", "-s", "HUP", Long.toString(server.pid())).start().waitFor();
+            Thread.sleep(500);
+            try (Connection nc = Nats.connect("nats://127.0.0.1:" + port)) {
+                nc.flush(Duration.ofSeconds(2));
+            }
+            assertTrue(server.output().contains("reload is not supported yet"), "HUP is answered:\n" + server.output());
+        }
+    }
+
+    @Test
     void sigtermShutsDownGracefullyWithGoExitCode() throws Exception {
         int port = ImageProcess.freePort();
         try (ImageProcess server = ImageProcess.start(port)) {
