@@ -39,6 +39,18 @@ class ImageIT {
     }
 
     @Test
+    void signalLdmPutsTheServerInLameDuckModeAndItExits() throws Exception {
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port)) {
+            ImageProcess.Result r = ImageProcess.run("--signal", "ldm=" + server.pid());
+            assertEquals(0, r.exitCode(), "--signal ldm=PID succeeds:\n" + r.output());
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(10)),
+                    "with no clients, lame-duck mode ends in a clean exit at once:\n" + server.output());
+            assertTrue(server.output().contains("Entering lame duck mode"), "logged:\n" + server.output());
+        }
+    }
+
+    @Test
     void sighupDoesNotStopTheServer() throws Exception {
         int port = ImageProcess.freePort();
         try (ImageProcess server = ImageProcess.start(port)) {

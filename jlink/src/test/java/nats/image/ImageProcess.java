@@ -91,6 +91,11 @@ final class ImageProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself; returns the exit code, or -1 after the timeout. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** Sends SIGTERM and waits for a graceful exit; returns the exit code. */
     int terminate() throws InterruptedException {
         process.destroy();
