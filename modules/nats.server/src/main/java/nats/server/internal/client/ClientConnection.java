@@ -131,9 +131,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                 try {
                     parser.parse(buffer.array(), 0, n);
                 } finally {
-                    flushSet.flushAll();
+                    // Counts first: once output is flushed the client may already ask monitoring for them.
                     inMsgs = inMsgsCounting;
                     inBytes = inBytesCounting;
+                    flushSet.flushAll();
                 }
                 buffer = resize(buffer, n);
             }
