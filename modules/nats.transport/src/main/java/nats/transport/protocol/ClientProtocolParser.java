@@ -12,6 +12,7 @@ public final class ClientProtocolParser {
 
     /** The Go server's default maximum control line. */
     public static final int DEFAULT_MAX_CONTROL_LINE = 4096;
+    private static final int LARGE_CARRY = 64 * 1024;
 
     private static final int OP_START = 0;
     private static final int OP_PLUS = 1;
@@ -356,6 +357,10 @@ public final class ClientProtocolParser {
         }
         payloadCarryLength = -1;
         deliver(payloadCarry, 0, need);
+        // Do not keep a large message's buffer for the life of the connection.
+        if (payloadCarry.length > LARGE_CARRY) {
+            payloadCarry = new byte[1024];
+        }
         return i + copy;
     }
 
