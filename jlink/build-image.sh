@@ -5,13 +5,15 @@ set -euo pipefail
 java_home=$1 module_dir=$2 modules=$3 output=$4
 
 rm -rf "$output"
-# Every module the image holds is an explicit JPMS module (picocli ships a module-info), so jlink
+# BouncyCastle's jar is signed; jlink drops the signature (the classes are linked into lib/modules).
+# Every module the image holds is an explicit JPMS module (picocli and BouncyCastle ship one), so jlink
 # can link them all. Start-up speed comes from the AOT cache made below, not jlink's default CDS archive.
 "$java_home/bin/jlink" \
   --module-path "$module_dir" \
   --add-modules "$modules" \
   --launcher nats-server=nats.cli/nats.cli.Main \
   --strip-debug --no-header-files --no-man-pages \
+  --ignore-signing-information \
   --compress zip-6 \
   --output "$output"
 # jlink's own launcher runs java as a child of sh, so signals (TERM, INT, USR2, HUP) would reach the shell,

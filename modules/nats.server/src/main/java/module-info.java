@@ -6,6 +6,8 @@ module nats.server {
     requires transitive nats.api;
     requires nats.transport;
     requires jdk.httpserver;
+    // bcrypt password hashes ($2a$...), which the JDK does not provide.
+    requires org.bouncycastle.provider;
 
     exports nats.server;
     exports nats.server.options;

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import nats.api.ServerIdentity;
 import nats.server.options.ServerOptions;
+import nats.server.options.User;
+import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
@@ -173,10 +175,18 @@ public final class ServerCore implements ClientHost {
     @Override
     public boolean authenticate(ConnectOptions connect) {
         if (!options.authToken().isEmpty()) {
-            return constantTimeEquals(options.authToken(), connect.authToken());
+            return Passwords.matches(options.authToken(), connect.authToken());
+        }
+        if (!options.users().isEmpty()) {
+            for (User user : options.users()) {
+                if (user.name().equals(connect.user())) {
+                    return Passwords.matches(user.password(), connect.pass());
+                }
+            }
+            return false;
         }
         boolean userOk = constantTimeEquals(options.username(), connect.user());
-        boolean passOk = constantTimeEquals(options.password(), connect.pass());
+        boolean passOk = Passwords.matches(options.password(), connect.pass());
         return userOk & passOk;
     }
 

@@ -38,6 +38,7 @@ public final class ServerOptions {
     private String username = "";
     private String password = "";
     private String authToken = "";
+    private java.util.List<User> users = java.util.List.of();
     private boolean debug;
     private boolean trace;
     private boolean logTime = true;
@@ -316,8 +317,18 @@ public final class ServerOptions {
         return this;
     }
 
+    /** Users from {@code authorization { users = [...] }}. */
+    public java.util.List<User> users() {
+        return users;
+    }
+
+    public ServerOptions users(java.util.List<User> users) {
+        this.users = java.util.List.copyOf(users);
+        return this;
+    }
+
     /** Whether clients must authenticate. */
     public boolean authRequired() {
-        return !authToken.isEmpty() || !username.isEmpty();
+        return !authToken.isEmpty() || !username.isEmpty() || !users.isEmpty();
     }
 }

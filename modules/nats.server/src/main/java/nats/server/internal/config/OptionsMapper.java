@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import nats.server.options.ServerOptions;
+import nats.server.options.User;
 
 /**
  * Applies a parsed configuration to {@link ServerOptions}, reading the top-level keys as the Go server's
@@ -83,7 +84,7 @@ public final class OptionsMapper {
 
     /** Authorization keys Go knows that the kernel cannot honour; refused so a server is never left open. */
     private static final Set<String> UNSUPPORTED_AUTH = Set.of(
-            "users", "default_permission", "default_permissions", "permissions");
+            "default_permission", "default_permissions", "permissions");
 
     private final boolean pedantic;
     private final List<Consumer<ServerOptions>> actions = new ArrayList<>();
@@ -288,18 +289,14 @@ public final class OptionsMapper {
         String pass = "";
         String token = "";
         Duration timeout = null;
+        List<User> users = List.of();
         for (Map.Entry<String, Object> e : am.entrySet()) {
             String ak = e.getKey();
             Object av = e.getValue();
             switch (Lexer.goLower(ak)) {
                 case "user", "username" -> user = string(am, ak, av);
-                case "pass", "password" -> {
-                    pass = string(am, ak, av);
-                    if (pass.startsWith("$2")) {
-                        warnings.add(warning(am, ak, "the password looks like a bcrypt hash; jnatsd compares "
-                                + "passwords as written"));
-                    }
-                }
+                case "pass", "password" -> pass = string(am, ak, av);
+                case "users" -> users = users(am, ak, av);
                 case "token" -> token = string(am, ak, av);
                 case "timeout" -> timeout = authTimeout(am, ak, av);
                 default -> {
@@ -314,16 +311,51 @@ public final class OptionsMapper {
         if ((!user.isEmpty() || !pass.isEmpty()) && !token.isEmpty()) {
             throw error(m, key, "Cannot have a user/pass and token");
         }
+        if (!users.isEmpty() && !user.isEmpty()) {
+            throw error(m, key, "Can not have a single user/pass and a users array");
+        }
+        if (!users.isEmpty() && !token.isEmpty()) {
+            throw error(m, key, "Can not have a token and a users array");
+        }
         String u = user;
         String p = pass;
         String t = token;
         Duration to = timeout;
+        List<User> us = users;
         actions.add(o -> {
-            o.username(u).password(p).authToken(t);
+            o.username(u).password(p).authToken(t).users(us);
             if (to != null) {
                 o.authTimeout(to.isZero() ? DEFAULT_AUTH_TIMEOUT : to);
             }
         });
+    }
+
+    /** {@code users = [ {user: a, password: b}, ... ]}; per-user permissions are not supported yet. */
+    private List<User> users(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (!(v instanceof List<?> list)) {
+            throw error(m, key, "expected an array of users, got " + ConfigParser.typeName(v));
+        }
+        List<User> users = new ArrayList<>();
+        for (Object entry : list) {
+            if (!(entry instanceof Map<?, ?>)) {
+                throw error(m, key, "expected a user map, got " + ConfigParser.typeName(entry));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> um = (Map<String, Object>) entry;
+            String name = "";
+            String password = "";
+            for (Map.Entry<String, Object> e : um.entrySet()) {
+                switch (Lexer.goLower(e.getKey())) {
+                    case "user", "username" -> name = string(um, e.getKey(), e.getValue());
+                    case "pass", "password" -> password = string(um, e.getKey(), e.getValue());
+                    case "permission", "permissions", "allowed_connection_types", "account" ->
+                            throw error(um, e.getKey(), "user '" + e.getKey() + "' is not supported by jnatsd yet");
+                    default -> unknown(um, e.getKey());
+                }
+            }
+            users.add(new User(name, password));
+        }
+        return users;
     }
 
     /** Go reads the timeout as seconds, integer or fractional; anything else counts as 1 second. */

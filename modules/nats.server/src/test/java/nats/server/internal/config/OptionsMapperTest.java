@@ -169,11 +169,12 @@ class OptionsMapperTest {
         List<String> w = apply("authorization { user: a, timeout: \"5s\" }");
         assertEquals(Duration.ofSeconds(1), options.authTimeout());
         assertEquals(1, w.size());
-        // users/permissions are refused rather than ignored, so the server is never left open
-        e = applyError("authorization {\n  users = [\n    {user: a, password: b}\n  ]\n}");
-        assertTrue(e.reason().contains("'users' is not supported"), e.getMessage());
-        assertEquals(2, e.line());
-        assertEquals(3, e.column());
+        // users are read; per-user permissions are refused rather than ignored, so nothing is left open
+        apply("authorization {\n  users = [\n    {user: a, password: b}\n  ]\n}");
+        assertEquals(List.of(new nats.server.options.User("a", "b")), options.users());
+        e = applyError("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x}}\n  ]\n}");
+        assertTrue(e.reason().contains("'permissions' is not supported"), e.getMessage());
+        assertEquals(3, e.line());
         assertTrue(applyError("authorization: 1").reason().contains("expected a map"));
     }
 
