@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import nats.api.ServerIdentity;
 import nats.server.options.ServerOptions;
+import nats.server.options.Permissions;
 import nats.server.options.User;
 import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.ClientConnection;
@@ -173,21 +175,25 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
-    public boolean authenticate(ConnectOptions connect) {
+    public Optional<Permissions> authenticate(ConnectOptions connect) {
         if (!options.authToken().isEmpty()) {
-            return Passwords.matches(options.authToken(), connect.authToken());
+            return granted(Passwords.matches(options.authToken(), connect.authToken()), Permissions.UNRESTRICTED);
         }
         if (!options.users().isEmpty()) {
             for (User user : options.users()) {
                 if (user.name().equals(connect.user())) {
-                    return Passwords.matches(user.password(), connect.pass());
+                    return granted(Passwords.matches(user.password(), connect.pass()), user.permissions());
                 }
             }
-            return false;
+            return Optional.empty();
         }
         boolean userOk = constantTimeEquals(options.username(), connect.user());
         boolean passOk = Passwords.matches(options.password(), connect.pass());
-        return userOk & passOk;
+        return granted(userOk & passOk, Permissions.UNRESTRICTED);
+    }
+
+    private static Optional<Permissions> granted(boolean ok, Permissions permissions) {
+        return ok ? Optional.of(permissions) : Optional.empty();
     }
 
     @Override

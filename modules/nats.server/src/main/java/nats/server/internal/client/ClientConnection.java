@@ -7,16 +7,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import nats.server.internal.auth.PermissionChecker;
 import nats.server.internal.json.Json;
-import nats.server.internal.routing.MatchResult;
 import nats.server.internal.routing.FlushSet;
+import nats.server.internal.routing.MatchResult;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
+import nats.server.options.Permissions;
 import nats.transport.protocol.ClientProtocolHandler;
 import nats.transport.protocol.ClientProtocolParser;
 import nats.transport.protocol.ProtocolException;
@@ -56,6 +59,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile int pingsOut;
     private volatile String closeReason = "";
     private volatile Thread readerThread;
+    /** The user's permissions when they restrict anything; used by the reader only. */
+    private PermissionChecker permissions;
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
     private volatile boolean firstPongSent;
     private final long startMillis = System.currentTimeMillis();
@@ -193,9 +198,15 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         } catch (Json.JsonException e) {
             throw ProtocolException.closeSilently("bad CONNECT json: " + e.getMessage());
         }
-        if (host.options().authRequired() && !host.authenticate(parsed)) {
-            throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
-                    + parsed.user() + "'");
+        if (host.options().authRequired()) {
+            Optional<Permissions> granted = host.authenticate(parsed);
+            if (granted.isEmpty()) {
+                throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
+                        + parsed.user() + "'");
+            }
+            if (granted.get().restricts()) {
+                permissions = new PermissionChecker(granted.get());
+            }
         }
         host.authenticated(this);
         if (parsed.protocol() < 0 || parsed.protocol() > 1) {
@@ -242,6 +253,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.prepareSizes();
         inMsgsCounting++;
         inBytesCounting += len;
+        if (permissions != null && !permissions.canPublish(m.subjectString())) {
+            // As in Go: the message is dropped, no +OK, and the connection stays.
+            sendError("Permissions Violation for Publish to \"" + m.subjectString() + "\"");
+            return;
+        }
         // The Go server acknowledges a verbose PUB before routing it.
         if (options.verbose()) {
             sendProtocol(OK);
@@ -281,6 +297,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         String subject = args[0];
         String queue = args.length == 3 ? args[1] : null;
         String sid = args[args.length - 1];
+        if (permissions != null && !permissions.canSubscribe(subject, queue)) {
+            sendError(queue == null ? "Permissions Violation for Subscription to \"" + subject + "\""
+                    : "Permissions Violation for Subscription to \"" + subject + "\" using queue \"" + queue + "\"");
+            return;
+        }
         int max = host.options().maxSubscriptions();
         synchronized (subscriptions) {
             // The Go server checks the limit before it notices a duplicate sid.
@@ -477,7 +498,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             return;
         }
         closeReason = reason;
-        outbound.close();
+        // Forget the client before its socket can close, so nobody sees it counted after its EOF.
+        host.removed(this);
         ServerSubscription[] subs;
         synchronized (subscriptions) {
             subs = subscriptions.values().toArray(ServerSubscription[]::new);
@@ -487,7 +509,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             sub.markClosed();
             sublist.remove(sub);
         }
-        host.removed(this);
+        outbound.close();
         // The flusher closes the socket once drained; bound that in case the peer stopped reading.
         host.scheduleForcedClose(this::closeChannel);
     }

@@ -14,8 +14,12 @@ public interface ClientHost {
     /** The INFO line (with CRLF) to greet this connection with. */
     byte[] infoLine(ClientConnection connection);
 
-    /** Checks the credentials in CONNECT, in constant time. */
-    boolean authenticate(ConnectOptions options);
+    /**
+     * Checks the credentials in CONNECT (passwords in constant time or with bcrypt).
+     *
+     * @return the permissions of the authenticated user, or empty when authentication fails
+     */
+    java.util.Optional<nats.server.options.Permissions> authenticate(ConnectOptions options);
 
     /** The connection passed CONNECT and is now a full client. */
     void authenticated(ClientConnection connection);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import nats.server.options.Permissions;
 import nats.server.options.ServerOptions;
 import nats.server.options.User;
 
@@ -84,7 +85,7 @@ public final class OptionsMapper {
 
     /** Authorization keys Go knows that the kernel cannot honour; refused so a server is never left open. */
     private static final Set<String> UNSUPPORTED_AUTH = Set.of(
-            "default_permission", "default_permissions", "permissions");
+            "allowed_connection_types");
 
     private final boolean pedantic;
     private final List<Consumer<ServerOptions>> actions = new ArrayList<>();
@@ -290,6 +291,7 @@ public final class OptionsMapper {
         String token = "";
         Duration timeout = null;
         List<User> users = List.of();
+        Permissions defaultPermissions = null;
         for (Map.Entry<String, Object> e : am.entrySet()) {
             String ak = e.getKey();
             Object av = e.getValue();
@@ -297,6 +299,8 @@ public final class OptionsMapper {
                 case "user", "username" -> user = string(am, ak, av);
                 case "pass", "password" -> pass = string(am, ak, av);
                 case "users" -> users = users(am, ak, av);
+                case "default_permission", "default_permissions", "permissions" ->
+                        defaultPermissions = permissions(am, ak, av);
                 case "token" -> token = string(am, ak, av);
                 case "timeout" -> timeout = authTimeout(am, ak, av);
                 default -> {
@@ -321,7 +325,12 @@ public final class OptionsMapper {
         String p = pass;
         String t = token;
         Duration to = timeout;
-        List<User> us = users;
+        // As in Go, default permissions apply to the users that have none of their own.
+        Permissions defaults = defaultPermissions;
+        List<User> us = defaults == null ? users : users.stream()
+                .map(x -> x.permissions() == Permissions.UNRESTRICTED
+                        ? new User(x.name(), x.password(), defaults) : x)
+                .toList();
         actions.add(o -> {
             o.username(u).password(p).authToken(t).users(us);
             if (to != null) {
@@ -344,18 +353,81 @@ public final class OptionsMapper {
             Map<String, Object> um = (Map<String, Object>) entry;
             String name = "";
             String password = "";
+            Permissions permissions = Permissions.UNRESTRICTED;
             for (Map.Entry<String, Object> e : um.entrySet()) {
                 switch (Lexer.goLower(e.getKey())) {
                     case "user", "username" -> name = string(um, e.getKey(), e.getValue());
                     case "pass", "password" -> password = string(um, e.getKey(), e.getValue());
-                    case "permission", "permissions", "allowed_connection_types", "account" ->
+                    case "permission", "permissions" -> permissions = permissions(um, e.getKey(), e.getValue());
+                    case "allowed_connection_types", "account" ->
                             throw error(um, e.getKey(), "user '" + e.getKey() + "' is not supported by jnatsd yet");
                     default -> unknown(um, e.getKey());
                 }
             }
-            users.add(new User(name, password));
+            users.add(new User(name, password, permissions));
         }
         return users;
+    }
+
+    /** {@code permissions { publish: ..., subscribe: ... }} in Go's forms (list, string, or allow/deny map). */
+    private Permissions permissions(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (!(v instanceof Map<?, ?>)) {
+            throw error(m, key, "Expected permissions to be a map/struct, got " + ConfigParser.typeName(v));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pm = (Map<String, Object>) v;
+        Permissions.Rules publish = Permissions.Rules.ANY;
+        Permissions.Rules subscribe = Permissions.Rules.ANY;
+        for (Map.Entry<String, Object> e : pm.entrySet()) {
+            switch (Lexer.goLower(e.getKey())) {
+                case "pub", "publish", "import" -> publish = rules(pm, e.getKey(), e.getValue());
+                case "sub", "subscribe", "export" -> subscribe = rules(pm, e.getKey(), e.getValue());
+                case "allow_responses", "allow_response" ->
+                        throw error(pm, e.getKey(), "'" + e.getKey() + "' is not supported by jnatsd yet");
+                default -> throw error(pm, e.getKey(), "Unknown field \"" + e.getKey() + "\" parsing permissions");
+            }
+        }
+        return new Permissions(publish, subscribe);
+    }
+
+    /** A bare list or string allows; a map may have allow and deny lists. */
+    private Permissions.Rules rules(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (v instanceof Map<?, ?>) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rm = (Map<String, Object>) v;
+            Optional<List<String>> allow = Optional.empty();
+            List<String> deny = List.of();
+            for (Map.Entry<String, Object> e : rm.entrySet()) {
+                switch (Lexer.goLower(e.getKey())) {
+                    case "allow" -> allow = Optional.of(subjects(rm, e.getKey(), e.getValue()));
+                    case "deny" -> deny = subjects(rm, e.getKey(), e.getValue());
+                    default -> throw error(rm, e.getKey(),
+                            "Unknown field name \"" + e.getKey() + "\" parsing subject permissions, only 'allow' or 'deny' are permitted");
+                }
+            }
+            return new Permissions.Rules(allow, deny);
+        }
+        return new Permissions.Rules(Optional.of(subjects(m, key, v)), List.of());
+    }
+
+    private List<String> subjects(Map<String, Object> m, String key, Object v) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> list) {
+            for (Object item : list) {
+                out.add(string(m, key, item));
+            }
+        } else {
+            out.add(string(m, key, v));
+        }
+        for (String subject : out) {
+            String s = subject.strip();
+            int space = s.indexOf(' ');
+            String subj = space < 0 ? s : s.substring(0, space);
+            if (!nats.transport.protocol.Subjects.isValidSubject(subj)) {
+                throw error(m, key, "subject \"" + subject + "\" is not a valid subject");
+            }
+        }
+        return out;
     }
 
     /** Go reads the timeout as seconds, integer or fractional; anything else counts as 1 second. */

@@ -169,12 +169,15 @@ class OptionsMapperTest {
         List<String> w = apply("authorization { user: a, timeout: \"5s\" }");
         assertEquals(Duration.ofSeconds(1), options.authTimeout());
         assertEquals(1, w.size());
-        // users are read; per-user permissions are refused rather than ignored, so nothing is left open
+        // users and their permissions are read; what is not built yet is refused rather than ignored
         apply("authorization {\n  users = [\n    {user: a, password: b}\n  ]\n}");
         assertEquals(List.of(new nats.server.options.User("a", "b")), options.users());
-        e = applyError("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x}}\n  ]\n}");
-        assertTrue(e.reason().contains("'permissions' is not supported"), e.getMessage());
-        assertEquals(3, e.line());
+        apply("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x}}\n  ]\n}");
+        assertEquals(java.util.Optional.of(List.of("x")), options.users().getFirst().permissions().publish().allow());
+        e = applyError("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x,\n"
+                + "      allow_responses: true}}\n  ]\n}");
+        assertTrue(e.reason().contains("'allow_responses' is not supported"), e.getMessage());
+        assertEquals(4, e.line());
         assertTrue(applyError("authorization: 1").reason().contains("expected a map"));
     }
 
