@@ -144,6 +144,11 @@ final class Outbound {
      * publisher to the pace of its consumers instead of cutting off consumers that merely lag.
      */
     void awaitIfStalled() throws InterruptedException {
+        // Unlocked first look (a stale value only shifts when stalling starts): the common case of a
+        // consumer that keeps up costs no lock.
+        if ((long) pendingLength + inFlight <= maxPending / 2) {
+            return;
+        }
         lock.lock();
         try {
             long pendingBytes = (long) pendingLength + inFlight;
