@@ -59,19 +59,6 @@ public final class Subjects {
         return true;
     }
 
-    /** Whether a subject is free of wildcard tokens. */
-    public static boolean isLiteral(String subject) {
-        int n = subject.length();
-        for (int i = 0; i < n; i++) {
-            char c = subject.charAt(i);
-            if ((c == '*' || c == '>') && (i == 0 || subject.charAt(i - 1) == '.')
-                    && (i + 1 == n || subject.charAt(i + 1) == '.')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     }
