@@ -51,6 +51,33 @@ class ImageIT {
     }
 
     @Test
+    void traceFlagLogsTheProtocolWithoutSecrets() throws Exception {
+        int port = ImageProcess.freePort();
+        try (ImageProcess server = ImageProcess.start(port, "-DV");
+             java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            raw.getOutputStream().write(("CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"hunter2\"}\r\n"
+                    + "SUB t 1\r\nPUB t 2\r\nhi\r\nPING\r\n").getBytes(StandardCharsets.UTF_8));
+            raw.setSoTimeout(3000);
+            byte[] buf = new byte[4096];
+            String seen = "";
+            while (!seen.contains("PONG")) {
+                int n = raw.getInputStream().read(buf);
+                if (n < 0) {
+                    break;
+                }
+                seen += new String(buf, 0, n, StandardCharsets.UTF_8);
+            }
+            Thread.sleep(300);
+            String log = server.output();
+            assertTrue(log.contains("[TRC] 127.0.0.1:") && log.contains("<<- [PUB t 2]")
+                    && log.contains("->> [MSG t 1 2]") && log.contains("<<- MSG_PAYLOAD: [\"hi\"]"),
+                    "Go-style protocol trace:\n" + log);
+            assertTrue(log.contains("\"pass\":\"[REDACTED]\"") && !log.contains("hunter2"),
+                    "passwords never reach the log:\n" + log);
+        }
+    }
+
+    @Test
     void sighupDoesNotStopTheServer() throws Exception {
         int port = ImageProcess.freePort();
         try (ImageProcess server = ImageProcess.start(port)) {

@@ -61,6 +61,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile Thread readerThread;
     /** The user's permissions when they restrict anything; used by the reader only. */
     private PermissionChecker permissions;
+    /** Protocol tracing (-V); read once, so the message path pays one branch when it is off. */
+    private final boolean trace;
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
     private volatile boolean firstPongSent;
     private final long startMillis = System.currentTimeMillis();
@@ -81,6 +83,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         this.parser = new ClientProtocolParser(this, host.options().maxControlLine());
         this.sublist = host.sublist();
         this.routed.producerMayStall = true;
+        this.trace = host.options().trace();
     }
 
     public long id() {
@@ -192,6 +195,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onConnect(byte[] buf, int off, int len) throws ProtocolException {
+        if (trace) {
+            traceIn("CONNECT " + PASSWORD.matcher(new String(buf, off, len, StandardCharsets.UTF_8))
+                    .replaceAll("$1[REDACTED]$2"));
+        }
         ConnectOptions parsed;
         try {
             parsed = ConnectOptions.parse(new String(buf, off, len, StandardCharsets.UTF_8));
@@ -218,12 +225,17 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         options = parsed;
         connectReceived = true;
         if (parsed.verbose()) {
-            sendProtocol(OK);
+            sendOk();
         }
     }
 
     @Override
     public void onPublishArgs(PubArgs args) throws ProtocolException {
+        if (trace) {
+            traceIn((args.hasHeaders() ? "HPUB " : "PUB ") + args.subject()
+                    + (args.replyLength() > 0 ? " " + args.reply() : "")
+                    + (args.hasHeaders() ? " " + args.headerSize() : "") + " " + args.totalSize());
+        }
         if (args.hasHeaders() && !options.headers()) {
             throw ProtocolException.closeSilently("HPUB from a client without headers support");
         }
@@ -239,6 +251,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onMessage(PubArgs args, byte[] buf, int off, int len) {
+        if (trace) {
+            LOG.log(System.Logger.Level.TRACE, "{0} - <<- MSG_PAYLOAD: [\"{1}\"]", tracePrefix(),
+                    escape(new String(buf, off, len, StandardCharsets.UTF_8)));
+        }
         RoutedMessage m = routed;
         m.subject = args.buffer();
         m.subjectOffset = args.subjectOffset();
@@ -260,7 +276,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         // The Go server acknowledges a verbose PUB before routing it.
         if (options.verbose()) {
-            sendProtocol(OK);
+            sendOk();
         }
         boolean delivered = route(m);
         if (!delivered && m.hasReply() && options.noResponders()) {
@@ -290,6 +306,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        if (trace) {
+            traceIn("SUB " + new String(buf, off, len, StandardCharsets.UTF_8));
+        }
         String[] args = splitArgs(buf, off, len);
         if (args.length != 2 && args.length != 3) {
             throw ProtocolException.closeSilently("SUB parse error");
@@ -328,6 +347,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        if (trace) {
+            traceIn("UNSUB " + new String(buf, off, len, StandardCharsets.UTF_8));
+        }
         String[] args = splitArgs(buf, off, len);
         if (args.length != 1 && args.length != 2) {
             throw ProtocolException.closeSilently("UNSUB parse error");
@@ -361,6 +383,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onPing() {
+        if (trace) {
+            traceIn("PING");
+            traceOut("PONG");
+        }
         // Written when this read is processed, together with anything else queued for this client.
         outbound.appendProtocol(PONG);
         flushSet.add(this);
@@ -369,6 +395,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     @Override
     public void onPong() {
+        if (trace) {
+            traceIn("PONG");
+        }
         pingsOut = 0;
     }
 
@@ -404,6 +433,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         boolean stripHeaders = m.hasHeaders() && !options.headers();
         boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders);
+        if (trace && queued) {
+            boolean headers = m.hasHeaders() && !stripHeaders;
+            traceOut((headers ? "HMSG " : "MSG ") + m.subjectString() + " " + sub.sidString()
+                    + (m.hasReply() ? " " + m.replyString() : "")
+                    + (headers ? " " + m.headerSize : "") + " "
+                    + (stripHeaders ? m.dataLength - m.headerSize : m.dataLength));
+        }
         if (limit == 1) {
             unsubscribe(sub);
         }
@@ -477,6 +513,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     // ---- output helpers --------------------------------------------------------------------------------
 
     public void sendError(String text) {
+        if (trace) {
+            traceOut("-ERR '" + text + "'");
+        }
         sendProtocol(("-ERR '" + text + "'\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -486,10 +525,38 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
     }
 
+    // ---- protocol trace (-V), in the Go server's format ----------------------------------------------
+
+    private static final java.util.regex.Pattern PASSWORD =
+            java.util.regex.Pattern.compile("(\"(?:pass|auth_token)\"\\s*:\\s*\")[^\"]*(\")");
+
+    private String tracePrefix() {
+        return remoteIp + ":" + remotePort + " - cid:" + id;
+    }
+
+    private void traceIn(String op) {
+        LOG.log(System.Logger.Level.TRACE, "{0} - <<- [{1}]", tracePrefix(), op);
+    }
+
+    private void traceOut(String op) {
+        LOG.log(System.Logger.Level.TRACE, "{0} - ->> [{1}]", tracePrefix(), op);
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     private void ackIfVerbose() {
         if (options.verbose()) {
-            sendProtocol(OK);
+            sendOk();
         }
+    }
+
+    private void sendOk() {
+        if (trace) {
+            traceOut("OK");
+        }
+        sendProtocol(OK);
     }
 
     /** Closes after the queued output is written (so a final -ERR reaches the client). */
