@@ -157,7 +157,10 @@ public final class Main implements Callable<Integer> {
             server = NatsServer.start(options);
         } catch (ServerStartException e) {
             System.getLogger("nats.cli").log(System.Logger.Level.ERROR, e.getMessage());
-            System.err.println("nats-server: " + e.getMessage());
+            if (options.logFile().isPresent()) {
+                // The log goes to a file: say it on the terminal too.
+                System.err.println("nats-server: " + e.getMessage());
+            }
             return EXIT_FAILURE;
         }
         signals.serving(server);
