@@ -39,6 +39,8 @@ train_port=$(( 20000 + RANDOM % 30000 ))
 "$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error \
   -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" >/dev/null 2>&1 &
 server_pid=$!
+# Never leave the training server behind, whatever happens below.
+trap 'kill -9 "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   sleep 0.1
