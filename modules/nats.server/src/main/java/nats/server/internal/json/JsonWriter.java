@@ -84,6 +84,14 @@ public final class JsonWriter {
     }
 
     private void quote(String s) {
+        quote(out, s);
+    }
+
+    /**
+     * Go's string encoding with HTML escaping on, shared by INFO and the monitoring endpoints; unpaired
+     * surrogates become U+FFFD as invalid UTF-8 would.
+     */
+    public static void quote(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -96,9 +104,16 @@ public final class JsonWriter {
                 case '<' -> out.append("\\u003c");
                 case '>' -> out.append("\\u003e");
                 case '&' -> out.append("\\u0026");
+                case '\u2028' -> out.append("\\u2028");
+                case '\u2029' -> out.append("\\u2029");
                 default -> {
                     if (c < 0x20) {
                         out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        out.append("\\ufffd");
                     } else {
                         out.append(c);
                     }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 
+import nats.server.internal.json.JsonWriter;
+
 /**
  * Serialises a tree of {@link Map}s (kept in insertion order, which is the Go struct's field order),
  * {@link Collection}s, strings, integers, {@link Double}s, booleans, {@link Instant}s and {@code null} the way
@@ -99,36 +101,7 @@ final class GoJson {
         }
     }
 
-    /** Go's string encoding with HTML escaping on; unpaired surrogates become U+FFFD as invalid UTF-8 would. */
     private void quote(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '<' -> out.append("\\u003c");
-                case '>' -> out.append("\\u003e");
-                case '&' -> out.append("\\u0026");
-                case '\u2028' -> out.append("\\u2028");
-                case '\u2029' -> out.append("\\u2029");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                            && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        out.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        out.append("\\ufffd");
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonWriter.quote(out, s);
     }
 }
