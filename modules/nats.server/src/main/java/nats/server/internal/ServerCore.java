@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -187,7 +186,7 @@ public final class ServerCore implements ClientHost {
             }
             return Optional.empty();
         }
-        boolean userOk = constantTimeEquals(options.username(), connect.user());
+        boolean userOk = Passwords.equalsInConstantTime(options.username(), connect.user());
         boolean passOk = Passwords.matches(options.password(), connect.pass());
         return granted(userOk & passOk, Permissions.UNRESTRICTED);
     }
@@ -328,9 +327,6 @@ public final class ServerCore implements ClientHost {
         }
     }
 
-    private static boolean constantTimeEquals(String expected, String actual) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
-    }
 
     /** A server id shaped like the Go server's (an nkey-style 56-character base32 string starting with N). */
     private static String newServerId() {

@@ -26,6 +26,11 @@ public final class Passwords {
                 return false;
             }
         }
-        return MessageDigest.isEqual(configured.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        return equalsInConstantTime(configured, given);
+    }
+
+    /** String equality whose time does not depend on where the strings differ (for secrets and user names). */
+    public static boolean equalsInConstantTime(String expected, String actual) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 }

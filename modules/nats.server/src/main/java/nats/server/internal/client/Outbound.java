@@ -162,9 +162,7 @@ final class Outbound {
             } else {
                 ttl += STALL_MIN_NANOS * ((pendingBytes - half) / Math.max(1, half / 10));
             }
-            if (flusherWaiting && pendingLength > 0 && !writing) {
-                dataReady.signal();
-            }
+            wakeFlusherLocked();
             long remaining = ttl;
             while (remaining > 0 && !closing && (long) pendingLength + inFlight > half) {
                 remaining = drained.awaitNanos(remaining);
@@ -198,13 +196,18 @@ final class Outbound {
         }
     }
 
+    /** Called with the lock held: wakes a sleeping flusher when data waits and nobody is writing. */
+    private void wakeFlusherLocked() {
+        if (flusherWaiting && pendingLength > 0 && !writing) {
+            dataReady.signal();
+        }
+    }
+
     /** Wakes the flusher if it sleeps while data waits. */
     void signal() {
         lock.lock();
         try {
-            if (flusherWaiting && pendingLength > 0 && !writing) {
-                dataReady.signal();
-            }
+            wakeFlusherLocked();
         } finally {
             lock.unlock();
         }
@@ -222,9 +225,7 @@ final class Outbound {
         lock.lock();
         try {
             if (writing || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
-                if (flusherWaiting && pendingLength > 0 && !writing) {
-                    dataReady.signal();
-                }
+                wakeFlusherLocked();
                 return;
             }
             writing = true;
