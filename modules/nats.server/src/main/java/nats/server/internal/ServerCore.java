@@ -22,7 +22,10 @@ import nats.api.ServerIdentity;
 import nats.server.options.ServerOptions;
 import nats.server.options.Permissions;
 import nats.server.options.User;
+import nats.server.internal.account.Account;
+import nats.server.internal.account.Accounts;
 import nats.server.internal.auth.Passwords;
+import nats.server.internal.client.Authenticated;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
@@ -43,7 +46,7 @@ public final class ServerCore implements ClientHost {
 
     private final ServerOptions options;
     private final ServerIdentity identity;
-    private final Sublist globalSublist = new Sublist();
+    private final Accounts accounts;
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
@@ -63,6 +66,7 @@ public final class ServerCore implements ClientHost {
 
     public ServerCore(ServerOptions options) {
         this.options = options;
+        this.accounts = Accounts.of(options);
         String id = newServerId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
@@ -93,6 +97,7 @@ public final class ServerCore implements ClientHost {
         long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
         timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> c.writeDeadlineTick(deadlineNanos)),
                 checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(accounts::expireResponses, 1, 1, TimeUnit.SECONDS);
         acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));
@@ -145,8 +150,17 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
+    public Account globalAccount() {
+        return accounts.global();
+    }
+
+    /** The global account's routing table (what plugins and monitoring without accounts see). */
     public Sublist sublist() {
-        return globalSublist;
+        return accounts.global().sublist();
+    }
+
+    public Accounts accounts() {
+        return accounts;
     }
 
     @Override
@@ -174,25 +188,29 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
-    public Optional<Permissions> authenticate(ConnectOptions connect) {
+    public Optional<Authenticated> authenticate(ConnectOptions connect) {
+        Account global = accounts.global();
         if (!options.authToken().isEmpty()) {
-            return granted(Passwords.matches(options.authToken(), connect.authToken()), Permissions.UNRESTRICTED);
+            return granted(Passwords.matches(options.authToken(), connect.authToken()),
+                    new Authenticated(global, Permissions.UNRESTRICTED, ""));
         }
         if (!options.users().isEmpty()) {
             for (User user : options.users()) {
                 if (user.name().equals(connect.user())) {
-                    return granted(Passwords.matches(user.password(), connect.pass()), user.permissions());
+                    Account account = accounts.get(user.account());
+                    return granted(Passwords.matches(user.password(), connect.pass()) && account != null,
+                            new Authenticated(account, user.permissions(), user.name()));
                 }
             }
             return Optional.empty();
         }
         boolean userOk = Passwords.equalsInConstantTime(options.username(), connect.user());
         boolean passOk = Passwords.matches(options.password(), connect.pass());
-        return granted(userOk & passOk, Permissions.UNRESTRICTED);
+        return granted(userOk & passOk, new Authenticated(global, Permissions.UNRESTRICTED, options.username()));
     }
 
-    private static Optional<Permissions> granted(boolean ok, Permissions permissions) {
-        return ok ? Optional.of(permissions) : Optional.empty();
+    private static Optional<Authenticated> granted(boolean ok, Authenticated grant) {
+        return ok ? Optional.of(grant) : Optional.empty();
     }
 
     @Override
@@ -204,6 +222,7 @@ public final class ServerCore implements ClientHost {
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
         long first = Math.min(interval, FIRST_PING_MILLIS);
         timers.schedule(() -> connection.pingTick(true, intervalNanos), first, TimeUnit.MILLISECONDS);
+        connection.account().clientJoined();
         ScheduledFuture<?> periodic = timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
                 first + interval, interval, TimeUnit.MILLISECONDS);
         pingTimers.put(connection.id(), periodic);
@@ -223,6 +242,7 @@ public final class ServerCore implements ClientHost {
         ScheduledFuture<?> timer = pingTimers.remove(connection.id());
         if (timer != null) {
             timer.cancel(false);
+            connection.account().clientLeft();
         }
     }
 

@@ -39,6 +39,10 @@ public final class ServerOptions {
     private String password = "";
     private String authToken = "";
     private java.util.List<User> users = java.util.List.of();
+    private java.util.List<AccountConfig> accounts = java.util.List.of();
+    private java.util.List<AccountConfig.Mapping> mappings = java.util.List.of();
+    private String systemAccount = AccountConfig.SYSTEM;
+    private boolean noSystemAccount;
     private boolean debug;
     private boolean trace;
     private boolean logTime = true;
@@ -324,6 +328,45 @@ public final class ServerOptions {
 
     public ServerOptions users(java.util.List<User> users) {
         this.users = java.util.List.copyOf(users);
+        return this;
+    }
+
+    /** Accounts from the {@code accounts { }} block, in file order. */
+    public java.util.List<AccountConfig> accounts() {
+        return accounts;
+    }
+
+    public ServerOptions accounts(java.util.List<AccountConfig> accounts) {
+        this.accounts = java.util.List.copyOf(accounts);
+        return this;
+    }
+
+    /** Subject mappings of the global account (top-level {@code mappings}). */
+    public java.util.List<AccountConfig.Mapping> mappings() {
+        return mappings;
+    }
+
+    public ServerOptions mappings(java.util.List<AccountConfig.Mapping> mappings) {
+        this.mappings = java.util.List.copyOf(mappings);
+        return this;
+    }
+
+    /** The account for server events, {@code $SYS} unless {@code system_account} names another. */
+    public String systemAccount() {
+        return systemAccount;
+    }
+
+    public ServerOptions systemAccount(String systemAccount) {
+        this.systemAccount = systemAccount;
+        return this;
+    }
+
+    public boolean noSystemAccount() {
+        return noSystemAccount;
+    }
+
+    public ServerOptions noSystemAccount(boolean noSystemAccount) {
+        this.noSystemAccount = noSystemAccount;
         return this;
     }
 

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import nats.server.internal.account.Account;
+import nats.server.internal.account.SubjectMappings;
 import nats.server.internal.auth.PermissionChecker;
 import nats.server.internal.json.Json;
 import nats.server.internal.routing.FlushSet;
@@ -19,7 +21,6 @@ import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
-import nats.server.options.Permissions;
 import nats.transport.protocol.ClientProtocolHandler;
 import nats.transport.protocol.ClientProtocolParser;
 import nats.transport.protocol.ProtocolException;
@@ -46,10 +47,16 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private final int remotePort;
     private final Outbound outbound;
     private final ClientProtocolParser parser;
-    private final Sublist sublist;
+    /** The account's routing table; replaced once, when CONNECT names another account. */
+    private Sublist sublist;
+    private volatile Account account;
+    private volatile String authenticatedUser = "";
+    /** When the RTT probe PING went out; 0 when none is outstanding. */
+    private volatile long rttProbeSentNanos;
+    private volatile long rttNanos;
     private final Map<String, ServerSubscription> subscriptions = new HashMap<>();
     private final RoutedMessage routed = new RoutedMessage();
-    private final ResultCache resultCache = new ResultCache();
+    private ResultCache resultCache = new ResultCache();
     private final FlushSet flushSet = new FlushSet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,7 +88,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         this.remotePort = remote.getPort();
         this.outbound = new Outbound(host.options().maxPending());
         this.parser = new ClientProtocolParser(this, host.options().maxControlLine());
-        this.sublist = host.sublist();
+        this.account = host.globalAccount();
+        this.sublist = account.sublist();
+        this.routed.originAccount = account.name();
         this.routed.producerMayStall = true;
         this.trace = host.options().trace();
     }
@@ -206,14 +215,16 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             throw ProtocolException.closeSilently("bad CONNECT json: " + e.getMessage());
         }
         if (host.options().authRequired()) {
-            Optional<Permissions> granted = host.authenticate(parsed);
+            Optional<Authenticated> granted = host.authenticate(parsed);
             if (granted.isEmpty()) {
                 throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
                         + parsed.user() + "'");
             }
-            if (granted.get().restricts()) {
-                permissions = new PermissionChecker(granted.get());
+            if (granted.get().permissions().restricts()) {
+                permissions = new PermissionChecker(granted.get().permissions());
             }
+            authenticatedUser = granted.get().user();
+            joinAccount(granted.get().account());
         }
         host.authenticated(this);
         if (parsed.protocol() < 0 || parsed.protocol() > 1) {
@@ -227,6 +238,29 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (parsed.verbose()) {
             sendOk();
         }
+    }
+
+    /** Moves this (not yet subscribed) client into {@code target}'s subject space. */
+    private void joinAccount(Account target) {
+        if (target != account) {
+            account = target;
+            sublist = target.sublist();
+            resultCache = new ResultCache();
+            routed.originAccount = target.name();
+        }
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    /** The round trip measured with the first PING, in nanoseconds; 0 until measured. */
+    public long rttNanos() {
+        return rttNanos;
     }
 
     @Override
@@ -269,9 +303,24 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.prepareSizes();
         inMsgsCounting++;
         inBytesCounting += len;
+        SubjectMappings mappings = account.mappings();
+        if (mappings != null) {
+            String original = m.subjectString();
+            String mapped = mappings.map(original);
+            if (!mapped.equals(original)) {
+                m.subject = mapped.getBytes(StandardCharsets.ISO_8859_1);
+                m.subjectOffset = 0;
+                m.subjectLength = m.subject.length;
+            }
+        }
         if (permissions != null && !permissions.canPublish(m.subjectString())) {
             // As in Go: the message is dropped, no +OK, and the connection stays.
             sendError("Permissions Violation for Publish to \"" + m.subjectString() + "\"");
+            return;
+        }
+        if (m.replyLength > 3 && isReservedReply(m.reply, m.replyOffset)) {
+            // Replies starting with _R_. route service responses between accounts; clients may not forge them.
+            sendError("Permissions Violation for Publish with Reply of \"" + m.replyString() + "\"");
             return;
         }
         // The Go server acknowledges a verbose PUB before routing it.
@@ -282,6 +331,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (!delivered && m.hasReply() && options.noResponders()) {
             sendNoResponders(m);
         }
+    }
+
+    private static boolean isReservedReply(byte[] reply, int off) {
+        return reply[off] == '_' && reply[off + 1] == 'R' && reply[off + 2] == '_' && reply[off + 3] == '.';
     }
 
     private boolean route(RoutedMessage m) {
@@ -341,6 +394,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                 return;
             }
             subscriptions.put(sid, sub);
+            sub.shadows(account.addShadowSubscriptions(sub));
         }
         ackIfVerbose();
     }
@@ -379,6 +433,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         sub.markClosed();
         sublist.remove(sub);
+        Account.removeShadowSubscriptions(sub.shadows());
     }
 
     @Override
@@ -399,6 +454,12 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             traceIn("PONG");
         }
         pingsOut = 0;
+        long sent = rttProbeSentNanos;
+        if (sent != 0) {
+            rttNanos = Math.max(1, System.nanoTime() - sent);
+            routed.originRttNanos = rttNanos;
+            rttProbeSentNanos = 0;
+        }
     }
 
     @Override
@@ -486,6 +547,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             return;
         }
         pingsOut++;
+        if (rttProbe || rttProbeSentNanos == 0) {
+            rttProbeSentNanos = System.nanoTime();
+        }
         sendProtocol(PING);
     }
 
@@ -575,6 +639,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         for (ServerSubscription sub : subs) {
             sub.markClosed();
             sublist.remove(sub);
+            Account.removeShadowSubscriptions(sub.shadows());
         }
         outbound.close();
         // The flusher closes the socket once drained; bound that in case the peer stopped reading.

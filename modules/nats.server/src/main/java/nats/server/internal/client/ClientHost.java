@@ -1,15 +1,15 @@
 package nats.server.internal.client;
 
 import nats.server.options.ServerOptions;
-import nats.server.internal.routing.Sublist;
+import nats.server.internal.account.Account;
 
 /** What a client connection needs from the server that accepted it. */
 public interface ClientHost {
 
     ServerOptions options();
 
-    /** The routing table of the connection's account. */
-    Sublist sublist();
+    /** The account of clients that authenticate without naming one (and of all clients without auth). */
+    Account globalAccount();
 
     /** The INFO line (with CRLF) to greet this connection with. */
     byte[] infoLine(ClientConnection connection);
@@ -17,9 +17,9 @@ public interface ClientHost {
     /**
      * Checks the credentials in CONNECT (passwords in constant time or with bcrypt).
      *
-     * @return the permissions of the authenticated user, or empty when authentication fails
+     * @return the user's account and permissions, or empty when authentication fails
      */
-    java.util.Optional<nats.server.options.Permissions> authenticate(ConnectOptions options);
+    java.util.Optional<Authenticated> authenticate(ConnectOptions options);
 
     /** The connection passed CONNECT and is now a full client. */
     void authenticated(ClientConnection connection);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import nats.server.options.AccountConfig;
 import nats.server.options.Permissions;
 import nats.server.options.ServerOptions;
 import nats.server.options.User;
@@ -47,14 +48,6 @@ public final class OptionsMapper {
             Map.entry("mqtt", "mqtt"),
             Map.entry("websocket", "websocket"),
             Map.entry("ws", "websocket"),
-            Map.entry("accounts", "accounts"),
-            Map.entry("system_account", "system_account"),
-            Map.entry("system", "system_account"),
-            Map.entry("no_system_account", "no_system_account"),
-            Map.entry("no_system", "no_system_account"),
-            Map.entry("no_sys_acc", "no_system_account"),
-            Map.entry("mappings", "mappings"),
-            Map.entry("maps", "mappings"),
             Map.entry("tls", "tls"),
             Map.entry("ocsp", "ocsp"),
             Map.entry("allow_non_tls", "allow_non_tls"),
@@ -95,6 +88,13 @@ public final class OptionsMapper {
     private Long maxPending;
     private String maxPendingKey;
     private Map<String, Object> top;
+    private final AccountsMapper accounts = new AccountsMapper(this);
+    /** Users of the authorization block, joined with the accounts' users once both are read. */
+    private List<User> authorizationUsers = List.of();
+    private boolean singleUserOrToken;
+    private boolean authorizationToken;
+    private Map<String, Object> authorizationMap;
+    private String authorizationKey;
 
     private OptionsMapper(boolean pedantic) {
         this.pedantic = pedantic;
@@ -118,6 +118,7 @@ public final class OptionsMapper {
             mapper.option(e.getKey(), e.getValue());
         }
         mapper.checkPayloadAgainstPending(options);
+        mapper.joinUsers();
         for (Consumer<ServerOptions> action : mapper.actions) {
             action.accept(options);
         }
@@ -222,6 +223,19 @@ public final class OptionsMapper {
                 actions.add(o -> o.writeDeadline(d.isZero() ? DEFAULT_WRITE_DEADLINE : d));
             }
             case "authorization" -> authorization(m, key, v);
+            case "accounts" -> accounts.accounts(m, key, v);
+            case "system_account", "system" -> {
+                String name = string(m, key, v);
+                actions.add(o -> o.systemAccount(name));
+            }
+            case "no_system_account", "no_system", "no_sys_acc" -> {
+                boolean off = bool(m, key, v);
+                actions.add(o -> o.noSystemAccount(off));
+            }
+            case "mappings", "maps" -> {
+                List<AccountConfig.Mapping> mappings = accounts.mappings(m, key, v);
+                actions.add(o -> o.mappings(mappings));
+            }
             case "logfile", "log_file" -> {
                 Path p = path(m, key, v);
                 actions.add(o -> o.logFile(p));
@@ -328,11 +342,15 @@ public final class OptionsMapper {
         // As in Go, default permissions apply to the users that have none of their own.
         Permissions defaults = defaultPermissions;
         List<User> us = defaults == null ? users : users.stream()
-                .map(x -> x.permissions() == Permissions.UNRESTRICTED
-                        ? new User(x.name(), x.password(), defaults) : x)
+                .map(x -> x.permissions() == Permissions.UNRESTRICTED ? x.withPermissions(defaults) : x)
                 .toList();
+        authorizationUsers = us;
+        singleUserOrToken = !u.isEmpty() || !t.isEmpty();
+        authorizationToken = !t.isEmpty();
+        authorizationMap = m;
+        authorizationKey = key;
         actions.add(o -> {
-            o.username(u).password(p).authToken(t).users(us);
+            o.username(u).password(p).authToken(t);
             if (to != null) {
                 o.authTimeout(to.isZero() ? DEFAULT_AUTH_TIMEOUT : to);
             }
@@ -340,7 +358,7 @@ public final class OptionsMapper {
     }
 
     /** {@code users = [ {user: a, password: b}, ... ]}; per-user permissions are not supported yet. */
-    private List<User> users(Map<String, Object> m, String key, Object v) throws ConfigException {
+    List<User> users(Map<String, Object> m, String key, Object v) throws ConfigException {
         if (!(v instanceof List<?> list)) {
             throw error(m, key, "expected an array of users, got " + ConfigParser.typeName(v));
         }
@@ -370,7 +388,7 @@ public final class OptionsMapper {
     }
 
     /** {@code permissions { publish: ..., subscribe: ... }} in Go's forms (list, string, or allow/deny map). */
-    private Permissions permissions(Map<String, Object> m, String key, Object v) throws ConfigException {
+    Permissions permissions(Map<String, Object> m, String key, Object v) throws ConfigException {
         if (!(v instanceof Map<?, ?>)) {
             throw error(m, key, "Expected permissions to be a map/struct, got " + ConfigParser.typeName(v));
         }
@@ -449,6 +467,27 @@ public final class OptionsMapper {
         return Duration.ofNanos(Math.round(seconds * 1_000_000_000d));
     }
 
+    /** All users, from the authorization block and the accounts, each name once (Go's duplicate check). */
+    private void joinUsers() throws ConfigException {
+        List<User> fromAccounts = accounts.users();
+        if (!fromAccounts.isEmpty() && singleUserOrToken) {
+            // Go reads the accounts first and then finds the authorization block clashing with their users.
+            throw error(authorizationMap, authorizationKey, authorizationToken
+                    ? "Can not have a token and a users array" : "Can not have a single user/pass and a users array");
+        }
+        List<User> all = new ArrayList<>(authorizationUsers);
+        Set<String> seen = new java.util.HashSet<>();
+        authorizationUsers.forEach(u -> seen.add(u.name()));
+        for (User u : fromAccounts) {
+            if (!seen.add(u.name())) {
+                throw accounts.usersError("Duplicate user \"" + u.name() + "\" detected");
+            }
+            all.add(u);
+        }
+        List<AccountConfig> accountList = accounts.accountConfigs();
+        actions.add(o -> o.users(all).accounts(accountList));
+    }
+
     private void checkPayloadAgainstPending(ServerOptions current) throws ConfigException {
         if (maxPayload == null && maxPending == null) {
             return;
@@ -462,7 +501,12 @@ public final class OptionsMapper {
         }
     }
 
-    private void unknown(Map<String, Object> m, String key) throws ConfigException {
+    /** A Go option jnatsd does not honour yet: reported as a warning, never silently dropped. */
+    void unsupported(Map<String, Object> m, String key, String reason) {
+        warnings.add(warning(m, key, reason));
+    }
+
+    void unknown(Map<String, Object> m, String key) throws ConfigException {
         if (m instanceof ConfigMap cm && cm.usedAsVariable(key)) {
             return; // a key defined only to be referenced as $key, which Go does not report
         }
@@ -547,14 +591,14 @@ public final class OptionsMapper {
         return (int) port;
     }
 
-    private long integer(Map<String, Object> m, String key, Object v) throws ConfigException {
+    long integer(Map<String, Object> m, String key, Object v) throws ConfigException {
         if (v instanceof Long l) {
             return l;
         }
         throw error(m, key, "expected an integer for " + key + ", got " + ConfigParser.typeName(v));
     }
 
-    private String string(Map<String, Object> m, String key, Object v) throws ConfigException {
+    String string(Map<String, Object> m, String key, Object v) throws ConfigException {
         if (v instanceof String s) {
             return s;
         }
@@ -562,7 +606,7 @@ public final class OptionsMapper {
                 + " (put the value in quotes)");
     }
 
-    private boolean bool(Map<String, Object> m, String key, Object v) throws ConfigException {
+    boolean bool(Map<String, Object> m, String key, Object v) throws ConfigException {
         if (v instanceof Boolean b) {
             return b;
         }
@@ -618,7 +662,7 @@ public final class OptionsMapper {
                 + ConfigParser.typeName(v) + suffixHint(m, key));
     }
 
-    private Duration goDuration(Map<String, Object> m, String key, String s) throws ConfigException {
+    Duration goDuration(Map<String, Object> m, String key, String s) throws ConfigException {
         try {
             return GoDuration.parse(s);
         } catch (IllegalArgumentException e) {
@@ -642,13 +686,13 @@ public final class OptionsMapper {
         return m instanceof ConfigMap cm ? cm.origin(key) : Optional.empty();
     }
 
-    private static ConfigException error(Map<String, Object> m, String key, String reason) {
+    static ConfigException error(Map<String, Object> m, String key, String reason) {
         Optional<ConfigMap.Origin> o = origin(m, key);
         return o.isPresent() ? new ConfigException(o.get().file(), o.get().line(), o.get().column(), reason)
                 : new ConfigException(null, 0, 0, reason);
     }
 
-    private static String warning(Map<String, Object> m, String key, String reason) {
+    static String warning(Map<String, Object> m, String key, String reason) {
         return origin(m, key).map(o -> o.position() + ": " + reason).orElse(reason);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import nats.server.internal.ServerCore;
+import nats.server.internal.account.Account;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
@@ -43,7 +44,7 @@ final class Endpoints {
     static final String HEALTHZ = "/healthz";
     static final String IPQUEUESZ = "/ipqueuesz";
 
-    /** The only account jnatsd has; Go's name for it. */
+    /** Go's name for the account of clients that name none. */
     static final String GLOBAL_ACCOUNT = "$G";
     /** Go's {@code DefaultConnListSize} and {@code DefaultSubListSize}. */
     static final int DEFAULT_LIST_SIZE = 1024;
@@ -161,13 +162,13 @@ final class Endpoints {
         v.put("in_bytes", stats.inBytes());
         v.put("out_bytes", stats.outBytes());
         v.put("slow_consumers", stats.slowConsumers());
-        v.put("subscriptions", core.sublist().count());
+        v.put("subscriptions", totalSubscriptions());
         Map<String, Long> requests = new TreeMap<>();
         requestCounts.forEach((path, n) -> requests.put(path, n.sum()));
         v.put("http_req_stats", requests);
         // jnatsd does not reload its configuration: it was loaded when the server started.
         v.put("config_load_time", start);
-        // No system account: Go leaves "system_account" out (omitempty) when there is none.
+        putSystemAccount(v);
         return v;
     }
 
@@ -241,10 +242,6 @@ final class Endpoints {
         if ((sort.equals("stop") || sort.equals("reason")) && !closedOnly) {
             throw new GoFormat.BadRequest("sort by " + sort + " only valid on closed connections");
         }
-        if (!user.isEmpty()) {
-            // The authenticated user of a connection is not recorded by jnatsd.
-            throw new GoFormat.BadRequest("filter by user is not supported by jnatsd");
-        }
         offset = Math.max(0, offset);
         if (limit <= 0) {
             limit = DEFAULT_LIST_SIZE;
@@ -258,7 +255,13 @@ final class Endpoints {
         connz.put("now", now);
 
         List<ClientConnection> open = core.clients();
-        if (!acc.isEmpty() && !acc.equals(GLOBAL_ACCOUNT)) {
+        if (!acc.isEmpty()) {
+            open = open.stream().filter(c -> c.account().name().equals(acc)).toList();
+        }
+        if (!user.isEmpty()) {
+            open = open.stream().filter(c -> c.authenticatedUser().equals(user)).toList();
+        }
+        if (!acc.isEmpty() && core.accounts().get(acc) == null) {
             // Go returns early for an unknown account, with a null connection list.
             connz.put("num_connections", 0);
             connz.put("total", 0);
@@ -339,6 +342,10 @@ final class Endpoints {
         putIfNotEmpty(ci, "name", c.name());
         putIfNotEmpty(ci, "lang", c.lang());
         putIfNotEmpty(ci, "version", c.version());
+        String account = c.client().account().name();
+        if (!account.equals(GLOBAL_ACCOUNT)) {
+            ci.put("account", account);
+        }
         if (detail != null) {
             if (!detail.isEmpty()) {
                 List<Object> list = new ArrayList<>(detail.size());
@@ -377,7 +384,7 @@ final class Endpoints {
 
     private Map<ClientConnection, List<ServerSubscription>> subscriptionsByClient() {
         Map<ClientConnection, List<ServerSubscription>> bySubscriber = new HashMap<>();
-        for (ServerSubscription s : core.sublist().all()) {
+        for (ServerSubscription s : allSubscriptions(null)) {
             if (s.subscriber() instanceof ClientConnection c) {
                 bySubscriber.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
             }
@@ -405,20 +412,23 @@ final class Endpoints {
         if (!test.isEmpty() && !isValidLiteralSubject(test)) {
             throw new GoFormat.BadRequest("invalid test subject, must be valid publish subject: " + test);
         }
-        boolean accountSelected = acc.isEmpty() || acc.equals(GLOBAL_ACCOUNT);
-        Map<String, Object> stats = sublistStats(accountSelected);
+        Account selected = acc.isEmpty() ? null : core.accounts().get(acc);
+        boolean accountSelected = acc.isEmpty() || selected != null;
+        Map<String, Object> stats = sublistStats(accountSelected ? subscriptionCount(selected) : 0);
         if (!subs || !accountSelected) {
             return stats;
         }
         List<Object> details = new ArrayList<>();
-        for (ServerSubscription s : core.sublist().all()) {
-            if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
-                continue;
+        for (Account account : selected == null ? core.accounts().all() : List.of(selected)) {
+            for (ServerSubscription s : account.sublist().all()) {
+                if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
+                    continue;
+                }
+                // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so
+                // list them with cid 0 rather than hide them.
+                long cid = s.subscriber() instanceof ClientConnection c ? c.id() : 0;
+                details.add(subDetail(s, cid, account.name()));
             }
-            // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so
-            // list them with cid 0 rather than hide them.
-            long cid = s.subscriber() instanceof ClientConnection c ? c.id() : 0;
-            details.add(subDetail(s, cid, GLOBAL_ACCOUNT));
         }
         int from = Math.min(offset, details.size());
         int to = (int) Math.min((long) offset + limit, details.size());
@@ -438,9 +448,37 @@ final class Endpoints {
         return sz;
     }
 
-    private Map<String, Object> sublistStats(boolean includeGlobal) {
+    private long totalSubscriptions() {
+        return subscriptionCount(null);
+    }
+
+    /** Subscriptions of one account, or of all when {@code account} is null. */
+    private long subscriptionCount(Account account) {
+        long n = 0;
+        for (Account a : account == null ? core.accounts().all() : List.of(account)) {
+            n += a.sublist().count();
+        }
+        return n;
+    }
+
+    private List<ServerSubscription> allSubscriptions(Account account) {
+        List<ServerSubscription> all = new ArrayList<>();
+        for (Account a : account == null ? core.accounts().all() : List.of(account)) {
+            all.addAll(a.sublist().all());
+        }
+        return all;
+    }
+
+    private void putSystemAccount(Map<String, Object> m) {
+        Account system = core.accounts().system();
+        if (system != null) {
+            m.put("system_account", system.name());
+        }
+    }
+
+    private Map<String, Object> sublistStats(long subscriptions) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("num_subscriptions", includeGlobal ? core.sublist().count() : 0);
+        s.put("num_subscriptions", subscriptions);
         s.put("num_cache", 0);
         s.put("num_inserts", 0);
         s.put("num_removes", 0);
@@ -497,23 +535,28 @@ final class Endpoints {
         count(ACCOUNTZ);
         String acc = q.get("acc");
         Map<String, Object> a = header();
+        putSystemAccount(a);
         if (acc.isEmpty()) {
-            a.put("accounts", List.of(GLOBAL_ACCOUNT));
+            a.put("accounts", core.accounts().all().stream().map(Account::name).toList());
             return a;
         }
-        if (!acc.equals(GLOBAL_ACCOUNT)) {
+        Account account = core.accounts().get(acc);
+        if (account == null) {
             throw new GoFormat.BadRequest("Account " + acc + " does not exist");
         }
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("account_name", GLOBAL_ACCOUNT);
+        info.put("account_name", account.name());
         info.put("update_time", Instant.ofEpochMilli(core.startedAtMillis()));
+        if (account == core.accounts().system()) {
+            info.put("is_system", true);
+        }
         info.put("expired", false);
         info.put("complete", true);
         info.put("jetstream_enabled", false);
         info.put("leafnode_connections", 0);
-        info.put("client_connections", core.clientCount());
-        info.put("subscriptions", core.sublist().count());
-        info.put("sublist_stats", sublistStats(true));
+        info.put("client_connections", account.clientCount());
+        info.put("subscriptions", account.sublist().count());
+        info.put("sublist_stats", sublistStats(account.sublist().count()));
         a.put("account_detail", info);
         return a;
     }
@@ -523,17 +566,29 @@ final class Endpoints {
         boolean unused = q.bool("unused");
         Map<String, Object> z = header();
         List<Object> accounts = new ArrayList<>();
-        int conns = core.clientCount();
-        if (unused || conns != 0) {
-            ServerCore.Stats stats = core.stats();
+        for (Account account : core.accounts().all()) {
+            List<ClientConnection> members = core.clients().stream().filter(c -> c.account() == account).toList();
+            if (!unused && members.isEmpty()) {
+                continue;
+            }
+            long inMsgs = 0;
+            long inBytes = 0;
+            long outMsgs = 0;
+            long outBytes = 0;
+            for (ClientConnection c : members) {
+                inMsgs += c.inMsgs();
+                inBytes += c.inBytes();
+                outMsgs += c.outMsgs();
+                outBytes += c.outBytes();
+            }
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("acc", GLOBAL_ACCOUNT);
-            s.put("conns", conns);
+            s.put("acc", account.name());
+            s.put("conns", members.size());
             s.put("leafnodes", 0);
-            s.put("total_conns", conns);
-            s.put("sent", dataStats(stats.outMsgs(), stats.outBytes()));
-            s.put("received", dataStats(stats.inMsgs(), stats.inBytes()));
-            s.put("slow_consumers", stats.slowConsumers());
+            s.put("total_conns", members.size());
+            s.put("sent", dataStats(outMsgs, outBytes));
+            s.put("received", dataStats(inMsgs, inBytes));
+            s.put("slow_consumers", 0);
             accounts.add(s);
         }
         z.put("account_statz", accounts);

@@ -24,6 +24,45 @@ public final class RoutedMessage {
     public int dataLength;
     /** True when a network client publishes: it may be stalled while a consumer catches up. */
     public boolean producerMayStall;
+    /** The account the message was published in, for the request info of service imports. */
+    public String originAccount = "";
+    /** The publisher's measured round trip, for the request info of service imports; 0 when unknown. */
+    public long originRttNanos;
+    /** How many imports the message has crossed; bounds import cycles. */
+    public int importHops;
+
+    /**
+     * A copy bound for another account with the subject and reply replaced, sharing the publisher's
+     * headers and payload. Used only on import paths, which may allocate.
+     */
+    public RoutedMessage redirected(String newSubject, String newReply) {
+        RoutedMessage m = new RoutedMessage();
+        m.subject = newSubject.getBytes(StandardCharsets.ISO_8859_1);
+        m.subjectOffset = 0;
+        m.subjectLength = m.subject.length;
+        m.reply = newReply.getBytes(StandardCharsets.ISO_8859_1);
+        m.replyOffset = 0;
+        m.replyLength = m.reply.length;
+        m.data = data;
+        m.dataOffset = dataOffset;
+        m.dataLength = dataLength;
+        m.headerSize = headerSize;
+        m.producerMayStall = producerMayStall;
+        m.originAccount = originAccount;
+        m.originRttNanos = originRttNanos;
+        m.importHops = importHops + 1;
+        m.prepareSizes();
+        return m;
+    }
+
+    /** Replaces headers and payload (e.g. after adding a header), updating the size texts. */
+    public void replaceData(byte[] newData, int newHeaderSize) {
+        data = newData;
+        dataOffset = 0;
+        dataLength = newData.length;
+        headerSize = newHeaderSize;
+        prepareSizes();
+    }
 
     /** ASCII decimal of {@link #dataLength} and of {@link #headerSize}, for the MSG/HMSG line. */
     private final byte[] totalAscii = new byte[10];

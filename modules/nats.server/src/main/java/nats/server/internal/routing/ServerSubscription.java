@@ -14,6 +14,8 @@ public final class ServerSubscription {
     /** Auto-unsubscribe limit; 0 for none. Written by the owning connection only. */
     private volatile long max;
     private volatile boolean closed;
+    /** Twins of this subscription in accounts it imports streams from; null when there are none. */
+    private volatile ServerSubscription[] shadows;
 
     public ServerSubscription(Subscriber subscriber, String subject, String queue, byte[] sid) {
         this.subscriber = subscriber;
@@ -72,6 +74,14 @@ public final class ServerSubscription {
             return 0;
         }
         return n == limit ? 1 : -1;
+    }
+
+    public ServerSubscription[] shadows() {
+        return shadows;
+    }
+
+    public void shadows(ServerSubscription[] twins) {
+        this.shadows = twins;
     }
 
     public boolean isClosed() {

@@ -23,4 +23,46 @@ public final class SubjectMatcher {
         }
         return subject.length == pattern.length;
     }
+
+    /** Whether {@code subject} has a {@code *} or {@code >} token. */
+    public static boolean hasWildcard(String subject) {
+        for (String token : subject.split("\\.", -1)) {
+            if (token.equals("*") || token.equals(">")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether every subject matched by {@code subject} is also matched by {@code test} (Go's
+     * isSubsetMatch): {@code foo.bar} and {@code foo.*} are subsets of {@code foo.>}, but {@code foo.>} is
+     * not a subset of {@code foo.*}.
+     */
+    public static boolean isSubsetMatch(String subject, String test) {
+        String[] tokens = subject.split("\\.", -1);
+        String[] against = test.split("\\.", -1);
+        for (int i = 0; i < against.length; i++) {
+            if (i >= tokens.length || against[i].isEmpty()) {
+                return false;
+            }
+            if (against[i].equals(">")) {
+                return true;
+            }
+            String t = tokens[i];
+            if (t.isEmpty() || t.equals(">")) {
+                return false;
+            }
+            if (t.equals("*")) {
+                if (!against[i].equals("*")) {
+                    return false;
+                }
+                continue;
+            }
+            if (!against[i].equals("*") && !t.equals(against[i])) {
+                return false;
+            }
+        }
+        return tokens.length == against.length;
+    }
 }

@@ -272,8 +272,8 @@ class OptionsMapperTest {
         assertEquals(Map.of("listen", 7422L), sections.get("leafnodes"));
         assertEquals(Map.of("port", 8080L, "no_tls", true), sections.get("websocket"));
         assertEquals(Map.of("port", 1883L), sections.get("mqtt"));
-        assertEquals(config.get("accounts"), sections.get("accounts"));
-        assertEquals("SYS", sections.get("system_account"));
+        assertEquals(List.of("A"), options.accounts().stream().map(a -> a.name()).toList());
+        assertEquals("SYS", options.systemAccount());
         assertEquals(Map.of("name", "g"), sections.get("gateway"));
         assertEquals(Map.of("cert_file", "c.pem"), sections.get("tls"));
     }

@@ -2,6 +2,7 @@ package nats.server.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -224,7 +225,8 @@ class RealisticConfigTest {
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), OptionsMapper.apply(m, options, true));
         assertEquals(4222, options.port());
-        assertEquals(m.get("accounts"), options.configSections().get("accounts"));
+        assertEquals(List.of("$SYS"), options.accounts().stream().map(a -> a.name()).toList());
+        assertEquals("$SYS", options.users().get(0).account());
     }
 
     @Test
@@ -272,8 +274,10 @@ class RealisticConfigTest {
         Map<String, Object> m = ConfigParser.parse(main);
         assertEquals(List.of("A", "B"), List.copyOf(((Map<?, ?>) m.get("accounts")).keySet()));
         ServerOptions options = new ServerOptions();
-        assertEquals(List.of(), OptionsMapper.apply(m, options, true));
-        assertEquals("pa55", options.password());
+        // As the Go server says for this file (checked with nats-server -t): account users exclude a single user.
+        ConfigException e = assertThrows(ConfigException.class, () -> OptionsMapper.apply(m, options, true));
+        assertTrue(e.getMessage().endsWith("main.conf:6:1: Can not have a single user/pass and a users array"),
+                e.getMessage());
     }
 
     @Test

@@ -150,7 +150,7 @@ class MonitorServerTest {
         assertEquals(2L, v.get("subscriptions"));
         Map<String, Object> stats = object(v.get("http_req_stats"));
         assertEquals(2L, stats.get("/varz"), "both /varz requests counted, this one included");
-        assertFalse(v.containsKey("system_account"), "no system account, so Go's omitempty leaves it out");
+        assertEquals("$SYS", v.get("system_account"), "the system account exists by default, as in Go");
     }
 
     @Test
@@ -327,14 +327,14 @@ class MonitorServerTest {
         assertNull(leafz.get("leafs"));
 
         Map<String, Object> accountz = json("/accountz");
-        assertEquals(List.of("$G"), accountz.get("accounts"));
+        assertEquals(List.of("$G", "$SYS"), accountz.get("accounts"));
         Map<String, Object> detail = object(json("/accountz?acc=$G").get("account_detail"));
         assertEquals("$G", detail.get("account_name"));
         assertEquals(0L, detail.get("client_connections"));
         assertBadRequest("/accountz?acc=ACME", "Account ACME does not exist");
 
         assertEquals(List.of(), json("/accstatz").get("account_statz"));
-        assertEquals(1, list(json("/accstatz?unused=1").get("account_statz")).size());
+        assertEquals(2, list(json("/accstatz?unused=1").get("account_statz")).size(), "$G and $SYS");
 
         Map<String, Object> jsz = json("/jsz");
         assertEquals(true, jsz.get("disabled"));

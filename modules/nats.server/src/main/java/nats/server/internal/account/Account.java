@@ -1,0 +1,115 @@
+package nats.server.internal.account;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.Sublist;
+
+/**
+ * One account: its own subject space (sublist), the streams it imports from other accounts, the mappings
+ * applied to what its clients publish, and the routes back for responses to the services it exports.
+ * Clients of different accounts never see each other's messages except through imports.
+ */
+public final class Account {
+
+    private final String name;
+    private final Sublist sublist = new Sublist();
+    private final List<StreamImport> streamImports = new ArrayList<>();
+    private final SubjectMappings mappings;
+    private final AtomicInteger clients = new AtomicInteger();
+    private volatile ServiceResponses responses;
+
+    Account(String name, SubjectMappings mappings) {
+        this.name = name;
+        this.mappings = mappings;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Sublist sublist() {
+        return sublist;
+    }
+
+    /** Subject mappings, or null when the account has none. */
+    public SubjectMappings mappings() {
+        return mappings;
+    }
+
+    public int clientCount() {
+        return clients.get();
+    }
+
+    public void clientJoined() {
+        clients.incrementAndGet();
+    }
+
+    public void clientLeft() {
+        clients.decrementAndGet();
+    }
+
+    void addStreamImport(StreamImport streamImport) {
+        streamImports.add(streamImport);
+    }
+
+    public List<StreamImport> streamImports() {
+        return List.copyOf(streamImports);
+    }
+
+    /** The response routes for services this account exports, created with the first service import. */
+    ServiceResponses responses() {
+        return responses;
+    }
+
+    void responses(ServiceResponses r) {
+        responses = r;
+    }
+
+    /**
+     * Makes a client's subscription in this account also receive what the accounts it imports streams from
+     * publish on the matching subjects (Go's shadow subscriptions).
+     *
+     * @return the shadow subscriptions, to be removed with the client's subscription
+     */
+    public ServerSubscription[] addShadowSubscriptions(ServerSubscription sub) {
+        if (streamImports.isEmpty()) {
+            return null;
+        }
+        List<ServerSubscription> shadows = null;
+        for (StreamImport im : streamImports) {
+            ServerSubscription shadow = im.shadowFor(sub);
+            if (shadow == null) {
+                continue;
+            }
+            try {
+                im.exporter().sublist().insert(shadow);
+            } catch (Sublist.InvalidSubjectException e) {
+                continue;
+            }
+            if (shadows == null) {
+                shadows = new ArrayList<>(2);
+            }
+            shadows.add(shadow);
+        }
+        return shadows == null ? null : shadows.toArray(ServerSubscription[]::new);
+    }
+
+    /** Removes shadow subscriptions made by {@link #addShadowSubscriptions}. */
+    public static void removeShadowSubscriptions(ServerSubscription[] shadows) {
+        if (shadows == null) {
+            return;
+        }
+        for (ServerSubscription shadow : shadows) {
+            shadow.markClosed();
+            ((StreamImport.Delivery) shadow.subscriber()).exporter().sublist().remove(shadow);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Account[" + name + "]";
+    }
+}

@@ -1,0 +1,95 @@
+package nats.server.internal.account;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import nats.server.internal.routing.FlushSet;
+import nats.server.internal.routing.MatchResult;
+import nats.server.internal.routing.RoutedMessage;
+import nats.server.internal.routing.Router;
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.Subscriber;
+import nats.server.options.AccountConfig;
+
+/**
+ * The way back for responses to imported services. Requests reach the exporting account with a reply of
+ * the form {@code _R_.<prefix>.<id>}; one wildcard subscription on the prefix catches the responses and
+ * forwards each to the requester's own reply subject in the importing account. A singleton response ends
+ * the route; streamed and chunked ones keep it until the export's threshold passes without traffic.
+ */
+final class ServiceResponses implements Subscriber {
+
+    private static final String DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private record Route(Account importer, String reply, AccountConfig.ResponseType type, long thresholdNanos,
+                         long[] lastUsed) {
+    }
+
+    private final String prefix;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
+    ServiceResponses(Account exporter) {
+        this.prefix = "_R_." + randomToken(6) + ".";
+        ServerSubscription catchAll = new ServerSubscription(this, prefix + ">", null, new byte[0]);
+        try {
+            exporter.sublist().insert(catchAll);
+        } catch (nats.server.internal.routing.Sublist.InvalidSubjectException e) {
+            throw new IllegalStateException("the response prefix is a valid subject", e);
+        }
+    }
+
+    String register(Account importer, String reply, AccountConfig.Export export) {
+        String subject = prefix + randomToken(6);
+        routes.put(subject, new Route(importer, reply, export.responseType(), export.threshold().toNanos(),
+                new long[] {System.nanoTime()}));
+        return subject;
+    }
+
+    void forget(String subject) {
+        routes.remove(subject);
+    }
+
+    int pending() {
+        return routes.size();
+    }
+
+    /** Drops routes whose threshold passed without a response. */
+    void expire(long nowNanos) {
+        routes.values().removeIf(r -> nowNanos - r.lastUsed()[0] > r.thresholdNanos());
+    }
+
+    @Override
+    public boolean deliver(ServerSubscription subscription, RoutedMessage m) {
+        String subject = m.subjectString();
+        Route route = routes.get(subject);
+        if (route == null) {
+            return false;
+        }
+        RoutedMessage response = m.redirected(route.reply(), "");
+        MatchResult result = route.importer().sublist().match(route.reply());
+        FlushSet touched = new FlushSet();
+        boolean delivered = !result.isEmpty() && Router.deliver(result, response, null, true, touched);
+        touched.flushAll();
+        if (!delivered || route.type() == AccountConfig.ResponseType.SINGLETON) {
+            routes.remove(subject);
+        } else {
+            route.lastUsed()[0] = System.nanoTime();
+        }
+        return delivered;
+    }
+
+    @Override
+    public void flushPending() {
+        // Responses are flushed as they are forwarded.
+    }
+
+    private static String randomToken(int length) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = DIGITS.charAt(random.nextInt(DIGITS.length()));
+        }
+        return new String(chars);
+    }
+}

@@ -1,0 +1,92 @@
+package nats.server.options;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One account from the {@code accounts { }} block: its own subject space, with what it shares with other
+ * accounts (exports) and what it takes from them (imports).
+ *
+ * @param name     the account name
+ * @param exports  streams and services other accounts may import
+ * @param imports  streams and services taken from other accounts
+ * @param mappings subject mappings applied to what this account's clients publish
+ */
+public record AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings) {
+
+    public AccountConfig {
+        exports = List.copyOf(exports);
+        imports = List.copyOf(imports);
+        mappings = List.copyOf(mappings);
+    }
+
+    /** An account with nothing shared. */
+    public AccountConfig(String name) {
+        this(name, List.of(), List.of(), List.of());
+    }
+
+    /** Whether an export offers messages (stream) or answers requests (service). */
+    public enum Kind { STREAM, SERVICE }
+
+    /** How many responses a service request may get, as in Go's {@code response} export option. */
+    public enum ResponseType {
+        SINGLETON("Singleton"), STREAM("Stream"), CHUNKED("Chunked");
+
+        private final String goName;
+
+        ResponseType(String goName) {
+            this.goName = goName;
+        }
+
+        public String goName() {
+            return goName;
+        }
+    }
+
+    /** Go's default time a streamed or chunked service response stays routable. */
+    public static final Duration DEFAULT_RESPONSE_THRESHOLD = Duration.ofMinutes(2);
+
+    /**
+     * @param accounts  the accounts allowed to import; empty for a public export
+     * @param threshold how long responses to one request stay routable (services only)
+     */
+    public record Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
+                         Duration threshold) {
+        public Export {
+            accounts = List.copyOf(accounts);
+        }
+
+        public boolean isPublic() {
+            return accounts.isEmpty();
+        }
+    }
+
+    /**
+     * @param account the exporting account
+     * @param subject the subject as the exporting account knows it
+     * @param to      the subject as the importing account sees it (the same when not remapped)
+     */
+    public record Import(Kind kind, String account, String subject, String to) {
+    }
+
+    /**
+     * A subject mapping: messages published to {@code source} go to one of the destinations, chosen by
+     * weight (percent); weights summing to less than 100 leave the rest on the original subject.
+     */
+    public record Mapping(String source, List<Destination> destinations) {
+        public Mapping {
+            destinations = List.copyOf(destinations);
+        }
+
+        public record Destination(String subject, int weight) {
+        }
+    }
+
+    /** Names the Go server reserves. */
+    public static final String GLOBAL = "$G";
+    public static final String SYSTEM = "$SYS";
+
+    public static boolean isReserved(String name) {
+        return GLOBAL.equals(name);
+    }
+}

@@ -1,0 +1,288 @@
+package nats.server.accounts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import nats.server.ConfigFiles;
+import nats.server.NatsServer;
+import nats.server.options.ServerOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Multi-account behaviour run with jnats against the Go nats-server and this server, both started on the
+ * same config file: isolation, stream imports (prefix and {@code to}), service imports with responses,
+ * subject mappings. Each scenario writes what the clients observed; the two logs must be equal.
+ */
+@Timeout(120)
+class AccountsDifferentialTest {
+
+    private static final Path GO = Path.of("/usr/sbin/nats-server");
+    private static final Duration WAIT = Duration.ofMillis(400);
+
+    static final String CONFIG = """
+            host: 127.0.0.1
+            port: %d
+            accounts {
+              A: {
+                users: [ {user: a, password: a}, {user: a2, password: a2} ]
+                exports: [
+                  {stream: "public.>"}
+                  {stream: "news.*"}
+                  {stream: "private.>", accounts: [C]}
+                  {service: "help"}
+                  {service: "svc.>"}
+                  {service: "feed", response: stream, threshold: "5s"}
+                ]
+                mappings: { "orders.*": "orders.new.$1", "split": [{destination: "left", weight: 100%%}] }
+              }
+              B: {
+                users: [ {user: b, password: b} ]
+                imports: [
+                  {stream: {account: A, subject: "public.>"}, prefix: "from_a"}
+                  {stream: {account: A, subject: "news.*"}, to: "a_news.*"}
+                  {service: {account: A, subject: "help"}, to: "a.help"}
+                  {service: {account: A, subject: "svc.>"}}
+                  {service: {account: A, subject: "feed"}}
+                ]
+              }
+              C: {
+                users: [ {user: c, password: c} ]
+                imports: [ {stream: {account: A, subject: "private.>"}} ]
+              }
+            }
+            """;
+
+    private static Process go;
+    private static int goPort;
+    private static NatsServer ours;
+
+    @BeforeAll
+    static void startBoth(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(GO), "Go nats-server not installed");
+        goPort = freePort();
+        Path goConf = Files.writeString(dir.resolve("go.conf"), CONFIG.formatted(goPort));
+        Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
+        go = new ProcessBuilder(GO.toString(), "-c", goConf.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("go.log").toFile()).start();
+        ServerOptions options = new ServerOptions();
+        assertEquals(List.of(), ConfigFiles.load(ourConf, options, true), "the accounts config loads cleanly");
+        ours = NatsServer.start(options);
+        awaitPort(goPort);
+    }
+
+    @AfterAll
+    static void stopBoth() throws Exception {
+        if (ours != null) {
+            ours.close();
+        }
+        if (go != null) {
+            go.destroy();
+            go.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    interface Scenario {
+        void run(int port, List<String> log) throws Exception;
+    }
+
+    private static void same(Scenario scenario) throws Exception {
+        List<String> expected = new ArrayList<>();
+        scenario.run(goPort, expected);
+        List<String> actual = new ArrayList<>();
+        scenario.run(ours.port(), actual);
+        assertFalse(expected.isEmpty(), "the scenario observed something");
+        assertEquals(expected, actual, "observations differ from the Go server's");
+    }
+
+    static Connection connect(int port, String user) throws Exception {
+        return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port).userInfo(user, user)
+                .maxReconnects(0).connectionTimeout(Duration.ofSeconds(3)).build());
+    }
+
+    private static void drain(Subscription sub, String who, List<String> log) throws InterruptedException {
+        Message m;
+        while ((m = sub.nextMessage(WAIT)) != null) {
+            log.add(who + " got " + m.getSubject() + " '" + new String(m.getData(), StandardCharsets.UTF_8) + "'");
+        }
+        log.add(who + " done");
+    }
+
+    @Test
+    void accountsAreIsolated() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection a2 = connect(port, "a2");
+                 Connection b = connect(port, "b")) {
+                Subscription sub = a.subscribe("foo");
+                a.flush(WAIT);
+                b.publish("foo", "from b".getBytes());
+                a2.publish("foo", "from a2".getBytes());
+                b.flush(WAIT);
+                a2.flush(WAIT);
+                drain(sub, "a", log);
+            }
+        });
+    }
+
+    @Test
+    void streamImportsWithPrefixAndTo() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b")) {
+                Subscription all = b.subscribe(">");
+                Subscription prefixed = b.subscribe("from_a.public.*");
+                Subscription news = b.subscribe("a_news.sports");
+                b.flush(WAIT);
+                for (String s : List.of("public.x", "public.x.y", "news.sports", "news.tech", "private.z", "other")) {
+                    a.publish(s, s.getBytes());
+                }
+                a.flush(WAIT);
+                drain(prefixed, "prefixed", log);
+                drain(news, "news", log);
+                drain(all, "all", log);
+            }
+        });
+    }
+
+    @Test
+    void restrictedStreamExportReachesOnlyTheNamedAccount() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b");
+                 Connection c = connect(port, "c")) {
+                Subscription bs = b.subscribe("private.>");
+                Subscription cs = c.subscribe("private.>");
+                b.flush(WAIT);
+                c.flush(WAIT);
+                a.publish("private.data", "secret".getBytes());
+                a.flush(WAIT);
+                drain(bs, "b", log);
+                drain(cs, "c", log);
+            }
+        });
+    }
+
+    @Test
+    void serviceImportsAnswerRequestsAcrossAccounts() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b")) {
+                a.createDispatcher(m -> {
+                    String info = m.getHeaders() == null ? "none"
+                            : String.valueOf(m.getHeaders().getFirst("Nats-Request-Info"));
+                    log.add("responder saw " + m.getSubject() + " info acc B: " + info.contains("\"acc\":\"B\"")
+                            + " reply reserved: " + m.getReplyTo().startsWith("_R_."));
+                    a.publish(m.getReplyTo(), ("re: " + new String(m.getData())).getBytes());
+                }).subscribe("help").subscribe("svc.>");
+                a.flush(WAIT);
+                Message r1 = b.request("a.help", "hi".getBytes(), Duration.ofSeconds(2));
+                log.add("b got " + new String(r1.getData()));
+                Message r2 = b.request("svc.x.y", "deep".getBytes(), Duration.ofSeconds(2));
+                log.add("b got " + new String(r2.getData()));
+                Headers h = new Headers().add("X-Mine", "1");
+                Message r3 = b.request(NatsMessage.builder().subject("a.help").headers(h).data("hdr").build(),
+                        Duration.ofSeconds(2));
+                log.add("b got " + new String(r3.getData()));
+                try {
+                    Message direct = b.request("help", "direct".getBytes(), Duration.ofMillis(500));
+                    log.add("direct request answered: " + (direct != null));
+                } catch (Exception e) {
+                    log.add("direct request failed: " + e.getClass().getSimpleName());
+                }
+            }
+        });
+    }
+
+    @Test
+    void streamedServiceResponsesAllArrive() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b")) {
+                a.createDispatcher(m -> {
+                    for (int i = 0; i < 3; i++) {
+                        a.publish(m.getReplyTo(), ("part " + i).getBytes());
+                    }
+                }).subscribe("feed");
+                a.flush(WAIT);
+                Subscription inbox = b.subscribe("my.inbox");
+                b.publish("feed", "my.inbox", "go".getBytes());
+                b.flush(WAIT);
+                drain(inbox, "inbox", log);
+            }
+        });
+    }
+
+    @Test
+    void mappingsRewriteWhatClientsPublish() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a")) {
+                Subscription sub = a.subscribe(">");
+                a.flush(WAIT);
+                a.publish("orders.42", "o".getBytes());
+                a.publish("split", "s".getBytes());
+                a.publish("plain", "p".getBytes());
+                a.flush(WAIT);
+                drain(sub, "a", log);
+            }
+        });
+    }
+
+    @Test
+    void clientsMayNotUseReservedReplySubjects() throws Exception {
+        same((port, log) -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(2000);
+                var in = s.getInputStream();
+                in.read(new byte[4096]);
+                s.getOutputStream().write(("CONNECT {\"user\":\"a\",\"pass\":\"a\",\"verbose\":false}\r\n"
+                        + "SUB x 1\r\nPUB x _R_.abc 2\r\nhi\r\nPUB x fine 2\r\nok\r\nPING\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                StringBuilder sb = new StringBuilder();
+                byte[] buf = new byte[4096];
+                while (!sb.toString().contains("PONG")) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    sb.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+                }
+                log.add(sb.toString());
+            }
+        });
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void awaitPort(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("server did not listen on " + port);
+    }
+}
