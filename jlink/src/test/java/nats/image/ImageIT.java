@@ -51,6 +51,42 @@ class ImageIT {
     }
 
     @Test
+    void signalReloadAppliesTheEditedConfigFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int port = ImageProcess.freePort();
+        java.nio.file.Path conf = dir.resolve("reload.conf");
+        java.nio.file.Files.writeString(conf, "authorization { token: before }\n");
+        try (ImageProcess server = ImageProcess.start(port, "-c", conf.toString());
+             Connection before = Nats.connect(new io.nats.client.Options.Builder()
+                     .server("nats://127.0.0.1:" + port).token("before".toCharArray()).maxReconnects(0).build())) {
+            before.flush(Duration.ofSeconds(2));
+            java.nio.file.Files.writeString(conf, "authorization { token: after }\n");
+            ImageProcess.Result r = ImageProcess.run("--signal", "reload=" + server.pid());
+            assertEquals(0, r.exitCode(), "--signal reload=PID succeeds:\n" + r.output());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (before.getStatus() != Connection.Status.CLOSED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(Connection.Status.CLOSED, before.getStatus(),
+                    "the old token no longer holds, so its client is dropped:\n" + server.output());
+            try (Connection after = Nats.connect(new io.nats.client.Options.Builder()
+                    .server("nats://127.0.0.1:" + port).token("after".toCharArray()).maxReconnects(0).build())) {
+                after.flush(Duration.ofSeconds(2));
+            }
+            assertTrue(server.output().contains("Reloaded server configuration"), server.output());
+            java.nio.file.Files.writeString(conf, "authorization { token: after }\nserver_name: renamed\n");
+            server.signal("HUP");
+            deadline = System.nanoTime() + 5_000_000_000L;
+            while (!server.output().contains("config reload not supported for ServerName")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(server.output().contains("Failed to reload server configuration: config reload not supported "
+                    + "for ServerName"), "an un-reloadable change is reported:\n" + server.output());
+        }
+    }
+
+    @Test
     void traceFlagLogsTheProtocolWithoutSecrets() throws Exception {
         int port = ImageProcess.freePort();
         try (ImageProcess server = ImageProcess.start(port, "-DV");
@@ -86,7 +122,8 @@ class ImageIT {
             try (Connection nc = Nats.connect("nats://127.0.0.1:" + port)) {
                 nc.flush(Duration.ofSeconds(2));
             }
-            assertTrue(server.output().contains("reload is not supported yet"), "HUP is answered:\n" + server.output());
+            assertTrue(server.output().contains("Failed to reload server configuration: can only reload config when a "
+                    + "file is provided using -c or --config"), "HUP is answered as Go does:\n" + server.output());
         }
     }
 

@@ -23,6 +23,12 @@ public final class GoStyleLoggerFinder extends System.LoggerFinder {
     private static volatile boolean withTime = true;
 
     /** Applies {@code -D}, {@code -V}, {@code -l} and {@code logtime}. */
+    /** Changes what is logged and how, keeping the destination (a reload does not move the log). */
+    static void levels(boolean debug, boolean trace, boolean logTime) {
+        threshold = trace ? System.Logger.Level.TRACE : debug ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
+        withTime = logTime;
+    }
+
     static void configure(boolean debug, boolean trace, Path logFile, boolean logTime) throws IOException {
         threshold = trace ? System.Logger.Level.TRACE : debug ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
         withTime = logTime;

@@ -163,7 +163,12 @@ public final class Main implements Callable<Integer> {
             }
             return EXIT_FAILURE;
         }
-        signals.serving(server);
+        signals.serving(server, () -> {
+            if (configFile == null) {
+                throw new ServerStartException("can only reload config when a file is provided using -c or --config");
+            }
+            return buildOptions();
+        });
         server.awaitShutdown();
         return signals.exitCode();
     }

@@ -3,11 +3,13 @@ package nats.cli;
 import java.util.concurrent.atomic.AtomicReference;
 
 import nats.server.NatsServer;
+import nats.server.options.ServerOptions;
+import nats.server.options.ServerStartException;
 import sun.misc.Signal;
 
 /**
  * Connects operating-system signals to the server as the Go server does: INT shuts down and exits 0, TERM
- * shuts down and exits 1, USR2 enters lame-duck mode, HUP (reload) is reported as not supported yet. A shutdown hook covers every other exit.
+ * shuts down and exits 1, USR2 enters lame-duck mode, HUP reloads the configuration. A shutdown hook covers every other exit.
  * {@code sun.misc.Signal} is the JDK's only way to receive these; it is used here only, in the launcher.
  * Handlers are installed before the server binds, so a signal during start-up is never lost.
  */
@@ -23,10 +25,8 @@ final class Signals {
         Signals signals = new Signals();
         Signal.handle(new Signal("INT"), s -> signals.shutdownAndExit(0));
         Signal.handle(new Signal("TERM"), s -> signals.shutdownAndExit(1));
-        // The JVM would treat HUP as a shutdown; for nats-server it means "reload", which is not built yet,
-        // so the server keeps running with its current configuration and says so.
-        Signal.handle(new Signal("HUP"), s -> System.getLogger("nats.cli").log(System.Logger.Level.ERROR,
-                "Failed to reload server configuration: configuration reload is not supported yet"));
+        // The JVM would treat HUP as a shutdown; for nats-server it means "reload the configuration".
+        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("nats-reload").start(signals::reload));
         // HotSpot suspends threads with SIGUSR2 unless _JAVA_SR_SIGNUM moves it (bin/nats-server does);
         // taking USR2 over otherwise would turn every JFR sample into a lame-duck request.
         String srSignal = System.getenv("_JAVA_SR_SIGNUM");
@@ -44,7 +44,31 @@ final class Signals {
         return signals;
     }
 
-    void serving(NatsServer running) {
+    /** Re-reads the configuration (file, then flags) for a reload. */
+    interface OptionsSource {
+        ServerOptions load() throws ServerStartException;
+    }
+
+    private volatile OptionsSource reloadSource;
+
+    private void reload() {
+        NatsServer running = server.get();
+        OptionsSource source = reloadSource;
+        if (running == null || source == null) {
+            return;
+        }
+        try {
+            ServerOptions fresh = source.load();
+            running.reload(fresh);
+            GoStyleLoggerFinder.levels(fresh.debug(), fresh.trace(), fresh.logTime());
+        } catch (ServerStartException e) {
+            System.getLogger("nats.cli").log(System.Logger.Level.ERROR,
+                    "Failed to reload server configuration: " + e.getMessage());
+        }
+    }
+
+    void serving(NatsServer running, OptionsSource source) {
+        reloadSource = source;
         server.set(running);
         Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "nats-shutdown"));
     }

@@ -27,7 +27,7 @@ public final class NatsServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NatsServer.class.getName());
 
-    private final ServerOptions options;
+    private volatile ServerOptions options;
     private final ServerCore core;
     private final PluginLifecycle plugins = new PluginLifecycle();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -155,6 +155,23 @@ public final class NatsServer implements AutoCloseable {
 
     public int clientCount() {
         return core.clientCount();
+    }
+
+    /**
+     * Applies a reloaded configuration (SIGHUP, {@code --signal reload}) without dropping clients whose
+     * credentials still hold. Options that cannot change while running are refused, as the Go server
+     * refuses them, and the running configuration stays.
+     *
+     * @throws ServerStartException naming the first option that cannot be reloaded
+     */
+    public synchronized void reload(ServerOptions fresh) throws ServerStartException {
+        java.util.Optional<String> refused = ReloadCheck.firstUnsupported(options, fresh);
+        if (refused.isPresent()) {
+            throw new ServerStartException(refused.get());
+        }
+        core.reload(fresh);
+        options = fresh;
+        LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }
 
     /** Stops accepting clients and closes the existing ones spread over the lame-duck duration. */

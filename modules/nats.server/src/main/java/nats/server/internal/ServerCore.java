@@ -44,7 +44,7 @@ public final class ServerCore implements ClientHost {
     /** The Go server sends the first PING soon after CONNECT to measure RTT. */
     private static final long FIRST_PING_MILLIS = 2000;
 
-    private final ServerOptions options;
+    private volatile ServerOptions options;
     private final ServerIdentity identity;
     private final Accounts accounts;
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
@@ -189,6 +189,7 @@ public final class ServerCore implements ClientHost {
 
     @Override
     public Optional<Authenticated> authenticate(ConnectOptions connect) {
+        ServerOptions options = this.options; // one configuration for the whole check, even during a reload
         Account global = accounts.global();
         if (!options.authToken().isEmpty()) {
             return granted(Passwords.matches(options.authToken(), connect.authToken()),
@@ -285,6 +286,26 @@ public final class ServerCore implements ClientHost {
 
     public int clientCount() {
         return clients.size();
+    }
+
+    /**
+     * Applies a reloaded configuration: limits and authorization take effect at once; accounts keep their
+     * subscriptions and get the new imports and mappings; every client is checked against the new
+     * credentials and permissions. The caller has checked that nothing un-reloadable changed.
+     */
+    public synchronized void reload(ServerOptions fresh) {
+        this.options = fresh;
+        java.util.Set<Account> reshadow = accounts.configure(fresh);
+        for (ClientConnection c : clients()) {
+            if (reshadow.contains(c.account())) {
+                c.refreshShadows();
+            }
+            if (fresh.authRequired()) {
+                c.reauthorize(authenticate(c.connectOptions()));
+            } else {
+                c.reauthorize(Optional.of(new Authenticated(accounts.global(), Permissions.UNRESTRICTED, "")));
+            }
+        }
     }
 
     /**

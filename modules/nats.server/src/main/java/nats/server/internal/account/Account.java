@@ -16,8 +16,9 @@ public final class Account {
 
     private final String name;
     private final Sublist sublist = new Sublist();
-    private final List<StreamImport> streamImports = new ArrayList<>();
-    private final SubjectMappings mappings;
+    private volatile List<StreamImport> streamImports = List.of();
+    private final List<ServerSubscription> serviceImports = new ArrayList<>();
+    private volatile SubjectMappings mappings;
     private final AtomicInteger clients = new AtomicInteger();
     private volatile ServiceResponses responses;
 
@@ -51,12 +52,37 @@ public final class Account {
         clients.decrementAndGet();
     }
 
+    void reset(SubjectMappings replaced) {
+        mappings = replaced;
+    }
+
+    /** Takes the imports away (before a reload wires the new ones). */
+    void clearImports() {
+        streamImports = List.of();
+        for (ServerSubscription sub : serviceImports) {
+            sub.markClosed();
+            sublist.remove(sub);
+        }
+        serviceImports.clear();
+    }
+
     void addStreamImport(StreamImport streamImport) {
-        streamImports.add(streamImport);
+        List<StreamImport> next = new ArrayList<>(streamImports);
+        next.add(streamImport);
+        streamImports = List.copyOf(next);
+    }
+
+    void addServiceImport(ServerSubscription sub) {
+        serviceImports.add(sub);
     }
 
     public List<StreamImport> streamImports() {
-        return List.copyOf(streamImports);
+        return streamImports;
+    }
+
+    /** What the stream imports are, to tell whether a reload changed them. */
+    List<String> streamImportDescriptions() {
+        return streamImports.stream().map(i -> i.exporter().name() + ":" + i.from() + ">" + i.to()).toList();
     }
 
     /** The response routes for services this account exports, created with the first service import. */
@@ -75,11 +101,12 @@ public final class Account {
      * @return the shadow subscriptions, to be removed with the client's subscription
      */
     public ServerSubscription[] addShadowSubscriptions(ServerSubscription sub) {
-        if (streamImports.isEmpty()) {
+        List<StreamImport> imports = streamImports;
+        if (imports.isEmpty()) {
             return null;
         }
         List<ServerSubscription> shadows = null;
-        for (StreamImport im : streamImports) {
+        for (StreamImport im : imports) {
             ServerSubscription shadow = im.shadowFor(sub);
             if (shadow == null) {
                 continue;

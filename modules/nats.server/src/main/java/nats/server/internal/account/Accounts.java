@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
@@ -13,60 +15,104 @@ import nats.server.options.ServerOptions;
 
 /**
  * The server's accounts: the global account {@code $G} for clients that name none, the system account,
- * and the configured ones, with their imports wired to the exporting accounts.
+ * and the configured ones, with their imports wired to the exporting accounts. A reload keeps each account
+ * that is still configured (with its subscriptions) and rewires what it shares, as the Go server does.
  */
 public final class Accounts {
 
-    private final Map<String, Account> byName = new LinkedHashMap<>();
-    private final Account global;
-    private final Account system;
-    private final List<AccountConfig> configs;
+    private volatile Map<String, Account> byName = Map.of();
+    private volatile Account global;
+    private volatile Account system;
 
-    private Accounts(ServerOptions options) {
-        configs = options.accounts();
-        global = new Account(AccountConfig.GLOBAL, SubjectMappings.of(options.mappings()));
-        byName.put(global.name(), global);
-        for (AccountConfig config : options.accounts()) {
-            byName.put(config.name(), new Account(config.name(), SubjectMappings.of(config.mappings())));
-        }
-        if (options.noSystemAccount()) {
-            system = null;
-        } else {
-            system = byName.computeIfAbsent(options.systemAccount(), name -> new Account(name, null));
-        }
-        for (AccountConfig config : options.accounts()) {
-            wireImports(config);
-        }
+    private Accounts() {
     }
 
     /** Builds the accounts of {@code options}, which the config reader has already checked. */
     public static Accounts of(ServerOptions options) {
-        return new Accounts(options);
+        Accounts accounts = new Accounts();
+        accounts.configure(options);
+        return accounts;
     }
 
-    private void wireImports(AccountConfig config) {
-        Account importer = byName.get(config.name());
+    /**
+     * Applies a new configuration: accounts still named keep their subject space; their mappings and
+     * imports are replaced.
+     *
+     * @return the accounts whose stream imports changed: their clients' subscriptions need new shadows
+     */
+    public synchronized Set<Account> configure(ServerOptions options) {
+        Map<String, Account> old = byName;
+        Map<String, Account> next = new LinkedHashMap<>();
+        Account g = reuse(old, AccountConfig.GLOBAL);
+        g.reset(SubjectMappings.of(options.mappings()));
+        next.put(g.name(), g);
+        for (AccountConfig config : options.accounts()) {
+            Account a = reuse(old, config.name());
+            a.reset(SubjectMappings.of(config.mappings()));
+            next.put(config.name(), a);
+        }
+        Account sys = null;
+        if (!options.noSystemAccount()) {
+            sys = next.get(options.systemAccount());
+            if (sys == null) {
+                sys = reuse(old, options.systemAccount());
+                sys.reset(null);
+                next.put(sys.name(), sys);
+            }
+        }
+        Map<String, List<String>> importsBefore = new LinkedHashMap<>();
+        next.values().forEach(a -> importsBefore.put(a.name(), a.streamImportDescriptions()));
+        for (Account a : next.values()) {
+            a.clearImports();
+        }
+        for (AccountConfig config : options.accounts()) {
+            wireImports(next, options.accounts(), config);
+        }
+        Set<Account> changed = new HashSet<>();
+        for (Account a : next.values()) {
+            if (!a.streamImportDescriptions().equals(importsBefore.get(a.name()))) {
+                changed.add(a);
+            }
+        }
+        byName = Map.copyOf(next);
+        global = g;
+        system = sys;
+        return changed;
+    }
+
+    private static Account reuse(Map<String, Account> old, String name) {
+        Account existing = old.get(name);
+        return existing != null ? existing : new Account(name, null);
+    }
+
+    private static void wireImports(Map<String, Account> all, List<AccountConfig> configs, AccountConfig config) {
+        Account importer = all.get(config.name());
         for (AccountConfig.Import imp : config.imports()) {
-            Account exporter = byName.get(imp.account());
+            Account exporter = all.get(imp.account());
             if (imp.kind() == AccountConfig.Kind.STREAM) {
                 importer.addStreamImport(new StreamImport(exporter, imp.subject(), imp.to()));
                 continue;
             }
-            AccountConfig.Export export = serviceExport(imp);
+            AccountConfig.Export export = serviceExport(configs, imp);
             if (exporter.responses() == null) {
                 exporter.responses(new ServiceResponses(exporter));
             }
             ServiceImport route = new ServiceImport(importer, exporter, imp.to(), imp.subject(), export);
+            ServerSubscription sub = new ServerSubscription(route, imp.to(), null, new byte[0]);
             try {
-                importer.sublist().insert(new ServerSubscription(route, imp.to(), null, new byte[0]));
+                importer.sublist().insert(sub);
             } catch (Sublist.InvalidSubjectException e) {
                 throw new IllegalArgumentException("invalid service import subject " + imp.to(), e);
             }
+            importer.addServiceImport(sub);
         }
     }
 
-    private AccountConfig.Export serviceExport(AccountConfig.Import imp) {
-        for (AccountConfig exporter : configsOf(imp.account())) {
+    private static AccountConfig.Export serviceExport(List<AccountConfig> configs, AccountConfig.Import imp) {
+        for (AccountConfig exporter : configs) {
+            if (!exporter.name().equals(imp.account())) {
+                continue;
+            }
             for (AccountConfig.Export e : exporter.exports()) {
                 if (e.kind() == AccountConfig.Kind.SERVICE && SubjectMatcher.isSubsetMatch(imp.subject(), e.subject())) {
                     return e;
@@ -76,10 +122,6 @@ public final class Accounts {
         // Checked when the config was read; a default keeps programmatic set-ups working.
         return new AccountConfig.Export(AccountConfig.Kind.SERVICE, imp.subject(), List.of(),
                 AccountConfig.ResponseType.SINGLETON, AccountConfig.DEFAULT_RESPONSE_THRESHOLD);
-    }
-
-    private List<AccountConfig> configsOf(String name) {
-        return configs.stream().filter(c -> c.name().equals(name)).toList();
     }
 
     public Account global() {
@@ -95,8 +137,11 @@ public final class Accounts {
         return byName.get(name);
     }
 
+    /** The accounts, the global account first. */
     public Collection<Account> all() {
-        return byName.values();
+        List<Account> list = new java.util.ArrayList<>(byName.values());
+        list.sort(java.util.Comparator.comparing((Account a) -> a != global).thenComparing(Account::name));
+        return list;
     }
 
     /** Drops service response routes that outlived their threshold; called periodically. */

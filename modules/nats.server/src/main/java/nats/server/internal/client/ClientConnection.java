@@ -21,6 +21,7 @@ import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
+import nats.server.options.Permissions;
 import nats.transport.protocol.ClientProtocolHandler;
 import nats.transport.protocol.ClientProtocolParser;
 import nats.transport.protocol.ProtocolException;
@@ -66,8 +67,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile int pingsOut;
     private volatile String closeReason = "";
     private volatile Thread readerThread;
-    /** The user's permissions when they restrict anything; used by the reader only. */
-    private PermissionChecker permissions;
+    /** The user's permissions when they restrict anything; replaced on reload. */
+    private volatile PermissionChecker permissions;
     /** Protocol tracing (-V); read once, so the message path pays one branch when it is off. */
     private final boolean trace;
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
@@ -252,6 +253,56 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     public Account account() {
         return account;
+    }
+
+    /** Gives every subscription new shadows after the account's stream imports changed on reload. */
+    public void refreshShadows() {
+        synchronized (subscriptions) {
+            for (ServerSubscription sub : subscriptions.values()) {
+                Account.removeShadowSubscriptions(sub.shadows());
+                sub.shadows(account.addShadowSubscriptions(sub));
+            }
+        }
+    }
+
+    /**
+     * Checks this client against a reloaded configuration: it is closed when its credentials no longer
+     * hold (or would now put it in another account); otherwise it gets the new permissions and loses the
+     * subscriptions they no longer allow, each reported with Go's error.
+     */
+    public void reauthorize(Optional<Authenticated> granted) {
+        if (!connectReceived || closed.get()) {
+            return;
+        }
+        if (granted.isEmpty() || granted.get().account() != account) {
+            sendError("Authorization Violation");
+            close("Authentication Failure");
+            return;
+        }
+        Permissions p = granted.get().permissions();
+        PermissionChecker checker = p.restricts() ? new PermissionChecker(p) : null;
+        permissions = checker;
+        if (checker == null) {
+            return;
+        }
+        java.util.List<ServerSubscription> removed = new java.util.ArrayList<>();
+        synchronized (subscriptions) {
+            for (ServerSubscription sub : subscriptions.values()) {
+                if (!checker.canSubscribe(sub.subject(), sub.queue())) {
+                    removed.add(sub);
+                }
+            }
+        }
+        for (ServerSubscription sub : removed) {
+            unsubscribe(sub);
+            sendError("Permissions Violation for Subscription to \"" + sub.subject() + "\" (sid \""
+                    + sub.sidString() + "\")");
+        }
+    }
+
+    /** The CONNECT options, for checking the credentials again on reload. */
+    public ConnectOptions connectOptions() {
+        return options;
     }
 
     public String authenticatedUser() {
