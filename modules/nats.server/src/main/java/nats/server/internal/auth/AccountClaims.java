@@ -1,0 +1,31 @@
+package nats.server.internal.auth;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An account JWT, issued by an operator (or self-signed): what the account exports and imports, its limits,
+ * the keys that may sign its users, revoked users, default permissions and subject mappings.
+ */
+public record AccountClaims(
+        ClaimsData data,
+        GenericFields fields,
+        List<Import> imports,
+        List<Export> exports,
+        OperatorLimits limits,
+        SigningKeys signingKeys,
+        RevocationList revocations,
+        JwtPermissions defaultPermissions,
+        Map<String, List<WeightedMapping>> mappings,
+        String description,
+        String infoUrl) implements Claims {
+
+    /** One destination of a subject mapping; weights of one source add up to at most 100. */
+    public record WeightedMapping(String subject, int weight, String cluster) {
+
+        /** Go's {@code GetWeight}: an unset weight means all traffic. */
+        public int effectiveWeight() {
+            return weight == 0 ? 100 : weight;
+        }
+    }
+}
