@@ -24,6 +24,7 @@ import nats.server.options.Permissions;
 import nats.server.options.User;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
+import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.Authenticated;
 import nats.server.internal.client.ClientConnection;
@@ -177,6 +178,9 @@ public final class ServerCore implements ClientHost {
         if (options.authRequired()) {
             json.field("auth_required", true);
         }
+        if (connection.nonce() != null) {
+            json.field("nonce", connection.nonce());
+        }
         json.field("max_payload", options.maxPayload())
                 .field("client_id", connection.id())
                 .field("client_ip", connection.remoteIp());
@@ -188,7 +192,7 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
-    public Optional<Authenticated> authenticate(ConnectOptions connect) {
+    public Optional<Authenticated> authenticate(ConnectOptions connect, String nonce) {
         ServerOptions options = this.options; // one configuration for the whole check, even during a reload
         Account global = accounts.global();
         if (!options.authToken().isEmpty()) {
@@ -196,8 +200,11 @@ public final class ServerCore implements ClientHost {
                     new Authenticated(global, Permissions.UNRESTRICTED, ""));
         }
         if (!options.users().isEmpty()) {
+            if (!connect.nkey().isEmpty() && nonceRequired()) {
+                return nkeyUser(options, connect, nonce);
+            }
             for (User user : options.users()) {
-                if (user.name().equals(connect.user())) {
+                if (!user.isNkeyUser() && user.name().equals(connect.user())) {
                     Account account = accounts.get(user.account());
                     return granted(Passwords.matches(user.password(), connect.pass()) && account != null,
                             new Authenticated(account, user.permissions(), user.name()));
@@ -208,6 +215,23 @@ public final class ServerCore implements ClientHost {
         boolean userOk = Passwords.equalsInConstantTime(options.username(), connect.user());
         boolean passOk = Passwords.matches(options.password(), connect.pass());
         return granted(userOk & passOk, new Authenticated(global, Permissions.UNRESTRICTED, options.username()));
+    }
+
+    /** An nkey user proves the key by signing this connection's nonce. */
+    private Optional<Authenticated> nkeyUser(ServerOptions options, ConnectOptions connect, String nonce) {
+        for (User user : options.users()) {
+            if (user.isNkeyUser() && user.nkey().equals(connect.nkey())) {
+                Account account = accounts.get(user.account());
+                boolean signed = nonce != null && NonceSignature.verify(user.nkey(), nonce, connect.signature());
+                return granted(signed && account != null, new Authenticated(account, user.permissions(), user.nkey()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean nonceRequired() {
+        return options.users().stream().anyMatch(User::isNkeyUser);
     }
 
     private static Optional<Authenticated> granted(boolean ok, Authenticated grant) {
@@ -301,7 +325,7 @@ public final class ServerCore implements ClientHost {
                 c.refreshShadows();
             }
             if (fresh.authRequired()) {
-                c.reauthorize(authenticate(c.connectOptions()));
+                c.reauthorize(authenticate(c.connectOptions(), c.nonce()));
             } else {
                 c.reauthorize(Optional.of(new Authenticated(accounts.global(), Permissions.UNRESTRICTED, "")));
             }

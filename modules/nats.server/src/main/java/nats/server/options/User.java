@@ -7,8 +7,23 @@ package nats.server.options;
  * @param password    the password as configured: plain text, or a bcrypt hash ({@code $2a$...})
  * @param permissions what the user may publish and subscribe to
  * @param account     the account the user belongs to; {@link AccountConfig#GLOBAL} when none is named
+ * @param nkey        the user's public nkey ({@code U...}) for an nkey user, who has no name or password;
+ *                    empty otherwise
  */
-public record User(String name, String password, Permissions permissions, String account) {
+public record User(String name, String password, Permissions permissions, String account, String nkey) {
+
+    public User(String name, String password, Permissions permissions, String account) {
+        this(name, password, permissions, account, "");
+    }
+
+    /** An nkey user: authenticates by signing the server's nonce with the key. */
+    public static User withNkey(String publicKey, Permissions permissions) {
+        return new User("", "", permissions, AccountConfig.GLOBAL, publicKey);
+    }
+
+    public boolean isNkeyUser() {
+        return !nkey.isEmpty();
+    }
 
     /** A user of the global account. */
     public User(String name, String password, Permissions permissions) {
@@ -21,15 +36,15 @@ public record User(String name, String password, Permissions permissions, String
     }
 
     public User withPermissions(Permissions replaced) {
-        return new User(name, password, replaced, account);
+        return new User(name, password, replaced, account, nkey);
     }
 
     public User inAccount(String accountName) {
-        return new User(name, password, permissions, accountName);
+        return new User(name, password, permissions, accountName, nkey);
     }
 
     @Override
     public String toString() {
-        return "User[name=" + name + ", account=" + account + "]";
+        return "User[" + (isNkeyUser() ? "nkey=" + nkey : "name=" + name) + ", account=" + account + "]";
     }
 }

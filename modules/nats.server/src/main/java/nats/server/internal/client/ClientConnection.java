@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import nats.server.internal.account.Account;
 import nats.server.internal.account.SubjectMappings;
+import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.PermissionChecker;
 import nats.server.internal.json.Json;
 import nats.server.internal.routing.FlushSet;
@@ -74,6 +75,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
     private volatile boolean firstPongSent;
     private final long startMillis = System.currentTimeMillis();
+    /** The nonce this client must sign to authenticate with an nkey; null when no nkey users exist. */
+    private final String nonce;
     /** Counted by the reader in plain fields, published once per read for monitoring. */
     private long inMsgsCounting;
     private long inBytesCounting;
@@ -94,6 +97,12 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         this.routed.originAccount = account.name();
         this.routed.producerMayStall = true;
         this.trace = host.options().trace();
+        this.nonce = host.nonceRequired() ? NonceSignature.newNonce() : null;
+    }
+
+    /** The nonce announced in INFO, or null. */
+    public String nonce() {
+        return nonce;
     }
 
     public long id() {
@@ -216,7 +225,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             throw ProtocolException.closeSilently("bad CONNECT json: " + e.getMessage());
         }
         if (host.options().authRequired()) {
-            Optional<Authenticated> granted = host.authenticate(parsed);
+            Optional<Authenticated> granted = host.authenticate(parsed, nonce);
             if (granted.isEmpty()) {
                 throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
                         + parsed.user() + "'");
@@ -643,7 +652,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     // ---- protocol trace (-V), in the Go server's format ----------------------------------------------
 
     private static final java.util.regex.Pattern PASSWORD =
-            java.util.regex.Pattern.compile("(\"(?:pass|auth_token)\"\\s*:\\s*\")[^\"]*(\")");
+            java.util.regex.Pattern.compile("(\"(?:pass|auth_token|sig)\"\\s*:\\s*\")[^\"]*(\")");
 
     private String tracePrefix() {
         return remoteIp + ":" + remotePort + " - cid:" + id;

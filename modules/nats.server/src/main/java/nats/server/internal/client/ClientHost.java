@@ -11,6 +11,9 @@ public interface ClientHost {
     /** The account of clients that authenticate without naming one (and of all clients without auth). */
     Account globalAccount();
 
+    /** Whether clients get a nonce in INFO to sign (nkey users are configured). */
+    boolean nonceRequired();
+
     /** The INFO line (with CRLF) to greet this connection with. */
     byte[] infoLine(ClientConnection connection);
 
@@ -19,7 +22,7 @@ public interface ClientHost {
      *
      * @return the user's account and permissions, or empty when authentication fails
      */
-    java.util.Optional<Authenticated> authenticate(ConnectOptions options);
+    java.util.Optional<Authenticated> authenticate(ConnectOptions options, String nonce);
 
     /** The connection passed CONNECT and is now a full client. */
     void authenticated(ClientConnection connection);

@@ -371,18 +371,34 @@ public final class OptionsMapper {
             Map<String, Object> um = (Map<String, Object>) entry;
             String name = "";
             String password = "";
+            String nkey = "";
             Permissions permissions = Permissions.UNRESTRICTED;
             for (Map.Entry<String, Object> e : um.entrySet()) {
                 switch (Lexer.goLower(e.getKey())) {
+                    case "nkey" -> nkey = string(um, e.getKey(), e.getValue());
                     case "user", "username" -> name = string(um, e.getKey(), e.getValue());
                     case "pass", "password" -> password = string(um, e.getKey(), e.getValue());
-                    case "permission", "permissions" -> permissions = permissions(um, e.getKey(), e.getValue());
-                    case "allowed_connection_types", "account" ->
+                    case "permission", "permissions", "authorization" ->
+                            permissions = permissions(um, e.getKey(), e.getValue());
+                    case "allowed_connection_types", "connection_types", "clients", "account" ->
                             throw error(um, e.getKey(), "user '" + e.getKey() + "' is not supported by jnatsd yet");
                     default -> unknown(um, e.getKey());
                 }
             }
-            users.add(new User(name, password, permissions));
+            if (nkey.isEmpty() && name.isEmpty()) {
+                throw error(m, key, "User entry requires a user");
+            }
+            if (!nkey.isEmpty()) {
+                if (!nats.server.internal.auth.NKey.isValidPublicKey(nkey, nats.server.internal.auth.NKey.Type.USER)) {
+                    throw error(m, key, "Not a valid public nkey for a user");
+                }
+                if (!name.isEmpty() || !password.isEmpty()) {
+                    throw error(m, key, "Nkey users do not take usernames or passwords");
+                }
+                users.add(User.withNkey(nkey, permissions));
+            } else {
+                users.add(new User(name, password, permissions));
+            }
         }
         return users;
     }
@@ -477,10 +493,11 @@ public final class OptionsMapper {
         }
         List<User> all = new ArrayList<>(authorizationUsers);
         Set<String> seen = new java.util.HashSet<>();
-        authorizationUsers.forEach(u -> seen.add(u.name()));
+        authorizationUsers.forEach(u -> seen.add(u.isNkeyUser() ? u.nkey() : u.name()));
         for (User u : fromAccounts) {
-            if (!seen.add(u.name())) {
-                throw accounts.usersError("Duplicate user \"" + u.name() + "\" detected");
+            if (!seen.add(u.isNkeyUser() ? u.nkey() : u.name())) {
+                throw accounts.usersError(u.isNkeyUser() ? "Duplicate nkey \"" + u.nkey() + "\" detected"
+                        : "Duplicate user \"" + u.name() + "\" detected");
             }
             all.add(u);
         }

@@ -1,0 +1,72 @@
+package nats.server.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Go reference server run as a child process on a config file, for differential tests that load the
+ * same file into both servers. The config is a template with one {@code %d} for the client port.
+ */
+public final class GoNatsServer implements AutoCloseable {
+
+    public static final Path BINARY = Path.of(System.getProperty("nats.go.server", "/usr/sbin/nats-server"));
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private GoNatsServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(BINARY);
+    }
+
+    public static GoNatsServer start(Path dir, String configTemplate) throws IOException, InterruptedException {
+        int port = freePort();
+        Path conf = Files.writeString(dir.resolve("go-" + port + ".conf"), configTemplate.formatted(port));
+        Path log = dir.resolve("go-" + port + ".log");
+        Process p = new ProcessBuilder(BINARY.toString(), "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        GoNatsServer server = new GoNatsServer(p, port, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return server;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        server.close();
+        throw new IOException("Go nats-server did not start: " + Files.readString(log));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
