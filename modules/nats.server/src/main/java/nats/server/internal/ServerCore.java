@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -23,7 +22,9 @@ import nats.server.options.ServerOptions;
 import nats.server.options.Permissions;
 import nats.server.options.User;
 import nats.server.internal.account.Account;
+import nats.server.internal.account.AccountResolver;
 import nats.server.internal.account.Accounts;
+import nats.server.internal.account.OperatorTrust;
 import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.Authenticated;
@@ -67,10 +68,15 @@ public final class ServerCore implements ClientHost {
 
     public ServerCore(ServerOptions options) {
         this.options = options;
-        this.accounts = Accounts.of(options);
         String id = newServerId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
+        this.accounts = Accounts.of(options);
+        if (options.operator().enabled()) {
+            accounts.operatorMode(new OperatorTrust(options.operator()), AccountResolver.of(options.operator()),
+                    options.systemAccount());
+            ClaimsUpdates.subscribe(accounts, identity, this::accountsChanged);
+        }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-timers");
             t.setDaemon(true);
@@ -195,6 +201,9 @@ public final class ServerCore implements ClientHost {
     public Optional<Authenticated> authenticate(ConnectOptions connect, String nonce) {
         ServerOptions options = this.options; // one configuration for the whole check, even during a reload
         Account global = accounts.global();
+        if (options.operator().enabled()) {
+            return JwtAuthentication.authenticate(accounts, connect, nonce);
+        }
         if (!options.authToken().isEmpty()) {
             return granted(Passwords.matches(options.authToken(), connect.authToken()),
                     new Authenticated(global, Permissions.UNRESTRICTED, ""));
@@ -231,7 +240,7 @@ public final class ServerCore implements ClientHost {
 
     @Override
     public boolean nonceRequired() {
-        return options.users().stream().anyMatch(User::isNkeyUser);
+        return options.operator().enabled() || options.users().stream().anyMatch(User::isNkeyUser);
     }
 
     private static Optional<Authenticated> granted(boolean ok, Authenticated grant) {
@@ -248,6 +257,11 @@ public final class ServerCore implements ClientHost {
         long first = Math.min(interval, FIRST_PING_MILLIS);
         timers.schedule(() -> connection.pingTick(true, intervalNanos), first, TimeUnit.MILLISECONDS);
         connection.account().clientJoined();
+        long expiresAt = connection.credentialsExpireAt();
+        if (expiresAt > 0) {
+            long delay = Math.max(0, expiresAt * 1000 - System.currentTimeMillis());
+            timers.schedule(connection::credentialsExpired, delay, TimeUnit.MILLISECONDS);
+        }
         ScheduledFuture<?> periodic = timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
                 first + interval, interval, TimeUnit.MILLISECONDS);
         pingTimers.put(connection.id(), periodic);
@@ -333,6 +347,24 @@ public final class ServerCore implements ClientHost {
     }
 
     /**
+     * After an account JWT update: clients of the changed accounts get new import shadows; users the
+     * account now revokes are dropped ("User Authentication Revoked"); the others are checked again.
+     */
+    private void accountsChanged(java.util.Set<Account> changed) {
+        for (ClientConnection c : clients()) {
+            if (!changed.contains(c.account())) {
+                continue;
+            }
+            c.refreshShadows();
+            if (JwtAuthentication.revoked(c)) {
+                c.credentialsRevoked();
+            } else {
+                c.reauthorize(authenticate(c.connectOptions(), c.nonce()));
+            }
+        }
+    }
+
+    /**
      * Lame-duck mode: stop accepting, then close clients spread over the lame-duck duration so they do not
      * all reconnect elsewhere at once.
      */
@@ -393,14 +425,8 @@ public final class ServerCore implements ClientHost {
     }
 
 
-    /** A server id shaped like the Go server's (an nkey-style 56-character base32 string starting with N). */
+    /** The server id is a server public nkey ("N..."), as in Go. */
     private static String newServerId() {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        SecureRandom random = new SecureRandom();
-        StringBuilder sb = new StringBuilder("N");
-        for (int i = 1; i < 56; i++) {
-            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return sb.toString();
+        return nats.server.internal.auth.NKeyPair.generate(nats.server.internal.auth.NKey.Type.SERVER).publicKey();
     }
 }

@@ -43,6 +43,7 @@ public final class ServerOptions {
     private java.util.List<AccountConfig.Mapping> mappings = java.util.List.of();
     private String systemAccount = AccountConfig.SYSTEM;
     private boolean noSystemAccount;
+    private OperatorOptions operator = OperatorOptions.NONE;
     private boolean debug;
     private boolean trace;
     private boolean logTime = true;
@@ -370,8 +371,18 @@ public final class ServerOptions {
         return this;
     }
 
+    /** Operator (JWT) mode settings; {@link OperatorOptions#NONE} when not configured. */
+    public OperatorOptions operator() {
+        return operator;
+    }
+
+    public ServerOptions operator(OperatorOptions operatorOptions) {
+        this.operator = operatorOptions;
+        return this;
+    }
+
     /** Whether clients must authenticate. */
     public boolean authRequired() {
-        return !authToken.isEmpty() || !username.isEmpty() || !users.isEmpty();
+        return !authToken.isEmpty() || !username.isEmpty() || !users.isEmpty() || operator.enabled();
     }
 }

@@ -21,6 +21,30 @@ public final class Account {
     private volatile SubjectMappings mappings;
     private final AtomicInteger clients = new AtomicInteger();
     private volatile ServiceResponses responses;
+    /** The account's JWT and its claims in operator mode; null for configured accounts. */
+    private volatile JwtState jwt;
+
+    /** An account's JWT as last applied. */
+    public record JwtState(String token, nats.server.internal.auth.AccountClaims claims) {
+    }
+
+    public JwtState jwt() {
+        return jwt;
+    }
+
+    /** The account's connection limit from its JWT; -1 for none. */
+    public long maxConnections() {
+        JwtState state = jwt;
+        if (state == null) {
+            return -1;
+        }
+        long conn = state.claims().limits().account().conn();
+        return conn < 0 ? -1 : conn;
+    }
+
+    void jwt(JwtState state) {
+        jwt = state;
+    }
 
     Account(String name, SubjectMappings mappings) {
         this.name = name;

@@ -21,8 +21,13 @@ import nats.server.options.ServerOptions;
 public final class Accounts {
 
     private volatile Map<String, Account> byName = Map.of();
+    /** The configuration of every account, from the config file or from its JWT, for wiring imports. */
+    private final Map<String, AccountConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Account global;
     private volatile Account system;
+    /** Operator mode: where account JWTs come from and who may issue them; null otherwise. */
+    private volatile OperatorTrust trust;
+    private volatile AccountResolver resolver;
 
     private Accounts() {
     }
@@ -42,6 +47,10 @@ public final class Accounts {
      */
     public synchronized Set<Account> configure(ServerOptions options) {
         Map<String, Account> old = byName;
+        if (trust != null) {
+            // Operator mode: accounts come from JWTs, not from the file.
+            return Set.of();
+        }
         Map<String, Account> next = new LinkedHashMap<>();
         Account g = reuse(old, AccountConfig.GLOBAL);
         g.reset(SubjectMappings.of(options.mappings()));
@@ -52,7 +61,7 @@ public final class Accounts {
             next.put(config.name(), a);
         }
         Account sys = null;
-        if (!options.noSystemAccount()) {
+        if (!options.noSystemAccount() && !options.operator().enabled()) {
             sys = next.get(options.systemAccount());
             if (sys == null) {
                 sys = reuse(old, options.systemAccount());
@@ -65,8 +74,12 @@ public final class Accounts {
         for (Account a : next.values()) {
             a.clearImports();
         }
+        configs.keySet().retainAll(next.keySet());
         for (AccountConfig config : options.accounts()) {
-            wireImports(next, options.accounts(), config);
+            configs.put(config.name(), config);
+        }
+        for (AccountConfig config : options.accounts()) {
+            wireImports(next, config);
         }
         Set<Account> changed = new HashSet<>();
         for (Account a : next.values()) {
@@ -85,15 +98,18 @@ public final class Accounts {
         return existing != null ? existing : new Account(name, null);
     }
 
-    private static void wireImports(Map<String, Account> all, List<AccountConfig> configs, AccountConfig config) {
+    private void wireImports(Map<String, Account> all, AccountConfig config) {
         Account importer = all.get(config.name());
         for (AccountConfig.Import imp : config.imports()) {
             Account exporter = all.get(imp.account());
+            if (exporter == null) {
+                continue;
+            }
             if (imp.kind() == AccountConfig.Kind.STREAM) {
                 importer.addStreamImport(new StreamImport(exporter, imp.subject(), imp.to()));
                 continue;
             }
-            AccountConfig.Export export = serviceExport(configs, imp);
+            AccountConfig.Export export = serviceExport(configs.get(imp.account()), imp);
             if (exporter.responses() == null) {
                 exporter.responses(new ServiceResponses(exporter));
             }
@@ -108,11 +124,8 @@ public final class Accounts {
         }
     }
 
-    private static AccountConfig.Export serviceExport(List<AccountConfig> configs, AccountConfig.Import imp) {
-        for (AccountConfig exporter : configs) {
-            if (!exporter.name().equals(imp.account())) {
-                continue;
-            }
+    private static AccountConfig.Export serviceExport(AccountConfig exporter, AccountConfig.Import imp) {
+        if (exporter != null) {
             for (AccountConfig.Export e : exporter.exports()) {
                 if (e.kind() == AccountConfig.Kind.SERVICE && SubjectMatcher.isSubsetMatch(imp.subject(), e.subject())) {
                     return e;
@@ -135,6 +148,117 @@ public final class Accounts {
 
     public Account get(String name) {
         return byName.get(name);
+    }
+
+    // ---- operator mode ---------------------------------------------------------------------------------
+
+    /** Switches to operator mode: accounts are loaded from JWTs on first use. */
+    public synchronized void operatorMode(OperatorTrust operatorTrust, AccountResolver accountResolver,
+                                          String systemAccountKey) {
+        trust = operatorTrust;
+        resolver = accountResolver;
+        if (systemAccountKey != null && !systemAccountKey.isEmpty()) {
+            Account sys = resolve(systemAccountKey);
+            if (sys == null) {
+                // Go runs with a bare system account when its JWT cannot be found.
+                sys = new Account(systemAccountKey, null);
+                Map<String, Account> next = new LinkedHashMap<>(byName);
+                next.put(sys.name(), sys);
+                byName = Map.copyOf(next);
+            }
+            system = sys;
+        }
+    }
+
+    public OperatorTrust trust() {
+        return trust;
+    }
+
+    public AccountResolver resolver() {
+        return resolver;
+    }
+
+    /**
+     * The account of that name, loading it from its JWT in operator mode (with the accounts it imports
+     * from); null when there is no such account or its JWT is not acceptable.
+     */
+    public Account resolve(String name) {
+        Account a = byName.get(name);
+        if (a != null || trust == null) {
+            return a;
+        }
+        synchronized (this) {
+            a = byName.get(name);
+            if (a != null) {
+                return a;
+            }
+            java.util.Optional<String> token = resolver.fetch(name);
+            if (token.isEmpty()) {
+                return null;
+            }
+            nats.server.internal.auth.AccountClaims claims;
+            try {
+                claims = trust.verifyAccount(token.get(), name);
+            } catch (nats.server.internal.auth.JwtException e) {
+                System.getLogger(Accounts.class.getName()).log(System.Logger.Level.WARNING,
+                        "account " + name + " refused: " + e.getMessage());
+                return null;
+            }
+            a = new Account(name, null);
+            Map<String, Account> next = new LinkedHashMap<>(byName);
+            next.put(name, a);
+            byName = Map.copyOf(next);
+            applyClaims(a, token.get(), claims);
+            return a;
+        }
+    }
+
+    /** Puts a JWT's exports, imports and mappings into force for {@code account}. */
+    private void applyClaims(Account account, String token, nats.server.internal.auth.AccountClaims claims) {
+        AccountConfig config = JwtAccounts.toConfig(claims);
+        account.jwt(new Account.JwtState(token, claims));
+        account.reset(SubjectMappings.of(config.mappings()));
+        configs.put(account.name(), config);
+        account.clearImports();
+        List<AccountConfig.Import> allowed = new java.util.ArrayList<>();
+        for (AccountConfig.Import imp : config.imports()) {
+            Account exporter = resolve(imp.account());
+            if (exporter != null && exporter.jwt() != null
+                    && JwtAccounts.importAllowed(exporter.jwt().claims(), claims, imp)) {
+                allowed.add(imp);
+            }
+        }
+        wireImports(byName, new AccountConfig(config.name(), config.exports(), allowed, config.mappings()));
+    }
+
+    /**
+     * A pushed account JWT for an account in use: verified, then applied; the accounts importing from it
+     * are rewired too.
+     *
+     * @return the accounts whose stream imports may have changed, for their clients' shadows
+     * @throws nats.server.internal.auth.JwtException when the JWT is not acceptable
+     */
+    public synchronized Set<Account> update(String accountKey, String token) {
+        nats.server.internal.auth.AccountClaims claims = trust.verifyAccount(token, accountKey);
+        Account account = byName.get(accountKey);
+        if (account == null) {
+            return Set.of();
+        }
+        if (account.jwt() != null && account.jwt().token().equals(token)) {
+            return Set.of();
+        }
+        Set<Account> touched = new HashSet<>();
+        applyClaims(account, token, claims);
+        touched.add(account);
+        for (Account other : byName.values()) {
+            AccountConfig config = configs.get(other.name());
+            if (other != account && other.jwt() != null && config != null
+                    && config.imports().stream().anyMatch(i -> i.account().equals(accountKey))) {
+                applyClaims(other, other.jwt().token(), other.jwt().claims());
+                touched.add(other);
+            }
+        }
+        return touched;
     }
 
     /** The accounts, the global account first. */

@@ -6,7 +6,15 @@ import nats.server.options.Permissions;
 /**
  * What a successful CONNECT grants: the account the client joins and what it may do there.
  *
- * @param user the authenticated user name, empty for token or no authentication
+ * @param user             the authenticated user: name, nkey or JWT subject; empty for a token or no auth
+ * @param maxSubscriptions the user's own subscription limit, -1 for the server's
+ * @param maxPayload       the user's own payload limit, -1 for the server's
+ * @param expiresAt        Unix seconds when the credentials expire (a user JWT's exp), 0 for never
  */
-public record Authenticated(Account account, Permissions permissions, String user) {
+public record Authenticated(Account account, Permissions permissions, String user, long maxSubscriptions,
+                            long maxPayload, long expiresAt) {
+
+    public Authenticated(Account account, Permissions permissions, String user) {
+        this(account, permissions, user, -1, -1, 0);
+    }
 }

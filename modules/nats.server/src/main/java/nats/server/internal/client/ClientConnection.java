@@ -53,6 +53,11 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private Sublist sublist;
     private volatile Account account;
     private volatile String authenticatedUser = "";
+    /** The user's own limits from a JWT, -1 when only the server's apply. */
+    private long userMaxPayload = -1;
+    private long userMaxSubscriptions = -1;
+    /** Unix seconds when the user's credentials expire, 0 for never. */
+    private volatile long credentialsExpireAt;
     /** When the RTT probe PING went out; 0 when none is outstanding. */
     private volatile long rttProbeSentNanos;
     private volatile long rttNanos;
@@ -233,8 +238,17 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             if (granted.get().permissions().restricts()) {
                 permissions = new PermissionChecker(granted.get().permissions());
             }
-            authenticatedUser = granted.get().user();
-            joinAccount(granted.get().account());
+            Authenticated grant = granted.get();
+            authenticatedUser = grant.user();
+            userMaxPayload = grant.maxPayload();
+            userMaxSubscriptions = grant.maxSubscriptions();
+            credentialsExpireAt = grant.expiresAt();
+            long accountLimit = grant.account().maxConnections();
+            if (accountLimit >= 0 && grant.account().clientCount() >= accountLimit) {
+                throw ProtocolException.fatal("maximum account active connections exceeded",
+                        "account " + grant.account().name() + " at its connection limit");
+            }
+            joinAccount(grant.account());
         }
         host.authenticated(this);
         if (parsed.protocol() < 0 || parsed.protocol() > 1) {
@@ -309,6 +323,27 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
     }
 
+    /** Unix seconds when the credentials expire (a user JWT's exp); 0 for never. */
+    public long credentialsExpireAt() {
+        return credentialsExpireAt;
+    }
+
+    /** Closes the connection when its user JWT expired, with Go's error. */
+    public void credentialsExpired() {
+        if (!closed.get()) {
+            sendError("User Authentication Expired");
+            close("Authentication Expired");
+        }
+    }
+
+    /** Closes the connection when its account revoked the user, with Go's error. */
+    public void credentialsRevoked() {
+        if (!closed.get()) {
+            sendError("User Authentication Revoked");
+            close("Authentication Revoked");
+        }
+    }
+
     /** The CONNECT options, for checking the credentials again on reload. */
     public ConnectOptions connectOptions() {
         return options;
@@ -333,9 +368,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (args.hasHeaders() && !options.headers()) {
             throw ProtocolException.closeSilently("HPUB from a client without headers support");
         }
-        if (args.totalSize() > host.options().maxPayload()) {
+        long maxPayload = host.options().maxPayload();
+        if (userMaxPayload >= 0 && userMaxPayload < maxPayload) {
+            maxPayload = userMaxPayload;
+        }
+        if (args.totalSize() > maxPayload) {
             throw ProtocolException.fatal("Maximum Payload Violation",
-                    "payload " + args.totalSize() + " exceeds " + host.options().maxPayload());
+                    "payload " + args.totalSize() + " exceeds " + maxPayload);
         }
         if (options.pedantic()
                 && !Subjects.isValidLiteralSubject(args.buffer(), args.subjectOffset(), args.subjectLength())) {
@@ -434,10 +473,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                     : "Permissions Violation for Subscription to \"" + subject + "\" using queue \"" + queue + "\"");
             return;
         }
-        int max = host.options().maxSubscriptions();
+        long max = host.options().maxSubscriptions() > 0 ? host.options().maxSubscriptions() : -1;
+        if (userMaxSubscriptions >= 0 && (max < 0 || userMaxSubscriptions < max)) {
+            max = userMaxSubscriptions;
+        }
         synchronized (subscriptions) {
             // The Go server checks the limit before it notices a duplicate sid.
-            if (max > 0 && subscriptions.size() >= max) {
+            if (max >= 0 && subscriptions.size() >= max) {
                 sendError("maximum subscriptions exceeded");
                 return;
             }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import nats.server.options.AccountConfig;
+import nats.server.options.OperatorOptions;
 import nats.server.options.Permissions;
 import nats.server.options.ServerOptions;
 import nats.server.options.User;
@@ -51,20 +52,8 @@ public final class OptionsMapper {
             Map.entry("tls", "tls"),
             Map.entry("ocsp", "ocsp"),
             Map.entry("allow_non_tls", "allow_non_tls"),
-            Map.entry("operator", "operator"),
-            Map.entry("operators", "operator"),
-            Map.entry("roots", "operator"),
-            Map.entry("root", "operator"),
-            Map.entry("root_operators", "operator"),
-            Map.entry("root_operator", "operator"),
-            Map.entry("resolver", "resolver"),
-            Map.entry("account_resolver", "resolver"),
-            Map.entry("accounts_resolver", "resolver"),
             Map.entry("resolver_tls", "resolver_tls"),
-            Map.entry("resolver_preload", "resolver_preload"),
             Map.entry("resolver_pinned_accounts", "resolver_pinned_accounts"),
-            Map.entry("trusted", "trusted"),
-            Map.entry("trusted_keys", "trusted"),
             Map.entry("no_auth_user", "no_auth_user"),
             Map.entry("default_js_domain", "default_js_domain"),
             Map.entry("server_tags", "server_tags"));
@@ -89,6 +78,7 @@ public final class OptionsMapper {
     private String maxPendingKey;
     private Map<String, Object> top;
     private final AccountsMapper accounts = new AccountsMapper(this);
+    private final OperatorMapper operators = new OperatorMapper();
     /** Users of the authorization block, joined with the accounts' users once both are read. */
     private List<User> authorizationUsers = List.of();
     private boolean singleUserOrToken;
@@ -119,6 +109,7 @@ public final class OptionsMapper {
         }
         mapper.checkPayloadAgainstPending(options);
         mapper.joinUsers();
+        mapper.operators.systemAccountFromOperator(mapper.actions);
         for (Consumer<ServerOptions> action : mapper.actions) {
             action.accept(options);
         }
@@ -224,8 +215,25 @@ public final class OptionsMapper {
             }
             case "authorization" -> authorization(m, key, v);
             case "accounts" -> accounts.accounts(m, key, v);
+            case "operator", "operators", "roots", "root", "root_operators", "root_operator" -> {
+                List<String> jwts = operators.operators(m, key, v);
+                actions.add(o -> o.operator(o.operator().withOperators(jwts)));
+            }
+            case "trusted", "trusted_keys" -> {
+                List<String> keys = operators.trustedKeys(m, key, v);
+                actions.add(o -> o.operator(o.operator().withTrustedKeys(keys)));
+            }
+            case "resolver", "account_resolver", "accounts_resolver" -> {
+                OperatorOptions.Resolver r = operators.resolver(m, key, v);
+                actions.add(o -> o.operator(o.operator().withResolver(r)));
+            }
+            case "resolver_preload" -> {
+                Map<String, String> preload = operators.preload(m, key, v);
+                actions.add(o -> o.operator(o.operator().withPreload(preload)));
+            }
             case "system_account", "system" -> {
                 String name = string(m, key, v);
+                operators.systemAccountSet();
                 actions.add(o -> o.systemAccount(name));
             }
             case "no_system_account", "no_system", "no_sys_acc" -> {

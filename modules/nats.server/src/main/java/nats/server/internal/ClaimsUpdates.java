@@ -1,0 +1,170 @@
+package nats.server.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import nats.api.ServerIdentity;
+import nats.server.internal.account.Account;
+import nats.server.internal.account.Accounts;
+import nats.server.internal.account.InternalPublisher;
+import nats.server.internal.auth.AccountClaims;
+import nats.server.internal.auth.Jwt;
+import nats.server.internal.auth.JwtException;
+import nats.server.internal.json.JsonWriter;
+import nats.server.internal.routing.RoutedMessage;
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.Sublist;
+import nats.server.internal.routing.Subscriber;
+
+/**
+ * Account JWT pushes on the system account ({@code nsc push}): {@code $SYS.REQ.ACCOUNT.<key>.CLAIMS.UPDATE},
+ * the older {@code $SYS.ACCOUNT.<key>.CLAIMS.UPDATE}, and {@code $SYS.REQ.CLAIMS.UPDATE}; plus
+ * {@code $SYS.REQ.ACCOUNT.<key>.CLAIMS.LOOKUP}. Answers in the Go server's JSON, e.g.
+ * {@code {"server":{...},"data":{"account":"A...","code":200,"message":"jwt updated"}}}.
+ */
+final class ClaimsUpdates implements Subscriber {
+
+    private static final System.Logger LOG = System.getLogger(ClaimsUpdates.class.getName());
+
+    private final Accounts accounts;
+    private final Account system;
+    private final ServerIdentity identity;
+    /** Applies an update's consequences to connected clients (new shadows, revoked users). */
+    private final Consumer<Set<Account>> onChanged;
+
+    private ClaimsUpdates(Accounts accounts, Account system, ServerIdentity identity, Consumer<Set<Account>> onChanged) {
+        this.accounts = accounts;
+        this.system = system;
+        this.identity = identity;
+        this.onChanged = onChanged;
+    }
+
+    static void subscribe(Accounts accounts, ServerIdentity identity, Consumer<Set<Account>> onChanged) {
+        Account system = accounts.system();
+        if (system == null) {
+            return;
+        }
+        ClaimsUpdates handler = new ClaimsUpdates(accounts, system, identity, onChanged);
+        for (String subject : new String[] {"$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", "$SYS.ACCOUNT.*.CLAIMS.UPDATE",
+                "$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP"}) {
+            try {
+                system.sublist().insert(new ServerSubscription(handler, subject, null, new byte[0]));
+            } catch (Sublist.InvalidSubjectException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public boolean deliver(ServerSubscription subscription, RoutedMessage m) {
+        String subject = m.subjectString();
+        String reply = m.replyString();
+        int bodyStart = m.dataOffset + Math.max(0, m.headerSize);
+        String body = new String(m.data, bodyStart, m.dataOffset + m.dataLength - bodyStart, StandardCharsets.UTF_8).strip();
+        // Applying an update may close clients and rewire accounts: not on the publisher's reader thread.
+        Thread.ofVirtual().name("nats-claims-update").start(() -> handle(subject, reply, body));
+        return true;
+    }
+
+    @Override
+    public void flushPending() {
+        // Answers are published (and flushed) by the handler.
+    }
+
+    private void handle(String subject, String reply, String body) {
+        String[] tokens = subject.split("\\.");
+        if (subject.endsWith(".CLAIMS.LOOKUP")) {
+            String key = tokens[3];
+            accounts.resolver().fetch(key).ifPresent(jwt -> respondRaw(reply, jwt));
+            return;
+        }
+        String key = tokens.length == 6 ? tokens[3] : tokens.length == 5 ? tokens[2] : null;
+        if (body.isEmpty()) {
+            respond(reply, key == null ? "n/a" : key, "jwt update error", "request body is empty");
+            return;
+        }
+        AccountClaims claims;
+        try {
+            claims = Jwt.decode(body, AccountClaims.class);
+        } catch (JwtException e) {
+            respond(reply, "n/a", "jwt update resulted in error", e.getMessage());
+            return;
+        }
+        String subjectKey = claims.data().subject();
+        if (key != null && !subjectKey.equals(key)) {
+            respond(reply, key, "jwt update resulted in error", "subject does not match jwt content");
+            return;
+        }
+        try {
+            accounts.trust().verifyAccount(body, subjectKey);
+        } catch (JwtException e) {
+            respond(reply, subjectKey, "jwt validation failed", e.getMessage());
+            return;
+        }
+        boolean loaded = accounts.get(subjectKey) != null;
+        if (accounts.resolver().keepsUnloaded() || loaded) {
+            try {
+                accounts.resolver().store(subjectKey, body);
+            } catch (IOException e) {
+                respond(reply, subjectKey, "jwt update resulted in error", e.getMessage());
+                return;
+            }
+        }
+        if (!loaded) {
+            if (accounts.resolver().keepsUnloaded()) {
+                respond(reply, subjectKey, "jwt updated", null);
+            } else {
+                respond(reply, subjectKey, "jwt update skipped", null);
+            }
+            return;
+        }
+        try {
+            onChanged.accept(accounts.update(subjectKey, body));
+        } catch (JwtException e) {
+            respond(reply, subjectKey, "jwt update resulted in error", e.getMessage());
+            return;
+        }
+        respond(reply, subjectKey, "jwt updated", null);
+    }
+
+    private void respond(String reply, String account, String message, String error) {
+        if (error == null) {
+            LOG.log(System.Logger.Level.DEBUG, message + " - " + account);
+        } else {
+            LOG.log(System.Logger.Level.ERROR, message + " - " + account + " - " + error);
+        }
+        if (reply.isEmpty()) {
+            return;
+        }
+        JsonWriter json = new JsonWriter().beginObject();
+        json.name("server").beginObject()
+                .field("name", identity.serverName())
+                .field("host", "")
+                .field("id", identity.serverId())
+                .field("ver", identity.serverVersion())
+                .field("jetstream", false)
+                .field("seq", 0)
+                .field("time", Instant.now().toString())
+                .endObject();
+        json.name(error == null ? "data" : "error").beginObject();
+        if (account != null) {
+            json.field("account", account);
+        }
+        if (error == null) {
+            json.field("code", 200).field("message", message);
+        } else {
+            json.field("code", 500).field("description", message + " - " + error);
+        }
+        json.endObject().endObject();
+        InternalPublisher.publish(system, reply, "", json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void respondRaw(String reply, String payload) {
+        if (!reply.isEmpty()) {
+            InternalPublisher.publish(system, reply, "", payload.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

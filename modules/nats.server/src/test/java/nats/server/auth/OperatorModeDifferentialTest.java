@@ -1,0 +1,181 @@
+package nats.server.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import nats.server.ConfigFiles;
+import nats.server.NatsServer;
+import nats.server.internal.auth.NKeyPair;
+import nats.server.internal.auth.NonceSignature;
+import nats.server.options.ServerOptions;
+import nats.server.testing.GoNatsServer;
+import nats.server.testing.JwtFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JWT operator mode with a MEMORY resolver, loaded from one config file by the Go server and this one:
+ * user JWTs signed by accounts and signing keys, revocations, bearer tokens, expiry, imports between JWT
+ * accounts, and an account update pushed on the system account that revokes a connected user.
+ */
+@Timeout(90)
+class OperatorModeDifferentialTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    static NKeyPair operator = JwtFactory.operatorKey();
+    static NKeyPair sys = JwtFactory.accountKey();
+    static NKeyPair a = JwtFactory.accountKey();
+    static NKeyPair b = JwtFactory.accountKey();
+    static NKeyPair bSigning = JwtFactory.accountKey();
+    static NKeyPair ua = JwtFactory.userKey();
+    static NKeyPair ub = JwtFactory.userKey();
+    static NKeyPair revokedUser = JwtFactory.userKey();
+    static NKeyPair bearer = JwtFactory.userKey();
+    static NKeyPair admin = JwtFactory.userKey();
+    static String accountA;
+    static String accountARevokingUa;
+    static String config;
+
+    @BeforeAll
+    static void issue(@TempDir Path dir) throws Exception {
+        Path opFile = Files.writeString(dir.resolve("op.jwt"), JwtFactory.operator(operator, sys.publicKey()));
+        long now = Instant.now().getEpochSecond();
+        String exportsA = "\"exports\":[{\"name\":\"a\",\"subject\":\"a.>\",\"type\":\"stream\"},"
+                + "{\"name\":\"help\",\"subject\":\"help\",\"type\":\"service\"}]";
+        accountA = JwtFactory.account(operator, a, "A", exportsA + ",\"revocations\":{\"" + revokedUser.publicKey()
+                + "\":" + (now + 5) + "}");
+        accountARevokingUa = JwtFactory.account(operator, a, "A", exportsA + ",\"revocations\":{\""
+                + revokedUser.publicKey() + "\":" + (now + 5) + ",\"" + ua.publicKey() + "\":" + (now + 5) + "}");
+        String accountB = JwtFactory.account(operator, b, "B", "\"signing_keys\":[\"" + bSigning.publicKey() + "\"],"
+                + "\"imports\":[{\"name\":\"a\",\"subject\":\"a.>\",\"account\":\"" + a.publicKey()
+                + "\",\"local_subject\":\"from_a.>\",\"type\":\"stream\"},{\"name\":\"help\",\"subject\":\"help\","
+                + "\"account\":\"" + a.publicKey() + "\",\"local_subject\":\"a.help\",\"type\":\"service\"}]");
+        String accountSys = JwtFactory.account(operator, sys, "SYS", "");
+        config = """
+                host: 127.0.0.1
+                port: %%d
+                operator: %s
+                system_account: %s
+                resolver: MEMORY
+                resolver_preload: {
+                  %s: %s
+                  %s: %s
+                  %s: %s
+                }
+                """.formatted(opFile, sys.publicKey(), sys.publicKey(), accountSys, a.publicKey(), accountA,
+                b.publicKey(), accountB);
+    }
+
+    private static Connection connect(int port, NKeyPair user, String jwt) throws Exception {
+        return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port)
+                .authHandler(Nats.staticCredentials(jwt.toCharArray(), user.seed().toCharArray()))
+                .maxReconnects(0).connectionTimeout(Duration.ofSeconds(3)).build());
+    }
+
+    @Test
+    void operatorModeBehavesLikeTheGoServer(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        ServerOptions options = new ServerOptions();
+        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), config.formatted(-1)),
+                options, true));
+        List<String> expected;
+        try (GoNatsServer go = GoNatsServer.start(dir, config)) {
+            expected = observe(go.port());
+        }
+        List<String> actual;
+        try (NatsServer ours = NatsServer.start(options)) {
+            actual = observe(ours.port());
+        }
+        assertFalse(expected.isEmpty());
+        assertEquals(expected, actual);
+    }
+
+    private static List<String> observe(int port) throws Exception {
+        List<String> log = new ArrayList<>();
+        String uaJwt = JwtFactory.user(a, ua, "", 0);
+        String ubJwt = JwtFactory.user(bSigning, ub, "\"issuer_account\":\"" + b.publicKey() + "\"", 0);
+        try (Connection ca = connect(port, ua, uaJwt); Connection cb = connect(port, ub, ubJwt)) {
+            ca.createDispatcher(m -> ca.publish(m.getReplyTo(), ("answer to " + new String(m.getData())).getBytes()))
+                    .subscribe("help");
+            Subscription imported = cb.subscribe("from_a.>");
+            Subscription local = ca.subscribe("a.>");
+            ca.flush(WAIT);
+            cb.flush(WAIT);
+            ca.publish("a.news", "hello".getBytes());
+            ca.flush(WAIT);
+            Message m = imported.nextMessage(WAIT);
+            log.add("b got " + (m == null ? "nothing" : m.getSubject()));
+            Message l = local.nextMessage(WAIT);
+            log.add("a got " + (l == null ? "nothing" : l.getSubject()));
+            Message r = cb.request("a.help", "q".getBytes(), WAIT);
+            log.add("b's request answered: " + (r == null ? "no" : new String(r.getData())));
+
+            log.add("revoked: " + rawConnect(port, revokedUser, JwtFactory.user(a, revokedUser, "", 0), true));
+            log.add("bearer without signature: " + rawConnect(port, bearer,
+                    JwtFactory.user(a, bearer, "\"bearer_token\":true", 0), false));
+            log.add("plain user without signature: " + rawConnect(port, bearer, JwtFactory.user(a, bearer, "", 0), false));
+            log.add("expired: " + rawConnect(port, ua, JwtFactory.user(a, ua, "", Instant.now().getEpochSecond() - 10), true));
+            log.add("unknown signer: " + rawConnect(port, ua, JwtFactory.user(bSigning, ua, "", 0), true));
+            log.add("no jwt: " + rawConnect(port, ua, "", false));
+
+            String adminJwt = JwtFactory.user(sys, admin, "", 0);
+            try (Connection sysConn = connect(port, admin, adminJwt)) {
+                Message update = sysConn.request("$SYS.REQ.ACCOUNT." + a.publicKey() + ".CLAIMS.UPDATE",
+                        accountARevokingUa.getBytes(StandardCharsets.UTF_8), WAIT);
+                String body = update == null ? "none" : new String(update.getData(), StandardCharsets.UTF_8);
+                log.add("update answer has code 200: " + body.contains("\"code\":200")
+                        + ", message: " + body.contains("\"message\":\"jwt updated\""));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (ca.getStatus() != Connection.Status.CLOSED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            log.add("revoked connected user: " + ca.getStatus());
+            log.add("b still: " + cb.getStatus());
+        }
+        return log;
+    }
+
+    /** CONNECT with a JWT over a raw socket; {@code sign} adds the nonce signature. Returns the server's answer. */
+    private static String rawConnect(int port, NKeyPair user, String jwt, boolean sign) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(3000);
+            InputStream in = s.getInputStream();
+            String info = readLine(in);
+            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
+            String sig = sign ? NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII)) : "";
+            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
+                    + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+            return readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString().strip();
+    }
+}
