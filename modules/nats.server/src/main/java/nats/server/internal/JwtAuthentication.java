@@ -96,7 +96,13 @@ final class JwtAuthentication {
     }
 
     static Permissions permissions(JwtPermissions p) {
-        return new Permissions(rules(p.pub()), rules(p.sub()));
+        Permissions perms = new Permissions(rules(p.pub()), rules(p.sub()));
+        if (p.resp().isPresent()) {
+            JwtPermissions.ResponsePermission r = p.resp().get();
+            perms = perms.withResponses(new Permissions.Responses((int) r.maxMsgs(),
+                    r.expires() == null ? java.time.Duration.ZERO : r.expires()));
+        }
+        return perms;
     }
 
     private static Permissions.Rules rules(JwtPermissions.Permission p) {

@@ -53,6 +53,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private Sublist sublist;
     private volatile Account account;
     private volatile String authenticatedUser = "";
+    /** Reply subjects of requests delivered to this client, when it may answer them (allow_responses). */
+    private volatile ReplyPermissions replyPermissions;
     /** The user's own limits from a JWT, -1 when only the server's apply. */
     private long userMaxPayload = -1;
     private long userMaxSubscriptions = -1;
@@ -238,6 +240,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             if (granted.get().permissions().restricts()) {
                 permissions = new PermissionChecker(granted.get().permissions());
             }
+            replyPermissions = granted.get().permissions().responses().map(ReplyPermissions::new).orElse(null);
             Authenticated grant = granted.get();
             authenticatedUser = grant.user();
             userMaxPayload = grant.maxPayload();
@@ -305,6 +308,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         Permissions p = granted.get().permissions();
         PermissionChecker checker = p.restricts() ? new PermissionChecker(p) : null;
         permissions = checker;
+        replyPermissions = p.responses().map(ReplyPermissions::new).orElse(null);
         if (checker == null) {
             return;
         }
@@ -412,7 +416,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                 m.subjectLength = m.subject.length;
             }
         }
-        if (permissions != null && !permissions.canPublish(m.subjectString())) {
+        if (permissions != null && !permissions.canPublish(m.subjectString())
+                && (replyPermissions == null || !replyPermissions.allowResponse(m.subjectString()))) {
             // As in Go: the message is dropped, no +OK, and the connection stays.
             sendError("Permissions Violation for Publish to \"" + m.subjectString() + "\"");
             return;
@@ -596,6 +601,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         boolean stripHeaders = m.hasHeaders() && !options.headers();
         boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders);
+        ReplyPermissions replies = replyPermissions;
+        if (replies != null && queued && m.hasReply()) {
+            replies.requestDelivered(m.replyString());
+        }
         if (trace && queued) {
             boolean headers = m.hasHeaders() && !stripHeaders;
             traceOut((headers ? "HMSG " : "MSG ") + m.subjectString() + " " + sub.sidString()

@@ -420,16 +420,57 @@ public final class OptionsMapper {
         Map<String, Object> pm = (Map<String, Object>) v;
         Permissions.Rules publish = Permissions.Rules.ANY;
         Permissions.Rules subscribe = Permissions.Rules.ANY;
+        Permissions.Responses responses = null;
         for (Map.Entry<String, Object> e : pm.entrySet()) {
             switch (Lexer.goLower(e.getKey())) {
                 case "pub", "publish", "import" -> publish = rules(pm, e.getKey(), e.getValue());
                 case "sub", "subscribe", "export" -> subscribe = rules(pm, e.getKey(), e.getValue());
-                case "allow_responses", "allow_response" ->
-                        throw error(pm, e.getKey(), "'" + e.getKey() + "' is not supported by jnatsd yet");
+                case "allow_responses", "publish_allow_responses" -> responses = responses(pm, e.getKey(), e.getValue());
                 default -> throw error(pm, e.getKey(), "Unknown field \"" + e.getKey() + "\" parsing permissions");
             }
         }
-        return new Permissions(publish, subscribe);
+        Permissions p = new Permissions(publish, subscribe);
+        return responses == null ? p : p.withResponses(responses);
+    }
+
+    /** {@code allow_responses: true} or {@code {max: n, expires: "1m"}}; false or null allows none. */
+    private Permissions.Responses responses(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (v instanceof Boolean b) {
+            return b ? Permissions.DEFAULT_RESPONSES : null;
+        }
+        if (!(v instanceof Map<?, ?>)) {
+            throw error(m, key, "error parsing response permissions, expected a boolean or a map");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rm = (Map<String, Object>) v;
+        int max = Permissions.DEFAULT_RESPONSES.maxMsgs();
+        Duration expires = Permissions.DEFAULT_RESPONSES.expires();
+        for (Map.Entry<String, Object> e : rm.entrySet()) {
+            switch (Lexer.goLower(e.getKey())) {
+                case "max", "max_msgs", "max_messages", "max_responses" -> {
+                    long n = integer(rm, e.getKey(), e.getValue());
+                    if (n != 0) {
+                        max = (int) n;
+                    }
+                }
+                case "expires", "expiration", "ttl" -> {
+                    if (!(e.getValue() instanceof String d)) {
+                        throw error(rm, e.getKey(), "error parsing expires, not a duration string");
+                    }
+                    Duration ttl;
+                    try {
+                        ttl = GoDuration.parse(d);
+                    } catch (IllegalArgumentException ex) {
+                        throw error(rm, e.getKey(), "error parsing expires: " + ex.getMessage());
+                    }
+                    if (!ttl.isZero()) {
+                        expires = ttl;
+                    }
+                }
+                default -> throw error(rm, e.getKey(), "Unknown field \"" + e.getKey() + "\" parsing permissions");
+            }
+        }
+        return new Permissions.Responses(max, expires);
     }
 
     /** A bare list or string allows; a map may have allow and deny lists. */
