@@ -11,13 +11,24 @@ import java.util.List;
  * @param exports  streams and services other accounts may import
  * @param imports  streams and services taken from other accounts
  * @param mappings subject mappings applied to what this account's clients publish
+ * @param limits   limits on the account's clients
  */
-public record AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings) {
+public record AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings,
+                            Limits limits) {
 
     public AccountConfig {
         exports = List.copyOf(exports);
         imports = List.copyOf(imports);
         mappings = List.copyOf(mappings);
+    }
+
+    public AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings) {
+        this(name, exports, imports, mappings, Limits.NONE);
+    }
+
+    /** The {@code limits} block of an account; -1 means no limit of the account's own. */
+    public record Limits(long maxConnections, long maxSubscriptions, long maxPayload, long maxLeafnodes) {
+        public static final Limits NONE = new Limits(-1, -1, -1, -1);
     }
 
     /** An account with nothing shared. */

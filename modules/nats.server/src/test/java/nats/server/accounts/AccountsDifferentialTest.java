@@ -71,6 +71,10 @@ class AccountsDifferentialTest {
                 users: [ {user: c, password: c} ]
                 imports: [ {stream: {account: A, subject: "private.>"}} ]
               }
+              D: {
+                users: [ {user: d, password: d}, {user: d2, password: d2} ]
+                limits: { max_connections: 1, max_subscriptions: 1, max_payload: 8 }
+              }
             }
             """;
 
@@ -242,6 +246,45 @@ class AccountsDifferentialTest {
                 drain(sub, "a", log);
             }
         });
+    }
+
+    @Test
+    void accountLimitsApplyToTheAccountsClients() throws Exception {
+        same((port, log) -> {
+            log.add(raw(port, "CONNECT {\"user\":\"d\",\"pass\":\"d\",\"verbose\":false}\r\n"
+                    + "SUB a 1\r\nSUB b 2\r\nPUB a 4\r\nfine\r\nPING\r\n", "PONG"));
+            try (Connection held = connect(port, "d")) {
+                held.flush(WAIT);
+                log.add(raw(port, "CONNECT {\"user\":\"d2\",\"pass\":\"d2\",\"verbose\":false}\r\nPING\r\n", "'"));
+            }
+            log.add(raw(port, "CONNECT {\"user\":\"d\",\"pass\":\"d\",\"verbose\":false}\r\n"
+                    + "PUB a 9\r\ntoo large\r\nPING\r\n", "'"));
+        });
+    }
+
+    /** Sends {@code script} on a raw connection and returns what came back until {@code until} was seen. */
+    private static String raw(int port, String script, String until) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(2000);
+            var in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            int first = in.read(buf);
+            String info = new String(buf, 0, Math.max(0, first), StandardCharsets.US_ASCII);
+            s.getOutputStream().write(script.getBytes(StandardCharsets.US_ASCII));
+            StringBuilder sb = new StringBuilder(info.substring(info.indexOf("\r\n") + 2));
+            try {
+                while (!sb.toString().contains(until)) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    sb.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                sb.append("<timeout>");
+            }
+            return sb.toString();
+        }
     }
 
     @Test

@@ -32,14 +32,31 @@ public final class Account {
         return jwt;
     }
 
-    /** The account's connection limit from its JWT; -1 for none. */
+    private volatile nats.server.options.AccountConfig.Limits limits = nats.server.options.AccountConfig.Limits.NONE;
+
+    void limits(nats.server.options.AccountConfig.Limits configured) {
+        limits = configured;
+    }
+
+    /** The account's connection limit (config {@code limits} or JWT); -1 for none. */
     public long maxConnections() {
         JwtState state = jwt;
-        if (state == null) {
-            return -1;
-        }
-        long conn = state.claims().limits().account().conn();
+        long conn = state != null ? state.claims().limits().account().conn() : limits.maxConnections();
         return conn < 0 ? -1 : conn;
+    }
+
+    /** Subscriptions per client of this account; -1 for no account limit. */
+    public long maxSubscriptions() {
+        JwtState state = jwt;
+        long subs = state != null ? state.claims().limits().nats().subs() : limits.maxSubscriptions();
+        return subs < 0 ? -1 : subs;
+    }
+
+    /** Payload limit for this account's clients; -1 for no account limit. */
+    public long maxPayload() {
+        JwtState state = jwt;
+        long payload = state != null ? state.claims().limits().nats().payload() : limits.maxPayload();
+        return payload < 0 ? -1 : payload;
     }
 
     void jwt(JwtState state) {

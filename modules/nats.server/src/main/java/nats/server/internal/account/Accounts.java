@@ -58,6 +58,7 @@ public final class Accounts {
         for (AccountConfig config : options.accounts()) {
             Account a = reuse(old, config.name());
             a.reset(SubjectMappings.of(config.mappings()));
+            a.limits(config.limits());
             next.put(config.name(), a);
         }
         Account sys = null;

@@ -243,8 +243,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             replyPermissions = granted.get().permissions().responses().map(ReplyPermissions::new).orElse(null);
             Authenticated grant = granted.get();
             authenticatedUser = grant.user();
-            userMaxPayload = grant.maxPayload();
-            userMaxSubscriptions = grant.maxSubscriptions();
+            userMaxPayload = tighter(grant.maxPayload(), grant.account().maxPayload());
+            userMaxSubscriptions = tighter(grant.maxSubscriptions(), grant.account().maxSubscriptions());
             credentialsExpireAt = grant.expiresAt();
             long accountLimit = grant.account().maxConnections();
             if (accountLimit >= 0 && grant.account().clientCount() >= accountLimit) {
@@ -265,6 +265,14 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (parsed.verbose()) {
             sendOk();
         }
+    }
+
+    /** The smaller of two limits where -1 means none (Go's minLimit). */
+    private static long tighter(long a, long b) {
+        if (a < 0) {
+            return b;
+        }
+        return b < 0 ? a : Math.min(a, b);
     }
 
     /** Moves this (not yet subscribed) client into {@code target}'s subject space. */

@@ -97,6 +97,7 @@ final class AccountsMapper {
         List<Mapping> mappings = List.of();
         List<User> accountUsers = List.of();
         Permissions defaults = null;
+        AccountConfig.Limits limits = AccountConfig.Limits.NONE;
         for (Map.Entry<String, Object> e : am.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
@@ -108,7 +109,8 @@ final class AccountsMapper {
                 case "imports" -> imports = imports(am, k, v);
                 case "mappings", "maps" -> mappings = mappings(am, k, v);
                 case "default_permissions" -> defaults = mapper.permissions(am, k, v);
-                case "nkey", "jetstream", "limits" -> mapper.unsupported(am, k,
+                case "limits" -> limits = limits(am, k, v);
+                case "nkey", "jetstream" -> mapper.unsupported(am, k,
                         "account '" + k + "' is not supported by jnatsd yet");
                 default -> mapper.unknown(am, k);
             }
@@ -120,7 +122,30 @@ final class AccountsMapper {
             }
             users.add(placed);
         }
-        return new AccountConfig(name, exports, imports, mappings);
+        return new AccountConfig(name, exports, imports, mappings, limits);
+    }
+
+    private AccountConfig.Limits limits(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (!(v instanceof Map<?, ?>)) {
+            throw OptionsMapper.error(m, key, "Expected account limits to be a map/struct, got " + v);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lm = (Map<String, Object>) v;
+        long conn = -1;
+        long subs = -1;
+        long payload = -1;
+        long leafs = -1;
+        for (Map.Entry<String, Object> e : lm.entrySet()) {
+            String k = e.getKey();
+            switch (Lexer.goLower(k)) {
+                case "max_connections", "max_conn" -> conn = mapper.integer(lm, k, e.getValue());
+                case "max_subscriptions", "max_subs" -> subs = mapper.integer(lm, k, e.getValue());
+                case "max_payload", "max_pay" -> payload = mapper.integer(lm, k, e.getValue());
+                case "max_leafnodes", "max_leafs" -> leafs = mapper.integer(lm, k, e.getValue());
+                default -> throw OptionsMapper.error(lm, k, "Unknown field \"" + k + "\" parsing account limits");
+            }
+        }
+        return new AccountConfig.Limits(conn, subs, payload, leafs);
     }
 
     // ---- exports ---------------------------------------------------------------------------------------
