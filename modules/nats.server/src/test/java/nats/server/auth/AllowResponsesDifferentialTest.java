@@ -95,9 +95,13 @@ class AllowResponsesDifferentialTest {
             one.flush(WAIT);
             two.flush(WAIT);
             Message m;
+            List<String> answers = new ArrayList<>();
             while ((m = inbox.nextMessage(Duration.ofMillis(300))) != null) {
-                log.add("inbox " + new String(m.getData()));
+                answers.add("inbox " + new String(m.getData()));
             }
+            // The two responders publish concurrently: only the per-responder order is defined.
+            java.util.Collections.sort(answers);
+            log.addAll(answers);
             while ((m = events.nextMessage(Duration.ofMillis(300))) != null) {
                 log.add("events " + new String(m.getData()));
             }

@@ -174,9 +174,15 @@ class OptionsMapperTest {
         assertEquals(List.of(new nats.server.options.User("a", "b")), options.users());
         apply("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x}}\n  ]\n}");
         assertEquals(java.util.Optional.of(List.of("x")), options.users().getFirst().permissions().publish().allow());
+        apply("authorization {\n  users = [\n    {user: a, password: b, permissions: {subscribe: x,\n"
+                + "      allow_responses: {max: 3, expires: \"5s\"}}}\n  ]\n}");
+        assertEquals(java.util.Optional.of(new nats.server.options.Permissions.Responses(3, Duration.ofSeconds(5))),
+                options.users().getFirst().permissions().responses());
+        assertEquals(java.util.Optional.of(List.of()), options.users().getFirst().permissions().publish().allow(),
+                "as in Go, responses alone allow publishing to nothing else");
         e = applyError("authorization {\n  users = [\n    {user: a, password: b, permissions: {publish: x,\n"
-                + "      allow_responses: true}}\n  ]\n}");
-        assertTrue(e.reason().contains("'allow_responses' is not supported"), e.getMessage());
+                + "      allow_responses: 7}}\n  ]\n}");
+        assertEquals("error parsing response permissions, expected a boolean or a map", e.reason());
         assertEquals(4, e.line());
         assertTrue(applyError("authorization: 1").reason().contains("expected a map"));
     }
