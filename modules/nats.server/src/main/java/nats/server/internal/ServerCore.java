@@ -212,6 +212,17 @@ public final class ServerCore implements ClientHost {
             if (!connect.nkey().isEmpty() && nonceRequired()) {
                 return nkeyUser(options, connect, nonce);
             }
+            boolean noCredentials = connect.user().isEmpty() && connect.pass().isEmpty()
+                    && connect.authToken().isEmpty();
+            if (noCredentials && !options.noAuthUser().isEmpty()) {
+                // no_auth_user: a client without credentials is that user, as in Go.
+                for (User user : options.users()) {
+                    if (!user.isNkeyUser() && user.name().equals(options.noAuthUser())) {
+                        Account account = accounts.get(user.account());
+                        return granted(account != null, new Authenticated(account, user.permissions(), user.name()));
+                    }
+                }
+            }
             for (User user : options.users()) {
                 if (!user.isNkeyUser() && user.name().equals(connect.user())) {
                     Account account = accounts.get(user.account());

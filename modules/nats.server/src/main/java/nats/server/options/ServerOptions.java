@@ -44,6 +44,7 @@ public final class ServerOptions {
     private String systemAccount = AccountConfig.SYSTEM;
     private boolean noSystemAccount;
     private OperatorOptions operator = OperatorOptions.NONE;
+    private String noAuthUser = "";
     private boolean debug;
     private boolean trace;
     private boolean logTime = true;
@@ -378,6 +379,16 @@ public final class ServerOptions {
 
     public ServerOptions operator(OperatorOptions operatorOptions) {
         this.operator = operatorOptions;
+        return this;
+    }
+
+    /** The user a client that sends no credentials is logged in as ({@code no_auth_user}); empty for none. */
+    public String noAuthUser() {
+        return noAuthUser;
+    }
+
+    public ServerOptions noAuthUser(String user) {
+        this.noAuthUser = user;
         return this;
     }
 

@@ -44,6 +44,7 @@ class AccountsDifferentialTest {
     static final String CONFIG = """
             host: 127.0.0.1
             port: %d
+            no_auth_user: a2
             accounts {
               A: {
                 users: [ {user: a, password: a}, {user: a2, password: a2} ]
@@ -259,6 +260,27 @@ class AccountsDifferentialTest {
             }
             log.add(raw(port, "CONNECT {\"user\":\"d\",\"pass\":\"d\",\"verbose\":false}\r\n"
                     + "PUB a 9\r\ntoo large\r\nPING\r\n", "'"));
+        });
+    }
+
+    @Test
+    void clientsWithoutCredentialsAreTheNoAuthUser() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b")) {
+                Thread publisher = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(300);
+                        a.publish("anon", "for A".getBytes());
+                        b.publish("anon", "for B".getBytes());
+                        a.flush(WAIT);
+                        b.flush(WAIT);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                log.add(raw(port, "CONNECT {\"verbose\":false}\r\nSUB anon 1\r\nPING\r\n", "for"));
+                publisher.join();
+            }
         });
     }
 

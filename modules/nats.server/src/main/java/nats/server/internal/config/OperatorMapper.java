@@ -45,6 +45,7 @@ final class OperatorMapper {
             }
             jwts.add(jwt);
         }
+        operatorsSeen = !jwts.isEmpty();
         return jwts;
     }
 
@@ -146,6 +147,12 @@ final class OperatorMapper {
             out.put(e.getKey(), jwt);
         }
         return out;
+    }
+
+    private boolean operatorsSeen;
+
+    boolean hasOperators() {
+        return operatorsSeen;
     }
 
     void systemAccountSet() {

@@ -54,7 +54,6 @@ public final class OptionsMapper {
             Map.entry("allow_non_tls", "allow_non_tls"),
             Map.entry("resolver_tls", "resolver_tls"),
             Map.entry("resolver_pinned_accounts", "resolver_pinned_accounts"),
-            Map.entry("no_auth_user", "no_auth_user"),
             Map.entry("default_js_domain", "default_js_domain"),
             Map.entry("server_tags", "server_tags"));
 
@@ -83,6 +82,8 @@ public final class OptionsMapper {
     private List<User> authorizationUsers = List.of();
     private boolean singleUserOrToken;
     private boolean authorizationToken;
+    private String noAuthUser = "";
+    private String noAuthUserKey;
     private Map<String, Object> authorizationMap;
     private String authorizationKey;
 
@@ -215,6 +216,10 @@ public final class OptionsMapper {
             }
             case "authorization" -> authorization(m, key, v);
             case "accounts" -> accounts.accounts(m, key, v);
+            case "no_auth_user" -> {
+                noAuthUser = string(m, key, v);
+                noAuthUserKey = key;
+            }
             case "operator", "operators", "roots", "root", "root_operators", "root_operator" -> {
                 List<String> jwts = operators.operators(m, key, v);
                 actions.add(o -> o.operator(o.operator().withOperators(jwts)));
@@ -551,7 +556,21 @@ public final class OptionsMapper {
             all.add(u);
         }
         List<AccountConfig> accountList = accounts.accountConfigs();
-        actions.add(o -> o.users(all).accounts(accountList));
+        if (!noAuthUser.isEmpty()) {
+            // Go's validateNoAuthUser.
+            if (operators.hasOperators()) {
+                throw error(top, noAuthUserKey, "no_auth_user not compatible with Trusted Operator");
+            }
+            if (all.isEmpty()) {
+                throw error(top, noAuthUserKey, "no_auth_user: \"" + noAuthUser + "\" present, but users are not defined");
+            }
+            if (all.stream().noneMatch(u -> u.name().equals(noAuthUser))) {
+                throw error(top, noAuthUserKey, "no_auth_user: \"" + noAuthUser
+                        + "\" not present as user in authorization block or account configuration");
+            }
+        }
+        String nau = noAuthUser;
+        actions.add(o -> o.users(all).accounts(accountList).noAuthUser(nau));
     }
 
     private void checkPayloadAgainstPending(ServerOptions current) throws ConfigException {
