@@ -98,36 +98,52 @@ final class ClaimsUpdates implements Subscriber {
             respond(reply, key, "jwt update resulted in error", "subject does not match jwt content");
             return;
         }
-        try {
-            accounts.trust().verifyAccount(body, subjectKey);
-        } catch (JwtException e) {
-            respond(reply, subjectKey, "jwt validation failed", e.getMessage());
-            return;
-        }
         boolean loaded = accounts.get(subjectKey) != null;
-        if (accounts.resolver().keepsUnloaded() || loaded) {
+        if (accounts.resolver().keepsUnloaded()) {
+            // As Go's directory resolver: a JWT that is valid in time is stored and acknowledged; whether its
+            // issuer is trusted is checked when the account is used.
+            if (claims.data().isExpired(Instant.now())) {
+                respond(reply, subjectKey, "jwt validation failed", "claim is expired");
+                return;
+            }
             try {
                 accounts.resolver().store(subjectKey, body);
             } catch (IOException e) {
                 respond(reply, subjectKey, "jwt update resulted in error", e.getMessage());
                 return;
             }
-        }
-        if (!loaded) {
-            if (accounts.resolver().keepsUnloaded()) {
-                respond(reply, subjectKey, "jwt updated", null);
-            } else {
-                respond(reply, subjectKey, "jwt update skipped", null);
+            respond(reply, subjectKey, "jwt updated", null);
+            if (loaded) {
+                apply(subjectKey, body);
             }
             return;
         }
-        try {
-            onChanged.accept(accounts.update(subjectKey, body));
-        } catch (JwtException e) {
-            respond(reply, subjectKey, "jwt update resulted in error", e.getMessage());
+        if (!loaded) {
+            respond(reply, subjectKey, "jwt update skipped", null);
             return;
         }
+        String error = apply(subjectKey, body);
+        if (error != null) {
+            respond(reply, subjectKey, "jwt update resulted in error", error);
+            return;
+        }
+        try {
+            accounts.resolver().store(subjectKey, body);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not keep the updated JWT of " + subjectKey + ": " + e.getMessage());
+        }
         respond(reply, subjectKey, "jwt updated", null);
+    }
+
+    /** Applies the JWT to the loaded account; returns the reason when it is refused. */
+    private String apply(String accountKey, String jwt) {
+        try {
+            onChanged.accept(accounts.update(accountKey, jwt));
+            return null;
+        } catch (JwtException e) {
+            LOG.log(System.Logger.Level.ERROR, "update resulted in error " + e.getMessage());
+            return e.getMessage();
+        }
     }
 
     private void respond(String reply, String account, String message, String error) {

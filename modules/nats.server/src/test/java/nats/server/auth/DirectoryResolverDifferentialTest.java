@@ -1,0 +1,129 @@
+package nats.server.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import nats.server.ConfigFiles;
+import nats.server.NatsServer;
+import nats.server.internal.auth.NKeyPair;
+import nats.server.internal.auth.NonceSignature;
+import nats.server.options.ServerOptions;
+import nats.server.testing.GoNatsServer;
+import nats.server.testing.JwtFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The full directory resolver: an account pushed with {@code $SYS.REQ.CLAIMS.UPDATE} becomes usable, is
+ * kept as {@code <account>.jwt} and survives a restart; a JWT from an untrusted operator is refused.
+ */
+@Timeout(90)
+class DirectoryResolverDifferentialTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    @Test
+    void pushedAccountsBecomeUsableAndPersist(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        NKeyPair operator = JwtFactory.operatorKey();
+        NKeyPair sys = JwtFactory.accountKey();
+        NKeyPair a = JwtFactory.accountKey();
+        NKeyPair admin = JwtFactory.userKey();
+        NKeyPair user = JwtFactory.userKey();
+        Path opFile = Files.writeString(dir.resolve("op.jwt"), JwtFactory.operator(operator, sys.publicKey()));
+        String sysJwt = JwtFactory.account(operator, sys, "SYS", "");
+        String aJwt = JwtFactory.account(operator, a, "A", "");
+        String forged = JwtFactory.account(JwtFactory.operatorKey(), a, "A", "");
+        String template = """
+                host: 127.0.0.1
+                port: %%d
+                operator: %s
+                system_account: %s
+                resolver: { type: full, dir: "%s" }
+                resolver_preload: { %s: %s }
+                """;
+        Path goDir = Files.createDirectories(dir.resolve("go-jwt"));
+        Path ourDir = Files.createDirectories(dir.resolve("our-jwt"));
+        String goConfig = template.formatted(opFile, sys.publicKey(), goDir, sys.publicKey(), sysJwt);
+        String ourConfig = template.formatted(opFile, sys.publicKey(), ourDir, sys.publicKey(), sysJwt).formatted(-1);
+        String adminJwt = JwtFactory.user(sys, admin, "", 0);
+        String userJwt = JwtFactory.user(a, user, "", 0);
+
+        List<String> expected;
+        try (GoNatsServer go = GoNatsServer.start(dir, goConfig)) {
+            expected = observe(go.port(), admin, adminJwt, user, userJwt, aJwt, forged);
+        }
+        ServerOptions options = new ServerOptions();
+        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), ourConfig), options, true));
+        try (NatsServer ours = NatsServer.start(options)) {
+            assertEquals(expected, observe(ours.port(), admin, adminJwt, user, userJwt, aJwt, forged));
+        }
+        assertTrue(Files.exists(ourDir.resolve(a.publicKey() + ".jwt")), "kept as <account>.jwt like Go's store");
+        ServerOptions again = new ServerOptions();
+        ConfigFiles.load(dir.resolve("ours.conf"), again, true);
+        try (NatsServer restarted = NatsServer.start(again)) {
+            assertEquals("PONG", rawConnect(restarted.port(), user, userJwt), "the pushed account survives a restart");
+        }
+    }
+
+    private static List<String> observe(int port, NKeyPair admin, String adminJwt, NKeyPair user, String userJwt,
+                                        String accountJwt, String forged) throws Exception {
+        List<String> log = new ArrayList<>();
+        log.add("before push: " + rawConnect(port, user, userJwt));
+        try (Connection sys = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port)
+                .authHandler(Nats.staticCredentials(adminJwt.toCharArray(), admin.seed().toCharArray()))
+                .maxReconnects(0).build())) {
+            log.add("forged: " + summary(sys.request("$SYS.REQ.CLAIMS.UPDATE", forged.getBytes(), WAIT)));
+            log.add("push: " + summary(sys.request("$SYS.REQ.CLAIMS.UPDATE", accountJwt.getBytes(), WAIT)));
+        }
+        log.add("after push: " + rawConnect(port, user, userJwt));
+        return log;
+    }
+
+    private static String summary(Message m) {
+        if (m == null) {
+            return "no answer";
+        }
+        String body = new String(m.getData(), StandardCharsets.UTF_8);
+        return (body.contains("\"data\"") ? "data" : "") + (body.contains("\"error\"") ? "error" : "")
+                + (body.contains("\"code\":200") ? " 200" : "") + (body.contains("\"code\":500") ? " 500" : "")
+                + (body.contains("jwt updated") ? " updated" : "");
+    }
+
+    private static String rawConnect(int port, NKeyPair user, String jwt) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(3000);
+            InputStream in = s.getInputStream();
+            String info = readLine(in);
+            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
+            String sig = NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
+                    + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+            return readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString().strip();
+    }
+}
