@@ -37,6 +37,10 @@ class AccountsConfigErrorsTest {
             "A: {exports: [{service: foo, response: sometimes}]}",
             // an import without an account
             "B: {imports: [{stream: {subject: foo}}]}",
+            // a service import cycle: A's requests on q go to B, whose requests on q go back to A
+            "A: {exports: [{service: q}], imports: [{service: {account: B, subject: q}}]}, B: {exports: [{service: q}], imports: [{service: {account: A, subject: q}}]}",
+            // a stream import cycle
+            "A: {exports: [{stream: s}], imports: [{stream: {account: B, subject: s}}]}, B: {exports: [{stream: s}], imports: [{stream: {account: A, subject: s}}]}",
             // one local subject for two service imports
             "A: {exports: [{service: a}, {service: b}]}, B: {imports: [{service: {account: A, subject: a}, to: x}, {service: {account: A, subject: b}, to: x}]}",
     })

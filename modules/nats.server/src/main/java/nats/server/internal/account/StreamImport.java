@@ -55,28 +55,13 @@ public final class StreamImport {
             shadowSubject = from; // the subscription covers the whole import
         } else if (SubjectMatcher.isSubsetMatch(subject, to)) {
             shadowSubject = backward == null ? subject : backward.apply(subject);
-        } else if (SubjectMatcher.hasWildcard(subject) && overlaps(subject, to)) {
+        } else if (SubjectMatcher.hasWildcard(subject) && SubjectMatcher.collide(subject, to)) {
             shadowSubject = from; // partial overlap: take the whole import and filter on delivery
             filter = subject;
         } else {
             return null;
         }
         return new ServerSubscription(new Delivery(this, sub, filter), shadowSubject, sub.queue(), sub.sid());
-    }
-
-    /** Whether some literal subject matches both filters. */
-    private static boolean overlaps(String a, String b) {
-        String[] x = a.split("\\.", -1);
-        String[] y = b.split("\\.", -1);
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            if (x[i].equals(">") || y[i].equals(">")) {
-                return true;
-            }
-            if (!x[i].equals("*") && !y[i].equals("*") && !x[i].equals(y[i])) {
-                return false;
-            }
-        }
-        return x.length == y.length;
     }
 
     String importedSubject(String exportedSubject) {

@@ -80,6 +80,71 @@ final class AccountsMapper {
         for (AccountConfig account : accounts.values()) {
             checkImports(all, account);
         }
+        checkCycles(all);
+    }
+
+    /**
+     * Go's import cycle checks, made as each import is added in turn: a service request or a stream would
+     * come back to the account it started from.
+     */
+    private void checkCycles(Map<String, Object> all) throws ConfigException {
+        Map<String, List<Import>> added = new HashMap<>();
+        for (AccountConfig account : accounts.values()) {
+            for (Import imp : account.imports()) {
+                java.util.Set<String> visited = new java.util.HashSet<>(List.of(account.name()));
+                boolean cycle = imp.kind() == Kind.SERVICE
+                        ? serviceCycle(added, imp.account(), imp.to(), visited)
+                        : streamCycle(added, imp.account(), imp.to(), visited);
+                if (cycle) {
+                    throw OptionsMapper.error(all, account.name(), "Error adding "
+                            + (imp.kind() == Kind.STREAM ? "stream" : "service") + " import \"" + imp.subject()
+                            + "\": import forms a cycle");
+                }
+                added.computeIfAbsent(account.name(), k -> new ArrayList<>()).add(imp);
+            }
+        }
+    }
+
+    private static boolean serviceCycle(Map<String, List<Import>> added, String account, String from,
+                                        java.util.Set<String> visited) {
+        for (Import si : added.getOrDefault(account, List.of())) {
+            if (si.kind() != Kind.SERVICE || !SubjectMatcher.collide(from, si.subject())) {
+                continue;
+            }
+            if (visited.contains(si.account())) {
+                return true;
+            }
+            visited.add(account);
+            String next = SubjectMatcher.isSubsetMatch(si.to(), from) ? si.to() : from;
+            if (visited.size() < 1024 && serviceCycle(added, si.account(), next, visited)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean streamCycle(Map<String, List<Import>> added, String account, String to,
+                                java.util.Set<String> visited) {
+        AccountConfig config = accounts.get(account);
+        boolean exportsIt = config != null && config.exports().stream()
+                .anyMatch(e -> e.kind() == Kind.STREAM && SubjectMatcher.isSubsetMatch(to, e.subject()));
+        if (!exportsIt) {
+            return false;
+        }
+        for (Import si : added.getOrDefault(account, List.of())) {
+            if (si.kind() != Kind.STREAM || !SubjectMatcher.collide(to, si.to())) {
+                continue;
+            }
+            if (visited.contains(si.account())) {
+                return true;
+            }
+            visited.add(account);
+            String next = SubjectMatcher.isSubsetMatch(si.to(), to) ? si.to() : to;
+            if (visited.size() < 1024 && streamCycle(added, si.account(), next, visited)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkName(Map<String, Object> m, String key, String name) throws ConfigException {

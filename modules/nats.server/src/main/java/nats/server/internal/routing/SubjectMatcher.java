@@ -65,4 +65,19 @@ public final class SubjectMatcher {
         }
         return tokens.length == against.length;
     }
+
+    /** Whether some literal subject matches both filters (Go's SubjectsCollide). */
+    public static boolean collide(String a, String b) {
+        String[] x = a.split("\\.", -1);
+        String[] y = b.split("\\.", -1);
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (x[i].equals(">") || y[i].equals(">")) {
+                return true;
+            }
+            if (!x[i].equals("*") && !y[i].equals("*") && !x[i].equals(y[i])) {
+                return false;
+            }
+        }
+        return x.length == y.length;
+    }
 }
