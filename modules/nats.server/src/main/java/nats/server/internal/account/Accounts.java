@@ -151,6 +151,11 @@ public final class Accounts {
         return byName.get(name);
     }
 
+    /** The configuration an account was built from (file or JWT); null for implicit accounts. */
+    public AccountConfig config(String name) {
+        return configs.get(name);
+    }
+
     // ---- operator mode ---------------------------------------------------------------------------------
 
     /** Switches to operator mode: accounts are loaded from JWTs on first use. */

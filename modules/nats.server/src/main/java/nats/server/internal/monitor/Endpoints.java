@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
+import nats.server.options.AccountConfig;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
@@ -556,9 +557,79 @@ final class Endpoints {
         info.put("leafnode_connections", 0);
         info.put("client_connections", account.clientCount());
         info.put("subscriptions", account.sublist().count());
+        AccountConfig config = core.accounts().config(account.name());
+        if (config != null) {
+            putSharing(info, config);
+        }
+        if (account.jwt() != null) {
+            info.put("jwt", account.jwt().token());
+            info.put("issuer_key", account.jwt().claims().data().issuer());
+        }
         info.put("sublist_stats", sublistStats(account.sublist().count()));
         a.put("account_detail", info);
         return a;
+    }
+
+    /** Go's AccountInfo mappings, exports and imports (each left out when empty, as Go's omitempty does). */
+    private static void putSharing(Map<String, Object> info, AccountConfig config) {
+        if (!config.mappings().isEmpty()) {
+            Map<String, Object> mappings = new LinkedHashMap<>();
+            for (AccountConfig.Mapping m : config.mappings()) {
+                List<Object> dests = new ArrayList<>();
+                for (AccountConfig.Mapping.Destination d : m.destinations()) {
+                    Map<String, Object> md = new LinkedHashMap<>();
+                    md.put("destination", d.subject());
+                    md.put("weight", d.weight());
+                    dests.add(md);
+                }
+                mappings.put(m.source(), dests);
+            }
+            info.put("mappings", mappings);
+        }
+        List<Object> exports = new ArrayList<>();
+        // Go lists service exports before stream exports.
+        List<AccountConfig.Export> ordered = new ArrayList<>(config.exports());
+        ordered.sort(java.util.Comparator.comparing((AccountConfig.Export e) -> e.kind() != AccountConfig.Kind.SERVICE));
+        for (AccountConfig.Export e : ordered) {
+            Map<String, Object> ex = new LinkedHashMap<>();
+            ex.put("subject", e.subject());
+            ex.put("type", e.kind() == AccountConfig.Kind.SERVICE ? "service" : "stream");
+            if (e.kind() == AccountConfig.Kind.SERVICE) {
+                ex.put("response_type", switch (e.responseType()) {
+                    case SINGLETON -> "Singleton";
+                    case STREAM -> "Streamed";
+                    case CHUNKED -> "Chunked";
+                });
+            }
+            if (!e.accounts().isEmpty()) {
+                ex.put("approved_accounts", e.accounts());
+            }
+            exports.add(ex);
+        }
+        if (!exports.isEmpty()) {
+            info.put("exports", exports);
+        }
+        List<Object> imports = new ArrayList<>();
+        for (AccountConfig.Import i : config.imports()) {
+            Map<String, Object> im = new LinkedHashMap<>();
+            boolean service = i.kind() == AccountConfig.Kind.SERVICE;
+            im.put("subject", service ? i.to() : i.subject());
+            im.put("account", i.account());
+            if (service) {
+                im.put("to", i.subject());
+            }
+            if (!service && !i.to().equals(i.subject())) {
+                im.put("local_subject", i.to());
+            }
+            im.put("type", service ? "service" : "stream");
+            im.put("invalid", false);
+            im.put("share", false);
+            im.put("tracking", false);
+            imports.add(im);
+        }
+        if (!imports.isEmpty()) {
+            info.put("imports", imports);
+        }
     }
 
     Map<String, Object> accstatz(Query q) throws GoFormat.BadRequest {
