@@ -250,6 +250,11 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
+    public String serverName() {
+        return identity.serverName();
+    }
+
+    @Override
     public boolean nonceRequired() {
         return options.operator().enabled() || options.users().stream().anyMatch(User::isNkeyUser);
     }

@@ -60,16 +60,31 @@ public record AccountConfig(String name, List<Export> exports, List<Import> impo
     /**
      * @param accounts  the accounts allowed to import; empty for a public export
      * @param threshold how long responses to one request stay routable (services only)
+     * @param latency   service latency tracking, or null
      */
     public record Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
-                         Duration threshold) {
+                         Duration threshold, Latency latency) {
         public Export {
             accounts = List.copyOf(accounts);
+        }
+
+        public Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
+                      Duration threshold) {
+            this(kind, subject, accounts, responseType, threshold, null);
         }
 
         public boolean isPublic() {
             return accounts.isEmpty();
         }
+    }
+
+    /**
+     * Service latency tracking: a share of requests whose latency is published on {@code subject} in the
+     * exporting account.
+     *
+     * @param samplingPercent 1 to 100
+     */
+    public record Latency(int samplingPercent, String subject) {
     }
 
     /**

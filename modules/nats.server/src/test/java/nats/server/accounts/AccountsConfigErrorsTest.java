@@ -31,8 +31,6 @@ class AccountsConfigErrorsTest {
             "B: {imports: [{stream: {account: X, subject: \"foo\"}}]}",
             // the global account's name is reserved
             "\"$G\": {}",
-            // prefix and to together
-            "A: {exports: [{stream: foo}]}, B: {imports: [{stream: {account: A, subject: foo}, prefix: p, to: q}]}",
             // an unknown response type
             "A: {exports: [{service: foo, response: sometimes}]}",
             // an import without an account
@@ -54,6 +52,18 @@ class AccountsConfigErrorsTest {
         assertTrue(go.waitFor(10, TimeUnit.SECONDS));
         assertTrue(go.exitValue() != 0, "Go refuses it too: " + goOut);
         assertEquals(reason(goOut.lines().reduce((a, b) -> b).orElse("")), ourReason, "Go said: " + goOut);
+    }
+
+    /**
+     * Go reports prefix-and-to only when its map iteration happens to read them in one order; jnatsd always
+     * refuses the ambiguous import, with Go's text.
+     */
+    @org.junit.jupiter.api.Test
+    void prefixAndToTogetherAreAlwaysRefused(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), "accounts { A: {exports: [{stream: foo}]}, "
+                + "B: {imports: [{stream: {account: A, subject: foo}, prefix: p, to: q}]} }\n");
+        Exception e = assertThrows(Exception.class, () -> ConfigFiles.load(conf, new ServerOptions(), false));
+        assertEquals("Stream import can not have a 'prefix' and a 'to' property", reason(e.getMessage()));
     }
 
     /** The text after the last {@code line:col: } position. */

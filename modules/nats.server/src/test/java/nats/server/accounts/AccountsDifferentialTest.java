@@ -55,6 +55,7 @@ class AccountsDifferentialTest {
                   {service: "help"}
                   {service: "svc.>"}
                   {service: "feed", response: stream, threshold: "5s"}
+                  {service: "timed", latency: {sampling: 100%%, subject: "latency.timed"}}
                 ]
                 mappings: { "orders.*": "orders.new.$1", "split": [{destination: "left", weight: 100%%}] }
               }
@@ -66,6 +67,7 @@ class AccountsDifferentialTest {
                   {service: {account: A, subject: "help"}, to: "a.help"}
                   {service: {account: A, subject: "svc.>"}}
                   {service: {account: A, subject: "feed"}}
+                  {service: {account: A, subject: "timed"}}
                 ]
               }
               C: {
@@ -230,6 +232,34 @@ class AccountsDifferentialTest {
                 b.publish("feed", "my.inbox", "go".getBytes());
                 b.flush(WAIT);
                 drain(inbox, "inbox", log);
+            }
+        });
+    }
+
+    @Test
+    void serviceLatencyIsReportedToTheExporter() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection b = connect(port, "b")) {
+                a.createDispatcher(m -> a.publish(m.getReplyTo(), "done".getBytes())).subscribe("timed");
+                Subscription metrics = a.subscribe("latency.timed");
+                a.flush(WAIT);
+                Thread.sleep(2500); // both servers measure the clients' RTT with their first PING
+                Message r = b.request("timed", "go".getBytes(), Duration.ofSeconds(2));
+                log.add("answered: " + new String(r.getData()));
+                Message m = metrics.nextMessage(Duration.ofSeconds(2));
+                var json = nats.server.internal.json.Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+                log.add("keys " + json.keySet());
+                log.add("type " + json.get("type") + " status " + json.get("status"));
+                var requestor = (java.util.Map<?, ?>) json.get("requestor");
+                var responder = (java.util.Map<?, ?>) json.get("responder");
+                log.add("requestor " + new java.util.TreeSet<>(requestor.keySet().stream().map(String::valueOf).toList())
+                        + " acc " + requestor.get("acc"));
+                log.add("responder acc " + responder.get("acc") + " kind " + responder.get("kind")
+                        + " has id " + responder.containsKey("id") + " has rtt " + responder.containsKey("rtt"));
+                for (String k : List.of("service", "system", "total")) {
+                    log.add(k + " >= 0: " + (((Number) json.get(k)).longValue() >= 0));
+                }
+                log.add("no more: " + (metrics.nextMessage(Duration.ofMillis(300)) == null));
             }
         });
     }

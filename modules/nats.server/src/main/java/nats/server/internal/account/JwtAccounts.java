@@ -35,7 +35,10 @@ final class JwtAccounts {
             };
             java.time.Duration threshold = e.responseThreshold() == null || e.responseThreshold().isZero()
                     ? AccountConfig.DEFAULT_RESPONSE_THRESHOLD : e.responseThreshold();
-            exports.add(new AccountConfig.Export(kind, e.subject(), List.of(), rt, threshold));
+            AccountConfig.Latency latency = e.latency().filter(l -> l.sampling() > 0 && l.results() != null
+                    && !l.results().isEmpty())
+                    .map(l -> new AccountConfig.Latency((int) Math.min(100, l.sampling()), l.results())).orElse(null);
+            exports.add(new AccountConfig.Export(kind, e.subject(), List.of(), rt, threshold, latency));
         }
         List<AccountConfig.Import> imports = new ArrayList<>();
         for (Import i : claims.imports()) {

@@ -58,7 +58,8 @@ public final class ServiceImport implements Subscriber {
         String target = transform != null ? transform.apply(subject)
                 : nats.server.internal.routing.SubjectMatcher.hasWildcard(localSubject) ? subject : remoteSubject;
         ServiceResponses responses = exporter.responses();
-        String reply = m.hasReply() ? responses.register(importer, m.replyString(), export) : "";
+        LatencyTracking tracking = sampled() ? LatencyTracking.start(exporter, export.latency().subject(), m) : null;
+        String reply = m.hasReply() ? responses.register(importer, m.replyString(), export, tracking) : "";
         RoutedMessage request = m.redirected(target, reply);
         withRequestInfo(request, m);
         MatchResult result = exporter.sublist().match(target);
@@ -75,6 +76,12 @@ public final class ServiceImport implements Subscriber {
     @Override
     public void flushPending() {
         // Deliveries through the import are flushed as they happen.
+    }
+
+    private boolean sampled() {
+        AccountConfig.Latency latency = export.latency();
+        return latency != null && (latency.samplingPercent() >= 100
+                || java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < latency.samplingPercent());
     }
 
     /** Adds {@code Nats-Request-Info: {"acc":...,"rtt":...}} to the request's headers. */

@@ -23,7 +23,7 @@ final class ServiceResponses implements Subscriber {
     private static final String DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private record Route(Account importer, String reply, AccountConfig.ResponseType type, long thresholdNanos,
-                         long[] lastUsed) {
+                         long[] lastUsed, LatencyTracking tracking) {
     }
 
     private final String prefix;
@@ -39,10 +39,10 @@ final class ServiceResponses implements Subscriber {
         }
     }
 
-    String register(Account importer, String reply, AccountConfig.Export export) {
+    String register(Account importer, String reply, AccountConfig.Export export, LatencyTracking tracking) {
         String subject = prefix + randomToken(6);
         routes.put(subject, new Route(importer, reply, export.responseType(), export.threshold().toNanos(),
-                new long[] {System.nanoTime()}));
+                new long[] {System.nanoTime()}, tracking));
         return subject;
     }
 
@@ -71,6 +71,9 @@ final class ServiceResponses implements Subscriber {
         FlushSet touched = new FlushSet();
         boolean delivered = !result.isEmpty() && Router.deliver(result, response, null, true, touched);
         touched.flushAll();
+        if (route.tracking() != null && delivered) {
+            route.tracking().responded(m);
+        }
         if (!delivered || route.type() == AccountConfig.ResponseType.SINGLETON) {
             routes.remove(subject);
         } else {

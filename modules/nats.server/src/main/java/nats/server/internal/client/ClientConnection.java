@@ -17,6 +17,7 @@ import nats.server.internal.auth.PermissionChecker;
 import nats.server.internal.json.Json;
 import nats.server.internal.routing.FlushSet;
 import nats.server.internal.routing.MatchResult;
+import nats.server.internal.routing.MessageOrigin;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
@@ -33,7 +34,7 @@ import nats.transport.protocol.Subjects;
  * One client connection: a reader thread parses what the client sends and routes its messages; an
  * {@link Outbound} flusher writes what the client receives. Mirrors the Go server's readLoop/writeLoop.
  */
-public final class ClientConnection implements ClientProtocolHandler, Subscriber {
+public final class ClientConnection implements ClientProtocolHandler, Subscriber, MessageOrigin {
 
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -102,6 +103,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         this.account = host.globalAccount();
         this.sublist = account.sublist();
         this.routed.originAccount = account.name();
+        this.routed.origin = this;
         this.routed.producerMayStall = true;
         this.trace = host.options().trace();
         this.nonce = host.nonceRequired() ? NonceSignature.newNonce() : null;
@@ -366,8 +368,39 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     }
 
     /** The round trip measured with the first PING, in nanoseconds; 0 until measured. */
+    @Override
     public long rttNanos() {
         return rttNanos;
+    }
+
+    @Override
+    public String clientInfoJson(boolean detailed) {
+        nats.server.internal.json.JsonWriter json = new nats.server.internal.json.JsonWriter().beginObject();
+        if (detailed) {
+            json.field("start", nats.server.internal.json.GoTime.format(java.time.Instant.ofEpochMilli(startMillis)))
+                    .field("host", remoteIp)
+                    .field("id", id);
+        }
+        json.field("acc", account.name());
+        if (detailed) {
+            putIfNotEmpty(json, "user", authenticatedUser);
+            putIfNotEmpty(json, "name", options.name());
+            putIfNotEmpty(json, "lang", options.lang());
+            putIfNotEmpty(json, "ver", options.version());
+        }
+        if (rttNanos > 0) {
+            json.field("rtt", rttNanos);
+        }
+        if (detailed) {
+            json.field("server", host.serverName()).field("kind", "Client").field("client_type", "nats");
+        }
+        return json.endObject().toString();
+    }
+
+    private static void putIfNotEmpty(nats.server.internal.json.JsonWriter json, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            json.field(name, value);
+        }
     }
 
     @Override

@@ -11,6 +11,9 @@ public interface ClientHost {
     /** The account of clients that authenticate without naming one (and of all clients without auth). */
     Account globalAccount();
 
+    /** The server's name, for client info in service latency metrics. */
+    String serverName();
+
     /** Whether clients get a nonce in INFO to sign (nkey users are configured). */
     boolean nonceRequired();
 

@@ -239,6 +239,7 @@ final class AccountsMapper {
         ResponseType responseType = ResponseType.SINGLETON;
         boolean responseSeen = false;
         Duration threshold = AccountConfig.DEFAULT_RESPONSE_THRESHOLD;
+        AccountConfig.Latency latency = null;
         String firstKey = null;
         for (Map.Entry<String, Object> e : em.entrySet()) {
             String k = e.getKey();
@@ -293,7 +294,8 @@ final class AccountsMapper {
                                 + "duration, got \"" + s + "\"");
                     }
                 }
-                case "latency", "account_token_position" -> mapper.unsupported(em, k,
+                case "latency" -> latency = latency(em, k, v);
+                case "account_token_position" -> mapper.unsupported(em, k,
                         "export '" + k + "' is not supported by jnatsd yet");
                 default -> mapper.unknown(em, k);
             }
@@ -304,7 +306,54 @@ final class AccountsMapper {
         if (kind == Kind.STREAM && responseSeen) {
             throw OptionsMapper.error(em, firstKey, "Detected response directive on non-service");
         }
-        return new Export(kind, subject, allowed, responseType, threshold);
+        if (kind == Kind.STREAM && latency != null) {
+            throw OptionsMapper.error(em, "latency", "Detected latency directive on non-service");
+        }
+        return new Export(kind, subject, allowed, responseType, threshold, latency);
+    }
+
+    /** {@code latency: "subject"} or {@code {sampling: 50%, subject: "..."}}, as Go's parseServiceLatency. */
+    private AccountConfig.Latency latency(Map<String, Object> m, String key, Object v) throws ConfigException {
+        if (v instanceof String subject) {
+            return new AccountConfig.Latency(100, subject);
+        }
+        if (!(v instanceof Map<?, ?>)) {
+            throw OptionsMapper.error(m, key, "Expected latency entry to be a map/struct or string, got "
+                    + ConfigParser.typeName(v));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lm = (Map<String, Object>) v;
+        int sampling = 100;
+        Object s = lm.get("sampling");
+        if (s instanceof Long l) {
+            sampling = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, l));
+        } else if (s instanceof String str) {
+            String digits = str.strip();
+            if (digits.equalsIgnoreCase("headers")) {
+                throw OptionsMapper.error(lm, "sampling", "header-triggered latency sampling is not supported by jnatsd yet");
+            }
+            digits = digits.endsWith("%") ? digits.substring(0, digits.length() - 1) : digits;
+            try {
+                sampling = Integer.parseInt(digits);
+            } catch (NumberFormatException e) {
+                throw OptionsMapper.error(lm, "sampling", "Failed to parse latency sample: " + e.getMessage());
+            }
+        } else if (s != null) {
+            throw OptionsMapper.error(lm, "sampling", "Expected latency sample to be a string or map/struct, got "
+                    + ConfigParser.typeName(s));
+        }
+        if (sampling < 1 || sampling > 100) {
+            throw OptionsMapper.error(lm, "sampling", "bad sampling percentage, should be 1-100");
+        }
+        Object subject = lm.get("subject");
+        if (subject == null) {
+            throw OptionsMapper.error(m, key, "Latency subject required, but missing");
+        }
+        if (!(subject instanceof String subj)) {
+            throw OptionsMapper.error(lm, "subject", "Expected latency subject to be a string, got "
+                    + ConfigParser.typeName(subject));
+        }
+        return new AccountConfig.Latency(sampling, subj);
     }
 
     // ---- imports ---------------------------------------------------------------------------------------

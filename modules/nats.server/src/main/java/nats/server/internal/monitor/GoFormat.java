@@ -2,8 +2,6 @@ package nats.server.internal.monitor;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Value formats of the Go server's monitoring JSON: times as {@code time.RFC3339Nano}, durations as Go's
@@ -13,25 +11,12 @@ import java.time.format.DateTimeFormatter;
  */
 final class GoFormat {
 
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
-
     private GoFormat() {
     }
 
     /** {@code time.Time.MarshalJSON}: RFC 3339 with up to nine fraction digits, trailing zeros dropped. */
     static String time(Instant t) {
-        StringBuilder sb = new StringBuilder(35).append(SECONDS.format(t));
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String digits = String.format("%09d", nanos);
-            int end = digits.length();
-            while (digits.charAt(end - 1) == '0') {
-                end--;
-            }
-            sb.append('.').append(digits, 0, end);
-        }
-        return sb.append('Z').toString();
+        return nats.server.internal.json.GoTime.format(t);
     }
 
     /** The Go monitor's {@code myUptime}: whole seconds, shown as y/d/h/m/s with leading zero units left out. */

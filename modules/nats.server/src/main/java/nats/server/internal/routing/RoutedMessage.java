@@ -30,6 +30,8 @@ public final class RoutedMessage {
     public long originRttNanos;
     /** How many imports the message has crossed; bounds import cycles. */
     public int importHops;
+    /** The publishing client, for service latency metrics; null for the server's own messages. */
+    public MessageOrigin origin;
 
     /**
      * A copy bound for another account with the subject and reply replaced, sharing the publisher's
@@ -51,6 +53,7 @@ public final class RoutedMessage {
         m.originAccount = originAccount;
         m.originRttNanos = originRttNanos;
         m.importHops = importHops + 1;
+        m.origin = origin;
         m.prepareSizes();
         return m;
     }
