@@ -23,6 +23,9 @@ final class ReloadCheck {
             new Fixed("PidFile", o -> o.pidFile().orElse(null)),
             new Fixed("SystemAccount", ServerOptions::systemAccount),
             new Fixed("NoSystemAccount", ServerOptions::noSystemAccount),
+            new Fixed("TrustedOperators", o -> o.operator().operatorJwts()),
+            new Fixed("TrustedKeys", o -> o.operator().trustedKeys()),
+            new Fixed("AccountResolver", o -> o.operator().resolver()),
             new Fixed("Plugins", o -> o.enabledPlugins()),
             new Fixed("PluginSections", o -> o.configSections()));
 

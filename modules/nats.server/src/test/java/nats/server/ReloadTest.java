@@ -142,6 +142,32 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void operatorModeReloadAppliesChangedPreloadedAccounts(@TempDir Path dir) throws Exception {
+        var operator = nats.server.testing.JwtFactory.operatorKey();
+        var sys = nats.server.testing.JwtFactory.accountKey();
+        var account = nats.server.testing.JwtFactory.accountKey();
+        var user = nats.server.testing.JwtFactory.userKey();
+        Path op = Files.writeString(dir.resolve("op.jwt"), nats.server.testing.JwtFactory.operator(operator, sys.publicKey()));
+        String before = nats.server.testing.JwtFactory.account(operator, account, "A", "");
+        String revoking = nats.server.testing.JwtFactory.account(operator, account, "A",
+                "\"revocations\":{\"" + user.publicKey() + "\":" + (java.time.Instant.now().getEpochSecond() + 5) + "}");
+        String template = "host: 127.0.0.1\nport: -1\noperator: " + op + "\nresolver: MEMORY\n"
+                + "resolver_preload: { " + account.publicKey() + ": %s }\n";
+        Path conf = dir.resolve("op.conf");
+        Files.writeString(conf, template.formatted(before));
+        try (NatsServer server = NatsServer.start(load(conf))) {
+            String jwt = nats.server.testing.JwtFactory.user(account, user, "", 0);
+            Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + server.port())
+                    .authHandler(Nats.staticCredentials(jwt.toCharArray(), user.seed().toCharArray()))
+                    .maxReconnects(0).build());
+            nc.flush(WAIT);
+            Files.writeString(conf, template.formatted(revoking));
+            server.reload(load(conf));
+            awaitStatus(nc, Connection.Status.CLOSED);
+        }
+    }
+
     private static void awaitStatus(Connection nc, Connection.Status status) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (nc.getStatus() != status && System.nanoTime() < deadline) {

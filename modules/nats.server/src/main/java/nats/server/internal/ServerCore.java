@@ -349,7 +349,10 @@ public final class ServerCore implements ClientHost {
      */
     public synchronized void reload(ServerOptions fresh) {
         this.options = fresh;
-        java.util.Set<Account> reshadow = accounts.configure(fresh);
+        java.util.Set<Account> reshadow = new java.util.HashSet<>(accounts.configure(fresh));
+        if (fresh.operator().enabled()) {
+            reshadow.addAll(reloadPreloads(fresh));
+        }
         for (ClientConnection c : clients()) {
             if (reshadow.contains(c.account())) {
                 c.refreshShadows();
@@ -360,6 +363,27 @@ public final class ServerCore implements ClientHost {
                 c.reauthorize(Optional.of(new Authenticated(accounts.global(), Permissions.UNRESTRICTED, "")));
             }
         }
+    }
+
+    /** Operator mode: changed {@code resolver_preload} JWTs replace those of accounts in use, as Go reloads them. */
+    private java.util.Set<Account> reloadPreloads(ServerOptions fresh) {
+        java.util.Set<Account> changed = new java.util.HashSet<>();
+        for (java.util.Map.Entry<String, String> e : fresh.operator().resolverPreload().entrySet()) {
+            try {
+                accounts.resolver().store(e.getKey(), e.getValue());
+                if (accounts.get(e.getKey()) != null) {
+                    changed.addAll(accounts.update(e.getKey(), e.getValue()));
+                }
+            } catch (java.io.IOException | nats.server.internal.auth.JwtException ex) {
+                LOG.log(System.Logger.Level.ERROR, "Reloaded: account " + e.getKey() + " refused: " + ex.getMessage());
+            }
+        }
+        for (ClientConnection c : clients()) {
+            if (changed.contains(c.account()) && JwtAuthentication.revoked(c)) {
+                c.credentialsRevoked();
+            }
+        }
+        return changed;
     }
 
     /**
