@@ -28,6 +28,7 @@ import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
 import nats.server.internal.json.JsonWriter;
 import nats.server.internal.routing.Sublist;
+import nats.server.internal.tls.ClientTls;
 
 /**
  * The client-facing core: the listener, the registry of connections, the global account's routing table
@@ -43,6 +44,7 @@ public final class ServerCore implements ClientHost {
 
     private final ServerOptions options;
     private final ServerIdentity identity;
+    private final Optional<ClientTls> tls;
     private final Sublist globalSublist = new Sublist();
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
@@ -61,8 +63,15 @@ public final class ServerCore implements ClientHost {
     private int boundPort;
     private Thread acceptThread;
 
+    /** A core without TLS on the client port. */
     public ServerCore(ServerOptions options) {
+        this(options, Optional.empty());
+    }
+
+    /** A core whose client port uses {@code tls} (built from {@code options} when they configure TLS). */
+    public ServerCore(ServerOptions options, Optional<ClientTls> tls) {
         this.options = options;
+        this.tls = tls;
         String id = newServerId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
@@ -117,7 +126,7 @@ public final class ServerCore implements ClientHost {
             }
             try {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet());
+                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet(), tls);
                 Thread.ofVirtual().name("nats-client-" + client.id()).start(() -> serve(client));
             } catch (IOException e) {
                 closeQuietly(channel);
@@ -133,6 +142,10 @@ public final class ServerCore implements ClientHost {
         }
         clients.put(client.id(), client);
         totalConnections.incrementAndGet();
+        // As in Go, the auth timer starts after the TLS handshake.
+        if (!client.greet()) {
+            return;
+        }
         if (options.authRequired()) {
             timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -163,6 +176,7 @@ public final class ServerCore implements ClientHost {
         if (options.authRequired()) {
             json.field("auth_required", true);
         }
+        tls.ifPresent(t -> tlsInfoFields(json, t));
         json.field("max_payload", options.maxPayload())
                 .field("client_id", connection.id())
                 .field("client_ip", connection.remoteIp());
@@ -171,6 +185,19 @@ public final class ServerCore implements ClientHost {
         }
         json.endObject();
         return ("INFO " + json + " \r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Go's Info: tls_required unless allow_non_tls, then tls_available instead; tls_verify when verifying. */
+    private void tlsInfoFields(JsonWriter json, ClientTls t) {
+        if (!options.allowNonTls()) {
+            json.field("tls_required", true);
+        }
+        if (t.options().verify()) {
+            json.field("tls_verify", true);
+        }
+        if (options.allowNonTls()) {
+            json.field("tls_available", true);
+        }
     }
 
     @Override

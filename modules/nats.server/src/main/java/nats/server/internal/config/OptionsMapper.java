@@ -31,7 +31,6 @@ public final class OptionsMapper {
     private static final Duration DEFAULT_PING_INTERVAL = Duration.ofMinutes(2);
     private static final int DEFAULT_PING_MAX = 2;
     private static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
-    private static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DEFAULT_LAME_DUCK_GRACE_PERIOD = Duration.ofSeconds(10);
     private static final Duration MIN_LAME_DUCK_DURATION = Duration.ofSeconds(30);
 
@@ -55,9 +54,7 @@ public final class OptionsMapper {
             Map.entry("no_sys_acc", "no_system_account"),
             Map.entry("mappings", "mappings"),
             Map.entry("maps", "mappings"),
-            Map.entry("tls", "tls"),
             Map.entry("ocsp", "ocsp"),
-            Map.entry("allow_non_tls", "allow_non_tls"),
             Map.entry("operator", "operator"),
             Map.entry("operators", "operator"),
             Map.entry("roots", "operator"),
@@ -222,6 +219,14 @@ public final class OptionsMapper {
                 actions.add(o -> o.writeDeadline(d.isZero() ? DEFAULT_WRITE_DEADLINE : d));
             }
             case "authorization" -> authorization(m, key, v);
+            case "tls" -> {
+                nats.server.options.TlsOptions tls = new TlsConfigMapper(warnings).read(m, key, v);
+                actions.add(o -> o.tls(tls));
+            }
+            case "allow_non_tls" -> {
+                boolean b = bool(m, key, v);
+                actions.add(o -> o.allowNonTls(b));
+            }
             case "logfile", "log_file" -> {
                 Path p = path(m, key, v);
                 actions.add(o -> o.logFile(p));
@@ -333,8 +338,9 @@ public final class OptionsMapper {
                 .toList();
         actions.add(o -> {
             o.username(u).password(p).authToken(t).users(us);
-            if (to != null) {
-                o.authTimeout(to.isZero() ? DEFAULT_AUTH_TIMEOUT : to);
+            // Zero keeps Go's default, which depends on TLS (ServerOptions#authTimeout).
+            if (to != null && !to.isZero()) {
+                o.authTimeout(to);
             }
         });
     }

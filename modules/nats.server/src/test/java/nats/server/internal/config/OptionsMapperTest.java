@@ -263,7 +263,6 @@ class OptionsMapperTest {
                 accounts { A { users: [{user: a, password: b}] } }
                 system_account: SYS
                 gateway { name: g }
-                tls { cert_file: c.pem }
                 """);
         assertEquals(List.of(), OptionsMapper.apply(config, options, true));
         Map<String, Object> sections = options.configSections();
@@ -275,7 +274,6 @@ class OptionsMapperTest {
         assertEquals(config.get("accounts"), sections.get("accounts"));
         assertEquals("SYS", sections.get("system_account"));
         assertEquals(Map.of("name", "g"), sections.get("gateway"));
-        assertEquals(Map.of("cert_file", "c.pem"), sections.get("tls"));
     }
 
     @Test
