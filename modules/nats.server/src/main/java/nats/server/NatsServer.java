@@ -119,10 +119,7 @@ public final class NatsServer implements AutoCloseable {
     private static java.util.Optional<ClientTls> clientTls(ServerOptions options) throws ServerStartException {
         try {
             java.util.Optional<ClientTls> tls = ClientTls.forServer(options);
-            tls.ifPresent(t -> {
-                t.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "TLS: " + w));
-                LOG.log(System.Logger.Level.INFO, "TLS required for client connections");
-            });
+            tls.ifPresent(t -> t.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "TLS: " + w)));
             return tls;
         } catch (TlsSetupException e) {
             throw new ServerStartException("TLS configuration error: " + e.getMessage(), e);

@@ -105,6 +105,9 @@ public final class ServerCore implements ClientHost {
         acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));
+        if (tls.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "TLS required for client connections");
+        }
     }
 
     public int port() {

@@ -41,6 +41,7 @@ public record TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boo
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the TLS handshake timeout must be positive, got " + timeout);
         }
+        Objects.requireNonNull(minVersion, "minVersion");
         if (!minVersion.equals(TLS_1_2) && !minVersion.equals(TLS_1_3)) {
             throw new IllegalArgumentException("min_version must be \"1.2\" or \"1.3\", got \"" + minVersion + "\"");
         }

@@ -79,18 +79,4 @@ final class TlsFixtures {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
-
-    /** A config file using the fixtures: {@code tls { cert_file, key_file, ... extra }} on a port. */
-    static String config(int port, String extraTls, String extraTop) {
-        return """
-                host: 127.0.0.1
-                port: %d
-                %s
-                tls {
-                  cert_file: "%s"
-                  key_file: "%s"
-                  %s
-                }
-                """.formatted(port, extraTop, file("server-cert.pem"), file("server-key.pem"), extraTls);
-    }
 }

@@ -52,7 +52,7 @@ class TlsGoDifferentialTest {
 
     private String config(String variant) {
         String tls = "cert_file: \"" + file("server-cert.pem") + "\"\n  key_file: \"" + file("server-key.pem")
-                + "\"\n  ca_file: \"" + file("ca.pem") + "\"\n  timeout: 1\n";
+                + "\"\n  ca_file: \"" + file("ca.pem") + "\"\n  timeout: 5\n";
         return switch (variant) {
             case "tls" -> "host: 127.0.0.1\ntls {\n  " + tls + "}\n";
             case "verify" -> "host: 127.0.0.1\ntls {\n  " + tls + "  verify: true\n}\n";
@@ -129,7 +129,7 @@ class TlsGoDifferentialTest {
                 tls.startHandshake();
                 // With TLS 1.3 a refused client certificate is announced after the client finished its
                 // handshake: wait for such an alert before writing, so the outcome does not depend on timing.
-                plain.setSoTimeout(500);
+                plain.setSoTimeout(300);
                 try {
                     int b = tls.getInputStream().read();
                     return b < 0 ? "<closed>" : "<unexpected byte " + b + ">";

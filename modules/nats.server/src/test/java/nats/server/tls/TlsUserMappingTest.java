@@ -45,6 +45,7 @@ class TlsUserMappingTest {
                   key_file: "%s"
                   ca_file: "%s"
                   verify_and_map: true
+                  timeout: 10
                 }
                 authorization {
                   users = [

@@ -103,7 +103,8 @@ final class TlsConfigMapper {
         TlsOptions options = new TlsOptions(cert, keyFile, ca, verify, map, timeout, ciphers, curves, minVersion,
                 handshakeFirst, pinned);
         try {
-            warnings.addAll(ClientTls.create(options).warnings().stream().map(w -> warning(parent, key, w)).toList());
+            // Loaded to check the files now; the server loads them again when it starts and logs any warnings.
+            ClientTls.create(options);
         } catch (TlsSetupException e) {
             String detail = e.getMessage();
             boolean pair = detail.startsWith("cert_file") || detail.startsWith("key_file");

@@ -24,8 +24,7 @@ import javax.net.ssl.SSLSession;
  * <p>Threads: the handshake runs first, on the connection's reader, before anything else uses the transport.
  * Afterwards the reader alone unwraps (its buffers are confined to it, so it needs no lock) while writers wrap
  * under {@link #writeLock}; the engine serialises wrap and unwrap internally, but socket I/O happens outside
- * it, so a blocked write never stalls reading. When unwrapping requires the engine to send something (a TLS 1.3
- * KeyUpdate answer), the reader takes the write lock for it.
+ * it, so a blocked write never stalls reading, and the reader never writes (see {@link #afterUnwrap}).
  */
 public final class TlsTransport implements Transport {
 
@@ -49,6 +48,8 @@ public final class TlsTransport implements Transport {
     private volatile boolean handshakeDone;
     /** The peer sent close_notify: no more data will come. Reader only. */
     private boolean peerClosed;
+    /** The negotiated protocol is TLS 1.2 (where post-handshake messages can only mean renegotiation). */
+    private boolean tls12;
     /** The first byte the client sent, -1 before it arrives: 0x16 when it starts a TLS handshake record. */
     private int firstByte = -1;
 
@@ -85,6 +86,7 @@ public final class TlsTransport implements Transport {
                 };
             }
             packetSize = engine.getSession().getPacketBufferSize();
+            tls12 = "TLSv1.2".equals(engine.getSession().getProtocol());
             handshakeDone = true;
         } catch (SSLException e) {
             // Like Go, a client that does not speak TLS at all (e.g. a plain-text CONNECT) gets no alert.
@@ -196,7 +198,13 @@ public final class TlsTransport implements Transport {
             SSLEngineResult r = engine.unwrap(netIn, dst);
             produced += r.bytesProduced();
             switch (r.getStatus()) {
-                case OK -> afterUnwrap(r.getHandshakeStatus());
+                case OK -> {
+                    afterUnwrap(r.getHandshakeStatus());
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                            && r.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
+                        return produced; // no progress without more input: let the caller read
+                    }
+                }
                 case BUFFER_UNDERFLOW -> {
                     return produced;
                 }
@@ -230,31 +238,22 @@ public final class TlsTransport implements Transport {
         return appIn.hasRemaining() ? transfer(appIn, dst) : 0;
     }
 
-    /** Handles handshake messages that arrive after the handshake. */
-    private void afterUnwrap(HandshakeStatus status) throws IOException {
+    /**
+     * Handles handshake messages that arrive after the handshake. A TLS 1.3 KeyUpdate that asks for ours leaves
+     * its answer queued in the engine, which puts it in front of the next record the writer wraps: RFC 8446
+     * (4.6.3) only requires it before our next application data. So the reader never writes and cannot block
+     * on a client that is busy writing itself.
+     */
+    private void afterUnwrap(HandshakeStatus status) throws SSLException {
         if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
             return;
         }
-        if ("TLSv1.2".equals(engine.getSession().getProtocol())) {
+        if (tls12) {
             // As the Go server: a client may not renegotiate (TLS 1.3 has no renegotiation).
             throw new SSLException("TLS renegotiation is not supported");
         }
-        HandshakeStatus s = status;
-        while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
-            if (s == HandshakeStatus.NEED_TASK) {
-                s = runTasks();
-            } else {
-                // E.g. answering a TLS 1.3 KeyUpdate that asked for ours.
-                writeLock.lock();
-                try {
-                    netOut.clear();
-                    s = wrapInto(EMPTY).getHandshakeStatus();
-                    netOut.flip();
-                    writeFully(netOut);
-                } finally {
-                    writeLock.unlock();
-                }
-            }
+        if (status == HandshakeStatus.NEED_TASK) {
+            runTasks();
         }
     }
 
