@@ -153,7 +153,7 @@ class TlsClientTest {
             sub.flush(Duration.ofSeconds(5));
             byte[][] payloads = new byte[8][];
             for (int i = 0; i < payloads.length; i++) {
-                payloads[i] = new byte[i == 0 ? 1024 * 1024 - 1024 : 1024 * 1024 - random.nextInt(100_000)];
+                payloads[i] = new byte[i == 0 ? 1024 * 1024 : 1024 * 1024 - random.nextInt(100_000)]; // max_payload first
                 random.nextBytes(payloads[i]);
                 pub.publish("big", payloads[i]);
             }
