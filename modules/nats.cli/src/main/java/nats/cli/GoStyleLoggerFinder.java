@@ -39,10 +39,16 @@ public final class GoStyleLoggerFinder extends System.LoggerFinder {
 
     @Override
     public System.Logger getLogger(String name, Module module) {
-        return new GoStyleLogger(name);
+        return new GoStyleLogger(name, isJdk(module));
     }
 
-    private record GoStyleLogger(String name) implements System.Logger {
+    /** The JDK's own loggers (e.g. TLS handshake events, Runtime.exit) are not the server's debug output. */
+    private static boolean isJdk(Module module) {
+        String moduleName = module.getName();
+        return moduleName != null && (moduleName.startsWith("java.") || moduleName.startsWith("jdk."));
+    }
+
+    private record GoStyleLogger(String name, boolean jdk) implements System.Logger {
 
         @Override
         public String getName() {
@@ -51,7 +57,8 @@ public final class GoStyleLoggerFinder extends System.LoggerFinder {
 
         @Override
         public boolean isLoggable(Level level) {
-            return level != Level.OFF && level.getSeverity() >= threshold.getSeverity();
+            int min = jdk ? Math.max(Level.INFO.getSeverity(), threshold.getSeverity()) : threshold.getSeverity();
+            return level != Level.OFF && level.getSeverity() >= min;
         }
 
         @Override

@@ -79,8 +79,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--auth", "-auth"}, paramLabel = "TOKEN", description = "Authorization token required for connections")
     String authToken;
 
-    @Option(names = {"--tls", "-tls"}, description = "Enable TLS, do not verify clients (default: false)")
-    boolean tls;
+    @Option(names = {"--tls", "-tls"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Enable TLS, do not verify clients (default: false)")
+    Boolean tls;
 
     @Option(names = {"--tlscert", "-tlscert"}, paramLabel = "FILE", description = "Server certificate file")
     Path tlsCert;
@@ -88,8 +88,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--tlskey", "-tlskey"}, paramLabel = "FILE", description = "Private key for server certificate")
     Path tlsKey;
 
-    @Option(names = {"--tlsverify", "-tlsverify"}, description = "Enable TLS, verify client certificates")
-    boolean tlsVerify;
+    @Option(names = {"--tlsverify", "-tlsverify"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Enable TLS, verify client certificates")
+    Boolean tlsVerify;
 
     @Option(names = {"--tlscacert", "-tlscacert"}, paramLabel = "FILE", description = "Client certificate CA for verification")
     Path tlsCaCert;
@@ -133,10 +133,6 @@ public final class Main implements Callable<Integer> {
         }
         if (signal != null) {
             return SignalCommand.send(signal, pidFile);
-        }
-        if (tls || tlsVerify || tlsCert != null || tlsKey != null || tlsCaCert != null) {
-            System.err.println("nats-server: TLS is not available in this build yet");
-            return EXIT_FAILURE;
         }
         ServerOptions options;
         try {
@@ -220,6 +216,7 @@ public final class Main implements Callable<Integer> {
         if (authToken != null) {
             options.authToken(authToken);
         }
+        new TlsFlags(tls, tlsVerify, tlsCert, tlsKey, tlsCaCert).applyTo(options);
         if (jetstream) {
             options.enable("jetstream");
         }

@@ -18,6 +18,8 @@ import nats.server.internal.plugin.DiscoveredPlugin;
 import nats.server.internal.plugin.KernelContext;
 import nats.server.internal.plugin.PluginLifecycle;
 import nats.server.internal.plugin.PluginLoader;
+import nats.server.internal.tls.ClientTls;
+import nats.server.internal.tls.TlsSetupException;
 
 /**
  * A running jnatsd server: the kernel plus its enabled plugins. Start one with {@link #start(ServerOptions)},
@@ -34,9 +36,9 @@ public final class NatsServer implements AutoCloseable {
     private Path portsFile;
     private MonitorServer monitor;
 
-    private NatsServer(ServerOptions options) {
+    private NatsServer(ServerOptions options, java.util.Optional<ClientTls> tls) {
         this.options = options;
-        this.core = new ServerCore(options);
+        this.core = new ServerCore(options, tls);
     }
 
     /** The project's own version, as recorded in the kernel's module descriptor. */
@@ -76,7 +78,7 @@ public final class NatsServer implements AutoCloseable {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
                 options.configSections().keySet());
-        NatsServer server = new NatsServer(options);
+        NatsServer server = new NatsServer(options, clientTls(options));
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
         if (options.httpPort() != 0) {
@@ -111,6 +113,17 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
         return server;
+    }
+
+    /** Loads the client port's certificates before anything starts, so a bad file stops the server at once. */
+    private static java.util.Optional<ClientTls> clientTls(ServerOptions options) throws ServerStartException {
+        try {
+            java.util.Optional<ClientTls> tls = ClientTls.forServer(options);
+            tls.ifPresent(t -> t.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, "TLS: " + w)));
+            return tls;
+        } catch (TlsSetupException e) {
+            throw new ServerStartException("TLS configuration error: " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -33,6 +33,7 @@ import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
 import nats.server.internal.json.JsonWriter;
 import nats.server.internal.routing.Sublist;
+import nats.server.internal.tls.ClientTls;
 
 /**
  * The client-facing core: the listener, the registry of connections, the global account's routing table
@@ -49,6 +50,7 @@ public final class ServerCore implements ClientHost {
     private volatile ServerOptions options;
     private final ServerIdentity identity;
     private final Accounts accounts;
+    private final Optional<ClientTls> tls;
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
@@ -66,8 +68,15 @@ public final class ServerCore implements ClientHost {
     private int boundPort;
     private Thread acceptThread;
 
+    /** A core without TLS on the client port. */
     public ServerCore(ServerOptions options) {
+        this(options, Optional.empty());
+    }
+
+    /** A core whose client port uses {@code tls} (built from {@code options} when they configure TLS). */
+    public ServerCore(ServerOptions options, Optional<ClientTls> tls) {
         this.options = options;
+        this.tls = tls;
         String id = newServerId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
@@ -108,6 +117,9 @@ public final class ServerCore implements ClientHost {
         acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));
+        if (tls.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "TLS required for client connections");
+        }
     }
 
     public int port() {
@@ -129,7 +141,7 @@ public final class ServerCore implements ClientHost {
             }
             try {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet());
+                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet(), tls);
                 Thread.ofVirtual().name("nats-client-" + client.id()).start(() -> serve(client));
             } catch (IOException e) {
                 closeQuietly(channel);
@@ -145,6 +157,10 @@ public final class ServerCore implements ClientHost {
         }
         clients.put(client.id(), client);
         totalConnections.incrementAndGet();
+        // As in Go, the auth timer starts after the TLS handshake.
+        if (!client.greet()) {
+            return;
+        }
         if (options.authRequired()) {
             timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -184,17 +200,31 @@ public final class ServerCore implements ClientHost {
         if (options.authRequired()) {
             json.field("auth_required", true);
         }
-        if (connection.nonce() != null) {
-            json.field("nonce", connection.nonce());
-        }
+        tls.ifPresent(t -> tlsInfoFields(json, t));
         json.field("max_payload", options.maxPayload())
                 .field("client_id", connection.id())
                 .field("client_ip", connection.remoteIp());
+        if (connection.nonce() != null) {
+            json.field("nonce", connection.nonce());
+        }
         if (lameDuck) {
             json.field("ldm", true);
         }
         json.endObject();
         return ("INFO " + json + " \r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Go's Info: tls_required unless allow_non_tls, then tls_available instead; tls_verify when verifying. */
+    private void tlsInfoFields(JsonWriter json, ClientTls t) {
+        if (!options.allowNonTls()) {
+            json.field("tls_required", true);
+        }
+        if (t.options().verify()) {
+            json.field("tls_verify", true);
+        }
+        if (options.allowNonTls()) {
+            json.field("tls_available", true);
+        }
     }
 
     @Override
@@ -235,6 +265,13 @@ public final class ServerCore implements ClientHost {
         boolean userOk = Passwords.equalsInConstantTime(options.username(), connect.user());
         boolean passOk = Passwords.matches(options.password(), connect.pass());
         return granted(userOk & passOk, new Authenticated(global, Permissions.UNRESTRICTED, options.username()));
+    }
+
+    @Override
+    public Optional<Authenticated> authenticateAs(User user) {
+        Account account = accounts.get(user.account());
+        return account == null ? Optional.empty()
+                : Optional.of(new Authenticated(account, user.permissions(), user.name()));
     }
 
     /** An nkey user proves the key by signing this connection's nonce. */

@@ -32,7 +32,8 @@ public final class ServerOptions {
     private Duration pingInterval = Duration.ofMinutes(2);
     private int maxPingsOut = 2;
     private Duration writeDeadline = Duration.ofSeconds(10);
-    private Duration authTimeout = Duration.ofSeconds(2);
+    /** Null until set: the default depends on TLS, as in Go. */
+    private Duration authTimeout;
     private Duration lameDuckDuration = Duration.ofMinutes(2);
     private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
     private String username = "";
@@ -55,6 +56,8 @@ public final class ServerOptions {
     private int httpPort;
     private String httpHost = "";
     private Path pluginsDir;
+    private TlsOptions tls;
+    private boolean allowNonTls;
     private final Set<String> enabledPlugins = new LinkedHashSet<>();
     private final Map<String, Object> configSections = new LinkedHashMap<>();
 
@@ -158,8 +161,12 @@ public final class ServerOptions {
         return this;
     }
 
+    /** The authorization timeout; by default 2 s, or the TLS handshake timeout plus 1 s with TLS (Go's rule). */
     public Duration authTimeout() {
-        return authTimeout;
+        if (authTimeout != null) {
+            return authTimeout;
+        }
+        return tls == null ? Duration.ofSeconds(2) : tls.timeout().plusSeconds(1);
     }
 
     public ServerOptions authTimeout(Duration authTimeout) {
@@ -395,5 +402,26 @@ public final class ServerOptions {
     /** Whether clients must authenticate. */
     public boolean authRequired() {
         return !authToken.isEmpty() || !username.isEmpty() || !users.isEmpty() || operator.enabled();
+    }
+
+    /** TLS for the client port; empty when clients connect in plain text. */
+    public Optional<TlsOptions> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** Sets TLS for the client port, or switches it off with null. */
+    public ServerOptions tls(TlsOptions tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** {@code allow_non_tls}: with TLS configured, clients may still connect without it. */
+    public boolean allowNonTls() {
+        return allowNonTls;
+    }
+
+    public ServerOptions allowNonTls(boolean allowNonTls) {
+        this.allowNonTls = allowNonTls;
+        return this;
     }
 }

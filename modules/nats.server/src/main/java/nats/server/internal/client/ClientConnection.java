@@ -15,6 +15,11 @@ import nats.server.internal.account.SubjectMappings;
 import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.PermissionChecker;
 import nats.server.internal.json.Json;
+import nats.server.internal.net.PlainTransport;
+import nats.server.internal.net.Transport;
+import nats.server.internal.tls.ClientTls;
+import nats.server.internal.tls.GoTlsNames;
+import nats.server.internal.tls.TlsAcceptor;
 import nats.server.internal.routing.FlushSet;
 import nats.server.internal.routing.MatchResult;
 import nats.server.internal.routing.MessageOrigin;
@@ -24,6 +29,7 @@ import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
 import nats.server.options.Permissions;
+import nats.server.options.User;
 import nats.transport.protocol.ClientProtocolHandler;
 import nats.transport.protocol.ClientProtocolParser;
 import nats.transport.protocol.ProtocolException;
@@ -45,6 +51,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     private final ClientHost host;
     private final SocketChannel channel;
+    /** The byte stream: plain until (and unless) TLS replaces it in {@link #greet()}. */
+    private volatile Transport transport;
+    /** The client port's TLS; null without TLS. */
+    private final ClientTls tls;
     private final long id;
     private final String remoteIp;
     private final int remotePort;
@@ -91,9 +101,12 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private volatile long inMsgs;
     private volatile long inBytes;
 
-    public ClientConnection(ClientHost host, SocketChannel channel, long id) throws IOException {
+    public ClientConnection(ClientHost host, SocketChannel channel, long id, Optional<ClientTls> tls)
+            throws IOException {
         this.host = host;
         this.channel = channel;
+        this.transport = new PlainTransport(channel);
+        this.tls = tls.orElse(null);
         this.id = id;
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         this.remoteIp = remote.getAddress().getHostAddress();
@@ -148,17 +161,48 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         close(reason);
     }
 
-    /** Reads and processes client input until the connection ends; the caller's thread is the reader. */
-    public void readLoop() {
+    /**
+     * Sends INFO and, on a TLS port, performs the TLS handshake; the caller's thread becomes the reader.
+     *
+     * @return false when the connection was closed instead (a failed handshake, logged as Go logs it)
+     */
+    public boolean greet() {
         readerThread = Thread.currentThread();
+        if (tls == null) {
+            Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
+            outbound.appendProtocol(host.infoLine(this));
+            outbound.signal();
+            return true;
+        }
+        boolean handshakeFirst = tls.options().handshakeFirst();
+        try {
+            transport = TlsAcceptor.accept(channel, tls, host.options().allowNonTls(),
+                    handshakeFirst ? null : host.infoLine(this));
+        } catch (TlsAcceptor.Refused e) {
+            LOG.log(e.level(), "{0} - {1}", tracePrefix(), e.getMessage());
+            close(e.closeReason());
+            return false;
+        }
+        transport.tlsSession().ifPresent(session -> LOG.log(System.Logger.Level.DEBUG,
+                "{0} - TLS handshake complete, TLS version {1}, cipher suite {2}", tracePrefix(),
+                GoTlsNames.goVersion(session.getProtocol()), GoTlsNames.goCipher(session.getCipherSuite())));
         Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
-        outbound.appendProtocol(host.infoLine(this));
-        outbound.signal();
+        if (handshakeFirst) {
+            outbound.appendProtocol(host.infoLine(this));
+            outbound.signal();
+        }
+        // Closed during the handshake (e.g. server shutdown): the flusher finds nothing to do and closes the socket.
+        return !closed.get();
+    }
+
+    /** Reads and processes client input until the connection ends; called after {@link #greet()}. */
+    public void readLoop() {
         ByteBuffer buffer = ByteBuffer.allocate(MIN_READ_BUFFER);
+        Transport in = transport;
         try {
             while (!closed.get()) {
                 buffer.clear();
-                int n = channel.read(buffer);
+                int n = in.read(buffer);
                 if (n < 0) {
                     close("Client Closed");
                     return;
@@ -198,7 +242,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
 
     private void flushLoop() {
         try {
-            outbound.flushLoop(channel);
+            outbound.flushLoop(transport);
         } catch (IOException e) {
             close("Write Error");
         } finally {
@@ -234,7 +278,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             throw ProtocolException.closeSilently("bad CONNECT json: " + e.getMessage());
         }
         if (host.options().authRequired()) {
-            Optional<Authenticated> granted = host.authenticate(parsed, nonce);
+            Optional<Authenticated> granted = tls != null && tls.userMapping().isPresent()
+                    ? certificateUser(parsed) : host.authenticate(parsed, nonce);
             if (granted.isEmpty()) {
                 throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
                         + parsed.user() + "'");
@@ -401,6 +446,17 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (value != null && !value.isEmpty()) {
             json.field(name, value);
         }
+    }
+
+    /** verify_and_map: the certificate names the user, and CONNECT's credentials are not used (as in Go). */
+    private Optional<Authenticated> certificateUser(ConnectOptions parsed) {
+        Optional<User> user = transport.tlsSession()
+                .flatMap(session -> tls.userMapping().orElseThrow().userFor(session));
+        if (user.isPresent() && parsed.user() != null && !parsed.user().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0} - User \"{1}\" found in connect proto, but user required "
+                    + "from cert", tracePrefix(), parsed.user());
+        }
+        return user.flatMap(host::authenticateAs);
     }
 
     @Override
@@ -665,7 +721,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     @Override
     public void flushPending() {
         if (Thread.currentThread() == readerThread) {
-            outbound.flushInlineOrSignal(channel);
+            outbound.flushInlineOrSignal(transport);
         } else {
             outbound.signal();
         }
@@ -851,12 +907,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         return closeReason;
     }
 
+    /** The TLS session of this client; empty for plain connections (and until the handshake is done). */
+    public Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return transport.tlsSession();
+    }
+
     private void closeChannel() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Already closed or reset: nothing left to release.
-        }
+        transport.close();
     }
 
     private static String[] splitArgs(byte[] buf, int off, int len) {

@@ -27,6 +27,9 @@ public interface ClientHost {
      */
     java.util.Optional<Authenticated> authenticate(ConnectOptions options, String nonce);
 
+    /** Grants a user identified otherwise (its TLS certificate, verify_and_map) its account and permissions. */
+    java.util.Optional<Authenticated> authenticateAs(nats.server.options.User user);
+
     /** The connection passed CONNECT and is now a full client. */
     void authenticated(ClientConnection connection);
 

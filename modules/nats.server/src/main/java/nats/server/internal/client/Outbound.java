@@ -2,11 +2,11 @@ package nats.server.internal.client;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import nats.server.internal.net.Transport;
 import nats.server.internal.routing.RoutedMessage;
 
 /**
@@ -219,7 +219,7 @@ final class Outbound {
      * or one stuck client would stall every publisher that sends to it. Larger output, or output while a
      * write is under way, is left to the flusher.
      */
-    void flushInlineOrSignal(SocketChannel channel) {
+    void flushInlineOrSignal(Transport transport) {
         byte[] toWrite;
         int length;
         lock.lock();
@@ -240,10 +240,7 @@ final class Outbound {
         }
         boolean failed = false;
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(toWrite, 0, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            transport.write(ByteBuffer.wrap(toWrite, 0, length));
         } catch (IOException e) {
             failed = true;
         } finally {
@@ -285,7 +282,7 @@ final class Outbound {
     }
 
     /** The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails. */
-    void flushLoop(SocketChannel channel) throws IOException {
+    void flushLoop(Transport transport) throws IOException {
         while (true) {
             byte[] toWrite;
             int length;
@@ -316,10 +313,7 @@ final class Outbound {
                 lock.unlock();
             }
             try {
-                ByteBuffer buffer = ByteBuffer.wrap(toWrite, 0, length);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                transport.write(ByteBuffer.wrap(toWrite, 0, length));
             } finally {
                 finishWrite(toWrite, length);
             }

@@ -33,7 +33,6 @@ public final class OptionsMapper {
     private static final Duration DEFAULT_PING_INTERVAL = Duration.ofMinutes(2);
     private static final int DEFAULT_PING_MAX = 2;
     private static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(10);
-    private static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DEFAULT_LAME_DUCK_GRACE_PERIOD = Duration.ofSeconds(10);
     private static final Duration MIN_LAME_DUCK_DURATION = Duration.ofSeconds(30);
 
@@ -49,9 +48,7 @@ public final class OptionsMapper {
             Map.entry("mqtt", "mqtt"),
             Map.entry("websocket", "websocket"),
             Map.entry("ws", "websocket"),
-            Map.entry("tls", "tls"),
             Map.entry("ocsp", "ocsp"),
-            Map.entry("allow_non_tls", "allow_non_tls"),
             Map.entry("resolver_tls", "resolver_tls"),
             Map.entry("resolver_pinned_accounts", "resolver_pinned_accounts"),
             Map.entry("default_js_domain", "default_js_domain"),
@@ -249,6 +246,14 @@ public final class OptionsMapper {
                 List<AccountConfig.Mapping> mappings = accounts.mappings(m, key, v);
                 actions.add(o -> o.mappings(mappings));
             }
+            case "tls" -> {
+                nats.server.options.TlsOptions tls = new TlsConfigMapper(warnings).read(m, key, v);
+                actions.add(o -> o.tls(tls));
+            }
+            case "allow_non_tls" -> {
+                boolean b = bool(m, key, v);
+                actions.add(o -> o.allowNonTls(b));
+            }
             case "logfile", "log_file" -> {
                 Path p = path(m, key, v);
                 actions.add(o -> o.logFile(p));
@@ -364,8 +369,9 @@ public final class OptionsMapper {
         authorizationKey = key;
         actions.add(o -> {
             o.username(u).password(p).authToken(t);
-            if (to != null) {
-                o.authTimeout(to.isZero() ? DEFAULT_AUTH_TIMEOUT : to);
+            // Zero keeps Go's default, which depends on TLS (ServerOptions#authTimeout).
+            if (to != null && !to.isZero()) {
+                o.authTimeout(to);
             }
         });
     }

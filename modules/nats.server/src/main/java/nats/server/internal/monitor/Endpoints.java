@@ -20,6 +20,7 @@ import nats.server.options.AccountConfig;
 import nats.server.internal.client.ClientConnection;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
+import nats.server.internal.tls.GoTlsNames;
 import nats.server.options.ServerOptions;
 
 /**
@@ -122,6 +123,13 @@ final class Endpoints {
         if (o.authRequired()) {
             v.put("auth_required", true);
         }
+        // As the INFO the clients get: tls_required unless allow_non_tls, tls_verify with verify.
+        if (o.tls().isPresent() && !o.allowNonTls()) {
+            v.put("tls_required", true);
+        }
+        if (o.tls().isPresent() && o.tls().get().verify()) {
+            v.put("tls_verify", true);
+        }
         v.put("max_connections", o.maxConnections());
         if (o.maxSubscriptions() > 0) {
             v.put("max_subscriptions", o.maxSubscriptions());
@@ -144,7 +152,7 @@ final class Endpoints {
         v.put("mqtt", Map.of());
         v.put("websocket", Map.of());
         v.put("jetstream", Map.of());
-        v.put("tls_timeout", DEFAULT_TLS_TIMEOUT_SECONDS);
+        v.put("tls_timeout", o.tls().map(t -> seconds(t.timeout())).orElse(DEFAULT_TLS_TIMEOUT_SECONDS));
         v.put("write_deadline", o.writeDeadline().toNanos());
         v.put("start", start);
         v.put("now", now);
@@ -343,6 +351,10 @@ final class Endpoints {
         putIfNotEmpty(ci, "name", c.name());
         putIfNotEmpty(ci, "lang", c.lang());
         putIfNotEmpty(ci, "version", c.version());
+        c.client().tlsSession().ifPresent(session -> {
+            ci.put("tls_version", GoTlsNames.goVersion(session.getProtocol()));
+            ci.put("tls_cipher_suite", GoTlsNames.goCipher(session.getCipherSuite()));
+        });
         String account = c.client().account().name();
         if (!account.equals(GLOBAL_ACCOUNT)) {
             ci.put("account", account);

@@ -269,7 +269,6 @@ class OptionsMapperTest {
                 accounts { A { users: [{user: a, password: b}] } }
                 system_account: SYS
                 gateway { name: g }
-                tls { cert_file: c.pem }
                 """);
         assertEquals(List.of(), OptionsMapper.apply(config, options, true));
         Map<String, Object> sections = options.configSections();
@@ -281,7 +280,6 @@ class OptionsMapperTest {
         assertEquals(List.of("A"), options.accounts().stream().map(a -> a.name()).toList());
         assertEquals("SYS", options.systemAccount());
         assertEquals(Map.of("name", "g"), sections.get("gateway"));
-        assertEquals(Map.of("cert_file", "c.pem"), sections.get("tls"));
     }
 
     @Test

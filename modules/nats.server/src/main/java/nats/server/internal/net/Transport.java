@@ -1,0 +1,33 @@
+package nats.server.internal.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+import javax.net.ssl.SSLSession;
+
+/**
+ * The byte stream under a client connection: plain TCP or TLS. One reader thread calls {@link #read} and one
+ * writer at a time calls {@link #write}; the two run concurrently. {@link #close} may come from any thread, also
+ * while a read or write is blocked, and unblocks it.
+ */
+public interface Transport {
+
+    /**
+     * Reads what is available into {@code dst} (at least one byte), blocking until something arrives.
+     *
+     * @return the number of bytes read, or -1 when the peer closed the connection
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /** Writes all remaining bytes of {@code src}, blocking as long as needed. */
+    void write(ByteBuffer src) throws IOException;
+
+    /** Closes the connection (for TLS after a best-effort close_notify); safe to call more than once. */
+    void close();
+
+    /** The TLS session once the handshake is done; empty for plain connections. */
+    default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+}
