@@ -182,7 +182,9 @@ public final class NatsServer implements AutoCloseable {
         if (refused.isPresent()) {
             throw new ServerStartException(refused.get());
         }
-        core.reload(fresh);
+        // Certificates are read again, as Go reloads them; a bad file refuses the whole reload.
+        java.util.Optional<ClientTls> freshTls = clientTls(fresh);
+        core.reload(fresh, freshTls);
         options = fresh;
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }

@@ -50,7 +50,8 @@ public final class ServerCore implements ClientHost {
     private volatile ServerOptions options;
     private final ServerIdentity identity;
     private final Accounts accounts;
-    private final Optional<ClientTls> tls;
+    /** The client port's TLS; replaced on reload (new certificates apply to new connections). */
+    private volatile Optional<ClientTls> tls;
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
@@ -200,7 +201,8 @@ public final class ServerCore implements ClientHost {
         if (options.authRequired()) {
             json.field("auth_required", true);
         }
-        tls.ifPresent(t -> tlsInfoFields(json, t));
+        Optional<ClientTls> current = tls;
+        current.ifPresent(t -> tlsInfoFields(json, t));
         json.field("max_payload", options.maxPayload())
                 .field("client_id", connection.id())
                 .field("client_ip", connection.remoteIp());
@@ -384,7 +386,8 @@ public final class ServerCore implements ClientHost {
      * subscriptions and get the new imports and mappings; every client is checked against the new
      * credentials and permissions. The caller has checked that nothing un-reloadable changed.
      */
-    public synchronized void reload(ServerOptions fresh) {
+    public synchronized void reload(ServerOptions fresh, Optional<ClientTls> freshTls) {
+        this.tls = freshTls;
         this.options = fresh;
         java.util.Set<Account> reshadow = new java.util.HashSet<>(accounts.configure(fresh));
         if (fresh.operator().enabled()) {
