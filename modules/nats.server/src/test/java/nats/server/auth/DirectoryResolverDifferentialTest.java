@@ -3,8 +3,6 @@ package nats.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +17,9 @@ import io.nats.client.Options;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
-import nats.server.internal.auth.NonceSignature;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
+import nats.server.testing.RawNats;
 import nats.server.testing.JwtFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -77,21 +75,21 @@ class DirectoryResolverDifferentialTest {
         ServerOptions again = new ServerOptions();
         ConfigFiles.load(dir.resolve("ours.conf"), again, true);
         try (NatsServer restarted = NatsServer.start(again)) {
-            assertEquals("PONG", rawConnect(restarted.port(), user, userJwt), "the pushed account survives a restart");
+            assertEquals("PONG", RawNats.connectWithJwt(restarted.port(), user, userJwt, true), "the pushed account survives a restart");
         }
     }
 
     private static List<String> observe(int port, NKeyPair admin, String adminJwt, NKeyPair user, String userJwt,
                                         String accountJwt, String forged) throws Exception {
         List<String> log = new ArrayList<>();
-        log.add("before push: " + rawConnect(port, user, userJwt));
+        log.add("before push: " + RawNats.connectWithJwt(port, user, userJwt, true));
         try (Connection sys = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port)
                 .authHandler(Nats.staticCredentials(adminJwt.toCharArray(), admin.seed().toCharArray()))
                 .maxReconnects(0).build())) {
             log.add("forged: " + summary(sys.request("$SYS.REQ.CLAIMS.UPDATE", forged.getBytes(), WAIT)));
             log.add("push: " + summary(sys.request("$SYS.REQ.CLAIMS.UPDATE", accountJwt.getBytes(), WAIT)));
         }
-        log.add("after push: " + rawConnect(port, user, userJwt));
+        log.add("after push: " + RawNats.connectWithJwt(port, user, userJwt, true));
         return log;
     }
 
@@ -105,25 +103,5 @@ class DirectoryResolverDifferentialTest {
                 + (body.contains("jwt updated") ? " updated" : "");
     }
 
-    private static String rawConnect(int port, NKeyPair user, String jwt) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(3000);
-            InputStream in = s.getInputStream();
-            String info = readLine(in);
-            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
-            String sig = NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
-                    + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-            return readLine(in);
-        }
-    }
 
-    private static String readLine(InputStream in) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return sb.toString().strip();
-    }
 }

@@ -23,6 +23,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
+import nats.server.testing.RawNats;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,27 +120,19 @@ class NkeyAuthDifferentialTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(3000);
             InputStream in = s.getInputStream();
-            readLine(in);
+            RawNats.readLine(in);
             String sig = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
             s.getOutputStream().write(("CONNECT {\"verbose\":false,\"nkey\":\"" + new String(key.getPublicKey())
                     + "\",\"sig\":\"" + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-            return readLine(in);
+            return RawNats.readLine(in);
         }
     }
 
     private static String rawInfo(int port) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(3000);
-            return readLine(s.getInputStream());
+            return RawNats.readLine(s.getInputStream());
         }
     }
 
-    private static String readLine(InputStream in) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            sb.append((char) b);
-        }
-        return sb.toString().strip();
-    }
 }

@@ -3,8 +3,6 @@ package nats.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +20,9 @@ import io.nats.client.Subscription;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
-import nats.server.internal.auth.NonceSignature;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
+import nats.server.testing.RawNats;
 import nats.server.testing.JwtFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,13 +128,13 @@ class OperatorModeDifferentialTest {
             Message r = cb.request("a.help", "q".getBytes(), WAIT);
             log.add("b's request answered: " + (r == null ? "no" : new String(r.getData())));
 
-            log.add("revoked: " + rawConnect(port, revokedUser, JwtFactory.user(a, revokedUser, "", 0), true));
-            log.add("bearer without signature: " + rawConnect(port, bearer,
+            log.add("revoked: " + RawNats.connectWithJwt(port, revokedUser, JwtFactory.user(a, revokedUser, "", 0), true));
+            log.add("bearer without signature: " + RawNats.connectWithJwt(port, bearer,
                     JwtFactory.user(a, bearer, "\"bearer_token\":true", 0), false));
-            log.add("plain user without signature: " + rawConnect(port, bearer, JwtFactory.user(a, bearer, "", 0), false));
-            log.add("expired: " + rawConnect(port, ua, JwtFactory.user(a, ua, "", Instant.now().getEpochSecond() - 10), true));
-            log.add("unknown signer: " + rawConnect(port, ua, JwtFactory.user(bSigning, ua, "", 0), true));
-            log.add("no jwt: " + rawConnect(port, ua, "", false));
+            log.add("plain user without signature: " + RawNats.connectWithJwt(port, bearer, JwtFactory.user(a, bearer, "", 0), false));
+            log.add("expired: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua, "", Instant.now().getEpochSecond() - 10), true));
+            log.add("unknown signer: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(bSigning, ua, "", 0), true));
+            log.add("no jwt: " + RawNats.connectWithJwt(port, ua, "", false));
 
             String adminJwt = JwtFactory.user(sys, admin, "", 0);
             try (Connection sysConn = connect(port, admin, adminJwt)) {
@@ -156,26 +154,5 @@ class OperatorModeDifferentialTest {
         return log;
     }
 
-    /** CONNECT with a JWT over a raw socket; {@code sign} adds the nonce signature. Returns the server's answer. */
-    private static String rawConnect(int port, NKeyPair user, String jwt, boolean sign) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(3000);
-            InputStream in = s.getInputStream();
-            String info = readLine(in);
-            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
-            String sig = sign ? NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII)) : "";
-            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
-                    + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-            return readLine(in);
-        }
-    }
 
-    private static String readLine(InputStream in) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return sb.toString().strip();
-    }
 }

@@ -92,10 +92,7 @@ final class AccountsMapper {
         for (AccountConfig account : accounts.values()) {
             for (Import imp : account.imports()) {
                 java.util.Set<String> visited = new java.util.HashSet<>(List.of(account.name()));
-                boolean cycle = imp.kind() == Kind.SERVICE
-                        ? serviceCycle(added, imp.account(), imp.to(), visited)
-                        : streamCycle(added, imp.account(), imp.to(), visited);
-                if (cycle) {
+                if (cycle(added, imp.kind(), imp.account(), imp.to(), visited)) {
                     throw OptionsMapper.error(all, account.name(), "Error adding "
                             + (imp.kind() == Kind.STREAM ? "stream" : "service") + " import \"" + imp.subject()
                             + "\": import forms a cycle");
@@ -105,42 +102,32 @@ final class AccountsMapper {
         }
     }
 
-    private static boolean serviceCycle(Map<String, List<Import>> added, String account, String from,
-                                        java.util.Set<String> visited) {
+    /**
+     * Go's checkServiceImportsForCycles / checkStreamImportsForCycles: follows the imports already added
+     * from {@code account} whose subject meets {@code subject} (services by the exporter's subject, streams
+     * by the local one, and streams only where {@code account} exports it) back to a visited account.
+     */
+    private boolean cycle(Map<String, List<Import>> added, Kind kind, String account, String subject,
+                          java.util.Set<String> visited) {
+        if (kind == Kind.STREAM) {
+            AccountConfig config = accounts.get(account);
+            boolean exportsIt = config != null && config.exports().stream()
+                    .anyMatch(e -> e.kind() == Kind.STREAM && SubjectMatcher.isSubsetMatch(subject, e.subject()));
+            if (!exportsIt) {
+                return false;
+            }
+        }
         for (Import si : added.getOrDefault(account, List.of())) {
-            if (si.kind() != Kind.SERVICE || !SubjectMatcher.collide(from, si.subject())) {
+            String meets = kind == Kind.SERVICE ? si.subject() : si.to();
+            if (si.kind() != kind || !SubjectMatcher.collide(subject, meets)) {
                 continue;
             }
             if (visited.contains(si.account())) {
                 return true;
             }
             visited.add(account);
-            String next = SubjectMatcher.isSubsetMatch(si.to(), from) ? si.to() : from;
-            if (visited.size() < 1024 && serviceCycle(added, si.account(), next, visited)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean streamCycle(Map<String, List<Import>> added, String account, String to,
-                                java.util.Set<String> visited) {
-        AccountConfig config = accounts.get(account);
-        boolean exportsIt = config != null && config.exports().stream()
-                .anyMatch(e -> e.kind() == Kind.STREAM && SubjectMatcher.isSubsetMatch(to, e.subject()));
-        if (!exportsIt) {
-            return false;
-        }
-        for (Import si : added.getOrDefault(account, List.of())) {
-            if (si.kind() != Kind.STREAM || !SubjectMatcher.collide(to, si.to())) {
-                continue;
-            }
-            if (visited.contains(si.account())) {
-                return true;
-            }
-            visited.add(account);
-            String next = SubjectMatcher.isSubsetMatch(si.to(), to) ? si.to() : to;
-            if (visited.size() < 1024 && streamCycle(added, si.account(), next, visited)) {
+            String next = SubjectMatcher.isSubsetMatch(si.to(), subject) ? si.to() : subject;
+            if (visited.size() < 1024 && cycle(added, kind, si.account(), next, visited)) {
                 return true;
             }
         }

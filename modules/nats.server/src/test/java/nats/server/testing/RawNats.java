@@ -1,0 +1,43 @@
+package nats.server.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import nats.server.internal.auth.NKeyPair;
+import nats.server.internal.auth.NonceSignature;
+
+/** Raw-socket helpers for authentication tests: CONNECT with a JWT and a signed nonce, read one line. */
+public final class RawNats {
+
+    private RawNats() {
+    }
+
+    /**
+     * Connects with {@code jwt}, signing INFO's nonce with {@code user} when {@code sign}, sends PING and
+     * returns the server's first answer ({@code PONG} or an {@code -ERR}).
+     */
+    public static String connectWithJwt(int port, NKeyPair user, String jwt, boolean sign) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(3000);
+            InputStream in = s.getInputStream();
+            String info = readLine(in);
+            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
+            String sig = sign ? NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII)) : "";
+            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
+                    + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+            return readLine(in);
+        }
+    }
+
+    /** One protocol line without its CRLF. */
+    public static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString().strip();
+    }
+}
