@@ -8,6 +8,7 @@ import java.util.Optional;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.auth.AccountClaims;
+import nats.server.internal.auth.ConnectionTypes;
 import nats.server.internal.auth.Jwt;
 import nats.server.internal.auth.JwtException;
 import nats.server.internal.auth.JwtPermissions;
@@ -33,7 +34,8 @@ final class JwtAuthentication {
     private JwtAuthentication() {
     }
 
-    static Optional<Authenticated> authenticate(Accounts accounts, ConnectOptions connect, String nonce) {
+    static Optional<Authenticated> authenticate(Accounts accounts, ConnectOptions connect, String nonce,
+                                                String clientIp) {
         if (connect.jwt() == null || connect.jwt().isEmpty()) {
             return Optional.empty();
         }
@@ -72,7 +74,19 @@ final class JwtAuthentication {
                 limits = scope.get().template();
             }
         }
+        if (!ConnectionTypes.allowsStandard(limits.allowedConnectionTypes())) {
+            return Optional.empty();
+        }
         if (claims.revocations().isRevoked(user.data().subject(), user.data().issuedAt())) {
+            return Optional.empty();
+        }
+        if (!UserRestrictions.sourceAllowed(limits.src(), clientIp)) {
+            LOG.log(System.Logger.Level.ERROR, "Bad src Ip " + clientIp);
+            return Optional.empty();
+        }
+        long windowEnd = UserRestrictions.connectWindowEnd(limits.times(), limits.locale(), now);
+        if (windowEnd < 0) {
+            LOG.log(System.Logger.Level.ERROR, "Outside connect times");
             return Optional.empty();
         }
         if (limits.bearerToken()) {
@@ -88,7 +102,15 @@ final class JwtAuthentication {
         }
         return Optional.of(new Authenticated(account, permissions, user.data().subject(),
                 limitOrUnlimited(limits.limits().subs()), limitOrUnlimited(limits.limits().payload()),
-                user.data().expires()));
+                earliest(user.data().expires(), windowEnd)));
+    }
+
+    /** The earlier of two Unix-second deadlines where 0 means none. */
+    private static long earliest(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        return b == 0 ? a : Math.min(a, b);
     }
 
     private static long limitOrUnlimited(long value) {

@@ -25,6 +25,7 @@ import nats.server.internal.account.Account;
 import nats.server.internal.account.AccountResolver;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.account.OperatorTrust;
+import nats.server.internal.auth.ConnectionTypes;
 import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.Authenticated;
@@ -230,11 +231,11 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
-    public Optional<Authenticated> authenticate(ConnectOptions connect, String nonce) {
+    public Optional<Authenticated> authenticate(ConnectOptions connect, String nonce, String clientIp) {
         ServerOptions options = this.options; // one configuration for the whole check, even during a reload
         Account global = accounts.global();
         if (options.operator().enabled()) {
-            return JwtAuthentication.authenticate(accounts, connect, nonce);
+            return JwtAuthentication.authenticate(accounts, connect, nonce, clientIp);
         }
         if (!options.authToken().isEmpty()) {
             return granted(Passwords.matches(options.authToken(), connect.authToken()),
@@ -251,14 +252,16 @@ public final class ServerCore implements ClientHost {
                 for (User user : options.users()) {
                     if (!user.isNkeyUser() && user.name().equals(options.noAuthUser())) {
                         Account account = accounts.get(user.account());
-                        return granted(account != null, new Authenticated(account, user.permissions(), user.name()));
+                        return granted(account != null && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
+                                new Authenticated(account, user.permissions(), user.name()));
                     }
                 }
             }
             for (User user : options.users()) {
                 if (!user.isNkeyUser() && user.name().equals(connect.user())) {
                     Account account = accounts.get(user.account());
-                    return granted(Passwords.matches(user.password(), connect.pass()) && account != null,
+                    return granted(Passwords.matches(user.password(), connect.pass()) && account != null
+                                    && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
                             new Authenticated(account, user.permissions(), user.name()));
                 }
             }
@@ -282,7 +285,8 @@ public final class ServerCore implements ClientHost {
             if (user.isNkeyUser() && user.nkey().equals(connect.nkey())) {
                 Account account = accounts.get(user.account());
                 boolean signed = nonce != null && NonceSignature.verify(user.nkey(), nonce, connect.signature());
-                return granted(signed && account != null, new Authenticated(account, user.permissions(), user.nkey()));
+                return granted(signed && account != null && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
+                        new Authenticated(account, user.permissions(), user.nkey()));
             }
         }
         return Optional.empty();
@@ -398,7 +402,7 @@ public final class ServerCore implements ClientHost {
                 c.refreshShadows();
             }
             if (fresh.authRequired()) {
-                c.reauthorize(authenticate(c.connectOptions(), c.nonce()));
+                c.reauthorize(authenticate(c.connectOptions(), c.nonce(), c.remoteIp()));
             } else {
                 c.reauthorize(Optional.of(new Authenticated(accounts.global(), Permissions.UNRESTRICTED, "")));
             }
@@ -439,7 +443,7 @@ public final class ServerCore implements ClientHost {
             if (JwtAuthentication.revoked(c)) {
                 c.credentialsRevoked();
             } else {
-                c.reauthorize(authenticate(c.connectOptions(), c.nonce()));
+                c.reauthorize(authenticate(c.connectOptions(), c.nonce(), c.remoteIp()));
             }
         }
     }

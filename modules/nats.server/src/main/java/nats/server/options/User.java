@@ -9,11 +9,25 @@ package nats.server.options;
  * @param account     the account the user belongs to; {@link AccountConfig#GLOBAL} when none is named
  * @param nkey        the user's public nkey ({@code U...}) for an nkey user, who has no name or password;
  *                    empty otherwise
+ * @param allowedConnectionTypes {@code allowed_connection_types}; empty allows every type
  */
-public record User(String name, String password, Permissions permissions, String account, String nkey) {
+public record User(String name, String password, Permissions permissions, String account, String nkey,
+                   java.util.List<String> allowedConnectionTypes) {
+
+    public User {
+        allowedConnectionTypes = java.util.List.copyOf(allowedConnectionTypes);
+    }
+
+    public User(String name, String password, Permissions permissions, String account, String nkey) {
+        this(name, password, permissions, account, nkey, java.util.List.of());
+    }
 
     public User(String name, String password, Permissions permissions, String account) {
         this(name, password, permissions, account, "");
+    }
+
+    public User withConnectionTypes(java.util.List<String> types) {
+        return new User(name, password, permissions, account, nkey, types);
     }
 
     /** An nkey user: authenticates by signing the server's nonce with the key. */
@@ -36,11 +50,11 @@ public record User(String name, String password, Permissions permissions, String
     }
 
     public User withPermissions(Permissions replaced) {
-        return new User(name, password, replaced, account, nkey);
+        return new User(name, password, replaced, account, nkey, allowedConnectionTypes);
     }
 
     public User inAccount(String accountName) {
-        return new User(name, password, permissions, accountName, nkey);
+        return new User(name, password, permissions, accountName, nkey, allowedConnectionTypes);
     }
 
     @Override

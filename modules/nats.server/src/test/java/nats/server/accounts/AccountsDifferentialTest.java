@@ -47,7 +47,9 @@ class AccountsDifferentialTest {
             no_auth_user: a2
             accounts {
               A: {
-                users: [ {user: a, password: a}, {user: a2, password: a2} ]
+                users: [ {user: a, password: a}, {user: a2, password: a2},
+                         {user: aw, password: aw, allowed_connection_types: ["WEBSOCKET"]},
+                         {user: as, password: as, allowed_connection_types: ["standard", "mqtt"]} ]
                 exports: [
                   {stream: "public.>"}
                   {stream: "news.*"}
@@ -290,6 +292,14 @@ class AccountsDifferentialTest {
             }
             log.add(raw(port, "CONNECT {\"user\":\"d\",\"pass\":\"d\",\"verbose\":false}\r\n"
                     + "PUB a 9\r\ntoo large\r\nPING\r\n", "'"));
+        });
+    }
+
+    @Test
+    void allowedConnectionTypesDecideForPlainClients() throws Exception {
+        same((port, log) -> {
+            log.add(raw(port, "CONNECT {\"user\":\"aw\",\"pass\":\"aw\",\"verbose\":false}\r\nPING\r\n", "\n"));
+            log.add(raw(port, "CONNECT {\"user\":\"as\",\"pass\":\"as\",\"verbose\":false}\r\nPING\r\n", "\n"));
         });
     }
 

@@ -135,6 +135,20 @@ class OperatorModeDifferentialTest {
             log.add("expired: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua, "", Instant.now().getEpochSecond() - 10), true));
             log.add("unknown signer: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(bSigning, ua, "", 0), true));
             log.add("no jwt: " + RawNats.connectWithJwt(port, ua, "", false));
+            log.add("src elsewhere: " + RawNats.connectWithJwt(port, ua,
+                    JwtFactory.user(a, ua, "\"src\":[\"10.0.0.0/8\"]", 0), true));
+            log.add("src loopback: " + RawNats.connectWithJwt(port, ua,
+                    JwtFactory.user(a, ua, "\"src\":[\"10.0.0.0/8\",\"127.0.0.0/8\"]", 0), true));
+            log.add("websocket only: " + RawNats.connectWithJwt(port, ua,
+                    JwtFactory.user(a, ua, "\"allowed_connection_types\":[\"WEBSOCKET\"]", 0), true));
+            log.add("standard: " + RawNats.connectWithJwt(port, ua,
+                    JwtFactory.user(a, ua, "\"allowed_connection_types\":[\"STANDARD\",\"MQTT\"]", 0), true));
+            log.add("all day: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua,
+                    "\"times\":[{\"start\":\"00:00:00\",\"end\":\"23:59:59\"}],\"times_location\":\"UTC\"", 0), true));
+            java.time.LocalTime in2h = java.time.LocalTime.now(java.time.ZoneOffset.UTC).plusHours(2).withNano(0);
+            log.add("later window: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua,
+                    "\"times\":[{\"start\":\"" + in2h + "\",\"end\":\"" + in2h.plusMinutes(30)
+                    + "\"}],\"times_location\":\"UTC\"", 0), true));
 
             String adminJwt = JwtFactory.user(sys, admin, "", 0);
             try (Connection sysConn = connect(port, admin, adminJwt)) {

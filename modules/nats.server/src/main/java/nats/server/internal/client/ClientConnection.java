@@ -279,7 +279,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
         if (host.options().authRequired()) {
             Optional<Authenticated> granted = tls != null && tls.userMapping().isPresent()
-                    ? certificateUser(parsed) : host.authenticate(parsed, nonce);
+                    ? certificateUser(parsed) : host.authenticate(parsed, nonce, remoteIp);
             if (granted.isEmpty()) {
                 throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
                         + parsed.user() + "'");

@@ -25,7 +25,7 @@ public interface ClientHost {
      *
      * @return the user's account and permissions, or empty when authentication fails
      */
-    java.util.Optional<Authenticated> authenticate(ConnectOptions options, String nonce);
+    java.util.Optional<Authenticated> authenticate(ConnectOptions options, String nonce, String clientIp);
 
     /** Grants a user identified otherwise (its TLS certificate, verify_and_map) its account and permissions. */
     java.util.Optional<Authenticated> authenticateAs(nats.server.options.User user);

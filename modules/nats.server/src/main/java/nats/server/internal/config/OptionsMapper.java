@@ -61,9 +61,6 @@ public final class OptionsMapper {
             "max_subscription_tokens", "no_header_support", "connect_error_reports", "reconnect_error_reports",
             "https", "https_port", "http_base_path");
 
-    /** Authorization keys Go knows that the kernel cannot honour; refused so a server is never left open. */
-    private static final Set<String> UNSUPPORTED_AUTH = Set.of(
-            "allowed_connection_types");
 
     private final boolean pedantic;
     private final List<Consumer<ServerOptions>> actions = new ArrayList<>();
@@ -335,13 +332,7 @@ public final class OptionsMapper {
                         defaultPermissions = permissions(am, ak, av);
                 case "token" -> token = string(am, ak, av);
                 case "timeout" -> timeout = authTimeout(am, ak, av);
-                default -> {
-                    if (UNSUPPORTED_AUTH.contains(Lexer.goLower(ak))) {
-                        throw error(am, ak, key + " '" + ak + "' is not supported by jnatsd: only a single "
-                                + "user/password or a token can be configured");
-                    }
-                    unknown(am, ak);
-                }
+                default -> unknown(am, ak);
             }
         }
         if ((!user.isEmpty() || !pass.isEmpty()) && !token.isEmpty()) {
@@ -391,6 +382,7 @@ public final class OptionsMapper {
             String name = "";
             String password = "";
             String nkey = "";
+            List<String> connectionTypes = List.of();
             Permissions permissions = Permissions.UNRESTRICTED;
             for (Map.Entry<String, Object> e : um.entrySet()) {
                 switch (Lexer.goLower(e.getKey())) {
@@ -399,8 +391,13 @@ public final class OptionsMapper {
                     case "pass", "password" -> password = string(um, e.getKey(), e.getValue());
                     case "permission", "permissions", "authorization" ->
                             permissions = permissions(um, e.getKey(), e.getValue());
-                    case "allowed_connection_types", "connection_types", "clients", "account" ->
-                            throw error(um, e.getKey(), "user '" + e.getKey() + "' is not supported by jnatsd yet");
+                    case "allowed_connection_types", "connection_types", "clients" -> {
+                        connectionTypes = subjectsOrStrings(um, e.getKey(), e.getValue());
+                        String invalid = nats.server.internal.auth.ConnectionTypes.invalid(connectionTypes);
+                        if (invalid != null) {
+                            throw error(um, e.getKey(), invalid);
+                        }
+                    }
                     default -> unknown(um, e.getKey());
                 }
             }
@@ -414,9 +411,9 @@ public final class OptionsMapper {
                 if (!name.isEmpty() || !password.isEmpty()) {
                     throw error(m, key, "Nkey users do not take usernames or passwords");
                 }
-                users.add(User.withNkey(nkey, permissions));
+                users.add(User.withNkey(nkey, permissions).withConnectionTypes(connectionTypes));
             } else {
-                users.add(new User(name, password, permissions));
+                users.add(new User(name, password, permissions).withConnectionTypes(connectionTypes));
             }
         }
         return users;
@@ -520,6 +517,15 @@ public final class OptionsMapper {
             if (!nats.transport.protocol.Subjects.isValidSubject(subj)) {
                 throw error(m, key, "subject \"" + subject + "\" is not a valid subject");
             }
+        }
+        return out;
+    }
+
+    /** A string or a list of strings. */
+    private List<String> subjectsOrStrings(Map<String, Object> m, String key, Object v) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        for (Object item : v instanceof List<?> list ? list : List.of(v)) {
+            out.add(string(m, key, item));
         }
         return out;
     }
