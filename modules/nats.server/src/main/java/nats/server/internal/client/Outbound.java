@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import nats.server.internal.routing.RoutedMessage;
 
@@ -284,8 +285,11 @@ final class Outbound {
         }
     }
 
-    /** The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails. */
-    void flushLoop(SocketChannel channel) throws IOException {
+    /**
+     * The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails (true), or
+     * until {@code moveAway} says after a wake-up that the loop should continue on another thread (false).
+     */
+    boolean flushLoop(SocketChannel channel, BooleanSupplier moveAway) throws IOException {
         while (true) {
             byte[] toWrite;
             int length;
@@ -297,13 +301,17 @@ final class Outbound {
                         dataReady.await(1, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return true;
                     } finally {
                         flusherWaiting = false;
                     }
+                    // Idle wake-ups count too, so an idle platform flusher goes back to a virtual one.
+                    if (pendingLength == 0 && !closing && !writing && moveAway.getAsBoolean()) {
+                        return false;
+                    }
                 }
                 if (pendingLength == 0) {
-                    return;
+                    return true;
                 }
                 writing = true;
                 writeStartedNanos = System.nanoTime();
@@ -322,6 +330,10 @@ final class Outbound {
                 }
             } finally {
                 finishWrite(toWrite, length);
+            }
+            // The next thread takes over whatever was queued meanwhile: nobody owns the write side now.
+            if (moveAway.getAsBoolean()) {
+                return false;
             }
         }
     }
