@@ -79,6 +79,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private ResultCache resultCache = new ResultCache();
     private final FlushSet flushSet = new FlushSet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PlatformThreads.Activity readerActivity = new PlatformThreads.Activity();
+    private final PlatformThreads.Activity flusherActivity = new PlatformThreads.Activity();
 
     private volatile ConnectOptions options = ConnectOptions.BEFORE_CONNECT;
     private volatile boolean connectReceived;
@@ -195,10 +197,19 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         return !closed.get();
     }
 
-    /** Reads and processes client input until the connection ends; called after {@link #greet()}. */
+    /**
+     * Reads and processes client input until the connection ends; called after {@link #greet()}. The
+     * caller's (virtual) thread is the reader until the connection gets busy; see {@link PlatformThreads}.
+     */
     public void readLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(MIN_READ_BUFFER);
+        readFrom(ByteBuffer.allocate(MIN_READ_BUFFER));
+    }
+
+    /** The read loop proper, on whichever thread is the reader now; hands itself over when it moves. */
+    private void readFrom(ByteBuffer start) {
+        ByteBuffer buffer = start;
         Transport in = transport;
+        boolean onPlatform = !Thread.currentThread().isVirtual();
         try {
             while (!closed.get()) {
                 buffer.clear();
@@ -217,6 +228,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                     flushSet.flushAll();
                 }
                 buffer = resize(buffer, n);
+                if (readerActivity.shouldMove(onPlatform) && moveReader(onPlatform, buffer)) {
+                    return;
+                }
             }
         } catch (ProtocolException e) {
             protocolViolation(e);
@@ -225,7 +239,36 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
                 LOG.log(System.Logger.Level.DEBUG, "cid {0}: read ended: {1}", id, e.toString());
             }
             close("Read Error");
+        } finally {
+            if (onPlatform) {
+                PlatformThreads.SHARED.release();
+            }
         }
+    }
+
+    /**
+     * Continues reading on a thread of the other kind: a platform thread when this busy reader gets one
+     * from the budget, a virtual thread when this platform reader went quiet. Between two reads nothing
+     * of the reader's state lives on its stack but the buffer, so the loop simply resumes there.
+     */
+    private boolean moveReader(boolean onPlatform, ByteBuffer buffer) {
+        if (!onPlatform && !PlatformThreads.SHARED.tryAcquire()) {
+            return false;
+        }
+        Thread next;
+        try {
+            next = PlatformThreads.unstartedOther(onPlatform, "nats-client-" + id, () -> readFrom(buffer));
+            readerThread = next;
+            next.start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // No thread to be had: stay where we are.
+            readerThread = Thread.currentThread();
+            if (!onPlatform) {
+                PlatformThreads.SHARED.release();
+            }
+            return false;
+        }
+        return true;
     }
 
     /** Grows the read buffer when reads fill it and shrinks it when they stay small, like the Go server. */
@@ -241,12 +284,36 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     }
 
     private void flushLoop() {
+        boolean onPlatform = !Thread.currentThread().isVirtual();
+        boolean moving = false;
         try {
-            outbound.flushLoop(transport);
+            moving = !outbound.flushLoop(transport, () -> flusherActivity.shouldMove(onPlatform)
+                    && (onPlatform || PlatformThreads.SHARED.tryAcquire()));
         } catch (IOException e) {
             close("Write Error");
         } finally {
-            closeChannel();
+            if (onPlatform) {
+                PlatformThreads.SHARED.release();
+            }
+            if (!moving) {
+                closeChannel();
+            }
+        }
+        if (moving) {
+            moveFlusher(onPlatform);
+        }
+    }
+
+    /** Continues flushing on a thread of the other kind (the budget was taken when promoting). */
+    private void moveFlusher(boolean onPlatform) {
+        try {
+            PlatformThreads.unstartedOther(onPlatform, "nats-flush-" + id, this::flushLoop).start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            if (!onPlatform) {
+                PlatformThreads.SHARED.release();
+            }
+            // A virtual thread is always to be had; the loop carries on as before.
+            Thread.ofVirtual().name("nats-flush-" + id).start(this::flushLoop);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import nats.server.internal.net.Transport;
 import nats.server.internal.routing.RoutedMessage;
@@ -281,8 +282,11 @@ final class Outbound {
         }
     }
 
-    /** The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails. */
-    void flushLoop(Transport transport) throws IOException {
+    /**
+     * The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails (true), or
+     * until {@code moveAway} says after a wake-up that the loop should continue on another thread (false).
+     */
+    boolean flushLoop(Transport transport, BooleanSupplier moveAway) throws IOException {
         while (true) {
             byte[] toWrite;
             int length;
@@ -294,13 +298,17 @@ final class Outbound {
                         dataReady.await(1, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return true;
                     } finally {
                         flusherWaiting = false;
                     }
+                    // Idle wake-ups count too, so an idle platform flusher goes back to a virtual one.
+                    if (pendingLength == 0 && !closing && !writing && moveAway.getAsBoolean()) {
+                        return false;
+                    }
                 }
                 if (pendingLength == 0) {
-                    return;
+                    return true;
                 }
                 writing = true;
                 writeStartedNanos = System.nanoTime();
@@ -316,6 +324,10 @@ final class Outbound {
                 transport.write(ByteBuffer.wrap(toWrite, 0, length));
             } finally {
                 finishWrite(toWrite, length);
+            }
+            // The next thread takes over whatever was queued meanwhile: nobody owns the write side now.
+            if (moveAway.getAsBoolean()) {
+                return false;
             }
         }
     }
