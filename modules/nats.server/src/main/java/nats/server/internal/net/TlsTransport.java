@@ -144,17 +144,22 @@ public final class TlsTransport implements Transport {
         }
     }
 
+    /** Closes the engine's outbound side and writes what it produces (an alert or close_notify); write lock held. */
+    private void wrapAndSendClosing() throws IOException {
+        engine.closeOutbound();
+        netOut.clear();
+        engine.wrap(EMPTY, netOut);
+        netOut.flip();
+        writeFully(netOut);
+    }
+
     /** After a failed handshake the engine holds an alert for the peer; wrapping delivers it. */
     private void sendPendingAlert() {
         if (!writeLock.tryLock()) {
             return;
         }
         try {
-            netOut.clear();
-            engine.closeOutbound();
-            engine.wrap(EMPTY, netOut);
-            netOut.flip();
-            writeFully(netOut);
+            wrapAndSendClosing();
         } catch (IOException | RuntimeException ignored) {
             // The connection is failing anyway; the alert is a courtesy.
         } finally {
@@ -362,11 +367,7 @@ public final class TlsTransport implements Transport {
         // one after the write deadline) must close the socket without waiting for anything.
         if (closing.compareAndSet(false, true) && handshakeDone && writeLock.tryLock()) {
             try {
-                engine.closeOutbound();
-                netOut.clear();
-                engine.wrap(EMPTY, netOut);
-                netOut.flip();
-                writeFully(netOut);
+                wrapAndSendClosing();
             } catch (IOException | RuntimeException ignored) {
                 // close_notify is best effort, as in Go.
             } finally {
