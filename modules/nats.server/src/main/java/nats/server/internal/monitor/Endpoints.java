@@ -338,8 +338,8 @@ final class Endpoints {
         ci.put("port", c.port());
         ci.put("start", c.start());
         ci.put("last_activity", c.last());
-        // jnatsd does not measure round-trip times; Go reports an unmeasured RTT as "0s".
-        ci.put("rtt", GoFormat.duration(0));
+        // Measured with the first PING after CONNECT, as Go does; "0s" until then.
+        ci.put("rtt", GoFormat.duration(c.client().rttNanos()));
         ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), now).toNanos()));
         ci.put("idle", GoFormat.uptime(c.idleMillis() * 1_000_000L));
         ci.put("pending_bytes", c.pending());
