@@ -3,8 +3,6 @@ package nats.server.accounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -24,6 +21,7 @@ import io.nats.client.impl.NatsMessage;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
+import nats.server.testing.GoNatsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AccountsDifferentialTest {
 
-    private static final Path GO = Path.of("/usr/sbin/nats-server");
     private static final Duration WAIT = Duration.ofMillis(400);
 
     static final String CONFIG = """
@@ -83,22 +80,19 @@ class AccountsDifferentialTest {
             }
             """;
 
-    private static Process go;
+    private static GoNatsServer go;
     private static int goPort;
     private static NatsServer ours;
 
     @BeforeAll
     static void startBoth(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(GO), "Go nats-server not installed");
-        goPort = freePort();
-        Path goConf = Files.writeString(dir.resolve("go.conf"), CONFIG.formatted(goPort));
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
         Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
-        go = new ProcessBuilder(GO.toString(), "-c", goConf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("go.log").toFile()).start();
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), ConfigFiles.load(ourConf, options, true), "the accounts config loads cleanly");
+        go = GoNatsServer.start(dir, CONFIG);
+        goPort = go.port();
         ours = NatsServer.start(options);
-        awaitPort(goPort);
     }
 
     @AfterAll
@@ -107,8 +101,7 @@ class AccountsDifferentialTest {
             ours.close();
         }
         if (go != null) {
-            go.destroy();
-            go.waitFor(5, TimeUnit.SECONDS);
+            go.close();
         }
     }
 
@@ -373,21 +366,5 @@ class AccountsDifferentialTest {
         });
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    static void awaitPort(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("server did not listen on " + port);
-    }
 }

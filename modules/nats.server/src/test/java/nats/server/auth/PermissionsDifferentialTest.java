@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
+import nats.server.testing.GoNatsServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PermissionsDifferentialTest {
-
-    private static final Path GO = Path.of("/usr/sbin/nats-server");
 
     private static final String CONFIG = """
             host: 127.0.0.1
@@ -62,28 +60,18 @@ class PermissionsDifferentialTest {
 
     @Test
     void permissionsBehaveLikeTheGoServer(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(GO), "Go nats-server not installed");
-        int goPort = freePort();
-        Path goConf = Files.writeString(dir.resolve("go.conf"), CONFIG.formatted(goPort));
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
         Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
-        Process go = new ProcessBuilder(GO.toString(), "-c", goConf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("go.log").toFile()).start();
         ServerOptions options = new ServerOptions();
         ConfigFiles.load(ourConf, options, true);
-        NatsServer ours = NatsServer.start(options);
-        try {
-            awaitPort(goPort);
+        try (GoNatsServer go = GoNatsServer.start(dir, CONFIG); NatsServer ours = NatsServer.start(options)) {
             for (String script : SCRIPTS) {
-                String expected = exchange(goPort, script);
+                String expected = exchange(go.port(), script);
                 String actual = exchange(ours.port(), script);
                 assertTrue(expected.contains("PONG") || expected.contains("Authorization Violation"),
                         "the Go transcript is meaningful: " + expected);
                 assertEquals(expected, actual, "same bytes as the Go server for: " + script);
             }
-        } finally {
-            ours.shutdown();
-            go.destroy();
-            go.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
@@ -116,20 +104,5 @@ class PermissionsDifferentialTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(25);
-            }
-        }
-        throw new AssertionError("Go server did not start on " + port);
-    }
 }

@@ -5,6 +5,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +34,20 @@ public final class GoNatsServer implements AutoCloseable {
     public static GoNatsServer start(Path dir, String configTemplate) throws IOException, InterruptedException {
         int port = freePort();
         Path conf = Files.writeString(dir.resolve("go-" + port + ".conf"), configTemplate.formatted(port));
+        return launch(dir, port, "-c", conf.toString());
+    }
+
+    /** Runs the Go server on {@code conf} unchanged, giving the client port with {@code -p}. */
+    public static GoNatsServer startOverridingPort(Path dir, Path conf) throws IOException, InterruptedException {
+        int port = freePort();
+        return launch(dir, port, "-c", conf.toString(), "-p", Integer.toString(port));
+    }
+
+    private static GoNatsServer launch(Path dir, int port, String... args) throws IOException, InterruptedException {
         Path log = dir.resolve("go-" + port + ".log");
-        Process p = new ProcessBuilder(BINARY.toString(), "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GoNatsServer server = new GoNatsServer(p, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && p.isAlive()) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +24,7 @@ import javax.net.ssl.SSLSocket;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
+import nats.server.testing.GoNatsServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class TlsGoDifferentialTest {
 
-    private static final Path GO = Path.of(System.getProperty("nats.go.server", "/usr/sbin/nats-server"));
     private static final Pattern TLS_FIELD = Pattern.compile("\"(tls_[a-z]+)\":(true|false)");
     private static final String PING = "CONNECT {\"verbose\":false,\"pedantic\":false}\r\nPING\r\n";
     /** For verify_and_map: one allowed and one denied subscription and publish, then PING. */
@@ -67,24 +65,16 @@ class TlsGoDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"tls", "verify", "allow_non_tls", "verify_and_map"})
     void behavesLikeTheGoServer(String variant) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(GO), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
         Path conf = Files.writeString(dir.resolve(variant + ".conf"), config(variant));
-        int goPort = freePort();
-        Process go = new ProcessBuilder(GO.toString(), "-c", conf.toString(), "-p", Integer.toString(goPort))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("go.log").toFile()).start();
         ServerOptions options = new ServerOptions();
         ConfigFiles.load(conf, options, true);
-        NatsServer ours = NatsServer.start(options.port(ServerOptions.RANDOM_PORT));
-        try {
-            awaitPort(goPort);
-            List<String> expected = observe(goPort, variant);
+        try (GoNatsServer go = GoNatsServer.startOverridingPort(dir, conf);
+             NatsServer ours = NatsServer.start(options.port(ServerOptions.RANDOM_PORT))) {
+            List<String> expected = observe(go.port(), variant);
             List<String> actual = observe(ours.port(), variant);
             assertTrue(expected.get(0).contains("tls_"), "the Go server's INFO has TLS fields: " + expected);
             assertEquals(expected, actual, "same TLS behaviour as the Go server (" + variant + ")");
-        } finally {
-            ours.shutdown();
-            go.destroy();
-            go.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
@@ -180,20 +170,5 @@ class TlsGoDifferentialTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(25);
-            }
-        }
-        throw new AssertionError("Go server did not start on " + port);
-    }
 }
