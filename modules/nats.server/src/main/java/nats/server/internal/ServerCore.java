@@ -49,6 +49,7 @@ public final class ServerCore implements ClientHost {
     private static final long FIRST_PING_MILLIS = 2000;
 
     private volatile ServerOptions options;
+    private volatile boolean nonceRequired;
     private final ServerIdentity identity;
     private final Accounts accounts;
     /** The client port's TLS; replaced on reload (new certificates apply to new connections). */
@@ -78,6 +79,7 @@ public final class ServerCore implements ClientHost {
     /** A core whose client port uses {@code tls} (built from {@code options} when they configure TLS). */
     public ServerCore(ServerOptions options, Optional<ClientTls> tls) {
         this.options = options;
+        this.nonceRequired = needsNonce(options);
         this.tls = tls;
         String id = newServerId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
@@ -299,7 +301,12 @@ public final class ServerCore implements ClientHost {
 
     @Override
     public boolean nonceRequired() {
-        return options.operator().enabled() || options.users().stream().anyMatch(User::isNkeyUser);
+        return nonceRequired;
+    }
+
+    /** Nonces are announced in operator mode and when nkey users exist; decided once per configuration. */
+    private static boolean needsNonce(ServerOptions o) {
+        return o.operator().enabled() || o.users().stream().anyMatch(User::isNkeyUser);
     }
 
     private static Optional<Authenticated> granted(boolean ok, Authenticated grant) {
@@ -392,6 +399,7 @@ public final class ServerCore implements ClientHost {
      */
     public synchronized void reload(ServerOptions fresh, Optional<ClientTls> freshTls) {
         this.tls = freshTls;
+        this.nonceRequired = needsNonce(fresh);
         this.options = fresh;
         java.util.Set<Account> reshadow = new java.util.HashSet<>(accounts.configure(fresh));
         if (fresh.operator().enabled()) {

@@ -87,8 +87,9 @@ public final class ServiceImport implements Subscriber {
     /** Adds {@code Nats-Request-Info: {"acc":...,"rtt":...}} to the request's headers. */
     private void withRequestInfo(RoutedMessage request, RoutedMessage original) {
         StringBuilder json = new StringBuilder("{\"acc\":\"").append(importer.name()).append('"');
-        if (original.originRttNanos > 0) {
-            json.append(",\"rtt\":").append(original.originRttNanos);
+        long rtt = original.origin == null ? 0 : original.origin.rttNanos();
+        if (rtt > 0) {
+            json.append(",\"rtt\":").append(rtt);
         }
         byte[] value = json.append("}\r\n").toString().getBytes(StandardCharsets.UTF_8);
         byte[] data = original.data;

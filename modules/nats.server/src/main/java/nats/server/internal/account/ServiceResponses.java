@@ -20,8 +20,6 @@ import nats.server.options.AccountConfig;
  */
 final class ServiceResponses implements Subscriber {
 
-    private static final String DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
     private record Route(Account importer, String reply, AccountConfig.ResponseType type, long thresholdNanos,
                          long[] lastUsed, LatencyTracking tracking) {
     }
@@ -30,7 +28,7 @@ final class ServiceResponses implements Subscriber {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
     ServiceResponses(Account exporter) {
-        this.prefix = "_R_." + randomToken(6) + ".";
+        this.prefix = "_R_." + Base62.random(ThreadLocalRandom.current(), 6) + ".";
         ServerSubscription catchAll = new ServerSubscription(this, prefix + ">", null, new byte[0]);
         try {
             exporter.sublist().insert(catchAll);
@@ -40,7 +38,7 @@ final class ServiceResponses implements Subscriber {
     }
 
     String register(Account importer, String reply, AccountConfig.Export export, LatencyTracking tracking) {
-        String subject = prefix + randomToken(6);
+        String subject = prefix + Base62.random(ThreadLocalRandom.current(), 6);
         routes.put(subject, new Route(importer, reply, export.responseType(), export.threshold().toNanos(),
                 new long[] {System.nanoTime()}, tracking));
         return subject;
@@ -85,14 +83,5 @@ final class ServiceResponses implements Subscriber {
     @Override
     public void flushPending() {
         // Responses are flushed as they are forwarded.
-    }
-
-    private static String randomToken(int length) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = DIGITS.charAt(random.nextInt(DIGITS.length()));
-        }
-        return new String(chars);
     }
 }

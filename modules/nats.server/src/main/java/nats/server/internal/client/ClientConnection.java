@@ -728,7 +728,6 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         long sent = rttProbeSentNanos;
         if (sent != 0) {
             rttNanos = Math.max(1, System.nanoTime() - sent);
-            routed.originRttNanos = rttNanos;
             rttProbeSentNanos = 0;
         }
     }

@@ -26,8 +26,6 @@ public final class RoutedMessage {
     public boolean producerMayStall;
     /** The account the message was published in, for the request info of service imports. */
     public String originAccount = "";
-    /** The publisher's measured round trip, for the request info of service imports; 0 when unknown. */
-    public long originRttNanos;
     /** How many imports the message has crossed; bounds import cycles. */
     public int importHops;
     /** The publishing client, for service latency metrics; null for the server's own messages. */
@@ -51,7 +49,6 @@ public final class RoutedMessage {
         m.headerSize = headerSize;
         m.producerMayStall = producerMayStall;
         m.originAccount = originAccount;
-        m.originRttNanos = originRttNanos;
         m.importHops = importHops + 1;
         m.origin = origin;
         m.prepareSizes();
