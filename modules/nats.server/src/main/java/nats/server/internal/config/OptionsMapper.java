@@ -392,7 +392,7 @@ public final class OptionsMapper {
                     case "permission", "permissions", "authorization" ->
                             permissions = permissions(um, e.getKey(), e.getValue());
                     case "allowed_connection_types", "connection_types", "clients" -> {
-                        connectionTypes = subjectsOrStrings(um, e.getKey(), e.getValue());
+                        connectionTypes = stringOrList(um, e.getKey(), e.getValue());
                         String invalid = nats.server.internal.auth.ConnectionTypes.invalid(connectionTypes);
                         if (invalid != null) {
                             throw error(um, e.getKey(), invalid);
@@ -502,14 +502,7 @@ public final class OptionsMapper {
     }
 
     private List<String> subjects(Map<String, Object> m, String key, Object v) throws ConfigException {
-        List<String> out = new ArrayList<>();
-        if (v instanceof List<?> list) {
-            for (Object item : list) {
-                out.add(string(m, key, item));
-            }
-        } else {
-            out.add(string(m, key, v));
-        }
+        List<String> out = stringOrList(m, key, v);
         for (String subject : out) {
             String s = subject.strip();
             int space = s.indexOf(' ');
@@ -522,7 +515,7 @@ public final class OptionsMapper {
     }
 
     /** A string or a list of strings. */
-    private List<String> subjectsOrStrings(Map<String, Object> m, String key, Object v) throws ConfigException {
+    private List<String> stringOrList(Map<String, Object> m, String key, Object v) throws ConfigException {
         List<String> out = new ArrayList<>();
         for (Object item : v instanceof List<?> list ? list : List.of(v)) {
             out.add(string(m, key, item));
