@@ -13,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
 
 import nats.api.ServerIdentity;
 import nats.server.internal.ServerCore;
+import nats.server.internal.monitor.MonitorDocuments;
 import nats.server.internal.monitor.MonitorServer;
+import nats.server.internal.system.SystemAccount;
 import nats.server.internal.plugin.DiscoveredPlugin;
 import nats.server.internal.plugin.KernelContext;
 import nats.server.internal.plugin.PluginLifecycle;
@@ -35,10 +37,13 @@ public final class NatsServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Path portsFile;
     private MonitorServer monitor;
+    private final MonitorDocuments documents;
+    private java.util.Optional<SystemAccount> systemAccount = java.util.Optional.empty();
 
     private NatsServer(ServerOptions options, java.util.Optional<ClientTls> tls) {
         this.options = options;
         this.core = new ServerCore(options, tls);
+        this.documents = new MonitorDocuments(core);
     }
 
     /** The project's own version, as recorded in the kernel's module descriptor. */
@@ -82,7 +87,7 @@ public final class NatsServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
         if (options.httpPort() != 0) {
-            server.monitor = new MonitorServer(server.core);
+            server.monitor = new MonitorServer(server.documents);
             // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
             String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
             try {
@@ -96,6 +101,8 @@ public final class NatsServer implements AutoCloseable {
         try {
             server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.core,
                     sectionFor(options, plugin.configSection().orElse("")), services));
+            // The system account's services are subscribed before any client can connect.
+            server.systemAccount = SystemAccount.start(server.core, server.documents);
             try {
                 server.core.start();
             } catch (IOException e) {
@@ -108,6 +115,7 @@ public final class NatsServer implements AutoCloseable {
             if (server.monitor != null) {
                 server.monitor.stop();
             }
+            server.systemAccount.ifPresent(SystemAccount::shutdown);
             server.core.shutdown();
             throw e;
         }
@@ -216,6 +224,8 @@ public final class NatsServer implements AutoCloseable {
         if (monitor != null) {
             monitor.stop();
         }
+        // As in Go, the shutdown notice goes out before the clients are closed.
+        systemAccount.ifPresent(SystemAccount::shutdown);
         core.shutdown();
         plugins.stopAll();
         try {

@@ -102,7 +102,7 @@ final class JwtAuthentication {
         }
         return Optional.of(new Authenticated(account, permissions, user.data().subject(),
                 limitOrUnlimited(limits.limits().subs()), limitOrUnlimited(limits.limits().payload()),
-                earliest(user.data().expires(), windowEnd)));
+                earliest(user.data().expires(), windowEnd), user.data().issuer()));
     }
 
     /** The earlier of two Unix-second deadlines where 0 means none. */

@@ -68,6 +68,7 @@ public final class ServerCore implements ClientHost {
     private ServerSocketChannel listener;
     private volatile boolean running;
     private volatile boolean lameDuck;
+    private volatile ClientLifecycle lifecycle = ClientLifecycle.NONE;
     private int boundPort;
     private Thread acceptThread;
 
@@ -95,6 +96,11 @@ public final class ServerCore implements ClientHost {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Who hears about clients connecting and leaving (the system account's events). */
+    public void lifecycle(ClientLifecycle listener) {
+        this.lifecycle = listener;
     }
 
     public ServerIdentity identity() {
@@ -161,6 +167,7 @@ public final class ServerCore implements ClientHost {
         }
         clients.put(client.id(), client);
         totalConnections.incrementAndGet();
+        lifecycle.accepted(client);
         // As in Go, the auth timer starts after the TLS handshake.
         if (!client.greet()) {
             return;
@@ -348,7 +355,20 @@ public final class ServerCore implements ClientHost {
         if (timer != null) {
             timer.cancel(false);
             connection.account().clientLeft();
+            lifecycle.disconnected(connection);
         }
+    }
+
+    @Override
+    public void connected(ClientConnection connection) {
+        if (!connection.isClosed()) {
+            lifecycle.connected(connection);
+        }
+    }
+
+    @Override
+    public void authenticationFailed(ClientConnection connection) {
+        lifecycle.authenticationFailed(connection);
     }
 
 

@@ -126,6 +126,19 @@ public final class Account {
         return streamImports.stream().map(i -> i.exporter().name() + ":" + i.from() + ">" + i.to()).toList();
     }
 
+    /**
+     * Subscriptions as the Go server counts them: without the route that carries this account's service
+     * responses back to importers ({@code _R_.<prefix>.>}), which Go keeps outside its subscription table.
+     */
+    public long subscriptionCount() {
+        return sublist.count() - (responses != null ? 1 : 0);
+    }
+
+    /** Whether {@code sub} is internal plumbing rather than a subscription Go would list. */
+    public boolean isResponseRoute(nats.server.internal.routing.ServerSubscription sub) {
+        return responses != null && sub.subscriber() == responses;
+    }
+
     /** The response routes for services this account exports, created with the first service import. */
     ServiceResponses responses() {
         return responses;

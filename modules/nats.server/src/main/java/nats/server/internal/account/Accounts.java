@@ -82,6 +82,9 @@ public final class Accounts {
         for (AccountConfig config : options.accounts()) {
             wireImports(next, config);
         }
+        for (Account a : next.values()) {
+            wireSystemImports(a, sys);
+        }
         Set<Account> changed = new HashSet<>();
         for (Account a : next.values()) {
             if (!a.streamImportDescriptions().equals(importsBefore.get(a.name()))) {
@@ -110,18 +113,57 @@ public final class Accounts {
                 importer.addStreamImport(new StreamImport(exporter, imp.subject(), imp.to()));
                 continue;
             }
-            AccountConfig.Export export = serviceExport(configs.get(imp.account()), imp);
-            if (exporter.responses() == null) {
-                exporter.responses(new ServiceResponses(exporter));
-            }
-            ServiceImport route = new ServiceImport(importer, exporter, imp.to(), imp.subject(), export);
-            ServerSubscription sub = new ServerSubscription(route, imp.to(), null, new byte[0]);
-            try {
-                importer.sublist().insert(sub);
-            } catch (Sublist.InvalidSubjectException e) {
-                throw new IllegalArgumentException("invalid service import subject " + imp.to(), e);
-            }
-            importer.addServiceImport(sub);
+            wireService(importer, exporter, imp, serviceExport(configs.get(imp.account()), imp));
+        }
+    }
+
+    private static void wireService(Account importer, Account exporter, AccountConfig.Import imp,
+                                    AccountConfig.Export export) {
+        if (exporter.responses() == null) {
+            exporter.responses(new ServiceResponses(exporter));
+        }
+        ServiceImport route = new ServiceImport(importer, exporter, imp.to(), imp.subject(), export);
+        ServerSubscription sub = new ServerSubscription(route, imp.to(), null, new byte[0]);
+        try {
+            importer.sublist().insert(sub);
+        } catch (Sublist.InvalidSubjectException e) {
+            throw new IllegalArgumentException("invalid service import subject " + imp.to(), e);
+        }
+        importer.addServiceImport(sub);
+    }
+
+    /**
+     * The services every account imports from the system account, as in Go: its own connections
+     * ({@code $SYS.REQ.ACCOUNT.PING.CONNZ} and {@code $SYS.REQ.SERVER.PING.CONNZ}) and statistics
+     * ({@code $SYS.REQ.ACCOUNT.PING.STATZ}), each answered for that account alone. None for the system
+     * account itself, or without one.
+     */
+    public List<AccountConfig.Import> systemImports(Account account) {
+        Account sys = system;
+        return sys == null ? List.of() : systemImports(account.name(), sys);
+    }
+
+    private static List<AccountConfig.Import> systemImports(String account, Account sys) {
+        if (account.equals(sys.name())) {
+            return List.of();
+        }
+        String connz = "$SYS.REQ.ACCOUNT." + account + ".CONNZ";
+        return List.of(
+                new AccountConfig.Import(AccountConfig.Kind.SERVICE, sys.name(), connz, "$SYS.REQ.ACCOUNT.PING.CONNZ"),
+                new AccountConfig.Import(AccountConfig.Kind.SERVICE, sys.name(), connz, "$SYS.REQ.SERVER.PING.CONNZ"),
+                new AccountConfig.Import(AccountConfig.Kind.SERVICE, sys.name(),
+                        "$SYS.REQ.ACCOUNT." + account + ".STATZ", "$SYS.REQ.ACCOUNT.PING.STATZ"));
+    }
+
+    private static void wireSystemImports(Account account, Account sys) {
+        if (sys == null) {
+            return;
+        }
+        for (AccountConfig.Import imp : systemImports(account.name(), sys)) {
+            // Every server answers: a streamed response, as Go exports these.
+            wireService(account, sys, imp, new AccountConfig.Export(AccountConfig.Kind.SERVICE,
+                    imp.subject(), List.of(), AccountConfig.ResponseType.STREAM,
+                    AccountConfig.DEFAULT_RESPONSE_THRESHOLD));
         }
     }
 
@@ -235,6 +277,7 @@ public final class Accounts {
             }
         }
         wireImports(byName, new AccountConfig(config.name(), config.exports(), allowed, config.mappings()));
+        wireSystemImports(account, system);
     }
 
     /**

@@ -3,11 +3,29 @@ package nats.server.internal.account;
 import java.util.Random;
 
 /** Tokens in the 62 characters Go's servers use for reply prefixes and event ids (digits, A–Z, a–z). */
-final class Base62 {
+public final class Base62 {
 
     private static final String DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private Base62() {
+    }
+
+    /**
+     * Go's getHash: the first 8 bytes of the name's SHA-256, each taken modulo 62 as a digit. Servers
+     * address each other with it ({@code $SYS._INBOX.<hash>.*}, {@code $SYS.LATENCY.M2.<hash>}).
+     */
+    public static String nameHash(String name) {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            char[] chars = new char[8];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = DIGITS.charAt((sha[i] & 0xff) % 62);
+            }
+            return new String(chars);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** {@code length} random characters. */

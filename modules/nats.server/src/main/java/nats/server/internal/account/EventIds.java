@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Unique ids for server events, shaped like Go's nuid values (22 base-62 characters). */
-final class EventIds {
+public final class EventIds {
 
     private static final String PREFIX = Base62.random(new SecureRandom(), 12);
     private static final AtomicLong SEQUENCE = new AtomicLong(new SecureRandom().nextLong() >>> 8);
@@ -12,7 +12,7 @@ final class EventIds {
     private EventIds() {
     }
 
-    static String next() {
+    public static String next() {
         return PREFIX + Base62.digits(SEQUENCE.incrementAndGet(), 10);
     }
 }

@@ -10,11 +10,18 @@ import nats.server.options.Permissions;
  * @param maxSubscriptions the user's own subscription limit, -1 for the server's
  * @param maxPayload       the user's own payload limit, -1 for the server's
  * @param expiresAt        Unix seconds when the credentials expire (a user JWT's exp), 0 for never
+ * @param issuerKey        who vouches for the user, as Go's events report it: a JWT user's signing key or
+ *                         account key, a configured user's account name; empty otherwise
  */
 public record Authenticated(Account account, Permissions permissions, String user, long maxSubscriptions,
-                            long maxPayload, long expiresAt) {
+                            long maxPayload, long expiresAt, String issuerKey) {
 
     public Authenticated(Account account, Permissions permissions, String user) {
-        this(account, permissions, user, -1, -1, 0);
+        this(account, permissions, user, -1, -1, 0, "");
+    }
+
+    /** The same grant, vouched for by {@code issuer}. */
+    public Authenticated issuedBy(String issuer) {
+        return new Authenticated(account, permissions, user, maxSubscriptions, maxPayload, expiresAt, issuer);
     }
 }

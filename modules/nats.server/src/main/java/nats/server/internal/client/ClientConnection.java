@@ -64,6 +64,9 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private Sublist sublist;
     private volatile Account account;
     private volatile String authenticatedUser = "";
+    /** The user as CONNECT named it (Go's getRawAuthUser): nkey, user name, JWT subject or token. */
+    private volatile String rawAuthUser = "";
+    private volatile String issuerKey = "";
     /** Reply subjects of requests delivered to this client, when it may answer them (allow_responses). */
     private volatile ReplyPermissions replyPermissions;
     /** The user's own limits from a JWT, -1 when only the server's apply. */
@@ -95,6 +98,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
     private volatile boolean firstPongSent;
     private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
     /** The nonce this client must sign to authenticate with an nkey; null when no nkey users exist. */
     private final String nonce;
     /** Counted by the reader in plain fields, published once per read for monitoring. */
@@ -338,6 +342,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             traceIn("CONNECT " + PASSWORD.matcher(new String(buf, off, len, StandardCharsets.UTF_8))
                     .replaceAll("$1[REDACTED]$2"));
         }
+        // As in Go, the time from accepting to CONNECT is the first estimate of the round trip.
+        rttNanos = Math.max(1, System.nanoTime() - startNanos);
         ConnectOptions parsed;
         try {
             parsed = ConnectOptions.parse(new String(buf, off, len, StandardCharsets.UTF_8));
@@ -347,7 +353,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (host.options().authRequired()) {
             Optional<Authenticated> granted = tls != null && tls.userMapping().isPresent()
                     ? certificateUser(parsed) : host.authenticate(parsed, nonce, remoteIp);
+            rawAuthUser = rawAuthUser(parsed, granted);
             if (granted.isEmpty()) {
+                options = parsed;
+                host.authenticationFailed(this);
                 throw ProtocolException.fatal("Authorization Violation", "authentication failed for user '"
                         + parsed.user() + "'");
             }
@@ -357,6 +366,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             replyPermissions = granted.get().permissions().responses().map(ReplyPermissions::new).orElse(null);
             Authenticated grant = granted.get();
             authenticatedUser = grant.user();
+            issuerKey = grant.issuerKey();
             userMaxPayload = tighter(grant.maxPayload(), grant.account().maxPayload());
             userMaxSubscriptions = tighter(grant.maxSubscriptions(), grant.account().maxSubscriptions());
             credentialsExpireAt = grant.expiresAt();
@@ -379,6 +389,21 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         if (parsed.verbose()) {
             sendOk();
         }
+        host.connected(this);
+    }
+
+    /** Go's getRawAuthUser: the nkey, else the user name, else the JWT's subject, else the token. */
+    private static String rawAuthUser(ConnectOptions parsed, Optional<Authenticated> granted) {
+        if (!parsed.nkey().isEmpty()) {
+            return parsed.nkey();
+        }
+        if (!parsed.user().isEmpty()) {
+            return parsed.user();
+        }
+        if (!parsed.jwt().isEmpty()) {
+            return granted.map(Authenticated::user).orElse("");
+        }
+        return parsed.authToken();
     }
 
     /** The smaller of two limits where -1 means none (Go's minLimit). */
@@ -473,6 +498,21 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     /** The CONNECT options, for checking the credentials again on reload. */
     public ConnectOptions connectOptions() {
         return options;
+    }
+
+    /** The user as CONNECT named it, for events (Go reports the token itself for token auth). */
+    public String rawAuthUser() {
+        return rawAuthUser;
+    }
+
+    /** The signing key or account that vouches for this user (see {@link Authenticated#issuerKey()}). */
+    public String issuerKey() {
+        return issuerKey;
+    }
+
+    /** The user JWT CONNECT presented; empty without one. */
+    public String connectJwt() {
+        return options.jwt();
     }
 
     public String authenticatedUser() {

@@ -30,8 +30,16 @@ public interface ClientHost {
     /** Grants a user identified otherwise (its TLS certificate, verify_and_map) its account and permissions. */
     java.util.Optional<Authenticated> authenticateAs(nats.server.options.User user);
 
-    /** The connection passed CONNECT and is now a full client. */
+    /** The connection passed authentication and is now a full client. */
     void authenticated(ClientConnection connection);
+
+    /** CONNECT was accepted in full (its options are in effect): the moment Go reports a client connect. */
+    default void connected(ClientConnection connection) {
+    }
+
+    /** CONNECT's credentials were refused; the connection is about to close. */
+    default void authenticationFailed(ClientConnection connection) {
+    }
 
     /** The connection closed; forget it. */
     void removed(ClientConnection connection);

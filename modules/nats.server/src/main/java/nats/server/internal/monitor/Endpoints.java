@@ -69,8 +69,10 @@ final class Endpoints {
         this.httpPort = port;
     }
 
-    private void count(String path) {
-        requestCounts.computeIfAbsent(path, p -> new LongAdder()).increment();
+    private void count(String path, Query q) {
+        if (q.isHttpRequest()) {
+            requestCounts.computeIfAbsent(path, p -> new LongAdder()).increment();
+        }
     }
 
     private String serverId() {
@@ -80,7 +82,7 @@ final class Endpoints {
     // ---- / ---------------------------------------------------------------------------------------------
 
     String root() {
-        count(ROOT);
+        requestCounts.computeIfAbsent(ROOT, p -> new LongAdder()).increment();
         String version = core.identity().serverVersion();
         StringBuilder html = new StringBuilder(1024);
         html.append("<html lang=\"en\">\n<head>\n<title>jnatsd monitoring</title>\n<style type=\"text/css\">\n")
@@ -105,9 +107,9 @@ final class Endpoints {
 
     // ---- /varz -----------------------------------------------------------------------------------------
 
-    Map<String, Object> varz() {
+    Map<String, Object> varz(Query q) {
         // Go counts before building, so a /varz response includes itself.
-        count(VARZ);
+        count(VARZ, q);
         ServerOptions o = core.options();
         Instant now = Instant.now();
         Instant start = Instant.ofEpochMilli(core.startedAtMillis());
@@ -136,7 +138,8 @@ final class Endpoints {
         }
         v.put("ping_interval", o.pingInterval().toNanos());
         v.put("ping_max", o.maxPingsOut());
-        v.put("http_host", httpHost);
+        // Go's http_host defaults to the client host when no monitoring address is set.
+        v.put("http_host", !httpHost.isEmpty() ? httpHost : !o.httpHost().isEmpty() ? o.httpHost() : o.host());
         v.put("http_port", httpPort);
         v.put("http_base_path", "");
         v.put("https_port", 0);
@@ -228,7 +231,7 @@ final class Endpoints {
 
     Map<String, Object> connz(Query q) throws GoFormat.BadRequest {
         String sort = q.get("sort");
-        q.bool("auth");
+        boolean auth = q.bool("auth");
         String subsParam = q.get("subs");
         boolean subsDetail = subsParam.toLowerCase(Locale.ROOT).equals("detail");
         boolean subs = !subsDetail && q.bool("subs");
@@ -245,7 +248,7 @@ final class Endpoints {
         String user = q.get("user");
         String acc = q.get("acc");
         String mqttClient = q.get("mqtt_client");
-        count(CONNZ);
+        count(CONNZ, q);
 
         Comparator<Conn> order = comparator(sort);
         if ((sort.equals("stop") || sort.equals("reason")) && !closedOnly) {
@@ -301,7 +304,7 @@ final class Endpoints {
         Map<ClientConnection, List<ServerSubscription>> details = subsDetail ? subscriptionsByClient() : Map.of();
         List<Object> infos = new ArrayList<>(page.size());
         for (Conn c : page) {
-            infos.add(connInfo(c, now, subs, subsDetail ? details.getOrDefault(c.client(), List.of()) : null));
+            infos.add(connInfo(c, now, subs, subsDetail ? details.getOrDefault(c.client(), List.of()) : null, auth));
         }
         connz.put("num_connections", infos.size());
         connz.put("total", total);
@@ -329,7 +332,8 @@ final class Endpoints {
         };
     }
 
-    private static Map<String, Object> connInfo(Conn c, Instant now, boolean subs, List<ServerSubscription> detail) {
+    private static Map<String, Object> connInfo(Conn c, Instant now, boolean subs, List<ServerSubscription> detail,
+                                                boolean auth) {
         Map<String, Object> ci = new LinkedHashMap<>();
         ci.put("cid", c.cid());
         ci.put("kind", "Client");
@@ -338,7 +342,7 @@ final class Endpoints {
         ci.put("port", c.port());
         ci.put("start", c.start());
         ci.put("last_activity", c.last());
-        // Measured with the first PING after CONNECT, as Go does; "0s" until then.
+        // As in Go: estimated when CONNECT arrives, then measured with PINGs.
         ci.put("rtt", GoFormat.duration(c.client().rttNanos()));
         ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), now).toNanos()));
         ci.put("idle", GoFormat.uptime(c.idleMillis() * 1_000_000L));
@@ -355,9 +359,13 @@ final class Endpoints {
             ci.put("tls_version", GoTlsNames.goVersion(session.getProtocol()));
             ci.put("tls_cipher_suite", GoTlsNames.goCipher(session.getCipherSuite()));
         });
+        // As in Go, who the client is only with auth=true; the account only when it is not the global one.
         String account = c.client().account().name();
-        if (!account.equals(GLOBAL_ACCOUNT)) {
-            ci.put("account", account);
+        if (auth) {
+            putIfNotEmpty(ci, "authorized_user", c.client().rawAuthUser());
+            if (!account.equals(GLOBAL_ACCOUNT)) {
+                ci.put("account", account);
+            }
         }
         if (detail != null) {
             if (!detail.isEmpty()) {
@@ -372,6 +380,10 @@ final class Endpoints {
             if (!subjects.isEmpty()) {
                 ci.put("subscriptions_list", subjects);
             }
+        }
+        if (auth) {
+            putIfNotEmpty(ci, "jwt", c.client().connectJwt());
+            putIfNotEmpty(ci, "issuer_key", c.client().issuerKey());
         }
         return ci;
     }
@@ -412,7 +424,7 @@ final class Endpoints {
      * table statistics; jnatsd's table keeps no insert/remove/match/cache counters, so those read 0.
      */
     Map<String, Object> subsz(Query q) throws GoFormat.BadRequest {
-        count(SUBSZ);
+        count(SUBSZ, q);
         boolean subs = q.bool("subs");
         int offset = q.integer("offset");
         int limit = q.integer("limit");
@@ -428,12 +440,13 @@ final class Endpoints {
         Account selected = acc.isEmpty() ? null : core.accounts().get(acc);
         boolean accountSelected = acc.isEmpty() || selected != null;
         Map<String, Object> stats = sublistStats(accountSelected ? subscriptionCount(selected) : 0);
-        if (!subs || !accountSelected) {
-            return stats;
-        }
         List<Object> details = new ArrayList<>();
-        for (Account account : selected == null ? core.accounts().all() : List.of(selected)) {
+        for (Account account : !subs || !accountSelected ? List.<Account>of()
+                : selected == null ? core.accounts().all() : List.of(selected)) {
             for (ServerSubscription s : account.sublist().all()) {
+                if (account.isResponseRoute(s)) {
+                    continue;
+                }
                 if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
                     continue;
                 }
@@ -446,7 +459,8 @@ final class Endpoints {
         int from = Math.min(offset, details.size());
         int to = (int) Math.min((long) offset + limit, details.size());
         List<Object> page = details.subList(from, to);
-        if (page.isEmpty()) {
+        if (page.isEmpty() && q.isHttpRequest()) {
+            // Go's HTTP handler prints the statistics alone then; a system request gets the whole Subsz.
             return stats;
         }
         Map<String, Object> sz = new LinkedHashMap<>();
@@ -457,7 +471,9 @@ final class Endpoints {
         sz.put("total", page.size());
         sz.put("offset", offset);
         sz.put("limit", limit);
-        sz.put("subscriptions_list", page);
+        if (!page.isEmpty()) {
+            sz.put("subscriptions_list", page);
+        }
         return sz;
     }
 
@@ -469,7 +485,7 @@ final class Endpoints {
     private long subscriptionCount(Account account) {
         long n = 0;
         for (Account a : account == null ? core.accounts().all() : List.of(account)) {
-            n += a.sublist().count();
+            n += a.subscriptionCount();
         }
         return n;
     }
@@ -518,7 +534,7 @@ final class Endpoints {
         if (!q.get("subs").equalsIgnoreCase("detail")) {
             q.bool("subs");
         }
-        count(ROUTEZ);
+        count(ROUTEZ, q);
         Map<String, Object> r = header();
         r.put("num_routes", 0);
         r.put("routes", List.of());
@@ -526,7 +542,7 @@ final class Endpoints {
     }
 
     Map<String, Object> gatewayz(Query q) throws GoFormat.BadRequest {
-        count(GATEWAYZ);
+        count(GATEWAYZ, q);
         q.bool("accs");
         Map<String, Object> g = header();
         g.put("outbound_gateways", Map.of());
@@ -535,7 +551,7 @@ final class Endpoints {
     }
 
     Map<String, Object> leafz(Query q) throws GoFormat.BadRequest {
-        count(LEAFZ);
+        count(LEAFZ, q);
         q.bool("subs");
         Map<String, Object> l = header();
         l.put("leafnodes", 0);
@@ -545,7 +561,7 @@ final class Endpoints {
     }
 
     Map<String, Object> accountz(Query q) throws GoFormat.BadRequest {
-        count(ACCOUNTZ);
+        count(ACCOUNTZ, q);
         String acc = q.get("acc");
         Map<String, Object> a = header();
         putSystemAccount(a);
@@ -553,6 +569,12 @@ final class Endpoints {
             a.put("accounts", core.accounts().all().stream().map(Account::name).toList());
             return a;
         }
+        a.put("account_detail", accountInfo(acc));
+        return a;
+    }
+
+    /** Go's AccountInfo of one account: /accountz's account_detail and {@code $SYS.REQ.ACCOUNT.<acc>.INFO}. */
+    Map<String, Object> accountInfo(String acc) throws GoFormat.BadRequest {
         Account account = core.accounts().get(acc);
         if (account == null) {
             throw new GoFormat.BadRequest("Account " + acc + " does not exist");
@@ -568,18 +590,23 @@ final class Endpoints {
         info.put("jetstream_enabled", false);
         info.put("leafnode_connections", 0);
         info.put("client_connections", account.clientCount());
-        info.put("subscriptions", account.sublist().count());
+        info.put("subscriptions", account.subscriptionCount());
         AccountConfig config = core.accounts().config(account.name());
-        if (config != null) {
-            putSharing(info, config);
+        List<AccountConfig.Import> systemImports = core.accounts().systemImports(account);
+        if (config != null || !systemImports.isEmpty()) {
+            List<AccountConfig.Import> imports = new ArrayList<>(systemImports);
+            if (config != null) {
+                imports.addAll(config.imports());
+            }
+            putSharing(info, new AccountConfig(account.name(), config == null ? List.of() : config.exports(),
+                    imports, config == null ? List.of() : config.mappings()));
         }
         if (account.jwt() != null) {
             info.put("jwt", account.jwt().token());
             info.put("issuer_key", account.jwt().claims().data().issuer());
         }
-        info.put("sublist_stats", sublistStats(account.sublist().count()));
-        a.put("account_detail", info);
-        return a;
+        info.put("sublist_stats", sublistStats(account.subscriptionCount()));
+        return info;
     }
 
     /** Go's AccountInfo mappings, exports and imports (each left out when empty, as Go's omitempty does). */
@@ -645,7 +672,7 @@ final class Endpoints {
     }
 
     Map<String, Object> accstatz(Query q) throws GoFormat.BadRequest {
-        count(ACCSTATZ);
+        count(ACCSTATZ, q);
         boolean unused = q.bool("unused");
         Map<String, Object> z = header();
         List<Object> accounts = new ArrayList<>();
@@ -686,7 +713,7 @@ final class Endpoints {
     }
 
     Map<String, Object> jsz(Query q) throws GoFormat.BadRequest {
-        count(JSZ);
+        count(JSZ, q);
         for (String name : List.of("accounts", "streams", "consumers", "config")) {
             q.bool(name);
         }
@@ -720,7 +747,7 @@ final class Endpoints {
     }
 
     Map<String, Object> healthz(Query q) throws GoFormat.BadRequest {
-        count(HEALTHZ);
+        count(HEALTHZ, q);
         q.bool("js-enabled");
         q.bool("js-enabled-only");
         q.bool("js-server-only");

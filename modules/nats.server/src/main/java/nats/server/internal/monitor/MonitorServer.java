@@ -37,7 +37,12 @@ public final class MonitorServer {
     private ExecutorService executor;
 
     public MonitorServer(ServerCore core) {
-        this.endpoints = new Endpoints(core);
+        this(new MonitorDocuments(core));
+    }
+
+    /** Serves {@code documents}, which the system account's monitoring requests share. */
+    public MonitorServer(MonitorDocuments documents) {
+        this.endpoints = documents.endpoints();
     }
 
     /**
@@ -120,7 +125,7 @@ public final class MonitorServer {
     private Response route(String path, Query q) throws GoFormat.BadRequest {
         return switch (path) {
             case Endpoints.ROOT -> new Response(200, HTML, endpoints.root(), false);
-            case Endpoints.VARZ -> Response.json(endpoints.varz());
+            case Endpoints.VARZ -> Response.json(endpoints.varz(q));
             case Endpoints.CONNZ -> Response.json(endpoints.connz(q));
             case Endpoints.ROUTEZ -> Response.json(endpoints.routez(q));
             case Endpoints.GATEWAYZ -> Response.json(endpoints.gatewayz(q));

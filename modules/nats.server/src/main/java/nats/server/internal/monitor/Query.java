@@ -13,9 +13,21 @@ import java.util.Map;
 final class Query {
 
     private final Map<String, String> values;
+    /** False for a system-account request ({@code $SYS.REQ.SERVER.PING.VARZ}...): Go counts only HTTP requests. */
+    private final boolean httpRequest;
 
-    private Query(Map<String, String> values) {
+    private Query(Map<String, String> values, boolean httpRequest) {
         this.values = values;
+        this.httpRequest = httpRequest;
+    }
+
+    /** Parameters given by name, as a system-account request's JSON options are translated. */
+    static Query of(Map<String, String> values) {
+        return new Query(Map.copyOf(values), false);
+    }
+
+    boolean isHttpRequest() {
+        return httpRequest;
     }
 
     static Query parse(String rawQuery) {
@@ -37,7 +49,7 @@ final class Query {
                 }
             }
         }
-        return new Query(values);
+        return new Query(values, true);
     }
 
     String get(String name) {

@@ -1,0 +1,113 @@
+package nats.server.internal.system;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import nats.server.internal.ServerCore;
+import nats.server.internal.account.Account;
+import nats.server.internal.client.ClientConnection;
+import nats.server.internal.monitor.MonitorDocuments;
+
+/** Go's ServerStats (the {@code statsz} of STATSZ messages) and AccountStat documents. */
+final class Statistics {
+
+    private final ServerCore core;
+    private final MonitorDocuments documents;
+    /** What the closed clients of each account sent and received: Go's account counters outlive clients. */
+    private final Map<Account, long[]> closedTotals = new ConcurrentHashMap<>();
+
+    Statistics(ServerCore core, MonitorDocuments documents) {
+        this.core = core;
+        this.documents = documents;
+    }
+
+    Map<String, Object> server() {
+        ServerCore.Stats stats = core.stats();
+        List<ClientConnection> clients = core.clients();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", Instant.ofEpochMilli(core.startedAtMillis()));
+        m.put("mem", documents.residentBytes());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", documents.cpuPercent());
+        m.put("connections", clients.size());
+        m.put("total_connections", stats.totalConnections());
+        m.put("active_accounts", activeAccounts(clients));
+        long subscriptions = 0;
+        for (Account a : core.accounts().all()) {
+            subscriptions += a.subscriptionCount();
+        }
+        m.put("subscriptions", subscriptions);
+        m.put("sent", dataStats(stats.outMsgs(), stats.outBytes()));
+        m.put("received", dataStats(stats.inMsgs(), stats.inBytes()));
+        m.put("slow_consumers", stats.slowConsumers());
+        m.put("active_servers", 1);
+        return m;
+    }
+
+    /**
+     * Accounts with at least one client; the system account counts as active, as in Go, where its internal
+     * client is registered with it.
+     */
+    private long activeAccounts(List<ClientConnection> clients) {
+        Account system = core.accounts().system();
+        return clients.stream().map(ClientConnection::account).filter(a -> a != system).distinct().count()
+                + (system != null ? 1 : 0);
+    }
+
+    /** Counts a closed client's traffic into its account's totals. */
+    void closed(ClientConnection client) {
+        long[] totals = closedTotals.computeIfAbsent(client.account(), a -> new long[4]);
+        synchronized (totals) {
+            totals[0] += client.inMsgs();
+            totals[1] += client.inBytes();
+            totals[2] += client.outMsgs();
+            totals[3] += client.outBytes();
+        }
+    }
+
+    /** Go's AccountStat: the account's live clients, and what all its clients so far sent and received. */
+    Map<String, Object> account(Account account) {
+        long conns = 0;
+        long inMsgs = 0;
+        long inBytes = 0;
+        long outMsgs = 0;
+        long outBytes = 0;
+        long[] totals = closedTotals.get(account);
+        if (totals != null) {
+            synchronized (totals) {
+                inMsgs = totals[0];
+                inBytes = totals[1];
+                outMsgs = totals[2];
+                outBytes = totals[3];
+            }
+        }
+        for (ClientConnection c : core.clients()) {
+            if (c.account() == account) {
+                conns++;
+                inMsgs += c.inMsgs();
+                inBytes += c.inBytes();
+                outMsgs += c.outMsgs();
+                outBytes += c.outBytes();
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("acc", account.name());
+        m.put("conns", conns);
+        m.put("leafnodes", 0);
+        m.put("total_conns", conns);
+        m.put("sent", dataStats(outMsgs, outBytes));
+        m.put("received", dataStats(inMsgs, inBytes));
+        m.put("slow_consumers", 0);
+        return m;
+    }
+
+    static Map<String, Object> dataStats(long msgs, long bytes) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("msgs", msgs);
+        m.put("bytes", bytes);
+        return m;
+    }
+}

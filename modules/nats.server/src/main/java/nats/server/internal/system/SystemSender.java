@@ -1,0 +1,102 @@
+package nats.server.internal.system;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import nats.api.ServerIdentity;
+import nats.server.internal.ServerCore;
+import nats.server.internal.account.Account;
+import nats.server.internal.account.InternalPublisher;
+import nats.server.internal.monitor.MonitorDocuments;
+
+/**
+ * Publishes the server's own messages into the system account, one at a time and in order, on a thread of
+ * its own (Go's internalSendLoop): a client thread that triggers an event never waits for its delivery.
+ * Each message's {@code server} object is stamped as it is sent, with the next sequence number and the time.
+ */
+final class SystemSender {
+
+    private static final System.Logger LOG = System.getLogger(SystemSender.class.getName());
+
+    private final ServerCore core;
+    private final Account system;
+    private final MonitorDocuments documents;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ExecutorService queue =
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nats-system-events").factory());
+
+    SystemSender(ServerCore core, Account system, MonitorDocuments documents) {
+        this.core = core;
+        this.system = system;
+        this.documents = documents;
+    }
+
+    Account system() {
+        return system;
+    }
+
+    ServerCore core() {
+        return core;
+    }
+
+    MonitorDocuments documents() {
+        return documents;
+    }
+
+    /** Runs {@code task} on the sending thread, after everything queued before it. */
+    void later(Runnable task) {
+        try {
+            queue.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "system account event failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: events after the shutdown event are not sent, as in Go.
+        }
+    }
+
+    /** Queues a message whose document {@code build} makes from the stamped server info. */
+    void send(String subject, Function<Map<String, Object>, Object> build) {
+        later(() -> publish(subject, build.apply(serverInfo())));
+    }
+
+    /** Publishes now, on the caller's thread (a reply built on the sending thread, or the last event). */
+    void publish(String subject, Object document) {
+        byte[] payload = documents.toJson(document).getBytes(StandardCharsets.UTF_8);
+        InternalPublisher.publish(system, subject, "", payload);
+    }
+
+    /** Go's ServerInfo for the next message: who sends it, its sequence number and when. */
+    Map<String, Object> serverInfo() {
+        ServerIdentity identity = core.identity();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", identity.serverName());
+        info.put("host", core.options().host());
+        info.put("id", identity.serverId());
+        info.put("ver", identity.serverVersion());
+        info.put("seq", sequence.incrementAndGet());
+        info.put("jetstream", false);
+        info.put("time", Instant.now());
+        return info;
+    }
+
+    /** Sends what is queued (bounded), then stops. */
+    void close() {
+        queue.shutdown();
+        try {
+            queue.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
