@@ -408,6 +408,11 @@ public final class ServerCore implements ClientHost {
         return List.copyOf(clients.values());
     }
 
+    /** Visits the connected clients without copying them (for per-account summaries). */
+    public void forEachClient(java.util.function.Consumer<ClientConnection> action) {
+        clients.values().forEach(action);
+    }
+
     public int clientCount() {
         return clients.size();
     }

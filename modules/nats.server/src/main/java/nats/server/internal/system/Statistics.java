@@ -70,7 +70,6 @@ final class Statistics {
 
     /** Go's AccountStat: the account's live clients, and what all its clients so far sent and received. */
     Map<String, Object> account(Account account) {
-        long conns = 0;
         long inMsgs = 0;
         long inBytes = 0;
         long outMsgs = 0;
@@ -84,22 +83,23 @@ final class Statistics {
                 outBytes = totals[3];
             }
         }
-        for (ClientConnection c : core.clients()) {
+        long[] live = new long[5];
+        core.forEachClient(c -> {
             if (c.account() == account) {
-                conns++;
-                inMsgs += c.inMsgs();
-                inBytes += c.inBytes();
-                outMsgs += c.outMsgs();
-                outBytes += c.outBytes();
+                live[0]++;
+                live[1] += c.inMsgs();
+                live[2] += c.inBytes();
+                live[3] += c.outMsgs();
+                live[4] += c.outBytes();
             }
-        }
+        });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("acc", account.name());
-        m.put("conns", conns);
+        m.put("conns", live[0]);
         m.put("leafnodes", 0);
-        m.put("total_conns", conns);
-        m.put("sent", dataStats(outMsgs, outBytes));
-        m.put("received", dataStats(inMsgs, inBytes));
+        m.put("total_conns", live[0]);
+        m.put("sent", dataStats(outMsgs + live[3], outBytes + live[4]));
+        m.put("received", dataStats(inMsgs + live[1], inBytes + live[2]));
         m.put("slow_consumers", 0);
         return m;
     }

@@ -1,6 +1,8 @@
 package nats.server.internal.system;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +92,9 @@ final class SystemEvents implements ClientLifecycle {
         }
         sendAccountConnections(account);
         String subject = "$SYS.ACCOUNT." + account.name() + ".CONNECT";
+        if (!sender.interested(subject)) {
+            return;
+        }
         Map<String, Object> info = clientInfo(client, null);
         String id = EventIds.next();
         Instant now = Instant.now();
@@ -105,11 +110,15 @@ final class SystemEvents implements ClientLifecycle {
             return;
         }
         sendAccountConnections(account);
+        String subject = "$SYS.ACCOUNT." + account.name() + ".DISCONNECT";
+        if (!sender.interested(subject)) {
+            return;
+        }
         Instant now = Instant.now();
         Map<String, Object> info = clientInfo(client, now);
         Map<String, Object> tail = disconnectTail(client, client.closeReason());
         String id = EventIds.next();
-        sender.send("$SYS.ACCOUNT." + account.name() + ".DISCONNECT", server -> {
+        sender.send(subject, server -> {
             Map<String, Object> m = event(DISCONNECT_TYPE, id, now, server, info);
             m.putAll(tail);
             return m;
@@ -118,12 +127,16 @@ final class SystemEvents implements ClientLifecycle {
 
     @Override
     public void authenticationFailed(ClientConnection client) {
+        String subject = "$SYS.SERVER." + core.identity().serverId() + ".CLIENT.AUTH.ERR";
+        if (!sender.interested(subject)) {
+            return;
+        }
         Instant now = Instant.now();
         Map<String, Object> info = clientInfo(client, now);
         // As in Go: the reason of the close that follows, not the -ERR text.
         Map<String, Object> tail = disconnectTail(client, "Authentication Failure");
         String id = EventIds.next();
-        sender.send("$SYS.SERVER." + core.identity().serverId() + ".CLIENT.AUTH.ERR", server -> {
+        sender.send(subject, server -> {
             Map<String, Object> m = event(DISCONNECT_TYPE, id, now, server, info);
             m.putAll(tail);
             return m;
@@ -132,15 +145,19 @@ final class SystemEvents implements ClientLifecycle {
 
     /** The account's connection count to both subjects Go uses (or to {@code reply} alone when given). */
     void sendAccountConnections(Account account, String... replies) {
-        String id = EventIds.next();
-        Instant now = Instant.now();
-        Map<String, Object> stat = statistics.account(account);
         String[] subjects = replies.length > 0 ? replies : new String[] {
             "$SYS.SERVER.ACCOUNT." + account.name() + ".CONNS", "$SYS.ACCOUNT." + account.name() + ".SERVER.CONNS"};
         if (replies.length == 0) {
             lastCountSent.put(account, System.currentTimeMillis());
         }
-        for (String subject : subjects) {
+        List<String> heard = Arrays.stream(subjects).filter(sender::interested).toList();
+        if (heard.isEmpty()) {
+            return;
+        }
+        String id = EventIds.next();
+        Instant now = Instant.now();
+        Map<String, Object> stat = statistics.account(account);
+        for (String subject : heard) {
             sender.send(subject, server -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", ACCOUNT_CONNS_TYPE);

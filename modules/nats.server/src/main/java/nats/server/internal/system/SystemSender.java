@@ -15,6 +15,8 @@ import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.InternalPublisher;
 import nats.server.internal.monitor.MonitorDocuments;
+import nats.server.internal.routing.MatchResult;
+import nats.server.internal.routing.ServerSubscription;
 
 /**
  * Publishes the server's own messages into the system account, one at a time and in order, on a thread of
@@ -63,6 +65,24 @@ final class SystemSender {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Shutting down: events after the shutdown event are not sent, as in Go.
         }
+    }
+
+    /**
+     * Whether anyone in the system account listens on {@code subject}: events nobody hears are not built,
+     * which keeps 10,000 connecting clients from costing 10,000 account summaries.
+     */
+    boolean interested(String subject) {
+        MatchResult result = system.sublist().match(subject);
+        if (result.queueGroups().length > 0) {
+            return true;
+        }
+        for (ServerSubscription sub : result.plain()) {
+            // The server's own listeners for its peers' events do not count: it does not tell itself.
+            if (!(sub.subscriber() instanceof PeerTraffic)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Queues a message whose document {@code build} makes from the stamped server info. */
