@@ -91,6 +91,11 @@ public final class ServerCore implements ClientHost {
                     options.systemAccount());
             ClaimsUpdates.subscribe(accounts, identity, this::accountsChanged);
         }
+        if (accounts.system() != null) {
+            // Go's system client and each account's internal client take the first client ids, so a Go
+            // server's first client is cid 2 + the number of accounts; numbering the same keeps /connz alike.
+            nextClientId.set(1 + accounts.all().size());
+        }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-timers");
             t.setDaemon(true);

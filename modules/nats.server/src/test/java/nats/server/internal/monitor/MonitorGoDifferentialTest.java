@@ -58,7 +58,7 @@ class MonitorGoDifferentialTest {
             "jetstream", "tls_timeout", "write_deadline", "connections", "total_connections", "routes", "remotes",
             "leafnodes", "slow_consumers", "subscriptions");
     /** Per-connection values that must be equal after the same traffic. */
-    private static final List<String> SAME_CONN_VALUES = List.of("kind", "type", "ip", "pending_bytes", "in_msgs",
+    private static final List<String> SAME_CONN_VALUES = List.of("cid", "kind", "type", "ip", "pending_bytes", "in_msgs",
             "out_msgs", "in_bytes", "out_bytes", "subscriptions", "name", "lang", "version");
 
     private static Process go;
