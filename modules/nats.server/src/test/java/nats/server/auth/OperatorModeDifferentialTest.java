@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
@@ -20,6 +21,7 @@ import io.nats.client.Subscription;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
+import nats.server.internal.json.Json;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
 import nats.server.testing.RawNats;
@@ -106,6 +108,51 @@ class OperatorModeDifferentialTest {
         }
         assertFalse(expected.isEmpty());
         assertEquals(expected, actual);
+    }
+
+    @Test
+    void systemEventsNameJwtUsers(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        ServerOptions options = new ServerOptions();
+        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), config.formatted(-1)),
+                options, true));
+        List<String> expected;
+        try (GoNatsServer go = GoNatsServer.start(dir, config)) {
+            expected = observeEvents(go.port());
+        }
+        List<String> actual;
+        try (NatsServer ours = NatsServer.start(options)) {
+            actual = observeEvents(ours.port());
+        }
+        assertEquals(List.of(
+                "CONNECT io.nats.server.advisory.v1.client_connect acc=true user=true jwt=true issuer=true kind=Client"
+                        + " reason=null",
+                "DISCONNECT io.nats.server.advisory.v1.client_disconnect acc=true user=true jwt=true issuer=true"
+                        + " kind=Client reason=Client Closed"), expected, "what the Go server sends");
+        assertEquals(expected, actual);
+    }
+
+    /** Connect and disconnect events of a user signed by a signing key, as the system account sees them. */
+    private static List<String> observeEvents(int port) throws Exception {
+        List<String> log = new ArrayList<>();
+        String ubJwt = JwtFactory.user(bSigning, ub, "\"issuer_account\":\"" + b.publicKey() + "\"", 0);
+        try (Connection sysConn = connect(port, admin, JwtFactory.user(sys, admin, "", 0))) {
+            Subscription events = sysConn.subscribe("$SYS.ACCOUNT." + b.publicKey() + ".*");
+            sysConn.flush(WAIT);
+            connect(port, ub, ubJwt).close();
+            Message m;
+            while ((m = events.nextMessage(Duration.ofMillis(500))) != null) {
+                Map<String, Object> event = Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+                String kind = m.getSubject().substring(m.getSubject().lastIndexOf('.') + 1);
+                Map<?, ?> client = (Map<?, ?>) event.get("client");
+                log.add(kind + " " + event.get("type") + " acc=" + b.publicKey().equals(client.get("acc"))
+                        + " user=" + ub.publicKey().equals(client.get("user"))
+                        + " jwt=" + ubJwt.equals(client.get("jwt"))
+                        + " issuer=" + bSigning.publicKey().equals(client.get("issuer_key"))
+                        + " kind=" + client.get("kind") + " reason=" + event.get("reason"));
+            }
+        }
+        return log;
     }
 
     private static List<String> observe(int port) throws Exception {
