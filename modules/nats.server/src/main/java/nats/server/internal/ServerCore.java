@@ -30,6 +30,8 @@ import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.Authenticated;
 import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.ConnectionSnapshot;
+import nats.server.internal.client.ClosedConnections;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
 import nats.server.internal.json.JsonWriter;
@@ -57,6 +59,7 @@ public final class ServerCore implements ClientHost {
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
+    private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
     private final java.util.concurrent.atomic.LongAdder inMsgs = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder inBytes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder outMsgs = new java.util.concurrent.atomic.LongAdder();
@@ -351,6 +354,9 @@ public final class ServerCore implements ClientHost {
     @Override
     public void removed(ClientConnection connection) {
         if (clients.remove(connection.id(), connection)) {
+            closed.closed(connection, accounts.global().name());
+            connection.account().addClosedTraffic(connection.inMsgs(), connection.inBytes(), connection.outMsgs(),
+                    connection.outBytes());
             inMsgs.add(connection.inMsgs());
             inBytes.add(connection.inBytes());
             outMsgs.add(connection.outMsgs());
@@ -416,6 +422,11 @@ public final class ServerCore implements ClientHost {
     /** Visits the connected clients without copying them (for per-account summaries). */
     public void forEachClient(java.util.function.Consumer<ClientConnection> action) {
         clients.values().forEach(action);
+    }
+
+    /** The most recently closed connections, oldest first. */
+    public List<ConnectionSnapshot> closedConnections() {
+        return closed.list();
     }
 
     public int clientCount() {

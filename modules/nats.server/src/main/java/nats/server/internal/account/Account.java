@@ -21,6 +21,7 @@ public final class Account {
     private volatile SubjectMappings mappings;
     private final AtomicInteger clients = new AtomicInteger();
     private volatile ServiceResponses responses;
+    private final long[] closedTraffic = new long[4];
     /** The account's JWT and its claims in operator mode; null for configured accounts. */
     private volatile JwtState jwt;
 
@@ -124,6 +125,23 @@ public final class Account {
     /** What the stream imports are, to tell whether a reload changed them. */
     List<String> streamImportDescriptions() {
         return streamImports.stream().map(i -> i.exporter().name() + ":" + i.from() + ">" + i.to()).toList();
+    }
+
+    /** Counts a closed client's traffic: Go's account counters outlive the account's clients. */
+    public void addClosedTraffic(long inMsgs, long inBytes, long outMsgs, long outBytes) {
+        synchronized (closedTraffic) {
+            closedTraffic[0] += inMsgs;
+            closedTraffic[1] += inBytes;
+            closedTraffic[2] += outMsgs;
+            closedTraffic[3] += outBytes;
+        }
+    }
+
+    /** What the account's closed clients sent and received: in msgs, in bytes, out msgs, out bytes. */
+    public long[] closedTraffic() {
+        synchronized (closedTraffic) {
+            return closedTraffic.clone();
+        }
     }
 
     /**

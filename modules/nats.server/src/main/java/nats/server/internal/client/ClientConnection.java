@@ -997,6 +997,13 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         return options.version();
     }
 
+    /** This client's subscriptions, for monitoring. */
+    public java.util.List<ServerSubscription> subscriptionList() {
+        synchronized (subscriptions) {
+            return java.util.List.copyOf(subscriptions.values());
+        }
+    }
+
     /** Subjects this client subscribes to, for monitoring. */
     public java.util.List<String> subjects() {
         synchronized (subscriptions) {

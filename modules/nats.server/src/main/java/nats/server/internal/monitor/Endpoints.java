@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +17,7 @@ import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
 import nats.server.options.AccountConfig;
 import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.ConnectionSnapshot;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
 import nats.server.internal.tls.GoTlsNames;
@@ -213,22 +213,6 @@ final class Endpoints {
 
     // ---- /connz ----------------------------------------------------------------------------------------
 
-    /** One client's counters, read once so sorting and output agree. */
-    private record Conn(ClientConnection client, long cid, String ip, int port, Instant start, Instant last,
-                        long idleMillis, long pending, long inMsgs, long outMsgs, long inBytes, long outBytes,
-                        int subs, String name, String lang, String version) {
-
-        static Conn of(ClientConnection c, Instant now) {
-            Instant start = Instant.ofEpochMilli(c.startMillis());
-            long idle = Math.max(0, c.idleMillis());
-            // Activity is tracked to the millisecond, like the start time.
-            Instant last = Instant.ofEpochMilli(Math.max(c.startMillis(), now.toEpochMilli() - idle));
-            return new Conn(c, c.id(), c.remoteIp(), c.remotePort(), start, last, idle, c.pendingBytes(),
-                    c.inMsgs(), c.outMsgs(), c.inBytes(), c.outBytes(), c.subscriptionCount(),
-                    nullToEmpty(c.name()), nullToEmpty(c.lang()), nullToEmpty(c.version()));
-        }
-    }
-
     Map<String, Object> connz(Query q) throws GoFormat.BadRequest {
         String sort = q.get("sort");
         boolean auth = q.bool("auth");
@@ -239,10 +223,21 @@ final class Endpoints {
         int limit = q.integer("limit");
         long cid = q.uint64("cid");
         String state = q.get("state").toLowerCase(Locale.ROOT);
-        boolean closedOnly;
+        boolean withOpen;
+        boolean withClosed;
         switch (state) {
-            case "", "open", "any", "all" -> closedOnly = false;
-            case "closed" -> closedOnly = true;
+            case "", "open" -> {
+                withOpen = true;
+                withClosed = false;
+            }
+            case "closed" -> {
+                withOpen = false;
+                withClosed = true;
+            }
+            case "any", "all" -> {
+                withOpen = true;
+                withClosed = true;
+            }
             default -> throw new GoFormat.BadRequest("Error decoding state for " + q.get("state"));
         }
         String user = q.get("user");
@@ -250,8 +245,8 @@ final class Endpoints {
         String mqttClient = q.get("mqtt_client");
         count(CONNZ, q);
 
-        Comparator<Conn> order = comparator(sort);
-        if ((sort.equals("stop") || sort.equals("reason")) && !closedOnly) {
+        Comparator<ConnectionSnapshot> order = comparator(sort);
+        if ((sort.equals("stop") || sort.equals("reason")) && withOpen) {
             throw new GoFormat.BadRequest("sort by " + sort + " only valid on closed connections");
         }
         offset = Math.max(0, offset);
@@ -265,14 +260,6 @@ final class Endpoints {
         Map<String, Object> connz = new LinkedHashMap<>();
         connz.put("server_id", serverId());
         connz.put("now", now);
-
-        List<ClientConnection> open = core.clients();
-        if (!acc.isEmpty()) {
-            open = open.stream().filter(c -> c.account().name().equals(acc)).toList();
-        }
-        if (!user.isEmpty()) {
-            open = open.stream().filter(c -> c.authenticatedUser().equals(user)).toList();
-        }
         if (!acc.isEmpty() && core.accounts().get(acc) == null) {
             // Go returns early for an unknown account, with a null connection list.
             connz.put("num_connections", 0);
@@ -282,29 +269,48 @@ final class Endpoints {
             connz.put("connections", null);
             return connz;
         }
-        // Closed connections are not kept (Go keeps the last 10000): state=closed always lists none.
-        int total = closedOnly ? 0 : open.size();
-        List<Conn> conns = new ArrayList<>();
-        // jnatsd has no MQTT clients, so an MQTT client id filter matches nothing.
-        if (!closedOnly && mqttClient.isEmpty()) {
-            for (ClientConnection c : open) {
-                if (cid == 0 || c.id() == cid) {
-                    conns.add(Conn.of(c, now));
+        String global = core.accounts().global().name();
+        List<ConnectionSnapshot> conns = new ArrayList<>();
+        int total = 0;
+        if (withOpen) {
+            for (ClientConnection c : core.clients()) {
+                if (!acc.isEmpty() && !c.account().name().equals(acc)) {
+                    continue;
+                }
+                if (!user.isEmpty() && !c.authenticatedUser().equals(user)) {
+                    continue;
+                }
+                total++;
+                // jnatsd has no MQTT clients, so an MQTT client id filter matches nothing.
+                if ((cid == 0 || c.id() == cid) && mqttClient.isEmpty()) {
+                    conns.add(ConnectionSnapshot.of(c, global, now, false));
                 }
             }
         }
-        conns.sort(Comparator.comparingLong(Conn::cid));
+        if (withClosed) {
+            for (ConnectionSnapshot c : core.closedConnections()) {
+                // As Go: a closed connection keeps its account only outside $G, so acc=$G finds none of them.
+                if (!acc.isEmpty() && !c.account().equals(acc)) {
+                    continue;
+                }
+                if (!user.isEmpty() && !c.user().equals(user)) {
+                    continue;
+                }
+                total++;
+                if ((cid == 0 || c.cid() == cid) && mqttClient.isEmpty()) {
+                    conns.add(c);
+                }
+            }
+        }
+        conns.sort(Comparator.comparingLong(ConnectionSnapshot::cid));
         if (order != null) {
             conns.sort(order);
         }
         int from = Math.min(offset, conns.size());
         int to = (int) Math.min((long) offset + limit, conns.size());
-        List<Conn> page = conns.subList(from, to);
-
-        Map<ClientConnection, List<ServerSubscription>> details = subsDetail ? subscriptionsByClient() : Map.of();
-        List<Object> infos = new ArrayList<>(page.size());
-        for (Conn c : page) {
-            infos.add(connInfo(c, now, subs, subsDetail ? details.getOrDefault(c.client(), List.of()) : null, auth));
+        List<Object> infos = new ArrayList<>();
+        for (ConnectionSnapshot c : conns.subList(from, to)) {
+            infos.add(connInfo(c, now, subs, subsDetail, auth));
         }
         connz.put("num_connections", infos.size());
         connz.put("total", total);
@@ -314,26 +320,31 @@ final class Endpoints {
         return connz;
     }
 
-    /** The ordering of Go's sort options (all but cid, start and uptime descending); null keeps cid order. */
-    private static Comparator<Conn> comparator(String sort) throws GoFormat.BadRequest {
+    /** The ordering of Go's sort options (most descending); null keeps cid order. */
+    private static Comparator<ConnectionSnapshot> comparator(String sort) throws GoFormat.BadRequest {
         return switch (sort) {
-            case "", "cid", "start", "stop", "reason" -> null;
-            case "subs" -> Comparator.comparingInt(Conn::subs).reversed();
-            case "pending" -> Comparator.comparingLong(Conn::pending).reversed();
-            case "msgs_to" -> Comparator.comparingLong(Conn::outMsgs).reversed();
-            case "msgs_from" -> Comparator.comparingLong(Conn::inMsgs).reversed();
-            case "bytes_to" -> Comparator.comparingLong(Conn::outBytes).reversed();
-            case "bytes_from" -> Comparator.comparingLong(Conn::inBytes).reversed();
-            case "last" -> Comparator.comparing(Conn::last).reversed();
-            case "idle" -> Comparator.comparingLong(Conn::idleMillis).reversed();
+            case "", "cid", "start" -> null;
+            case "subs" -> Comparator.comparingInt((ConnectionSnapshot c) -> c.subscriptions().size()).reversed();
+            case "pending" -> Comparator.comparingLong(ConnectionSnapshot::pendingBytes).reversed();
+            case "msgs_to" -> Comparator.comparingLong(ConnectionSnapshot::outMsgs).reversed();
+            case "msgs_from" -> Comparator.comparingLong(ConnectionSnapshot::inMsgs).reversed();
+            case "bytes_to" -> Comparator.comparingLong(ConnectionSnapshot::outBytes).reversed();
+            case "bytes_from" -> Comparator.comparingLong(ConnectionSnapshot::inBytes).reversed();
+            case "last" -> Comparator.comparing(ConnectionSnapshot::lastActivity).reversed();
+            case "idle" -> Comparator.comparingLong(ConnectionSnapshot::idleMillis).reversed();
             // Shortest uptime (newest connection) first, as Go sorts it.
-            case "uptime" -> Comparator.comparing(Conn::start).reversed();
+            case "uptime" -> Comparator.comparing(ConnectionSnapshot::start).reversed();
+            // Closed connections only: the most recent close first; reasons alphabetically.
+            case "stop" -> Comparator.comparing(ConnectionSnapshot::stop).reversed();
+            case "reason" -> Comparator.comparing(ConnectionSnapshot::reason);
             default -> throw new GoFormat.BadRequest("invalid sorting option: " + sort);
         };
     }
 
-    private static Map<String, Object> connInfo(Conn c, Instant now, boolean subs, List<ServerSubscription> detail,
+    /** Go's ConnInfo, in its field order; a closed connection's uptime and idle time end at its close. */
+    private static Map<String, Object> connInfo(ConnectionSnapshot c, Instant now, boolean subs, boolean subsDetail,
                                                 boolean auth) {
+        Instant end = c.isClosed() ? c.stop() : now;
         Map<String, Object> ci = new LinkedHashMap<>();
         ci.put("cid", c.cid());
         ci.put("kind", "Client");
@@ -341,80 +352,70 @@ final class Endpoints {
         ci.put("ip", c.ip());
         ci.put("port", c.port());
         ci.put("start", c.start());
-        ci.put("last_activity", c.last());
+        ci.put("last_activity", c.lastActivity());
+        if (c.isClosed()) {
+            ci.put("stop", c.stop());
+            putIfNotEmpty(ci, "reason", c.reason());
+        }
         // As in Go: estimated when CONNECT arrives, then measured with PINGs.
-        ci.put("rtt", GoFormat.duration(c.client().rttNanos()));
-        ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), now).toNanos()));
+        ci.put("rtt", GoFormat.duration(c.rttNanos()));
+        ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), end).toNanos()));
         ci.put("idle", GoFormat.uptime(c.idleMillis() * 1_000_000L));
-        ci.put("pending_bytes", c.pending());
+        ci.put("pending_bytes", c.pendingBytes());
         ci.put("in_msgs", c.inMsgs());
         ci.put("out_msgs", c.outMsgs());
         ci.put("in_bytes", c.inBytes());
         ci.put("out_bytes", c.outBytes());
-        ci.put("subscriptions", c.subs());
+        ci.put("subscriptions", c.subscriptions().size());
         putIfNotEmpty(ci, "name", c.name());
         putIfNotEmpty(ci, "lang", c.lang());
         putIfNotEmpty(ci, "version", c.version());
-        c.client().tlsSession().ifPresent(session -> {
-            ci.put("tls_version", GoTlsNames.goVersion(session.getProtocol()));
-            ci.put("tls_cipher_suite", GoTlsNames.goCipher(session.getCipherSuite()));
-        });
-        // As in Go, who the client is only with auth=true; the account only when it is not the global one.
-        String account = c.client().account().name();
-        if (auth) {
-            putIfNotEmpty(ci, "authorized_user", c.client().rawAuthUser());
-            if (!account.equals(GLOBAL_ACCOUNT)) {
-                ci.put("account", account);
-            }
+        if (!c.tlsProtocol().isEmpty()) {
+            ci.put("tls_version", GoTlsNames.goVersion(c.tlsProtocol()));
+            ci.put("tls_cipher_suite", GoTlsNames.goCipher(c.tlsCipherSuite()));
         }
-        if (detail != null) {
-            if (!detail.isEmpty()) {
-                List<Object> list = new ArrayList<>(detail.size());
-                for (ServerSubscription s : detail) {
-                    list.add(subDetail(s, c.cid(), null));
+        // As in Go, who the client is only with auth=true; the account only when it is not the global one.
+        if (auth) {
+            putIfNotEmpty(ci, "authorized_user", c.user());
+            putIfNotEmpty(ci, "account", c.account());
+        }
+        if (!c.subscriptions().isEmpty()) {
+            if (subsDetail) {
+                List<Object> list = new ArrayList<>(c.subscriptions().size());
+                for (ConnectionSnapshot.Subscription s : c.subscriptions()) {
+                    list.add(subDetail(s.subject(), s.queue(), s.sid(), s.msgs(), s.max(), c.cid(), null));
                 }
                 ci.put("subscriptions_list_detail", list);
-            }
-        } else if (subs) {
-            List<String> subjects = c.client().subjects();
-            if (!subjects.isEmpty()) {
-                ci.put("subscriptions_list", subjects);
+            } else if (subs) {
+                ci.put("subscriptions_list", c.subscriptions().stream().map(ConnectionSnapshot.Subscription::subject)
+                        .toList());
             }
         }
         if (auth) {
-            putIfNotEmpty(ci, "jwt", c.client().connectJwt());
-            putIfNotEmpty(ci, "issuer_key", c.client().issuerKey());
+            putIfNotEmpty(ci, "jwt", c.jwt());
+            putIfNotEmpty(ci, "issuer_key", c.issuerKey());
         }
         return ci;
     }
 
     /** Go's SubDetail: account (only in /subsz), subject, qgroup, sid, msgs, max, cid. */
-    private static Map<String, Object> subDetail(ServerSubscription s, long cid, String account) {
+    private static Map<String, Object> subDetail(String subject, String queue, String sid, long msgs, long max,
+                                                 long cid, String account) {
         Map<String, Object> d = new LinkedHashMap<>();
         if (account != null) {
             d.put("account", account);
         }
-        d.put("subject", s.subject());
-        if (s.queue() != null && !s.queue().isEmpty()) {
-            d.put("qgroup", s.queue());
+        d.put("subject", subject);
+        if (queue != null && !queue.isEmpty()) {
+            d.put("qgroup", queue);
         }
-        d.put("sid", s.sidString());
-        d.put("msgs", s.delivered());
-        if (s.max() != 0) {
-            d.put("max", s.max());
+        d.put("sid", sid);
+        d.put("msgs", msgs);
+        if (max != 0) {
+            d.put("max", max);
         }
         d.put("cid", cid);
         return d;
-    }
-
-    private Map<ClientConnection, List<ServerSubscription>> subscriptionsByClient() {
-        Map<ClientConnection, List<ServerSubscription>> bySubscriber = new HashMap<>();
-        for (ServerSubscription s : allSubscriptions(null)) {
-            if (s.subscriber() instanceof ClientConnection c) {
-                bySubscriber.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
-            }
-        }
-        return bySubscriber;
     }
 
     // ---- /subsz ----------------------------------------------------------------------------------------
@@ -453,7 +454,7 @@ final class Endpoints {
                 // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so
                 // list them with cid 0 rather than hide them.
                 long cid = s.subscriber() instanceof ClientConnection c ? c.id() : 0;
-                details.add(subDetail(s, cid, account.name()));
+                details.add(subDetail(s.subject(), s.queue(), s.sidString(), s.delivered(), s.max(), cid, account.name()));
             }
         }
         int from = Math.min(offset, details.size());
@@ -488,14 +489,6 @@ final class Endpoints {
             n += a.subscriptionCount();
         }
         return n;
-    }
-
-    private List<ServerSubscription> allSubscriptions(Account account) {
-        List<ServerSubscription> all = new ArrayList<>();
-        for (Account a : account == null ? core.accounts().all() : List.of(account)) {
-            all.addAll(a.sublist().all());
-        }
-        return all;
     }
 
     private void putSystemAccount(Map<String, Object> m) {
@@ -681,10 +674,12 @@ final class Endpoints {
             if (!unused && members.isEmpty()) {
                 continue;
             }
-            long inMsgs = 0;
-            long inBytes = 0;
-            long outMsgs = 0;
-            long outBytes = 0;
+            // Go's account counters include the clients that have left.
+            long[] closed = account.closedTraffic();
+            long inMsgs = closed[0];
+            long inBytes = closed[1];
+            long outMsgs = closed[2];
+            long outBytes = closed[3];
             for (ClientConnection c : members) {
                 inMsgs += c.inMsgs();
                 inBytes += c.inBytes();
@@ -793,7 +788,4 @@ final class Endpoints {
         }
     }
 
-    private static String nullToEmpty(String s) {
-        return Optional.ofNullable(s).orElse("");
-    }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
@@ -16,8 +15,6 @@ final class Statistics {
 
     private final ServerCore core;
     private final MonitorDocuments documents;
-    /** What the closed clients of each account sent and received: Go's account counters outlive clients. */
-    private final Map<Account, long[]> closedTotals = new ConcurrentHashMap<>();
 
     Statistics(ServerCore core, MonitorDocuments documents) {
         this.core = core;
@@ -57,32 +54,13 @@ final class Statistics {
                 + (system != null ? 1 : 0);
     }
 
-    /** Counts a closed client's traffic into its account's totals. */
-    void closed(ClientConnection client) {
-        long[] totals = closedTotals.computeIfAbsent(client.account(), a -> new long[4]);
-        synchronized (totals) {
-            totals[0] += client.inMsgs();
-            totals[1] += client.inBytes();
-            totals[2] += client.outMsgs();
-            totals[3] += client.outBytes();
-        }
-    }
-
     /** Go's AccountStat: the account's live clients, and what all its clients so far sent and received. */
     Map<String, Object> account(Account account) {
-        long inMsgs = 0;
-        long inBytes = 0;
-        long outMsgs = 0;
-        long outBytes = 0;
-        long[] totals = closedTotals.get(account);
-        if (totals != null) {
-            synchronized (totals) {
-                inMsgs = totals[0];
-                inBytes = totals[1];
-                outMsgs = totals[2];
-                outBytes = totals[3];
-            }
-        }
+        long[] closed = account.closedTraffic();
+        long inMsgs = closed[0];
+        long inBytes = closed[1];
+        long outMsgs = closed[2];
+        long outBytes = closed[3];
         long[] live = new long[5];
         core.forEachClient(c -> {
             if (c.account() == account) {

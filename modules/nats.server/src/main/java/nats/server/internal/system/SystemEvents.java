@@ -104,7 +104,6 @@ final class SystemEvents implements ClientLifecycle {
     /** The account's new connection count, then the disconnect event (neither for the global account). */
     @Override
     public void disconnected(ClientConnection client) {
-        statistics.closed(client);
         Account account = client.account();
         if (account == core.globalAccount()) {
             return;

@@ -1,0 +1,63 @@
+package nats.server.internal.client;
+
+import java.time.Instant;
+import java.util.List;
+
+import nats.server.internal.routing.ServerSubscription;
+
+/**
+ * One connection as /connz shows it, read at one moment: its identity and counters, and for a closed
+ * connection (Go's closedClient) when and why it closed. Plain values only, so a closed connection itself
+ * (its buffers and threads) can be collected while its snapshot is kept.
+ *
+ * @param idleMillis time since the last activity, at the snapshot (at the close for closed connections)
+ * @param stop       when it closed; null while open
+ * @param reason     why it closed; empty while open
+ * @param user       the user as CONNECT named it (Go's raw auth user)
+ * @param account    the account name, empty for the global account (as Go keeps it)
+ */
+public record ConnectionSnapshot(long cid, String ip, int port, Instant start, Instant lastActivity,
+                                 long idleMillis, Instant stop, String reason, long rttNanos, long pendingBytes,
+                                 long inMsgs, long outMsgs, long inBytes, long outBytes, String name, String lang,
+                                 String version, String tlsProtocol, String tlsCipherSuite, String user,
+                                 String authenticatedUser, String account, String jwt, String issuerKey,
+                                 List<Subscription> subscriptions) {
+
+    /** Go's SubDetail of one of the connection's subscriptions. */
+    public record Subscription(String subject, String queue, String sid, long msgs, long max) {
+    }
+
+    public ConnectionSnapshot {
+        subscriptions = List.copyOf(subscriptions);
+    }
+
+    /** {@code c} as it is at {@code now}; {@code closing} records the close time and reason too. */
+    public static ConnectionSnapshot of(ClientConnection c, String globalAccount, Instant now, boolean closing) {
+        long idle = Math.max(0, c.idleMillis());
+        // Activity is tracked to the millisecond, like the start time.
+        Instant last = Instant.ofEpochMilli(Math.max(c.startMillis(), now.toEpochMilli() - idle));
+        String account = c.account().name();
+        var session = c.tlsSession();
+        List<Subscription> subs = c.subscriptionList().stream()
+                .map(ConnectionSnapshot::subscription).toList();
+        return new ConnectionSnapshot(c.id(), c.remoteIp(), c.remotePort(), Instant.ofEpochMilli(c.startMillis()),
+                last, idle, closing ? now : null, closing ? c.closeReason() : "", c.rttNanos(), c.pendingBytes(),
+                c.inMsgs(), c.outMsgs(), c.inBytes(), c.outBytes(), nullToEmpty(c.name()), nullToEmpty(c.lang()),
+                nullToEmpty(c.version()), session.map(javax.net.ssl.SSLSession::getProtocol).orElse(""),
+                session.map(javax.net.ssl.SSLSession::getCipherSuite).orElse(""), c.rawAuthUser(),
+                c.authenticatedUser(), account.equals(globalAccount) ? "" : account, c.connectJwt(), c.issuerKey(),
+                subs);
+    }
+
+    private static Subscription subscription(ServerSubscription s) {
+        return new Subscription(s.subject(), s.queue(), s.sidString(), s.delivered(), s.max());
+    }
+
+    public boolean isClosed() {
+        return stop != null;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
