@@ -499,7 +499,10 @@ final class AccountsMapper {
             try {
                 out.add(SubjectTransform.checked(new Mapping(source, destinations)));
             } catch (IllegalArgumentException ex) {
-                throw OptionsMapper.error(mm, source, "Error adding mapping for \"" + source + "\": " + ex.getMessage());
+                // Go's text for a plain destination (for a weighted list Go's own message handling fails).
+                String to = e.getValue() instanceof String dest ? " to \"" + dest + "\" :" : ":";
+                throw OptionsMapper.error(mm, source, "Error adding mapping for \"" + source + "\"" + to + " "
+                        + ex.getMessage());
             }
         }
         return out;

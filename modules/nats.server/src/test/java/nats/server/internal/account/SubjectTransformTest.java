@@ -35,7 +35,14 @@ class SubjectTransformTest {
     void badDestinationsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.$2"));
         assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.>"));
-        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.{{partition(3,1)}}"));
+        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.{{shuffle(1)}}"));
+        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.{{partition(3)}}"));
+        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.{{splitFromLeft(1)}}"));
+        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*", "b.{{wildcard(x)}}"));
+        assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*.*", "b.$1"),
+                "every source wildcard must be used, as in Go");
+        assertEquals("invalid mapping destination: not using all of the token wildcard(s) in b.$1",
+                assertThrows(IllegalArgumentException.class, () -> SubjectTransform.of("a.*.*", "b.$1")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> SubjectTransform.checked(new Mapping("a",
                 List.of(new Mapping.Destination("b", 60), new Mapping.Destination("c", 50)))));
         assertThrows(IllegalArgumentException.class, () -> SubjectTransform.checked(new Mapping("a",
