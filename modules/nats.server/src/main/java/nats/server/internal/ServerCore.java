@@ -68,6 +68,8 @@ public final class ServerCore implements ClientHost {
     private final AtomicLong slowConsumers = new AtomicLong();
     private final ScheduledExecutorService timers;
     private final long startedAtMillis = System.currentTimeMillis();
+    /** When the configuration in force was loaded: the start, then each reload (Go's config_load_time). */
+    private volatile long configLoadedAtMillis = startedAtMillis;
     private ServerSocketChannel listener;
     private volatile boolean running;
     private volatile boolean lameDuck;
@@ -117,6 +119,10 @@ public final class ServerCore implements ClientHost {
 
     public long startedAtMillis() {
         return startedAtMillis;
+    }
+
+    public long configLoadedAtMillis() {
+        return configLoadedAtMillis;
     }
 
     /** Binds the client port; after this returns clients can connect. */
@@ -439,6 +445,7 @@ public final class ServerCore implements ClientHost {
      * credentials and permissions. The caller has checked that nothing un-reloadable changed.
      */
     public synchronized void reload(ServerOptions fresh, Optional<ClientTls> freshTls) {
+        this.configLoadedAtMillis = System.currentTimeMillis();
         this.tls = freshTls;
         this.nonceRequired = needsNonce(fresh);
         this.options = fresh;

@@ -178,8 +178,7 @@ final class Endpoints {
         Map<String, Long> requests = new TreeMap<>();
         requestCounts.forEach((path, n) -> requests.put(path, n.sum()));
         v.put("http_req_stats", requests);
-        // jnatsd does not reload its configuration: it was loaded when the server started.
-        v.put("config_load_time", start);
+        v.put("config_load_time", Instant.ofEpochMilli(core.configLoadedAtMillis()));
         putSystemAccount(v);
         return v;
     }

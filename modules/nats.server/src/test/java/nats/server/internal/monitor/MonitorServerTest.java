@@ -282,6 +282,16 @@ class MonitorServerTest {
     }
 
     @Test
+    void configLoadTimeMovesWithAReload() throws Exception {
+        Instant loaded = Instant.parse((String) json("/varz").get("config_load_time"));
+        Thread.sleep(5);
+        core.reload(core.options(), java.util.Optional.empty());
+        Instant reloaded = Instant.parse((String) json("/varz").get("config_load_time"));
+        assertTrue(reloaded.isAfter(loaded), () -> loaded + " then " + reloaded);
+        assertEquals(Instant.parse((String) json("/varz").get("start")), loaded);
+    }
+
+    @Test
     void subszReportsTheRoutingTable() throws Exception {
         busyClient();
         Map<String, Object> stats = json("/subsz");
