@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,12 +17,8 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import nats.server.ConfigFiles;
-import nats.server.NatsServer;
-import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.server.testing.BothServers;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,28 +75,17 @@ class AccountsDifferentialTest {
             }
             """;
 
-    private static GoNatsServer go;
-    private static int goPort;
-    private static NatsServer ours;
+    private static BothServers servers;
 
     @BeforeAll
     static void startBoth(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
-        Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
-        ServerOptions options = new ServerOptions();
-        assertEquals(List.of(), ConfigFiles.load(ourConf, options, true), "the accounts config loads cleanly");
-        go = GoNatsServer.start(dir, CONFIG);
-        goPort = go.port();
-        ours = NatsServer.start(options);
+        servers = BothServers.start(dir, CONFIG);
     }
 
     @AfterAll
     static void stopBoth() throws Exception {
-        if (ours != null) {
-            ours.close();
-        }
-        if (go != null) {
-            go.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -111,9 +95,9 @@ class AccountsDifferentialTest {
 
     private static void same(Scenario scenario) throws Exception {
         List<String> expected = new ArrayList<>();
-        scenario.run(goPort, expected);
+        scenario.run(servers.go().port(), expected);
         List<String> actual = new ArrayList<>();
-        scenario.run(ours.port(), actual);
+        scenario.run(servers.ours().port(), actual);
         assertFalse(expected.isEmpty(), "the scenario observed something");
         assertEquals(expected, actual, "observations differ from the Go server's");
     }

@@ -3,7 +3,6 @@ package nats.server.accounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +13,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
-import nats.server.ConfigFiles;
-import nats.server.NatsServer;
-import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
-import org.junit.jupiter.api.Assumptions;
+import nats.server.testing.BothServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,17 +47,11 @@ class MappingFunctionsDifferentialTest {
 
     @Test
     void mappingFunctionsRewriteAsGoDoes(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
-        ServerOptions options = new ServerOptions();
-        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1)),
-                options, true));
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, CONFIG)) {
-            expected = observe(go.port());
-        }
         List<String> actual;
-        try (NatsServer ours = NatsServer.start(options)) {
-            actual = observe(ours.port());
+        try (BothServers servers = BothServers.start(dir, CONFIG)) {
+            expected = observe(servers.go().port());
+            actual = observe(servers.ours().port());
         }
         assertFalse(expected.isEmpty());
         // A few of Go's answers spelled out, so the comparison is known to exercise the functions.

@@ -92,44 +92,44 @@ class OperatorModeDifferentialTest {
                 .maxReconnects(0).connectionTimeout(Duration.ofSeconds(3)).build());
     }
 
-    @Test
-    void operatorModeBehavesLikeTheGoServer(@TempDir Path dir) throws Exception {
+    private interface Observer {
+        List<String> observe(int port) throws Exception;
+    }
+
+    /** Runs {@code observer} against the Go server and this one, both on {@link #config}; Go's log first. */
+    private static List<List<String>> bothServers(Path dir, Observer observer) throws Exception {
         Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), config.formatted(-1)),
                 options, true));
         List<String> expected;
         try (GoNatsServer go = GoNatsServer.start(dir, config)) {
-            expected = observe(go.port());
+            expected = observer.observe(go.port());
         }
         List<String> actual;
         try (NatsServer ours = NatsServer.start(options)) {
-            actual = observe(ours.port());
+            actual = observer.observe(ours.port());
         }
         assertFalse(expected.isEmpty());
-        assertEquals(expected, actual);
+        return List.of(expected, actual);
+    }
+
+    @Test
+    void operatorModeBehavesLikeTheGoServer(@TempDir Path dir) throws Exception {
+        List<List<String>> logs = bothServers(dir, OperatorModeDifferentialTest::observe);
+        assertEquals(logs.get(0), logs.get(1));
     }
 
     @Test
     void systemEventsNameJwtUsers(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
-        ServerOptions options = new ServerOptions();
-        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), config.formatted(-1)),
-                options, true));
-        List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, config)) {
-            expected = observeEvents(go.port());
-        }
-        List<String> actual;
-        try (NatsServer ours = NatsServer.start(options)) {
-            actual = observeEvents(ours.port());
-        }
+        List<List<String>> logs = bothServers(dir, OperatorModeDifferentialTest::observeEvents);
+        List<String> expected = logs.get(0);
         assertEquals(List.of(
                 "CONNECT io.nats.server.advisory.v1.client_connect acc=true user=true jwt=true issuer=true kind=Client"
                         + " reason=null",
                 "DISCONNECT io.nats.server.advisory.v1.client_disconnect acc=true user=true jwt=true issuer=true"
                         + " kind=Client reason=Client Closed"), expected, "what the Go server sends");
-        assertEquals(expected, actual);
+        assertEquals(expected, logs.get(1));
     }
 
     /** Connect and disconnect events of a user signed by a signing key, as the system account sees them. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +18,9 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
-import nats.server.ConfigFiles;
-import nats.server.NatsServer;
 import nats.server.internal.json.Json;
-import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.server.testing.BothServers;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,26 +55,17 @@ class SystemAccountDifferentialTest {
             "num_inserts", "num_removes", "num_matches", "cache_hit_rate", "max_fanout", "avg_fanout", "total_connections",
             "system_account", "gomaxprocs", "connections", "pending_bytes", "description");
 
-    private static GoNatsServer go;
-    private static NatsServer ours;
+    private static BothServers servers;
 
     @BeforeAll
     static void startBoth(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
-        Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
-        ServerOptions options = new ServerOptions();
-        assertEquals(List.of(), ConfigFiles.load(ourConf, options, true));
-        go = GoNatsServer.start(dir, CONFIG);
-        ours = NatsServer.start(options);
+        servers = BothServers.start(dir, CONFIG);
     }
 
     @AfterAll
     static void stopBoth() throws Exception {
-        if (ours != null) {
-            ours.close();
-        }
-        if (go != null) {
-            go.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -89,9 +75,9 @@ class SystemAccountDifferentialTest {
 
     private static void same(Scenario scenario) throws Exception {
         List<String> expected = new ArrayList<>();
-        scenario.run(go.port(), expected);
+        scenario.run(servers.go().port(), expected);
         List<String> actual = new ArrayList<>();
-        scenario.run(ours.port(), actual);
+        scenario.run(servers.ours().port(), actual);
         assertFalse(expected.isEmpty(), "the scenario observed something");
         assertEquals(String.join("\n", expected), String.join("\n", actual), "observations differ from Go's");
     }

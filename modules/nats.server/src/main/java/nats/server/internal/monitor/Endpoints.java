@@ -669,37 +669,43 @@ final class Endpoints {
         Map<String, Object> z = header();
         List<Object> accounts = new ArrayList<>();
         for (Account account : core.accounts().all()) {
-            List<ClientConnection> members = core.clients().stream().filter(c -> c.account() == account).toList();
-            if (!unused && members.isEmpty()) {
-                continue;
+            Map<String, Object> stat = accountStat(account);
+            if (unused || ((Number) stat.get("conns")).longValue() > 0) {
+                accounts.add(stat);
             }
-            // Go's account counters include the clients that have left.
-            long[] closed = account.closedTraffic();
-            long inMsgs = closed[0];
-            long inBytes = closed[1];
-            long outMsgs = closed[2];
-            long outBytes = closed[3];
-            for (ClientConnection c : members) {
-                inMsgs += c.inMsgs();
-                inBytes += c.inBytes();
-                outMsgs += c.outMsgs();
-                outBytes += c.outBytes();
-            }
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("acc", account.name());
-            s.put("conns", members.size());
-            s.put("leafnodes", 0);
-            s.put("total_conns", members.size());
-            s.put("sent", dataStats(outMsgs, outBytes));
-            s.put("received", dataStats(inMsgs, inBytes));
-            s.put("slow_consumers", 0);
-            accounts.add(s);
         }
         z.put("account_statz", accounts);
         return z;
     }
 
-    private static Map<String, Object> dataStats(long msgs, long bytes) {
+    /**
+     * Go's AccountStat: the account's clients now, and what all its clients so far sent and received (Go's
+     * account counters include the clients that have left).
+     */
+    Map<String, Object> accountStat(Account account) {
+        long[] closed = account.closedTraffic();
+        long[] live = new long[5];
+        core.forEachClient(c -> {
+            if (c.account() == account) {
+                live[0]++;
+                live[1] += c.inMsgs();
+                live[2] += c.inBytes();
+                live[3] += c.outMsgs();
+                live[4] += c.outBytes();
+            }
+        });
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("acc", account.name());
+        s.put("conns", live[0]);
+        s.put("leafnodes", 0);
+        s.put("total_conns", live[0]);
+        s.put("sent", dataStats(closed[2] + live[3], closed[3] + live[4]));
+        s.put("received", dataStats(closed[0] + live[1], closed[1] + live[2]));
+        s.put("slow_consumers", 0);
+        return s;
+    }
+
+    static Map<String, Object> dataStats(long msgs, long bytes) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("msgs", msgs);
         d.put("bytes", bytes);

@@ -68,6 +68,16 @@ public final class MonitorDocuments {
         }
     }
 
+    /** Go's AccountStat of one account (/accstatz, account STATZ requests and connection-count events). */
+    public Map<String, Object> accountStat(nats.server.internal.account.Account account) {
+        return endpoints.accountStat(account);
+    }
+
+    /** Go's DataStats: {@code {"msgs":N,"bytes":N}}. */
+    public static Map<String, Object> dataStats(long msgs, long bytes) {
+        return Endpoints.dataStats(msgs, bytes);
+    }
+
     /** A document as Go's {@code json.Marshal} writes it. */
     public String toJson(Object document) {
         return GoJson.compact(document);

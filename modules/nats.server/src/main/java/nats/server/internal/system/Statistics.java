@@ -54,38 +54,12 @@ final class Statistics {
                 + (system != null ? 1 : 0);
     }
 
-    /** Go's AccountStat: the account's live clients, and what all its clients so far sent and received. */
+    /** Go's AccountStat, as /accstatz shows it. */
     Map<String, Object> account(Account account) {
-        long[] closed = account.closedTraffic();
-        long inMsgs = closed[0];
-        long inBytes = closed[1];
-        long outMsgs = closed[2];
-        long outBytes = closed[3];
-        long[] live = new long[5];
-        core.forEachClient(c -> {
-            if (c.account() == account) {
-                live[0]++;
-                live[1] += c.inMsgs();
-                live[2] += c.inBytes();
-                live[3] += c.outMsgs();
-                live[4] += c.outBytes();
-            }
-        });
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("acc", account.name());
-        m.put("conns", live[0]);
-        m.put("leafnodes", 0);
-        m.put("total_conns", live[0]);
-        m.put("sent", dataStats(outMsgs + live[3], outBytes + live[4]));
-        m.put("received", dataStats(inMsgs + live[1], inBytes + live[2]));
-        m.put("slow_consumers", 0);
-        return m;
+        return documents.accountStat(account);
     }
 
     static Map<String, Object> dataStats(long msgs, long bytes) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("msgs", msgs);
-        m.put("bytes", bytes);
-        return m;
+        return MonitorDocuments.dataStats(msgs, bytes);
     }
 }

@@ -109,31 +109,24 @@ final class SystemEvents implements ClientLifecycle {
             return;
         }
         sendAccountConnections(account);
-        String subject = "$SYS.ACCOUNT." + account.name() + ".DISCONNECT";
-        if (!sender.interested(subject)) {
-            return;
-        }
-        Instant now = Instant.now();
-        Map<String, Object> info = clientInfo(client, now);
-        Map<String, Object> tail = disconnectTail(client, client.closeReason());
-        String id = EventIds.next();
-        sender.send(subject, server -> {
-            Map<String, Object> m = event(DISCONNECT_TYPE, id, now, server, info);
-            m.putAll(tail);
-            return m;
-        });
+        sendDisconnect("$SYS.ACCOUNT." + account.name() + ".DISCONNECT", client, client.closeReason());
     }
 
     @Override
     public void authenticationFailed(ClientConnection client) {
-        String subject = "$SYS.SERVER." + core.identity().serverId() + ".CLIENT.AUTH.ERR";
+        // As in Go: the reason of the close that follows, not the -ERR text.
+        sendDisconnect("$SYS.SERVER." + core.identity().serverId() + ".CLIENT.AUTH.ERR", client,
+                "Authentication Failure");
+    }
+
+    /** Go's DisconnectEventMsg about {@code client}, if anyone listens on {@code subject}. */
+    private void sendDisconnect(String subject, ClientConnection client, String reason) {
         if (!sender.interested(subject)) {
             return;
         }
         Instant now = Instant.now();
         Map<String, Object> info = clientInfo(client, now);
-        // As in Go: the reason of the close that follows, not the -ERR text.
-        Map<String, Object> tail = disconnectTail(client, "Authentication Failure");
+        Map<String, Object> tail = disconnectTail(client, reason);
         String id = EventIds.next();
         sender.send(subject, server -> {
             Map<String, Object> m = event(DISCONNECT_TYPE, id, now, server, info);
