@@ -63,10 +63,14 @@ class AccountsDifferentialTest {
                   {service: {account: A, subject: "feed"}}
                   {service: {account: A, subject: "timed"}}
                 ]
+                exports: [ {service: "a.help"} ]
               }
               C: {
                 users: [ {user: c, password: c} ]
-                imports: [ {stream: {account: A, subject: "private.>"}} ]
+                imports: [
+                  {stream: {account: A, subject: "private.>"}}
+                  {service: {account: B, subject: "a.help"}, to: "c.help"}
+                ]
               }
               D: {
                 users: [ {user: d, password: d}, {user: d2, password: d2} ]
@@ -163,6 +167,29 @@ class AccountsDifferentialTest {
                 a.flush(WAIT);
                 drain(bs, "b", log);
                 drain(cs, "c", log);
+            }
+        });
+    }
+
+    @Test
+    void chainedServiceImportsKeepTheFirstRequester() throws Exception {
+        same((port, log) -> {
+            try (Connection a = connect(port, "a"); Connection c = connect(port, "c")) {
+                a.createDispatcher(m -> {
+                    List<String> infos = m.getHeaders() == null ? List.of()
+                            : m.getHeaders().get("Nats-Request-Info");
+                    // The round trip varies; the rest is what Go writes.
+                    log.add("responder saw " + m.getSubject() + " infos "
+                            + (infos == null ? "[]" : infos.stream().map(i -> i.replaceAll(",\"rtt\":\\d+", "")).toList()));
+                    a.publish(m.getReplyTo(), ("re: " + new String(m.getData())).getBytes());
+                }).subscribe("help");
+                a.flush(WAIT);
+                Message r = c.request("c.help", "via B".getBytes(), Duration.ofSeconds(2));
+                log.add("c got " + (r == null ? "nothing" : new String(r.getData())));
+                Message h = c.request(NatsMessage.builder().subject("c.help")
+                        .headers(new Headers().add("Nats-Request-Info", "{\"acc\":\"forged\"}")).data("x").build(),
+                        Duration.ofSeconds(2));
+                log.add("c got " + (h == null ? "nothing" : new String(h.getData())));
             }
         });
     }

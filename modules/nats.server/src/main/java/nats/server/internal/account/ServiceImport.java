@@ -84,40 +84,75 @@ public final class ServiceImport implements Subscriber {
                 || java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < latency.samplingPercent());
     }
 
-    /** Adds {@code Nats-Request-Info: {"acc":...,"rtt":...}} to the request's headers. */
+    /**
+     * Sets {@code Nats-Request-Info} on the request, as Go's setHeader does: any such header already there is
+     * removed and the new one goes last. The first import names the requester's account and round trip
+     * ({@code {"acc":...,"rtt":...}}); a further import in a chain keeps that and adds itself as {@code svc}.
+     */
     private void withRequestInfo(RoutedMessage request, RoutedMessage original) {
+        byte[] data = original.data;
+        int off = original.dataOffset;
+        int len = original.dataLength;
+        // The header block without its closing blank line, and without an earlier Nats-Request-Info.
+        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(64);
+        String previous = null;
+        if (original.hasHeaders()) {
+            int end = off + original.headerSize - 2;
+            int lineStart = off;
+            for (int i = off; i + 1 < end + 2; i++) {
+                if (data[i] == '\r' && data[i + 1] == '\n') {
+                    String line = new String(data, lineStart, i - lineStart, StandardCharsets.ISO_8859_1);
+                    if (lineStart > off && line.regionMatches(true, 0, "Nats-Request-Info:", 0, 18)) {
+                        previous = line.substring(18).strip();
+                    } else {
+                        header.write(data, lineStart, i + 2 - lineStart);
+                    }
+                    lineStart = i + 2;
+                    i++;
+                    if (lineStart >= end) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            header.writeBytes("NATS/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        header.writeBytes(REQUEST_INFO);
+        header.writeBytes((requestInfo(original, previous) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        int headerSize = header.size();
+        int bodyStart = original.hasHeaders() ? original.headerSize : 0;
+        byte[] out = java.util.Arrays.copyOf(header.toByteArray(), headerSize + len - bodyStart);
+        System.arraycopy(data, off + bodyStart, out, headerSize, len - bodyStart);
+        request.replaceData(out, headerSize);
+    }
+
+    /** Go's ClientInfo fields that can appear here, in its order; {@code svc} follows {@code acc}. */
+    private static final java.util.List<String> CLIENT_INFO_ORDER = java.util.List.of("start", "host", "id", "acc",
+            "svc", "user", "name", "lang", "ver", "rtt", "server", "cluster", "alts", "stop", "jwt", "issuer_key",
+            "name_tag", "tags", "kind", "client_type", "client_id");
+
+    private String requestInfo(RoutedMessage original, String previous) {
+        if (original.importHops > 0 && previous != null) {
+            try {
+                java.util.Map<String, Object> info = new java.util.HashMap<>(
+                        nats.server.internal.json.Json.parseObject(previous));
+                info.put("svc", importer.name());
+                nats.server.internal.json.JsonWriter json = new nats.server.internal.json.JsonWriter().beginObject();
+                for (String key : CLIENT_INFO_ORDER) {
+                    if (info.containsKey(key)) {
+                        json.name(key).value(info.get(key));
+                    }
+                }
+                return json.endObject().toString();
+            } catch (nats.server.internal.json.Json.JsonException e) {
+                // Not ours to keep: start afresh below.
+            }
+        }
         StringBuilder json = new StringBuilder("{\"acc\":\"").append(importer.name()).append('"');
         long rtt = original.origin == null ? 0 : original.origin.rttNanos();
         if (rtt > 0) {
             json.append(",\"rtt\":").append(rtt);
         }
-        byte[] value = json.append("}\r\n").toString().getBytes(StandardCharsets.UTF_8);
-        byte[] data = original.data;
-        int off = original.dataOffset;
-        int len = original.dataLength;
-        byte[] out;
-        int headerSize;
-        if (original.hasHeaders()) {
-            // Insert before the blank line that ends the header block.
-            int headerEnd = original.headerSize - 2;
-            headerSize = original.headerSize + REQUEST_INFO.length + value.length;
-            out = new byte[len + REQUEST_INFO.length + value.length];
-            System.arraycopy(data, off, out, 0, headerEnd);
-            System.arraycopy(REQUEST_INFO, 0, out, headerEnd, REQUEST_INFO.length);
-            System.arraycopy(value, 0, out, headerEnd + REQUEST_INFO.length, value.length);
-            System.arraycopy(data, off + headerEnd, out, headerEnd + REQUEST_INFO.length + value.length,
-                    len - headerEnd);
-        } else {
-            byte[] start = "NATS/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
-            headerSize = start.length + REQUEST_INFO.length + value.length + 2;
-            out = new byte[headerSize + len];
-            System.arraycopy(start, 0, out, 0, start.length);
-            System.arraycopy(REQUEST_INFO, 0, out, start.length, REQUEST_INFO.length);
-            System.arraycopy(value, 0, out, start.length + REQUEST_INFO.length, value.length);
-            out[headerSize - 2] = '\r';
-            out[headerSize - 1] = '\n';
-            System.arraycopy(data, off, out, headerSize, len);
-        }
-        request.replaceData(out, headerSize);
+        return json.append('}').toString();
     }
 }
