@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import nats.api.ServerIdentity;
 import nats.server.internal.account.Account;
@@ -32,22 +33,29 @@ final class ClaimsUpdates implements Subscriber {
     private final Accounts accounts;
     private final Account system;
     private final ServerIdentity identity;
+    private final String host;
+    /** The server's sequence of system messages, shared with its events. */
+    private final LongSupplier sequence;
     /** Applies an update's consequences to connected clients (new shadows, revoked users). */
     private final Consumer<Set<Account>> onChanged;
 
-    private ClaimsUpdates(Accounts accounts, Account system, ServerIdentity identity, Consumer<Set<Account>> onChanged) {
+    private ClaimsUpdates(Accounts accounts, Account system, ServerIdentity identity, String host,
+                          LongSupplier sequence, Consumer<Set<Account>> onChanged) {
         this.accounts = accounts;
+        this.host = host;
+        this.sequence = sequence;
         this.system = system;
         this.identity = identity;
         this.onChanged = onChanged;
     }
 
-    static void subscribe(Accounts accounts, ServerIdentity identity, Consumer<Set<Account>> onChanged) {
+    static void subscribe(Accounts accounts, ServerIdentity identity, String host, LongSupplier sequence,
+                          Consumer<Set<Account>> onChanged) {
         Account system = accounts.system();
         if (system == null) {
             return;
         }
-        ClaimsUpdates handler = new ClaimsUpdates(accounts, system, identity, onChanged);
+        ClaimsUpdates handler = new ClaimsUpdates(accounts, system, identity, host, sequence, onChanged);
         for (String subject : new String[] {"$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", "$SYS.ACCOUNT.*.CLAIMS.UPDATE",
                 "$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP"}) {
             try {
@@ -158,12 +166,12 @@ final class ClaimsUpdates implements Subscriber {
         JsonWriter json = new JsonWriter().beginObject();
         json.name("server").beginObject()
                 .field("name", identity.serverName())
-                .field("host", "")
+                .field("host", host)
                 .field("id", identity.serverId())
                 .field("ver", identity.serverVersion())
+                .field("seq", sequence.getAsLong())
                 .field("jetstream", false)
-                .field("seq", 0)
-                .field("time", Instant.now().toString())
+                .field("time", nats.server.internal.json.GoTime.format(Instant.now()))
                 .endObject();
         json.name(error == null ? "data" : "error").beginObject();
         if (account != null) {

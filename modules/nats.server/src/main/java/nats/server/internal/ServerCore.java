@@ -59,6 +59,8 @@ public final class ServerCore implements ClientHost {
     private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
+    /** Numbers the server's system-account messages ({@code "seq"} in their server info), as Go's do. */
+    private final AtomicLong systemSequence = new AtomicLong();
     private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
     private final java.util.concurrent.atomic.LongAdder inMsgs = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder inBytes = new java.util.concurrent.atomic.LongAdder();
@@ -94,7 +96,8 @@ public final class ServerCore implements ClientHost {
         if (options.operator().enabled()) {
             accounts.operatorMode(new OperatorTrust(options.operator()), AccountResolver.of(options.operator()),
                     options.systemAccount());
-            ClaimsUpdates.subscribe(accounts, identity, this::accountsChanged);
+            ClaimsUpdates.subscribe(accounts, identity, options.host(), this::nextSystemSequence,
+                    this::accountsChanged);
         }
         if (accounts.system() != null) {
             // Go's system client and each account's internal client take the first client ids, so a Go
@@ -119,6 +122,11 @@ public final class ServerCore implements ClientHost {
 
     public long startedAtMillis() {
         return startedAtMillis;
+    }
+
+    /** The next number for a message the server publishes in its system account. */
+    public long nextSystemSequence() {
+        return systemSequence.incrementAndGet();
     }
 
     public long configLoadedAtMillis() {

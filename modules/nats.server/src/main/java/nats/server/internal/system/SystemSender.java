@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import nats.api.ServerIdentity;
@@ -30,7 +29,6 @@ final class SystemSender {
     private final ServerCore core;
     private final Account system;
     private final MonitorDocuments documents;
-    private final AtomicLong sequence = new AtomicLong();
     private final ExecutorService queue =
             Executors.newSingleThreadExecutor(Thread.ofVirtual().name("nats-system-events").factory());
 
@@ -104,7 +102,7 @@ final class SystemSender {
         info.put("host", core.options().host());
         info.put("id", identity.serverId());
         info.put("ver", identity.serverVersion());
-        info.put("seq", sequence.incrementAndGet());
+        info.put("seq", core.nextSystemSequence());
         info.put("jetstream", false);
         info.put("time", Instant.now());
         return info;
