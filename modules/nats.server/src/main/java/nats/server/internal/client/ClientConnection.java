@@ -97,7 +97,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     private final boolean trace;
     /** Set once this server answered a PING: the Go server sends async INFO only after that. */
     private volatile boolean firstPongSent;
-    private final long startMillis = System.currentTimeMillis();
+    /** When the connection was accepted; the clock gives microseconds, as Go's monitoring shows them. */
+    private final java.time.Instant startTime = java.time.Instant.now();
     private final long startNanos = System.nanoTime();
     /** The nonce this client must sign to authenticate with an nkey; null when no nkey users exist. */
     private final String nonce;
@@ -529,7 +530,7 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     public String clientInfoJson(boolean detailed) {
         nats.server.internal.json.JsonWriter json = new nats.server.internal.json.JsonWriter().beginObject();
         if (detailed) {
-            json.field("start", nats.server.internal.json.GoTime.format(java.time.Instant.ofEpochMilli(startMillis)))
+            json.field("start", nats.server.internal.json.GoTime.format(startTime))
                     .field("host", remoteIp)
                     .field("id", id);
         }
@@ -960,8 +961,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         host.scheduleForcedClose(this::closeChannel);
     }
 
-    public long startMillis() {
-        return startMillis;
+    public java.time.Instant startTime() {
+        return startTime;
     }
 
     public long inMsgs() {
@@ -985,8 +986,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
     }
 
     /** Milliseconds since this client last sent anything. */
-    public long idleMillis() {
-        return (System.nanoTime() - lastActivityNanos) / 1_000_000;
+    public long idleNanos() {
+        return Math.max(0, System.nanoTime() - lastActivityNanos);
     }
 
     public String lang() {

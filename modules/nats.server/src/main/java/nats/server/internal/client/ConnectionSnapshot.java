@@ -10,14 +10,14 @@ import nats.server.internal.routing.ServerSubscription;
  * connection (Go's closedClient) when and why it closed. Plain values only, so a closed connection itself
  * (its buffers and threads) can be collected while its snapshot is kept.
  *
- * @param idleMillis time since the last activity, at the snapshot (at the close for closed connections)
+ * @param idleNanos  time since the last activity, at the snapshot (at the close for closed connections)
  * @param stop       when it closed; null while open
  * @param reason     why it closed; empty while open
  * @param user       the user as CONNECT named it (Go's raw auth user)
  * @param account    the account name, empty for the global account (as Go keeps it)
  */
 public record ConnectionSnapshot(long cid, String ip, int port, Instant start, Instant lastActivity,
-                                 long idleMillis, Instant stop, String reason, long rttNanos, long pendingBytes,
+                                 long idleNanos, Instant stop, String reason, long rttNanos, long pendingBytes,
                                  long inMsgs, long outMsgs, long inBytes, long outBytes, String name, String lang,
                                  String version, String tlsProtocol, String tlsCipherSuite, String user,
                                  String authenticatedUser, String account, String jwt, String issuerKey,
@@ -33,14 +33,16 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
 
     /** {@code c} as it is at {@code now}; {@code closing} records the close time and reason too. */
     public static ConnectionSnapshot of(ClientConnection c, String globalAccount, Instant now, boolean closing) {
-        long idle = Math.max(0, c.idleMillis());
-        // Activity is tracked to the millisecond, like the start time.
-        Instant last = Instant.ofEpochMilli(Math.max(c.startMillis(), now.toEpochMilli() - idle));
+        long idle = c.idleNanos();
+        Instant last = now.minusNanos(idle);
+        if (last.isBefore(c.startTime())) {
+            last = c.startTime();
+        }
         String account = c.account().name();
         var session = c.tlsSession();
         List<Subscription> subs = c.subscriptionList().stream()
                 .map(ConnectionSnapshot::subscription).toList();
-        return new ConnectionSnapshot(c.id(), c.remoteIp(), c.remotePort(), Instant.ofEpochMilli(c.startMillis()),
+        return new ConnectionSnapshot(c.id(), c.remoteIp(), c.remotePort(), c.startTime(),
                 last, idle, closing ? now : null, closing ? c.closeReason() : "", c.rttNanos(), c.pendingBytes(),
                 c.inMsgs(), c.outMsgs(), c.inBytes(), c.outBytes(), nullToEmpty(c.name()), nullToEmpty(c.lang()),
                 nullToEmpty(c.version()), session.map(javax.net.ssl.SSLSession::getProtocol).orElse(""),

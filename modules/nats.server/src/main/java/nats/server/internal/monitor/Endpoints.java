@@ -330,7 +330,7 @@ final class Endpoints {
             case "bytes_to" -> Comparator.comparingLong(ConnectionSnapshot::outBytes).reversed();
             case "bytes_from" -> Comparator.comparingLong(ConnectionSnapshot::inBytes).reversed();
             case "last" -> Comparator.comparing(ConnectionSnapshot::lastActivity).reversed();
-            case "idle" -> Comparator.comparingLong(ConnectionSnapshot::idleMillis).reversed();
+            case "idle" -> Comparator.comparingLong(ConnectionSnapshot::idleNanos).reversed();
             // Shortest uptime (newest connection) first, as Go sorts it.
             case "uptime" -> Comparator.comparing(ConnectionSnapshot::start).reversed();
             // Closed connections only: the most recent close first; reasons alphabetically.
@@ -359,7 +359,7 @@ final class Endpoints {
         // As in Go: estimated when CONNECT arrives, then measured with PINGs.
         ci.put("rtt", GoFormat.duration(c.rttNanos()));
         ci.put("uptime", GoFormat.uptime(Duration.between(c.start(), end).toNanos()));
-        ci.put("idle", GoFormat.uptime(c.idleMillis() * 1_000_000L));
+        ci.put("idle", GoFormat.uptime(c.idleNanos()));
         ci.put("pending_bytes", c.pendingBytes());
         ci.put("in_msgs", c.inMsgs());
         ci.put("out_msgs", c.outMsgs());

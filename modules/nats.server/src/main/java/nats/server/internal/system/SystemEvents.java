@@ -206,7 +206,7 @@ final class SystemEvents implements ClientLifecycle {
     /** Go's ClientInfo as its connect and disconnect events fill it; {@code stop} only for disconnects. */
     static Map<String, Object> clientInfo(ClientConnection client, Instant stop) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("start", Instant.ofEpochMilli(client.startMillis()));
+        m.put("start", client.startTime());
         m.put("host", client.remoteIp());
         m.put("id", client.id());
         m.put("acc", client.account().name());
