@@ -59,6 +59,12 @@ final class JwtAuthentication {
         if (account == null || account.jwt() == null) {
             return Optional.empty();
         }
+        if (account.jwt().claims().data().isExpired(now)) {
+            // As Go once it has marked the account expired: no new clients until a fresh JWT arrives.
+            LOG.log(System.Logger.Level.DEBUG, "Account JWT has expired");
+            return Optional.empty();
+
+        }
         AccountClaims claims = account.jwt().claims();
         UserPermissionLimits limits = user.permissions();
         if (!issuer.equals(accountKey)) {

@@ -357,12 +357,39 @@ public final class ServerCore implements ClientHost {
             long delay = Math.max(0, expiresAt * 1000 - System.currentTimeMillis());
             timers.schedule(connection::credentialsExpired, delay, TimeUnit.MILLISECONDS);
         }
+        watchAccountExpiry(connection);
         ScheduledFuture<?> periodic = timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
                 first + interval, interval, TimeUnit.MILLISECONDS);
         pingTimers.put(connection.id(), periodic);
         if (connection.isClosed()) {
             removed(connection);
         }
+    }
+
+    /**
+     * Closes {@code connection} when its account's JWT expires, as Go does; an account renewed in the
+     * meantime (a pushed JWT with a later expiry) moves the check to the new time.
+     */
+    private void watchAccountExpiry(ClientConnection connection) {
+        Account account = connection.account();
+        long expires = account.jwt() == null ? 0 : account.jwt().claims().data().expires();
+        if (expires <= 0 || connection.isClosed()) {
+            return;
+        }
+        long delay = expires * 1000 - System.currentTimeMillis();
+        if (delay <= 0) {
+            // As Go: a client that joins an account whose JWT has run out is told so at once.
+            connection.accountExpired();
+            return;
+        }
+        timers.schedule(() -> {
+            Account.JwtState now = account.jwt();
+            if (now != null && now.claims().data().expires() > expires) {
+                watchAccountExpiry(connection);
+            } else if (now != null && now.claims().data().expires() > 0) {
+                connection.accountExpired();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -488,6 +488,14 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         }
     }
 
+    /** Closes the connection when its account's JWT expired, with Go's error. */
+    public void accountExpired() {
+        if (!closed.get()) {
+            sendError("Account Authentication Expired");
+            close("Authentication Expired");
+        }
+    }
+
     /** Closes the connection when its account revoked the user, with Go's error. */
     public void credentialsRevoked() {
         if (!closed.get()) {
