@@ -29,6 +29,8 @@ import nats.server.internal.routing.Subscriber;
 final class ClaimsUpdates implements Subscriber {
 
     private static final System.Logger LOG = System.getLogger(ClaimsUpdates.class.getName());
+    private static final String LIST = "$SYS.REQ.CLAIMS.LIST";
+    private static final String DELETE = "$SYS.REQ.CLAIMS.DELETE";
 
     private final Accounts accounts;
     private final Account system;
@@ -36,12 +38,15 @@ final class ClaimsUpdates implements Subscriber {
     private final String host;
     /** The server's sequence of system messages, shared with its events. */
     private final LongSupplier sequence;
+    /** Closes the clients of a deleted account. */
+    private final Consumer<Account> onDeleted;
     /** Applies an update's consequences to connected clients (new shadows, revoked users). */
     private final Consumer<Set<Account>> onChanged;
 
     private ClaimsUpdates(Accounts accounts, Account system, ServerIdentity identity, String host,
-                          LongSupplier sequence, Consumer<Set<Account>> onChanged) {
+                          LongSupplier sequence, Consumer<Set<Account>> onChanged, Consumer<Account> onDeleted) {
         this.accounts = accounts;
+        this.onDeleted = onDeleted;
         this.host = host;
         this.sequence = sequence;
         this.system = system;
@@ -50,14 +55,20 @@ final class ClaimsUpdates implements Subscriber {
     }
 
     static void subscribe(Accounts accounts, ServerIdentity identity, String host, LongSupplier sequence,
-                          Consumer<Set<Account>> onChanged) {
+                          Consumer<Set<Account>> onChanged, Consumer<Account> onDeleted) {
         Account system = accounts.system();
         if (system == null) {
             return;
         }
-        ClaimsUpdates handler = new ClaimsUpdates(accounts, system, identity, host, sequence, onChanged);
-        for (String subject : new String[] {"$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", "$SYS.ACCOUNT.*.CLAIMS.UPDATE",
-                "$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP"}) {
+        ClaimsUpdates handler = new ClaimsUpdates(accounts, system, identity, host, sequence, onChanged, onDeleted);
+        java.util.List<String> subjects = new java.util.ArrayList<>(java.util.List.of(
+                "$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", "$SYS.ACCOUNT.*.CLAIMS.UPDATE", "$SYS.REQ.CLAIMS.UPDATE",
+                "$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP"));
+        if (accounts.resolver().keepsUnloaded()) {
+            // Go's directory resolvers also list and delete what they keep.
+            subjects.addAll(java.util.List.of(LIST, DELETE));
+        }
+        for (String subject : subjects) {
             try {
                 system.sublist().insert(new ServerSubscription(handler, subject, null, new byte[0]));
             } catch (Sublist.InvalidSubjectException e) {
@@ -83,6 +94,14 @@ final class ClaimsUpdates implements Subscriber {
     }
 
     private void handle(String subject, String reply, String body) {
+        if (subject.equals(LIST)) {
+            list(reply);
+            return;
+        }
+        if (subject.equals(DELETE)) {
+            delete(reply, body);
+            return;
+        }
         String[] tokens = subject.split("\\.");
         if (subject.endsWith(".CLAIMS.LOOKUP")) {
             String key = tokens[3];
@@ -143,6 +162,88 @@ final class ClaimsUpdates implements Subscriber {
         respond(reply, subjectKey, "jwt updated", null);
     }
 
+    /** Go's handleListRequest: every account key the resolver keeps, in one answer. */
+    private void list(String reply) {
+        if (reply.isEmpty()) {
+            return;
+        }
+        java.util.List<String> keys;
+        try {
+            keys = accounts.resolver().list();
+        } catch (IOException e) {
+            // As Go: the requester times out.
+            LOG.log(System.Logger.Level.ERROR, "list request error: " + e.getMessage());
+            return;
+        }
+        JsonWriter json = new JsonWriter().beginObject();
+        writeServer(json);
+        json.name("data").value(keys);
+        InternalPublisher.publish(system, reply, "", json.endObject().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Go's handleDeleteRequest: a generic JWT the operator (or its signing key) issued about itself, naming
+     * the accounts to delete in {@code nats.accounts}; honoured only with {@code allow_delete}. Clients of a
+     * deleted account are closed as if its JWT had expired.
+     */
+    private void delete(String reply, String body) {
+        String issuer = "";
+        String error = null;
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try {
+            nats.server.internal.auth.GenericClaims claims = Jwt.decodeGeneric(body);
+            issuer = claims.data().subject();
+            Object listed = claims.nats() == null ? null : claims.nats().get("accounts");
+            if (!accounts.resolver().deletes()) {
+                error = "delete must be enabled in server config";
+            } else if (!claims.data().subject().equals(claims.data().issuer())) {
+                error = "not self signed";
+            } else if (!accounts.trust().isTrusted(claims.data().issuer())) {
+                error = "not trusted";
+            } else if (!(listed instanceof java.util.List<?> list)) {
+                error = "malformed request";
+            } else {
+                for (Object entry : list) {
+                    if (!(entry instanceof String key) || !nats.server.internal.auth.NKey.isValidPublicKey(key,
+                            nats.server.internal.auth.NKey.Type.ACCOUNT)) {
+                        error = "malformed request";
+                        break;
+                    }
+                    if (key.equals(system.name())) {
+                        error = "not allowed to delete system account";
+                        break;
+                    }
+                    keys.add(key);
+                }
+            }
+        } catch (JwtException e) {
+            error = e.getMessage();
+        }
+        if (error != null) {
+            respond(reply, null, "delete accounts request by " + issuer + " failed", error);
+            return;
+        }
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        for (String key : keys) {
+            try {
+                accounts.resolver().delete(key);
+                Account loaded = accounts.forget(key);
+                if (loaded != null) {
+                    onDeleted.accept(loaded);
+                }
+            } catch (IOException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        int deleted = keys.size() - failures.size();
+        if (failures.isEmpty()) {
+            respond(reply, null, "deleted " + deleted + " accounts", null);
+        } else {
+            respond(reply, null, "deleted " + deleted + " accounts, failed for " + failures.size(),
+                    String.join("\n", failures));
+        }
+    }
+
     /** Applies the JWT to the loaded account; returns the reason when it is refused. */
     private String apply(String accountKey, String jwt) {
         try {
@@ -164,15 +265,7 @@ final class ClaimsUpdates implements Subscriber {
             return;
         }
         JsonWriter json = new JsonWriter().beginObject();
-        json.name("server").beginObject()
-                .field("name", identity.serverName())
-                .field("host", host)
-                .field("id", identity.serverId())
-                .field("ver", identity.serverVersion())
-                .field("seq", sequence.getAsLong())
-                .field("jetstream", false)
-                .field("time", nats.server.internal.json.GoTime.format(Instant.now()))
-                .endObject();
+        writeServer(json);
         json.name(error == null ? "data" : "error").beginObject();
         if (account != null) {
             json.field("account", account);
@@ -184,6 +277,19 @@ final class ClaimsUpdates implements Subscriber {
         }
         json.endObject().endObject();
         InternalPublisher.publish(system, reply, "", json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Go's ServerInfo, stamped as its send loop stamps it. */
+    private void writeServer(JsonWriter json) {
+        json.name("server").beginObject()
+                .field("name", identity.serverName())
+                .field("host", host)
+                .field("id", identity.serverId())
+                .field("ver", identity.serverVersion())
+                .field("seq", sequence.getAsLong())
+                .field("jetstream", false)
+                .field("time", nats.server.internal.json.GoTime.format(Instant.now()))
+                .endObject();
     }
 
     private void respondRaw(String reply, String payload) {

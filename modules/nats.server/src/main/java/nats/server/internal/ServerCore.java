@@ -97,7 +97,7 @@ public final class ServerCore implements ClientHost {
             accounts.operatorMode(new OperatorTrust(options.operator()), AccountResolver.of(options.operator()),
                     options.systemAccount());
             ClaimsUpdates.subscribe(accounts, identity, options.host(), this::nextSystemSequence,
-                    this::accountsChanged);
+                    this::accountsChanged, this::accountDeleted);
         }
         if (accounts.system() != null) {
             // Go's system client and each account's internal client take the first client ids, so a Go
@@ -519,6 +519,15 @@ public final class ServerCore implements ClientHost {
             }
         }
         return changed;
+    }
+
+    /** A deleted account's clients are closed as Go closes them: as if the account's JWT had expired. */
+    private void accountDeleted(Account account) {
+        for (ClientConnection c : clients()) {
+            if (c.account() == account) {
+                c.accountExpired();
+            }
+        }
     }
 
     /**

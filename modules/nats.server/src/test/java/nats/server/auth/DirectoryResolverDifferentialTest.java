@@ -17,6 +17,7 @@ import io.nats.client.Options;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
+import nats.server.internal.auth.NonceSignature;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
 import nats.server.testing.RawNats;
@@ -77,6 +78,102 @@ class DirectoryResolverDifferentialTest {
         try (NatsServer restarted = NatsServer.start(again)) {
             assertEquals("PONG", RawNats.connectWithJwt(restarted.port(), user, userJwt, true), "the pushed account survives a restart");
         }
+    }
+
+    @Test
+    void claimsAreListedAndDeletedAsGoDoes(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        NKeyPair operator = JwtFactory.operatorKey();
+        NKeyPair sys = JwtFactory.accountKey();
+        NKeyPair a = JwtFactory.accountKey();
+        NKeyPair admin = JwtFactory.userKey();
+        NKeyPair user = JwtFactory.userKey();
+        Path opFile = Files.writeString(dir.resolve("op.jwt"), JwtFactory.operator(operator, sys.publicKey()));
+        String sysJwt = JwtFactory.account(operator, sys, "SYS", "");
+        String aJwt = JwtFactory.account(operator, a, "A", "");
+        String template = """
+                host: 127.0.0.1
+                port: %%d
+                operator: %s
+                system_account: %s
+                resolver: { type: full, dir: "%s", allow_delete: true }
+                resolver_preload: { %s: %s }
+                """;
+        String goConfig = template.formatted(opFile, sys.publicKey(), Files.createDirectories(dir.resolve("go-del")),
+                sys.publicKey(), sysJwt);
+        String ourConfig = template.formatted(opFile, sys.publicKey(), Files.createDirectories(dir.resolve("our-del")),
+                sys.publicKey(), sysJwt).formatted(-1);
+        String deleteA = JwtFactory.sign(operator, operator.publicKey(), "delete",
+                "{\"accounts\":[\"" + a.publicKey() + "\"],\"type\":\"generic\",\"version\":2}", 0);
+        String deleteByAccount = JwtFactory.sign(a, a.publicKey(), "delete",
+                "{\"accounts\":[\"" + a.publicKey() + "\"],\"type\":\"generic\",\"version\":2}", 0);
+        String deleteSys = JwtFactory.sign(operator, operator.publicKey(), "delete",
+                "{\"accounts\":[\"" + sys.publicKey() + "\"],\"type\":\"generic\",\"version\":2}", 0);
+        String adminJwt = JwtFactory.user(sys, admin, "", 0);
+        String userJwt = JwtFactory.user(a, user, "", 0);
+        Deletion scenario = port -> {
+            List<String> log = new ArrayList<>();
+            try (Connection sysConn = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port)
+                    .authHandler(Nats.staticCredentials(adminJwt.toCharArray(), admin.seed().toCharArray()))
+                    .maxReconnects(0).build())) {
+                log.add("push: " + summary(sysConn.request("$SYS.REQ.CLAIMS.UPDATE", aJwt.getBytes(), WAIT)));
+                log.add("list: " + listed(sysConn.request("$SYS.REQ.CLAIMS.LIST", new byte[0], WAIT), sys, a));
+                try (java.net.Socket held = new java.net.Socket("127.0.0.1", port)) {
+                    held.setSoTimeout(3000);
+                    java.io.InputStream in = held.getInputStream();
+                    String nonce = RawNats.readLine(in).replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
+                    held.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + userJwt
+                            + "\",\"sig\":\"" + NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII))
+                            + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+                    log.add("held client: " + RawNats.readLine(in));
+                    log.add("by account: " + text(sysConn.request("$SYS.REQ.CLAIMS.DELETE", deleteByAccount.getBytes(), WAIT)));
+                    log.add("system: " + text(sysConn.request("$SYS.REQ.CLAIMS.DELETE", deleteSys.getBytes(), WAIT)));
+                    log.add("delete: " + text(sysConn.request("$SYS.REQ.CLAIMS.DELETE", deleteA.getBytes(), WAIT)));
+                    log.add("held client then: " + RawNats.readLine(in));
+                }
+                log.add("list: " + listed(sysConn.request("$SYS.REQ.CLAIMS.LIST", new byte[0], WAIT), sys, a));
+            }
+            log.add("new client: " + RawNats.connectWithJwt(port, user, userJwt, true));
+            return log;
+        };
+        List<String> expected;
+        try (GoNatsServer go = GoNatsServer.start(dir, goConfig)) {
+            expected = scenario.run(go.port());
+        }
+        ServerOptions options = new ServerOptions();
+        assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours-del.conf"), ourConfig), options, true));
+        try (NatsServer ours = NatsServer.start(options)) {
+            assertEquals(expected, scenario.run(ours.port()));
+        }
+    }
+
+    private interface Deletion {
+        List<String> run(int port) throws Exception;
+    }
+
+    /** The accounts a LIST answer names, as SYS and A, in its order. */
+    private static String listed(Message m, NKeyPair sys, NKeyPair a) {
+        if (m == null) {
+            return "no answer";
+        }
+        java.util.Map<String, Object> doc = nats.server.internal.json.Json.parseObject(
+                new String(m.getData(), StandardCharsets.UTF_8));
+        Object data = doc.get("data");
+        if (!(data instanceof List<?> keys)) {
+            return "no list";
+        }
+        return keys.stream().map(k -> k.equals(sys.publicKey()) ? "SYS" : k.equals(a.publicKey()) ? "A" : "?")
+                .sorted().toList().toString();
+    }
+
+    /** The answer's data or error object, without the server info. */
+    private static String text(Message m) {
+        if (m == null) {
+            return "no answer";
+        }
+        java.util.Map<String, Object> doc = nats.server.internal.json.Json.parseObject(
+                new String(m.getData(), StandardCharsets.UTF_8));
+        return doc.containsKey("data") ? "data " + doc.get("data") : "error " + doc.get("error");
     }
 
     private static List<String> observe(int port, NKeyPair admin, String adminJwt, NKeyPair user, String userJwt,

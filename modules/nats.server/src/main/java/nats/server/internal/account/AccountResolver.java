@@ -26,9 +26,25 @@ public interface AccountResolver {
      */
     boolean keepsUnloaded();
 
+    /** The accounts whose JWTs are kept, for {@code $SYS.REQ.CLAIMS.LIST}; null when this resolver does not list. */
+    default java.util.List<String> list() throws IOException {
+        return null;
+    }
+
+    /** Whether {@link #delete} may remove JWTs ({@code allow_delete}). */
+    default boolean deletes() {
+        return false;
+    }
+
+    /** Removes an account's JWT, as Go's store does (renamed to {@code <key>.jwt.deleted}). */
+    default void delete(String accountKey) throws IOException {
+        throw new IOException("store is not set up to for delete");
+    }
+
     static AccountResolver of(OperatorOptions options) {
         return switch (options.resolver().kind()) {
-            case FULL, CACHE -> new Directory(options.resolver().dir(), options.resolverPreload());
+            case FULL, CACHE -> new Directory(options.resolver().dir(), options.resolverPreload(),
+                    options.resolver().allowDelete());
             case MEMORY, NONE -> new Memory(options.resolverPreload());
         };
     }
@@ -60,9 +76,11 @@ public interface AccountResolver {
     /** JWTs as {@code <account>.jwt} files, as Go's directory resolver stores them; written atomically. */
     final class Directory implements AccountResolver {
         private final Path dir;
+        private final boolean allowDelete;
 
-        Directory(Path dir, Map<String, String> preload) {
+        Directory(Path dir, Map<String, String> preload, boolean allowDelete) {
             this.dir = dir;
+            this.allowDelete = allowDelete;
             try {
                 Files.createDirectories(dir);
                 for (Map.Entry<String, String> e : preload.entrySet()) {
@@ -106,6 +124,35 @@ public interface AccountResolver {
         @Override
         public boolean keepsUnloaded() {
             return true;
+        }
+
+        /** The kept JWTs' account keys, in file-name order (Go walks the directory). */
+        @Override
+        public java.util.List<String> list() throws IOException {
+            try (var files = Files.list(dir)) {
+                return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jwt"))
+                        .map(n -> n.substring(0, n.length() - 4)).filter(k -> NKey.isValidPublicKey(k, NKey.Type.ACCOUNT))
+                        .sorted().toList();
+            }
+        }
+
+        @Override
+        public boolean deletes() {
+            return allowDelete;
+        }
+
+        @Override
+        public void delete(String accountKey) throws IOException {
+            if (!allowDelete) {
+                throw new IOException("store is not set up to for delete");
+            }
+            if (!NKey.isValidPublicKey(accountKey, NKey.Type.ACCOUNT)) {
+                throw new IOException("not an account public key: " + accountKey);
+            }
+            Path file = dir.resolve(accountKey + ".jwt");
+            if (Files.exists(file)) {
+                Files.move(file, dir.resolve(accountKey + ".jwt.deleted"), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }

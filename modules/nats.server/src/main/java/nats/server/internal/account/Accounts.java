@@ -193,6 +193,19 @@ public final class Accounts {
         return byName.get(name);
     }
 
+    /** Drops a loaded JWT account (deleted from the resolver); returns it, or null when it was not loaded. */
+    public synchronized Account forget(String name) {
+        Account account = byName.get(name);
+        if (account == null || trust == null || account == system) {
+            return null;
+        }
+        Map<String, Account> next = new LinkedHashMap<>(byName);
+        next.remove(name);
+        byName = Map.copyOf(next);
+        configs.remove(name);
+        return account;
+    }
+
     /** The configuration an account was built from (file or JWT); null for implicit accounts. */
     public AccountConfig config(String name) {
         return configs.get(name);

@@ -50,6 +50,22 @@ public record Jwt(Header header, Claims claims, String token) {
 
     /** Decodes {@code token} and verifies its signature against its issuer; any defect is a {@link JwtException}. */
     public static Jwt decode(String token) {
+        return decode(token, false);
+    }
+
+    /**
+     * Go's {@code DecodeGeneric}, as the server uses it for requests such as claims deletion: any kind, with
+     * the signature checked as the header's algorithm says ({@code ed25519-nkey}: header and claims).
+     */
+    public static GenericClaims decodeGeneric(String token) {
+        Claims claims = decode(token, true).claims();
+        if (claims instanceof GenericClaims generic) {
+            return generic;
+        }
+        throw new JwtException("not a generic JWT (got " + claims.getClass().getSimpleName() + ")");
+    }
+
+    private static Jwt decode(String token, boolean byHeader) {
         String[] chunks = token.split("\\.", -1);
         if (chunks.length != 3) {
             throw new JwtException("expected 3 chunks");
@@ -57,7 +73,8 @@ public record Jwt(Header header, Claims claims, String token) {
         Header header = Header.read(chunks[0]);
         ClaimsReader.Decoded decoded = ClaimsReader.read(parse(chunks[1]));
         byte[] signature = bytes(chunks[2]);
-        boolean v2 = decoded.signatureVersion() > 1;
+        boolean v2 = byHeader ? header.algorithm().toLowerCase(Locale.ROOT).equals(Header.ALGORITHM)
+                : decoded.signatureVersion() > 1;
         String signed = v2 ? chunks[0] + "." + chunks[1] : chunks[1];
         String issuer = decoded.claims().data().issuer();
         if (!NKey.verify(issuer, signed.getBytes(StandardCharsets.UTF_8), signature)) {
