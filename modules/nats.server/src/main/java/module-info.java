@@ -6,6 +6,7 @@ module nats.server {
     requires transitive nats.api;
     requires nats.transport;
     requires jdk.httpserver;
+    requires java.net.http;
     // bcrypt password hashes ($2a$...) and the ASN.1 to read PKCS#1/SEC1 PEM keys, which the JDK lacks.
     requires org.bouncycastle.provider;
 

@@ -83,7 +83,13 @@ public final class NatsServer implements AutoCloseable {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
                 options.configSections().keySet());
-        NatsServer server = new NatsServer(options, clientTls(options));
+        NatsServer server;
+        try {
+            server = new NatsServer(options, clientTls(options));
+        } catch (IllegalStateException e) {
+            // The account resolver could not be set up (its directory, or no account server at the URL).
+            throw new ServerStartException(e.getMessage(), e);
+        }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
         if (options.httpPort() != 0) {

@@ -47,12 +47,22 @@ public record OperatorOptions(List<String> operatorJwts, List<String> trustedKey
      * @param kind        MEMORY keeps JWTs in memory (preloaded or pushed); FULL and CACHE keep them as
      *                    {@code <account>.jwt} files in {@code dir}
      * @param allowDelete whether pushed deletions remove account files (FULL only)
+     * @param url         URL fetches each account's JWT with an HTTP GET of this prefix and the account key
      */
-    public record Resolver(Kind kind, Path dir, boolean allowDelete) {
+    public record Resolver(Kind kind, Path dir, boolean allowDelete, String url) {
 
-        public static final Resolver NONE = new Resolver(Kind.NONE, null, false);
-        public static final Resolver MEMORY = new Resolver(Kind.MEMORY, null, false);
+        public static final Resolver NONE = new Resolver(Kind.NONE, null, false, "");
+        public static final Resolver MEMORY = new Resolver(Kind.MEMORY, null, false, "");
 
-        public enum Kind { NONE, MEMORY, FULL, CACHE }
+        public enum Kind { NONE, MEMORY, FULL, CACHE, URL }
+
+        public Resolver(Kind kind, Path dir, boolean allowDelete) {
+            this(kind, dir, allowDelete, "");
+        }
+
+        /** Go's URL resolver: JWTs from {@code url} + account key; the URL gets a trailing slash, as in Go. */
+        public static Resolver url(String url) {
+            return new Resolver(Kind.URL, null, false, url.endsWith("/") ? url : url + "/");
+        }
     }
 }

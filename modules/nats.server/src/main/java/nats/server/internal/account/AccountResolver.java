@@ -46,7 +46,96 @@ public interface AccountResolver {
             case FULL, CACHE -> new Directory(options.resolver().dir(), options.resolverPreload(),
                     options.resolver().allowDelete());
             case MEMORY, NONE -> new Memory(options.resolverPreload());
+            case URL -> new Url(options.resolver().url(), options.resolverPreload());
         };
+    }
+
+    /**
+     * Go's URL resolver (for an account server): each account's JWT is an HTTP GET of the URL and the account
+     * key, with Go's 1.9 s timeout; answers other than 200 mean no such account. Preloaded and pushed JWTs
+     * are kept in memory and win, as for the memory resolver.
+     */
+    final class Url implements AccountResolver {
+        private static final java.time.Duration TIMEOUT = java.time.Duration.ofMillis(1900);
+        private final String url;
+        private final Memory pushed;
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT).build();
+
+        Url(String url, Map<String, String> preload) {
+            this.url = url;
+            this.pushed = new Memory(preload);
+            // As Go at start-up: "see if anyone is home" with a GET of the URL itself, and refuse to start if not.
+            try {
+                int status = get(url).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException(couldNotFetch(url, status + statusText(status)));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalStateException(couldNotFetch(url, String.valueOf(e.getMessage())), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(couldNotFetch(url, "interrupted"), e);
+            }
+        }
+
+        private java.net.http.HttpResponse<String> get(String target) throws IOException, InterruptedException {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(target)).timeout(TIMEOUT)
+                    .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** Go's error text. */
+        private static String couldNotFetch(String target, String why) {
+            return "could not fetch <\"" + target + "\">: " + why;
+        }
+
+        /** The reason phrase Go's {@code resp.Status} carries after the code, for the codes an account server gives. */
+        private static String statusText(int status) {
+            return switch (status) {
+                case 400 -> " Bad Request";
+                case 401 -> " Unauthorized";
+                case 403 -> " Forbidden";
+                case 404 -> " Not Found";
+                case 500 -> " Internal Server Error";
+                case 502 -> " Bad Gateway";
+                case 503 -> " Service Unavailable";
+                default -> "";
+            };
+        }
+
+        @Override
+        public Optional<String> fetch(String accountKey) {
+            Optional<String> known = pushed.fetch(accountKey);
+            if (known.isPresent() || !NKey.isValidPublicKey(accountKey, NKey.Type.ACCOUNT)) {
+                return known;
+            }
+            try {
+                java.net.http.HttpResponse<String> response = get(url + accountKey);
+                if (response.statusCode() != 200) {
+                    System.getLogger(AccountResolver.class.getName()).log(System.Logger.Level.DEBUG,
+                            "could not fetch <" + url + accountKey + ">: " + response.statusCode());
+                    return Optional.empty();
+                }
+                return Optional.of(response.body().strip());
+            } catch (IOException | IllegalArgumentException e) {
+                System.getLogger(AccountResolver.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not fetch <" + url + accountKey + ">: " + e.getMessage());
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void store(String accountKey, String jwt) {
+            pushed.store(accountKey, jwt);
+        }
+
+        @Override
+        public boolean keepsUnloaded() {
+            return false;
+        }
     }
 
     /** JWTs kept in memory. */

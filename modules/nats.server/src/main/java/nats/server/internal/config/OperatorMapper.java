@@ -83,8 +83,17 @@ final class OperatorMapper {
             if (t.startsWith("MEM")) {
                 return OperatorOptions.Resolver.MEMORY;
             }
-            throw OptionsMapper.error(m, key, "resolver \"" + s + "\" is not supported by jnatsd: use MEMORY or a "
-                    + "full/cache directory resolver");
+            if (t.startsWith("URL(") && t.endsWith(")")) {
+                String url = s.strip();
+                url = url.substring(4, url.length() - 1).strip();
+                if (url.length() > 1 && (url.startsWith("\"") && url.endsWith("\"")
+                        || url.startsWith("'") && url.endsWith("'"))) {
+                    url = url.substring(1, url.length() - 1);
+                }
+                return OperatorOptions.Resolver.url(url);
+            }
+            throw OptionsMapper.error(m, key, "resolver \"" + s + "\" is not supported by jnatsd: use MEMORY, URL(...) "
+                    + "or a full/cache directory resolver");
         }
         if (!(v instanceof Map<?, ?>)) {
             throw OptionsMapper.error(m, key, "resolver must be MEMORY, URL(...) or a map, got " + ConfigParser.typeName(v));
