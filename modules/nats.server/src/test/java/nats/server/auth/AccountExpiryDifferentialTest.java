@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.List;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
-import nats.server.internal.auth.NonceSignature;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
 import nats.server.testing.JwtFactory;
@@ -89,14 +87,8 @@ class AccountExpiryDifferentialTest {
         List<String> log = new ArrayList<>();
         String userJwt = JwtFactory.user(ACCOUNT, USER, "", 0);
         log.add("before: " + RawNats.connectWithJwt(port, USER, userJwt, true));
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(8000);
+        try (Socket s = RawNats.openWithJwt(port, USER, userJwt, true, 8000)) {
             InputStream in = s.getInputStream();
-            String info = RawNats.readLine(in);
-            String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
-            String sig = NonceSignature.sign(USER, nonce.getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + userJwt
-                    + "\",\"sig\":\"" + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
             String line = RawNats.readLine(in);
             // The PONG, then (after the account's expiry) the error, skipping keep-alive PINGs.
             while (line.equals("PONG") || line.equals("PING")) {

@@ -17,7 +17,6 @@ import io.nats.client.Options;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
-import nats.server.internal.auth.NonceSignature;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
 import nats.server.testing.RawNats;
@@ -118,13 +117,8 @@ class DirectoryResolverDifferentialTest {
                     .maxReconnects(0).build())) {
                 log.add("push: " + summary(sysConn.request("$SYS.REQ.CLAIMS.UPDATE", aJwt.getBytes(), WAIT)));
                 log.add("list: " + listed(sysConn.request("$SYS.REQ.CLAIMS.LIST", new byte[0], WAIT), sys, a));
-                try (java.net.Socket held = new java.net.Socket("127.0.0.1", port)) {
-                    held.setSoTimeout(3000);
+                try (java.net.Socket held = RawNats.openWithJwt(port, user, userJwt, true, 3000)) {
                     java.io.InputStream in = held.getInputStream();
-                    String nonce = RawNats.readLine(in).replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
-                    held.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + userJwt
-                            + "\",\"sig\":\"" + NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII))
-                            + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
                     log.add("held client: " + RawNats.readLine(in));
                     log.add("by account: " + text(sysConn.request("$SYS.REQ.CLAIMS.DELETE", deleteByAccount.getBytes(), WAIT)));
                     log.add("system: " + text(sysConn.request("$SYS.REQ.CLAIMS.DELETE", deleteSys.getBytes(), WAIT)));

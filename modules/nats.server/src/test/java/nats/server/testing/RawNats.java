@@ -19,15 +19,29 @@ public final class RawNats {
      * returns the server's first answer ({@code PONG} or an {@code -ERR}).
      */
     public static String connectWithJwt(int port, NKeyPair user, String jwt, boolean sign) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(3000);
-            InputStream in = s.getInputStream();
-            String info = readLine(in);
+        try (Socket s = openWithJwt(port, user, jwt, sign, 3000)) {
+            return readLine(s.getInputStream());
+        }
+    }
+
+    /**
+     * Opens a connection and sends CONNECT with {@code jwt} (the nonce signed when {@code sign}) and PING; the
+     * caller reads the answers and closes the socket.
+     */
+    public static Socket openWithJwt(int port, NKeyPair user, String jwt, boolean sign, int readTimeoutMillis)
+            throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        try {
+            s.setSoTimeout(readTimeoutMillis);
+            String info = readLine(s.getInputStream());
             String nonce = info.replaceAll(".*\"nonce\":\"([^\"]*)\".*", "$1");
             String sig = sign ? NonceSignature.sign(user, nonce.getBytes(StandardCharsets.US_ASCII)) : "";
             s.getOutputStream().write(("CONNECT {\"verbose\":false,\"protocol\":1,\"jwt\":\"" + jwt + "\",\"sig\":\""
                     + sig + "\"}\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-            return readLine(in);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
         }
     }
 
