@@ -67,8 +67,11 @@ final class SystemEvents implements ClientLifecycle {
         return "$SYS.SERVER." + core.identity().serverId() + ".STATSZ";
     }
 
-    /** Go's ServerStatsMsg to {@code subject}. */
+    /** Go's ServerStatsMsg to {@code subject} (built only when someone listens there). */
     void sendStatsz(String subject) {
+        if (!sender.interested(subject)) {
+            return;
+        }
         sender.send(subject, server -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("server", server);
