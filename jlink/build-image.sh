@@ -48,9 +48,10 @@ for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   sleep 0.1
 done
-# The project's load generator covers the paths clients use most: connecting, request/reply with unique
-# inboxes, pub/sub, fan-out, queue groups, publish without interest; each run is bounded in time.
-for scenario in "memory --conns 3000" "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 50000" \
+# The project's load generator covers the paths clients use most: request/reply with unique inboxes,
+# pub/sub, fan-out, queue groups, publish without interest; each run is bounded in time. (Thousands of idle
+# connects in the training made request/reply's p99 40 % worse: their profiles mislead the JIT.)
+for scenario in "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 50000" \
     "queue --msgs 200000" "pub --msgs 200000"; do
   # shellcheck disable=SC2086 # the scenario is a word list
   timeout 60 "$java_home/bin/java" -p "$trainer_jar:$module_dir" -m nats.bench/nats.bench.NatsBench \
