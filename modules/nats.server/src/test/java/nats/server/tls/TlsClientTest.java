@@ -255,6 +255,23 @@ class TlsClientTest {
     }
 
     @Test
+    void monitoringWithAuthListsTheClientCertificate() throws Exception {
+        int port = start(new ServerOptions().tls(rsa().withCaFile(file("ca.pem")).withVerify(true))
+                .httpPort(ServerOptions.RANDOM_PORT));
+        try (Connection nc = Nats.connect(jnats(port, clientContextWithCertificate()).build())) {
+            nc.flush(Duration.ofSeconds(5));
+            java.security.cert.Certificate cert = TlsFixtures.certificate("client-cert.pem");
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            String spki = java.util.HexFormat.of().formatHex(sha.digest(cert.getPublicKey().getEncoded()));
+            String whole = java.util.HexFormat.of().formatHex(sha.digest(cert.getEncoded()));
+            String withAuth = httpGet(server.monitorPort(), "/connz?auth=1");
+            assertTrue(withAuth.contains("\"tls_peer_certs\": [") && withAuth.contains("\"spki_sha256\": \"" + spki + "\"")
+                    && withAuth.contains("\"cert_sha256\": \"" + whole + "\""), "Go's TLSPeerCert: " + withAuth);
+            assertTrue(!httpGet(server.monitorPort(), "/connz").contains("tls_peer_certs"), "only with auth=1, as Go");
+        }
+    }
+
+    @Test
     void authTimeoutDefaultsToTheTlsTimeoutPlusOneSecond() {
         assertEquals(Duration.ofSeconds(2), new ServerOptions().authTimeout(), "Go's default without TLS");
         assertEquals(Duration.ofMillis(1500), new ServerOptions().tls(rsa().withTimeout(Duration.ofMillis(500)))

@@ -21,7 +21,14 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
                                  long inMsgs, long outMsgs, long inBytes, long outBytes, String name, String lang,
                                  String version, String tlsProtocol, String tlsCipherSuite, String user,
                                  String authenticatedUser, String account, String jwt, String issuerKey,
-                                 List<Subscription> subscriptions) {
+                                 List<Subscription> subscriptions, List<PeerCertificate> peerCertificates) {
+
+    /**
+     * Go's TLSPeerCert: a certificate the client presented, by subject and SHA-256 (hex) of its public key
+     * info and of the whole certificate.
+     */
+    public record PeerCertificate(String subject, String spkiSha256, String certSha256) {
+    }
 
     /** Go's SubDetail of one of the connection's subscriptions. */
     public record Subscription(String subject, String queue, String sid, long msgs, long max) {
@@ -29,6 +36,7 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
 
     public ConnectionSnapshot {
         subscriptions = List.copyOf(subscriptions);
+        peerCertificates = List.copyOf(peerCertificates);
     }
 
     /** {@code c} as it is at {@code now}; {@code closing} records the close time and reason too. */
@@ -48,7 +56,27 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
                 nullToEmpty(c.version()), session.map(javax.net.ssl.SSLSession::getProtocol).orElse(""),
                 session.map(javax.net.ssl.SSLSession::getCipherSuite).orElse(""), c.rawAuthUser(),
                 c.authenticatedUser(), account.equals(globalAccount) ? "" : account, c.connectJwt(), c.issuerKey(),
-                subs);
+                subs, session.map(ConnectionSnapshot::peerCertificates).orElse(List.of()));
+    }
+
+    private static List<PeerCertificate> peerCertificates(javax.net.ssl.SSLSession session) {
+        try {
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            java.util.List<PeerCertificate> out = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate certificate : session.getPeerCertificates()) {
+                if (certificate instanceof java.security.cert.X509Certificate x509) {
+                    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                    String spki = hex.formatHex(sha.digest(x509.getPublicKey().getEncoded()));
+                    String cert = hex.formatHex(sha.digest(x509.getEncoded()));
+                    out.add(new PeerCertificate(x509.getSubjectX500Principal().getName(), spki, cert));
+                }
+            }
+            return out;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return List.of(); // the client presented no certificate
+        } catch (java.security.GeneralSecurityException e) {
+            return List.of();
+        }
     }
 
     private static Subscription subscription(ServerSubscription s) {

@@ -373,6 +373,17 @@ final class Endpoints {
             ci.put("tls_version", GoTlsNames.goVersion(c.tlsProtocol()));
             ci.put("tls_cipher_suite", GoTlsNames.goCipher(c.tlsCipherSuite()));
         }
+        if (auth && !c.peerCertificates().isEmpty()) {
+            List<Object> certs = new ArrayList<>();
+            for (ConnectionSnapshot.PeerCertificate pc : c.peerCertificates()) {
+                Map<String, Object> cert = new LinkedHashMap<>();
+                cert.put("subject", pc.subject());
+                cert.put("spki_sha256", pc.spkiSha256());
+                cert.put("cert_sha256", pc.certSha256());
+                certs.add(cert);
+            }
+            ci.put("tls_peer_certs", certs);
+        }
         // As in Go, who the client is only with auth=true; the account only when it is not the global one.
         if (auth) {
             putIfNotEmpty(ci, "authorized_user", c.user());
