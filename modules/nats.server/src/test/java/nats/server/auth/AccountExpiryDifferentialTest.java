@@ -66,9 +66,7 @@ class AccountExpiryDifferentialTest {
     /** A config whose account JWT runs out about three seconds after it is written (JWT times are in seconds). */
     private static String config(Path opFile) {
         long expires = Instant.now().getEpochSecond() + 3;
-        String account = JwtFactory.sign(OPERATOR, ACCOUNT.publicKey(), "E", "{\"limits\":{\"subs\":-1,\"data\":-1,"
-                + "\"payload\":-1,\"imports\":-1,\"exports\":-1,\"wildcards\":true,\"conn\":-1,\"leaf\":-1},"
-                + "\"type\":\"account\",\"version\":2}", expires);
+        String account = JwtFactory.account(OPERATOR, ACCOUNT, "E", "", expires);
         return """
                 host: 127.0.0.1
                 port: %%d

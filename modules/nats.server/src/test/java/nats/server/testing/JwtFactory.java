@@ -35,10 +35,15 @@ public final class JwtFactory {
 
     /** @param natsExtra JSON members added to the account's "nats" object (exports, imports, revocations...) */
     public static String account(NKeyPair operator, NKeyPair account, String name, String natsExtra) {
+        return account(operator, account, name, natsExtra, 0);
+    }
+
+    /** An account JWT that expires at {@code expires} (Unix seconds; 0 for never). */
+    public static String account(NKeyPair operator, NKeyPair account, String name, String natsExtra, long expires) {
         String limits = "\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,\"imports\":-1,\"exports\":-1,"
                 + "\"wildcards\":true,\"conn\":-1,\"leaf\":-1}";
         return sign(operator, account.publicKey(), name, "{" + limits + (natsExtra.isEmpty() ? "" : "," + natsExtra)
-                + ",\"type\":\"account\",\"version\":2}", 0);
+                + ",\"type\":\"account\",\"version\":2}", expires);
     }
 
     /** @param natsExtra JSON members for the user's "nats" object (pub, sub, bearer_token, issuer_account...) */

@@ -105,13 +105,7 @@ public final class TlsTransport implements Transport {
             firstByte = netIn.get(netIn.position()) & 0xff;
         }
         // Application data may follow the client's Finished in the same read: it lands in appIn.
-        ByteBuffer out = appInForWriting();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(netIn, out);
-        } finally {
-            out.flip();
-        }
+        SSLEngineResult r = unwrapIntoAppIn();
         return switch (r.getStatus()) {
             case OK -> r.getHandshakeStatus();
             case BUFFER_UNDERFLOW -> {
@@ -225,13 +219,7 @@ public final class TlsTransport implements Transport {
 
     /** Decrypts one record into appIn and returns as much of it as fits into dst. */
     private int unwrapAside(ByteBuffer dst) throws IOException {
-        ByteBuffer out = appInForWriting();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(netIn, out);
-        } finally {
-            out.flip();
-        }
+        SSLEngineResult r = unwrapIntoAppIn();
         switch (r.getStatus()) {
             case OK -> afterUnwrap(r.getHandshakeStatus());
             case CLOSED -> peerClosed = true;
@@ -273,6 +261,16 @@ public final class TlsTransport implements Transport {
             return deadlineNanos == 0 ? channel.read(netIn) : TimedRead.read(channel, netIn, deadlineNanos);
         } finally {
             netIn.flip();
+        }
+    }
+
+    /** Decrypts from netIn into appIn, leaving appIn ready to read whatever happens. */
+    private SSLEngineResult unwrapIntoAppIn() throws SSLException {
+        ByteBuffer out = appInForWriting();
+        try {
+            return engine.unwrap(netIn, out);
+        } finally {
+            out.flip();
         }
     }
 
