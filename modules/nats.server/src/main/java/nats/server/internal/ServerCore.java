@@ -226,7 +226,7 @@ public final class ServerCore implements ClientHost {
                 .field("server_name", identity.serverName())
                 .field("version", identity.serverVersion())
                 .field("proto", 1)
-                .field("java", Runtime.version().feature())
+                .field("go", nats.server.internal.monitor.RuntimeVersion.TEXT)
                 .field("host", options.host())
                 .field("port", boundPort)
                 .field("headers", true);

@@ -612,7 +612,8 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
         m.reply = args.buffer();
         m.replyOffset = args.replyOffset();
         m.replyLength = args.replyLength();
-        m.headerSize = args.headerSize();
+        // An empty header block (HPUB with header size 0) is delivered as a plain MSG, as Go does.
+        m.headerSize = args.headerSize() > 0 ? args.headerSize() : -1;
         m.data = buf;
         m.dataOffset = off;
         m.dataLength = len;
@@ -806,6 +807,10 @@ public final class ClientConnection implements ClientProtocolHandler, Subscriber
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        PermissionChecker checker = permissions;
+        if (checker != null && checker.deniesSomeDeliveries() && checker.deniesDelivery(m.subjectString())) {
+            return false;
         }
         int limit = sub.countDelivery();
         if (limit < 0) {

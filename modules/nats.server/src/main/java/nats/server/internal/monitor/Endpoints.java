@@ -119,7 +119,7 @@ final class Endpoints {
         v.put("server_name", core.identity().serverName());
         v.put("version", core.identity().serverVersion());
         v.put("proto", 1);
-        v.put("go", runtimeVersion());
+        v.put("go", RuntimeVersion.TEXT);
         v.put("host", o.host());
         v.put("port", core.port());
         if (o.authRequired()) {
@@ -181,16 +181,6 @@ final class Endpoints {
         v.put("config_load_time", Instant.ofEpochMilli(core.configLoadedAtMillis()));
         putSystemAccount(v);
         return v;
-    }
-
-    /** The "go" field: the runtime this server runs on, in Go's "go1.19.8" shape, e.g. "java25.0.1". */
-    static String runtimeVersion() {
-        StringBuilder sb = new StringBuilder("java");
-        List<Integer> parts = Runtime.version().version();
-        for (int i = 0; i < parts.size(); i++) {
-            sb.append(i == 0 ? "" : ".").append(parts.get(i));
-        }
-        return sb.toString();
     }
 
     /** The Java analogue of GOMAXPROCS: how many carrier threads run virtual threads. */
