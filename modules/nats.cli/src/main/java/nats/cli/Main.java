@@ -142,6 +142,13 @@ public final class Main implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         if (testConfig) {
+            try {
+                // The blocks that belong to plugins are checked too: a module must be there to serve each.
+                NatsServer.check(options);
+            } catch (ServerStartException e) {
+                System.err.println("nats-server: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
             System.out.println("nats-server: configuration file " + configFile + " is valid");
             return EXIT_OK;
         }

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import nats.server.options.ServerOptions;
 import nats.server.options.ServerStartException;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.TlsOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

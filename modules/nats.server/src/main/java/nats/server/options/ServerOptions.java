@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import nats.transport.tls.TlsOptions;
+
 /**
  * Everything the server is configured with, from flags and the config file. Defaults are the Go server's.
  * Built up by the launcher, then handed to {@link NatsServer}; not changed while the server runs.
@@ -60,6 +62,7 @@ public final class ServerOptions {
     private boolean allowNonTls;
     private final Set<String> enabledPlugins = new LinkedHashSet<>();
     private final Map<String, Object> configSections = new LinkedHashMap<>();
+    private Map<String, Map<String, Object>> accountSettings = Map.of();
 
     public String host() {
         return host;
@@ -317,6 +320,16 @@ public final class ServerOptions {
 
     public ServerOptions enable(String pluginId) {
         enabledPlugins.add(pluginId);
+        return this;
+    }
+
+    /** Account blocks that plugins own (e.g. {@code jetstream}): account name to key to value. */
+    public Map<String, Map<String, Object>> accountSettings() {
+        return accountSettings;
+    }
+
+    public ServerOptions accountSettings(Map<String, Map<String, Object>> settings) {
+        this.accountSettings = Map.copyOf(settings);
         return this;
     }
 

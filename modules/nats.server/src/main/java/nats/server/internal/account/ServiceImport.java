@@ -149,7 +149,7 @@ public final class ServiceImport implements Subscriber {
             }
         }
         StringBuilder json = new StringBuilder("{\"acc\":\"").append(importer.name()).append('"');
-        long rtt = original.origin == null ? 0 : original.origin.rttNanos();
+        long rtt = original.publisher == null ? 0 : original.publisher.rttNanos();
         if (rtt > 0) {
             json.append(",\"rtt\":").append(rtt);
         }

@@ -76,6 +76,17 @@ public final class PluginLifecycle {
         }
     }
 
+    /** Tells the started plugins, newest first, that the server entered lame-duck mode. */
+    public void enterLameDuckMode() {
+        for (ServerPlugin plugin : started) {
+            try {
+                plugin.enterLameDuckMode();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.id() + " failed to enter lame-duck mode", e);
+            }
+        }
+    }
+
     /** Stops started plugins, newest first. */
     public void stopAll() {
         while (!started.isEmpty()) {

@@ -46,6 +46,14 @@ final class SystemRequests implements Subscriber {
         this.documents = sender.documents();
     }
 
+    /** The subjects of a document name a plugin added beyond Go's list (e.g. {@code RAFTZ}). */
+    List<String> subjectsFor(String name) {
+        if (SERVER_DOCUMENTS.contains(name)) {
+            return List.of();
+        }
+        return List.of("$SYS.REQ.SERVER." + core.identity().serverId() + "." + name, PING + "." + name);
+    }
+
     /** The request subjects, in the order Go subscribes them. */
     List<String> subjects() {
         String id = core.identity().serverId();
@@ -105,6 +113,15 @@ final class SystemRequests implements Subscriber {
         answer(reply, body, options -> {
             if (account == null) {
                 throw new MonitorDocuments.RequestException("subject \"" + subject + "\" is malformed");
+            }
+            java.util.Optional<nats.api.monitoring.AccountDocument> plugin =
+                    documents.extensions().forAccountRequest(name);
+            if (plugin.isPresent()) {
+                try {
+                    return plugin.get().document(account, new nats.api.monitoring.MonitorQuery(Map.of(), options));
+                } catch (nats.api.monitoring.MonitorException e) {
+                    throw new MonitorDocuments.RequestException(e.getMessage());
+                }
             }
             return switch (name) {
                 case "SUBSZ" -> {
