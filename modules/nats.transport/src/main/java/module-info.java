@@ -8,6 +8,7 @@ module nats.transport {
     requires org.bouncycastle.provider;
 
     exports nats.transport.config;
+    exports nats.transport.json;
     exports nats.transport.net;
     exports nats.transport.protocol;
     exports nats.transport.tls;

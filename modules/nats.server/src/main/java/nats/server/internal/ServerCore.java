@@ -30,7 +30,7 @@ import nats.server.internal.client.ConnectionSnapshot;
 import nats.server.internal.client.ClosedConnections;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
-import nats.server.internal.json.JsonWriter;
+import nats.transport.json.JsonWriter;
 import nats.server.internal.listen.Acceptor;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.tls.ClientTls;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import nats.server.internal.json.GoTime;
+import nats.transport.json.GoTime;
 import nats.server.internal.routing.RoutedMessage;
 
 /**

@@ -12,7 +12,7 @@ import nats.api.messaging.MessageOrigin;
 import nats.api.net.Connection;
 import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.ReplyPermissions;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.tls.ClientTls;

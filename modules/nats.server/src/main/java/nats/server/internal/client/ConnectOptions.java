@@ -2,7 +2,7 @@ package nats.server.internal.client;
 
 import java.util.Map;
 
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 
 /**
  * The options a client sends in CONNECT. Absent fields take the Go server's defaults: verbose, pedantic

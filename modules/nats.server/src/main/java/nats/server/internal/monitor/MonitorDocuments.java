@@ -1,5 +1,6 @@
 package nats.server.internal.monitor;
 
+import nats.transport.json.GoJson;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

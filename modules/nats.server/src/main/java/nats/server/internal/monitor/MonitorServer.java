@@ -1,5 +1,6 @@
 package nats.server.internal.monitor;
 
+import nats.transport.json.GoJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

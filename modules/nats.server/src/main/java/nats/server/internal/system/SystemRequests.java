@@ -9,7 +9,7 @@ import java.util.Map;
 
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.internal.monitor.MonitorDocuments;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;

@@ -1,10 +1,10 @@
-package nats.server.internal.monitor;
+package nats.transport.json;
 
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 
-import nats.server.internal.json.JsonWriter;
+
 
 /**
  * Serialises a tree of {@link Map}s (kept in insertion order, which is the Go struct's field order),
@@ -14,7 +14,7 @@ import nats.server.internal.json.JsonWriter;
  * {@code []}, {@code <}, {@code >}, {@code &}, U+2028 and U+2029 escaped as {@code \u003c} etc., floats in
  * Go's shortest form ({@code 2}, not {@code 2.0}) and times in RFC 3339 with nanoseconds.
  */
-final class GoJson {
+public final class GoJson {
 
     private final StringBuilder out = new StringBuilder(1024);
     private final boolean indent;
@@ -24,14 +24,14 @@ final class GoJson {
     }
 
     /** {@code json.MarshalIndent(value, "", "  ")}. */
-    static String indented(Object value) {
+    public static String indented(Object value) {
         GoJson json = new GoJson(true);
         json.value(value, 0);
         return json.out.toString();
     }
 
     /** {@code json.Marshal(value)}. */
-    static String compact(Object value) {
+    public static String compact(Object value) {
         GoJson json = new GoJson(false);
         json.value(value, 0);
         return json.out.toString();
@@ -41,11 +41,11 @@ final class GoJson {
         switch (value) {
             case null -> out.append("null");
             case String s -> quote(s);
-            case Double d -> out.append(GoFormat.number(d));
-            case Float f -> out.append(GoFormat.number(f));
+            case Double d -> out.append(GoNumbers.number(d));
+            case Float f -> out.append(GoNumbers.number(f));
             case Number n -> out.append(n.longValue());
             case Boolean b -> out.append(b.booleanValue());
-            case Instant t -> quote(GoFormat.time(t));
+            case Instant t -> quote(GoTime.format(t));
             case Map<?, ?> m -> object(m, depth);
             case Collection<?> c -> array(c, depth);
             default -> quote(value.toString());

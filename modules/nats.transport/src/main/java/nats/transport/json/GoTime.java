@@ -1,4 +1,4 @@
-package nats.server.internal.json;
+package nats.transport.json;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
