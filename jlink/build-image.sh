@@ -21,7 +21,11 @@ rm -rf "$output"
 # not the server: replace it with one that execs java.
 cat > "$output/bin/nats-server" <<'SH'
 #!/bin/sh
-dir=$(cd "$(dirname "$0")" && pwd)
+# No subshells or helper programs here: every fork is start-up time.
+case $0 in
+  */*) dir=${0%/*} ;;
+  *) dir=. ;;
+esac
 # HotSpot suspends threads (e.g. for JFR sampling) with SIGUSR2 unless told otherwise; USR2 means
 # lame-duck mode for nats-server, so move the JVM's signal to a real-time one.
 export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"

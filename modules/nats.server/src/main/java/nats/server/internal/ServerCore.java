@@ -89,7 +89,7 @@ public final class ServerCore implements ClientHost {
         this.options = options;
         this.nonceRequired = needsNonce(options);
         this.tls = tls;
-        String id = newServerId();
+        String id = StartupWork.serverId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
         this.accounts = Accounts.of(options);
@@ -133,13 +133,31 @@ public final class ServerCore implements ClientHost {
         return configLoadedAtMillis;
     }
 
-    /** Binds the client port; after this returns clients can connect. */
+    /**
+     * Binds the client port without accepting yet: a client that connects now waits in the backlog and gets
+     * INFO once {@link #start()} runs, so it never sees a half-started server, but it need not retry its
+     * connect while the rest of the server starts (test harnesses give a new server little time).
+     */
+    public void bind() throws IOException {
+        if (listener != null) {
+            return;
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
+            channel.bind(new InetSocketAddress(options.host(), port), 1024);
+            boundPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        listener = channel;
+    }
+
+    /** Binds the client port if {@link #bind()} did not, and accepts clients from now on. */
     public void start() throws IOException {
-        listener = ServerSocketChannel.open();
-        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
-        listener.bind(new InetSocketAddress(options.host(), port), 1024);
-        boundPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        bind();
         running = true;
         long deadlineNanos = options.writeDeadline().toNanos();
         long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
@@ -608,9 +626,4 @@ public final class ServerCore implements ClientHost {
         }
     }
 
-
-    /** The server id is a server public nkey ("N..."), as in Go. */
-    private static String newServerId() {
-        return nats.server.internal.auth.NKeyPair.generate(nats.server.internal.auth.NKey.Type.SERVER).publicKey();
-    }
 }

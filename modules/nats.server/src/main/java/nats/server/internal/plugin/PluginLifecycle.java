@@ -88,13 +88,32 @@ public final class PluginLifecycle {
         }
     }
 
+    /**
+     * Refuses a flag that turns on a config section no plugin reads ({@code -js} without a JetStream plugin):
+     * the server would otherwise start without what the flag asked for.
+     *
+     * @param enabledByFlags section to the flag that turned it on
+     */
+    public static void checkSectionOwners(List<DiscoveredPlugin> all, Map<String, String> enabledByFlags)
+            throws ServerStartException {
+        for (Map.Entry<String, String> e : enabledByFlags.entrySet()) {
+            boolean owned = all.stream().anyMatch(p -> p.plugin().configSection().filter(e.getKey()::equals).isPresent());
+            if (!owned) {
+                List<String> known = all.stream().map(p -> p.plugin().id()).sorted().toList();
+                throw new ServerStartException(e.getValue() + " needs a plugin that owns the '" + e.getKey()
+                        + "' config section; none is installed (plugins: "
+                        + (known.isEmpty() ? "(none)" : String.join(", ", known)) + ")");
+            }
+        }
+    }
+
     /** Which plugins the options switch on: named by --enable, owning a present config block, or default-on. */
     public static List<DiscoveredPlugin> enabled(List<DiscoveredPlugin> all, Set<String> requested,
                                                  Set<String> configSections) throws ServerStartException {
         List<String> known = all.stream().map(p -> p.plugin().id()).sorted().toList();
         for (String id : requested) {
             if (!known.contains(id)) {
-                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable or a flag such as -js); available: "
+                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable); available: "
                         + (known.isEmpty() ? "(none)" : String.join(", ", known)));
             }
         }
