@@ -108,7 +108,31 @@ public final class ClientTls {
             }
             factory.init(store);
         }
-        return factory.getTrustManagers();
+        javax.net.ssl.TrustManager[] managers = factory.getTrustManagers();
+        for (int i = 0; i < managers.length; i++) {
+            if (managers[i] instanceof javax.net.ssl.X509ExtendedTrustManager x509) {
+                managers[i] = CertificateValidity.checking(x509);
+            }
+        }
+        return managers;
+    }
+
+    /**
+     * Whether the handshake's client certificate (if any) is within its validity window now. A resumed session
+     * skips the trust manager, so this is checked again after every handshake; empty when it is.
+     */
+    public Optional<String> expiredPeer(javax.net.ssl.SSLSession session) {
+        try {
+            Certificate[] peer = session.getPeerCertificates();
+            if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
+                CertificateValidity.check(leaf);
+            }
+            return Optional.empty();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return Optional.empty(); // no client certificate
+        } catch (java.security.cert.CertificateException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     private static SSLParameters parameters(SSLContext context, TlsOptions options, List<String> warnings)

@@ -91,6 +91,11 @@ public final class TlsAcceptor {
             transport.close();
             throw Refused.handshake("TLS handshake error: " + describe(e), e);
         }
+        java.util.Optional<String> expired = tls.expiredPeer(transport.tlsSession().orElseThrow());
+        if (expired.isPresent()) {
+            transport.close();
+            throw Refused.handshake("TLS handshake error: " + expired.get(), null);
+        }
         if (!tls.acceptsPinning(transport.tlsSession().orElseThrow())) {
             transport.close();
             throw Refused.handshake("TLS handshake error: certificate not pinned", null);
