@@ -4,6 +4,8 @@
  */
 module nats.jetstream.store {
     exports nats.jetstream.store;
+    // The logic both backends share (indexes, limits, expiry, consumer state, snapshots), for them alone.
+    exports nats.jetstream.store.support to nats.jetstream.store.memory, nats.jetstream.store.file;
 
     uses nats.jetstream.store.StoreProvider;
 }
