@@ -32,8 +32,14 @@ public interface MessageStorage {
     /** Largest subject + headers + payload this storage can hold in one record. */
     long maxRecordSize();
 
-    /** Fills the engine's state with what is stored; called once, before anything else. */
-    void recover(RecoverySink sink);
+    /**
+     * Fills the engine's state with what is stored; called once, before anything else. {@code index} answers
+     * questions about the engine's index, during recovery (as it is filled) and afterwards.
+     */
+    void recover(RecoverySink sink, IndexView index);
+
+    /** The stream's configuration, at open and after each change (compression of blocks sealed later). */
+    void configure(nats.jetstream.store.StreamConfig config);
 
     /** Persists a message; fills {@code slot}. */
     void write(long sequence, long timestamp, String subject, byte[] headers, byte[] payload, long ttl, Slot slot);

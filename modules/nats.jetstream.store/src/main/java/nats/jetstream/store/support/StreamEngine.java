@@ -79,7 +79,8 @@ public final class StreamEngine implements StreamStore {
         this.lastSeq = first - 1;
         this.expiry = new Expiry(this);
         long start = System.nanoTime();
-        storage.recover(new Recovery());
+        storage.configure(config);
+        storage.recover(new Recovery(), (from, to) -> index.countBetween(from, to));
         this.recoveryNanos = System.nanoTime() - start;
     }
 
@@ -133,6 +134,7 @@ public final class StreamEngine implements StreamStore {
             checkOpen();
             boolean ttlWasOn = config.allowMessageTtl();
             config = newConfig;
+            storage.configure(newConfig);
             if (newConfig.allowMessageTtl() != ttlWasOn) {
                 rebuildTtls();
             }

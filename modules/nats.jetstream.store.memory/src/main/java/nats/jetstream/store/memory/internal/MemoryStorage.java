@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import nats.jetstream.store.DurabilityListener;
 import nats.jetstream.store.StoredMessage;
+import nats.jetstream.store.StreamConfig;
 import nats.jetstream.store.support.ConsumerPersistence;
+import nats.jetstream.store.support.IndexView;
 import nats.jetstream.store.support.MessageStorage;
 import nats.jetstream.store.support.RecoverySink;
 
@@ -48,8 +50,12 @@ public final class MemoryStorage implements MessageStorage {
     }
 
     @Override
-    public void recover(RecoverySink sink) {
+    public void recover(RecoverySink sink, IndexView index) {
         // Nothing survives a restart.
+    }
+
+    @Override
+    public void configure(StreamConfig config) {
     }
 
     @Override
