@@ -20,8 +20,8 @@ final class Block {
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    /** A range of bytes holding one record. */
-    record Region(byte[] bytes, int offset, int length) {
+    /** A range of bytes holding one record, and the key of the file it came from. */
+    record Region(byte[] bytes, int offset, int length, Crypto.Key key) {
     }
 
     /** Where a compressed block's frames are. */
@@ -114,13 +114,13 @@ final class Block {
      * the block holds no complete record there (the file was cut).
      */
     Region read(long offset, ReadCache cache) throws IOException {
+        Storage current = storage;
         byte[] tailBytes = tail;
-        if (tailBytes != null && offset >= tailBase && offset < appendEnd) {
+        if (tailBytes != null && current.frames() == null && offset >= tailBase && offset < appendEnd) {
             int at = (int) (offset - tailBase);
             int length = RecordFormat.length(tailBytes, at);
-            return new Region(tailBytes, at, length);
+            return new Region(tailBytes, at, length, current.key());
         }
-        Storage current = storage;
         try {
             return current.frames() == null ? readPlain(current, offset, cache) : readFrame(current, offset, cache);
         } catch (ClosedChannelException e) {
@@ -151,7 +151,7 @@ final class Block {
         if (chunk.length >= at + RecordFormat.HEADER) {
             int length = RecordFormat.length(chunk, at);
             if (length >= RecordFormat.MIN_LENGTH && at + (long) length <= chunk.length) {
-                return new Region(chunk, at, length);
+                return new Region(chunk, at, length, current.key());
             }
         }
         // The record crosses the chunk's end (or its length is damaged): read it on its own.
@@ -161,10 +161,10 @@ final class Block {
         }
         int length = RecordFormat.length(header, 0);
         if (length < RecordFormat.MIN_LENGTH || length > RecordFormat.MAX_LENGTH) {
-            return new Region(header, 0, RecordFormat.HEADER);
+            return new Region(header, 0, RecordFormat.HEADER, current.key());
         }
         byte[] record = readFully(current.channel(), offset, length);
-        return record == null ? null : new Region(record, 0, length);
+        return record == null ? null : new Region(record, 0, length, current.key());
     }
 
     private long fileEnd(Storage current) throws IOException {
@@ -192,9 +192,9 @@ final class Block {
         }
         int length = RecordFormat.length(raw, at);
         if (length < RecordFormat.MIN_LENGTH || at + (long) length > raw.length) {
-            return new Region(raw, at, Math.min(RecordFormat.HEADER, raw.length - at));
+            return new Region(raw, at, Math.min(RecordFormat.HEADER, raw.length - at), current.key());
         }
-        return new Region(raw, at, length);
+        return new Region(raw, at, length, current.key());
     }
 
     /** Reads exactly {@code length} bytes at {@code position}; {@code null} if the file ends first. */

@@ -481,7 +481,7 @@ public final class FileStorage implements MessageStorage {
             damaged(block, offset, sequence, "another record is stored there");
             return null;
         }
-        MessageCodec.Body body = MessageCodec.decode(bytes, at, crypto, block.key(), offset);
+        MessageCodec.Body body = MessageCodec.decode(bytes, at, crypto, region.key(), offset);
         if (body == null) {
             damaged(block, offset, sequence, "it fails authentication");
             return null;
@@ -506,7 +506,7 @@ public final class FileStorage implements MessageStorage {
             if (region == null || !RecordFormat.headerValid(region.bytes(), region.offset())) {
                 return 0;
             }
-            MessageCodec.Body body = MessageCodec.decode(region.bytes(), region.offset(), crypto, block.key(),
+            MessageCodec.Body body = MessageCodec.decode(region.bytes(), region.offset(), crypto, region.key(),
                     location & 0xFFFFFFFFL);
             return body == null ? 0 : body.ttl();
         } catch (IOException e) {
