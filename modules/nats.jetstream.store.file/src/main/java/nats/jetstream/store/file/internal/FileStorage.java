@@ -657,7 +657,20 @@ public final class FileStorage implements MessageStorage {
             flusher.stop();
         } finally {
             closed = true;
+            awaitMaintenance();
             closeChannels();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Waits for rewrites in progress (they see {@link #closed} and stop before replacing a file). */
+    private void awaitMaintenance() {
+        for (Block block : blocks) {
+            block.maintenance.lock();
+            block.maintenance.unlock();
         }
     }
 
@@ -670,6 +683,7 @@ public final class FileStorage implements MessageStorage {
                 // deleting anyway
             }
             closed = true;
+            awaitMaintenance();
             closeChannels();
         }
         deleteTree(directory);

@@ -113,7 +113,7 @@ final class Maintenance {
     static void compress(FileStorage storage, Block block) {
         block.maintenance.lock();
         try {
-            if (block.deleted || block.compressed()) {
+            if (block.deleted || block.compressed() || storage.isClosed()) {
                 return;
             }
             FileChannel channel = block.storage.channel();
@@ -217,7 +217,7 @@ final class Maintenance {
             }
             out.force(true);
         }
-        if (block.deleted) {
+        if (block.deleted || storage.isClosed()) {
             Files.deleteIfExists(tmp);
             return;
         }
