@@ -234,7 +234,10 @@ final class StoreRecovery {
             long index = blockIndex(path);
             result.nextBlockIndex = Math.max(result.nextBlockIndex, index + 1);
             Crypto.Key key = null;
-            if (header == null) {
+            if (header == null && Files.size(path) < BlockHeader.SIZE) {
+                // Created but never written (a crash right after a block roll): nothing was acknowledged
+                // in it; any sequences it should have held are accounted by the gap they leave.
+            } else if (header == null) {
                 damage(result, new Damage(file, FileKind.BLOCK, 0, 0, 0, 0,
                         "block header damaged; records are read on their own checksums"));
             } else if (header.encrypted()) {
