@@ -42,6 +42,8 @@ final class StoreRecovery {
         long files;
         long firstSequence;
         long nextBlockIndex = 1;
+        /** Sequences of torn, never acknowledged writes: used up, and to be tombstoned. */
+        final LongList torn = new LongList();
     }
 
     /** A range of sequences found missing, with where and why. */
@@ -76,7 +78,7 @@ final class StoreRecovery {
         for (Path file : files) {
             BlockHeader header = readHeader(file);
             headers.add(header);
-            if (header != null) {
+            if (header != null && header != UNWRITTEN) {
                 epoch = Math.max(epoch, header.epoch());
                 floor = Math.max(floor, header.floor());
                 result.maxSequence = Math.max(result.maxSequence, header.lastSequence());
@@ -164,10 +166,13 @@ final class StoreRecovery {
         }
     }
 
+    /** Block header of a file never written to (shorter than a header): nothing was ever acknowledged in it. */
+    private static final BlockHeader UNWRITTEN = new BlockHeader(0, 0, 0, 0, 0, 0, new byte[16], 0);
+
     private static BlockHeader readHeader(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             byte[] bytes = Block.readFully(channel, 0, BlockHeader.SIZE);
-            return bytes == null ? null : BlockHeader.read(bytes, 0);
+            return bytes == null ? UNWRITTEN : BlockHeader.read(bytes, 0);
         }
     }
 
@@ -183,7 +188,7 @@ final class StoreRecovery {
             return meta.truncatedTo();
         }
         for (BlockHeader header : headers) {
-            if (header != null && header.epoch() == epoch) {
+            if (header != null && header != UNWRITTEN && header.epoch() == epoch) {
                 return header.lastSequence();
             }
         }
@@ -234,9 +239,17 @@ final class StoreRecovery {
             long index = blockIndex(path);
             result.nextBlockIndex = Math.max(result.nextBlockIndex, index + 1);
             Crypto.Key key = null;
-            if (header == null && Files.size(path) < BlockHeader.SIZE) {
+            if (header == UNWRITTEN) {
                 // Created but never written (a crash right after a block roll): nothing was acknowledged
                 // in it; any sequences it should have held are accounted by the gap they leave.
+                header = null;
+                result.blocks.add(new Block(index, path, FileChannel.open(path, StandardOpenOption.READ),
+                        UNWRITTEN, crypto, null, null));
+                if (readOnly) {
+                    result.blocks.get(result.blocks.size() - 1).storage.channel().close();
+                }
+                result.blocks.get(result.blocks.size() - 1).sealed = true;
+                return;
             } else if (header == null) {
                 damage(result, new Damage(file, FileKind.BLOCK, 0, 0, 0, 0,
                         "block header damaged; records are read on their own checksums"));
@@ -360,13 +373,21 @@ final class StoreRecovery {
                     if (isVoid(sequence)) {
                         return;
                     }
-                    if (cut && lastBlock && sequence > mark.sequence()) {
-                        logger.log(System.Logger.Level.INFO, "JetStream stream ''{0}'': {1} ends with a torn"
-                                + " write of message {2}, never acknowledged; ignored", stream, file, sequence);
+                    if (sequence > mark.sequence() && mark.epoch() == epoch) {
+                        // Above the high-water mark: written by a flush that never completed (a kill or power
+                        // loss mid-write), so never reported durable to anyone.
+                        logger.log(System.Logger.Level.INFO, "JetStream stream ''{0}'': {1} holds a torn write of"
+                                + " message {2}, never acknowledged; ignored", stream, file, sequence);
+                        result.torn.add(sequence);
+                        tombstones.add(sequence);
+                        sequenceSeen(sequence, sequence, RecordFormat.timestamp(bytes, offset));
                         return;
                     }
                     lostRange(sequence, sequence, logicalOffset, cut ? "message cut short" : "message checksum mismatch");
                     sequenceSeen(sequence, sequence, RecordFormat.timestamp(bytes, offset));
+                    if (cut) {
+                        pending(logicalOffset, "block cut short after message " + sequence);
+                    }
                 }
                 case RecordFormat.TOMBSTONE, RecordFormat.ERASED -> {
                     tombstones.add(sequence);
