@@ -184,6 +184,7 @@ public abstract class StreamStorePropertyContract {
         StreamStore store = create(config);
         opened.add(store);
         Model model = new Model(maxMessages, maxPerSubject);
+        java.util.ArrayDeque<String> history = new java.util.ArrayDeque<>();
         for (int step = 0; step < 600; step++) {
             int op = random.nextInt(100);
             String what;
@@ -233,7 +234,11 @@ public abstract class StreamStorePropertyContract {
             } else {
                 what = "query";
             }
-            compare(store, model, random, "seed " + seed + " step " + step + " after " + what);
+            history.addLast(what);
+            if (history.size() > 40) {
+                history.removeFirst();
+            }
+            compare(store, model, random, "seed " + seed + " step " + step + " after " + history);
         }
     }
 

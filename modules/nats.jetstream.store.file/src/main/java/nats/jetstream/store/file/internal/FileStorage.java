@@ -122,7 +122,7 @@ public final class FileStorage implements MessageStorage {
             nextBlockIndex = result.nextBlockIndex;
             appendedSeq = result.maxSequence;
             meta = result.meta != null ? result.meta
-                    : new StreamMeta(now(), epoch, 0, 0, floor, name);
+                    : new StreamMeta(now(), epoch, floor, name, java.util.List.of());
             if (result.meta == null) {
                 AtomicFile.write(directory.resolve(StoreRecovery.META), meta.encode(), crypto);
             }
@@ -387,7 +387,7 @@ public final class FileStorage implements MessageStorage {
         flusher.syncNow();
         checkWritable();
         epoch++;
-        meta = meta.withTruncate(epoch, last, lastTimestamp);
+        meta = meta.withTruncate(epoch, last);
         writeMeta();
         lastSequence = last;
         floor = Math.min(floor, last + 1);
@@ -398,6 +398,15 @@ public final class FileStorage implements MessageStorage {
             throw fail("writing the high-water mark failed", e);
         }
         flusher.truncated(last);
+        for (Block block : blocks) {
+            // What these blocks hold above the truncation point is void now.
+            if (block.firstSeq > last) {
+                block.firstSeq = 0;
+                block.lastSeq = 0;
+            } else if (block.lastSeq > last) {
+                block.lastSeq = last;
+            }
+        }
         active.sealed = true;
         Block old = active;
         active = newBlock();

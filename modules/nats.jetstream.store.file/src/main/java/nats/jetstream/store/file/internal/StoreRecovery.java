@@ -74,19 +74,24 @@ final class StoreRecovery {
         result.files = files.size() + 2;
         List<BlockHeader> headers = new ArrayList<>();
         long epoch = result.meta == null ? 0 : result.meta.epoch();
-        long floor = result.meta == null ? 0 : result.meta.floor();
         for (Path file : files) {
             BlockHeader header = readHeader(file);
             headers.add(header);
             if (header != null && header != UNWRITTEN) {
                 epoch = Math.max(epoch, header.epoch());
-                floor = Math.max(floor, header.floor());
-                result.maxSequence = Math.max(result.maxSequence, header.lastSequence());
             }
         }
         result.epoch = epoch;
-        long truncatedTo = truncationPoint(result.meta, epoch, files, headers);
-        Walk walk = new Walk(result, sink, epoch, truncatedTo, mark);
+        Truncations truncations = new Truncations(result.meta, headers);
+        long floor = result.meta == null ? 0 : result.meta.floor();
+        for (BlockHeader header : headers) {
+            if (header != null && header != UNWRITTEN) {
+                long cap = truncations.threshold(header.epoch());
+                floor = Math.max(floor, Math.min(header.floor(), afterThreshold(cap)));
+                result.maxSequence = Math.max(result.maxSequence, Math.min(header.lastSequence(), cap));
+            }
+        }
+        Walk walk = new Walk(result, sink, epoch, truncations, mark);
         for (int i = 0; i < files.size(); i++) {
             walk.block(files.get(i), headers.get(i), i == files.size() - 1);
         }
@@ -177,22 +182,40 @@ final class StoreRecovery {
     }
 
     /**
-     * The last sequence after the latest truncate, above which records of older epochs are void: from the
-     * metadata if it knows the epoch, else from the first block of the newest epoch.
+     * What every truncate left: records of a block written before a truncate, above the sequence it left,
+     * are void. From the metadata, or, if that is damaged, from the first block of each later epoch (whose
+     * header records the last sequence when it was created, right after the truncate).
      */
-    private static long truncationPoint(StreamMeta meta, long epoch, List<Path> files, List<BlockHeader> headers) {
-        if (epoch == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (meta != null && meta.epoch() == epoch) {
-            return meta.truncatedTo();
-        }
-        for (BlockHeader header : headers) {
-            if (header != null && header != UNWRITTEN && header.epoch() == epoch) {
-                return header.lastSequence();
+    private static final class Truncations {
+        private final List<long[]> points = new ArrayList<>();
+
+        Truncations(StreamMeta meta, List<BlockHeader> headers) {
+            if (meta != null) {
+                points.addAll(meta.truncates());
+            }
+            for (BlockHeader header : headers) {
+                if (header != null && header != UNWRITTEN && header.epoch() > 0
+                        && points.stream().noneMatch(p -> p[0] == header.epoch())) {
+                    points.add(new long[] {header.epoch(), header.lastSequence()});
+                }
             }
         }
-        return Long.MAX_VALUE;
+
+        /** The highest sequence a record written in {@code epoch} may still have. */
+        long threshold(long epoch) {
+            long threshold = Long.MAX_VALUE;
+            for (long[] point : points) {
+                if (point[0] > epoch) {
+                    threshold = Math.min(threshold, point[1]);
+                }
+            }
+            return threshold;
+        }
+    }
+
+    /** The floor a truncation point allows (everything above it is void, so no floor beyond it + 1). */
+    private static long afterThreshold(long threshold) {
+        return threshold == Long.MAX_VALUE ? Long.MAX_VALUE : threshold + 1;
     }
 
     private String relative(Path file) {
@@ -211,7 +234,8 @@ final class StoreRecovery {
         private final Result result;
         private final RecoverySink sink;
         private final long epoch;
-        private final long truncatedTo;
+        private final Truncations truncations;
+        private long threshold = Long.MAX_VALUE;
         private final HighWaterMark.Value mark;
         private final LongList tombstones = new LongList();
         private final List<Lost> lost = new ArrayList<>();
@@ -225,11 +249,11 @@ final class StoreRecovery {
         private String file;
         private boolean lastBlock;
 
-        Walk(Result result, RecoverySink sink, long epoch, long truncatedTo, HighWaterMark.Value mark) {
+        Walk(Result result, RecoverySink sink, long epoch, Truncations truncations, HighWaterMark.Value mark) {
             this.result = result;
             this.sink = sink;
             this.epoch = epoch;
-            this.truncatedTo = truncatedTo;
+            this.truncations = truncations;
             this.mark = mark;
         }
 
@@ -270,6 +294,7 @@ final class StoreRecovery {
                     : new BlockHeader(0, 0, index, 0, 0, 0, new byte[16], 0);
             block = new Block(index, path, channel, effective, crypto, key, null);
             block.sealed = true;
+            threshold = header == null ? Long.MAX_VALUE : truncations.threshold(header.epoch());
             boolean ok = false;
             try {
                 BlockScanner.Result scan = scanner.scan(channel, header, crypto, key, this);
@@ -301,20 +326,22 @@ final class StoreRecovery {
                 case RecordFormat.SKIP -> {
                     long count = MessageCodec.skipCount(bytes, offset);
                     if (!isVoid(sequence) && count > 0) {
-                        sequenceSeen(sequence, sequence + count - 1, timestamp);
+                        sequenceSeen(sequence, Math.min(sequence + count - 1, threshold), timestamp);
                     }
                 }
                 case RecordFormat.TOMBSTONE -> {
-                    tombstones.add(sequence);
-                    block.tombstones.add(sequence);
+                    if (!isVoid(sequence)) {
+                        tombstones.add(sequence);
+                        block.tombstones.add(sequence);
+                    }
                 }
                 case RecordFormat.ERASED -> {
                     if (!isVoid(sequence)) {
                         sequenceSeen(sequence, sequence, timestamp);
+                        tombstones.add(sequence);
                     }
-                    tombstones.add(sequence);
                 }
-                case RecordFormat.FLOOR -> floor = Math.max(floor, sequence);
+                case RecordFormat.FLOOR -> floor = Math.max(floor, Math.min(sequence, afterThreshold(threshold)));
                 default -> {
                 }
             }
@@ -361,7 +388,7 @@ final class StoreRecovery {
         }
 
         private boolean isVoid(long sequence) {
-            return block.header().epoch() < epoch && sequence > truncatedTo;
+            return sequence > threshold;
         }
 
         @Override
@@ -390,10 +417,12 @@ final class StoreRecovery {
                     }
                 }
                 case RecordFormat.TOMBSTONE, RecordFormat.ERASED -> {
-                    tombstones.add(sequence);
-                    block.tombstones.add(sequence);
+                    if (!isVoid(sequence)) {
+                        tombstones.add(sequence);
+                        block.tombstones.add(sequence);
+                    }
                 }
-                case RecordFormat.FLOOR -> floor = Math.max(floor, sequence);
+                case RecordFormat.FLOOR -> floor = Math.max(floor, Math.min(sequence, afterThreshold(threshold)));
                 default -> {
                     // A damaged SKIP costs no message; its sequences are accounted by later records or the mark.
                 }
