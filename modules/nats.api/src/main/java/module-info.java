@@ -5,4 +5,9 @@
  */
 module nats.api {
     exports nats.api;
+    exports nats.api.accounts;
+    exports nats.api.messaging;
+    exports nats.api.monitoring;
+    exports nats.api.net;
+    exports nats.api.sessions;
 }

@@ -4,7 +4,7 @@
  */
 module nats.server {
     requires transitive nats.api;
-    requires nats.transport;
+    requires transitive nats.transport;
     requires jdk.httpserver;
     requires java.net.http;
     // bcrypt password hashes ($2a$...) and the ASN.1 to read PKCS#1/SEC1 PEM keys, which the JDK lacks.

@@ -3,6 +3,12 @@ package nats.api;
 import java.util.Map;
 import java.util.Optional;
 
+import nats.api.accounts.AccountDirectory;
+import nats.api.messaging.InternalConnection;
+import nats.api.monitoring.Monitoring;
+import nats.api.net.Listeners;
+import nats.api.sessions.ClientSessions;
+
 /**
  * The kernel as a plugin sees it. Everything a plugin needs from the server goes through here, so a plugin
  * never has to reach into kernel internals.
@@ -12,9 +18,13 @@ public interface ServerContext {
     /** Identity and version of the running server. */
     ServerIdentity identity();
 
+    /** Server-wide settings a plugin may need (addresses, limits, tags). */
+    ServerSettings settings();
+
     /**
-     * The plugin's own config block, parsed from the server config file: values are {@code String},
-     * {@code Long}, {@code Double}, {@code Boolean}, {@code List} or {@code Map}. Empty when absent.
+     * The plugin's own config block, parsed from the server config file and merged with the Go flags that
+     * belong to it (e.g. {@code -sd} into {@code jetstream}): values are {@code String}, {@code Long},
+     * {@code Double}, {@code Boolean}, {@code List} or {@code Map}. Empty when absent.
      */
     Map<String, Object> configSection();
 
@@ -22,7 +32,21 @@ public interface ServerContext {
     System.Logger logger();
 
     /** Opens an in-process client connection bound to the global account. */
-    InternalConnection connect(String connectionName);
+    default InternalConnection connect(String connectionName) {
+        return accounts().global().connect(connectionName);
+    }
+
+    /** The server's accounts, and their changes. */
+    AccountDirectory accounts();
+
+    /** Listeners on the kernel's accept and threading machinery. */
+    Listeners listeners();
+
+    /** Client connections of plugin protocols (WebSocket, MQTT), authenticated and counted by the kernel. */
+    ClientSessions clientSessions();
+
+    /** Monitoring endpoints, {@code /varz} sections, INFO fields, health checks. */
+    Monitoring monitoring();
 
     /** Makes a service available to plugins started later (e.g. JetStream offers itself to MQTT). */
     <T> void registerService(Class<T> type, T service);

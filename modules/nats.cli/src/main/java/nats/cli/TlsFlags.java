@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import nats.server.options.ServerOptions;
 import nats.server.options.ServerStartException;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.TlsOptions;
 
 /**
  * The {@code -tls*} flags on top of the config file, as Go's ConfigureOptions/overrideTLS apply them: any of

@@ -8,20 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import nats.api.ServerIdentity;
 import nats.server.internal.ServerCore;
+import nats.server.internal.StartupWork;
 import nats.server.internal.monitor.MonitorDocuments;
 import nats.server.internal.monitor.MonitorServer;
 import nats.server.internal.system.SystemAccount;
 import nats.server.internal.plugin.DiscoveredPlugin;
+import nats.server.internal.monitor.MonitorExtensions;
 import nats.server.internal.plugin.KernelContext;
+import nats.server.internal.plugin.PluginListeners;
+import nats.server.internal.plugin.PluginConfig;
 import nats.server.internal.plugin.PluginLifecycle;
 import nats.server.internal.plugin.PluginLoader;
 import nats.server.internal.tls.ClientTls;
-import nats.server.internal.tls.TlsSetupException;
+import nats.transport.tls.TlsSetupException;
 
 /**
  * A running jnatsd server: the kernel plus its enabled plugins. Start one with {@link #start(ServerOptions)},
@@ -38,12 +41,21 @@ public final class NatsServer implements AutoCloseable {
     private Path portsFile;
     private MonitorServer monitor;
     private final MonitorDocuments documents;
+    private final PluginListeners listeners;
+    private final KernelContext.KernelServices kernel;
+    /** Listener URLs by name for the ports file ({@code cluster}, {@code websocket}...), beyond nats and monitoring. */
+    private final Map<String, List<String>> pluginPorts = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private List<DiscoveredPlugin> enabledPlugins = List.of();
     private java.util.Optional<SystemAccount> systemAccount = java.util.Optional.empty();
 
     private NatsServer(ServerOptions options, java.util.Optional<ClientTls> tls) {
         this.options = options;
         this.core = new ServerCore(options, tls);
-        this.documents = new MonitorDocuments(core);
+        MonitorExtensions extensions = new MonitorExtensions(core::infoField);
+        this.documents = new MonitorDocuments(core, extensions);
+        this.listeners = new PluginListeners((name, url) ->
+                pluginPorts.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(url));
+        this.kernel = KernelContext.KernelServices.of(core, extensions, listeners);
     }
 
     /** The project's own version, as recorded in the kernel's module descriptor. */
@@ -69,20 +81,40 @@ public final class NatsServer implements AutoCloseable {
         return modules;
     }
 
+    /**
+     * Begins the part of a start that needs no configuration (the server's identity, the time-zone database,
+     * the security providers) on a background thread, so it overlaps the launcher's reading of flags and
+     * config files. Optional: a start without it does the same work itself.
+     */
+    public static void prepareStart() {
+        StartupWork.begin();
+    }
+
     /** Lists the plugins found in the image and the plugins directory, and whether the options enable them. */
     public static List<PluginInfo> listPlugins(ServerOptions options) throws ServerStartException {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
-                options.configSections().keySet());
+                options.presentSections());
         return all.stream().map(p -> new PluginInfo(p.plugin().id(), p.plugin().version(), p.moduleName(),
                 p.origin(), enabled.contains(p))).toList();
+    }
+
+    /**
+     * Checks the configuration as {@code nats-server -t} does: the plugins it needs are present, and each
+     * enabled plugin accepts its section.
+     */
+    public static void check(ServerOptions options) throws ServerStartException {
+        List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
+        PluginConfig.validate(all, PluginLifecycle.enabled(all, options.enabledPlugins(),
+                PluginConfig.presentSections(options)), options);
     }
 
     /** Binds the listeners and starts the enabled plugins; on any failure nothing is left running. */
     public static NatsServer start(ServerOptions options) throws ServerStartException {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
-                options.configSections().keySet());
+                PluginConfig.presentSections(options));
+        PluginConfig.validate(all, enabled, options);
         NatsServer server;
         try {
             server = new NatsServer(options, clientTls(options));
@@ -92,31 +124,38 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        if (options.httpPort() != 0) {
-            server.monitor = new MonitorServer(server.documents);
-            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
-            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
-            try {
-                server.monitor.start(httpHost, options.httpPort());
-            } catch (IOException e) {
-                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
-            }
-        }
-        // Plugins start before the client port opens, so no client sees a half-started server.
-        ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
+        // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
-            server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.core,
-                    sectionFor(options, plugin.configSection().orElse("")), services));
+            server.core.bind();
+        } catch (IOException e) {
+            server.core.shutdown();
+            throw listenFailure(options, e);
+        }
+        // Plugins start before the client port accepts, so no client sees a half-started server.
+        server.enabledPlugins = enabled;
+        try {
+            if (options.httpPort() != 0) {
+                server.monitor = new MonitorServer(server.documents);
+                // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
+                String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+                try {
+                    server.monitor.start(httpHost, options.httpPort());
+                } catch (IOException e) {
+                    throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
+                }
+            }
+            server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.kernel,
+                    PluginConfig.section(options, plugin)));
             // The system account's services are subscribed before any client can connect.
             server.systemAccount = SystemAccount.start(server.core, server.documents);
             try {
                 server.core.start();
             } catch (IOException e) {
-                throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                        + e.getMessage(), e);
+                throw listenFailure(options, e);
             }
             server.writeFiles();
         } catch (ServerStartException e) {
+            server.listeners.closeAll();
             server.plugins.stopAll();
             if (server.monitor != null) {
                 server.monitor.stop();
@@ -127,6 +166,11 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
         return server;
+    }
+
+    private static ServerStartException listenFailure(ServerOptions options, IOException e) {
+        return new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                + e.getMessage(), e);
     }
 
     /** Loads the client port's certificates before anything starts, so a bad file stops the server at once. */
@@ -140,12 +184,6 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> sectionFor(ServerOptions options, String name) {
-        Object section = options.configSections().get(name);
-        return section instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
     private void writeFiles() throws ServerStartException {
         try {
             if (options.pidFile().isPresent()) {
@@ -156,10 +194,14 @@ public final class NatsServer implements AutoCloseable {
                         .orElse("nats-server");
                 portsFile = options.portsFileDir().get().resolve(exe + "_" + ProcessHandle.current().pid() + ".ports");
                 String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-                String json = "{\"nats\":[\"nats://" + host + ":" + port() + "\"]"
-                        + (monitorPort() > 0 ? ",\"monitoring\":[\"http://" + host + ":" + monitorPort() + "\"]" : "")
-                        + "}";
-                Files.writeString(portsFile, json, StandardCharsets.UTF_8);
+                StringBuilder json = new StringBuilder("{\"nats\":[\"nats://" + host + ":" + port() + "\"]");
+                if (monitorPort() > 0) {
+                    json.append(",\"monitoring\":[\"http://").append(host).append(':').append(monitorPort()).append("\"]");
+                }
+                pluginPorts.forEach((name, urls) -> json.append(",\"").append(name).append("\":[")
+                        .append(String.join(",", urls.stream().map(u -> "\"" + u + "\"").toList())).append(']'));
+                json.append('}');
+                Files.writeString(portsFile, json.toString(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new ServerStartException("cannot write pid/ports file: " + e.getMessage(), e);
@@ -198,14 +240,20 @@ public final class NatsServer implements AutoCloseable {
         }
         // Certificates are read again, as Go reloads them; a bad file refuses the whole reload.
         java.util.Optional<ClientTls> freshTls = clientTls(fresh);
+        // Every plugin checks its section before anything changes; a refusal keeps the running configuration.
+        PluginConfig.checkReload(enabledPlugins, options, fresh);
         core.reload(fresh, freshTls);
+        ServerOptions current = options;
         options = fresh;
+        PluginConfig.applyReload(enabledPlugins, current, fresh);
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }
 
     /** Stops accepting clients and closes the existing ones spread over the lame-duck duration. */
     public void enterLameDuckMode() {
         LOG.log(System.Logger.Level.INFO, "Entering lame duck mode, stop accepting new clients");
+        plugins.enterLameDuckMode();
+        listeners.closeAll();
         core.enterLameDuckMode();
         // Like the Go server: once the last client is closed (at the latest after the duration), exit.
         long deadline = System.nanoTime() + options.lameDuckDuration().toNanos();
@@ -232,6 +280,7 @@ public final class NatsServer implements AutoCloseable {
         }
         // As in Go, the shutdown notice goes out before the clients are closed.
         systemAccount.ifPresent(SystemAccount::shutdown);
+        listeners.closeAll();
         core.shutdown();
         plugins.stopAll();
         try {

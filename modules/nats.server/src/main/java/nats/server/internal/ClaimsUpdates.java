@@ -14,7 +14,7 @@ import nats.server.internal.account.InternalPublisher;
 import nats.server.internal.auth.AccountClaims;
 import nats.server.internal.auth.Jwt;
 import nats.server.internal.auth.JwtException;
-import nats.server.internal.json.JsonWriter;
+import nats.transport.json.JsonWriter;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
@@ -288,7 +288,7 @@ final class ClaimsUpdates implements Subscriber {
                 .field("ver", identity.serverVersion())
                 .field("seq", sequence.getAsLong())
                 .field("jetstream", false)
-                .field("time", nats.server.internal.json.GoTime.format(Instant.now()))
+                .field("time", nats.transport.json.GoTime.format(Instant.now()))
                 .endObject();
     }
 

@@ -1,6 +1,6 @@
 package nats.server.internal;
 
-import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.Client;
 
 /**
  * Told when clients come and go, for the system account's events ({@code $SYS.ACCOUNT.<acc>.CONNECT} ...).
@@ -11,31 +11,31 @@ public interface ClientLifecycle {
     /** Nobody listens: a server without a system account. */
     ClientLifecycle NONE = new ClientLifecycle() {
         @Override
-        public void accepted(ClientConnection client) {
+        public void accepted(Client client) {
         }
 
         @Override
-        public void connected(ClientConnection client) {
+        public void connected(Client client) {
         }
 
         @Override
-        public void disconnected(ClientConnection client) {
+        public void disconnected(Client client) {
         }
 
         @Override
-        public void authenticationFailed(ClientConnection client) {
+        public void authenticationFailed(Client client) {
         }
     };
 
     /** A connection was accepted; until CONNECT names another, it is in the global account. */
-    void accepted(ClientConnection client);
+    void accepted(Client client);
 
     /** CONNECT was accepted; the client is in its account. */
-    void connected(ClientConnection client);
+    void connected(Client client);
 
-    /** A client that had connected is closed; {@link ClientConnection#closeReason()} says why. */
-    void disconnected(ClientConnection client);
+    /** A client that had connected is closed; {@link Client#closeReason()} says why. */
+    void disconnected(Client client);
 
     /** CONNECT's credentials were refused. */
-    void authenticationFailed(ClientConnection client);
+    void authenticationFailed(Client client);
 }

@@ -35,7 +35,7 @@ final class JwtAuthentication {
     }
 
     static Optional<Authenticated> authenticate(Accounts accounts, ConnectOptions connect, String nonce,
-                                                String clientIp) {
+                                                String clientIp, String clientType) {
         if (connect.jwt() == null || connect.jwt().isEmpty()) {
             return Optional.empty();
         }
@@ -80,7 +80,7 @@ final class JwtAuthentication {
                 limits = scope.get().template();
             }
         }
-        if (!ConnectionTypes.allowsStandard(limits.allowedConnectionTypes())) {
+        if (!ConnectionTypes.allows(limits.allowedConnectionTypes(), clientType)) {
             return Optional.empty();
         }
         if (claims.revocations().isRevoked(user.data().subject(), user.data().issuedAt())) {
@@ -139,7 +139,7 @@ final class JwtAuthentication {
     }
 
     /** Whether the account's current claims revoke the user JWT this client connected with. */
-    static boolean revoked(nats.server.internal.client.ClientConnection client) {
+    static boolean revoked(nats.server.internal.client.Client client) {
         Account.JwtState state = client.account().jwt();
         String jwt = client.connectOptions().jwt();
         if (state == null || jwt == null || jwt.isEmpty()) {

@@ -1,10 +1,6 @@
 package nats.server.internal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,22 +15,23 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import nats.api.ServerIdentity;
 import nats.server.options.ServerOptions;
+import nats.server.options.AuthSettings;
 import nats.server.options.Permissions;
 import nats.server.options.User;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.AccountResolver;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.account.OperatorTrust;
-import nats.server.internal.auth.ConnectionTypes;
-import nats.server.internal.auth.NonceSignature;
-import nats.server.internal.auth.Passwords;
 import nats.server.internal.client.Authenticated;
+import nats.server.internal.client.Client;
 import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.ClientProfile;
 import nats.server.internal.client.ConnectionSnapshot;
 import nats.server.internal.client.ClosedConnections;
 import nats.server.internal.client.ClientHost;
 import nats.server.internal.client.ConnectOptions;
-import nats.server.internal.json.JsonWriter;
+import nats.transport.json.JsonWriter;
+import nats.server.internal.listen.Acceptor;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.tls.ClientTls;
 
@@ -51,13 +48,15 @@ public final class ServerCore implements ClientHost {
     private static final long FIRST_PING_MILLIS = 2000;
 
     private volatile ServerOptions options;
-    private volatile boolean nonceRequired;
+    private volatile ServerAuthenticator authenticator;
     private final ServerIdentity identity;
     private final Accounts accounts;
     /** The client port's TLS; replaced on reload (new certificates apply to new connections). */
     private volatile Optional<ClientTls> tls;
-    private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final Map<Long, ScheduledFuture<?>> pingTimers = new ConcurrentHashMap<>();
+    /** Clients that authenticated (counted in their account, reported on disconnect). */
+    private final Map<Long, Client> joined = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
     /** Numbers the server's system-account messages ({@code "seq"} in their server info), as Go's do. */
     private final AtomicLong systemSequence = new AtomicLong();
@@ -72,12 +71,13 @@ public final class ServerCore implements ClientHost {
     private final long startedAtMillis = System.currentTimeMillis();
     /** When the configuration in force was loaded: the start, then each reload (Go's config_load_time). */
     private volatile long configLoadedAtMillis = startedAtMillis;
-    private ServerSocketChannel listener;
-    private volatile boolean running;
+    private volatile Acceptor listener;
     private volatile boolean lameDuck;
     private volatile ClientLifecycle lifecycle = ClientLifecycle.NONE;
-    private int boundPort;
-    private Thread acceptThread;
+    private volatile int boundPort = -1;
+    /** INFO fields plugins add (e.g. {@code jetstream}), in the order they were added. */
+    private final Map<String, java.util.function.Supplier<Object>> infoFields =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     /** A core without TLS on the client port. */
     public ServerCore(ServerOptions options) {
@@ -87,12 +87,12 @@ public final class ServerCore implements ClientHost {
     /** A core whose client port uses {@code tls} (built from {@code options} when they configure TLS). */
     public ServerCore(ServerOptions options, Optional<ClientTls> tls) {
         this.options = options;
-        this.nonceRequired = needsNonce(options);
         this.tls = tls;
-        String id = newServerId();
+        String id = StartupWork.serverId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
         this.accounts = Accounts.of(options);
+        this.authenticator = new ServerAuthenticator(accounts, AuthSettings.of(options), options.operator().enabled());
         if (options.operator().enabled()) {
             accounts.operatorMode(new OperatorTrust(options.operator()), AccountResolver.of(options.operator()),
                     options.systemAccount());
@@ -133,20 +133,32 @@ public final class ServerCore implements ClientHost {
         return configLoadedAtMillis;
     }
 
-    /** Binds the client port; after this returns clients can connect. */
-    public void start() throws IOException {
-        listener = ServerSocketChannel.open();
-        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+    /**
+     * Binds the client port without accepting yet: a client that connects now waits in the backlog and gets
+     * INFO once {@link #start()} runs, so it never sees a half-started server, but it need not retry its
+     * connect while the rest of the server starts (test harnesses give a new server little time).
+     */
+    public void bind() throws IOException {
+        if (listener != null) {
+            return;
+        }
         int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
-        listener.bind(new InetSocketAddress(options.host(), port), 1024);
-        boundPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-        running = true;
+        listener = Acceptor.bind(options.host(), port, "client");
+        boundPort = listener.port();
+    }
+
+    /** Binds the client port if {@link #bind()} did not, and accepts clients from now on. */
+    public void start() throws IOException {
+        bind();
+        listener.accept(this::accepted);
         long deadlineNanos = options.writeDeadline().toNanos();
         long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
-        timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> c.writeDeadlineTick(deadlineNanos)),
-                checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> {
+            if (c instanceof ClientConnection connection) {
+                connection.writeDeadlineTick(deadlineNanos);
+            }
+        }), checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(accounts::expireResponses, 1, 1, TimeUnit.SECONDS);
-        acceptThread = Thread.ofPlatform().name("nats-accept").daemon(true).start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1}", options.host(),
                 String.valueOf(boundPort));
         if (tls.isPresent()) {
@@ -154,31 +166,27 @@ public final class ServerCore implements ClientHost {
         }
     }
 
+    /** The client port bound; -1 before {@link #start()}. */
     public int port() {
         return boundPort;
     }
 
-    private void acceptLoop() {
-        while (running) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (running) {
-                    LOG.log(System.Logger.Level.ERROR, "accept failed: " + e.getMessage());
-                }
-                continue;
-            }
-            try {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ClientConnection client = new ClientConnection(this, channel, nextClientId.incrementAndGet(), tls);
-                Thread.ofVirtual().name("nats-client-" + client.id()).start(() -> serve(client));
-            } catch (IOException e) {
-                closeQuietly(channel);
-            }
-        }
+    private void accepted(SocketChannel channel) {
+        ClientConnection client = new ClientConnection(this, channel, nextClientId(), tls);
+        Thread.ofVirtual().name("nats-client-" + client.id()).start(() -> serve(client));
+    }
+
+    /** The next client id (cid), shared by every kind of client. */
+    public long nextClientId() {
+        return nextClientId.incrementAndGet();
+    }
+
+    /**
+     * Serves the NATS client protocol over a plugin's byte stream (WebSocket) on the calling thread, which
+     * becomes the client's reader, until the connection ends.
+     */
+    public void serve(nats.api.net.Connection connection, ClientProfile profile) {
+        serve(new ClientConnection(this, connection, nextClientId(), Optional.empty(), profile));
     }
 
     private void serve(ClientConnection client) {
@@ -187,17 +195,27 @@ public final class ServerCore implements ClientHost {
             client.reject("maximum connections exceeded", "Maximum Connections Exceeded");
             return;
         }
-        clients.put(client.id(), client);
-        totalConnections.incrementAndGet();
-        lifecycle.accepted(client);
+        register(client);
         // As in Go, the auth timer starts after the TLS handshake.
         if (!client.greet()) {
             return;
         }
-        if (options.authRequired()) {
+        if (authRequired(client.profile())) {
             timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         client.readLoop();
+    }
+
+    /** Counts a new client in (before it authenticates, as Go lists it in /connz from the start). */
+    public void register(Client client) {
+        clients.put(client.id(), client);
+        totalConnections.incrementAndGet();
+        lifecycle.accepted(client);
+    }
+
+    /** Whether the server takes another client now (not in lame-duck mode, below max_connections). */
+    public boolean acceptsClients() {
+        return !lameDuck && clients.size() < options.maxConnections();
     }
 
     @Override
@@ -219,108 +237,97 @@ public final class ServerCore implements ClientHost {
         return accounts;
     }
 
+    /** Adds an INFO field a plugin provides (e.g. {@code jetstream}). */
+    public void infoField(String name, java.util.function.Supplier<Object> value) {
+        infoFields.put(name, value);
+    }
+
     @Override
     public byte[] infoLine(ClientConnection connection) {
-        JsonWriter json = new JsonWriter().beginObject()
-                .field("server_id", identity.serverId())
-                .field("server_name", identity.serverName())
-                .field("version", identity.serverVersion())
-                .field("proto", 1)
-                .field("java", Runtime.version().feature())
-                .field("host", options.host())
-                .field("port", boundPort)
-                .field("headers", true);
-        if (options.authRequired()) {
-            json.field("auth_required", true);
+        Map<String, Object> overrides = connection.profile().infoOverrides();
+        if (overrides.isEmpty() && infoFields.isEmpty()) {
+            return infoLine(connection, Map.of());
         }
-        Optional<ClientTls> current = tls;
-        current.ifPresent(t -> tlsInfoFields(json, t));
-        json.field("max_payload", options.maxPayload())
-                .field("client_id", connection.id())
-                .field("client_ip", connection.remoteIp());
+        Map<String, Object> extra = new java.util.LinkedHashMap<>();
+        synchronized (infoFields) {
+            infoFields.forEach((name, value) -> extra.put(name, value.get()));
+        }
+        extra.putAll(overrides);
+        return infoLine(connection, extra);
+    }
+
+    /** INFO in Go's field order; {@code extra} replaces fields (a null value removes one) or adds them at the end. */
+    private byte[] infoLine(ClientConnection connection, Map<String, Object> extra) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("server_id", identity.serverId());
+        fields.put("server_name", identity.serverName());
+        fields.put("version", identity.serverVersion());
+        fields.put("proto", 1);
+        fields.put("go", RuntimeVersion.TEXT);
+        fields.put("host", options.host());
+        fields.put("port", boundPort);
+        fields.put("headers", true);
+        if (authRequired(connection.profile())) {
+            fields.put("auth_required", true);
+        }
+        Optional<ClientTls> current = connection.profile() == ClientProfile.NATS ? tls : Optional.empty();
+        current.ifPresent(t -> tlsInfoFields(fields, t));
+        fields.put("max_payload", options.maxPayload());
+        fields.put("client_id", connection.id());
+        fields.put("client_ip", connection.remoteIp());
         if (connection.nonce() != null) {
-            json.field("nonce", connection.nonce());
+            fields.put("nonce", connection.nonce());
         }
         if (lameDuck) {
-            json.field("ldm", true);
+            fields.put("ldm", true);
         }
+        extra.forEach((name, value) -> {
+            if (value == null) {
+                fields.remove(name);
+            } else {
+                fields.put(name, value);
+            }
+        });
+        JsonWriter json = new JsonWriter().beginObject();
+        fields.forEach((name, value) -> json.name(name).value(value));
         json.endObject();
         return ("INFO " + json + " \r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Go's Info: tls_required unless allow_non_tls, then tls_available instead; tls_verify when verifying. */
-    private void tlsInfoFields(JsonWriter json, ClientTls t) {
+    private void tlsInfoFields(Map<String, Object> fields, ClientTls t) {
         if (!options.allowNonTls()) {
-            json.field("tls_required", true);
+            fields.put("tls_required", true);
         }
         if (t.options().verify()) {
-            json.field("tls_verify", true);
+            fields.put("tls_verify", true);
         }
         if (options.allowNonTls()) {
-            json.field("tls_available", true);
+            fields.put("tls_available", true);
         }
     }
 
     @Override
-    public Optional<Authenticated> authenticate(ConnectOptions connect, String nonce, String clientIp) {
-        ServerOptions options = this.options; // one configuration for the whole check, even during a reload
-        Account global = accounts.global();
-        if (options.operator().enabled()) {
-            return JwtAuthentication.authenticate(accounts, connect, nonce, clientIp);
-        }
-        if (!options.authToken().isEmpty()) {
-            return granted(Passwords.matches(options.authToken(), connect.authToken()),
-                    new Authenticated(global, Permissions.UNRESTRICTED, ""));
-        }
-        if (!options.users().isEmpty()) {
-            if (!connect.nkey().isEmpty() && nonceRequired()) {
-                return nkeyUser(options, connect, nonce);
-            }
-            boolean noCredentials = connect.user().isEmpty() && connect.pass().isEmpty()
-                    && connect.authToken().isEmpty();
-            if (noCredentials && !options.noAuthUser().isEmpty()) {
-                // no_auth_user: a client without credentials is that user, as in Go.
-                for (User user : options.users()) {
-                    if (!user.isNkeyUser() && user.name().equals(options.noAuthUser())) {
-                        Account account = accounts.get(user.account());
-                        return granted(account != null && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
-                                new Authenticated(account, user.permissions(), user.name()));
-                    }
-                }
-            }
-            for (User user : options.users()) {
-                if (!user.isNkeyUser() && user.name().equals(connect.user())) {
-                    Account account = accounts.get(user.account());
-                    return granted(Passwords.matches(user.password(), connect.pass()) && account != null
-                                    && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
-                            new Authenticated(account, user.permissions(), user.name()));
-                }
-            }
-            return Optional.empty();
-        }
-        boolean userOk = Passwords.equalsInConstantTime(options.username(), connect.user());
-        boolean passOk = Passwords.matches(options.password(), connect.pass());
-        return granted(userOk & passOk, new Authenticated(global, Permissions.UNRESTRICTED, options.username()));
+    public boolean authRequired(ClientProfile profile) {
+        return profile.auth().map(a -> a.required()).orElse(authenticator.required());
+    }
+
+    @Override
+    public Optional<Authenticated> authenticate(ClientProfile profile, ConnectOptions connect, String nonce,
+                                                String clientIp) {
+        // One configuration for the whole check, even during a reload.
+        nats.server.internal.client.Authenticator auth = profile.auth().orElse(authenticator);
+        return auth.authenticate(connect, nonce, clientIp, profile.type());
+    }
+
+    /** The credentials of a listener block (websocket, mqtt) checked the way the server's are. */
+    public nats.server.internal.client.Authenticator authenticatorFor(AuthSettings settings) {
+        return new ServerAuthenticator(accounts, settings, options.operator().enabled());
     }
 
     @Override
     public Optional<Authenticated> authenticateAs(User user) {
-        Account account = accounts.get(user.account());
-        return account == null ? Optional.empty()
-                : Optional.of(new Authenticated(account, user.permissions(), user.name()));
-    }
-
-    /** An nkey user proves the key by signing this connection's nonce. */
-    private Optional<Authenticated> nkeyUser(ServerOptions options, ConnectOptions connect, String nonce) {
-        for (User user : options.users()) {
-            if (user.isNkeyUser() && user.nkey().equals(connect.nkey())) {
-                Account account = accounts.get(user.account());
-                boolean signed = nonce != null && NonceSignature.verify(user.nkey(), nonce, connect.signature());
-                return granted(signed && account != null && ConnectionTypes.allowsStandard(user.allowedConnectionTypes()),
-                        new Authenticated(account, user.permissions(), user.nkey()));
-            }
-        }
-        return Optional.empty();
+        return authenticator.grant(user);
     }
 
     @Override
@@ -330,39 +337,31 @@ public final class ServerCore implements ClientHost {
 
     @Override
     public boolean nonceRequired() {
-        return nonceRequired;
-    }
-
-    /** Nonces are announced in operator mode and when nkey users exist; decided once per configuration. */
-    private static boolean needsNonce(ServerOptions o) {
-        return o.operator().enabled() || o.users().stream().anyMatch(User::isNkeyUser);
-    }
-
-    private static Optional<Authenticated> granted(boolean ok, Authenticated grant) {
-        return ok ? Optional.of(grant) : Optional.empty();
+        return authenticator.nonceRequired();
     }
 
     @Override
-    public void authenticated(ClientConnection connection) {
-        if (pingTimers.containsKey(connection.id())) {
+    public void authenticated(Client client) {
+        if (joined.putIfAbsent(client.id(), client) != null) {
             return;
         }
-        long interval = options.pingInterval().toMillis();
-        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
-        long first = Math.min(interval, FIRST_PING_MILLIS);
-        timers.schedule(() -> connection.pingTick(true, intervalNanos), first, TimeUnit.MILLISECONDS);
-        connection.account().clientJoined();
-        long expiresAt = connection.credentialsExpireAt();
+        client.account().clientJoined();
+        long expiresAt = client.credentialsExpireAt();
         if (expiresAt > 0) {
             long delay = Math.max(0, expiresAt * 1000 - System.currentTimeMillis());
-            timers.schedule(connection::credentialsExpired, delay, TimeUnit.MILLISECONDS);
+            timers.schedule(client::credentialsExpired, delay, TimeUnit.MILLISECONDS);
         }
-        watchAccountExpiry(connection);
-        ScheduledFuture<?> periodic = timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
-                first + interval, interval, TimeUnit.MILLISECONDS);
-        pingTimers.put(connection.id(), periodic);
-        if (connection.isClosed()) {
-            removed(connection);
+        watchAccountExpiry(client);
+        if (client instanceof ClientConnection connection) {
+            long interval = options.pingInterval().toMillis();
+            long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
+            long first = Math.min(interval, FIRST_PING_MILLIS);
+            timers.schedule(() -> connection.pingTick(true, intervalNanos), first, TimeUnit.MILLISECONDS);
+            pingTimers.put(client.id(), timers.scheduleAtFixedRate(() -> connection.pingTick(false, intervalNanos),
+                    first + interval, interval, TimeUnit.MILLISECONDS));
+        }
+        if (client.isClosed()) {
+            removed(client);
         }
     }
 
@@ -370,7 +369,7 @@ public final class ServerCore implements ClientHost {
      * Closes {@code connection} when its account's JWT expires, as Go does; an account renewed in the
      * meantime (a pushed JWT with a later expiry) moves the check to the new time.
      */
-    private void watchAccountExpiry(ClientConnection connection) {
+    private void watchAccountExpiry(Client connection) {
         Account account = connection.account();
         long expires = account.jwt() == null ? 0 : account.jwt().claims().data().expires();
         if (expires <= 0 || connection.isClosed()) {
@@ -393,36 +392,36 @@ public final class ServerCore implements ClientHost {
     }
 
     @Override
-    public void removed(ClientConnection connection) {
-        if (clients.remove(connection.id(), connection)) {
-            closed.closed(connection, accounts.global().name());
-            connection.account().addClosedTraffic(connection.inMsgs(), connection.inBytes(), connection.outMsgs(),
-                    connection.outBytes());
-            inMsgs.add(connection.inMsgs());
-            inBytes.add(connection.inBytes());
-            outMsgs.add(connection.outMsgs());
-            outBytes.add(connection.outBytes());
+    public void removed(Client client) {
+        if (clients.remove(client.id(), client)) {
+            closed.closed(client, accounts.global().name());
+            client.account().addClosedTraffic(client.inMsgs(), client.inBytes(), client.outMsgs(), client.outBytes());
+            inMsgs.add(client.inMsgs());
+            inBytes.add(client.inBytes());
+            outMsgs.add(client.outMsgs());
+            outBytes.add(client.outBytes());
         }
-        ScheduledFuture<?> timer = pingTimers.remove(connection.id());
+        ScheduledFuture<?> timer = pingTimers.remove(client.id());
         if (timer != null) {
             timer.cancel(false);
-            connection.account().clientLeft();
-            lifecycle.disconnected(connection);
+        }
+        if (joined.remove(client.id(), client)) {
+            client.account().clientLeft();
+            lifecycle.disconnected(client);
         }
     }
 
     @Override
-    public void connected(ClientConnection connection) {
-        if (!connection.isClosed()) {
-            lifecycle.connected(connection);
+    public void connected(Client client) {
+        if (!client.isClosed()) {
+            lifecycle.connected(client);
         }
     }
 
     @Override
-    public void authenticationFailed(ClientConnection connection) {
-        lifecycle.authenticationFailed(connection);
+    public void authenticationFailed(Client client) {
+        lifecycle.authenticationFailed(client);
     }
-
 
     /** Server-wide counters for monitoring. */
     public record Stats(long inMsgs, long inBytes, long outMsgs, long outBytes, long totalConnections,
@@ -435,7 +434,7 @@ public final class ServerCore implements ClientHost {
         long ib = inBytes.sum();
         long om = outMsgs.sum();
         long ob = outBytes.sum();
-        for (ClientConnection c : clients.values()) {
+        for (Client c : clients.values()) {
             im += c.inMsgs();
             ib += c.inBytes();
             om += c.outMsgs();
@@ -456,12 +455,12 @@ public final class ServerCore implements ClientHost {
         }
     }
 
-    public List<ClientConnection> clients() {
+    public List<Client> clients() {
         return List.copyOf(clients.values());
     }
 
     /** Visits the connected clients without copying them (for per-account summaries). */
-    public void forEachClient(java.util.function.Consumer<ClientConnection> action) {
+    public void forEachClient(java.util.function.Consumer<Client> action) {
         clients.values().forEach(action);
     }
 
@@ -482,18 +481,18 @@ public final class ServerCore implements ClientHost {
     public synchronized void reload(ServerOptions fresh, Optional<ClientTls> freshTls) {
         this.configLoadedAtMillis = System.currentTimeMillis();
         this.tls = freshTls;
-        this.nonceRequired = needsNonce(fresh);
+        this.authenticator = new ServerAuthenticator(accounts, AuthSettings.of(fresh), fresh.operator().enabled());
         this.options = fresh;
         java.util.Set<Account> reshadow = new java.util.HashSet<>(accounts.configure(fresh));
         if (fresh.operator().enabled()) {
             reshadow.addAll(reloadPreloads(fresh));
         }
-        for (ClientConnection c : clients()) {
+        for (Client c : clients()) {
             if (reshadow.contains(c.account())) {
                 c.refreshShadows();
             }
-            if (fresh.authRequired()) {
-                c.reauthorize(authenticate(c.connectOptions(), c.nonce(), c.remoteIp()));
+            if (authRequired(c.profile())) {
+                c.reauthorize(authenticate(c.profile(), c.connectOptions(), c.nonce(), c.remoteIp()));
             } else {
                 c.reauthorize(Optional.of(new Authenticated(accounts.global(), Permissions.UNRESTRICTED, "")));
             }
@@ -513,7 +512,7 @@ public final class ServerCore implements ClientHost {
                 LOG.log(System.Logger.Level.ERROR, "Reloaded: account " + e.getKey() + " refused: " + ex.getMessage());
             }
         }
-        for (ClientConnection c : clients()) {
+        for (Client c : clients()) {
             if (changed.contains(c.account()) && JwtAuthentication.revoked(c)) {
                 c.credentialsRevoked();
             }
@@ -523,7 +522,7 @@ public final class ServerCore implements ClientHost {
 
     /** A deleted account's clients are closed as Go closes them: as if the account's JWT had expired. */
     private void accountDeleted(Account account) {
-        for (ClientConnection c : clients()) {
+        for (Client c : clients()) {
             if (c.account() == account) {
                 c.accountExpired();
             }
@@ -535,7 +534,7 @@ public final class ServerCore implements ClientHost {
      * account now revokes are dropped ("User Authentication Revoked"); the others are checked again.
      */
     private void accountsChanged(java.util.Set<Account> changed) {
-        for (ClientConnection c : clients()) {
+        for (Client c : clients()) {
             if (!changed.contains(c.account())) {
                 continue;
             }
@@ -543,7 +542,7 @@ public final class ServerCore implements ClientHost {
             if (JwtAuthentication.revoked(c)) {
                 c.credentialsRevoked();
             } else {
-                c.reauthorize(authenticate(c.connectOptions(), c.nonce(), c.remoteIp()));
+                c.reauthorize(authenticate(c.profile(), c.connectOptions(), c.nonce(), c.remoteIp()));
             }
         }
     }
@@ -558,13 +557,13 @@ public final class ServerCore implements ClientHost {
         }
         lameDuck = true;
         closeListener();
-        List<ClientConnection> current = clients();
+        List<Client> current = clients();
         long grace = options.lameDuckGracePeriod().toMillis();
         long spread = Math.max(0, options.lameDuckDuration().toMillis() - grace);
         for (int i = 0; i < current.size(); i++) {
-            ClientConnection c = current.get(i);
-            if (c.acceptsAsyncInfo()) {
-                c.sendProtocol(infoLine(c));
+            Client c = current.get(i);
+            if (c instanceof ClientConnection connection) {
+                c.asyncInfo(infoLine(connection));
             }
             long delay = grace + (current.size() <= 1 ? 0 : spread * i / current.size());
             timers.schedule(() -> c.close("Server Shutdown"), delay, TimeUnit.MILLISECONDS);
@@ -573,44 +572,18 @@ public final class ServerCore implements ClientHost {
 
     /** Stops listening, closes every client after flushing what is queued for it. */
     public void shutdown() {
-        running = false;
         closeListener();
-        for (ClientConnection c : clients()) {
+        for (Client c : clients()) {
             c.close("Server Shutdown");
         }
         timers.shutdown();
     }
 
     private void closeListener() {
-        if (listener != null) {
-            try {
-                listener.close();
-            } catch (IOException ignored) {
-                // Closing a listener only fails if it is already gone.
-            }
-        }
-        // The socket is released only once the thread blocked in accept() has left it; wait for that so
-        // the port can be bound again as soon as this returns.
-        if (acceptThread != null && acceptThread != Thread.currentThread()) {
-            try {
-                acceptThread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Acceptor current = listener;
+        if (current != null) {
+            current.close();
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Nothing to release.
-        }
-    }
-
-
-    /** The server id is a server public nkey ("N..."), as in Go. */
-    private static String newServerId() {
-        return nats.server.internal.auth.NKeyPair.generate(nats.server.internal.auth.NKey.Type.SERVER).publicKey();
-    }
 }

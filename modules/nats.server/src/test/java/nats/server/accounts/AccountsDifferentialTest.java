@@ -253,7 +253,7 @@ class AccountsDifferentialTest {
                 Message r = b.request("timed", "go".getBytes(), Duration.ofSeconds(2));
                 log.add("answered: " + new String(r.getData()));
                 Message m = metrics.nextMessage(Duration.ofSeconds(2));
-                var json = nats.server.internal.json.Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+                var json = nats.transport.json.Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
                 log.add("keys " + json.keySet());
                 log.add("type " + json.get("type") + " status " + json.get("status"));
                 var requestor = (java.util.Map<?, ?>) json.get("requestor");

@@ -150,7 +150,7 @@ class DirectoryResolverDifferentialTest {
         if (m == null) {
             return "no answer";
         }
-        java.util.Map<String, Object> doc = nats.server.internal.json.Json.parseObject(
+        java.util.Map<String, Object> doc = nats.transport.json.Json.parseObject(
                 new String(m.getData(), StandardCharsets.UTF_8));
         Object data = doc.get("data");
         if (!(data instanceof List<?> keys)) {
@@ -165,7 +165,7 @@ class DirectoryResolverDifferentialTest {
         if (m == null) {
             return "no answer";
         }
-        java.util.Map<String, Object> doc = nats.server.internal.json.Json.parseObject(
+        java.util.Map<String, Object> doc = nats.transport.json.Json.parseObject(
                 new String(m.getData(), StandardCharsets.UTF_8));
         return doc.containsKey("data") ? "data " + doc.get("data") : "error " + doc.get("error");
     }

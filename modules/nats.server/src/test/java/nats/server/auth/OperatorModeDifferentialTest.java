@@ -21,7 +21,7 @@ import io.nats.client.Subscription;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.options.ServerOptions;
 import nats.server.testing.GoNatsServer;
 import nats.server.testing.RawNats;

@@ -256,6 +256,8 @@ class DifferentialConformanceTest {
                 + hpub("foo", "rep", "NATS/1.0\r\nA: b\r\n\r\n", "hello") + PING));
         cases.add(named("hpub_headers_only").send(CH + "SUB foo 1\r\n" + hpub("foo", null, "NATS/1.0\r\n\r\n", "")
                 + PING));
+        cases.add(named("hpub_empty_header_block_is_a_msg").send(CH + "SUB foo 1\r\nHPUB foo 0 5\r\nhello\r\n"
+                + "HPUB foo rep 0 2\r\nhi\r\n" + PING));
         cases.add(named("hpub_header_size_larger_than_total").send(CH + "HPUB foo 20 10\r\n0123456789\r\nPING\r\n"));
         cases.add(named("hpub_missing_total").send(CH + "HPUB foo 12\r\nPING\r\n"));
         cases.add(named("hpub_without_headers_support").send(C + "SUB foo 1\r\n"

@@ -18,7 +18,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.testing.BothServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -65,6 +65,29 @@ public final class GoNatsServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Rewrites the config this server was started from ({@link #start}) with {@code configTemplate} and
+     * sends SIGHUP, as an operator reloads Go's server; waits until the log reports the reload.
+     */
+    public void reload(Path dir, String configTemplate) throws IOException, InterruptedException {
+        Path conf = dir.resolve("go-" + port + ".conf");
+        Files.writeString(conf, configTemplate.formatted(port));
+        int before = countReloads();
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        kill.waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (countReloads() == before) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("Go nats-server did not reload: " + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private int countReloads() throws IOException {
+        return log().split("Reloaded server configuration", -1).length - 1;
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }

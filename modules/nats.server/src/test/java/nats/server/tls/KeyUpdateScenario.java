@@ -9,7 +9,7 @@ import javax.net.ssl.SSLSocket;
 
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.TlsOptions;
 
 /**
  * Run in its own JVM by {@link TlsKeyUpdateTest} with tiny TLS key limits, so that both sides renew their keys

@@ -26,7 +26,7 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.TlsOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

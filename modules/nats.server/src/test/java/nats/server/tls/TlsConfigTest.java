@@ -17,7 +17,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
 import nats.server.options.ServerStartException;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.TlsOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,7 +180,7 @@ class TlsConfigTest {
     void unavailableCipherSuitesAreWarnedAbout() throws Exception {
         TlsOptions tls = TlsOptions.of(file("server-cert.pem"), file("server-key.pem"))
                 .withCipherSuites(List.of("TLS_RSA_WITH_RC4_128_SHA", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-        List<String> warnings = nats.server.internal.tls.ClientTls.create(tls).warnings();
+        List<String> warnings = nats.transport.tls.ServerTls.create(tls).warnings();
         assertEquals(List.of("cipher suite TLS_RSA_WITH_RC4_128_SHA is not available in this Java runtime; it is "
                 + "ignored"), warnings, "RC4 is not in the JDK; the AES-GCM suite is");
     }

@@ -1,8 +1,8 @@
 package nats.example.echo;
 
 import nats.api.ApiRange;
-import nats.api.InternalConnection;
-import nats.api.Message;
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
 import nats.api.PluginException;
 import nats.api.ServerContext;
 import nats.api.ServerPlugin;
@@ -25,7 +25,7 @@ public final class EchoPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("1.0");
+        return ApiRange.atLeast("2.0");
     }
 
     @Override

@@ -29,7 +29,27 @@ public final class Accounts {
     private volatile OperatorTrust trust;
     private volatile AccountResolver resolver;
 
+    private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Accounts() {
+    }
+
+    /** Told when accounts are loaded, changed (reload, JWT update) and removed; must not block. */
+    public interface Listener {
+        void added(Account account);
+
+        void updated(Account account);
+
+        void removed(Account account);
+    }
+
+    /** Registers {@code listener} for account changes from now on. */
+    public void watch(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void unwatch(Listener listener) {
+        listeners.remove(listener);
     }
 
     /** Builds the accounts of {@code options}, which the config reader has already checked. */
@@ -94,6 +114,18 @@ public final class Accounts {
         byName = Map.copyOf(next);
         global = g;
         system = sys;
+        for (Account a : next.values()) {
+            if (!old.containsKey(a.name())) {
+                listeners.forEach(l -> l.added(a));
+            } else {
+                listeners.forEach(l -> l.updated(a));
+            }
+        }
+        for (Account a : old.values()) {
+            if (!next.containsKey(a.name())) {
+                listeners.forEach(l -> l.removed(a));
+            }
+        }
         return changed;
     }
 
@@ -203,6 +235,7 @@ public final class Accounts {
         next.remove(name);
         byName = Map.copyOf(next);
         configs.remove(name);
+        listeners.forEach(l -> l.removed(account));
         return account;
     }
 
@@ -226,6 +259,8 @@ public final class Accounts {
                 Map<String, Account> next = new LinkedHashMap<>(byName);
                 next.put(sys.name(), sys);
                 byName = Map.copyOf(next);
+                Account bare = sys;
+                listeners.forEach(l -> l.added(bare));
             }
             system = sys;
         }
@@ -270,6 +305,8 @@ public final class Accounts {
             next.put(name, a);
             byName = Map.copyOf(next);
             applyClaims(a, token.get(), claims);
+            Account loaded = a;
+            listeners.forEach(l -> l.added(loaded));
             return a;
         }
     }
@@ -312,6 +349,7 @@ public final class Accounts {
         Set<Account> touched = new HashSet<>();
         applyClaims(account, token, claims);
         touched.add(account);
+        listeners.forEach(l -> l.updated(account));
         for (Account other : byName.values()) {
             AccountConfig config = configs.get(other.name());
             if (other != account && other.jwt() != null && config != null
@@ -326,7 +364,9 @@ public final class Accounts {
     /** The accounts, the global account first. */
     public Collection<Account> all() {
         List<Account> list = new java.util.ArrayList<>(byName.values());
-        list.sort(java.util.Comparator.comparing((Account a) -> a != global).thenComparing(Account::name));
+        // A plain comparator, not Comparator.comparing: the JDK's combinator lambdas are spun at run time
+        // (not held by the AOT cache), and this runs during every start.
+        list.sort((a, b) -> a == b ? 0 : a == global ? -1 : b == global ? 1 : a.name().compareTo(b.name()));
         return list;
     }
 

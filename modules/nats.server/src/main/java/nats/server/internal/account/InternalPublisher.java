@@ -2,10 +2,7 @@ package nats.server.internal.account;
 
 import java.nio.charset.StandardCharsets;
 
-import nats.server.internal.routing.FlushSet;
-import nats.server.internal.routing.MatchResult;
 import nats.server.internal.routing.RoutedMessage;
-import nats.server.internal.routing.Router;
 
 /** Publishes messages the server itself originates (replies to system requests) into an account. */
 public final class InternalPublisher {
@@ -24,13 +21,6 @@ public final class InternalPublisher {
         m.dataLength = payload.length;
         m.originAccount = account.name();
         m.prepareSizes();
-        MatchResult result = account.sublist().match(subject);
-        if (result.isEmpty()) {
-            return false;
-        }
-        FlushSet touched = new FlushSet();
-        boolean delivered = Router.deliver(result, m, null, true, touched);
-        touched.flushAll();
-        return delivered;
+        return InboundPipeline.publishOnce(account, m, null);
     }
 }

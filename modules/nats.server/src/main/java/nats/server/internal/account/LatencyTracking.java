@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import nats.server.internal.json.GoTime;
+import nats.transport.json.GoTime;
 import nats.server.internal.routing.RoutedMessage;
 
 /**
@@ -33,9 +33,9 @@ final class LatencyTracking {
     }
 
     static LatencyTracking start(Account exporter, String subject, RoutedMessage request) {
-        String requestor = request.origin == null ? "{\"acc\":\"" + request.originAccount + "\"}"
-                : request.origin.clientInfoJson(false);
-        long rtt = request.origin == null ? 0 : request.origin.rttNanos();
+        String requestor = request.publisher == null ? "{\"acc\":\"" + request.originAccount + "\"}"
+                : request.publisher.clientInfoJson(false);
+        long rtt = request.publisher == null ? 0 : request.publisher.rttNanos();
         return new LatencyTracking(exporter, subject, requestor, rtt);
     }
 
@@ -44,11 +44,11 @@ final class LatencyTracking {
             return;
         }
         long serviceRtt = System.nanoTime() - startNanos;
-        long responderRtt = response.origin == null ? 0 : response.origin.rttNanos();
+        long responderRtt = response.publisher == null ? 0 : response.publisher.rttNanos();
         long service = Math.max(0, serviceRtt - responderRtt);
         long system = 0;
         long total = requestorRtt + serviceRtt;
-        String responder = response.origin == null ? null : response.origin.clientInfoJson(true);
+        String responder = response.publisher == null ? null : response.publisher.clientInfoJson(true);
         StringBuilder json = new StringBuilder(512)
                 .append("{\"type\":\"io.nats.server.metric.v1.service_latency\",\"id\":\"")
                 .append(EventIds.next()).append("\",\"timestamp\":\"").append(GoTime.format(Instant.now()))

@@ -135,21 +135,21 @@ public final class ServiceImport implements Subscriber {
         if (original.importHops > 0 && previous != null) {
             try {
                 java.util.Map<String, Object> info = new java.util.HashMap<>(
-                        nats.server.internal.json.Json.parseObject(previous));
+                        nats.transport.json.Json.parseObject(previous));
                 info.put("svc", importer.name());
-                nats.server.internal.json.JsonWriter json = new nats.server.internal.json.JsonWriter().beginObject();
+                nats.transport.json.JsonWriter json = new nats.transport.json.JsonWriter().beginObject();
                 for (String key : CLIENT_INFO_ORDER) {
                     if (info.containsKey(key)) {
                         json.name(key).value(info.get(key));
                     }
                 }
                 return json.endObject().toString();
-            } catch (nats.server.internal.json.Json.JsonException e) {
+            } catch (nats.transport.json.Json.JsonException e) {
                 // Not ours to keep: start afresh below.
             }
         }
         StringBuilder json = new StringBuilder("{\"acc\":\"").append(importer.name()).append('"');
-        long rtt = original.origin == null ? 0 : original.origin.rttNanos();
+        long rtt = original.publisher == null ? 0 : original.publisher.rttNanos();
         if (rtt > 0) {
             json.append(",\"rtt\":").append(rtt);
         }

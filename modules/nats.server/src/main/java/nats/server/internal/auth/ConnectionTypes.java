@@ -42,10 +42,21 @@ public final class ConnectionTypes {
     }
 
     /**
-     * Whether a plain NATS client may connect: no list means any type; a list with only unknown types
-     * allows nothing (Go's reasoning: the intent was to restrict).
+     * Whether a client of Go's type {@code clientType} ({@code nats}, {@code websocket}, {@code mqtt}) may
+     * connect: no list means any type; a list with only unknown types allows nothing (Go's reasoning: the
+     * intent was to restrict).
      */
-    public static boolean allowsStandard(List<String> names) {
-        return names.isEmpty() || known(names).contains(STANDARD);
+    public static boolean allows(List<String> names, String clientType) {
+        return names.isEmpty() || known(names).contains(connectionType(clientType));
+    }
+
+    /** The connection type Go checks for a client type. */
+    static String connectionType(String clientType) {
+        return switch (clientType) {
+            case "websocket" -> "WEBSOCKET";
+            case "mqtt" -> "MQTT";
+            case "mqtt_ws" -> "MQTT_WS";
+            default -> STANDARD;
+        };
     }
 }

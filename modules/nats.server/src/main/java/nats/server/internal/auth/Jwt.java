@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 
 /**
  * A decoded and signature-checked NATS JWT: {@code header.claims.signature}, each part unpadded URL-safe

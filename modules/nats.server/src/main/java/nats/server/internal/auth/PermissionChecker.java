@@ -25,6 +25,8 @@ public final class PermissionChecker {
     private final Sublist subscribeAllow;
     private final Sublist subscribeDeny;
     private final Map<String, Boolean> publishCache = new HashMap<>();
+    /** Delivery decisions per subject; filled by publishers' threads, so concurrent. */
+    private final Map<String, Boolean> deliveryDenied = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PermissionChecker(Permissions permissions) {
         publishAllow = permissions.publish().allow().map(PermissionChecker::filters).orElse(null);
@@ -67,6 +69,31 @@ public final class PermissionChecker {
         }
         publishCache.put(subject, allowed);
         return allowed;
+    }
+
+    /** Whether a subscribe deny list exists, so deliveries need {@link #deniesDelivery}. */
+    public boolean deniesSomeDeliveries() {
+        return subscribeDeny != null;
+    }
+
+    /**
+     * Go's checkDenySub: a wildcard subscription may overlap a denied subject, so each message is checked
+     * against the deny list before it is delivered (decisions cached per subject).
+     */
+    public boolean deniesDelivery(String subject) {
+        if (subscribeDeny == null) {
+            return false;
+        }
+        Boolean cached = deliveryDenied.get(subject);
+        if (cached != null) {
+            return cached;
+        }
+        boolean denied = subscribeDeny.match(subject).plain().length > 0;
+        if (deliveryDenied.size() >= CACHE_MAX) {
+            deliveryDenied.clear();
+        }
+        deliveryDenied.put(subject, denied);
+        return denied;
     }
 
     /** As Go's canSubscribe: a queue named in the lists decides for queue subscriptions. */

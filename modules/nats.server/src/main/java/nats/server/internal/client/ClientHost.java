@@ -1,9 +1,12 @@
 package nats.server.internal.client;
 
-import nats.server.options.ServerOptions;
-import nats.server.internal.account.Account;
+import java.util.Optional;
 
-/** What a client connection needs from the server that accepted it. */
+import nats.server.internal.account.Account;
+import nats.server.options.ServerOptions;
+import nats.server.options.User;
+
+/** What a client needs from the server that accepted it. */
 public interface ClientHost {
 
     ServerOptions options();
@@ -20,29 +23,33 @@ public interface ClientHost {
     /** The INFO line (with CRLF) to greet this connection with. */
     byte[] infoLine(ClientConnection connection);
 
+    /** Whether clients of this profile must authenticate. */
+    boolean authRequired(ClientProfile profile);
+
     /**
-     * Checks the credentials in CONNECT (passwords in constant time or with bcrypt).
+     * Checks the credentials in CONNECT against the profile's credentials (the server's unless a listener
+     * has its own).
      *
      * @return the user's account and permissions, or empty when authentication fails
      */
-    java.util.Optional<Authenticated> authenticate(ConnectOptions options, String nonce, String clientIp);
+    Optional<Authenticated> authenticate(ClientProfile profile, ConnectOptions options, String nonce, String clientIp);
 
     /** Grants a user identified otherwise (its TLS certificate, verify_and_map) its account and permissions. */
-    java.util.Optional<Authenticated> authenticateAs(nats.server.options.User user);
+    Optional<Authenticated> authenticateAs(User user);
 
-    /** The connection passed authentication and is now a full client. */
-    void authenticated(ClientConnection connection);
+    /** The client passed authentication and is now a full client. */
+    void authenticated(Client client);
 
     /** CONNECT was accepted in full (its options are in effect): the moment Go reports a client connect. */
-    default void connected(ClientConnection connection) {
+    default void connected(Client client) {
     }
 
-    /** CONNECT's credentials were refused; the connection is about to close. */
-    default void authenticationFailed(ClientConnection connection) {
+    /** The credentials were refused; the client is about to close. */
+    default void authenticationFailed(Client client) {
     }
 
-    /** The connection closed; forget it. */
-    void removed(ClientConnection connection);
+    /** The client closed; forget it. */
+    void removed(Client client);
 
     /** Counts a connection closed as a slow consumer. */
     void countSlowConsumer();

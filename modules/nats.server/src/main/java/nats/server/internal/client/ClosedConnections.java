@@ -21,7 +21,7 @@ public final class ClosedConnections {
     }
 
     /** Remembers {@code c}, which is closing now; its subscriptions are still in place. */
-    public void closed(ClientConnection c, String globalAccount) {
+    public void closed(Client c, String globalAccount) {
         ConnectionSnapshot snapshot = ConnectionSnapshot.of(c, globalAccount, Instant.now(), true);
         synchronized (ring) {
             if (ring.size() == capacity) {

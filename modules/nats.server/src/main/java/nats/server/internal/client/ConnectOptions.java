@@ -2,7 +2,7 @@ package nats.server.internal.client;
 
 import java.util.Map;
 
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 
 /**
  * The options a client sends in CONNECT. Absent fields take the Go server's defaults: verbose, pedantic
@@ -69,6 +69,19 @@ public record ConnectOptions(boolean verbose, boolean pedantic, boolean echo, bo
             return s;
         }
         throw new Json.JsonException("field '" + key + "' must be a string");
+    }
+
+    /** The same options with a user JWT (a WebSocket's JWT cookie when CONNECT carries none). */
+    ConnectOptions withJwt(String token) {
+        return new ConnectOptions(verbose, pedantic, echo, headers, noResponders, protocol, name, lang, version, user,
+                pass, authToken, token, nkey, signature, tlsRequired);
+    }
+
+    /** What a plugin's session presented, as if it had sent CONNECT. */
+    static ConnectOptions presented(String name, String lang, String version, String user, String pass,
+                                    String token, String jwt, String nkey, String signature) {
+        return new ConnectOptions(false, false, true, true, false, 1, name, lang, version, user, pass, token, jwt,
+                nkey, signature, false);
     }
 
     @Override

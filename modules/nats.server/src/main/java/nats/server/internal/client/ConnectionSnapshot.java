@@ -40,7 +40,7 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
     }
 
     /** {@code c} as it is at {@code now}; {@code closing} records the close time and reason too. */
-    public static ConnectionSnapshot of(ClientConnection c, String globalAccount, Instant now, boolean closing) {
+    public static ConnectionSnapshot of(Client c, String globalAccount, Instant now, boolean closing) {
         long idle = c.idleNanos();
         Instant last = now.minusNanos(idle);
         if (last.isBefore(c.startTime())) {

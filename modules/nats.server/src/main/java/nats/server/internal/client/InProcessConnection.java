@@ -1,28 +1,30 @@
 package nats.server.internal.client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import nats.api.InternalConnection;
-import nats.api.Message;
-import nats.api.MessageHandler;
-import nats.api.Subscription;
-import nats.server.internal.routing.FlushSet;
-import nats.server.internal.routing.MatchResult;
+import nats.api.messaging.DirectHandler;
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
+import nats.api.messaging.MessageHandler;
+import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessagePublisher;
+import nats.api.messaging.Subscription;
+import nats.server.internal.account.Account;
+import nats.server.internal.account.InboundPipeline;
 import nats.server.internal.routing.RoutedMessage;
-import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
 
 /**
- * A client living inside the server process (plugins, system services). Messages for it are copied into
- * {@link Message}s and handed to handlers on one dispatcher virtual thread, so a slow handler never blocks
- * the publisher.
+ * A client living inside the server process (plugins, system services), bound to one account. Queued
+ * subscriptions get copies as {@link Message}s on one dispatcher virtual thread, so a slow handler never
+ * blocks the publisher; direct subscriptions run their handler on the publisher's thread with the message as
+ * byte slices. Its messages are the server's own: the account's mappings apply, permissions do not.
  */
 public final class InProcessConnection implements InternalConnection, Subscriber {
 
@@ -32,26 +34,27 @@ public final class InProcessConnection implements InternalConnection, Subscriber
     private record Delivery(LocalSubscription subscription, Message message) {
     }
 
-    private final Sublist sublist;
+    private final Account account;
     private final String name;
     private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
     private final AtomicLong nextSid = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentHashMap<ServerSubscription, LocalSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final AtomicBoolean dispatching = new AtomicBoolean();
 
-    public InProcessConnection(Sublist sublist, String name) {
-        this.sublist = sublist;
+    public InProcessConnection(Account account, String name) {
+        this.account = account;
         this.name = name;
-        Thread.ofVirtual().name("nats-internal-" + name).start(this::dispatch);
     }
 
     private final class LocalSubscription implements Subscription {
         final ServerSubscription server;
         final MessageHandler handler;
 
-        LocalSubscription(String subject, String queueGroup, MessageHandler handler) {
+        LocalSubscription(String subject, String queueGroup, MessageHandler handler, DirectHandler direct) {
             byte[] sid = Long.toString(nextSid.incrementAndGet()).getBytes(StandardCharsets.ISO_8859_1);
             this.server = new ServerSubscription(InProcessConnection.this, subject, queueGroup, sid);
+            this.server.attach(direct);
             this.handler = handler;
         }
 
@@ -64,7 +67,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         public void unsubscribe() {
             if (subscriptions.remove(server) != null) {
                 server.markClosed();
-                sublist.remove(server);
+                account.sublist().remove(server);
             }
         }
     }
@@ -76,41 +79,111 @@ public final class InProcessConnection implements InternalConnection, Subscriber
 
     @Override
     public Subscription subscribe(String subject, String queueGroup, MessageHandler handler) {
+        startDispatcher();
+        return add(new LocalSubscription(subject, queueGroup, handler, null));
+    }
+
+    @Override
+    public Subscription subscribeDirect(String subject, String queueGroup, DirectHandler handler) {
+        return add(new LocalSubscription(subject, queueGroup, null, handler));
+    }
+
+    private Subscription add(LocalSubscription sub) {
         if (closed.get()) {
             throw new IllegalStateException("connection " + name + " is closed");
         }
-        LocalSubscription sub = new LocalSubscription(subject, queueGroup, handler);
         // Registered before it is routable, so no message can arrive for an unknown subscription.
         subscriptions.put(sub.server, sub);
         try {
-            sublist.insert(sub.server);
+            account.sublist().insert(sub.server);
         } catch (Sublist.InvalidSubjectException e) {
             subscriptions.remove(sub.server);
-            throw new IllegalArgumentException("invalid subject: " + subject, e);
+            throw new IllegalArgumentException("invalid subject: " + sub.subject(), e);
         }
         return sub;
     }
 
+    /** The dispatcher thread exists only once a queued subscription needs it. */
+    private void startDispatcher() {
+        if (dispatching.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("nats-internal-" + name).start(this::dispatch);
+        }
+    }
+
     @Override
     public void publish(Message message) {
+        RoutedMessage m = routed(message.subject().getBytes(StandardCharsets.UTF_8),
+                message.replyTo().getBytes(StandardCharsets.UTF_8), join(message.headers(), message.payload()),
+                0, message.headers().length, message.headers().length + message.payload().length);
+        InboundPipeline.publishOnce(account, m, this);
+    }
+
+    @Override
+    public MessagePublisher publisher() {
+        return new BatchPublisher();
+    }
+
+    @Override
+    public boolean hasInterest(String subject) {
+        return !account.sublist().match(subject).isEmpty();
+    }
+
+    /** A publisher for one thread: its own message and result cache, receivers flushed per batch. */
+    private final class BatchPublisher implements MessagePublisher {
+
+        private final InboundPipeline pipeline = new InboundPipeline(InProcessConnection.this, account, false);
+        private final RoutedMessage m = newMessage();
+
+        @Override
+        public boolean publish(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength, int length) {
+            fill(m, subject, reply, data, offset, headerLength, length);
+            pipeline.admit(m);
+            return pipeline.route(m, true);
+        }
+
+        @Override
+        public void flush() {
+            pipeline.flush();
+        }
+    }
+
+    private RoutedMessage routed(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength,
+                                 int length) {
+        RoutedMessage m = newMessage();
+        fill(m, subject, reply, data, offset, headerLength, length);
+        return m;
+    }
+
+    private RoutedMessage newMessage() {
         RoutedMessage m = new RoutedMessage();
-        byte[] subject = message.subject().getBytes(StandardCharsets.UTF_8);
-        byte[] reply = message.replyTo().getBytes(StandardCharsets.UTF_8);
-        byte[] data = new byte[message.headers().length + message.payload().length];
-        System.arraycopy(message.headers(), 0, data, 0, message.headers().length);
-        System.arraycopy(message.payload(), 0, data, message.headers().length, message.payload().length);
+        m.kind = MessageOrigin.INTERNAL;
+        m.originAccount = account.name();
+        return m;
+    }
+
+    private static void fill(RoutedMessage m, byte[] subject, byte[] reply, byte[] data, int offset,
+                             int headerLength, int length) {
         m.subject = subject;
+        m.subjectOffset = 0;
         m.subjectLength = subject.length;
         m.reply = reply;
-        m.replyLength = reply.length;
-        m.headerSize = message.headers().length > 0 ? message.headers().length : -1;
+        m.replyOffset = 0;
+        m.replyLength = reply == null ? 0 : reply.length;
         m.data = data;
-        m.dataLength = data.length;
+        m.dataOffset = offset;
+        m.dataLength = length;
+        m.headerSize = headerLength > 0 ? headerLength : -1;
         m.prepareSizes();
-        MatchResult result = sublist.match(message.subject());
-        FlushSet touched = new FlushSet();
-        Router.deliver(result, m, this, true, touched);
-        touched.flushAll();
+    }
+
+    private static byte[] join(byte[] headers, byte[] payload) {
+        if (headers.length == 0) {
+            return payload;
+        }
+        byte[] data = new byte[headers.length + payload.length];
+        System.arraycopy(headers, 0, data, 0, headers.length);
+        System.arraycopy(payload, 0, data, headers.length, payload.length);
+        return data;
     }
 
     @Override
@@ -118,15 +191,20 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         if (closed.get()) {
             return false;
         }
+        if (subscription.attachment() instanceof DirectHandler direct) {
+            try {
+                return direct.onMessage(m);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "direct handler of " + name + " on " + m.subjectString()
+                        + " failed", e);
+                return false;
+            }
+        }
         LocalSubscription target = subscriptions.get(subscription);
         if (target == null) {
             return false;
         }
-        byte[] headers = m.hasHeaders() ? Arrays.copyOfRange(m.data, m.dataOffset, m.dataOffset + m.headerSize)
-                : Message.NO_HEADERS;
-        int payloadStart = m.dataOffset + Math.max(m.headerSize, 0);
-        byte[] payload = Arrays.copyOfRange(m.data, payloadStart, m.dataOffset + m.dataLength);
-        queue.add(new Delivery(target, new Message(m.subjectString(), m.replyString(), headers, payload)));
+        queue.add(new Delivery(target, m.toMessage()));
         return true;
     }
 

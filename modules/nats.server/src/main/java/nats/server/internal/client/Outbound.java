@@ -7,7 +7,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
-import nats.server.internal.net.Transport;
+import nats.api.net.Connection;
 import nats.server.internal.routing.RoutedMessage;
 
 /**
@@ -220,7 +220,7 @@ final class Outbound {
      * or one stuck client would stall every publisher that sends to it. Larger output, or output while a
      * write is under way, is left to the flusher.
      */
-    void flushInlineOrSignal(Transport transport) {
+    void flushInlineOrSignal(Connection transport) {
         byte[] toWrite;
         int length;
         lock.lock();
@@ -286,7 +286,7 @@ final class Outbound {
      * The flusher loop: runs until {@link #close()} and the queue is drained, or a write fails (true), or
      * until {@code moveAway} says after a wake-up that the loop should continue on another thread (false).
      */
-    boolean flushLoop(Transport transport, BooleanSupplier moveAway) throws IOException {
+    boolean flushLoop(Connection transport, BooleanSupplier moveAway) throws IOException {
         while (true) {
             byte[] toWrite;
             int length;

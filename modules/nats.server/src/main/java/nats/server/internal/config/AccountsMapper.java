@@ -29,6 +29,8 @@ final class AccountsMapper {
     private final OptionsMapper mapper;
     private final Map<String, AccountConfig> accounts = new LinkedHashMap<>();
     private final List<User> users = new ArrayList<>();
+    /** Account blocks that belong to plugins (e.g. {@code jetstream}), per account. */
+    private final Map<String, Map<String, Object>> pluginSettings = new LinkedHashMap<>();
     private Map<String, Object> accountsMap;
     private String accountsKey;
 
@@ -42,6 +44,11 @@ final class AccountsMapper {
 
     List<User> users() {
         return List.copyOf(users);
+    }
+
+    /** Account blocks a plugin owns: account name to key to value. */
+    Map<String, Map<String, Object>> pluginSettings() {
+        return pluginSettings;
     }
 
     /** An error placed at the {@code accounts} key, for checks made once the whole file is read. */
@@ -162,8 +169,9 @@ final class AccountsMapper {
                 case "mappings", "maps" -> mappings = mappings(am, k, v);
                 case "default_permissions" -> defaults = mapper.permissions(am, k, v);
                 case "limits" -> limits = limits(am, k, v);
-                case "nkey", "jetstream" -> mapper.unsupported(am, k,
-                        "account '" + k + "' is not supported by jnatsd yet");
+                case "nkey" -> mapper.unsupported(am, k, "account '" + k + "' is not supported by jnatsd yet");
+                // Served by the JetStream module, which reads it through the plugin contract.
+                case "jetstream" -> pluginSettings.computeIfAbsent(name, n -> new LinkedHashMap<>()).put("jetstream", v);
                 default -> mapper.unknown(am, k);
             }
         }
@@ -275,7 +283,7 @@ final class AccountsMapper {
                                 + "duration, got " + ConfigParser.typeName(v));
                     }
                     try {
-                        threshold = GoDuration.parse(s);
+                        threshold = nats.transport.config.GoDuration.parse(s);
                     } catch (IllegalArgumentException ex) {
                         throw OptionsMapper.error(em, k, "Expected response threshold to be a parseable time "
                                 + "duration, got \"" + s + "\"");

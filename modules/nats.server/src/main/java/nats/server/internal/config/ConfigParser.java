@@ -164,7 +164,7 @@ public final class ConfigParser {
     public static Duration parseDuration(Object value) {
         return switch (value) {
             case Duration d -> d;
-            case String s -> GoDuration.parse(s);
+            case String s -> nats.transport.config.GoDuration.parse(s);
             case Long l -> Duration.ofSeconds(l);
             case Integer i -> Duration.ofSeconds(i);
             case Double d -> {

@@ -1,5 +1,8 @@
 package nats.server.internal.config;
 
+import nats.transport.config.ConfigProblem;
+import nats.transport.tls.TlsBlockReader;
+import nats.transport.tls.TlsOptions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +86,11 @@ public final class OptionsMapper {
 
     private OptionsMapper(boolean pedantic) {
         this.pedantic = pedantic;
+    }
+
+    /** A mapper for reading one block (a listener's credentials) outside a whole config file. */
+    static OptionsMapper forBlock() {
+        return new OptionsMapper(false);
     }
 
     /**
@@ -244,7 +252,12 @@ public final class OptionsMapper {
                 actions.add(o -> o.mappings(mappings));
             }
             case "tls" -> {
-                nats.server.options.TlsOptions tls = new TlsConfigMapper(warnings).read(m, key, v);
+                TlsOptions tls;
+                try {
+                    tls = new TlsBlockReader(w -> warnings.add(warning(w))).read(m, key, v);
+                } catch (ConfigProblem e) {
+                    throw error(e);
+                }
                 actions.add(o -> o.tls(tls));
             }
             case "allow_non_tls" -> {
@@ -467,7 +480,7 @@ public final class OptionsMapper {
                     }
                     Duration ttl;
                     try {
-                        ttl = GoDuration.parse(d);
+                        ttl = nats.transport.config.GoDuration.parse(d);
                     } catch (IllegalArgumentException ex) {
                         throw error(rm, e.getKey(), "error parsing expires: " + ex.getMessage());
                     }
@@ -575,7 +588,8 @@ public final class OptionsMapper {
             }
         }
         String nau = noAuthUser;
-        actions.add(o -> o.users(all).accounts(accountList).noAuthUser(nau));
+        Map<String, Map<String, Object>> settings = Map.copyOf(accounts.pluginSettings());
+        actions.add(o -> o.users(all).accounts(accountList).noAuthUser(nau).accountSettings(settings));
     }
 
     private void checkPayloadAgainstPending(ServerOptions current) throws ConfigException {
@@ -754,7 +768,7 @@ public final class OptionsMapper {
 
     Duration goDuration(Map<String, Object> m, String key, String s) throws ConfigException {
         try {
-            return GoDuration.parse(s);
+            return nats.transport.config.GoDuration.parse(s);
         } catch (IllegalArgumentException e) {
             throw error(m, key, "error parsing " + key + ": " + e.getMessage());
         }
@@ -784,5 +798,14 @@ public final class OptionsMapper {
 
     static String warning(Map<String, Object> m, String key, String reason) {
         return origin(m, key).map(o -> o.position() + ": " + reason).orElse(reason);
+    }
+
+    /** A problem a block reader of nats.transport (or a plugin) found, placed where the parser read it. */
+    static ConfigException error(ConfigProblem problem) {
+        return error(problem.where(), problem.key(), problem.getMessage());
+    }
+
+    static String warning(ConfigProblem problem) {
+        return warning(problem.where(), problem.key(), problem.getMessage());
     }
 }

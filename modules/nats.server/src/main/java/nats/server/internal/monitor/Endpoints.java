@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
 import nats.server.options.AccountConfig;
-import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.Client;
 import nats.server.internal.client.ConnectionSnapshot;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
-import nats.server.internal.tls.GoTlsNames;
+import nats.transport.tls.GoTlsNames;
 import nats.server.options.ServerOptions;
 
 /**
@@ -59,7 +59,10 @@ final class Endpoints {
     private volatile String httpHost = "";
     private volatile int httpPort;
 
-    Endpoints(ServerCore core) {
+    private final MonitorExtensions extensions;
+
+    Endpoints(ServerCore core, MonitorExtensions extensions) {
+        this.extensions = extensions;
         this.core = core;
     }
 
@@ -119,7 +122,7 @@ final class Endpoints {
         v.put("server_name", core.identity().serverName());
         v.put("version", core.identity().serverVersion());
         v.put("proto", 1);
-        v.put("go", runtimeVersion());
+        v.put("go", nats.server.internal.RuntimeVersion.TEXT);
         v.put("host", o.host());
         v.put("port", core.port());
         if (o.authRequired()) {
@@ -155,6 +158,7 @@ final class Endpoints {
         v.put("mqtt", Map.of());
         v.put("websocket", Map.of());
         v.put("jetstream", Map.of());
+        extensions.addVarzSections(v);
         v.put("tls_timeout", o.tls().map(t -> seconds(t.timeout())).orElse(DEFAULT_TLS_TIMEOUT_SECONDS));
         v.put("write_deadline", o.writeDeadline().toNanos());
         v.put("start", start);
@@ -181,16 +185,6 @@ final class Endpoints {
         v.put("config_load_time", Instant.ofEpochMilli(core.configLoadedAtMillis()));
         putSystemAccount(v);
         return v;
-    }
-
-    /** The "go" field: the runtime this server runs on, in Go's "go1.19.8" shape, e.g. "java25.0.1". */
-    static String runtimeVersion() {
-        StringBuilder sb = new StringBuilder("java");
-        List<Integer> parts = Runtime.version().version();
-        for (int i = 0; i < parts.size(); i++) {
-            sb.append(i == 0 ? "" : ".").append(parts.get(i));
-        }
-        return sb.toString();
     }
 
     /** The Java analogue of GOMAXPROCS: how many carrier threads run virtual threads. */
@@ -272,7 +266,7 @@ final class Endpoints {
         List<ConnectionSnapshot> conns = new ArrayList<>();
         int total = 0;
         if (withOpen) {
-            for (ClientConnection c : core.clients()) {
+            for (Client c : core.clients()) {
                 if (!acc.isEmpty() && !c.account().name().equals(acc)) {
                     continue;
                 }
@@ -463,7 +457,7 @@ final class Endpoints {
                 }
                 // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so
                 // list them with cid 0 rather than hide them.
-                long cid = s.subscriber() instanceof ClientConnection c ? c.id() : 0;
+                long cid = s.subscriber() instanceof Client c ? c.id() : 0;
                 details.add(subDetail(s.subject(), s.queue(), s.sidString(), s.delivered(), s.max(), cid, account.name()));
             }
         }
@@ -763,7 +757,14 @@ final class Endpoints {
         q.bool("js-enabled-only");
         q.bool("js-server-only");
         Map<String, Object> h = new LinkedHashMap<>();
-        h.put("status", "ok");
+        java.util.Optional<String> failing = extensions.failingHealthCheck(
+                new nats.api.monitoring.MonitorQuery(q.values(), Map.of()));
+        if (failing.isPresent()) {
+            h.put("status", "unavailable");
+            h.put("error", failing.get());
+        } else {
+            h.put("status", "ok");
+        }
         return h;
     }
 

@@ -1,5 +1,6 @@
 package nats.server.internal.monitor;
 
+import nats.transport.json.GoJson;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +28,20 @@ public final class MonitorDocuments {
     private final Endpoints endpoints;
     private final ProcessUsage usage = new ProcessUsage();
 
+    private final MonitorExtensions extensions;
+
     public MonitorDocuments(ServerCore core) {
-        this.endpoints = new Endpoints(core);
+        this(core, new MonitorExtensions((name, value) -> { }));
+    }
+
+    /** Documents of the kernel plus those plugins add through {@code extensions}. */
+    public MonitorDocuments(ServerCore core, MonitorExtensions extensions) {
+        this.endpoints = new Endpoints(core, extensions);
+        this.extensions = extensions;
+    }
+
+    public MonitorExtensions extensions() {
+        return extensions;
     }
 
     Endpoints endpoints() {
@@ -40,6 +53,14 @@ public final class MonitorDocuments {
      * HEALTHZ, with {@code options} from the request's JSON body.
      */
     public Object document(String name, Map<String, Object> options) throws RequestException {
+        java.util.Optional<nats.api.monitoring.MonitorDocument> plugin = extensions.forRequest(name);
+        if (plugin.isPresent()) {
+            try {
+                return MonitorExtensions.run(plugin.get(), new nats.api.monitoring.MonitorQuery(Map.of(), options));
+            } catch (GoFormat.BadRequest e) {
+                throw new RequestException(e.getMessage());
+            }
+        }
         Query q = Query.of(queryOf(name, options));
         try {
             return switch (name) {

@@ -1,5 +1,6 @@
 package nats.server.internal.monitor;
 
+import nats.transport.json.GoJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ public final class MonitorServer {
     private static final Pattern CALLBACK = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.\\[\\]]{0,127}");
 
     private final Endpoints endpoints;
+    private final MonitorExtensions extensions;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -43,6 +45,7 @@ public final class MonitorServer {
     /** Serves {@code documents}, which the system account's monitoring requests share. */
     public MonitorServer(MonitorDocuments documents) {
         this.endpoints = documents.endpoints();
+        this.extensions = documents.extensions();
     }
 
     /**
@@ -123,6 +126,11 @@ public final class MonitorServer {
     }
 
     private Response route(String path, Query q) throws GoFormat.BadRequest {
+        java.util.Optional<nats.api.monitoring.MonitorDocument> plugin = extensions.forPath(path);
+        if (plugin.isPresent()) {
+            return Response.json(MonitorExtensions.run(plugin.get(),
+                    new nats.api.monitoring.MonitorQuery(q.values(), java.util.Map.of())));
+        }
         return switch (path) {
             case Endpoints.ROOT -> new Response(200, HTML, endpoints.root(), false);
             case Endpoints.VARZ -> Response.json(endpoints.varz(q));
@@ -135,7 +143,10 @@ public final class MonitorServer {
             case Endpoints.ACCSTATZ -> Response.json(endpoints.accstatz(q));
             case Endpoints.JSZ -> Response.json(endpoints.jsz(q));
             // Go writes the health status compactly (json.Marshal), unlike the other endpoints.
-            case Endpoints.HEALTHZ -> new Response(200, JSON, GoJson.compact(endpoints.healthz(q)), true);
+            case Endpoints.HEALTHZ -> {
+                java.util.Map<String, Object> health = endpoints.healthz(q);
+                yield new Response(health.containsKey("error") ? 503 : 200, JSON, GoJson.compact(health), true);
+            }
             case Endpoints.IPQUEUESZ -> Response.json(endpoints.ipqueuesz(q));
             case Endpoints.STACKSZ -> Response.text(200, Endpoints.stacks());
             default -> new Response(404, TEXT, "404 page not found\n", false);

@@ -52,6 +52,11 @@ final class Query {
         return new Query(values, true);
     }
 
+    /** The parameters as given (first value of each). */
+    Map<String, String> values() {
+        return values;
+    }
+
     String get(String name) {
         return values.getOrDefault(name, "");
     }

@@ -4,32 +4,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import nats.api.InternalConnection;
 import nats.api.ServerContext;
 import nats.api.ServerIdentity;
 import nats.api.ServerPlugin;
-import nats.server.internal.ServerCore;
-import nats.server.internal.client.InProcessConnection;
+import nats.api.ServerSettings;
+import nats.api.accounts.AccountDirectory;
+import nats.api.monitoring.Monitoring;
+import nats.api.net.Listeners;
+import nats.api.sessions.ClientSessions;
 
-/** The {@link ServerContext} handed to one plugin. */
+/** The {@link ServerContext} handed to one plugin: the plugin's section, logger, and the shared kernel services. */
 public final class KernelContext implements ServerContext {
 
     private final ServerPlugin plugin;
-    private final ServerCore core;
+    private final KernelServices kernel;
     private final Map<String, Object> section;
-    private final Map<Class<?>, Object> services;
 
-    public KernelContext(ServerPlugin plugin, ServerCore core, Map<String, Object> section,
-                         ConcurrentHashMap<Class<?>, Object> services) {
+    public KernelContext(ServerPlugin plugin, KernelServices kernel, Map<String, Object> section) {
         this.plugin = plugin;
-        this.core = core;
+        this.kernel = kernel;
         this.section = section;
-        this.services = services;
     }
 
     @Override
     public ServerIdentity identity() {
-        return core.identity();
+        return kernel.identity();
+    }
+
+    @Override
+    public ServerSettings settings() {
+        return kernel.settings();
     }
 
     @Override
@@ -43,19 +47,48 @@ public final class KernelContext implements ServerContext {
     }
 
     @Override
-    public InternalConnection connect(String connectionName) {
-        return new InProcessConnection(core.sublist(), plugin.id() + ":" + connectionName);
+    public AccountDirectory accounts() {
+        return kernel.accounts();
+    }
+
+    @Override
+    public Listeners listeners() {
+        return kernel.listeners();
+    }
+
+    @Override
+    public ClientSessions clientSessions() {
+        return kernel.sessions();
+    }
+
+    @Override
+    public Monitoring monitoring() {
+        return kernel.monitoring();
     }
 
     @Override
     public <T> void registerService(Class<T> type, T service) {
-        if (services.putIfAbsent(type, service) != null) {
+        if (kernel.services().putIfAbsent(type, service) != null) {
             throw new IllegalStateException("a " + type.getName() + " service is already registered");
         }
     }
 
     @Override
     public <T> Optional<T> service(Class<T> type) {
-        return Optional.ofNullable(services.get(type)).map(type::cast);
+        return Optional.ofNullable(kernel.services().get(type)).map(type::cast);
+    }
+
+    /** What every plugin's context shares: the kernel's services behind the plugin API. */
+    public record KernelServices(ServerIdentity identity, ServerSettings settings, AccountDirectory accounts,
+                                 PluginListeners listeners, ClientSessions sessions, Monitoring monitoring,
+                                 ConcurrentHashMap<Class<?>, Object> services) {
+
+        /** The kernel's services for plugins of a server built on {@code core}. */
+        public static KernelServices of(nats.server.internal.ServerCore core, Monitoring monitoring,
+                                        PluginListeners listeners) {
+            KernelAccounts accounts = new KernelAccounts(core.accounts(), core::options);
+            return new KernelServices(core.identity(), new KernelSettings(core::options, core::port), accounts,
+                    listeners, new PluginSessions(core, accounts), monitoring, new ConcurrentHashMap<>());
+        }
     }
 }

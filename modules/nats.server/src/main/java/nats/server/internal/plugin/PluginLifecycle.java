@@ -76,6 +76,17 @@ public final class PluginLifecycle {
         }
     }
 
+    /** Tells the started plugins, newest first, that the server entered lame-duck mode. */
+    public void enterLameDuckMode() {
+        for (ServerPlugin plugin : started) {
+            try {
+                plugin.enterLameDuckMode();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "plugin " + plugin.id() + " failed to enter lame-duck mode", e);
+            }
+        }
+    }
+
     /** Stops started plugins, newest first. */
     public void stopAll() {
         while (!started.isEmpty()) {
@@ -94,7 +105,7 @@ public final class PluginLifecycle {
         List<String> known = all.stream().map(p -> p.plugin().id()).sorted().toList();
         for (String id : requested) {
             if (!known.contains(id)) {
-                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable or a flag such as -js); available: "
+                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable); available: "
                         + (known.isEmpty() ? "(none)" : String.join(", ", known)));
             }
         }

@@ -1,13 +1,18 @@
 package nats.server.internal.routing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import nats.api.messaging.ClientInfo;
+import nats.api.messaging.InboundMessage;
+import nats.api.messaging.MessageOrigin;
 
 /**
  * A message on its way through the router, as slices of the publisher's buffers. One instance is reused
  * per publishing connection, so subscribers must copy what they keep (network clients copy into their
- * outbound buffer anyway).
+ * outbound buffer anyway). Plugins' direct handlers see it as an {@link InboundMessage}, with no copy.
  */
-public final class RoutedMessage {
+public final class RoutedMessage implements InboundMessage {
 
     public byte[] subject;
     public int subjectOffset;
@@ -29,7 +34,9 @@ public final class RoutedMessage {
     /** How many imports the message has crossed; bounds import cycles. */
     public int importHops;
     /** The publishing client, for service latency metrics; null for the server's own messages. */
-    public MessageOrigin origin;
+    public PublishingClient publisher;
+    /** What kind of connection published it. */
+    public MessageOrigin kind = MessageOrigin.INTERNAL;
 
     /**
      * A copy bound for another account with the subject and reply replaced, sharing the publisher's
@@ -50,7 +57,8 @@ public final class RoutedMessage {
         m.producerMayStall = producerMayStall;
         m.originAccount = originAccount;
         m.importHops = importHops + 1;
-        m.origin = origin;
+        m.publisher = publisher;
+        m.kind = kind;
         m.prepareSizes();
         return m;
     }
@@ -123,6 +131,83 @@ public final class RoutedMessage {
 
     public boolean hasHeaders() {
         return headerSize >= 0;
+    }
+
+    // ---- InboundMessage ------------------------------------------------------------------------------
+
+    @Override
+    public byte[] subjectArray() {
+        return subject;
+    }
+
+    @Override
+    public int subjectOffset() {
+        return subjectOffset;
+    }
+
+    @Override
+    public int subjectLength() {
+        return subjectLength;
+    }
+
+    @Override
+    public byte[] replyArray() {
+        return reply;
+    }
+
+    @Override
+    public int replyOffset() {
+        return replyOffset;
+    }
+
+    @Override
+    public int replyLength() {
+        return replyLength;
+    }
+
+    @Override
+    public byte[] dataArray() {
+        return data;
+    }
+
+    @Override
+    public int dataOffset() {
+        return dataOffset;
+    }
+
+    @Override
+    public int dataLength() {
+        return dataLength;
+    }
+
+    @Override
+    public int headerLength() {
+        return Math.max(0, headerSize);
+    }
+
+    @Override
+    public String account() {
+        return originAccount;
+    }
+
+    @Override
+    public MessageOrigin origin() {
+        return kind;
+    }
+
+    @Override
+    public Optional<ClientInfo> client() {
+        return publisher == null ? Optional.empty() : Optional.of(publisher.clientInfo());
+    }
+
+    @Override
+    public String subject() {
+        return subjectString();
+    }
+
+    @Override
+    public String reply() {
+        return replyString();
     }
 
     public String subjectString() {

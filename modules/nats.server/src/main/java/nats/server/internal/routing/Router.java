@@ -25,23 +25,25 @@ public final class Router {
             }
         }
         for (ServerSubscription[] group : result.queueGroups()) {
-            ServerSubscription chosen = pickMember(group, publisher, echo);
-            if (chosen != null) {
-                delivered |= deliverTo(chosen, m, touched);
-            }
+            delivered |= deliverToOneMember(group, m, publisher, echo, touched);
         }
         return delivered;
     }
 
-    private static ServerSubscription pickMember(ServerSubscription[] group, Subscriber publisher, boolean echo) {
+    /**
+     * Starts at a random member and goes on to the next while a member refuses the message (closed, a
+     * subscribe-deny permission, a slow consumer), as Go tries the queue's members in turn.
+     */
+    private static boolean deliverToOneMember(ServerSubscription[] group, RoutedMessage m, Subscriber publisher,
+                                              boolean echo, FlushSet touched) {
         int start = group.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(group.length);
         for (int i = 0; i < group.length; i++) {
             ServerSubscription candidate = group[(start + i) % group.length];
-            if ((echo || candidate.subscriber() != publisher) && !candidate.isClosed()) {
-                return candidate;
+            if ((echo || candidate.subscriber() != publisher) && deliverTo(candidate, m, touched)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     private static boolean deliverTo(ServerSubscription sub, RoutedMessage m, FlushSet touched) {

@@ -14,6 +14,8 @@ public final class ServerSubscription {
     /** Auto-unsubscribe limit; 0 for none. Written by the owning connection only. */
     private volatile long max;
     private volatile boolean closed;
+    /** What the subscriber keeps with the subscription (a plugin's handler); null when nothing. */
+    private volatile Object attachment;
     /** Twins of this subscription in accounts it imports streams from; null when there are none. */
     private volatile ServerSubscription[] shadows;
 
@@ -74,6 +76,14 @@ public final class ServerSubscription {
             return 0;
         }
         return n == limit ? 1 : -1;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        this.attachment = value;
     }
 
     public ServerSubscription[] shadows() {

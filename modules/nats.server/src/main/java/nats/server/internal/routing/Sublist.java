@@ -33,6 +33,26 @@ public final class Sublist {
         }
     }
 
+    /**
+     * Told of every subscription added to or removed from the list, in order, while the list is locked
+     * (so a listener sees changes in the order they happened); it must be quick and may only read the list.
+     */
+    public interface ChangeListener {
+        void inserted(ServerSubscription sub);
+
+        void removed(ServerSubscription sub);
+    }
+
+    private final java.util.List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
     /** Changes whenever a subscription is added or removed. */
     public long generation() {
         return generation.get();
@@ -73,6 +93,9 @@ public final class Sublist {
             count++;
             generation.incrementAndGet();
             invalidate(subject);
+            for (ChangeListener l : listeners) {
+                l.inserted(sub);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -113,6 +136,9 @@ public final class Sublist {
             count--;
             generation.incrementAndGet();
             invalidate(sub.subject());
+            for (ChangeListener l : listeners) {
+                l.removed(sub);
+            }
             return true;
         } finally {
             lock.writeLock().unlock();

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
-import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.Client;
 import nats.server.internal.monitor.MonitorDocuments;
 
 /** Go's ServerStats (the {@code statsz} of STATSZ messages) and AccountStat documents. */
@@ -23,7 +23,7 @@ final class Statistics {
 
     Map<String, Object> server() {
         ServerCore.Stats stats = core.stats();
-        List<ClientConnection> clients = core.clients();
+        List<Client> clients = core.clients();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("start", Instant.ofEpochMilli(core.startedAtMillis()));
         m.put("mem", documents.residentBytes());
@@ -48,9 +48,9 @@ final class Statistics {
      * Accounts with at least one client; the system account counts as active, as in Go, where its internal
      * client is registered with it.
      */
-    private long activeAccounts(List<ClientConnection> clients) {
+    private long activeAccounts(List<Client> clients) {
         Account system = core.accounts().system();
-        return clients.stream().map(ClientConnection::account).filter(a -> a != system).distinct().count()
+        return clients.stream().map(Client::account).filter(a -> a != system).distinct().count()
                 + (system != null ? 1 : 0);
     }
 

@@ -35,14 +35,23 @@ public final class SystemAccount {
         Statistics statistics = new Statistics(core, documents);
         SystemEvents events = new SystemEvents(sender, statistics);
         SystemRequests requests = new SystemRequests(sender, events, statistics);
-        subscribe(system, core, requests);
+        subscribe(system, core, requests, documents.extensions().requestNames());
+        // Documents plugins register later (a plugin's own start) are answered too.
+        java.util.concurrent.atomic.AtomicInteger nextSid = new java.util.concurrent.atomic.AtomicInteger(1000);
+        documents.extensions().onNewRequestName(name -> {
+            for (String subject : requests.subjectsFor(name)) {
+                insert(system, new ServerSubscription(requests, subject, null,
+                        Integer.toString(nextSid.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+        });
         core.lifecycle(events);
         events.start();
         return Optional.of(new SystemAccount(events));
     }
 
     /** Go's subscriptions on the system account, in its order: peer listeners around the request services. */
-    private static void subscribe(Account system, ServerCore core, SystemRequests requests) {
+    private static void subscribe(Account system, ServerCore core, SystemRequests requests,
+                                  List<String> pluginDocuments) {
         String id = core.identity().serverId();
         String hash = Base62.nameHash(core.identity().serverName());
         record Entry(Subscriber subscriber, String subject) {
@@ -62,6 +71,11 @@ public final class SystemAccount {
         for (String subject : requests.subjects()) {
             subs.add(new Entry(requests, subject));
         }
+        for (String name : pluginDocuments) {
+            for (String subject : requests.subjectsFor(name)) {
+                subs.add(new Entry(requests, subject));
+            }
+        }
         for (String subject : List.of("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", "$SYS.LATENCY.M2." + hash,
                 "$SYS.DEBUG.SUBSCRIBERS")) {
             subs.add(new Entry(peers, subject));
@@ -70,13 +84,16 @@ public final class SystemAccount {
         int sid = 2;
         for (Entry entry : subs) {
             String subject = entry.subject();
-            ServerSubscription sub = new ServerSubscription(entry.subscriber(), subject, null,
-                    Integer.toString(sid++).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            try {
-                system.sublist().insert(sub);
-            } catch (Sublist.InvalidSubjectException e) {
-                throw new IllegalStateException("system subject " + subject, e);
-            }
+            insert(system, new ServerSubscription(entry.subscriber(), subject, null,
+                    Integer.toString(sid++).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+    }
+
+    private static void insert(Account system, ServerSubscription sub) {
+        try {
+            system.sublist().insert(sub);
+        } catch (Sublist.InvalidSubjectException e) {
+            throw new IllegalStateException("system subject " + sub.subject(), e);
         }
     }
 

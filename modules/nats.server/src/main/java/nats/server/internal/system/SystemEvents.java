@@ -14,7 +14,7 @@ import nats.server.internal.ClientLifecycle;
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.EventIds;
-import nats.server.internal.client.ClientConnection;
+import nats.server.internal.client.Client;
 
 /**
  * The Go server's events on the system account: client connects and disconnects of every account but
@@ -82,13 +82,13 @@ final class SystemEvents implements ClientLifecycle {
 
     /** As in Go, where a new client joins the global account first: its connection count goes out. */
     @Override
-    public void accepted(ClientConnection client) {
+    public void accepted(Client client) {
         sendAccountConnections(core.globalAccount());
     }
 
     /** The account's new connection count, then the connect event (none for the global account). */
     @Override
-    public void connected(ClientConnection client) {
+    public void connected(Client client) {
         Account account = client.account();
         if (account == core.globalAccount()) {
             return;
@@ -106,7 +106,7 @@ final class SystemEvents implements ClientLifecycle {
 
     /** The account's new connection count, then the disconnect event (neither for the global account). */
     @Override
-    public void disconnected(ClientConnection client) {
+    public void disconnected(Client client) {
         Account account = client.account();
         if (account == core.globalAccount()) {
             return;
@@ -116,14 +116,14 @@ final class SystemEvents implements ClientLifecycle {
     }
 
     @Override
-    public void authenticationFailed(ClientConnection client) {
+    public void authenticationFailed(Client client) {
         // As in Go: the reason of the close that follows, not the -ERR text.
         sendDisconnect("$SYS.SERVER." + core.identity().serverId() + ".CLIENT.AUTH.ERR", client,
                 "Authentication Failure");
     }
 
     /** Go's DisconnectEventMsg about {@code client}, if anyone listens on {@code subject}. */
-    private void sendDisconnect(String subject, ClientConnection client, String reason) {
+    private void sendDisconnect(String subject, Client client, String reason) {
         if (!sender.interested(subject)) {
             return;
         }
@@ -197,7 +197,7 @@ final class SystemEvents implements ClientLifecycle {
     }
 
     /** Go's DisconnectEventMsg after the client: what it sent, what it received, and why it closed. */
-    private static Map<String, Object> disconnectTail(ClientConnection client, String reason) {
+    private static Map<String, Object> disconnectTail(Client client, String reason) {
         Map<String, Object> m = new LinkedHashMap<>();
         // Go's "sent" is what the client sent (the server's in-counters), "received" what it was sent.
         m.put("sent", Statistics.dataStats(client.inMsgs(), client.inBytes()));
@@ -207,7 +207,7 @@ final class SystemEvents implements ClientLifecycle {
     }
 
     /** Go's ClientInfo as its connect and disconnect events fill it; {@code stop} only for disconnects. */
-    static Map<String, Object> clientInfo(ClientConnection client, Instant stop) {
+    static Map<String, Object> clientInfo(Client client, Instant stop) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("start", client.startTime());
         m.put("host", client.remoteIp());

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.internal.monitor.MonitorDocuments;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
@@ -44,6 +44,14 @@ final class SystemRequests implements Subscriber {
         this.statistics = statistics;
         this.core = sender.core();
         this.documents = sender.documents();
+    }
+
+    /** The subjects of a document name a plugin added beyond Go's list (e.g. {@code RAFTZ}). */
+    List<String> subjectsFor(String name) {
+        if (SERVER_DOCUMENTS.contains(name)) {
+            return List.of();
+        }
+        return List.of("$SYS.REQ.SERVER." + core.identity().serverId() + "." + name, PING + "." + name);
     }
 
     /** The request subjects, in the order Go subscribes them. */
@@ -105,6 +113,15 @@ final class SystemRequests implements Subscriber {
         answer(reply, body, options -> {
             if (account == null) {
                 throw new MonitorDocuments.RequestException("subject \"" + subject + "\" is malformed");
+            }
+            java.util.Optional<nats.api.monitoring.AccountDocument> plugin =
+                    documents.extensions().forAccountRequest(name);
+            if (plugin.isPresent()) {
+                try {
+                    return plugin.get().document(account, new nats.api.monitoring.MonitorQuery(Map.of(), options));
+                } catch (nats.api.monitoring.MonitorException e) {
+                    throw new MonitorDocuments.RequestException(e.getMessage());
+                }
             }
             return switch (name) {
                 case "SUBSZ" -> {

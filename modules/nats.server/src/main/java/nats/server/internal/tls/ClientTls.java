@@ -1,192 +1,39 @@
 package nats.server.internal.tls;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 
 import nats.server.options.ServerOptions;
-import nats.server.options.TlsOptions;
+import nats.transport.tls.ServerTls;
+import nats.transport.tls.TlsOptions;
+import nats.transport.tls.TlsSetupException;
 
 /**
- * The client port's TLS, ready to use: the server's certificate and key loaded, the trusted CAs, and the
- * engine settings Go's {@code GenTLSConfig} makes (TLS 1.2 minimum, Go's cipher suites and curves, server
- * cipher order, client certificates required when verifying). Built once at start-up; files are read then.
+ * The client port's TLS: the listener's {@link ServerTls} (shared with every other listener's way of loading a
+ * {@code tls {}} block) plus what only client authentication needs, the verify_and_map user lookup.
+ *
+ * @param server      certificates, trust and engine settings
+ * @param userMapping the verify_and_map lookup, when certificates name the users
  */
-public final class ClientTls {
-
-    private final TlsOptions options;
-    private final SSLContext context;
-    private final SSLParameters parameters;
-    private final List<String> warnings;
-    private final Optional<CertificateUsers> userMapping;
-
-    private ClientTls(TlsOptions options, SSLContext context, SSLParameters parameters, List<String> warnings,
-                      Optional<CertificateUsers> userMapping) {
-        this.options = options;
-        this.context = context;
-        this.parameters = parameters;
-        this.warnings = List.copyOf(warnings);
-        this.userMapping = userMapping;
-    }
+public record ClientTls(ServerTls server, Optional<CertificateUsers> userMapping) {
 
     /** The client port's TLS for these options; empty when they configure none. */
-    public static Optional<ClientTls> forServer(ServerOptions server) throws TlsSetupException {
-        if (server.tls().isEmpty()) {
+    public static Optional<ClientTls> forServer(ServerOptions options) throws TlsSetupException {
+        if (options.tls().isEmpty()) {
             return Optional.empty();
         }
-        TlsOptions tls = server.tls().get();
-        ClientTls built = create(tls);
+        TlsOptions tls = options.tls().get();
         // Go maps certificates to users only when there are users to map to (auth.go).
-        Optional<CertificateUsers> mapping = tls.verifyAndMap() && !server.users().isEmpty()
-                ? Optional.of(new CertificateUsers(server.users())) : Optional.empty();
-        return Optional.of(new ClientTls(tls, built.context, built.parameters, built.warnings, mapping));
-    }
-
-    /** Loads the files and checks the settings, as the config is read; reports every problem as an exception. */
-    public static ClientTls create(TlsOptions options) throws TlsSetupException {
-        List<X509Certificate> chain = PemKeys.certificates(options.certFile(), "cert_file");
-        PrivateKey key = PemKeys.privateKey(options.keyFile(), "key_file");
-        if (!PemKeys.matches(key, chain.get(0).getPublicKey())) {
-            throw new TlsSetupException("key_file " + options.keyFile() + " does not belong to the certificate in "
-                    + "cert_file " + options.certFile() + " (private key does not match public key)");
-        }
-        List<X509Certificate> trusted = options.caFile().isPresent()
-                ? PemKeys.certificates(options.caFile().get(), "ca_file") : List.of();
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(chain, key), trustManagers(trusted), null);
-            List<String> warnings = new ArrayList<>();
-            SSLParameters parameters = parameters(context, options, warnings);
-            return new ClientTls(options, context, parameters, warnings, Optional.empty());
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new TlsSetupException("cannot set up TLS: " + e.getMessage(), e);
-        }
-    }
-
-    private static javax.net.ssl.KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key)
-            throws GeneralSecurityException, java.io.IOException {
-        // The in-memory key store needs a password for its entry; nobody else ever sees it.
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        char[] password = HexFormat.of().formatHex(random).toCharArray();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return factory.getKeyManagers();
-    }
-
-    /** The CAs from ca_file, or the JDK's trust store when there is no ca_file (Go uses the system roots). */
-    private static javax.net.ssl.TrustManager[] trustManagers(List<X509Certificate> trusted)
-            throws GeneralSecurityException, java.io.IOException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (trusted.isEmpty()) {
-            factory.init((KeyStore) null);
-        } else {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < trusted.size(); i++) {
-                store.setCertificateEntry("ca-" + i, trusted.get(i));
-            }
-            factory.init(store);
-        }
-        return factory.getTrustManagers();
-    }
-
-    private static SSLParameters parameters(SSLContext context, TlsOptions options, List<String> warnings)
-            throws TlsSetupException {
-        Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
-        List<String> suites = new ArrayList<>();
-        for (String go : GoTlsNames.TLS13_CIPHERS) {
-            GoTlsNames.jdkCipher(go).filter(supported::contains).ifPresent(suites::add);
-        }
-        List<String> configured = options.cipherSuites().isEmpty() ? GoTlsNames.DEFAULT_CIPHERS
-                : options.cipherSuites();
-        for (String go : configured) {
-            String jdk = GoTlsNames.jdkCipher(go)
-                    .orElseThrow(() -> new TlsSetupException("unrecognized cipher " + go));
-            if (GoTlsNames.isTls13Cipher(go)) {
-                continue; // always enabled, as in Go
-            }
-            if (supported.contains(jdk)) {
-                suites.add(jdk);
-            } else {
-                warnings.add("cipher suite " + go + " is not available in this Java runtime; it is ignored");
-            }
-        }
-        List<String> groups = new ArrayList<>();
-        for (String go : options.curvePreferences().isEmpty() ? GoTlsNames.DEFAULT_CURVES
-                : options.curvePreferences()) {
-            groups.add(GoTlsNames.jdkCurve(go)
-                    .orElseThrow(() -> new TlsSetupException("unrecognized curve preference " + go)));
-        }
-        SSLParameters p = context.getDefaultSSLParameters();
-        p.setProtocols(options.minVersion().equals(TlsOptions.TLS_1_3) ? new String[] {"TLSv1.3"}
-                : new String[] {"TLSv1.3", "TLSv1.2"});
-        p.setCipherSuites(suites.toArray(String[]::new));
-        p.setNamedGroups(groups.toArray(String[]::new));
-        // Go's PreferServerCipherSuites.
-        p.setUseCipherSuitesOrder(true);
-        p.setNeedClientAuth(options.verify());
-        return p;
-    }
-
-    /** A server-mode engine for one connection. */
-    public SSLEngine newEngine() {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
-        engine.setSSLParameters(parameters);
-        return engine;
+        Optional<CertificateUsers> mapping = tls.verifyAndMap() && !options.users().isEmpty()
+                ? Optional.of(new CertificateUsers(options.users())) : Optional.empty();
+        return Optional.of(new ClientTls(ServerTls.create(tls), mapping));
     }
 
     public TlsOptions options() {
-        return options;
+        return server.options();
     }
 
-    /** Things the operator should know (e.g. cipher suites this runtime lacks); the server logs them. */
     public List<String> warnings() {
-        return warnings;
-    }
-
-    /** The verify_and_map lookup, when certificates name the users. */
-    public Optional<CertificateUsers> userMapping() {
-        return userMapping;
-    }
-
-    /**
-     * Go's matchesPinnedCert: with pinned_certs, the client's certificate's public key (SHA-256 of its DER
-     * SubjectPublicKeyInfo) must be one of them.
-     */
-    public boolean acceptsPinning(SSLSession session) {
-        if (options.pinnedCerts().isEmpty()) {
-            return true;
-        }
-        try {
-            Certificate leaf = session.getPeerCertificates()[0];
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded());
-            return options.pinnedCerts().contains(HexFormat.of().formatHex(digest));
-        } catch (SSLPeerUnverifiedException e) {
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return server.warnings();
     }
 }

@@ -1,5 +1,6 @@
 package nats.server.internal.monitor;
 
+import nats.transport.json.GoJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

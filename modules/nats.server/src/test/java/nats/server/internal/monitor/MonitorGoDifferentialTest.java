@@ -26,7 +26,7 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import nats.server.internal.ServerCore;
 import nats.server.internal.system.SystemAccount;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.options.ServerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;

@@ -23,7 +23,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import nats.server.internal.ServerCore;
-import nats.server.internal.json.Json;
+import nats.transport.json.Json;
 import nats.server.options.ServerOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,9 +1,0 @@
-package nats.api;
-
-/** Receives messages for an in-process subscription. */
-@FunctionalInterface
-public interface MessageHandler {
-
-    /** Called on the connection's dispatcher thread; must not block for long. */
-    void onMessage(Message message);
-}

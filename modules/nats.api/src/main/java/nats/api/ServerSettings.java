@@ -1,0 +1,26 @@
+package nats.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The server-wide settings plugins read; a view of the configuration in force (it follows reloads). */
+public interface ServerSettings {
+
+    /** The client listener's host ({@code host}/{@code -a}). */
+    String host();
+
+    /** The client port bound; -1 until the client listener is open (plugins start before it). */
+    int clientPort();
+
+    /** {@code max_payload}: the largest message a client may publish. */
+    int maxPayload();
+
+    /** {@code server_tags}. */
+    List<String> tags();
+
+    /** The system account's name, when there is one. */
+    Optional<String> systemAccount();
+
+    /** Whether the server runs in operator (JWT) mode. */
+    boolean operatorMode();
+}

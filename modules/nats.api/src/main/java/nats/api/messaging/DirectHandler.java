@@ -1,0 +1,16 @@
+package nats.api.messaging;
+
+/**
+ * Receives messages on the publisher's own thread, as byte slices ({@link InboundMessage}), with no copy and no
+ * queue in between: the fast path for plugins that keep up with network clients (JetStream ingest, MQTT
+ * delivery). The handler must not block; it copies what it keeps and hands slow work to its own thread.
+ */
+@FunctionalInterface
+public interface DirectHandler {
+
+    /**
+     * @return false when the message was refused (e.g. the handler's queue is full), which counts as not
+     *         delivered: a queue group then tries another member
+     */
+    boolean onMessage(InboundMessage message);
+}

@@ -1,0 +1,36 @@
+package nats.api.monitoring;
+
+import java.util.function.Supplier;
+
+/**
+ * What a plugin adds to the server's monitoring: documents on the HTTP port and as system-account requests,
+ * sections of {@code /varz} and of the statistics events, fields of the INFO clients receive, and health
+ * checks. Documents are JSON values as Go's {@code encoding/json} would render them: {@code Map}s in field
+ * order, {@code List}s, {@code String}s, numbers, {@code Boolean}s, {@code java.time.Instant}s (RFC 3339),
+ * {@code null}, and {@link RawJson}.
+ */
+public interface Monitoring {
+
+    /**
+     * Serves a document at {@code path} on the monitoring port (e.g. {@code /jsz}) and, when {@code requestName}
+     * is not empty, as the system requests {@code $SYS.REQ.SERVER.PING.<name>} and
+     * {@code $SYS.REQ.SERVER.<id>.<name>} (e.g. {@code JSZ}), answered in Go's {@code {"server":..,"data":..}}
+     * envelope.
+     */
+    void document(String path, String requestName, MonitorDocument document);
+
+    /** Serves {@code $SYS.REQ.ACCOUNT.<account>.<name>} (e.g. {@code JSZ}) for one account. */
+    void accountDocument(String requestName, AccountDocument document);
+
+    /** Adds a section to {@code /varz} (e.g. {@code jetstream}, {@code websocket}, {@code cluster}). */
+    void varzSection(String name, Supplier<Object> section);
+
+    /** Adds a field to the INFO sent to clients (e.g. {@code jetstream: true}, {@code connect_urls}). */
+    void infoField(String name, Supplier<Object> value);
+
+    /** Adds a section to the server statistics events and {@code STATSZ} answers (e.g. {@code jetstream}). */
+    void statszSection(String name, Supplier<Object> section);
+
+    /** Adds a check to {@code /healthz} and the {@code HEALTHZ} request. */
+    void healthCheck(HealthCheck check);
+}

@@ -1,0 +1,147 @@
+package nats.server.internal.account;
+
+import java.nio.charset.StandardCharsets;
+
+import nats.server.internal.auth.PermissionChecker;
+import nats.server.internal.auth.ReplyPermissions;
+import nats.server.internal.routing.FlushSet;
+import nats.server.internal.routing.MatchResult;
+import nats.server.internal.routing.RoutedMessage;
+import nats.server.internal.routing.ResultCache;
+import nats.server.internal.routing.Router;
+import nats.server.internal.routing.Subscriber;
+
+/**
+ * The way in for every message a producer publishes, whoever it is (a network client, a plugin's session, an
+ * in-process connection): the account's subject mappings, the user's publish permissions (with
+ * allow_responses), the reserved {@code _R_.} replies, then routing through the account's sublist with a
+ * per-producer result cache. One pipeline per producer; used by one thread at a time.
+ */
+public final class InboundPipeline {
+
+    /** Whether a message may be routed. */
+    public enum Admission {
+        ALLOWED,
+        /** The user may not publish to the (mapped) subject. */
+        DENIED_SUBJECT,
+        /** A client tried to use a reply subject reserved for the server ({@code _R_.}). */
+        DENIED_REPLY
+    }
+
+    private final Subscriber self;
+    private final FlushSet touched = new FlushSet();
+    private ResultCache cache = new ResultCache();
+    private volatile Account account;
+    private volatile PermissionChecker permissions;
+    private volatile ReplyPermissions replies;
+    private final boolean clientRules;
+
+    /**
+     * @param self        the producer as a subscriber (skipped when it does not want its own messages)
+     * @param clientRules whether client rules apply (reserved replies); the server's own publishers skip them
+     */
+    public InboundPipeline(Subscriber self, Account account, boolean clientRules) {
+        this.self = self;
+        this.account = account;
+        this.clientRules = clientRules;
+    }
+
+    /** Moves the producer into another account (before it subscribes or publishes anything). */
+    public void account(Account target) {
+        if (target != account) {
+            account = target;
+            cache = new ResultCache();
+        }
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    /** The user's permissions; null for none. Replaced on reload. */
+    public void permissions(PermissionChecker checker, ReplyPermissions responses) {
+        this.permissions = checker;
+        this.replies = responses;
+    }
+
+    public PermissionChecker permissions() {
+        return permissions;
+    }
+
+    public ReplyPermissions replyPermissions() {
+        return replies;
+    }
+
+    /** Subscribers touched by routing since the last {@link #flush()}. */
+    public FlushSet touched() {
+        return touched;
+    }
+
+    /** Applies the account's mappings to {@code m} (in place) and checks it against the permissions. */
+    public Admission admit(RoutedMessage m) {
+        applyMappings(account, m);
+        PermissionChecker checker = permissions;
+        if (checker != null && !checker.canPublish(m.subjectString())) {
+            ReplyPermissions responses = replies;
+            if (responses == null || !responses.allowResponse(m.subjectString())) {
+                return Admission.DENIED_SUBJECT;
+            }
+        }
+        if (clientRules && m.replyLength > 3 && isReservedReply(m.reply, m.replyOffset)) {
+            return Admission.DENIED_REPLY;
+        }
+        return Admission.ALLOWED;
+    }
+
+    /**
+     * Routes an admitted message to the account's subscribers.
+     *
+     * @param echo whether the producer's own subscriptions may receive it
+     * @return whether anyone received it
+     */
+    public boolean route(RoutedMessage m, boolean echo) {
+        MatchResult result = cache.lookup(account.sublist(), m.subject, m.subjectOffset, m.subjectLength);
+        return !result.isEmpty() && Router.deliver(result, m, self, echo, touched);
+    }
+
+    /** Wakes the subscribers routed to since the last flush. */
+    public void flush() {
+        touched.flushAll();
+    }
+
+    /**
+     * Routes one message the server itself publishes into {@code account} (system events, plugins' in-process
+     * publishes): the account's mappings apply, permissions do not; receivers are flushed at once.
+     *
+     * @param self the publishing subscriber, or null
+     * @return whether anyone received it
+     */
+    public static boolean publishOnce(Account account, RoutedMessage m, Subscriber self) {
+        applyMappings(account, m);
+        MatchResult result = account.sublist().match(m.subjectString());
+        if (result.isEmpty()) {
+            return false;
+        }
+        FlushSet touched = new FlushSet();
+        boolean delivered = Router.deliver(result, m, self, true, touched);
+        touched.flushAll();
+        return delivered;
+    }
+
+    private static void applyMappings(Account account, RoutedMessage m) {
+        SubjectMappings mappings = account.mappings();
+        if (mappings != null) {
+            String original = m.subjectString();
+            String mapped = mappings.map(original);
+            if (!mapped.equals(original)) {
+                m.subject = mapped.getBytes(StandardCharsets.ISO_8859_1);
+                m.subjectOffset = 0;
+                m.subjectLength = m.subject.length;
+            }
+        }
+    }
+
+    private static boolean isReservedReply(byte[] reply, int off) {
+        return reply[off] == '_' && reply[off + 1] == 'R' && reply[off + 2] == '_' && reply[off + 3] == '.';
+    }
+}

@@ -1,0 +1,138 @@
+package nats.server.internal.monitor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import nats.api.monitoring.AccountDocument;
+import nats.api.monitoring.HealthCheck;
+import nats.api.monitoring.MonitorDocument;
+import nats.api.monitoring.MonitorException;
+import nats.api.monitoring.MonitorQuery;
+import nats.api.monitoring.Monitoring;
+
+/**
+ * What plugins add to monitoring: documents served on the HTTP port and as system requests, {@code /varz} and
+ * statistics sections, INFO fields and health checks. The kernel's endpoints consult it; with no plugin it is
+ * empty and costs one map lookup per request.
+ */
+public final class MonitorExtensions implements Monitoring {
+
+    private record Registered(String requestName, MonitorDocument document) {
+    }
+
+    private final Map<String, Registered> byPath = new ConcurrentHashMap<>();
+    private final Map<String, MonitorDocument> byRequest = new ConcurrentHashMap<>();
+    private final Map<String, AccountDocument> accountDocuments = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Object>> varz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Supplier<Object>> statsz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<HealthCheck> health = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> newRequestNames = new CopyOnWriteArrayList<>();
+    private final java.util.function.BiConsumer<String, Supplier<Object>> infoFields;
+
+    /** @param infoFields where INFO fields go (the kernel's INFO builder) */
+    public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields) {
+        this.infoFields = infoFields;
+    }
+
+    @Override
+    public void document(String path, String requestName, MonitorDocument document) {
+        byPath.put(path, new Registered(requestName, document));
+        if (!requestName.isEmpty()) {
+            byRequest.put(requestName, document);
+            newRequestNames.forEach(l -> l.accept(requestName));
+        }
+    }
+
+    @Override
+    public void accountDocument(String requestName, AccountDocument document) {
+        accountDocuments.put(requestName, document);
+    }
+
+    @Override
+    public void varzSection(String name, Supplier<Object> section) {
+        varz.put(name, section);
+    }
+
+    @Override
+    public void infoField(String name, Supplier<Object> value) {
+        infoFields.accept(name, value);
+    }
+
+    @Override
+    public void statszSection(String name, Supplier<Object> section) {
+        statsz.put(name, section);
+    }
+
+    @Override
+    public void healthCheck(HealthCheck check) {
+        health.add(check);
+    }
+
+    /** Told the request name of every document registered from now on (the system account subscribes it). */
+    public void onNewRequestName(Consumer<String> listener) {
+        newRequestNames.add(listener);
+    }
+
+    /** Request names registered so far. */
+    public List<String> requestNames() {
+        return new ArrayList<>(byRequest.keySet());
+    }
+
+    /** The document served at an HTTP path, if a plugin registered one. */
+    Optional<MonitorDocument> forPath(String path) {
+        Registered r = byPath.get(path);
+        return r == null ? Optional.empty() : Optional.of(r.document());
+    }
+
+    /** The document answering a system request name ({@code JSZ}), if a plugin registered one. */
+    public Optional<MonitorDocument> forRequest(String name) {
+        return Optional.ofNullable(byRequest.get(name));
+    }
+
+    public Optional<AccountDocument> forAccountRequest(String name) {
+        return Optional.ofNullable(accountDocuments.get(name));
+    }
+
+    /** Fills {@code varz}'s plugin sections (replacing the empty placeholders Go shows without the feature). */
+    void addVarzSections(Map<String, Object> v) {
+        synchronized (varz) {
+            varz.forEach((name, section) -> v.put(name, section.get()));
+        }
+    }
+
+    /** The plugin sections of the statistics events. */
+    public Map<String, Object> statszSections() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        synchronized (statsz) {
+            statsz.forEach((name, section) -> out.put(name, section.get()));
+        }
+        return out;
+    }
+
+    /** The first failing check's error, empty when all pass. */
+    Optional<String> failingHealthCheck(MonitorQuery query) {
+        for (HealthCheck check : health) {
+            Optional<String> error = check.check(query);
+            if (error.isPresent()) {
+                return error;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs a plugin document; a refusal becomes Go's bad-request answer. */
+    static Object run(MonitorDocument document, MonitorQuery query) throws GoFormat.BadRequest {
+        try {
+            return document.document(query);
+        } catch (MonitorException e) {
+            throw new GoFormat.BadRequest(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package nats.transport.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+
+
+/**
+ * A listener's TLS, ready to use: the server's certificate and key loaded, the trusted CAs, and the
+ * engine settings Go's {@code GenTLSConfig} makes (TLS 1.2 minimum, Go's cipher suites and curves, server
+ * cipher order, client certificates required when verifying). Built once at start-up; files are read then.
+ */
+public final class ServerTls {
+
+    private final TlsOptions options;
+    private final SSLContext context;
+    private final SSLParameters parameters;
+    private final List<String> warnings;
+
+    private ServerTls(TlsOptions options, SSLContext context, SSLParameters parameters, List<String> warnings) {
+        this.options = options;
+        this.context = context;
+        this.parameters = parameters;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Loads the files and checks the settings, as the config is read; reports every problem as an exception. */
+    public static ServerTls create(TlsOptions options) throws TlsSetupException {
+        List<X509Certificate> chain = PemKeys.certificates(options.certFile(), "cert_file");
+        PrivateKey key = PemKeys.privateKey(options.keyFile(), "key_file");
+        if (!PemKeys.matches(key, chain.get(0).getPublicKey())) {
+            throw new TlsSetupException("key_file " + options.keyFile() + " does not belong to the certificate in "
+                    + "cert_file " + options.certFile() + " (private key does not match public key)");
+        }
+        List<X509Certificate> trusted = options.caFile().isPresent()
+                ? PemKeys.certificates(options.caFile().get(), "ca_file") : List.of();
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(chain, key), trustManagers(trusted), null);
+            List<String> warnings = new ArrayList<>();
+            SSLParameters parameters = parameters(context, options, warnings);
+            return new ServerTls(options, context, parameters, warnings);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new TlsSetupException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static javax.net.ssl.KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key)
+            throws GeneralSecurityException, java.io.IOException {
+        // The in-memory key store needs a password for its entry; nobody else ever sees it.
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        char[] password = HexFormat.of().formatHex(random).toCharArray();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, password);
+        return factory.getKeyManagers();
+    }
+
+    /** The CAs from ca_file, or the JDK's trust store when there is no ca_file (Go uses the system roots). */
+    private static javax.net.ssl.TrustManager[] trustManagers(List<X509Certificate> trusted)
+            throws GeneralSecurityException, java.io.IOException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (trusted.isEmpty()) {
+            factory.init((KeyStore) null);
+        } else {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < trusted.size(); i++) {
+                store.setCertificateEntry("ca-" + i, trusted.get(i));
+            }
+            factory.init(store);
+        }
+        javax.net.ssl.TrustManager[] managers = factory.getTrustManagers();
+        for (int i = 0; i < managers.length; i++) {
+            if (managers[i] instanceof javax.net.ssl.X509ExtendedTrustManager x509) {
+                managers[i] = CertificateValidity.checking(x509);
+            }
+        }
+        return managers;
+    }
+
+    /**
+     * Whether the handshake's client certificate (if any) is within its validity window now. A resumed session
+     * skips the trust manager, so this is checked again after every handshake; empty when it is.
+     */
+    public Optional<String> expiredPeer(SSLSession session) {
+        return CertificateValidity.expiredPeer(session);
+    }
+
+    private static SSLParameters parameters(SSLContext context, TlsOptions options, List<String> warnings)
+            throws TlsSetupException {
+        Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
+        List<String> suites = new ArrayList<>();
+        for (String go : GoTlsNames.TLS13_CIPHERS) {
+            GoTlsNames.jdkCipher(go).filter(supported::contains).ifPresent(suites::add);
+        }
+        List<String> configured = options.cipherSuites().isEmpty() ? GoTlsNames.DEFAULT_CIPHERS
+                : options.cipherSuites();
+        for (String go : configured) {
+            String jdk = GoTlsNames.jdkCipher(go)
+                    .orElseThrow(() -> new TlsSetupException("unrecognized cipher " + go));
+            if (GoTlsNames.isTls13Cipher(go)) {
+                continue; // always enabled, as in Go
+            }
+            if (supported.contains(jdk)) {
+                suites.add(jdk);
+            } else {
+                warnings.add("cipher suite " + go + " is not available in this Java runtime; it is ignored");
+            }
+        }
+        List<String> groups = new ArrayList<>();
+        for (String go : options.curvePreferences().isEmpty() ? GoTlsNames.DEFAULT_CURVES
+                : options.curvePreferences()) {
+            groups.add(GoTlsNames.jdkCurve(go)
+                    .orElseThrow(() -> new TlsSetupException("unrecognized curve preference " + go)));
+        }
+        SSLParameters p = context.getDefaultSSLParameters();
+        p.setProtocols(options.minVersion().equals(TlsOptions.TLS_1_3) ? new String[] {"TLSv1.3"}
+                : new String[] {"TLSv1.3", "TLSv1.2"});
+        p.setCipherSuites(suites.toArray(String[]::new));
+        p.setNamedGroups(groups.toArray(String[]::new));
+        // Go's PreferServerCipherSuites.
+        p.setUseCipherSuitesOrder(true);
+        p.setNeedClientAuth(options.verify());
+        return p;
+    }
+
+    /** The policy the kernel's listeners run, for a plugin's {@code ListenerSpec}. */
+    public nats.api.net.TlsPolicy policy() {
+        return new nats.api.net.TlsPolicy(context, options.verify(), options.verifyAndMap(), options.timeout(),
+                options.pinnedCerts(), java.util.Arrays.asList(parameters.getCipherSuites()),
+                java.util.Arrays.asList(parameters.getProtocols()));
+    }
+
+    /** A server-mode engine for one connection. */
+    public SSLEngine newEngine() {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    public TlsOptions options() {
+        return options;
+    }
+
+    /** Things the operator should know (e.g. cipher suites this runtime lacks); the server logs them. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Go's matchesPinnedCert: with pinned_certs, the client's certificate's public key (SHA-256 of its DER
+     * SubjectPublicKeyInfo) must be one of them.
+     */
+    public boolean acceptsPinning(SSLSession session) {
+        return options.pinnedCerts().isEmpty() || TlsHandshake.pinned(session, options.pinnedCerts());
+    }
+}
