@@ -76,7 +76,7 @@ final class StoreBench {
       Arrays.sort(sorted);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Row("disk fsync (write " + size + " B + fdatasync)", ops / seconds, "ops/s",
-          String.format("p50 %s p99 %s", micros(sorted, 0.5), micros(sorted, 0.99)));
+          String.format("p50 %s p99 %s max %s", micros(sorted, 0.5), micros(sorted, 0.99), micros(sorted, 1)));
     } finally {
       Files.deleteIfExists(file);
     }
@@ -126,7 +126,8 @@ final class StoreBench {
       long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
       String mode = durability.isAlways() ? "durable" : "lazy (sync every " + durability.syncInterval().toMillis() + " ms)";
       return new Row(mode + ", " + writers + (writers == 1 ? " writer" : " writers"), count / seconds, "msgs/s",
-          String.format("p50 %s p99 %s, %.1f msgs per fsync", micros(all, 0.50), micros(all, 0.99),
+          String.format("p50 %s p99 %s max %s, %.1f msgs per fsync", micros(all, 0.50), micros(all, 0.99),
+              micros(all, 1),
               syncs == 0 ? 0.0 : (double) count / syncs));
     } finally {
       store.delete();

@@ -254,11 +254,9 @@ final class Flusher implements Runnable {
             return false;
         }
         long target = storage.appendedSeq;
-        long targetBytes;
         List<Segment> segments = new ArrayList<>();
         storage.flushLock.lock();
         try {
-            targetBytes = storage.appendedBytes;
             for (Block block : dirty) {
                 long end = block.appendEnd;
                 if (end > block.writtenEnd) {
@@ -316,7 +314,9 @@ final class Flusher implements Runnable {
         writtenSeq = Math.max(writtenSeq, target);
         if (sync) {
             syncedSeq = Math.max(syncedSeq, target);
-            syncedBytes = Math.max(syncedBytes, targetBytes);
+            // Everything written so far is synced now, including bytes a segment took before the writer had
+            // counted them (a record's end is published before the byte count).
+            syncedBytes = Math.max(syncedBytes, storage.writtenBytes);
         }
         if (!segments.isEmpty()) {
             report();
