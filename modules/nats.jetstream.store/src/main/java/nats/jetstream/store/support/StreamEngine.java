@@ -489,11 +489,11 @@ public final class StreamEngine implements StreamStore {
 
     @Override
     public StoreStats stats() {
-        long[] counters = new long[4];
+        long[] counters = new long[5];
         log.storage.addStats(counters);
         read.lock();
         try {
-            return new StoreStats(log.damageEvents, log.lost.total(), counters[0], counters[1], counters[2], counters[3],
+            return new StoreStats(log.damageEvents + counters[4], log.lost.total(), counters[0], counters[1], counters[2], counters[3],
                     recoveryNanos);
         } finally {
             read.unlock();

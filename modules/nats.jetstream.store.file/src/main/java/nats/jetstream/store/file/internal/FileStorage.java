@@ -78,6 +78,8 @@ public final class FileStorage implements MessageStorage {
     volatile DurabilityListener listener;
     final AtomicLong syncs = new AtomicLong();
     final AtomicLong bytesWritten = new AtomicLong();
+    /** Damage found outside message records (consumer state files). */
+    private final AtomicLong otherDamage = new AtomicLong();
     final Flusher flusher;
     private volatile boolean closed;
 
@@ -600,7 +602,7 @@ public final class FileStorage implements MessageStorage {
     @Override
     public ConsumerPersistence consumer(String consumer) {
         return new FileConsumer(consumersDirectory.resolve(StreamFiles.encodeName(consumer)), consumer, crypto,
-                flusher.always(), logger, () -> { });
+                flusher.always(), logger, otherDamage::incrementAndGet);
     }
 
     @Override
@@ -614,6 +616,7 @@ public final class FileStorage implements MessageStorage {
         stats[1] += bytesWritten.get();
         stats[2] += cache.hits();
         stats[3] += cache.misses();
+        stats[4] += otherDamage.get();
     }
 
     // --- lifecycle ----------------------------------------------------------------------------------------
