@@ -205,7 +205,8 @@ public final class ClientConnection extends Client implements ClientProtocolHand
                 PlatformThreads.SHARED.release();
             }
             if (!moving) {
-                transport.close();
+                // Go's close reason lets a framing tell the peer why (a WebSocket close frame).
+                transport.close(closeReason());
             }
         }
         if (moving) {
