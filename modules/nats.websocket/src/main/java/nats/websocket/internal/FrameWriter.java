@@ -1,0 +1,265 @@
+package nats.websocket.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.Deflater;
+
+import nats.api.net.Connection;
+
+/**
+ * The server's side of RFC 6455 framing: what the NATS session writes leaves as binary frames (unmasked, as
+ * a server sends them), compressed with permessage-deflate when negotiated and worth it, and the control
+ * frames the reader answers with (pong, close). Frames leave whole: one lock orders the session's writer and
+ * the reader's control frames.
+ *
+ * <p>As Go does: output of 64 bytes or less is not compressed; for browsers (a {@code User-Agent} starting
+ * with {@code Mozilla/}) frames are cut at 4 KiB (plain output into separate messages, compressed output into
+ * fragments of one message, except for Safari, which cannot take fragmented compressed messages).
+ */
+final class FrameWriter {
+
+    /** Go's wsCompressThreshold. */
+    static final int COMPRESS_THRESHOLD = 64;
+    /** Go's wsFrameSizeForBrowsers. */
+    static final int BROWSER_FRAME_SIZE = 4096;
+    /** Output up to this size is copied behind its frame header to leave in one write. */
+    private static final int COPY_LIMIT = 64 * 1024;
+    /** Room for the longest header a server writes (no mask): 2 + 8 bytes. */
+    private static final int HEADER_ROOM = 10;
+    /** The empty stored block a sync flush ends with, which RFC 7692 removes from each message. */
+    private static final int SYNC_TAIL = 4;
+
+    private final Connection out;
+    private final boolean compress;
+    private final boolean browser;
+    private final boolean fragmentCompressed;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Frame staging, reused under the lock. */
+    private byte[] staging = new byte[512];
+    private volatile boolean closeSent;
+
+    /**
+     * @param compress           permessage-deflate was negotiated
+     * @param browser            the client is a browser: frames of at most 4 KiB
+     * @param fragmentCompressed a browser that takes compressed messages in fragments (not Safari)
+     */
+    FrameWriter(Connection out, boolean compress, boolean browser, boolean fragmentCompressed) {
+        this.out = out;
+        this.compress = compress;
+        this.browser = browser;
+        this.fragmentCompressed = fragmentCompressed;
+    }
+
+    /** Writes {@code src} as binary frames; blocks until written. */
+    void writeData(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        if (n == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (compress && n > COMPRESS_THRESHOLD) {
+                writeCompressed(src);
+            } else if (browser && n > BROWSER_FRAME_SIZE) {
+                writeInMessagesOf(src, BROWSER_FRAME_SIZE);
+            } else {
+                writeFrame(Opcode.FIN | Opcode.BINARY, src);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One frame carrying all of {@code src}. Lock held. */
+    private void writeFrame(int firstByte, ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        if (n > COPY_LIMIT) {
+            // Large output: the header on its own, then the payload straight from the caller's buffer.
+            byte[] header = new byte[HEADER_ROOM];
+            int h = header(header, 0, firstByte, n);
+            out.write(ByteBuffer.wrap(header, 0, h));
+            out.write(src);
+            return;
+        }
+        byte[] b = staging(HEADER_ROOM + n);
+        int h = header(b, 0, firstByte, n);
+        src.get(b, h, n);
+        out.write(ByteBuffer.wrap(b, 0, h + n));
+    }
+
+    /** Plain output cut into separate messages of at most {@code size} bytes, in one write. Lock held. */
+    private void writeInMessagesOf(ByteBuffer src, int size) throws IOException {
+        int n = src.remaining();
+        int frames = (n + size - 1) / size;
+        byte[] b = staging(n + frames * 4);
+        int at = 0;
+        while (src.hasRemaining()) {
+            int len = Math.min(size, src.remaining());
+            at += header(b, at, Opcode.FIN | Opcode.BINARY, len);
+            src.get(b, at, len);
+            at += len;
+        }
+        out.write(ByteBuffer.wrap(b, 0, at));
+    }
+
+    /**
+     * Deflates {@code src} (a sync flush, without its final empty block) behind room for the header, so the
+     * compressed message needs no further copy. Lock held.
+     */
+    private void writeCompressed(ByteBuffer src) throws IOException {
+        Deflater deflater = DeflatePool.SHARED.deflater();
+        try {
+            deflater.setInput(src);
+            byte[] b = staging(HEADER_ROOM + src.remaining() / 2 + 64);
+            int end = HEADER_ROOM;
+            while (true) {
+                int room = b.length - end;
+                int n = deflater.deflate(b, end, room, Deflater.SYNC_FLUSH);
+                end += n;
+                if (n < room) {
+                    break;
+                }
+                b = growStaging(b.length * 2);
+            }
+            int length = end - HEADER_ROOM - SYNC_TAIL;
+            if (browser && fragmentCompressed && length > BROWSER_FRAME_SIZE) {
+                writeFragments(b, HEADER_ROOM, length);
+                return;
+            }
+            int h = headerLength(length);
+            header(b, HEADER_ROOM - h, Opcode.FIN | Opcode.RSV1 | Opcode.BINARY, length);
+            out.write(ByteBuffer.wrap(b, HEADER_ROOM - h, h + length));
+        } finally {
+            DeflatePool.SHARED.release(deflater);
+        }
+    }
+
+    /** A compressed message in fragments of 4 KiB: RSV1 on the first only (RFC 7692 section 6.1). */
+    private void writeFragments(byte[] compressed, int from, int length) throws IOException {
+        int frames = (length + BROWSER_FRAME_SIZE - 1) / BROWSER_FRAME_SIZE;
+        byte[] b = new byte[length + frames * 4];
+        int at = 0;
+        for (int done = 0; done < length; done += BROWSER_FRAME_SIZE) {
+            int len = Math.min(BROWSER_FRAME_SIZE, length - done);
+            int first = done == 0 ? Opcode.RSV1 | Opcode.BINARY : Opcode.CONTINUATION;
+            at += header(b, at, first | (done + len == length ? Opcode.FIN : 0), len);
+            System.arraycopy(compressed, from + done, b, at, len);
+            at += len;
+        }
+        out.write(ByteBuffer.wrap(b, 0, at));
+    }
+
+    /** A ping's answer. */
+    void pong(byte[] payload) throws IOException {
+        control(Opcode.PONG, payload);
+    }
+
+    /**
+     * Sends the close frame unless one was sent already (only one may be, RFC 6455 section 5.5.1).
+     *
+     * @param payload the status and reason, or empty for a close without status
+     * @return whether this call sent it
+     */
+    boolean close(byte[] payload) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) {
+                return false;
+            }
+            closeSent = true;
+            writeControl(Opcode.CLOSE, payload);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The close frame for a close the server decided, when the writer is free within a moment: a close that
+     * comes while a write is blocked on a peer that stopped reading must not wait for it.
+     */
+    void closeQuietly(byte[] payload) {
+        try {
+            if (!closeSent && lock.tryLock(100, TimeUnit.MILLISECONDS)) {
+                try {
+                    if (!closeSent) {
+                        closeSent = true;
+                        writeControl(Opcode.CLOSE, payload);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: the connection is closing anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean closeSent() {
+        return closeSent;
+    }
+
+    private void control(int opcode, byte[] payload) throws IOException {
+        lock.lock();
+        try {
+            if (!closeSent) {
+                writeControl(opcode, payload);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void writeControl(int opcode, byte[] payload) throws IOException {
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) (Opcode.FIN | opcode);
+        frame[1] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        out.write(ByteBuffer.wrap(frame));
+    }
+
+    private byte[] staging(int size) {
+        if (staging.length < size) {
+            staging = new byte[Math.max(size, staging.length * 2)];
+        } else if (staging.length > 4 * COPY_LIMIT && size < COPY_LIMIT) {
+            // A burst made it large; give the memory back.
+            staging = new byte[Math.max(size, 512)];
+        }
+        return staging;
+    }
+
+    private byte[] growStaging(int size) {
+        staging = java.util.Arrays.copyOf(staging, size);
+        return staging;
+    }
+
+    static int headerLength(int payloadLength) {
+        return payloadLength <= 125 ? 2 : payloadLength < 65536 ? 4 : 10;
+    }
+
+    /** Writes an unmasked frame header at {@code at}; returns its length. */
+    static int header(byte[] b, int at, int firstByte, int payloadLength) {
+        b[at] = (byte) firstByte;
+        if (payloadLength <= 125) {
+            b[at + 1] = (byte) payloadLength;
+            return 2;
+        }
+        if (payloadLength < 65536) {
+            b[at + 1] = 126;
+            b[at + 2] = (byte) (payloadLength >>> 8);
+            b[at + 3] = (byte) payloadLength;
+            return 4;
+        }
+        b[at + 1] = 127;
+        long l = payloadLength;
+        for (int i = 0; i < 8; i++) {
+            b[at + 2 + i] = (byte) (l >>> (56 - 8 * i));
+        }
+        return 10;
+    }
+}
