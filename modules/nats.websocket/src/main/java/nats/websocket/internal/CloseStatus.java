@@ -41,6 +41,15 @@ final class CloseStatus {
         };
     }
 
+    /** Go's markConnAsClosed: closes for which nothing more is written (skipFlushOnClose). */
+    static boolean skipsFlush(String reason) {
+        return switch (reason) {
+            case "Read Error", "Write Error", "Slow Consumer (Pending Bytes)", "Slow Consumer (Write Deadline)",
+                 "TLS Handshake Failure", "TLS Handshake Error" -> true;
+            default -> false;
+        };
+    }
+
     /**
      * Go's wsIsValidCloseStatus: what a peer may send (RFC 6455 section 7.4.1): 1000-1015 except the reserved
      * 1004 and the never-sent 1005, 1006 and 1015, and 3000-4999.

@@ -39,6 +39,10 @@ final class FrameWriter {
     /** Frame staging, reused under the lock. */
     private byte[] staging = new byte[512];
     private volatile boolean closeSent;
+    /** Whether the session wrote its first bytes (NATS: INFO); under the lock. */
+    private boolean started;
+    /** Control frames that came before the session's first bytes, sent right after them; under the lock. */
+    private java.util.List<byte[]> early;
 
     /**
      * @param compress           permessage-deflate was negotiated
@@ -67,8 +71,22 @@ final class FrameWriter {
             } else {
                 writeFrame(Opcode.FIN | Opcode.BINARY, src);
             }
+            if (!started) {
+                started = true;
+                writeEarly();
+            }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void writeEarly() throws IOException {
+        if (early != null) {
+            for (byte[] frame : early) {
+                out.write(ByteBuffer.wrap(frame));
+            }
+            early = null;
         }
     }
 
@@ -177,14 +195,16 @@ final class FrameWriter {
     }
 
     /**
-     * The close frame for a close the server decided, when the writer is free within a moment: a close that
-     * comes while a write is blocked on a peer that stopped reading must not wait for it.
+     * The last frames of a close the server decided, when the writer is free within a moment (a close that
+     * comes while a write is blocked on a peer that stopped reading must not wait for it): control frames still
+     * held, then the close frame unless one went out or {@code payload} is null.
      */
     void closeQuietly(byte[] payload) {
         try {
-            if (!closeSent && lock.tryLock(100, TimeUnit.MILLISECONDS)) {
+            if (lock.tryLock(100, TimeUnit.MILLISECONDS)) {
                 try {
-                    if (!closeSent) {
+                    writeEarly();
+                    if (!closeSent && payload != null) {
                         closeSent = true;
                         writeControl(Opcode.CLOSE, payload);
                     }
@@ -214,12 +234,22 @@ final class FrameWriter {
         }
     }
 
-    /** Lock held. */
+    /**
+     * Writes a control frame, or holds it until the session's first bytes went out: as in Go, where the INFO
+     * is written before the client's frames are read, an early ping is answered after the INFO. Lock held.
+     */
     private void writeControl(int opcode, byte[] payload) throws IOException {
         byte[] frame = new byte[2 + payload.length];
         frame[0] = (byte) (Opcode.FIN | opcode);
         frame[1] = (byte) payload.length;
         System.arraycopy(payload, 0, frame, 2, payload.length);
+        if (!started) {
+            if (early == null) {
+                early = new java.util.ArrayList<>(2);
+            }
+            early.add(frame);
+            return;
+        }
         out.write(ByteBuffer.wrap(frame));
     }
 

@@ -59,10 +59,15 @@ final class WebSocketConnection implements Connection {
         raw.close();
     }
 
-    /** Sends Go's close frame for {@code reason} (unless one went out already), then closes. */
+    /**
+     * Sends Go's close frame for {@code reason} (unless one went out already), then closes. As Go, a connection
+     * closed for a read or write error, as a slow consumer or for a failed TLS handshake gets no close frame:
+     * Go skips the final flush for those.
+     */
     @Override
     public void close(String reason) {
-        writer.closeQuietly(CloseStatus.payload(CloseStatus.forReason(reason), reason));
+        writer.closeQuietly(CloseStatus.skipsFlush(reason) ? null
+                : CloseStatus.payload(CloseStatus.forReason(reason), reason));
         raw.close();
     }
 
