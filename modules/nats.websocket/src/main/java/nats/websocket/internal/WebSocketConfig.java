@@ -75,12 +75,12 @@ public record WebSocketConfig(String host, int port, String advertise, boolean n
         WebSocketConfig config = new WebSocketConfig(r.host.isEmpty() ? DEFAULT_HOST : r.host, r.port, r.advertise,
                 r.noTls, r.tls, r.tlsWarnings, r.sameOrigin, r.allowedOrigins, r.compression, r.handshakeTimeout,
                 r.jwtCookie, r.noAuthUser, r.username, r.password, r.token, r.authTimeout, r.authBlock);
-        config.check(section, r);
+        config.check(r);
         return config;
     }
 
     /** Go's validateWebsocketOptions, for what the block alone decides. */
-    private void check(Map<String, Object> section, Reader r) throws ConfigProblem {
+    private void check(Reader r) throws ConfigProblem {
         if (!listens()) {
             return;
         }
@@ -94,7 +94,8 @@ public record WebSocketConfig(String host, int port, String advertise, boolean n
         for (String origin : allowedOrigins) {
             Optional<String> problem = GoUrl.parseProblem(origin);
             if (problem.isPresent()) {
-                throw new ConfigProblem(section, r.originsKey, "unable to parse allowed origin: " + problem.get());
+                // Go finds this when it validates the options, after reading them: no position.
+                throw new ConfigProblem(Map.of(), "", "unable to parse allowed origin: " + problem.get());
             }
         }
     }
@@ -111,7 +112,6 @@ public record WebSocketConfig(String host, int port, String advertise, boolean n
         final List<String> tlsWarnings = new ArrayList<>();
         boolean sameOrigin;
         List<String> allowedOrigins = List.of();
-        String originsKey = "";
         boolean compression;
         Duration handshakeTimeout = Duration.ZERO;
         String jwtCookie = "";
@@ -139,7 +139,6 @@ public record WebSocketConfig(String host, int port, String advertise, boolean n
                 case "same_origin" -> sameOrigin = ConfigValues.bool(m, key, v);
                 case "allowed_origins", "allowed_origin", "allow_origins", "allow_origin", "origins", "origin" -> {
                     allowedOrigins = stringArray(m, key, v);
-                    originsKey = key;
                 }
                 case "handshake_timeout" -> handshakeTimeout = handshakeTimeout(m, key, v);
                 case "compress", "compression" -> compression = ConfigValues.bool(m, key, v);

@@ -26,7 +26,11 @@ public final class WsTestServer implements AutoCloseable {
 
     /** Starts a server on {@code config} (written to a file in {@code dir}). */
     public static WsTestServer start(Path dir, String config) throws IOException, ServerStartException {
-        Path file = Files.writeString(Files.createTempFile(dir, "jnatsd-", ".conf"), config);
+        return start(Files.writeString(Files.createTempFile(dir, "jnatsd-", ".conf"), config));
+    }
+
+    /** Starts a server on the config file {@code file}. */
+    public static WsTestServer start(Path file) throws IOException, ServerStartException {
         ServerOptions options = new ServerOptions().host("127.0.0.1").port(ServerOptions.RANDOM_PORT);
         List<String> warnings = ConfigFiles.load(file, options, true);
         if (!warnings.isEmpty()) {
