@@ -243,6 +243,11 @@ public final class RawWebSocket implements AutoCloseable {
         return seen.toString();
     }
 
+    /** Inflates one compressed message's payload (its frames joined). */
+    public String inflate(byte[] message) throws IOException {
+        return inflate(List.of(message));
+    }
+
     private String inflate(List<byte[]> parts) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         parts.forEach(all::writeBytes);

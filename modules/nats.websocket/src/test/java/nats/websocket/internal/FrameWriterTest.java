@@ -1,0 +1,66 @@
+package nats.websocket.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import nats.websocket.testing.RawWebSocket;
+import org.junit.jupiter.api.Test;
+
+/** What the writer puts on the wire: Go's frame headers, compressed frames a reader inflates back. */
+class FrameWriterTest {
+
+    @Test
+    void headersUseTheShortestLengthForm() {
+        for (int n : new int[] {0, 1, 125, 126, 65535, 65536, 200_000}) {
+            FakeConnection c = new FakeConnection();
+            byte[] payload = new byte[n];
+            java.util.Arrays.fill(payload, (byte) 'q');
+            try {
+                new FrameWriter(c, false, false, false).writeData(ByteBuffer.wrap(payload));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            byte[] expected = n == 0 ? new byte[0] : RawWebSocket.frame(0x82, payload, null);
+            assertArrayEquals(expected, c.written.toByteArray(), "a " + n + "-byte write, one binary frame");
+        }
+    }
+
+    @Test
+    void compressedOutputInflatesBack() throws Exception {
+        FakeConnection c = new FakeConnection();
+        FrameWriter w = new FrameWriter(c, true, false, false);
+        String text = "MSG subject 1 100\r\n" + "abc".repeat(3000) + "\r\n";
+        w.writeData(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        w.writeData(ByteBuffer.wrap("PONG\r\n".getBytes(StandardCharsets.UTF_8)));
+        FakeConnection in = new FakeConnection().chunk(c.written.toByteArray());
+        FrameReader r = new FrameReader(in, new FrameWriter(new FakeConnection(), false, false, false), false, true,
+                ByteBuffer.allocate(0));
+        StringBuilder out = new StringBuilder();
+        ByteBuffer dst = ByteBuffer.allocate(1000);
+        int n;
+        while ((n = r.read(dst.clear())) > 0) {
+            out.append(new String(dst.array(), 0, n, StandardCharsets.UTF_8));
+        }
+        assertEquals(text + "PONG\r\n", out.toString(), "expected both writes back, the first inflated");
+        assertTrue(c.written.size() < text.length() / 10, "repetitive output compresses");
+    }
+
+    @Test
+    void earlyControlFramesFollowTheFirstBytes() throws Exception {
+        FakeConnection c = new FakeConnection();
+        FrameWriter w = new FrameWriter(c, false, false, false);
+        w.pong("p".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, c.written.size(), "a pong before the session's first bytes waits for them");
+        w.writeData(ByteBuffer.wrap("INFO {}\r\n".getBytes(StandardCharsets.UTF_8)));
+        byte[] info = RawWebSocket.frame(0x82, "INFO {}\r\n".getBytes(StandardCharsets.UTF_8), null);
+        byte[] pong = RawWebSocket.frame(0x8A, "p".getBytes(StandardCharsets.UTF_8), null);
+        byte[] both = new byte[info.length + pong.length];
+        System.arraycopy(info, 0, both, 0, info.length);
+        System.arraycopy(pong, 0, both, info.length, pong.length);
+        assertArrayEquals(both, c.written.toByteArray(), "INFO, then the pong, as Go sends them");
+    }
+}
