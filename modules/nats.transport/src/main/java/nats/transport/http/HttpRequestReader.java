@@ -56,6 +56,9 @@ public final class HttpRequestReader {
                 throw new EOFException("connection closed in the middle of a request head");
             }
         }
+        if (headEnd - start > MAX_HEAD_BYTES) {
+            throw new HttpException(431, "", "request head larger than " + MAX_HEAD_BYTES + " bytes");
+        }
         String head = new String(buffer, start, headEnd - start, StandardCharsets.ISO_8859_1);
         start = headEnd;
         return Optional.of(RequestHeadParser.parse(head));
