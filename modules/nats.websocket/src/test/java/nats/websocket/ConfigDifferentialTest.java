@@ -116,7 +116,7 @@ class ConfigDifferentialTest {
     }
 
     private WsTestServer startFrom(Path conf) throws IOException, ServerStartException {
-        return WsTestServer.start(conf);
+        return WsTestServer.startFile(conf);
     }
 
     private Path file(String name, String text) throws IOException {

@@ -25,13 +25,17 @@ public final class WsTestServer implements AutoCloseable {
     }
 
     /** Starts a server on {@code config} (written to a file in {@code dir}). */
-    public static WsTestServer start(Path dir, String config) throws IOException, ServerStartException {
-        return start(Files.writeString(Files.createTempFile(dir, "jnatsd-", ".conf"), config));
+    public static WsTestServer start(Path dir, String config, String... enable)
+            throws IOException, ServerStartException {
+        return startFile(Files.writeString(Files.createTempFile(dir, "jnatsd-", ".conf"), config), enable);
     }
 
-    /** Starts a server on the config file {@code file}. */
-    public static WsTestServer start(Path file) throws IOException, ServerStartException {
+    /** Starts a server on the config file {@code file}, with the plugins {@code enable} names enabled too. */
+    public static WsTestServer startFile(Path file, String... enable) throws IOException, ServerStartException {
         ServerOptions options = new ServerOptions().host("127.0.0.1").port(ServerOptions.RANDOM_PORT);
+        for (String id : enable) {
+            options.enable(id);
+        }
         List<String> warnings = ConfigFiles.load(file, options, true);
         if (!warnings.isEmpty()) {
             throw new IllegalArgumentException("unexpected config warnings: " + warnings);
