@@ -16,8 +16,10 @@ public interface StreamProtocol {
     String name();
 
     /**
-     * Serves one connection on the calling thread until it ends, then closes it. The connection carries the
-     * protocol's own bytes (the carrier's framing is already removed).
+     * Serves one connection on the calling thread until it ends, then closes it with
+     * {@link Connection#close(String)} and Go's close reason (the carrier's framing may say why, e.g. a
+     * WebSocket close frame). The connection carries the protocol's own bytes (the carrier's framing is
+     * already removed).
      *
      * @param connection the client's byte stream; its addresses and TLS session are the carrier's
      * @param carrier    the plugin that brought it in, e.g. {@code websocket}: MQTT over WebSocket is Go's

@@ -13,8 +13,9 @@ import nats.api.net.Connection;
 /**
  * The server's side of RFC 6455 reading: frames off the connection, unmasked, decompressed, and their payloads
  * handed on as one byte stream (NATS does not care where messages begin). Control frames between the frames
- * of a message are answered in place (pong, close); a protocol violation is answered with a close frame
- * (status 1002 and Go's text) and ends the stream once the bytes decoded before it were read.
+ * of a message are answered (a pong at once; a close frame, echoing the client's or with status 1002 and Go's text
+ * for a protocol violation, once the session's pending output is out); a close or a violation ends the stream
+ * once the bytes decoded before it were read.
  *
  * <p>Copies: a payload is unmasked while it is copied into the caller's buffer, or, for a large frame that
  * is not buffered yet, read straight into the caller's buffer and unmasked there; a compressed payload is
@@ -353,21 +354,13 @@ final class FrameReader {
             answer = CloseStatus.payload(status, reason);
         }
         closed = true;
-        try {
-            out.close(answer);
-        } catch (IOException e) {
-            // The peer may already be gone; the stream ends either way.
-        }
+        out.closeLater(answer);
     }
 
     /** Answers a protocol violation with close 1002 and Go's text; the stream fails after what came before. */
     private boolean violation(String message) {
         LOG.log(System.Logger.Level.ERROR, "{0} - websocket read error: {1}", in.remoteAddress(), message);
-        try {
-            out.close(CloseStatus.payload(CloseStatus.PROTOCOL_ERROR, message));
-        } catch (IOException e) {
-            // The peer may already be gone.
-        }
+        out.closeLater(CloseStatus.payload(CloseStatus.PROTOCOL_ERROR, message));
         failure = new IOException(message);
         return false;
     }

@@ -39,10 +39,12 @@ final class FrameWriter {
     /** Frame staging, reused under the lock. */
     private byte[] staging = new byte[512];
     private volatile boolean closeSent;
-    /** Whether the session wrote its first bytes (NATS: INFO); under the lock. */
-    private boolean started;
-    /** Control frames that came before the session's first bytes, sent right after them; under the lock. */
-    private java.util.List<byte[]> early;
+    /**
+     * The close frame the reader decided on (an answer to the client's close, or a protocol error), sent when the
+     * connection closes, after what the session still writes: as Go appends its close message to the pending
+     * output. Null when none.
+     */
+    private volatile byte[] pendingClose;
 
     /**
      * @param compress           permessage-deflate was negotiated
@@ -71,22 +73,8 @@ final class FrameWriter {
             } else {
                 writeFrame(Opcode.FIN | Opcode.BINARY, src);
             }
-            if (!started) {
-                started = true;
-                writeEarly();
-            }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Lock held. */
-    private void writeEarly() throws IOException {
-        if (early != null) {
-            for (byte[] frame : early) {
-                out.write(ByteBuffer.wrap(frame));
-            }
-            early = null;
         }
     }
 
@@ -175,38 +163,36 @@ final class FrameWriter {
     }
 
     /**
-     * Sends the close frame unless one was sent already (only one may be, RFC 6455 section 5.5.1).
+     * Decides the close frame the connection ends with (the first decision wins), to be sent by
+     * {@link #closeQuietly} once the session's pending output went out.
      *
      * @param payload the status and reason, or empty for a close without status
-     * @return whether this call sent it
      */
-    boolean close(byte[] payload) throws IOException {
-        lock.lock();
-        try {
-            if (closeSent) {
-                return false;
-            }
-            closeSent = true;
-            writeControl(Opcode.CLOSE, payload);
-            return true;
-        } finally {
-            lock.unlock();
+    void closeLater(byte[] payload) {
+        if (pendingClose == null) {
+            pendingClose = payload;
         }
     }
 
     /**
-     * The last frames of a close the server decided, when the writer is free within a moment (a close that
-     * comes while a write is blocked on a peer that stopped reading must not wait for it): control frames still
-     * held, then the close frame unless one went out or {@code payload} is null.
+     * The last frame of the connection, when the writer is free within a moment (a close that comes while a
+     * write is blocked on a peer that stopped reading must not wait for it): the close frame decided by the
+     * reader, else {@code payload} (the server's reason), unless a close frame went out already or there is
+     * none to send.
+     *
+     * @param payload the server's close frame payload, or null for none
      */
     void closeQuietly(byte[] payload) {
+        byte[] frame = pendingClose != null ? pendingClose : payload;
+        if (frame == null || closeSent) {
+            return;
+        }
         try {
             if (lock.tryLock(100, TimeUnit.MILLISECONDS)) {
                 try {
-                    writeEarly();
-                    if (!closeSent && payload != null) {
+                    if (!closeSent) {
                         closeSent = true;
-                        writeControl(Opcode.CLOSE, payload);
+                        writeControl(Opcode.CLOSE, frame);
                     }
                 } finally {
                     lock.unlock();
@@ -219,14 +205,10 @@ final class FrameWriter {
         }
     }
 
-    boolean closeSent() {
-        return closeSent;
-    }
-
     private void control(int opcode, byte[] payload) throws IOException {
         lock.lock();
         try {
-            if (!closeSent) {
+            if (!closeSent && pendingClose == null) {
                 writeControl(opcode, payload);
             }
         } finally {
@@ -234,22 +216,12 @@ final class FrameWriter {
         }
     }
 
-    /**
-     * Writes a control frame, or holds it until the session's first bytes went out: as in Go, where the INFO
-     * is written before the client's frames are read, an early ping is answered after the INFO. Lock held.
-     */
+    /** Lock held. */
     private void writeControl(int opcode, byte[] payload) throws IOException {
         byte[] frame = new byte[2 + payload.length];
         frame[0] = (byte) (Opcode.FIN | opcode);
         frame[1] = (byte) payload.length;
         System.arraycopy(payload, 0, frame, 2, payload.length);
-        if (!started) {
-            if (early == null) {
-                early = new java.util.ArrayList<>(2);
-            }
-            early.add(frame);
-            return;
-        }
         out.write(ByteBuffer.wrap(frame));
     }
 

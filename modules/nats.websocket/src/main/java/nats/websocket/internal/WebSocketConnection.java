@@ -53,16 +53,17 @@ final class WebSocketConnection implements Connection {
         writer.writeData(src);
     }
 
-    /** Closes without a close frame (a forced close, or one after the peer's close was answered). */
+    /** Closes without a close frame (a forced close: the writer may be blocked on a peer that stopped reading). */
     @Override
     public void close() {
         raw.close();
     }
 
     /**
-     * Sends Go's close frame for {@code reason} (unless one went out already), then closes. As Go, a connection
-     * closed for a read or write error, as a slow consumer or for a failed TLS handshake gets no close frame:
-     * Go skips the final flush for those.
+     * Sends the close frame, then closes: the answer to the client's close or to its protocol violation when the
+     * reader decided one, else Go's close frame for {@code reason}. As Go, a connection closed for a read or write
+     * error, as a slow consumer or for a failed TLS handshake gets no close frame of the server's own: Go skips
+     * the final flush for those.
      */
     @Override
     public void close(String reason) {

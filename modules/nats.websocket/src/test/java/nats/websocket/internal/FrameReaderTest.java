@@ -25,14 +25,10 @@ class FrameReaderTest {
     private static final byte[] KEY = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef};
 
     private static FrameReader reader(FakeConnection c, boolean compression) {
-        FrameWriter w = new FrameWriter(c, false, false, false);
-        // The session's first bytes went out already, so control answers are written at once.
-        try {
-            w.writeData(ByteBuffer.wrap(new byte[] {'!'}));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        c.written.reset();
+        return reader(c, new FrameWriter(c, false, false, false), compression);
+    }
+
+    private static FrameReader reader(FakeConnection c, FrameWriter w, boolean compression) {
         return new FrameReader(c, w, true, compression, ByteBuffer.allocate(0));
     }
 
@@ -97,13 +93,16 @@ class FrameReaderTest {
         FakeConnection c = new FakeConnection().chunk(concat(
                 RawWebSocket.frame(0x82, "PING\r\n".getBytes(), KEY),
                 RawWebSocket.frame(0x82, "no mask".getBytes(), null)));
-        FrameReader r = reader(c, false);
+        FrameWriter w = new FrameWriter(c, false, false, false);
+        FrameReader r = reader(c, w, false);
         ByteBuffer dst = ByteBuffer.allocate(64);
         assertEquals(6, r.read(dst), "expected the data before the violation");
         IOException e = assertThrows(IOException.class, () -> r.read(dst.clear()), "then the violation");
         assertEquals("mask bit missing", e.getMessage(), "with Go's text");
+        assertEquals(0, c.written.size(), "the close frame waits for the session's pending output");
+        w.closeQuietly(CloseStatus.payload(1001, "Read Error"));
         byte[] close = RawWebSocket.frame(0x88, CloseStatus.payload(1002, "mask bit missing"), null);
-        assertArrayEquals(close, c.written.toByteArray(), "and a close frame with status 1002 went out");
+        assertArrayEquals(close, c.written.toByteArray(), "then the close frame is the violation's, status 1002");
     }
 
     @Test
@@ -112,9 +111,14 @@ class FrameReaderTest {
                 RawWebSocket.frame(0x82, "data".getBytes(), KEY),
                 RawWebSocket.frame(0x88, CloseStatus.payload(1000, "bye"), KEY),
                 RawWebSocket.frame(0x82, "ignored".getBytes(), KEY)));
-        assertEquals("data", readAll(reader(c, false), 100), "expected the stream to end at the close frame");
-        assertArrayEquals(RawWebSocket.frame(0x88, CloseStatus.payload(1000, "bye"), null), c.written.toByteArray(),
-                "expected the close echoed");
+        FrameWriter w = new FrameWriter(c, false, false, false);
+        assertEquals("data", readAll(reader(c, w, false), 100), "expected the stream to end at the close frame");
+        w.writeData(ByteBuffer.wrap("last words".getBytes(StandardCharsets.UTF_8)));
+        w.closeQuietly(CloseStatus.payload(1000, "Client Closed"));
+        byte[] last = RawWebSocket.frame(0x82, "last words".getBytes(StandardCharsets.UTF_8), null);
+        byte[] echo = RawWebSocket.frame(0x88, CloseStatus.payload(1000, "bye"), null);
+        assertArrayEquals(concat(last, echo), c.written.toByteArray(),
+                "expected the session's last output, then the client's close echoed (as Go appends its close)");
     }
 
     @Test

@@ -50,17 +50,15 @@ class FrameWriterTest {
     }
 
     @Test
-    void earlyControlFramesFollowTheFirstBytes() throws Exception {
+    void noControlFramesAfterTheCloseIsDecided() throws Exception {
         FakeConnection c = new FakeConnection();
         FrameWriter w = new FrameWriter(c, false, false, false);
+        w.closeLater(CloseStatus.payload(1002, "x"));
         w.pong("p".getBytes(StandardCharsets.UTF_8));
-        assertEquals(0, c.written.size(), "a pong before the session's first bytes waits for them");
-        w.writeData(ByteBuffer.wrap("INFO {}\r\n".getBytes(StandardCharsets.UTF_8)));
-        byte[] info = RawWebSocket.frame(0x82, "INFO {}\r\n".getBytes(StandardCharsets.UTF_8), null);
-        byte[] pong = RawWebSocket.frame(0x8A, "p".getBytes(StandardCharsets.UTF_8), null);
-        byte[] both = new byte[info.length + pong.length];
-        System.arraycopy(info, 0, both, 0, info.length);
-        System.arraycopy(pong, 0, both, info.length, pong.length);
-        assertArrayEquals(both, c.written.toByteArray(), "INFO, then the pong, as Go sends them");
+        assertEquals(0, c.written.size(), "nothing follows a close but the close itself");
+        w.closeQuietly(null);
+        w.closeQuietly(CloseStatus.payload(1000, "again"));
+        assertArrayEquals(RawWebSocket.frame(0x88, CloseStatus.payload(1002, "x"), null), c.written.toByteArray(),
+                "exactly one close frame, the first decided");
     }
 }
