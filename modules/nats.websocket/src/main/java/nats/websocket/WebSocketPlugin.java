@@ -85,8 +85,8 @@ public final class WebSocketPlugin implements ServerPlugin {
     }
 
     /**
-     * As Go: a change of the block's {@code tls} (new certificates) is taken by reopening the listener on its
-     * port; any other change is refused.
+     * As Go: a change of the block's {@code tls} is taken, and on every reload its certificate files are read
+     * again (Go reloads them too), by reopening the listener on its port; any other change is refused.
      */
     @Override
     public void checkReload(Map<String, Object> current, Map<String, Object> fresh) throws PluginException {
@@ -100,7 +100,7 @@ public final class WebSocketPlugin implements ServerPlugin {
     @Override
     public void applyReload(Map<String, Object> current, Map<String, Object> fresh) {
         WebSocketListener old = listener;
-        if (old == null || Objects.equals(running, fresh)) {
+        if (old == null) {
             return;
         }
         WebSocketConfig config;
@@ -108,6 +108,9 @@ public final class WebSocketPlugin implements ServerPlugin {
             config = read(fresh);
         } catch (PluginException e) {
             return; // checkReload accepted it
+        }
+        if (config.tls().isEmpty() && Objects.equals(running, fresh)) {
+            return;
         }
         // Same address and port (the one chosen for port -1), new TLS.
         WebSocketConfig samePort = new WebSocketConfig(config.host(), old.port(), config.advertise(),

@@ -40,7 +40,7 @@ class TlsWebSocketTest {
     @TempDir
     Path dir;
 
-    private static Path file(String name) {
+    static Path file(String name) {
         try {
             return Path.of(TlsWebSocketTest.class.getResource("/tls/" + name).toURI());
         } catch (URISyntaxException e) {
