@@ -27,8 +27,18 @@ class WebSocketImageIT {
         int port = ImageProcess.freePort();
         int wsPort = ImageProcess.freePort();
         Path conf = Files.writeString(dir.resolve("ws.conf"), "websocket { port: " + wsPort + ", no_tls: true }\n");
-        try (ImageProcess server = ImageProcess.start(port, "-c", conf.toString());
-             Connection ws = Nats.connect(Options.builder().server("ws://127.0.0.1:" + wsPort).maxReconnects(0)
+        try (ImageProcess server = ImageProcess.start(port, "-c", conf.toString())) {
+            // The client port is bound early (clients wait in the backlog); the plugins start after that.
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!server.output().contains("Server is ready") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            serve(server, port, wsPort);
+        }
+    }
+
+    private static void serve(ImageProcess server, int port, int wsPort) throws Exception {
+        try (Connection ws = Nats.connect(Options.builder().server("ws://127.0.0.1:" + wsPort).maxReconnects(0)
                      .connectionTimeout(Duration.ofSeconds(5)).build());
              Connection tcp = Nats.connect("nats://127.0.0.1:" + port)) {
             Subscription sub = ws.subscribe("image.ws");

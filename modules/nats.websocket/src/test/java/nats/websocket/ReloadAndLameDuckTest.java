@@ -85,6 +85,7 @@ class ReloadAndLameDuckTest {
             boolean refused = false;
             while (!refused && System.nanoTime() < deadline) {
                 try (Socket probe = new Socket("127.0.0.1", port)) {
+                    probe.setSoLinger(true, 0);
                     Thread.sleep(20);
                 } catch (IOException e) {
                     refused = true;

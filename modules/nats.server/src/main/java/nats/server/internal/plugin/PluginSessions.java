@@ -82,8 +82,8 @@ final class PluginSessions implements ClientSessions {
 
     /**
      * A listener block's own credentials, or the server's when the block overrides nothing. As in Go, a user
-     * name, a token or a no_auth_user make an override; the block's single user or token then replaces the
-     * server's, while the users (and nkeys) stay the server's.
+     * name, a token or a no_auth_user make an override: the block's single user or token replaces the server's
+     * credentials, and a no_auth_user alone picks one of the server's users (and nkeys).
      */
     private Optional<Authenticator> authenticator(Optional<AuthOverride> override) {
         if (override.isEmpty()) {
@@ -95,7 +95,10 @@ final class PluginSessions implements ClientSessions {
         if (!overrides) {
             return Optional.empty();
         }
-        List<User> users = block.users().isEmpty() ? core.options().users() : block.users();
+        // Go refuses a single user or token next to the server's users (checkAuthOverride), so the server's users
+        // join only an override that names no_auth_user alone.
+        boolean single = !block.username().isEmpty() || !block.token().isEmpty();
+        List<User> users = !block.users().isEmpty() || single ? block.users() : core.options().users();
         return Optional.of(core.authenticatorFor(new AuthSettings(block.token(), block.username(), block.password(),
                 users, block.noAuthUser())));
     }
