@@ -36,8 +36,11 @@ final class FrameWriter {
     private final boolean browser;
     private final boolean fragmentCompressed;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Frame staging, reused under the lock. */
+    /** Frame staging for the browsers' cut messages, reused under the lock. */
     private byte[] staging = new byte[512];
+    /** Frame staging in native memory, allocated when first needed; under the lock. */
+    private ByteBuffer direct;
+    private final byte[] headerScratch = new byte[HEADER_ROOM];
     private volatile boolean closeSent;
     /**
      * The close frame the reader decided on (an answer to the client's close, or a protocol error), sent when the
@@ -78,21 +81,22 @@ final class FrameWriter {
         }
     }
 
-    /** One frame carrying all of {@code src}. Lock held. */
+    /**
+     * One frame carrying all of {@code src}: header and payload copied into a direct buffer and written at once
+     * (a socket write from a heap buffer would copy it into a direct one anyway). Lock held.
+     */
     private void writeFrame(int firstByte, ByteBuffer src) throws IOException {
         int n = src.remaining();
+        int h = header(headerScratch, 0, firstByte, n);
         if (n > COPY_LIMIT) {
             // Large output: the header on its own, then the payload straight from the caller's buffer.
-            byte[] header = new byte[HEADER_ROOM];
-            int h = header(header, 0, firstByte, n);
-            out.write(ByteBuffer.wrap(header, 0, h));
+            out.write(ByteBuffer.wrap(headerScratch, 0, h));
             out.write(src);
             return;
         }
-        byte[] b = staging(HEADER_ROOM + n);
-        int h = header(b, 0, firstByte, n);
-        src.get(b, h, n);
-        out.write(ByteBuffer.wrap(b, 0, h + n));
+        ByteBuffer d = direct(h + n);
+        d.put(headerScratch, 0, h).put(src).flip();
+        out.write(d);
     }
 
     /** Plain output cut into separate messages of at most {@code size} bytes, in one write. Lock held. */
@@ -118,25 +122,26 @@ final class FrameWriter {
         Deflater deflater = DeflatePool.SHARED.deflater();
         try {
             deflater.setInput(src);
-            byte[] b = staging(HEADER_ROOM + src.remaining() / 2 + 64);
-            int end = HEADER_ROOM;
+            ByteBuffer d = direct(HEADER_ROOM + src.remaining() / 2 + 64);
+            d.position(HEADER_ROOM);
             while (true) {
-                int room = b.length - end;
-                int n = deflater.deflate(b, end, room, Deflater.SYNC_FLUSH);
-                end += n;
-                if (n < room) {
+                int room = d.remaining();
+                if (deflater.deflate(d, Deflater.SYNC_FLUSH) < room) {
                     break;
                 }
-                b = growStaging(b.length * 2);
+                d = growDirect(d);
             }
-            int length = end - HEADER_ROOM - SYNC_TAIL;
+            int length = d.position() - HEADER_ROOM - SYNC_TAIL;
             if (browser && fragmentCompressed && length > BROWSER_FRAME_SIZE) {
-                writeFragments(b, HEADER_ROOM, length);
+                byte[] compressed = new byte[length];
+                d.get(HEADER_ROOM, compressed, 0, length);
+                writeFragments(compressed, 0, length);
                 return;
             }
-            int h = headerLength(length);
-            header(b, HEADER_ROOM - h, Opcode.FIN | Opcode.RSV1 | Opcode.BINARY, length);
-            out.write(ByteBuffer.wrap(b, HEADER_ROOM - h, h + length));
+            int h = header(headerScratch, 0, Opcode.FIN | Opcode.RSV1 | Opcode.BINARY, length);
+            d.put(HEADER_ROOM - h, headerScratch, 0, h);
+            d.limit(HEADER_ROOM + length).position(HEADER_ROOM - h);
+            out.write(d);
         } finally {
             DeflatePool.SHARED.release(deflater);
         }
@@ -235,9 +240,23 @@ final class FrameWriter {
         return staging;
     }
 
-    private byte[] growStaging(int size) {
-        staging = java.util.Arrays.copyOf(staging, size);
-        return staging;
+    /** The direct buffer, cleared, with room for {@code size} bytes. Lock held. */
+    private ByteBuffer direct(int size) {
+        if (direct == null || direct.capacity() < size) {
+            direct = ByteBuffer.allocateDirect(Math.max(size, direct == null ? 4096 : direct.capacity() * 2));
+        } else if (direct.capacity() > 4 * COPY_LIMIT && size < COPY_LIMIT) {
+            // A burst made it large; give the memory back.
+            direct = ByteBuffer.allocateDirect(Math.max(size, 4096));
+        }
+        return direct.clear();
+    }
+
+    /** A direct buffer twice as large holding what {@code full} holds (in write mode). Lock held. */
+    private ByteBuffer growDirect(ByteBuffer full) {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(full.capacity() * 2);
+        bigger.put(full.flip());
+        direct = bigger;
+        return bigger;
     }
 
     static int headerLength(int payloadLength) {
