@@ -29,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Run: {@code mvn -pl modules/nats.websocket -am verify -Dtest=WebSocketBench -Dtest.excludedGroups=none
  * -Dgroups=bench -Dsurefire.failIfNoSpecifiedTests=false} after building the image ({@code -pl jlink -am package}).
+ * Properties: {@code bench.rounds}, {@code bench.msgs}, {@code bench.size} and {@code bench.compression} (one case),
+ * {@code bench.tcp} (the same load over the client port), {@code bench.oursOnly}, {@code bench.ourCommand} (e.g. a
+ * JDK with JFR instead of the image) and {@code bench.serverOpts}.
  */
 @Tag("bench")
 @Timeout(1800)
