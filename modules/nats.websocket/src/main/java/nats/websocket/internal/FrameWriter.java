@@ -63,18 +63,29 @@ final class FrameWriter {
 
     /** Writes {@code src} as binary frames; blocks until written. */
     void writeData(ByteBuffer src) throws IOException {
-        int n = src.remaining();
-        if (n == 0) {
+        writeData(new ByteBuffer[] {src}, 0, 1);
+    }
+
+    /**
+     * Writes the remaining bytes of {@code srcs} (the kernel's gathered output chunks) as one message: one
+     * binary frame, or 4 KiB frames for a browser, compressed when negotiated; blocks until written.
+     */
+    void writeData(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += srcs[i].remaining();
+        }
+        if (total == 0) {
             return;
         }
         lock.lock();
         try {
-            if (compress && n > COMPRESS_THRESHOLD) {
-                writeCompressed(src);
-            } else if (browser && n > BROWSER_FRAME_SIZE) {
-                writeInMessagesOf(src, BROWSER_FRAME_SIZE);
+            if (compress && total > COMPRESS_THRESHOLD) {
+                writeCompressed(srcs, offset, length, (int) total);
+            } else if (browser && total > BROWSER_FRAME_SIZE) {
+                writeInMessagesOf(srcs, offset, length, (int) total, BROWSER_FRAME_SIZE);
             } else {
-                writeFrame(Opcode.FIN | Opcode.BINARY, src);
+                writeFrame(Opcode.FIN | Opcode.BINARY, srcs, offset, length, total);
             }
         } finally {
             lock.unlock();
@@ -82,65 +93,86 @@ final class FrameWriter {
     }
 
     /**
-     * One frame carrying all of {@code src}: header and payload copied into a direct buffer and written at once
-     * (a socket write from a heap buffer would copy it into a direct one anyway). Lock held.
+     * One frame carrying all of {@code srcs}: header and payload copied into a direct buffer and written at once
+     * (a socket write from a heap buffer would copy it into a direct one anyway); large output goes as the header
+     * and then the caller's buffers, in one gathering write. Lock held.
      */
-    private void writeFrame(int firstByte, ByteBuffer src) throws IOException {
-        int n = src.remaining();
-        int h = header(headerScratch, 0, firstByte, n);
-        if (n > COPY_LIMIT) {
-            // Large output: the header on its own, then the payload straight from the caller's buffer.
-            out.write(ByteBuffer.wrap(headerScratch, 0, h));
-            out.write(src);
+    private void writeFrame(int firstByte, ByteBuffer[] srcs, int offset, int length, long total) throws IOException {
+        int h = header(headerScratch, 0, firstByte, total);
+        if (total > COPY_LIMIT) {
+            ByteBuffer[] all = new ByteBuffer[length + 1];
+            all[0] = ByteBuffer.wrap(headerScratch, 0, h);
+            System.arraycopy(srcs, offset, all, 1, length);
+            out.write(all, 0, all.length);
             return;
         }
-        ByteBuffer d = direct(h + n);
-        d.put(headerScratch, 0, h).put(src).flip();
-        out.write(d);
+        ByteBuffer d = direct(h + (int) total);
+        d.put(headerScratch, 0, h);
+        for (int i = offset; i < offset + length; i++) {
+            d.put(srcs[i]);
+        }
+        out.write(d.flip());
     }
 
     /** Plain output cut into separate messages of at most {@code size} bytes, in one write. Lock held. */
-    private void writeInMessagesOf(ByteBuffer src, int size) throws IOException {
-        int n = src.remaining();
-        int frames = (n + size - 1) / size;
-        byte[] b = staging(n + frames * 4);
+    private void writeInMessagesOf(ByteBuffer[] srcs, int offset, int length, int total, int size)
+            throws IOException {
+        int frames = (total + size - 1) / size;
+        byte[] b = staging(total + frames * 4);
         int at = 0;
-        while (src.hasRemaining()) {
-            int len = Math.min(size, src.remaining());
+        int i = offset;
+        for (int left = total; left > 0; ) {
+            int len = Math.min(size, left);
             at += header(b, at, Opcode.FIN | Opcode.BINARY, len);
-            src.get(b, at, len);
-            at += len;
+            for (int filled = 0; filled < len; ) {
+                while (!srcs[i].hasRemaining()) {
+                    i++;
+                }
+                int n = Math.min(len - filled, srcs[i].remaining());
+                srcs[i].get(b, at, n);
+                at += n;
+                filled += n;
+            }
+            left -= len;
         }
         out.write(ByteBuffer.wrap(b, 0, at));
     }
 
     /**
-     * Deflates {@code src} (a sync flush, without its final empty block) behind room for the header, so the
-     * compressed message needs no further copy. Lock held.
+     * Deflates {@code srcs} (ending with a sync flush, without its final empty block) behind room for the
+     * header, so the compressed message needs no further copy. Lock held.
      */
-    private void writeCompressed(ByteBuffer src) throws IOException {
+    private void writeCompressed(ByteBuffer[] srcs, int offset, int length, int total) throws IOException {
         Deflater deflater = DeflatePool.SHARED.deflater();
         try {
-            deflater.setInput(src);
-            ByteBuffer d = direct(HEADER_ROOM + src.remaining() / 2 + 64);
+            ByteBuffer d = direct(HEADER_ROOM + total / 2 + 64);
             d.position(HEADER_ROOM);
-            while (true) {
-                int room = d.remaining();
-                if (deflater.deflate(d, Deflater.SYNC_FLUSH) < room) {
-                    break;
+            for (int i = offset; i < offset + length; i++) {
+                deflater.setInput(srcs[i]);
+                int flush = i == offset + length - 1 ? Deflater.SYNC_FLUSH : Deflater.NO_FLUSH;
+                // Until the input is taken and, for the last, everything is flushed (output left room).
+                while (true) {
+                    int room = d.remaining();
+                    int n = deflater.deflate(d, flush);
+                    if (n == room) {
+                        d = growDirect(d);
+                    } else if (flush == Deflater.NO_FLUSH && !deflater.needsInput()) {
+                        continue;
+                    } else {
+                        break;
+                    }
                 }
-                d = growDirect(d);
             }
-            int length = d.position() - HEADER_ROOM - SYNC_TAIL;
-            if (browser && fragmentCompressed && length > BROWSER_FRAME_SIZE) {
-                byte[] compressed = new byte[length];
-                d.get(HEADER_ROOM, compressed, 0, length);
-                writeFragments(compressed, 0, length);
+            int compressed = d.position() - HEADER_ROOM - SYNC_TAIL;
+            if (browser && fragmentCompressed && compressed > BROWSER_FRAME_SIZE) {
+                byte[] bytes = new byte[compressed];
+                d.get(HEADER_ROOM, bytes, 0, compressed);
+                writeFragments(bytes, 0, compressed);
                 return;
             }
-            int h = header(headerScratch, 0, Opcode.FIN | Opcode.RSV1 | Opcode.BINARY, length);
+            int h = header(headerScratch, 0, Opcode.FIN | Opcode.RSV1 | Opcode.BINARY, compressed);
             d.put(HEADER_ROOM - h, headerScratch, 0, h);
-            d.limit(HEADER_ROOM + length).position(HEADER_ROOM - h);
+            d.limit(HEADER_ROOM + compressed).position(HEADER_ROOM - h);
             out.write(d);
         } finally {
             DeflatePool.SHARED.release(deflater);
@@ -259,12 +291,8 @@ final class FrameWriter {
         return bigger;
     }
 
-    static int headerLength(int payloadLength) {
-        return payloadLength <= 125 ? 2 : payloadLength < 65536 ? 4 : 10;
-    }
-
     /** Writes an unmasked frame header at {@code at}; returns its length. */
-    static int header(byte[] b, int at, int firstByte, int payloadLength) {
+    static int header(byte[] b, int at, int firstByte, long payloadLength) {
         b[at] = (byte) firstByte;
         if (payloadLength <= 125) {
             b[at + 1] = (byte) payloadLength;
@@ -277,9 +305,8 @@ final class FrameWriter {
             return 4;
         }
         b[at + 1] = 127;
-        long l = payloadLength;
         for (int i = 0; i < 8; i++) {
-            b[at + 2 + i] = (byte) (l >>> (56 - 8 * i));
+            b[at + 2 + i] = (byte) (payloadLength >>> (56 - 8 * i));
         }
         return 10;
     }

@@ -53,6 +53,12 @@ final class WebSocketConnection implements Connection {
         writer.writeData(src);
     }
 
+    /** The kernel's gathered output chunks leave as one message (one frame), not one frame per chunk. */
+    @Override
+    public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        writer.writeData(srcs, offset, length);
+    }
+
     /** Closes without a close frame (a forced close: the writer may be blocked on a peer that stopped reading). */
     @Override
     public void close() {

@@ -50,6 +50,36 @@ class FrameWriterTest {
     }
 
     @Test
+    void gatheredChunksLeaveAsOneMessage() throws Exception {
+        for (boolean compress : new boolean[] {false, true}) {
+            FakeConnection c = new FakeConnection();
+            FrameWriter w = new FrameWriter(c, compress, false, false);
+            String[] parts = {"MSG a 1 5\r\nhello\r\n", "x".repeat(3000), "", "MSG b 1 3\r\nbye\r\n"};
+            ByteBuffer[] chunks = new ByteBuffer[parts.length + 1];
+            chunks[0] = ByteBuffer.allocate(0);
+            for (int i = 0; i < parts.length; i++) {
+                chunks[i + 1] = ByteBuffer.wrap(parts[i].getBytes(StandardCharsets.UTF_8));
+            }
+            w.writeData(chunks, 1, parts.length);
+            byte[] wire = c.written.toByteArray();
+            assertEquals(compress ? 0xC2 : 0x82, wire[0] & 0xff, "one final binary frame" + (compress ? ", compressed" : ""));
+            FakeConnection in = new FakeConnection().chunk(wire);
+            FrameReader r = new FrameReader(in, new FrameWriter(new FakeConnection(), false, false, false), false,
+                    compress, ByteBuffer.allocate(0));
+            StringBuilder out = new StringBuilder();
+            ByteBuffer dst = ByteBuffer.allocate(700);
+            int n;
+            while ((n = r.read(dst.clear())) > 0) {
+                out.append(new String(dst.array(), 0, n, StandardCharsets.UTF_8));
+            }
+            assertEquals(String.join("", parts), out.toString(), "the chunks in order, as one stream");
+            for (ByteBuffer b : chunks) {
+                assertEquals(0, b.remaining(), "every chunk consumed");
+            }
+        }
+    }
+
+    @Test
     void noControlFramesAfterTheCloseIsDecided() throws Exception {
         FakeConnection c = new FakeConnection();
         FrameWriter w = new FrameWriter(c, false, false, false);
