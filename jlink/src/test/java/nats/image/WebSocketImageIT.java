@@ -27,12 +27,8 @@ class WebSocketImageIT {
         int port = ImageProcess.freePort();
         int wsPort = ImageProcess.freePort();
         Path conf = Files.writeString(dir.resolve("ws.conf"), "websocket { port: " + wsPort + ", no_tls: true }\n");
+        // start() waits for the client port's INFO: the plugins, and so the WebSocket listener, are up by then.
         try (ImageProcess server = ImageProcess.start(port, "-c", conf.toString())) {
-            // The client port is bound early (clients wait in the backlog); the plugins start after that.
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!server.output().contains("Server is ready") && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
             serve(server, port, wsPort);
         }
     }
