@@ -72,7 +72,10 @@ final class HttpSyntax {
         return c == ' ' || c == '\t';
     }
 
-    /** Go's parseCookieValue: optional surrounding quotes, then printable ASCII (space included) except {@code " ; \\}. */
+    /**
+     * Go's parseCookieValue: optional surrounding quotes, then printable ASCII (space included) except
+     * {@code " ; \\}.
+     */
     static Optional<String> cookieValue(String raw) {
         String v = raw;
         if (v.length() > 1 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
