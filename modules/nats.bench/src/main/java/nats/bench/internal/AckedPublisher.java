@@ -24,6 +24,9 @@ final class AckedPublisher implements AutoCloseable {
   private final int framesPerBatch;
   private final int window;
   private long sent;
+  private long sentAtStart;
+  private long repliesAtStart;
+  private long target;
   private long acks;
   private long errors;
   private long noResponders;
@@ -78,19 +81,46 @@ final class AckedPublisher implements AutoCloseable {
    * @return {@link System#nanoTime()} when the last reply arrived
    */
   long publish(long count) throws IOException {
-    long target = conn.parser().msgs() + count;
-    long end = sent + count;
-    while (conn.parser().msgs() < target) {
+    start(count);
+    while (!done()) {
       control.check(conn + " waiting for acks");
-      long outstanding = sent - (conn.parser().msgs() - (target - end));
-      long k = Math.min(window - outstanding, end - sent);
-      if (k > 0) {
-        write((int) Math.min(k, framesPerBatch));
-      } else {
+      if (!fill()) {
         conn.readOnce();
       }
     }
     return System.nanoTime();
+  }
+
+  /** Starts a run of {@code count} publishes, driven by {@link #fill} and reads. */
+  void start(long count) {
+    repliesAtStart = conn.parser().msgs();
+    sentAtStart = sent;
+    target = count;
+  }
+
+  /**
+   * Writes as many of the run's publishes as the window allows.
+   *
+   * @return true if something was written
+   */
+  boolean fill() throws IOException {
+    long outstanding = (sent - sentAtStart) - (conn.parser().msgs() - repliesAtStart);
+    long k = Math.min(window - outstanding, target - (sent - sentAtStart));
+    if (k <= 0) {
+      return false;
+    }
+    write((int) Math.min(k, framesPerBatch));
+    return true;
+  }
+
+  /** @return true when every publish of the run has its reply */
+  boolean done() {
+    return conn.parser().msgs() - repliesAtStart >= target;
+  }
+
+  /** @return the connection, for a loop that reads several publishers with one selector */
+  Connection connection() {
+    return conn;
   }
 
   private void write(int k) throws IOException {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The JetStream scenarios, spoken as raw JSON API requests (no client library): each run creates
@@ -55,29 +54,23 @@ final class JsBench {
         pubs.add(AckedPublisher.open(cfg.address(), "js-pub-" + i, control, k -> subject, 1,
             payload, cfg.js().ackWindow()));
       }
-      CountDownLatch go = new CountDownLatch(1);
-      Workers workers = new Workers(control);
-      long[] ends = new long[pubs.size()];
+      long[] counts = new long[pubs.size()];
       for (int i = 0; i < pubs.size(); i++) {
-        int idx = i;
-        long count = cfg.msgs() / pubs.size() + (i < cfg.msgs() % pubs.size() ? 1 : 0);
-        workers.start("js-pub-" + i, () -> {
-          go.await();
-          ends[idx] = pubs.get(idx).publish(count);
-        });
+        counts[i] = cfg.msgs() / pubs.size() + (i < cfg.msgs() % pubs.size() ? 1 : 0);
       }
       CpuMeter cpu = CpuMeter.start(cfg.pid());
       long start = System.nanoTime();
-      go.countDown();
-      workers.join();
       long end = start;
+      try {
+        end = AckedPublisherLoop.run(pubs, counts, control);
+      } catch (Exception e) {
+        control.fail(e);
+      }
       long acks = 0;
       long errors = 0;
       long noResponders = 0;
       String firstError = null;
-      for (int i = 0; i < pubs.size(); i++) {
-        AckedPublisher p = pubs.get(i);
-        end = Math.max(end, ends[i]);
+      for (AckedPublisher p : pubs) {
         acks += p.acks();
         errors += p.errors();
         noResponders += p.noResponders();
