@@ -60,17 +60,33 @@ final class RunControl {
     blockers.add(c);
     if (shouldStop()) {
       closeBlockers();
+    } else if (watchdog == null) {
+      watchdog = Thread.ofPlatform().daemon(true).name("run-watchdog").start(this::watch);
     }
-    if (watchdog == null || !watchdog.isAlive()) {
-      watchdog = Thread.ofPlatform().daemon(true).name("run-watchdog").start(() -> {
-        while (!shouldStop() && !blockers.isEmpty()) {
-          LockSupport.parkNanos(Math.min(100_000_000L, deadlineNanos - System.nanoTime()));
+  }
+
+  /**
+   * The watchdog's loop: until the run ends or nothing is registered any more. Deciding to quit
+   * and clearing {@link #watchdog} happen under the same lock as a registration, so a connection
+   * registered at that moment still gets a watchdog.
+   */
+  private void watch() {
+    while (!shouldStop()) {
+      synchronized (this) {
+        if (blockers.isEmpty()) {
+          watchdog = null;
+          return;
         }
-        if (failure.get() == null && !stopped && expired()) {
-          fail(new StopException("duration limit reached"));
-        }
-        closeBlockers();
-      });
+      }
+      LockSupport.parkNanos(Math.max(1, Math.min(100_000_000L,
+          deadlineNanos - System.nanoTime())));
+    }
+    if (failure.get() == null && !stopped && expired()) {
+      fail(new StopException("duration limit reached"));
+    }
+    closeBlockers();
+    synchronized (this) {
+      watchdog = null;
     }
   }
 
