@@ -102,18 +102,6 @@ final class JsApi implements AutoCloseable {
     }
   }
 
-  /** @return the median of {@code n} PING/PONG round trips with the server, in nanoseconds */
-  long medianRoundTrip(int n) throws IOException {
-    long[] rtt = new long[n];
-    for (int i = 0; i < n; i++) {
-      long t0 = System.nanoTime();
-      conn.ping();
-      conn.awaitPongs(0);
-      rtt[i] = System.nanoTime() - t0;
-    }
-    return Percentiles.of(rtt, n).p50();
-  }
-
   private void onReply(MsgView m) {
     if (m.subjectIs(expected, expected.length)) {
       reply = new Reply(m.status(), m.body());

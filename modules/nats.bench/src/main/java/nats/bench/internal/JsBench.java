@@ -189,12 +189,12 @@ final class JsBench {
    */
   private static Result measureSync(BenchConfig cfg, JsApi api, RunControl control, String name,
       int capture, SyncClients.Check check, SyncClients.Encoder encoder) throws Exception {
-    long rtt = api.medianRoundTrip(1000);
     // Writes to a file store are what an fsync bounds; reads are not.
     boolean writes = !name.equals("js-kv-get") && cfg.js().storage().equals("file");
     FsyncProbe.Probe probe = writes ? FsyncProbe.cached() : null;
     SyncClients clients = SyncClients.open(cfg.address(), cfg.clients(), control, capture, check);
     try {
+      long rtt = clients.medianRoundTrip(1000);
       CpuMeter cpu = CpuMeter.start(cfg.pid());
       SyncClients.Outcome o = clients.run(cfg.msgs(), encoder);
       Result r = ReqRepBench.result(cfg, o, control, cpu, name);

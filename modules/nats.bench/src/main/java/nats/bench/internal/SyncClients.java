@@ -103,6 +103,22 @@ final class SyncClients {
     return new Outcome(packed, latencies, elapsed, bad.get(), firstBad.get());
   }
 
+  /**
+   * The median of {@code n} PING/PONG round trips on the first client's connection, measured the
+   * way the requests are (blocking reads), in nanoseconds.
+   */
+  long medianRoundTrip(int n) throws IOException {
+    Connection conn = clients[0].conn;
+    long[] rtt = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      conn.ping();
+      conn.awaitPongs(0);
+      rtt[i] = System.nanoTime() - t0;
+    }
+    return Percentiles.of(rtt, n).p50();
+  }
+
   void close() {
     for (Client c : clients) {
       if (c != null) {
