@@ -114,7 +114,7 @@ final class JsBench {
       byte[] subjectPrefix = Protocol.ascii(s[1] + ".c");
       byte[] payload = Protocol.payload(cfg.size());
       byte[] tail = Protocol.ascii(" " + cfg.size() + "\r\n");
-      return measureSync(cfg, api, control, "js-pub-sync", 512, JsBench::ackProblem,
+      return measureSync(cfg, control, "js-pub-sync", 512, JsBench::ackProblem,
           (out, client, seq, reply) -> out.bytes(PUB_SPACE).bytes(subjectPrefix).decimal(client)
               .bytes(SPACE).bytes(reply.array(), 0, reply.length()).bytes(tail).bytes(payload)
               .crlf());
@@ -130,7 +130,7 @@ final class JsBench {
       byte[] payload = Protocol.payload(cfg.size());
       byte[] tail = Protocol.ascii(" " + cfg.size() + "\r\n");
       int keys = cfg.js().keys();
-      return measureSync(cfg, api, control, "js-kv-put", 512, JsBench::ackProblem,
+      return measureSync(cfg, control, "js-kv-put", 512, JsBench::ackProblem,
           (out, client, seq, reply) -> out.bytes(PUB_SPACE).bytes(keyPrefix)
               .decimal((seq * cfg.clients() + client) % keys).bytes(SPACE)
               .bytes(reply.array(), 0, reply.length()).bytes(tail).bytes(payload).crlf());
@@ -155,7 +155,7 @@ final class JsBench {
           + ".k");
       byte[] tail = Protocol.ascii(" 0\r\n\r\n");
       long size = cfg.size();
-      return measureSync(cfg, api, control, "js-kv-get", 1024,
+      return measureSync(cfg, control, "js-kv-get", 1024,
           m -> m.status() != 0 ? "status " + m.status()
               : !m.hmsg() ? "a reply without headers"
               : m.size() - m.headerLength() != size ? "a value of "
@@ -187,7 +187,7 @@ final class JsBench {
    * Runs the synchronous clients and, for writes to file storage, adds the limit of a store that
    * syncs before it acknowledges: one round trip plus one fsync per operation and client.
    */
-  private static Result measureSync(BenchConfig cfg, JsApi api, RunControl control, String name,
+  private static Result measureSync(BenchConfig cfg, RunControl control, String name,
       int capture, SyncClients.Check check, SyncClients.Encoder encoder) throws Exception {
     // Writes to a file store are what an fsync bounds; reads are not.
     boolean writes = !name.equals("js-kv-get") && cfg.js().storage().equals("file");
