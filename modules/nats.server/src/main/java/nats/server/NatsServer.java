@@ -124,17 +124,7 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        if (options.httpPort() != 0) {
-            server.monitor = new MonitorServer(server.documents);
-            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
-            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
-            try {
-                server.monitor.start(httpHost, options.httpPort());
-            } catch (IOException e) {
-                server.core.shutdown();
-                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
-            }
-        }
+        server.startMonitoring(options);
         // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
             server.core.bind();
@@ -170,6 +160,38 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
         return server;
+    }
+
+    /**
+     * Starts the HTTP or HTTPS monitoring port, as Go's StartMonitoring: not both, HTTPS only with the client
+     * port's TLS. As in Go, monitoring is up before the client port; it listens on the client host unless
+     * http_host says otherwise.
+     */
+    private void startMonitoring(ServerOptions options) throws ServerStartException {
+        if (options.httpPort() == 0 && options.httpsPort() == 0) {
+            return;
+        }
+        String refused = options.httpPort() != 0 && options.httpsPort() != 0
+                ? "can't specify both HTTP (" + options.httpPort() + ") and HTTPs (" + options.httpsPort() + ") ports"
+                : options.httpPort() == 0 && core.clientTls().isEmpty() ? "TLS cert and key required for HTTPS" : null;
+        if (refused != null) {
+            core.shutdown();
+            throw new ServerStartException("Can't start monitoring: " + refused);
+        }
+        try {
+            monitor = new MonitorServer(documents);
+            monitor.basePath(options.httpBasePath());
+            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+            if (options.httpPort() != 0) {
+                monitor.start(httpHost, options.httpPort());
+            } else {
+                monitor.startHttps(httpHost, options.httpsPort(), () -> core.clientTls().orElseThrow().server());
+            }
+        } catch (IOException e) {
+            core.shutdown();
+            throw new ServerStartException("Can't start monitoring: can't listen to the monitor port: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static ServerStartException listenFailure(ServerOptions options, IOException e) {
