@@ -31,8 +31,9 @@ final class PluginMetrics {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
     void add(MetricsSource source) {
+        // A plugin's module names it; on the class path, the class that defined the source (a lambda's host).
         Module module = source.getClass().getModule();
-        String name = module.isNamed() ? module.getName() : source.getClass().getName();
+        String name = module.isNamed() ? module.getName() : source.getClass().getNestHost().getName();
         sources.add(new Registered(name, source));
     }
 
