@@ -159,6 +159,7 @@ public final class NatsServer implements AutoCloseable {
             throw e;
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
+        LOG.log(System.Logger.Level.INFO, "Enabled modules: {0}", server.enabledModules());
         return server;
     }
 
@@ -232,6 +233,31 @@ public final class NatsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ServerStartException("cannot write pid/ports file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One line for the log: the kernel and each enabled plugin with its module, version and where it listens,
+     * e.g. {@code nats.server 1.0.0 (client on 0.0.0.0:4222, http monitor on 0.0.0.0:8222), jetstream
+     * (nats.jetstream 1.0.0), cluster (nats.cluster 1.0.0, cluster on 0.0.0.0:6222)}.
+     */
+    String enabledModules() {
+        StringBuilder line = new StringBuilder("nats.server ").append(projectVersion()).append(" (client on ")
+                .append(options.host()).append(':').append(core.port());
+        if (monitor != null) {
+            line.append(options.httpPort() != 0 ? ", http monitor on " : ", https monitor on ")
+                    .append(options.httpHost().isEmpty() ? options.host() : options.httpHost()).append(':')
+                    .append(monitor.port());
+        }
+        line.append(')');
+        for (DiscoveredPlugin p : enabledPlugins) {
+            line.append(", ").append(p.plugin().id()).append(" (").append(p.moduleName()).append(' ')
+                    .append(p.plugin().version());
+            for (String listener : listeners.listeningFor(p.moduleName())) {
+                line.append(", ").append(listener);
+            }
+            line.append(')');
+        }
+        return line.toString();
     }
 
     /** The monitoring port actually bound, or 0 when monitoring is off. */
