@@ -154,34 +154,12 @@ class LogFileProcessTest {
         }
     }
 
-    /**
-     * This module's launcher in a child JVM on the module path (as the image runs it: the Go-style log output is
-     * a {@code System.LoggerFinder} the module provides), built from where the modules' classes were loaded.
-     */
     private Process jnatsd(String... args) throws IOException {
-        List<String> path = new ArrayList<>();
-        for (Class<?> c : List.of(Main.class, nats.server.NatsServer.class, nats.api.ServerPlugin.class,
-                nats.transport.json.Json.class, picocli.CommandLine.class,
-                org.bouncycastle.jce.provider.BouncyCastleProvider.class)) {
-            try {
-                path.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (java.net.URISyntaxException e) {
-                throw new IOException(e);
-            }
-        }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-p", String.join(java.io.File.pathSeparator, path), "-m", "nats.cli/" + Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("jnatsd-" + System.nanoTime() + ".out").toFile()).start();
+        return JnatsdProcess.start(dir.resolve("jnatsd-" + System.nanoTime() + ".out"), args);
     }
 
     private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        JnatsdProcess.stop(p);
     }
 
     private static void awaitContains(Path file, String text) throws Exception {

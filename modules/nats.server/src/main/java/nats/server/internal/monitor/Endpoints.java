@@ -123,12 +123,16 @@ final class Endpoints {
     // ---- /varz -----------------------------------------------------------------------------------------
 
     Map<String, Object> varz(Query q) {
+        return varz(q, core.stats());
+    }
+
+    /** /varz with the server's counters already summed (the Prometheus page walks the connections once). */
+    Map<String, Object> varz(Query q, ServerCore.Stats stats) {
         // Go counts before building, so a /varz response includes itself.
         count(VARZ, q);
         ServerOptions o = core.options();
         Instant now = Instant.now();
         Instant start = Instant.ofEpochMilli(core.startedAtMillis());
-        ServerCore.Stats stats = core.stats();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("server_id", serverId());
         v.put("server_name", core.identity().serverName());

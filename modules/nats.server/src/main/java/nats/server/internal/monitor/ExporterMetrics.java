@@ -6,15 +6,12 @@ import static nats.server.internal.monitor.ExporterValues.number;
 import static nats.server.internal.monitor.ExporterValues.text;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import nats.server.internal.ServerCore;
 import nats.server.internal.auth.OperatorLimits;
-import nats.server.internal.client.Client;
 import nats.server.internal.monitor.PrometheusText.Family;
 import nats.server.internal.monitor.PrometheusText.Type;
 
@@ -44,11 +41,9 @@ final class ExporterMetrics {
     private static final String[] ACCOUNT_LABELS = {"server_id", "account", "account_id", "account_name"};
     private static final String[] ACCOUNTZ_LABELS = {"server_id", "account_id", "account_name"};
 
-    private final ServerCore core;
     private final MonitorDocuments documents;
 
-    ExporterMetrics(ServerCore core, MonitorDocuments documents) {
-        this.core = core;
+    ExporterMetrics(MonitorDocuments documents) {
         this.documents = documents;
     }
 
@@ -116,57 +111,24 @@ final class ExporterMetrics {
 
     /**
      * The exporter's connz collector reads {@code /connz} (its first {@value #CONNZ_PAGE} connections by cid) and
-     * sums their pending bytes, subscriptions and traffic. The same is computed here from the connections
-     * themselves, without building their documents.
+     * sums their pending bytes, subscriptions and traffic. The same sums come from the scrape's one walk over the
+     * connections ({@link ClientPass}), without building their documents.
      */
-    void connz(PrometheusText out, String namespace, String sid) {
-        List<Client> page = firstPage();
-        long total = core.clientCount();
-        long pending = 0;
-        long subs = 0;
-        long inBytes = 0;
-        long outBytes = 0;
-        long inMsgs = 0;
-        long outMsgs = 0;
-        for (Client c : page) {
-            pending += c.pendingBytes();
-            subs += c.subscriptionCount();
-            inBytes += c.inBytes();
-            outBytes += c.outBytes();
-            inMsgs += c.inMsgs();
-            outMsgs += c.outMsgs();
-        }
+    void connz(PrometheusText out, String namespace, ClientPass.ConnzPage page, String sid) {
         summary(out, namespace, "num_connections", Type.GAUGE).sample(page.size(), sid);
-        summary(out, namespace, "total", Type.GAUGE).sample(Math.max(total, page.size()), sid);
+        summary(out, namespace, "total", Type.GAUGE).sample(page.total(), sid);
         summary(out, namespace, "offset", Type.GAUGE).sample(0, sid);
         summary(out, namespace, "limit", Type.GAUGE).sample(CONNZ_PAGE, sid);
-        summary(out, namespace, "pending_bytes", Type.GAUGE).sample(pending, sid);
-        summary(out, namespace, "subscriptions", Type.GAUGE).sample(subs, sid);
-        summary(out, namespace, "in_bytes", Type.COUNTER).sample(inBytes, sid);
-        summary(out, namespace, "out_bytes", Type.COUNTER).sample(outBytes, sid);
-        summary(out, namespace, "in_msgs", Type.COUNTER).sample(inMsgs, sid);
-        summary(out, namespace, "out_msgs", Type.COUNTER).sample(outMsgs, sid);
+        summary(out, namespace, "pending_bytes", Type.GAUGE).sample(page.pendingBytes(), sid);
+        summary(out, namespace, "subscriptions", Type.GAUGE).sample(page.subscriptions(), sid);
+        summary(out, namespace, "in_bytes", Type.COUNTER).sample(page.inBytes(), sid);
+        summary(out, namespace, "out_bytes", Type.COUNTER).sample(page.outBytes(), sid);
+        summary(out, namespace, "in_msgs", Type.COUNTER).sample(page.inMsgs(), sid);
+        summary(out, namespace, "out_msgs", Type.COUNTER).sample(page.outMsgs(), sid);
     }
 
     private static Family summary(PrometheusText out, String namespace, String name, Type type) {
         return out.family(fqName(namespace, "connz", name), type, name, "server_id");
-    }
-
-    /** The connections {@code /connz} lists on its first page: the lowest cids. */
-    private List<Client> firstPage() {
-        List<Client> all = new ArrayList<>(core.clientCount() + 16);
-        core.forEachClient(all::add);
-        if (all.size() <= CONNZ_PAGE) {
-            return all;
-        }
-        long[] ids = new long[all.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = all.get(i).id();
-        }
-        Arrays.sort(ids);
-        long last = ids[CONNZ_PAGE - 1];
-        all.removeIf(c -> c.id() > last);
-        return all;
     }
 
     /**

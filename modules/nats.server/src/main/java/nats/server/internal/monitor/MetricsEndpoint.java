@@ -42,7 +42,7 @@ final class MetricsEndpoint {
         this.core = core;
         this.endpoints = documents.endpoints();
         this.documents = documents;
-        this.exporter = new ExporterMetrics(core, documents);
+        this.exporter = new ExporterMetrics(documents);
         this.links = new ExporterLinkMetrics(documents);
         this.server = new ServerMetrics(core, new ProcessUsage());
         this.plugins = documents.extensions().pluginMetrics();
@@ -59,8 +59,17 @@ final class MetricsEndpoint {
         endpoints.countRequest(PATH);
         PrometheusText out = new PrometheusText();
         String ns = s.namespace();
+        // The connections are walked twice at most: for the server's totals, and once for everything else.
+        ServerCore.Stats stats = s.collectors().contains("varz") || s.jnatsd() ? core.stats() : null;
+        boolean walk = s.jnatsd() || s.collectors().contains("connz") || s.collectors().contains("connz_detailed")
+                || s.collectors().contains("accstatz") || s.collectors().contains("accountz");
+        ClientPass pass = walk ? ClientPass.of(core, ExporterMetrics.CONNZ_PAGE) : null;
         if (s.collectors().contains("varz")) {
-            exporter.document(out, ns, "varz", documents.asJson(Endpoints.VARZ, Map.of()), s.sid());
+            Map<String, Object> varz = documents.extensions().forPath(Endpoints.VARZ).isPresent()
+                    ? documents.asJson(Endpoints.VARZ, Map.of())
+                    : ExporterValues.map(nats.transport.json.Json.parse(nats.transport.json.GoJson.compact(
+                            endpoints.varz(Query.internalHttp(Map.of()), stats))));
+            exporter.document(out, ns, "varz", varz, s.sid());
         }
         if (s.collectors().contains("subz")) {
             exporter.document(out, ns, "subsz", documents.asJson(Endpoints.SUBSZ, Map.of()), s.sid());
@@ -69,7 +78,7 @@ final class MetricsEndpoint {
             exporter.document(out, ns, "routez", documents.asJson(Endpoints.ROUTEZ, Map.of()), s.sid());
         }
         if (s.collectors().contains("connz") || s.collectors().contains("connz_detailed")) {
-            exporter.connz(out, ns, s.sid());
+            exporter.connz(out, ns, pass.connzPage(), s.sid());
         }
         if (s.collectors().contains("connz_detailed")) {
             exporter.connzDetailed(out, ns, s.sid());
@@ -85,8 +94,7 @@ final class MetricsEndpoint {
         if (s.collectors().contains("leafz")) {
             links.leafz(out, ns, s.sid());
         }
-        List<AccountTotals> accounts = s.collectors().contains("accstatz") || s.collectors().contains("accountz")
-                || s.jnatsd() ? AccountTotals.of(core) : List.of();
+        List<AccountTotals> accounts = pass == null ? List.of() : pass.accounts();
         if (s.collectors().contains("accstatz")) {
             exporter.accstatz(out, ns, accounts, s.sid());
         }
@@ -97,7 +105,7 @@ final class MetricsEndpoint {
             links.jsz(out, s.jsNamespace(), s.jsz(), s.sid(), core.identity().serverName());
         }
         if (s.jnatsd()) {
-            server.collect(out, s.sid(), accounts, lastScrapeSeconds);
+            server.collect(out, s.sid(), stats, accounts, lastScrapeSeconds);
             plugins.collect(out, s.sid());
         }
         String text = out.render();

@@ -13,7 +13,8 @@ import nats.api.monitoring.MetricSamples;
 
 /**
  * One scrape's metric families in the Prometheus text exposition format (version 0.0.4): each family's
- * {@code # HELP} and {@code # TYPE} lines, then its samples; families sorted by name, numbers written as Go's
+ * {@code # HELP} and {@code # TYPE} lines, then its samples; families sorted by name, labels sorted by name
+ * ({@code le} last), numbers written as Go's
  * {@code strconv.FormatFloat(v, 'g', -1, 64)} writes them, so the text reads as the NATS Prometheus exporter's
  * (client_golang) does.
  */
@@ -104,11 +105,28 @@ final class PrometheusText {
         final String[] labelNames;
         final StringBuilder samples = new StringBuilder();
 
+        /** The label names' indices in name order. */
+        private final int[] sortedOrder;
+
         Family(String name, Type type, String help, String[] labelNames) {
             this.name = name;
             this.type = type;
             this.help = help;
             this.labelNames = labelNames;
+            this.sortedOrder = order(labelNames);
+        }
+
+        private static int[] order(String[] names) {
+            Integer[] indices = new Integer[names.length];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = i;
+            }
+            java.util.Arrays.sort(indices, java.util.Comparator.comparing(i -> names[i]));
+            int[] order = new int[names.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = indices[i];
+            }
+            return order;
         }
 
         @Override
@@ -147,16 +165,19 @@ final class PrometheusText {
             return this;
         }
 
+        /** Writes one sample; labels sorted by name as client_golang writes them, {@code le} last. */
         private void line(String sampleName, String[] labelNames, String[] labelValues, String le, double value) {
             if (labelValues.length != labelNames.length) {
                 throw new IllegalArgumentException(name + " has " + labelNames.length + " labels "
                         + java.util.Arrays.toString(labelNames) + " but a sample gave " + labelValues.length);
             }
+            int[] order = labelNames == this.labelNames ? sortedOrder : order(labelNames);
             samples.append(sampleName);
             if (labelNames.length > 0 || le != null) {
                 samples.append('{');
-                for (int i = 0; i < labelNames.length; i++) {
-                    if (i > 0) {
+                for (int k = 0; k < order.length; k++) {
+                    int i = order[k];
+                    if (k > 0) {
                         samples.append(',');
                     }
                     samples.append(labelNames[i]).append("=\"");

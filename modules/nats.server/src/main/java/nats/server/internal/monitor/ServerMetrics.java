@@ -19,20 +19,25 @@ final class ServerMetrics {
 
     private final ServerCore core;
     private final ProcessUsage usage;
+    /** When the process started, epoch milliseconds (read once: ProcessHandle.Info reads several /proc files). */
+    private final long processStartMillis;
 
     ServerMetrics(ServerCore core, ProcessUsage usage) {
         this.core = core;
         this.usage = usage;
+        this.processStartMillis = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
+                .orElse(0L);
     }
 
-    void collect(PrometheusText out, String sid, List<AccountTotals> accounts, double lastScrapeSeconds) {
+    void collect(PrometheusText out, String sid, ServerCore.Stats stats, List<AccountTotals> accounts,
+                 double lastScrapeSeconds) {
         out.family("jnatsd_info", Type.GAUGE, "The server's versions: always 1", "server_id", "server_name",
                 "version", "nats_version", "java_version").sample(1, sid, core.identity().serverName(),
                 nats.server.NatsServer.projectVersion(), core.identity().serverVersion(), RuntimeVersion.TEXT);
         out.family("jnatsd_start_time_seconds", Type.GAUGE, "When the server started, in seconds since the epoch",
                 "server_id").sample(core.startedAtMillis() / 1000.0, sid);
         startup(out, sid);
-        traffic(out, sid);
+        traffic(out, sid, stats);
         for (AccountTotals a : accounts) {
             String[] labels = {sid, a.name()};
             account(out, "connections", Type.GAUGE, "Clients of the account connected now", a.connections(), labels);
@@ -55,16 +60,14 @@ final class ServerMetrics {
 
     private void startup(PrometheusText out, String sid) {
         long ready = core.acceptingSinceMillis();
-        java.util.Optional<java.time.Instant> processStart = ProcessHandle.current().info().startInstant();
-        if (ready > 0 && processStart.isPresent()) {
+        if (ready > 0 && processStartMillis > 0) {
             out.family("jnatsd_startup_seconds", Type.GAUGE,
                     "From the process's start to the client port accepting clients", "server_id")
-                    .sample(Math.max(0, ready - processStart.get().toEpochMilli()) / 1000.0, sid);
+                    .sample(Math.max(0, ready - processStartMillis) / 1000.0, sid);
         }
     }
 
-    private void traffic(PrometheusText out, String sid) {
-        ServerCore.Stats stats = core.stats();
+    private void traffic(PrometheusText out, String sid, ServerCore.Stats stats) {
         counter(out, "jnatsd_received_messages_total", "Messages clients published to the server", stats.inMsgs(), sid);
         counter(out, "jnatsd_received_bytes_total", "Bytes of the messages clients published", stats.inBytes(), sid);
         counter(out, "jnatsd_sent_messages_total", "Messages the server delivered", stats.outMsgs(), sid);
@@ -88,18 +91,21 @@ final class ServerMetrics {
 
     /** The process collector's usual names, about this server's process (the exporter's describe itself). */
     private void process(PrometheusText out, String sid) {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        info.totalCpuDuration().ifPresent(cpu -> out.family("process_cpu_seconds_total", Type.COUNTER,
-                "Total user and system CPU time spent in seconds.", "server_id")
-                .sample(cpu.toNanos() / 1e9, sid));
+        double cpu = usage.cpuSeconds();
+        if (cpu >= 0) {
+            out.family("process_cpu_seconds_total", Type.COUNTER, "Total user and system CPU time spent in seconds.",
+                    "server_id").sample(cpu, sid);
+        }
         long rss = usage.residentBytes();
         if (rss > 0) {
             out.family("process_resident_memory_bytes", Type.GAUGE, "Resident memory size in bytes.", "server_id")
                     .sample(rss, sid);
         }
-        info.startInstant().ifPresent(start -> out.family("process_start_time_seconds", Type.GAUGE,
-                "Start time of the process since unix epoch in seconds.", "server_id")
-                .sample(start.toEpochMilli() / 1000.0, sid));
+        if (processStartMillis > 0) {
+            out.family("process_start_time_seconds", Type.GAUGE,
+                    "Start time of the process since unix epoch in seconds.", "server_id")
+                    .sample(processStartMillis / 1000.0, sid);
+        }
         Runtime runtime = Runtime.getRuntime();
         out.family("jvm_memory_heap_used_bytes", Type.GAUGE, "Java heap in use, in bytes", "server_id")
                 .sample(runtime.totalMemory() - runtime.freeMemory(), sid);

@@ -48,6 +48,14 @@ class PrometheusTextTest {
     }
 
     @Test
+    void writesLabelsSortedByNameAsClientGolangDoes() {
+        PrometheusText text = new PrometheusText();
+        text.family("m", Type.GAUGE, "h", "server_id", "account", "zone").sample(1, "S", "A", "Z");
+        assertEquals("# HELP m h\n# TYPE m gauge\nm{account=\"A\",server_id=\"S\",zone=\"Z\"} 1\n", text.render(),
+                "labels in name order, whatever order the family declared");
+    }
+
+    @Test
     void writesHistogramsWithCumulativeBuckets() {
         PrometheusText text = new PrometheusText();
         text.family("fsync_seconds", Type.HISTOGRAM, "fsync latency", "server_id")
