@@ -20,7 +20,7 @@ final class JnatsdProcess {
     static Process start(Path output, String... args) throws IOException {
         List<String> path = new ArrayList<>();
         for (Class<?> c : List.of(Main.class, nats.server.NatsServer.class, nats.api.ServerPlugin.class,
-                nats.transport.json.Json.class, picocli.CommandLine.class,
+                nats.transport.json.Json.class, nats.jetstream.store.StreamStore.class, picocli.CommandLine.class,
                 org.bouncycastle.jce.provider.BouncyCastleProvider.class)) {
             try {
                 path.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
