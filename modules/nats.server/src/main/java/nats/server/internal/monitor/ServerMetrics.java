@@ -16,6 +16,9 @@ import nats.server.internal.monitor.PrometheusText.Type;
 final class ServerMetrics {
 
     private static final String[] ACCOUNT_LABELS = {"server_id", "account"};
+    /** The project's version as the kernel module's descriptor records it ("dev" on the class path). */
+    private static final String PROJECT_VERSION = ServerMetrics.class.getModule().getDescriptor() == null ? "dev"
+            : ServerMetrics.class.getModule().getDescriptor().rawVersion().orElse("dev");
 
     private final ServerCore core;
     private final ProcessUsage usage;
@@ -33,7 +36,7 @@ final class ServerMetrics {
                  double lastScrapeSeconds) {
         out.family("jnatsd_info", Type.GAUGE, "The server's versions: always 1", "server_id", "server_name",
                 "version", "nats_version", "java_version").sample(1, sid, core.identity().serverName(),
-                nats.server.NatsServer.projectVersion(), core.identity().serverVersion(), RuntimeVersion.TEXT);
+                PROJECT_VERSION, core.identity().serverVersion(), RuntimeVersion.TEXT);
         out.family("jnatsd_start_time_seconds", Type.GAUGE, "When the server started, in seconds since the epoch",
                 "server_id").sample(core.startedAtMillis() / 1000.0, sid);
         startup(out, sid);
