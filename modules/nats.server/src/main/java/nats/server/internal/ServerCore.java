@@ -77,6 +77,7 @@ public final class ServerCore implements ClientHost {
     private volatile boolean lameDuck;
     private volatile ClientLifecycle lifecycle = ClientLifecycle.NONE;
     private volatile int boundPort = -1;
+    private volatile java.util.function.Supplier<long[]> linkTraffic = () -> new long[4];
     /** INFO fields plugins add (e.g. {@code jetstream}), in the order they were added. */
     private final Map<String, java.util.function.Supplier<Object>> infoFields =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
@@ -254,6 +255,23 @@ public final class ServerCore implements ClientHost {
     /** Adds an INFO field a plugin provides (e.g. {@code jetstream}). */
     public void infoField(String name, java.util.function.Supplier<Object> value) {
         infoFields.put(name, value);
+    }
+
+    /**
+     * Sends the current INFO to every client that accepts asynchronous INFO (Go's sendAsyncInfoToClients), after
+     * a plugin's INFO field changed (the cluster's {@code connect_urls}).
+     */
+    public void announceInfo() {
+        for (Client c : clients.values()) {
+            if (c instanceof ClientConnection connection && connection.isConnected() && !c.isClosed()) {
+                c.asyncInfo(infoLine(connection));
+            }
+        }
+    }
+
+    /** What links to other servers received and sent (in msgs, in bytes, out msgs, out bytes), for the totals. */
+    public void linkTraffic(java.util.function.Supplier<long[]> traffic) {
+        this.linkTraffic = traffic;
     }
 
     @Override
@@ -454,6 +472,12 @@ public final class ServerCore implements ClientHost {
             om += c.outMsgs();
             ob += c.outBytes();
         }
+        // As in Go, messages received from and sent to other servers count in the server's totals.
+        long[] links = linkTraffic.get();
+        im += links[0];
+        ib += links[1];
+        om += links[2];
+        ob += links[3];
         return new Stats(im, ib, om, ob, totalConnections.get(), slowConsumers.get());
     }
 

@@ -36,10 +36,16 @@ public final class MonitorExtensions implements Monitoring {
     private final PluginMetrics metrics = new PluginMetrics();
     private final List<Consumer<String>> newRequestNames = new CopyOnWriteArrayList<>();
     private final java.util.function.BiConsumer<String, Supplier<Object>> infoFields;
+    private final Runnable announceInfo;
 
-    /** @param infoFields where INFO fields go (the kernel's INFO builder) */
-    public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields) {
+    /**
+     * @param infoFields   where INFO fields go (the kernel's INFO builder)
+     * @param announceInfo sends the INFO again to the clients that accept asynchronous INFO
+     */
+    public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields,
+                             Runnable announceInfo) {
         this.infoFields = infoFields;
+        this.announceInfo = announceInfo;
     }
 
     @Override
@@ -64,6 +70,11 @@ public final class MonitorExtensions implements Monitoring {
     @Override
     public void infoField(String name, Supplier<Object> value) {
         infoFields.accept(name, value);
+    }
+
+    @Override
+    public void announceInfo() {
+        announceInfo.run();
     }
 
     @Override

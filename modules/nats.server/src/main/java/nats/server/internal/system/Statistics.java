@@ -40,7 +40,16 @@ final class Statistics {
         m.put("sent", dataStats(stats.outMsgs(), stats.outBytes()));
         m.put("received", dataStats(stats.inMsgs(), stats.inBytes()));
         m.put("slow_consumers", stats.slowConsumers());
+        // Plugins' sections where Go's ServerStats has them: routes and gateways before active_servers.
+        Map<String, Object> sections = documents.extensions().statszSections();
+        for (String name : List.of("routes", "gateways")) {
+            Object section = sections.remove(name);
+            if (section != null) {
+                m.put(name, section);
+            }
+        }
         m.put("active_servers", 1);
+        m.putAll(sections);
         return m;
     }
 
