@@ -78,6 +78,8 @@ public final class ServerCore implements ClientHost {
     private volatile ClientLifecycle lifecycle = ClientLifecycle.NONE;
     private volatile int boundPort = -1;
     private volatile java.util.function.Supplier<long[]> linkTraffic = () -> new long[4];
+    /** When a plugin last changed a field of the INFO (System.nanoTime); 0 never. */
+    private volatile long infoChangedNanos;
     /** INFO fields plugins add (e.g. {@code jetstream}), in the order they were added. */
     private final Map<String, java.util.function.Supplier<Object>> infoFields =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
@@ -262,11 +264,18 @@ public final class ServerCore implements ClientHost {
      * a plugin's INFO field changed (the cluster's {@code connect_urls}).
      */
     public void announceInfo() {
+        infoChangedNanos = System.nanoTime();
         for (Client c : clients.values()) {
             if (c instanceof ClientConnection connection && connection.isConnected() && !c.isClosed()) {
                 c.asyncInfo(infoLine(connection));
             }
         }
+    }
+
+    @Override
+    public boolean infoChangedSince(long nanos) {
+        long changed = infoChangedNanos;
+        return changed != 0 && changed - nanos >= 0;
     }
 
     /** What links to other servers received and sent (in msgs, in bytes, out msgs, out bytes), for the totals. */
@@ -315,11 +324,12 @@ public final class ServerCore implements ClientHost {
         if (connection.nonce() != null) {
             fields.put("nonce", connection.nonce());
         }
+        fields.putAll(extra);
+        fields.values().removeIf(java.util.Objects::isNull);
+        // Go's Info has ldm after the cluster fields (cluster, connect_urls) plugins add.
         if (lameDuck) {
             fields.put("ldm", true);
         }
-        fields.putAll(extra);
-        fields.values().removeIf(java.util.Objects::isNull);
         JsonWriter json = new JsonWriter().beginObject();
         fields.forEach((name, value) -> json.name(name).value(value));
         json.endObject();

@@ -1,0 +1,234 @@
+package nats.transport.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import nats.api.net.Connection;
+
+/**
+ * The write side of a connection between servers (a route, a gateway, a leaf node): producers on any thread
+ * append frames into one pending buffer, and one writer thread swaps it out and writes it, so many frames
+ * leave in one write. Appending is allocation-free: a producer {@linkplain #begin begins} a frame under the
+ * lock, {@linkplain #put puts} its pieces and {@linkplain #end ends} it. Pending bytes beyond the limit refuse
+ * further frames (the owner closes the connection as a slow consumer).
+ */
+public final class OutboundQueue {
+
+    private static final int INITIAL_SIZE = 4096;
+    private static final byte[] DIGITS = "0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition dataReady = lock.newCondition();
+    private final long maxPending;
+    private byte[] pending = new byte[INITIAL_SIZE];
+    private int length;
+    private byte[] spare = new byte[INITIAL_SIZE];
+    private int inFlight;
+    private boolean writerWaiting;
+    private boolean closing;
+    private boolean overLimit;
+    private volatile long writeStartedNanos;
+    private volatile boolean writing;
+    private long frames;
+    private long bytes;
+
+    /** @param maxPending bytes queued or being written beyond which frames are refused */
+    public OutboundQueue(long maxPending) {
+        this.maxPending = maxPending;
+    }
+
+    /**
+     * Locks the queue for one frame of at most {@code maxLength} bytes. On true the caller must put the frame
+     * and call {@link #end}; on false (closed, or over the pending limit) nothing is held.
+     */
+    public boolean begin(int maxLength) {
+        lock.lock();
+        if (closing) {
+            lock.unlock();
+            return false;
+        }
+        if ((long) length + inFlight + maxLength > maxPending) {
+            overLimit = true;
+            lock.unlock();
+            return false;
+        }
+        if (length + maxLength > pending.length) {
+            int size = pending.length;
+            while (size < length + maxLength) {
+                size *= 2;
+            }
+            pending = Arrays.copyOf(pending, size);
+        }
+        return true;
+    }
+
+    public void put(byte[] src, int off, int len) {
+        System.arraycopy(src, off, pending, length, len);
+        length += len;
+    }
+
+    public void put(byte[] src) {
+        put(src, 0, src.length);
+    }
+
+    public void put(byte b) {
+        pending[length++] = b;
+    }
+
+    /** Puts a non-negative number in ASCII decimal (at most 10 bytes). */
+    public void putDecimal(long value) {
+        if (value == 0) {
+            pending[length++] = '0';
+            return;
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        for (int i = digits - 1; i >= 0; i--, value /= 10) {
+            pending[length + i] = DIGITS[(int) (value % 10)];
+        }
+        length += digits;
+    }
+
+    /** Ends a frame begun with {@link #begin}; {@code message} counts it as a message for monitoring. */
+    public void end(boolean message, int payloadBytes) {
+        if (message) {
+            frames++;
+            bytes += payloadBytes;
+        }
+        lock.unlock();
+    }
+
+    /** Appends a whole protocol line (INFO, PING, RS+ ...) and wakes the writer. */
+    public boolean append(byte[] line) {
+        if (!begin(line.length)) {
+            return false;
+        }
+        try {
+            put(line);
+        } finally {
+            end(false, 0);
+        }
+        signal();
+        return true;
+    }
+
+    /** Wakes the writer if it sleeps while data waits. */
+    public void signal() {
+        lock.lock();
+        try {
+            if (writerWaiting && length > 0) {
+                dataReady.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a frame was refused because the pending limit was reached. */
+    public boolean isOverLimit() {
+        return overLimit;
+    }
+
+    /** Bytes queued or being written. */
+    public long pendingBytes() {
+        lock.lock();
+        try {
+            return (long) length + inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages queued so far (frames ended as messages). */
+    public long messages() {
+        lock.lock();
+        try {
+            return frames;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Payload bytes of the messages queued so far. */
+    public long messageBytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a write has been blocked for longer than {@code nanos}. */
+    public boolean writeStalledFor(long nanos) {
+        return writing && System.nanoTime() - writeStartedNanos > nanos;
+    }
+
+    /** Refuses further frames; the writer writes what is queued, then returns. */
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            dataReady.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The writer loop: writes until {@link #close()} and the queue is drained.
+     *
+     * @throws IOException when a write fails
+     */
+    public void writeLoop(Connection connection) throws IOException {
+        while (true) {
+            byte[] toWrite;
+            int n;
+            lock.lock();
+            try {
+                while (length == 0 && !closing) {
+                    writerWaiting = true;
+                    try {
+                        dataReady.await(1, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } finally {
+                        writerWaiting = false;
+                    }
+                }
+                if (length == 0) {
+                    return;
+                }
+                toWrite = pending;
+                n = length;
+                pending = spare;
+                length = 0;
+                inFlight = n;
+                writeStartedNanos = System.nanoTime();
+                writing = true;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                connection.write(ByteBuffer.wrap(toWrite, 0, n));
+            } finally {
+                writing = false;
+                lock.lock();
+                try {
+                    inFlight = 0;
+                    // Keep a large buffer only while it is needed.
+                    spare = toWrite.length > 1 << 20 && n < toWrite.length / 4 ? new byte[INITIAL_SIZE] : toWrite;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+}
