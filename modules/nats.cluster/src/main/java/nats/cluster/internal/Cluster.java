@@ -358,7 +358,8 @@ public final class Cluster {
         }
         c.permissions().importJson().ifPresent(p -> json.name("import").value(p));
         c.permissions().exportJson().ifPresent(p -> json.name("export").value(p));
-        return ("INFO " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+        // Go joins "INFO", the JSON and CRLF with spaces for its own route INFO.
+        return ("INFO " + json.endObject() + " \r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The host and port peers should dial: cluster_advertise, else the listener's. */

@@ -87,8 +87,8 @@ final class ClusterMonitoring {
         if (!interest.isEmpty() && detail) {
             List<Object> details = new ArrayList<>();
             for (RemoteInterest i : interest) {
+                // Go's newClientSubDetail: no account; the sid says it (account subject [queue]).
                 Map<String, Object> d = new LinkedHashMap<>();
-                d.put("account", i.account());
                 d.put("subject", i.subject());
                 if (i.queue() != null) {
                     d.put("qgroup", i.queue());
@@ -117,11 +117,12 @@ final class ClusterMonitoring {
         if (!c.routes().isEmpty()) {
             m.put("urls", c.routes().stream().map(RouteUrl::hostPort).toList());
         }
-        c.tls().ifPresent(t -> {
-            m.put("tls_timeout", t.timeout().toNanos() / 1e9);
+        // Go's default TLS timeout (2 s) shows even without TLS.
+        m.put("tls_timeout", c.tls().map(t -> t.timeout().toNanos() / 1e9).orElse(2.0));
+        if (c.tls().isPresent()) {
             m.put("tls_required", true);
             m.put("tls_verify", true);
-        });
+        }
         return m;
     }
 
