@@ -24,7 +24,10 @@ public interface Monitoring {
     /** Serves {@code $SYS.REQ.ACCOUNT.<account>.<name>} (e.g. {@code JSZ}) for one account. */
     void accountDocument(String requestName, AccountDocument document);
 
-    /** Adds a section to {@code /varz} (e.g. {@code jetstream}, {@code websocket}, {@code cluster}). */
+    /**
+     * Adds a section to {@code /varz} (e.g. {@code jetstream}, {@code websocket}, {@code cluster}), or replaces the
+     * value of a field Go prints there ({@code routes}); a null value leaves the field out.
+     */
     void varzSection(String name, Supplier<Object> section);
 
     /**

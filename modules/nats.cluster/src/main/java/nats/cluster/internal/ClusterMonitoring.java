@@ -30,6 +30,7 @@ final class ClusterMonitoring {
         monitoring.document("/routez", "ROUTEZ", this::routez);
         monitoring.varzSection("cluster", this::varzCluster);
         monitoring.varzSection("routes", () -> cluster.registeredRoutes().size());
+        monitoring.varzSection("connect_urls", () -> cluster.connectUrls().infoValue());
         monitoring.statszSection("routes", this::statszRoutes);
         monitoring.infoField("cluster", cluster::name);
         monitoring.infoField("connect_urls", () -> cluster.connectUrls().infoValue());

@@ -254,6 +254,16 @@ public final class ServerCore implements ClientHost {
         return accounts;
     }
 
+    /**
+     * The cluster this server is in: the INFO's {@code cluster} field, which the cluster plugin provides (Go's
+     * ServerInfo takes it from the INFO too); empty without one.
+     */
+    public String clusterName() {
+        java.util.function.Supplier<Object> field = infoFields.get("cluster");
+        Object name = field == null ? null : field.get();
+        return name instanceof String s ? s : "";
+    }
+
     /** Adds an INFO field a plugin provides (e.g. {@code jetstream}). */
     public void infoField(String name, java.util.function.Supplier<Object> value) {
         infoFields.put(name, value);

@@ -469,9 +469,6 @@ final class Endpoints {
         for (Account account : !subs || !accountSelected ? List.<Account>of()
                 : selected == null ? core.accounts().all() : List.of(selected)) {
             for (ServerSubscription s : account.sublist().all()) {
-                if (account.isResponseRoute(s)) {
-                    continue;
-                }
                 if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
                     continue;
                 }

@@ -125,7 +125,13 @@ public final class MonitorExtensions implements Monitoring {
     /** Fills {@code varz}'s plugin sections (replacing the empty placeholders Go shows without the feature). */
     void addVarzSections(Map<String, Object> v) {
         synchronized (varz) {
-            varz.forEach((name, section) -> v.put(name, section.get()));
+            varz.forEach((name, section) -> {
+                // A null section is left out, as Go's omitempty fields (connect_urls without a cluster change).
+                Object value = section.get();
+                if (value != null) {
+                    v.put(name, value);
+                }
+            });
         }
     }
 

@@ -12,6 +12,22 @@ import nats.server.internal.routing.Subscriber;
  */
 final class PeerTraffic implements Subscriber {
 
+    private final boolean announced;
+
+    PeerTraffic() {
+        this(true);
+    }
+
+    /** @param announced false for Go's internal-only subscriptions, which routes never hear of */
+    PeerTraffic(boolean announced) {
+        this.announced = announced;
+    }
+
+    @Override
+    public boolean announcesInterest() {
+        return announced;
+    }
+
     @Override
     public boolean deliver(ServerSubscription subscription, RoutedMessage message) {
         return true;

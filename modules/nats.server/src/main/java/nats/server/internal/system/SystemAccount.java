@@ -76,10 +76,11 @@ public final class SystemAccount {
                 subs.add(new Entry(requests, subject));
             }
         }
-        for (String subject : List.of("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", "$SYS.LATENCY.M2." + hash,
-                "$SYS.DEBUG.SUBSCRIBERS")) {
+        for (String subject : List.of("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", "$SYS.LATENCY.M2." + hash)) {
             subs.add(new Entry(peers, subject));
         }
+        // Go subscribes this one internal-only: it is never announced to routes.
+        subs.add(new Entry(new PeerTraffic(false), "$SYS.DEBUG.SUBSCRIBERS"));
         // Numbered like the Go system client's subscriptions, which start at 2.
         int sid = 2;
         for (Entry entry : subs) {
