@@ -32,8 +32,8 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.websocket");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.websocket", "nats.cluster");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft",
             "nats.jetstream", "nats.mqtt");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
