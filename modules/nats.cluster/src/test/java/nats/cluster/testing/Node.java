@@ -19,13 +19,15 @@ public final class Node implements AutoCloseable {
     public final int clusterPort;
     public final int httpPort;
     private final NatsServer server;
+    private final Path dir;
 
-    private Node(String name, int port, int clusterPort, int httpPort, NatsServer server) {
+    private Node(String name, int port, int clusterPort, int httpPort, NatsServer server, Path dir) {
         this.name = name;
         this.port = port;
         this.clusterPort = clusterPort;
         this.httpPort = httpPort;
         this.server = server;
+        this.dir = dir;
     }
 
     /**
@@ -38,6 +40,17 @@ public final class Node implements AutoCloseable {
             throws Exception {
         int port = Ports.free();
         int httpPort = Ports.free();
+        Node node = new Node(name, port, clusterPort, httpPort, null, dir);
+        return new Node(name, port, clusterPort, httpPort,
+                NatsServer.start(node.options(clusterBlock, extra)), dir);
+    }
+
+    /** Rewrites the config with a new cluster block and reloads it, as SIGHUP does. */
+    public void reload(String clusterBlock, String extra) throws Exception {
+        server.reload(options(clusterBlock, extra));
+    }
+
+    private ServerOptions options(String clusterBlock, String extra) throws Exception {
         String config = "server_name: " + name + "\nlisten: 127.0.0.1:" + port + "\nhttp: 127.0.0.1:" + httpPort
                 + "\n" + extra + "\ncluster {\n  listen: 127.0.0.1:" + clusterPort + "\n  " + clusterBlock + "\n}\n";
         Path file = Files.writeString(dir.resolve(name + ".conf"), config);
@@ -46,7 +59,7 @@ public final class Node implements AutoCloseable {
         if (!warnings.isEmpty()) {
             throw new IllegalStateException("config warnings: " + warnings);
         }
-        return new Node(name, port, clusterPort, httpPort, NatsServer.start(options));
+        return options;
     }
 
     /** A route URL to this node. */
