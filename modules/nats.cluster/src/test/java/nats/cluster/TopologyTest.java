@@ -73,9 +73,16 @@ class TopologyTest {
     void clientsGetTheClustersUrlsAndLoseALameDuckServers() throws Exception {
         try (Node a = Node.start(dir, "A", Ports.free(), "name: l", "lame_duck_duration: \"30s\"\n"
                 + "lame_duck_grace_period: \"10s\"");
-             Node b = Node.start(dir, "B", Ports.free(), "name: l, routes: [\"" + a.routeUrl() + "\"]", "");
-             Socket client = new Socket("127.0.0.1", b.port)) {
+             Node b = Node.start(dir, "B", Ports.free(), "name: l, routes: [\"" + a.routeUrl() + "\"]", "")) {
             Monitor.awaitRoutes(WAIT, 1, a.httpPort, b.httpPort);
+            Monitor.await(WAIT, "B knows A's client URL", () -> Monitor.get(b.httpPort, "/varz")
+                    .get("connect_urls") instanceof List<?> urls && urls.size() == 2);
+            checkUrls(a, b);
+        }
+    }
+
+    private static void checkUrls(Node a, Node b) throws Exception {
+        try (Socket client = new Socket("127.0.0.1", b.port)) {
             client.setSoTimeout(10_000);
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();

@@ -38,4 +38,10 @@ public interface Link {
 
     /** The publisher finished a batch: write what {@link #send} queued. */
     void flush();
+
+    /** Messages this link took with {@link #send} so far, for the server's totals ({@code out_msgs}). */
+    long sentMessages();
+
+    /** Bytes (headers and payloads) of those messages, for the server's totals ({@code out_bytes}). */
+    long sentBytes();
 }

@@ -84,6 +84,7 @@ final class ClusterBench {
                         () -> pubDone.get() && (queue ? total(subs) >= n : s.received() >= n)));
             }
             long cpuBefore = cluster.cpuNanos();
+            long[] perNodeBefore = cluster.cpuMillisPerNode();
             long start = System.nanoTime();
             try {
                 pub.publish(n);
@@ -93,7 +94,13 @@ final class ClusterBench {
             }
             workers.join();
             long cpu = cluster.cpuNanos() - cpuBefore;
-            return deliveryResult(cfg, k, subs, start, pub.sent(), cpu, control);
+            Result r = deliveryResult(cfg, k, subs, start, pub.sent(), cpu, control);
+            long[] perNode = cluster.cpuMillisPerNode();
+            Map<String, Number> metrics = new LinkedHashMap<>(r.metrics());
+            for (int i = 0; i < perNode.length; i++) {
+                metrics.put("cpu_node" + i + "_ms", perNode[i] - perNodeBefore[i]);
+            }
+            return new Result(r.scenario(), r.size(), r.complete(), r.note(), metrics);
         } finally {
             if (pubConn != null) {
                 pubConn.close();

@@ -119,6 +119,15 @@ final class ClusterNodes implements AutoCloseable {
         return total;
     }
 
+    /** CPU time of each node, in milliseconds, for a per-node breakdown. */
+    long[] cpuMillisPerNode() {
+        long[] out = new long[nodes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ProcCpu.nanos(nodes.get(i).process().pid()) / 1_000_000;
+        }
+        return out;
+    }
+
     boolean allAlive() {
         return nodes.stream().allMatch(n -> n.process().isAlive());
     }

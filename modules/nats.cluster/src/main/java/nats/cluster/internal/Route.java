@@ -57,6 +57,9 @@ final class Route implements Link, RouteProtocolHandler {
     private volatile int pingsOut;
     private volatile long pingSentNanos;
     private volatile long rttNanos;
+    /** Counted by the reader in plain fields, published once per read for monitoring. */
+    private long inMsgsCounting;
+    private long inBytesCounting;
     private volatile long inMsgs;
     private volatile long inBytes;
     /** Cached bytes of the account name the last message was sent in (routes carry few accounts). */
@@ -104,6 +107,8 @@ final class Route implements Link, RouteProtocolHandler {
         try {
             parser.parse(buffer, offset, length);
         } finally {
+            inMsgs = inMsgsCounting;
+            inBytes = inBytesCounting;
             LinkPublisher p = publisher;
             if (p != null) {
                 p.flush();
@@ -264,8 +269,8 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
-        inMsgs++;
-        inBytes += len;
+        inMsgsCounting++;
+        inBytesCounting += len;
         LinkPublisher p = publisher;
         if (p == null) {
             return;
@@ -349,6 +354,16 @@ final class Route implements Link, RouteProtocolHandler {
     @Override
     public void flush() {
         out.signal();
+    }
+
+    @Override
+    public long sentMessages() {
+        return out.messages();
+    }
+
+    @Override
+    public long sentBytes() {
+        return out.messageBytes();
     }
 
     // ---- interest and protocol lines out ------------------------------------------------------------------

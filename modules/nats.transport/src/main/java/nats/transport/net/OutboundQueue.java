@@ -79,21 +79,33 @@ public final class OutboundQueue {
         pending[length++] = b;
     }
 
-    /** Puts a non-negative number in ASCII decimal (at most 10 bytes). */
+    /** Puts a non-negative number in ASCII decimal (at most 19 bytes). */
     public void putDecimal(long value) {
-        if (value == 0) {
-            pending[length++] = '0';
-            return;
+        // Messages of one stream tend to repeat their sizes: keep the last number's text.
+        if (value != lastDecimal) {
+            lastDecimal = value;
+            lastDecimalLength = 0;
+            if (value == 0) {
+                lastDecimalAscii[lastDecimalLength++] = '0';
+            } else {
+                int digits = 0;
+                for (long v = value; v > 0; v /= 10) {
+                    digits++;
+                }
+                for (int i = digits - 1; i >= 0; i--, value /= 10) {
+                    lastDecimalAscii[i] = DIGITS[(int) (value % 10)];
+                }
+                lastDecimalLength = digits;
+            }
         }
-        int digits = 0;
-        for (long v = value; v > 0; v /= 10) {
-            digits++;
-        }
-        for (int i = digits - 1; i >= 0; i--, value /= 10) {
-            pending[length + i] = DIGITS[(int) (value % 10)];
-        }
-        length += digits;
+        System.arraycopy(lastDecimalAscii, 0, pending, length, lastDecimalLength);
+        length += lastDecimalLength;
     }
+
+    /** The last number {@link #putDecimal} wrote, as text; guarded by the lock like the buffer. */
+    private long lastDecimal = -1;
+    private final byte[] lastDecimalAscii = new byte[20];
+    private int lastDecimalLength;
 
     /** Ends a frame begun with {@link #begin}; {@code message} counts it as a message for monitoring. */
     public void end(boolean message, int payloadBytes) {

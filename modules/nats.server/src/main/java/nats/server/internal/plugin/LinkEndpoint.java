@@ -12,9 +12,6 @@ final class LinkEndpoint implements RemoteSubscriber {
     private final Link link;
     private final String account;
     private volatile boolean closed;
-    /** Counted by publishers' threads; racy increments lose a count at worst, which monitoring tolerates. */
-    private volatile long outMsgs;
-    private volatile long outBytes;
 
     LinkEndpoint(Link link, String account) {
         this.link = link;
@@ -38,25 +35,12 @@ final class LinkEndpoint implements RemoteSubscriber {
 
     @Override
     public boolean forward(LinkMessage message) {
-        if (closed || !link.send(message)) {
-            return false;
-        }
-        outMsgs++;
-        outBytes += message.dataLength();
-        return true;
+        return !closed && link.send(message);
     }
 
     @Override
     public void flushPending() {
         link.flush();
-    }
-
-    long outMsgs() {
-        return outMsgs;
-    }
-
-    long outBytes() {
-        return outBytes;
     }
 
     void close() {
