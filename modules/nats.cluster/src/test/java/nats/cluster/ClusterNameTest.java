@@ -77,7 +77,12 @@ class ClusterNameTest {
              Node ours = Node.start(dir, "J3", Ports.free(), "routes: [\"" + go.routeUrl() + "\"]", "")) {
             Monitor.awaitRoutes(WAIT, 1, go.httpPort, ours.httpPort);
             Monitor.await(WAIT, "two dynamic names converge", () -> name(go.httpPort).equals(name(ours.httpPort)));
-            assertTrue(!go.log().contains("[ERR]"), "Go logged no error");
+            // Go refuses a CONNECT whose dynamic name sorts lower than its own, with an error, until the dialling
+            // side takes the other name from the INFO: that error may be there; no other.
+            java.util.List<String> others = go.log().lines().filter(l -> l.contains("[ERR]"))
+                    .filter(l -> !l.contains("Rejecting connection, cluster name")
+                            && !l.contains("cluster name from remote server conflicts")).toList();
+            assertEquals(java.util.List.of(), others, "Go logged no other error");
         }
     }
 }

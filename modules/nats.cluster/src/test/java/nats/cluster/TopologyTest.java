@@ -115,7 +115,12 @@ class TopologyTest {
             readLine(in);
             out.write("CONNECT {\"protocol\":1,\"verbose\":false}\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertEquals("PONG", readLine(in), "PONG");
+            // A client that connected before the cluster formed gets the new INFO with its first PONG, as from Go.
+            String line = readLine(in);
+            while (line.startsWith("INFO")) {
+                line = readLine(in);
+            }
+            assertEquals("PONG", line, "PONG");
             a.server().enterLameDuckMode();
             Map<String, Object> update = Json.parseObject(readLine(in).substring(5));
             assertEquals(Boolean.TRUE, update.get("ldm"), "A says it is in lame-duck mode");
