@@ -90,9 +90,10 @@ public final class Cluster {
         listener = context.listeners().open(new ListenerSpec("cluster", config.host(), config.port(), tls,
                 "Listening for route connections on"), this::accepted);
         new ClusterMonitoring(this).register(context.monitoring());
-        long deadlineNanos = context.settings().writeDeadline().toNanos();
-        timers.scheduleAtFixedRate(() -> allRoutes().forEach(r -> r.writeDeadlineTick(deadlineNanos)), 1, 1,
-                TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> {
+            long deadlineNanos = this.config.writeDeadline().orElse(context.settings().writeDeadline()).toNanos();
+            allRoutes().forEach(r -> r.writeDeadlineTick(deadlineNanos));
+        }, 1, 1, TimeUnit.SECONDS);
         for (RouteUrl url : config.routes()) {
             solicitor.connect(url, true, true);
         }

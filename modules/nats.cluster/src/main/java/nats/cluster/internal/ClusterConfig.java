@@ -22,13 +22,16 @@ import nats.transport.tls.TlsOptions;
  * @param noAdvertise    do not tell clients the other servers' URLs
  * @param connectRetries how often to retry a learned (implicit) route before giving up; 0 for once
  * @param permissions    {@code permissions { import, export }}
- * @param poolSize       {@code pool_size} (Go 2.10+), kept for the pooled protocol with peers that announce it
  * @param connectBackoff {@code connect_backoff} (Go 2.10+): retry delays double up to 30 s instead of 1 s each
+ * @param pingInterval   {@code ping_interval} for routes (Go 2.10+); empty for the server's
+ * @param pingMax        {@code ping_max} for routes (Go 2.10+); 0 for the server's
+ * @param writeDeadline  {@code write_deadline} for routes (Go 2.10+); empty for the server's
  */
 public record ClusterConfig(String name, String host, int port, String advertise, List<RouteUrl> routes,
                             String username, String password, Duration authTimeout, Optional<TlsOptions> tls,
-                            boolean noAdvertise, int connectRetries, RoutePermissions permissions, int poolSize,
-                            boolean connectBackoff) {
+                            boolean noAdvertise, int connectRetries, RoutePermissions permissions,
+                            boolean connectBackoff, Optional<Duration> pingInterval, int pingMax,
+                            Optional<Duration> writeDeadline) {
 
     /** Go's DEFAULT_HOST for the route listener. */
     public static final String DEFAULT_HOST = "0.0.0.0";

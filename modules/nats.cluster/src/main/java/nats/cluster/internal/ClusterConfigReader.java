@@ -39,8 +39,10 @@ public final class ClusterConfigReader {
         int connectRetries = 0;
         RoutePermissions permissions = null;
         RoutePermissions authPermissions = null;
-        int poolSize = 0;
         boolean connectBackoff = false;
+        Optional<Duration> pingInterval = Optional.empty();
+        int pingMax = 0;
+        Optional<Duration> writeDeadline = Optional.empty();
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -79,8 +81,13 @@ public final class ClusterConfigReader {
                 case "no_advertise" -> noAdvertise = ConfigValues.bool(section, key, v);
                 case "connect_retries" -> connectRetries = (int) ConfigValues.integer(section, key, v);
                 case "permissions" -> permissions = permissions(section, key, v);
-                case "pool_size" -> poolSize = (int) ConfigValues.integer(section, key, v);
                 case "connect_backoff" -> connectBackoff = ConfigValues.bool(section, key, v);
+                case "ping_interval" -> pingInterval = Optional.of(ConfigValues.duration(section, key, v));
+                case "ping_max" -> pingMax = (int) ConfigValues.integer(section, key, v);
+                case "write_deadline" -> writeDeadline = Optional.of(ConfigValues.duration(section, key, v));
+                case "pool_size", "accounts", "compression", "write_timeout" -> warnings.accept(new ConfigProblem(
+                        section, key, "cluster \"" + key + "\" is not supported by jnatsd: routes are not pooled, "
+                        + "pinned or compressed (as between Go 2.9 servers), and a Go 2.10 peer falls back to that"));
                 default -> throw unknown(section, key);
             }
         }
@@ -95,7 +102,7 @@ public final class ClusterConfigReader {
         }
         return new ClusterConfig(name, host, port, advertise, routes, user, password,
                 authTimeout.orElse(ClusterConfig.defaultAuthTimeout(tls)), tls, noAdvertise, connectRetries,
-                permissions, poolSize, connectBackoff);
+                permissions, connectBackoff, pingInterval, pingMax, writeDeadline);
     }
 
     private record HostPort(String host, int port) {

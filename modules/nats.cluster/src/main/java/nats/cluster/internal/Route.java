@@ -163,12 +163,13 @@ final class Route implements Link, RouteProtocolHandler {
         if (isClosed()) {
             return;
         }
-        if (pingsOut + 1 > cluster.settings().maxPingsOut()) {
+        int maxPingsOut = cluster.config().pingMax() > 0 ? cluster.config().pingMax() : cluster.settings().maxPingsOut();
+        if (pingsOut + 1 > maxPingsOut) {
             sendError("Stale Connection");
             close("Stale Connection");
             return;
         }
-        long intervalMillis = cluster.settings().pingInterval().toMillis();
+        long intervalMillis = cluster.config().pingInterval().orElse(cluster.settings().pingInterval()).toMillis();
         boolean idle = System.currentTimeMillis() - lastActivityMillis >= intervalMillis;
         if (idle || rttNanos == 0 || pingSentNanos == 0) {
             pingsOut++;

@@ -94,6 +94,18 @@ class ClusterConfigReaderTest {
     }
 
     @Test
+    void goTwoTenKeysAreReadOrWarnedAbout() throws Exception {
+        ClusterConfig c = reader.read(block("ping_interval", "5s", "ping_max", 4L, "write_deadline", "3s",
+                "connect_backoff", true, "pool_size", 3L, "compression", "s2_auto"));
+        assertEquals(Optional.of(Duration.ofSeconds(5)), c.pingInterval(), "route ping interval");
+        assertEquals(4, c.pingMax(), "route ping max");
+        assertEquals(Optional.of(Duration.ofSeconds(3)), c.writeDeadline(), "route write deadline");
+        assertTrue(c.connectBackoff(), "connect_backoff");
+        assertEquals(2, warnings.size(), "pool_size and compression are warned about: " + warnings);
+        assertTrue(warnings.get(0).contains("not supported by jnatsd"), warnings.get(0));
+    }
+
+    @Test
     void aDuplicateRouteIsAWarningAndCountsOnce() throws Exception {
         ClusterConfig c = reader.read(block("routes", List.of("nats-route://a:1", "nats-route://a:1")));
         assertEquals(1, c.routes().size(), "one route");

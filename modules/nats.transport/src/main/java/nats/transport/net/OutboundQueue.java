@@ -28,7 +28,8 @@ public final class OutboundQueue {
     private int length;
     private byte[] spare = new byte[INITIAL_SIZE];
     private int inFlight;
-    private boolean writerWaiting;
+    /** Read without the lock by {@link #signal()}: a producer takes the lock only when the writer sleeps. */
+    private volatile boolean writerWaiting;
     private boolean closing;
     private boolean overLimit;
     private volatile long writeStartedNanos;
@@ -130,8 +131,14 @@ public final class OutboundQueue {
         return true;
     }
 
-    /** Wakes the writer if it sleeps while data waits. */
+    /**
+     * Wakes the writer if it sleeps while data waits. Without the lock when it does not sleep: a writer that
+     * has not yet gone to sleep sees the data under the lock before it would.
+     */
     public void signal() {
+        if (!writerWaiting) {
+            return;
+        }
         lock.lock();
         try {
             if (writerWaiting && length > 0) {
@@ -199,11 +206,19 @@ public final class OutboundQueue {
      * @throws IOException when a write fails
      */
     public void writeLoop(Connection connection) throws IOException {
+        byte[] written = null;
         while (true) {
             byte[] toWrite;
             int n;
             lock.lock();
             try {
+                if (written != null) {
+                    // The previous write's bookkeeping, in the same lock as taking the next batch.
+                    inFlight = 0;
+                    spare = written.length > 1 << 20 && lastWriteLength < written.length / 4
+                            ? new byte[INITIAL_SIZE] : written;
+                    written = null;
+                }
                 while (length == 0 && !closing) {
                     writerWaiting = true;
                     try {
@@ -232,15 +247,12 @@ public final class OutboundQueue {
                 connection.write(ByteBuffer.wrap(toWrite, 0, n));
             } finally {
                 writing = false;
-                lock.lock();
-                try {
-                    inFlight = 0;
-                    // Keep a large buffer only while it is needed.
-                    spare = toWrite.length > 1 << 20 && n < toWrite.length / 4 ? new byte[INITIAL_SIZE] : toWrite;
-                } finally {
-                    lock.unlock();
-                }
             }
+            written = toWrite;
+            lastWriteLength = n;
         }
     }
+
+    /** Length of the last write, to decide whether its (large) buffer is worth keeping. */
+    private int lastWriteLength;
 }
