@@ -85,6 +85,24 @@ class MonitoringDifferentialTest {
                 "STATSZ routes");
     }
 
+    @Test
+    void statszCountsTheActiveServersOfTheCluster() throws Exception {
+        try (Node a = Node.start(dir, "JA", Ports.free(), "name: d", ACCOUNTS);
+             Node b = Node.start(dir, "JB", Ports.free(), "name: d, routes: [\"" + a.routeUrl() + "\"]", ACCOUNTS)) {
+            Monitor.awaitRoutes(WAIT, 1, a.httpPort, b.httpPort);
+            // Each server hears the other's statistics heartbeat (250 ms, then at doubling intervals).
+            Monitor.await(WAIT, "both servers count two active servers", () -> {
+                try {
+                    List<Map<String, Object>> answers = systemRequest(a.port, "$SYS.REQ.SERVER.PING.STATSZ", 2);
+                    return answers.size() == 2 && answers.stream().allMatch(m -> Integer.valueOf(2).equals(
+                            ((Number) ((Map<?, ?>) m.get("statsz")).get("active_servers")).intValue()));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     private Observed observe(int seedHttp, int joinerHttp, int seedPort, int joinerPort) throws Exception {
         Monitor.awaitRoutes(WAIT, 1, seedHttp, joinerHttp);
         try (Connection app = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + joinerPort)

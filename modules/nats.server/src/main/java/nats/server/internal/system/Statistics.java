@@ -15,10 +15,12 @@ final class Statistics {
 
     private final ServerCore core;
     private final MonitorDocuments documents;
+    private final java.util.function.IntSupplier activeServers;
 
-    Statistics(ServerCore core, MonitorDocuments documents) {
+    Statistics(ServerCore core, MonitorDocuments documents, java.util.function.IntSupplier activeServers) {
         this.core = core;
         this.documents = documents;
+        this.activeServers = activeServers;
     }
 
     Map<String, Object> server() {
@@ -48,7 +50,7 @@ final class Statistics {
                 m.put(name, section);
             }
         }
-        m.put("active_servers", 1);
+        m.put("active_servers", activeServers.getAsInt());
         m.putAll(sections);
         return m;
     }
