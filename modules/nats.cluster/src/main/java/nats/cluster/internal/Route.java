@@ -39,6 +39,8 @@ final class Route implements Link, RouteProtocolHandler {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] REPLY_AND_QUEUES = {'+', ' '};
     private static final byte[] QUEUES_ONLY = {'|', ' '};
+    /** Largest batch a publisher's thread writes to the route itself instead of waking the writer. */
+    private static final int INLINE_LIMIT = 16 * 1024;
 
     final Cluster cluster;
     final long rid;
@@ -352,9 +354,19 @@ final class Route implements Link, RouteProtocolHandler {
         return true;
     }
 
+    /**
+     * A short batch is written by the publisher's thread itself (Go's client readers flush in place); a larger
+     * one, or one while a write is under way, wakes the route's writer.
+     */
     @Override
     public void flush() {
-        out.signal();
+        try {
+            if (!out.writeInline(connection, INLINE_LIMIT)) {
+                out.signal();
+            }
+        } catch (java.io.IOException e) {
+            cluster.timers().execute(() -> close("Write Error"));
+        }
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class OutboundQueue {
     private boolean closing;
     private boolean overLimit;
     private volatile long writeStartedNanos;
+    /** True while the writer or an inline writer owns the socket's write side; changed under the lock. */
     private volatile boolean writing;
     private long frames;
     private long bytes;
@@ -206,20 +207,12 @@ public final class OutboundQueue {
      * @throws IOException when a write fails
      */
     public void writeLoop(Connection connection) throws IOException {
-        byte[] written = null;
         while (true) {
             byte[] toWrite;
             int n;
             lock.lock();
             try {
-                if (written != null) {
-                    // The previous write's bookkeeping, in the same lock as taking the next batch.
-                    inFlight = 0;
-                    spare = written.length > 1 << 20 && lastWriteLength < written.length / 4
-                            ? new byte[INITIAL_SIZE] : written;
-                    written = null;
-                }
-                while (length == 0 && !closing) {
+                while ((length == 0 && !closing) || writing) {
                     writerWaiting = true;
                     try {
                         dataReady.await(1, TimeUnit.SECONDS);
@@ -233,26 +226,72 @@ public final class OutboundQueue {
                 if (length == 0) {
                     return;
                 }
-                toWrite = pending;
-                n = length;
-                pending = spare;
-                length = 0;
-                inFlight = n;
-                writeStartedNanos = System.nanoTime();
-                writing = true;
+                toWrite = take();
+                n = inFlight;
             } finally {
                 lock.unlock();
             }
             try {
                 connection.write(ByteBuffer.wrap(toWrite, 0, n));
             } finally {
-                writing = false;
+                written(toWrite, n);
             }
-            written = toWrite;
-            lastWriteLength = n;
         }
     }
 
-    /** Length of the last write, to decide whether its (large) buffer is worth keeping. */
-    private int lastWriteLength;
+    /**
+     * Writes what is queued on the caller's thread, when that is small and nobody is writing: a publisher's
+     * reader then hands a short batch to the socket itself instead of waking the writer, as Go's readers flush
+     * in place. Larger batches, or a write under way, are left to the writer.
+     *
+     * @return false when the writer should be signalled instead
+     * @throws IOException when the write fails (the owner closes the connection)
+     */
+    public boolean writeInline(Connection connection, int limit) throws IOException {
+        byte[] toWrite;
+        int n;
+        lock.lock();
+        try {
+            if (writing || closing || length == 0 || length > limit) {
+                return false;
+            }
+            toWrite = take();
+            n = inFlight;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            connection.write(ByteBuffer.wrap(toWrite, 0, n));
+        } finally {
+            written(toWrite, n);
+        }
+        return true;
+    }
+
+    /** Takes the pending batch for writing; under the lock. */
+    private byte[] take() {
+        byte[] toWrite = pending;
+        inFlight = length;
+        pending = spare;
+        length = 0;
+        writeStartedNanos = System.nanoTime();
+        writing = true;
+        return toWrite;
+    }
+
+    /** After a write: the buffer becomes the spare, and a writer waiting for the socket is told it is free. */
+    private void written(byte[] buffer, int n) {
+        lock.lock();
+        try {
+            writing = false;
+            inFlight = 0;
+            // Keep a large buffer only while it is needed.
+            spare = buffer.length > 1 << 20 && n < buffer.length / 4 ? new byte[INITIAL_SIZE] : buffer;
+            if (writerWaiting && (length > 0 || closing)) {
+                dataReady.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
 }
