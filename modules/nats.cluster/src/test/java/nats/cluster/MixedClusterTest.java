@@ -91,6 +91,9 @@ class MixedClusterTest {
                 }
             }
         }
+        Clients.assertBurst(first, second, "mix.burst.1", 5000, 700);
+        Clients.assertBurst(second, third, "mix.burst.2", 5000, 700);
+        Clients.assertBurst(third, first, "mix.burst.3", 5000, 700);
         Clients.assertQueueExactlyOnce(first, urls, 1500, () -> Monitor.await(WAIT,
                 "the publisher's server knows the other servers' queue members",
                 () -> Clients.remoteQueueSubscriptions(firstHttp, "workers") == 2));

@@ -61,6 +61,41 @@ public final class Clients {
         }
     }
 
+    /**
+     * A burst of {@code count} messages of {@code size} bytes (and one of 1 MiB) from {@code pubUrl} all arrive, in
+     * order and intact, at a subscriber at {@code subUrl}: frames split across reads on both sides of the route.
+     */
+    public static void assertBurst(String pubUrl, String subUrl, String subject, int count, int size) throws Exception {
+        try (Connection pub = connect(pubUrl); Connection subConn = connect(subUrl)) {
+            Subscription sub = subConn.subscribe(subject);
+            subConn.flush(Duration.ofSeconds(2));
+            awaitInterest(pub, subject, sub);
+            for (int i = 0; i < count; i++) {
+                // A new array each time: jnats queues the array itself until its writer sends it.
+                byte[] body = new byte[size];
+                body[0] = (byte) i;
+                body[size - 1] = (byte) (i >> 8);
+                pub.publish(subject, body);
+            }
+            byte[] big = new byte[1024 * 1024];
+            java.util.Arrays.fill(big, (byte) 'x');
+            big[big.length - 1] = 'y';
+            pub.publish(subject, big);
+            pub.flush(WAIT);
+            for (int i = 0; i < count; i++) {
+                Message m = sub.nextMessage(WAIT);
+                assertNotNull(m, "message " + i + " of " + count);
+                assertEquals(size, m.getData().length, "size of message " + i);
+                assertEquals((byte) i, m.getData()[0], "order: message " + i);
+                assertEquals((byte) (i >> 8), m.getData()[size - 1], "intact: message " + i);
+            }
+            Message m = sub.nextMessage(WAIT);
+            assertNotNull(m, "the 1 MiB message");
+            assertEquals(big.length, m.getData().length, "1 MiB intact");
+            assertEquals('y', m.getData()[big.length - 1], "its last byte");
+        }
+    }
+
     /** A request from {@code requesterUrl} is answered by a responder at {@code responderUrl}. */
     public static void assertRequestReply(String requesterUrl, String responderUrl, String subject) throws Exception {
         try (Connection responder = connect(responderUrl); Connection requester = connect(requesterUrl)) {
