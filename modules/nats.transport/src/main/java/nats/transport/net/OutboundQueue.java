@@ -207,11 +207,18 @@ public final class OutboundQueue {
      * @throws IOException when a write fails
      */
     public void writeLoop(Connection connection) throws IOException {
+        byte[] written = null;
+        int writtenLength = 0;
         while (true) {
             byte[] toWrite;
             int n;
-            lock.lock();
+            lockForWriter();
             try {
+                if (written != null) {
+                    // The last write's bookkeeping, in the same lock as taking the next batch.
+                    release(written, writtenLength);
+                    written = null;
+                }
                 while ((length == 0 && !closing) || writing) {
                     writerWaiting = true;
                     try {
@@ -231,12 +238,24 @@ public final class OutboundQueue {
             } finally {
                 lock.unlock();
             }
-            try {
-                connection.write(ByteBuffer.wrap(toWrite, 0, n));
-            } finally {
-                written(toWrite, n);
-            }
+            connection.write(ByteBuffer.wrap(toWrite, 0, n));
+            written = toWrite;
+            writtenLength = n;
         }
+    }
+
+    /**
+     * The writer spins for the lock instead of parking on it: producers hold it for one frame, and a parked
+     * writer would cost every producer's unlock a wake-up.
+     */
+    private void lockForWriter() {
+        for (int i = 0; i < 512; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     /**
@@ -279,19 +298,24 @@ public final class OutboundQueue {
         return toWrite;
     }
 
-    /** After a write: the buffer becomes the spare, and a writer waiting for the socket is told it is free. */
+    /** After an inline write: the buffer becomes the spare, and a writer waiting for the socket is told it is free. */
     private void written(byte[] buffer, int n) {
-        lock.lock();
+        lockForWriter();
         try {
-            writing = false;
-            inFlight = 0;
-            // Keep a large buffer only while it is needed.
-            spare = buffer.length > 1 << 20 && n < buffer.length / 4 ? new byte[INITIAL_SIZE] : buffer;
+            release(buffer, n);
             if (writerWaiting && (length > 0 || closing)) {
                 dataReady.signal();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Ends a write: nobody owns the socket's write side, and the buffer becomes the spare. Under the lock. */
+    private void release(byte[] buffer, int n) {
+        writing = false;
+        inFlight = 0;
+        // Keep a large buffer only while it is needed.
+        spare = buffer.length > 1 << 20 && n < buffer.length / 4 ? new byte[INITIAL_SIZE] : buffer;
     }
 }
