@@ -89,7 +89,7 @@ done
 for scenario in "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 50000" \
     "queue --msgs 200000" "pub --msgs 200000"; do
   # shellcheck disable=SC2086 # the scenario is a word list
-  timeout 60 "$java_home/bin/java" -p "$trainer_jar:$module_dir" -m nats.bench/nats.bench.NatsBench \
+  timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
     $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
 done
 # Headers, wildcard queue subscriptions and replies, which the load generator does not send.
@@ -126,7 +126,7 @@ train_across() { # subscribing port, publishing port, SUB arguments, scenarios..
   sleep 0.5
   for scenario in "$@"; do
     # shellcheck disable=SC2086 # the scenario is a word list
-    timeout 60 "$java_home/bin/java" -p "$trainer_jar:$module_dir" -m nats.bench/nats.bench.NatsBench \
+    timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
       $scenario --url "127.0.0.1:$pub_port" >/dev/null 2>&1 || true
   done
   kill "$sink_pid" 2>/dev/null || true
@@ -137,8 +137,8 @@ if [ -n "$peer_pid" ]; then
     "fanout --msgs 50000 --duration-limit 30" "reqrep --msgs 10000 --duration-limit 30"
   train_across "$train_port" "$peer_port" "bench.> 1" "pubsub --msgs 300000 --duration-limit 30" \
     "reqrep --msgs 10000 --duration-limit 30"
-  train_across "$peer_port" "$train_port" "bench.> q 9" "queue --msgs 300000 --duration-limit 4"
-  train_across "$train_port" "$peer_port" "bench.> q 9" "queue --msgs 300000 --duration-limit 4"
+  train_across "$peer_port" "$train_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
+  train_across "$train_port" "$peer_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
 fi
 kill -TERM "$server_pid" $peer_pid 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
