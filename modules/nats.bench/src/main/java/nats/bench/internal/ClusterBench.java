@@ -85,6 +85,7 @@ final class ClusterBench {
             }
             long cpuBefore = cluster.cpuNanos();
             long[] perNodeBefore = cluster.cpuMillisPerNode();
+            long sysBefore = cluster.systemMillis();
             long start = System.nanoTime();
             try {
                 pub.publish(n);
@@ -100,6 +101,7 @@ final class ClusterBench {
             for (int i = 0; i < perNode.length; i++) {
                 metrics.put("cpu_node" + i + "_ms", perNode[i] - perNodeBefore[i]);
             }
+            metrics.put("cpu_sys_ms", cluster.systemMillis() - sysBefore);
             return new Result(r.scenario(), r.size(), r.complete(), r.note(), metrics);
         } finally {
             if (pubConn != null) {

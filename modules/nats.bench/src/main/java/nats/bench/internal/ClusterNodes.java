@@ -128,6 +128,15 @@ final class ClusterNodes implements AutoCloseable {
         return out;
     }
 
+    /** System (kernel) CPU time of all nodes, in milliseconds: wake-ups and socket calls show here. */
+    long systemMillis() {
+        long total = 0;
+        for (Node n : nodes) {
+            total += ProcCpu.systemNanos(n.process().pid());
+        }
+        return total / 1_000_000;
+    }
+
     boolean allAlive() {
         return nodes.stream().allMatch(n -> n.process().isAlive());
     }
