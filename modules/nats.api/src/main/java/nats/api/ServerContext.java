@@ -49,7 +49,11 @@ public interface ServerContext {
     /** Monitoring endpoints, {@code /varz} sections, INFO fields, health checks. */
     Monitoring monitoring();
 
-    /** Links to other servers (routes, gateways, leaf nodes): their interest, their messages, local interest. */
+    /**
+     * Links to other servers (routes, gateways, leaf nodes): their interest, their messages, local interest.
+     *
+     * @since API 2.2
+     */
     Links links();
 
     /** Makes a service available to plugins started later (e.g. JetStream offers itself to MQTT). */

@@ -33,7 +33,7 @@ public final class ClusterPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.1");
+        return ApiRange.atLeast("2.2");
     }
 
     @Override

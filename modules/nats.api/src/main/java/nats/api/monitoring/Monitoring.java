@@ -40,6 +40,8 @@ public interface Monitoring {
      * Sends the INFO again, as Go's asynchronous INFO, to the clients that accept it (protocol 1, after their
      * first PONG), because a field a plugin provides changed (e.g. {@code connect_urls} as servers join the
      * cluster or leave it).
+     *
+     * @since API 2.2
      */
     void announceInfo();
 

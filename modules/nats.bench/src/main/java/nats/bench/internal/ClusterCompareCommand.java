@@ -71,7 +71,8 @@ public final class ClusterCompareCommand implements Callable<Integer> {
         try {
             for (String s : scenarios) {
                 Scenario scenario = Scenario.parse(s);
-                if (scenario == Scenario.PUB || scenario == Scenario.MEMORY) {
+                if (scenario != Scenario.PUBSUB && scenario != Scenario.FANOUT && scenario != Scenario.QUEUE
+                        && scenario != Scenario.REQREP) {
                     throw new IllegalArgumentException("not a cluster scenario: " + s);
                 }
                 list.add(scenario);
@@ -115,8 +116,7 @@ public final class ClusterCompareCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        List<CompareTable.Row> rows = new ArrayList<>(CompareTable.rows(runs));
-        rows.addAll(cpuRows(runs));
+        List<CompareTable.Row> rows = CompareTable.rows(runs);
         if (load.json()) {
             rows.forEach(r -> out.println(r.json()));
         } else {
@@ -129,41 +129,9 @@ public final class ClusterCompareCommand implements Callable<Integer> {
         return runs.stream().allMatch(r -> r.result().complete()) ? 0 : 1;
     }
 
-    /** Rows comparing the servers' CPU per message, which the shared table does not know. */
-    private static List<CompareTable.Row> cpuRows(List<CompareTable.Run> runs) {
-        Map<String, List<CompareTable.Run>> groups = new LinkedHashMap<>();
-        for (CompareTable.Run r : runs) {
-            groups.computeIfAbsent(r.result().scenario() + "/" + r.result().size(), k -> new ArrayList<>()).add(r);
-        }
-        List<CompareTable.Row> rows = new ArrayList<>();
-        for (List<CompareTable.Run> g : groups.values()) {
-            Result first = g.getFirst().result();
-            double[] a = values(g, "A");
-            double[] b = values(g, "B");
-            rows.add(new CompareTable.Row(first.scenario(), first.size(), "cpu_us_per_msg", "us/msg", median(a),
-                    median(b), a.length, (int) g.stream().filter(r -> r.server().equals("A")).count(), b.length,
-                    (int) g.stream().filter(r -> r.server().equals("B")).count()));
-        }
-        return rows;
-    }
-
-    private static double[] values(List<CompareTable.Run> g, String server) {
-        return g.stream().filter(r -> r.server().equals(server) && r.result().complete())
-                .mapToDouble(r -> r.result().metric("cpu_us_per_msg")).filter(v -> !Double.isNaN(v)).sorted()
-                .toArray();
-    }
-
-    private static double median(double[] sorted) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
     private Result runOne(String label, String cmd, Scenario s, int size) throws IOException {
         try (ClusterNodes cluster = ClusterNodes.start(label, cmd, nodes, Duration.ofSeconds(startTimeout))) {
-            Result r = ClusterBench.run(load.toConfig(s, cluster.nodes().get(0).address(), size, 0), cluster);
+            Result r = ClusterBench.run(load.toConfig(new ScenarioSpec(s, 0), cluster.nodes().get(0).address(), size, 0), cluster);
             if (!cluster.allAlive()) {
                 return new Result(r.scenario(), r.size(), false, "a node of " + label + " exited during the run",
                         r.metrics());

@@ -110,31 +110,22 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    /** CPU time (user + system) of every node so far, in nanoseconds; from /proc/PID/stat. */
-    long cpuNanos() {
-        long total = 0;
-        for (Node n : nodes) {
-            total += ProcCpu.nanos(n.process().pid());
-        }
-        return total;
-    }
-
-    /** CPU time of each node, in milliseconds, for a per-node breakdown. */
-    long[] cpuMillisPerNode() {
+    /** CPU time (user + system) of each node so far, in nanoseconds; from /proc. */
+    long[] cpuNanosPerNode() {
         long[] out = new long[nodes.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ProcCpu.nanos(nodes.get(i).process().pid()) / 1_000_000;
+            out[i] = Math.max(0, ProcFs.cpuNanosTree(nodes.get(i).process().pid()));
         }
         return out;
     }
 
-    /** System (kernel) CPU time of all nodes, in milliseconds: wake-ups and socket calls show here. */
-    long systemMillis() {
+    /** System (kernel) CPU time of all nodes, in nanoseconds: wake-ups and socket calls show here. */
+    long systemNanos() {
         long total = 0;
         for (Node n : nodes) {
             total += ProcCpu.systemNanos(n.process().pid());
         }
-        return total / 1_000_000;
+        return total;
     }
 
     boolean allAlive() {

@@ -146,7 +146,7 @@ final class Route implements Link, RouteProtocolHandler {
         }
         out.close();
         // The writer closes the socket once drained; bound that for a peer that stopped reading.
-        cluster.timers().schedule(connection::close, 2, TimeUnit.SECONDS);
+        cluster.timers().schedule(() -> connection.close(), 2, TimeUnit.SECONDS);
         cluster.routeClosed(this, reason);
     }
 

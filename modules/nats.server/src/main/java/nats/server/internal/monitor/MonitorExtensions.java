@@ -38,6 +38,11 @@ public final class MonitorExtensions implements Monitoring {
     private final java.util.function.BiConsumer<String, Supplier<Object>> infoFields;
     private final Runnable announceInfo;
 
+    /** Without a server to announce INFO to (tests of the documents alone). */
+    public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields) {
+        this(infoFields, () -> { });
+    }
+
     /**
      * @param infoFields   where INFO fields go (the kernel's INFO builder)
      * @param announceInfo sends the INFO again to the clients that accept asynchronous INFO
