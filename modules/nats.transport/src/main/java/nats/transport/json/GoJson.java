@@ -42,6 +42,9 @@ public final class GoJson {
             case null -> out.append("null");
             case String s -> quote(s);
             case Double d -> out.append(GoNumbers.number(d));
+            // Go's uint64 values above Long.MAX_VALUE (e.g. an unlimited reservation shown as 2^64-1).
+            case java.math.BigInteger b -> out.append(b);
+            case nats.api.monitoring.RawJson raw -> out.append(raw.json());
             case Float f -> out.append(GoNumbers.number(f));
             case Number n -> out.append(n.longValue());
             case Boolean b -> out.append(b.booleanValue());

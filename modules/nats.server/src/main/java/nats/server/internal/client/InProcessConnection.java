@@ -142,6 +142,15 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         }
 
         @Override
+        public boolean deliver(byte[] routeSubject, byte[] shownSubject, byte[] reply, byte[] data, int offset,
+                               int headerLength, int length) {
+            fill(m, routeSubject, reply, data, offset, headerLength, length);
+            m.shownSubject = shownSubject;
+            pipeline.admit(m);
+            return pipeline.route(m, true);
+        }
+
+        @Override
         public void flush() {
             pipeline.flush();
         }
@@ -164,6 +173,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
     private static void fill(RoutedMessage m, byte[] subject, byte[] reply, byte[] data, int offset,
                              int headerLength, int length) {
         m.subject = subject;
+        m.shownSubject = null;
         m.subjectOffset = 0;
         m.subjectLength = subject.length;
         m.reply = reply;

@@ -78,7 +78,7 @@ final class Outbound {
         byte[] sizeAscii = withHeaders || !m.hasHeaders() ? m.totalAscii() : m.payloadAscii();
         int sizeAsciiLength = withHeaders || !m.hasHeaders() ? m.totalAsciiLength() : m.payloadAsciiLength();
         int lineLength = (withHeaders ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
-                + m.subjectLength + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
+                + m.frameSubjectLength() + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
                 + sizeAsciiLength + 2;
         int frameLength = lineLength + dataLength + 2;
         lock.lock();
@@ -96,7 +96,7 @@ final class Outbound {
             } else {
                 put(MSG, 0, MSG.length);
             }
-            put(m.subject, m.subjectOffset, m.subjectLength);
+            put(m.frameSubject(), m.frameSubjectOffset(), m.frameSubjectLength());
             pending[pendingLength++] = ' ';
             put(sid, 0, sid.length);
             pending[pendingLength++] = ' ';
