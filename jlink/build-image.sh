@@ -6,22 +6,42 @@ set -euo pipefail
 java_home=$1 module_dir=$2 modules=$3 output=$4 trainer_jar=$5
 
 rm -rf "$output"
+# BouncyCastle requires java.sql and java.naming only for its LDAP certificate store, which the server never
+# uses; java.sql brings java.xml (4 MB). Link a copy of its jar that requires them as optional (static).
+linked_modules="$(dirname "$output")/image-modules"
+rm -rf "$linked_modules"
+mkdir -p "$linked_modules"
+cp "$module_dir"/*.jar "$linked_modules/"
+for jar in "$linked_modules"/bcprov-*.jar; do
+  "$java_home/bin/java" "$(dirname "$0")/src/build/OptionalRequires.java" "$jar" "$jar.tmp" java.sql java.naming
+  mv "$jar.tmp" "$jar"
+done
 # BouncyCastle's jar is signed; jlink drops the signature (the classes are linked into lib/modules).
 # Every module the image holds is an explicit JPMS module (picocli and BouncyCastle ship one), so jlink
-# can link them all. Start-up speed comes from the AOT cache made below, not jlink's default CDS archive.
+# can link them all. MODULES is the one list of what goes in (jlink/pom.xml's image.modules); jlink adds
+# what they require. Start-up speed comes from the AOT cache made below, not jlink's default CDS archive.
 "$java_home/bin/jlink" \
-  --module-path "$module_dir" \
+  --module-path "$linked_modules" \
   --add-modules "$modules" \
   --launcher nats-server=nats.cli/nats.cli.Main \
   --strip-debug --no-header-files --no-man-pages \
   --ignore-signing-information \
   --compress zip-6 \
   --output "$output"
+# The JDK's native libraries carry a full symbol table (5 MB of libjvm.so's 30 MB); the dynamic symbols stay,
+# so the libraries link as before, and a crash log names fewer internal frames. Skipped without binutils.
+if command -v strip >/dev/null 2>&1; then
+  find "$output/lib" -name '*.so' -exec strip --strip-unneeded {} +
+fi
 # jlink's own launcher runs java as a child of sh, so signals (TERM, INT, USR2, HUP) would reach the shell,
 # not the server: replace it with one that execs java.
 cat > "$output/bin/nats-server" <<'SH'
 #!/bin/sh
-dir=$(cd "$(dirname "$0")" && pwd)
+# No subshells or helper programs here: every fork is start-up time.
+case $0 in
+  */*) dir=${0%/*} ;;
+  *) dir=. ;;
+esac
 # HotSpot suspends threads (e.g. for JFR sampling) with SIGUSR2 unless told otherwise; USR2 means
 # lame-duck mode for nats-server, so move the JVM's signal to a real-time one.
 export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"

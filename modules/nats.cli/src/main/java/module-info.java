@@ -7,7 +7,5 @@ module nats.cli {
     requires info.picocli;
     requires jdk.unsupported;
 
-    opens nats.cli to info.picocli;
-
     provides java.lang.System.LoggerFinder with nats.cli.GoStyleLoggerFinder;
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.MessageFormat;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ResourceBundle;
 
 /**
@@ -16,7 +15,6 @@ import java.util.ResourceBundle;
  */
 public final class GoStyleLoggerFinder extends System.LoggerFinder {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss.SSSSSS");
     private static final long PID = ProcessHandle.current().pid();
     private static volatile System.Logger.Level threshold = System.Logger.Level.INFO;
     private static volatile PrintStream out = System.err;
@@ -89,8 +87,27 @@ public final class GoStyleLoggerFinder extends System.LoggerFinder {
                 case TRACE -> "[TRC]";
                 default -> "[INF]";
             };
-            String time = withTime ? LocalDateTime.now().format(TIME) + " " : "";
-            out.println("[" + PID + "] " + time + tag + " " + msg);
+            StringBuilder line = new StringBuilder(48 + msg.length()).append('[').append(PID).append("] ");
+            if (withTime) {
+                appendTime(line, LocalDateTime.now());
+            }
+            out.println(line.append(tag).append(' ').append(msg));
+        }
+
+        /** {@code yyyy/MM/dd HH:mm:ss.uuuuuu }, written directly: a DateTimeFormatter costs start-up time. */
+        private static void appendTime(StringBuilder line, LocalDateTime t) {
+            line.append(t.getYear()).append('/');
+            twoDigits(line, t.getMonthValue()).append('/');
+            twoDigits(line, t.getDayOfMonth()).append(' ');
+            twoDigits(line, t.getHour()).append(':');
+            twoDigits(line, t.getMinute()).append(':');
+            twoDigits(line, t.getSecond()).append('.');
+            String micros = Integer.toString(t.getNano() / 1000);
+            line.append("000000", micros.length(), 6).append(micros).append(' ');
+        }
+
+        private static StringBuilder twoDigits(StringBuilder line, int value) {
+            return line.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
         }
     }
 }

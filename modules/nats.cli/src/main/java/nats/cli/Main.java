@@ -3,145 +3,73 @@ package nats.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
-import nats.server.PluginInfo;
 import nats.server.options.ServerOptions;
 import nats.server.options.ServerStartException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code nats-server}: starts the server with the Go server's flags. Exit codes: 0 clean shutdown,
- * 1 runtime failure, 2 usage error.
+ * 1 runtime failure, 2 usage error. A plain start (and {@code --version}) is parsed by {@link FlagParser},
+ * without picocli; help, usage errors and subcommands go through picocli ({@link UsageCommandLine}).
  */
-@Command(name = "nats-server", mixinStandardHelpOptions = false, sortOptions = false,
-        subcommands = PluginsCommand.class,
-        description = "A NATS server written in Java, compatible with the Go nats-server.")
-public final class Main implements Callable<Integer> {
+public final class Main {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
 
-    @Option(names = {"-a", "--addr", "-addr", "--net", "-net"}, paramLabel = "HOST", description = "Bind to host address (default: 0.0.0.0)")
-    String host;
+    private Main() {
+    }
 
-    @Option(names = {"-p", "--port", "-port"}, paramLabel = "PORT", description = "Use port for clients (default: 4222, -1 for random)")
-    Integer port;
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
 
-    @Option(names = {"-n", "--name", "-name", "--server_name", "-server_name"}, paramLabel = "NAME", description = "Server name (default: server id)")
-    String serverName;
+    static int run(String... args) {
+        Optional<ParsedFlags> flags = FlagParser.parse(args);
+        if (flags.isPresent() && startsServer(flags.get())) {
+            NatsServer.prepareStart();
+        }
+        return flags.isPresent() ? executeReporting(flags.get()) : UsageCommandLine.run(args);
+    }
 
-    @Option(names = {"-P", "--pid", "-pid"}, paramLabel = "FILE", description = "File to store PID")
-    Path pidFile;
+    /** {@link #execute} with a failure reported on stderr as {@code nats-server: message}. */
+    static int executeReporting(ParsedFlags flags) {
+        try {
+            return execute(flags);
+        } catch (IOException | ServerStartException e) {
+            System.err.println("nats-server: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        }
+    }
 
-    @Option(names = {"-m", "--http_port", "-http_port"}, paramLabel = "PORT", description = "Use port for http monitoring")
-    Integer httpPort;
+    private static boolean startsServer(ParsedFlags flags) {
+        return !flags.on(ServerFlags.VERSION) && !flags.isGiven(ServerFlags.SIGNAL) && !flags.on(ServerFlags.TEST_CONFIG);
+    }
 
-    @Option(names = {"-c", "--config", "-config"}, paramLabel = "FILE", description = "Configuration file")
-    Path configFile;
-
-    @Option(names = {"-t"}, description = "Test configuration and exit")
-    boolean testConfig;
-
-    @Option(names = {"--ports_file_dir", "-ports_file_dir"}, paramLabel = "DIR", description = "Creates a ports file in the specified directory (<executable_name>_<pid>.ports)")
-    Path portsFileDir;
-
-    @Option(names = {"-l", "--log", "-log"}, paramLabel = "FILE", description = "File to redirect log output")
-    Path logFile;
-
-    @Option(names = {"-T", "--logtime", "-logtime"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Timestamp log entries (default: true)")
-    Boolean logTime;
-
-    @Option(names = {"-D", "--debug", "-debug"}, description = "Enable debugging output")
-    boolean debug;
-
-    @Option(names = {"-V", "--trace", "-trace"}, description = "Trace the raw protocol")
-    boolean trace;
-
-    @Option(names = {"-DV"}, description = "Debug and trace")
-    boolean debugAndTrace;
-
-    @Option(names = {"-VV", "-DVV"}, description = "Verbose trace (traces system account as well)")
-    boolean verboseTrace;
-
-    @Option(names = {"--user", "-user"}, paramLabel = "USER", description = "User required for connections")
-    String user;
-
-    @Option(names = {"--pass", "-pass"}, paramLabel = "PASSWORD", description = "Password required for connections")
-    String pass;
-
-    @Option(names = {"--auth", "-auth"}, paramLabel = "TOKEN", description = "Authorization token required for connections")
-    String authToken;
-
-    @Option(names = {"--tls", "-tls"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Enable TLS, do not verify clients (default: false)")
-    Boolean tls;
-
-    @Option(names = {"--tlscert", "-tlscert"}, paramLabel = "FILE", description = "Server certificate file")
-    Path tlsCert;
-
-    @Option(names = {"--tlskey", "-tlskey"}, paramLabel = "FILE", description = "Private key for server certificate")
-    Path tlsKey;
-
-    @Option(names = {"--tlsverify", "-tlsverify"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Enable TLS, verify client certificates")
-    Boolean tlsVerify;
-
-    @Option(names = {"--tlscacert", "-tlscacert"}, paramLabel = "FILE", description = "Client certificate CA for verification")
-    Path tlsCaCert;
-
-    @Option(names = {"-js", "--jetstream", "-jetstream"}, description = "Enable JetStream functionality")
-    boolean jetstream;
-
-    /** Accepted for compatibility; used by the JetStream plugin once it exists. */
-    @Option(names = {"-sd", "--store_dir", "-store_dir"}, paramLabel = "DIR", description = "Set the storage directory")
-    Path storeDir;
-
-    @Option(names = {"--cluster", "-cluster", "--cluster_listen", "-cluster_listen"}, paramLabel = "URL", description = "Cluster URL for solicited routes")
-    String clusterListen;
-
-    @Option(names = {"--cluster_name", "-cluster_name"}, paramLabel = "NAME", description = "Cluster Name, if not set one will be dynamically generated")
-    String clusterName;
-
-    @Option(names = {"--routes", "-routes"}, paramLabel = "URLS", description = "Routes to solicit and connect")
-    String routes;
-
-    @Option(names = {"--signal", "-signal", "-sl"}, paramLabel = "SIGNAL[=PID]", description = "Send signal to nats-server process (ldm, stop, quit, term, reopen, reload)")
-    String signal;
-
-    @Option(names = {"--enable"}, split = ",", paramLabel = "IDS", description = "Enable plugins by id, e.g. mqtt,websocket")
-    List<String> enable = List.of();
-
-    @Option(names = {"--plugins-dir"}, paramLabel = "DIR", description = "Directory of drop-in plugin jars (default: plugins/ next to the image)")
-    Path pluginsDir;
-
-    @Option(names = {"-v", "--version", "-version"}, description = "Show version")
-    boolean version;
-
-    @Option(names = {"-h", "--help", "-help"}, usageHelp = true, description = "Show this message")
-    boolean help;
-
-    @Override
-    public Integer call() throws Exception {
-        if (version) {
+    /** Runs what the flags ask for: the version, a signal to a running server, a config test or the server. */
+    static int execute(ParsedFlags flags) throws IOException, InterruptedException, ServerStartException {
+        if (flags.on(ServerFlags.VERSION)) {
             System.out.println("nats-server: v" + NatsServer.projectVersion() + " (jnatsd, NATS protocol level 2.9.10)");
             return EXIT_OK;
         }
-        if (signal != null) {
-            return SignalCommand.send(signal, pidFile);
+        if (flags.isGiven(ServerFlags.SIGNAL)) {
+            return SignalCommand.send(flags.string(ServerFlags.SIGNAL), flags.path(ServerFlags.PID_FILE));
         }
         ServerOptions options;
         try {
-            options = buildOptions();
+            options = buildOptions(flags);
         } catch (ServerStartException e) {
             System.err.println("nats-server: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        if (testConfig) {
+        if (flags.on(ServerFlags.TEST_CONFIG)) {
             try {
                 // The blocks that belong to plugins are checked too: a module must be there to serve each.
                 NatsServer.check(options);
@@ -149,7 +77,7 @@ public final class Main implements Callable<Integer> {
                 System.err.println("nats-server: " + e.getMessage());
                 return EXIT_FAILURE;
             }
-            System.out.println("nats-server: configuration file " + configFile + " is valid");
+            System.out.println("nats-server: configuration file " + flags.path(ServerFlags.CONFIG) + " is valid");
             return EXIT_OK;
         }
         GoStyleLoggerFinder.configure(options.debug(), options.trace(), options.logFile().orElse(null),
@@ -167,71 +95,69 @@ public final class Main implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         signals.serving(server, () -> {
-            if (configFile == null) {
+            if (!flags.isGiven(ServerFlags.CONFIG)) {
                 throw new ServerStartException("can only reload config when a file is provided using -c or --config");
             }
-            return buildOptions();
+            return buildOptions(flags);
         });
         server.awaitShutdown();
         return signals.exitCode();
     }
 
     /** Config file first, then flags on top, as the Go server does. */
-    ServerOptions buildOptions() throws ServerStartException {
+    static ServerOptions buildOptions(ParsedFlags flags) throws ServerStartException {
         ServerOptions options = new ServerOptions();
-        if (configFile != null) {
-            for (String warning : ConfigFiles.load(configFile, options, false)) {
+        if (flags.isGiven(ServerFlags.CONFIG)) {
+            for (String warning : ConfigFiles.load(flags.path(ServerFlags.CONFIG), options, false)) {
                 System.err.println("nats-server: warning: " + warning);
             }
         }
-        if (host != null) {
-            options.host(host);
+        if (flags.isGiven(ServerFlags.HOST)) {
+            options.host(flags.string(ServerFlags.HOST));
         }
-        if (port != null) {
-            options.port(port);
+        if (flags.isGiven(ServerFlags.PORT)) {
+            options.port(flags.integer(ServerFlags.PORT));
         }
-        if (serverName != null) {
-            options.serverName(serverName);
+        if (flags.isGiven(ServerFlags.NAME)) {
+            options.serverName(flags.string(ServerFlags.NAME));
         }
-        if (pidFile != null) {
-            options.pidFile(pidFile);
+        if (flags.isGiven(ServerFlags.PID_FILE)) {
+            options.pidFile(flags.path(ServerFlags.PID_FILE));
         }
-        if (httpPort != null) {
-            options.httpPort(httpPort);
+        if (flags.isGiven(ServerFlags.HTTP_PORT)) {
+            options.httpPort(flags.integer(ServerFlags.HTTP_PORT));
         }
-        if (portsFileDir != null) {
-            options.portsFileDir(portsFileDir);
+        if (flags.isGiven(ServerFlags.PORTS_FILE_DIR)) {
+            options.portsFileDir(flags.path(ServerFlags.PORTS_FILE_DIR));
         }
-        if (logFile != null) {
-            options.logFile(logFile);
+        if (flags.isGiven(ServerFlags.LOG_FILE)) {
+            options.logFile(flags.path(ServerFlags.LOG_FILE));
         }
-        if (logTime != null) {
-            options.logTime(logTime);
+        if (flags.isGiven(ServerFlags.LOG_TIME)) {
+            options.logTime(flags.bool(ServerFlags.LOG_TIME));
         }
-        if (debug || debugAndTrace || verboseTrace) {
+        boolean debugAndTrace = flags.on(ServerFlags.DEBUG_AND_TRACE) || flags.on(ServerFlags.VERBOSE_TRACE);
+        if (flags.on(ServerFlags.DEBUG) || debugAndTrace) {
             options.debug(true);
         }
-        if (trace || debugAndTrace || verboseTrace) {
+        if (flags.on(ServerFlags.TRACE) || debugAndTrace) {
             options.trace(true);
         }
-        if (user != null) {
-            options.username(user);
+        if (flags.isGiven(ServerFlags.USER)) {
+            options.username(flags.string(ServerFlags.USER));
         }
-        if (pass != null) {
-            options.password(pass);
+        if (flags.isGiven(ServerFlags.PASS)) {
+            options.password(flags.string(ServerFlags.PASS));
         }
-        if (authToken != null) {
-            options.authToken(authToken);
+        if (flags.isGiven(ServerFlags.AUTH)) {
+            options.authToken(flags.string(ServerFlags.AUTH));
         }
-        new TlsFlags(tls, tlsVerify, tlsCert, tlsKey, tlsCaCert).applyTo(options);
-        if (jetstream) {
-            options.enable("jetstream");
-        }
-        if (clusterListen != null || routes != null || clusterName != null) {
-            options.enable("cluster");
-        }
-        enable.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(options::enable);
-        options.pluginsDir(pluginsDir != null ? pluginsDir : defaultPluginsDir());
+        new TlsFlags(flags.bool(ServerFlags.TLS), flags.bool(ServerFlags.TLS_VERIFY), flags.path(ServerFlags.TLS_CERT),
+                flags.path(ServerFlags.TLS_KEY), flags.path(ServerFlags.TLS_CA_CERT)).applyTo(options);
+        SectionFlags.applyTo(flags, options);
+        flags.list(ServerFlags.ENABLE).stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(options::enable);
+        options.pluginsDir(flags.isGiven(ServerFlags.PLUGINS_DIR) ? flags.path(ServerFlags.PLUGINS_DIR)
+                : defaultPluginsDir());
         return options;
     }
 
@@ -243,24 +169,5 @@ public final class Main implements Callable<Integer> {
             return imagePlugins;
         }
         return Path.of("plugins");
-    }
-
-    public static void main(String[] args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setPosixClusteredShortOptionsAllowed(false);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            if (e instanceof IOException || e instanceof ServerStartException) {
-                System.err.println("nats-server: " + e.getMessage());
-            } else {
-                e.printStackTrace(System.err);
-            }
-            return EXIT_FAILURE;
-        });
-        return cli.execute(args);
     }
 }

@@ -1,26 +1,22 @@
 package nats.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import nats.server.NatsServer;
 import nats.server.PluginInfo;
 import nats.server.options.ServerOptions;
 import nats.server.options.ServerStartException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code nats-server plugins}: lists every plugin found, its version, module, origin and whether enabled. */
-@Command(name = "plugins", description = "List built-in and drop-in plugins")
-final class PluginsCommand implements Callable<Integer> {
+final class PluginsCommand {
 
-    @ParentCommand
-    Main parent;
+    private PluginsCommand() {
+    }
 
-    @Override
-    public Integer call() {
+    /** Lists the plugins with the options the parent command's flags give; returns the exit code. */
+    static int run(ParsedFlags flags) {
         try {
-            ServerOptions options = parent.buildOptions();
+            ServerOptions options = Main.buildOptions(flags);
             List<PluginInfo> plugins = NatsServer.listPlugins(options);
             System.out.println("Built-in modules:");
             System.out.printf("  %-24s %s%n", "MODULE", "VERSION");

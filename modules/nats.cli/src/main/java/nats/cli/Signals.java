@@ -51,11 +51,19 @@ final class Signals {
 
     private volatile OptionsSource reloadSource;
 
+    /** A HUP that came while the server was still starting (its port is bound early): run once it serves. */
+    private boolean reloadPending;
+
     private void reload() {
-        NatsServer running = server.get();
-        OptionsSource source = reloadSource;
-        if (running == null || source == null) {
-            return;
+        NatsServer running;
+        OptionsSource source;
+        synchronized (this) {
+            running = server.get();
+            source = reloadSource;
+            if (running == null || source == null) {
+                reloadPending = true;
+                return;
+            }
         }
         try {
             ServerOptions fresh = source.load();
@@ -68,9 +76,17 @@ final class Signals {
     }
 
     void serving(NatsServer running, OptionsSource source) {
-        reloadSource = source;
-        server.set(running);
+        boolean pending;
+        synchronized (this) {
+            reloadSource = source;
+            server.set(running);
+            pending = reloadPending;
+            reloadPending = false;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "nats-shutdown"));
+        if (pending) {
+            Thread.ofPlatform().name("nats-reload").start(this::reload);
+        }
     }
 
     /** The exit code the launcher should end with once the server has stopped. */

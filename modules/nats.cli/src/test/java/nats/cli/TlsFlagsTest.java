@@ -15,7 +15,6 @@ import nats.server.options.ServerStartException;
 import nats.transport.tls.TlsOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The -tls* flags with Go's semantics (server/opts.go ConfigureOptions and overrideTLS). */
 class TlsFlagsTest {
@@ -24,11 +23,7 @@ class TlsFlagsTest {
     Path dir;
 
     private static ServerOptions options(String... args) throws ServerStartException {
-        Main main = new Main();
-        CommandLine cli = new CommandLine(main);
-        cli.setPosixClusteredShortOptionsAllowed(false);
-        cli.parseArgs(args);
-        return main.buildOptions();
+        return Main.buildOptions(FlagParser.parse(args).orElseThrow());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 import nats.api.ServerIdentity;
 import nats.server.internal.ServerCore;
+import nats.server.internal.StartupWork;
 import nats.server.internal.monitor.MonitorDocuments;
 import nats.server.internal.monitor.MonitorServer;
 import nats.server.internal.system.SystemAccount;
@@ -80,11 +81,20 @@ public final class NatsServer implements AutoCloseable {
         return modules;
     }
 
+    /**
+     * Begins the part of a start that needs no configuration (the server's identity, the time-zone database,
+     * the security providers) on a background thread, so it overlaps the launcher's reading of flags and
+     * config files. Optional: a start without it does the same work itself.
+     */
+    public static void prepareStart() {
+        StartupWork.begin();
+    }
+
     /** Lists the plugins found in the image and the plugins directory, and whether the options enable them. */
     public static List<PluginInfo> listPlugins(ServerOptions options) throws ServerStartException {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
-                options.configSections().keySet());
+                options.presentSections());
         return all.stream().map(p -> new PluginInfo(p.plugin().id(), p.plugin().version(), p.moduleName(),
                 p.origin(), enabled.contains(p))).toList();
     }
@@ -114,19 +124,26 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        if (options.httpPort() != 0) {
-            server.monitor = new MonitorServer(server.documents);
-            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
-            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
-            try {
-                server.monitor.start(httpHost, options.httpPort());
-            } catch (IOException e) {
-                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
-            }
+        // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
+        try {
+            server.core.bind();
+        } catch (IOException e) {
+            server.core.shutdown();
+            throw listenFailure(options, e);
         }
-        // Plugins start before the client port opens, so no client sees a half-started server.
+        // Plugins start before the client port accepts, so no client sees a half-started server.
         server.enabledPlugins = enabled;
         try {
+            if (options.httpPort() != 0) {
+                server.monitor = new MonitorServer(server.documents);
+                // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
+                String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+                try {
+                    server.monitor.start(httpHost, options.httpPort());
+                } catch (IOException e) {
+                    throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
+                }
+            }
             server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.kernel,
                     PluginConfig.section(options, plugin)));
             // The system account's services are subscribed before any client can connect.
@@ -134,8 +151,7 @@ public final class NatsServer implements AutoCloseable {
             try {
                 server.core.start();
             } catch (IOException e) {
-                throw new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                        + e.getMessage(), e);
+                throw listenFailure(options, e);
             }
             server.writeFiles();
         } catch (ServerStartException e) {
@@ -150,6 +166,11 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
         return server;
+    }
+
+    private static ServerStartException listenFailure(ServerOptions options, IOException e) {
+        return new ServerStartException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                + e.getMessage(), e);
     }
 
     /** Loads the client port's certificates before anything starts, so a bad file stops the server at once. */

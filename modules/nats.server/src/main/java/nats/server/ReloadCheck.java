@@ -27,7 +27,7 @@ final class ReloadCheck {
             new Fixed("TrustedKeys", o -> o.operator().trustedKeys()),
             new Fixed("AccountResolver", o -> o.operator().resolver()),
             new Fixed("Plugins", o -> o.enabledPlugins()),
-            new Fixed("PluginSections", o -> o.configSections()));
+            new Fixed("PluginSections", ServerOptions::effectiveSections));
 
     private ReloadCheck() {
     }

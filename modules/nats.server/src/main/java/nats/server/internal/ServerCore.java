@@ -88,7 +88,7 @@ public final class ServerCore implements ClientHost {
     public ServerCore(ServerOptions options, Optional<ClientTls> tls) {
         this.options = options;
         this.tls = tls;
-        String id = newServerId();
+        String id = StartupWork.serverId();
         this.identity = new ServerIdentity(id, options.serverName().isEmpty() ? id : options.serverName(),
                 PROTOCOL_VERSION);
         this.accounts = Accounts.of(options);
@@ -133,11 +133,24 @@ public final class ServerCore implements ClientHost {
         return configLoadedAtMillis;
     }
 
-    /** Binds the client port; after this returns clients can connect. */
-    public void start() throws IOException {
+    /**
+     * Binds the client port without accepting yet: a client that connects now waits in the backlog and gets
+     * INFO once {@link #start()} runs, so it never sees a half-started server, but it need not retry its
+     * connect while the rest of the server starts (test harnesses give a new server little time).
+     */
+    public void bind() throws IOException {
+        if (listener != null) {
+            return;
+        }
         int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
-        listener = Acceptor.bind(options.host(), port, "client", this::accepted);
+        listener = Acceptor.bind(options.host(), port, "client");
         boundPort = listener.port();
+    }
+
+    /** Binds the client port if {@link #bind()} did not, and accepts clients from now on. */
+    public void start() throws IOException {
+        bind();
+        listener.accept(this::accepted);
         long deadlineNanos = options.writeDeadline().toNanos();
         long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
         timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> {
@@ -573,8 +586,4 @@ public final class ServerCore implements ClientHost {
         }
     }
 
-    /** The server id is a server public nkey ("N..."), as in Go. */
-    private static String newServerId() {
-        return nats.server.internal.auth.NKeyPair.generate(nats.server.internal.auth.NKey.Type.SERVER).publicKey();
-    }
 }

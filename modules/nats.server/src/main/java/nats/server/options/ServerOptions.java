@@ -63,6 +63,10 @@ public final class ServerOptions {
     private final Set<String> enabledPlugins = new LinkedHashSet<>();
     private final Map<String, Object> configSections = new LinkedHashMap<>();
     private Map<String, Map<String, Object>> accountSettings = Map.of();
+    /** Values that Go flags set in plugin sections (-sd, --routes...): section to key to value. */
+    private final Map<String, Map<String, Object>> sectionFlagValues = new LinkedHashMap<>();
+    /** Sections that a flag turns on (-js, --cluster), with the flag, for the error when no plugin owns one. */
+    private final Map<String, String> sectionsEnabledByFlags = new LinkedHashMap<>();
 
     public String host() {
         return host;
@@ -341,6 +345,71 @@ public final class ServerOptions {
     public ServerOptions configSection(String name, Object value) {
         configSections.put(name, value);
         return this;
+    }
+
+    /**
+     * A Go flag that sets one value of a plugin's config section over the file's ({@code -sd DIR} is
+     * {@code jetstream { store_dir: DIR }}), as Go's flags override the config file.
+     *
+     * @param flag    the flag as given, for messages
+     * @param value   as the config parser would give it (String, Long, Boolean, List)
+     * @param enables whether the flag alone turns the section on, as a present config block does
+     */
+    public ServerOptions sectionFlag(String flag, String section, String key, Object value, boolean enables) {
+        sectionFlagValues.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(key, value);
+        if (enables) {
+            sectionsEnabledByFlags.putIfAbsent(section, flag);
+        }
+        return this;
+    }
+
+    /** Sections that are on: present in the config file or turned on by a flag. A plugin owning one starts. */
+    public Set<String> presentSections() {
+        Set<String> present = new LinkedHashSet<>(configSections.keySet());
+        present.addAll(sectionsEnabledByFlags.keySet());
+        return present;
+    }
+
+    /** Sections turned on by a flag, with that flag ({@code jetstream} by {@code -js}). */
+    public Map<String, String> sectionsEnabledByFlags() {
+        return Map.copyOf(sectionsEnabledByFlags);
+    }
+
+    /**
+     * The section a plugin reads: the config file's block with the flags' values over it. A file value that
+     * is not a block ({@code jetstream: enabled}) reads as {@code enabled: <value>}.
+     */
+    public Map<String, Object> section(String name) {
+        Object fromFile = configSections.get(name);
+        Map<String, Object> flags = sectionFlagValues.getOrDefault(name, Map.of());
+        if (flags.isEmpty()) {
+            if (fromFile instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> block = (Map<String, Object>) map;
+                return block;
+            }
+            return fromFile == null ? Map.of() : Map.of("enabled", fromFile);
+        }
+        Map<String, Object> merged = new LinkedHashMap<>();
+        if (fromFile instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> merged.put(String.valueOf(k), v));
+        } else if (fromFile != null) {
+            merged.put("enabled", fromFile);
+        }
+        merged.putAll(flags);
+        return merged;
+    }
+
+    /** Every section the file or a flag names, as {@link #section(String)} gives it. */
+    public Map<String, Map<String, Object>> effectiveSections() {
+        Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+        for (String name : configSections.keySet()) {
+            all.put(name, section(name));
+        }
+        for (String name : sectionFlagValues.keySet()) {
+            all.put(name, section(name));
+        }
+        return all;
     }
 
     /** Users from {@code authorization { users = [...] }}. */

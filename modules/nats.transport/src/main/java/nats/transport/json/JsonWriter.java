@@ -51,27 +51,33 @@ public final class JsonWriter {
 
     public JsonWriter value(Object value) {
         comma();
-        switch (value) {
-            case null -> out.append("null");
-            case String s -> quote(s);
-            case Number n -> out.append(n);
-            case Boolean b -> out.append(b);
-            case Map<?, ?> m -> {
-                out.append('{');
-                needComma = false;
-                m.forEach((k, v) -> {
-                    name(String.valueOf(k));
-                    value(v);
-                });
-                out.append('}');
+        // An instanceof chain, not a pattern switch: a type switch spins a class at run time that the AOT
+        // cache does not hold, and INFO (written for every new client) comes through here.
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            quote(s);
+        } else if (value instanceof Number n) {
+            out.append(n);
+        } else if (value instanceof Boolean b) {
+            out.append(b.booleanValue());
+        } else if (value instanceof Map<?, ?> m) {
+            out.append('{');
+            needComma = false;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                name(String.valueOf(e.getKey()));
+                value(e.getValue());
             }
-            case Collection<?> c -> {
-                out.append('[');
-                needComma = false;
-                c.forEach(this::value);
-                out.append(']');
+            out.append('}');
+        } else if (value instanceof Collection<?> c) {
+            out.append('[');
+            needComma = false;
+            for (Object element : c) {
+                value(element);
             }
-            default -> quote(value.toString());
+            out.append(']');
+        } else {
+            quote(value.toString());
         }
         needComma = true;
         return this;

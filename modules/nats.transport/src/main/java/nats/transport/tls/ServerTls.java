@@ -90,7 +90,21 @@ public final class ServerTls {
             }
             factory.init(store);
         }
-        return factory.getTrustManagers();
+        javax.net.ssl.TrustManager[] managers = factory.getTrustManagers();
+        for (int i = 0; i < managers.length; i++) {
+            if (managers[i] instanceof javax.net.ssl.X509ExtendedTrustManager x509) {
+                managers[i] = CertificateValidity.checking(x509);
+            }
+        }
+        return managers;
+    }
+
+    /**
+     * Whether the handshake's client certificate (if any) is within its validity window now. A resumed session
+     * skips the trust manager, so this is checked again after every handshake; empty when it is.
+     */
+    public Optional<String> expiredPeer(SSLSession session) {
+        return CertificateValidity.expiredPeer(session);
     }
 
     private static SSLParameters parameters(SSLContext context, TlsOptions options, List<String> warnings)

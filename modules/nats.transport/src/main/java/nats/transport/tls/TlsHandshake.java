@@ -96,6 +96,11 @@ public final class TlsHandshake {
             transport.close();
             throw Refused.handshake("TLS handshake error: " + describe(e), e);
         }
+        java.util.Optional<String> expired = tls.expiredPeer(transport.tlsSession().orElseThrow());
+        if (expired.isPresent()) {
+            transport.close();
+            throw Refused.handshake("TLS handshake error: " + expired.get(), null);
+        }
         if (!tls.acceptsPinning(transport.tlsSession().orElseThrow())) {
             transport.close();
             throw Refused.handshake("TLS handshake error: certificate not pinned", null);
@@ -119,6 +124,11 @@ public final class TlsHandshake {
         } catch (IOException e) {
             transport.close();
             throw Refused.handshake("TLS handshake error: " + describe(e), e);
+        }
+        java.util.Optional<String> expired = CertificateValidity.expiredPeer(transport.tlsSession().orElseThrow());
+        if (expired.isPresent()) {
+            transport.close();
+            throw Refused.handshake("TLS handshake error: " + expired.get(), null);
         }
         if (!policy.pinnedCerts().isEmpty() && !pinned(transport.tlsSession().orElseThrow(), policy.pinnedCerts())) {
             transport.close();

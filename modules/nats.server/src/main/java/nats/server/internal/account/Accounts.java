@@ -364,7 +364,9 @@ public final class Accounts {
     /** The accounts, the global account first. */
     public Collection<Account> all() {
         List<Account> list = new java.util.ArrayList<>(byName.values());
-        list.sort(java.util.Comparator.comparing((Account a) -> a != global).thenComparing(Account::name));
+        // A plain comparator, not Comparator.comparing: the JDK's combinator lambdas are spun at run time
+        // (not held by the AOT cache), and this runs during every start.
+        list.sort((a, b) -> a == b ? 0 : a == global ? -1 : b == global ? 1 : a.name().compareTo(b.name()));
         return list;
     }
 

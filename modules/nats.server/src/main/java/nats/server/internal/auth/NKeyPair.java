@@ -13,7 +13,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  */
 public final class NKeyPair {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Made at first use: SecureRandom's set-up (the JDK's security providers) is not on the start path. */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
 
     private final NKey.Type type;
     private final byte[] seed;
@@ -32,8 +35,16 @@ public final class NKeyPair {
             throw new IllegalArgumentException("curve keys are not ed25519 signing keys");
         }
         byte[] seed = new byte[NKey.KEY_LENGTH];
-        RANDOM.nextBytes(seed);
+        Random.INSTANCE.nextBytes(seed);
         return new NKeyPair(type, seed);
+    }
+
+    /** The pair of a signing type for a raw 32-byte seed (e.g. read from the system's random source). */
+    public static NKeyPair of(NKey.Type type, byte[] rawSeed) {
+        if (!type.signs() || rawSeed.length != NKey.KEY_LENGTH) {
+            throw new IllegalArgumentException("an ed25519 signing type and a 32-byte seed are needed");
+        }
+        return new NKeyPair(type, rawSeed.clone());
     }
 
     /** The pair behind an encoded seed ("SU...", "SA...", "SO...", "SN...", "SC..."). */

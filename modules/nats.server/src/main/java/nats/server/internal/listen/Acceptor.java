@@ -20,14 +20,15 @@ public final class Acceptor implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final String host;
     private final int port;
-    private final Thread thread;
+    private final String name;
+    private volatile Thread thread;
     private volatile boolean running = true;
 
-    private Acceptor(ServerSocketChannel channel, String host, int port, String name, Consumer<SocketChannel> handler) {
+    private Acceptor(ServerSocketChannel channel, String host, int port, String name) {
         this.channel = channel;
         this.host = host;
         this.port = port;
-        this.thread = Thread.ofPlatform().name("nats-accept-" + name).daemon(true).unstarted(() -> acceptLoop(handler));
+        this.name = name;
     }
 
     /**
@@ -37,6 +38,18 @@ public final class Acceptor implements AutoCloseable {
      */
     public static Acceptor bind(String host, int port, String name, Consumer<SocketChannel> handler)
             throws IOException {
+        Acceptor acceptor = bind(host, port, name);
+        acceptor.accept(handler);
+        return acceptor;
+    }
+
+    /**
+     * Binds {@code host:port} without accepting yet: a client that connects now waits in the backlog until
+     * {@link #accept} starts (so a server can bind early and still never show a half-started state).
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static Acceptor bind(String host, int port, String name) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -46,9 +59,15 @@ public final class Acceptor implements AutoCloseable {
             throw e;
         }
         int bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        Acceptor acceptor = new Acceptor(channel, host, bound, name, handler);
-        acceptor.thread.start();
-        return acceptor;
+        return new Acceptor(channel, host, bound, name);
+    }
+
+    /** Starts accepting, handing each connection to {@code handler}; once only. */
+    public synchronized void accept(Consumer<SocketChannel> handler) {
+        if (thread != null) {
+            throw new IllegalStateException("already accepting on " + host + ":" + port);
+        }
+        thread = Thread.ofPlatform().name("nats-accept-" + name).daemon(true).start(() -> acceptLoop(handler));
     }
 
     public String host() {
@@ -91,9 +110,10 @@ public final class Acceptor implements AutoCloseable {
             // Closing a listener only fails if it is already gone.
         }
         // The socket is released only once the thread blocked in accept() has left it.
-        if (thread != Thread.currentThread()) {
+        Thread accepting = thread;
+        if (accepting != null && accepting != Thread.currentThread()) {
             try {
-                thread.join(2000);
+                accepting.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -26,7 +26,15 @@ final class ProcessUsage {
     private long lastNanos;
     private double cpu;
 
+    private boolean sampled;
+
     ProcessUsage() {
+        // The first sample is taken at the first request, not here: reading /proc is not start-up work.
+    }
+
+    /** The first sample: CPU use averaged over the process's life so far, as Go's first pcpu. */
+    private void firstSample() {
+        sampled = true;
         long[] sample = cpuTicksAndStart();
         if (sample != null) {
             lastTicks = sample[0];
@@ -56,6 +64,10 @@ final class ProcessUsage {
 
     /** Percent of one core used recently (Go's {@code pcpu}), or 0 when unknown. */
     synchronized double cpuPercent() {
+        if (!sampled) {
+            firstSample();
+            return cpu;
+        }
         long now = System.nanoTime();
         if (now - lastNanos >= 1_000_000_000L) {
             long[] sample = cpuTicksAndStart();

@@ -41,6 +41,7 @@ public final class PluginConfig {
                 present.add(name);
             }
         });
+        present.addAll(options.sectionsEnabledByFlags().keySet());
         return present;
     }
 
@@ -55,10 +56,18 @@ public final class PluginConfig {
      */
     public static void validate(List<DiscoveredPlugin> installed, List<DiscoveredPlugin> enabled,
                                 ServerOptions options) throws ServerStartException {
+        Map<String, String> byFlag = options.sectionsEnabledByFlags();
         for (String section : presentSections(options)) {
+            if (installed.stream().anyMatch(p -> p.plugin().configSection().map(section::equals).orElse(false))) {
+                continue;
+            }
             String module = MODULES.get(section);
-            if (module != null && installed.stream().noneMatch(p -> p.plugin().configSection()
-                    .map(section::equals).orElse(false))) {
+            if (byFlag.containsKey(section)) {
+                throw new ServerStartException(byFlag.get(section) + " needs " + (module == null ? "a plugin that "
+                        + "owns the '" + section + "' config section" : module) + ", which is not in this server's "
+                        + "image or plugins directory");
+            }
+            if (module != null) {
                 throw new ServerStartException("the configuration has a '" + section + "' block, but " + module
                         + ", the module that serves it, is not in this server's image or plugins directory");
             }
@@ -81,12 +90,10 @@ public final class PluginConfig {
         }
     }
 
-    /** A plugin's block: a map, or an empty map when absent or given as a plain value ({@code jetstream: true}). */
-    @SuppressWarnings("unchecked")
+    /** A plugin's block with the Go flags' values over it; a plain value ({@code jetstream: true}) reads as {@code enabled}. */
     public static Map<String, Object> section(ServerOptions options, ServerPlugin plugin) {
         Optional<String> name = plugin.configSection();
-        Object section = name.map(n -> options.configSections().get(n)).orElse(null);
-        return section instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return name.isEmpty() ? Map.of() : options.section(name.get());
     }
 
     /** Every plugin checks its reloaded block; the first refusal refuses the whole reload with its message. */

@@ -105,7 +105,7 @@ public final class PluginLifecycle {
         List<String> known = all.stream().map(p -> p.plugin().id()).sorted().toList();
         for (String id : requested) {
             if (!known.contains(id)) {
-                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable or a flag such as -js); available: "
+                throw new ServerStartException("unknown plugin '" + id + "' (asked for by --enable); available: "
                         + (known.isEmpty() ? "(none)" : String.join(", ", known)));
             }
         }

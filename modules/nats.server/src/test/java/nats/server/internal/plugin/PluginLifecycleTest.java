@@ -125,7 +125,7 @@ class PluginLifecycleTest {
         ServerStartException e = assertThrows(ServerStartException.class,
                 () -> PluginLifecycle.enabled(List.of(plugin("mqtt"), plugin("websocket")), Set.of("mqttt"), Set.of()),
                 "an unknown id is refused");
-        assertEquals("unknown plugin 'mqttt' (asked for by --enable or a flag such as -js); available: mqtt, websocket", e.getMessage(),
+        assertEquals("unknown plugin 'mqttt' (asked for by --enable); available: mqtt, websocket", e.getMessage(),
                 "the message names the bad id and the available ones");
     }
 
