@@ -8,9 +8,10 @@ import java.util.Objects;
  * {@code nats}; fixture layouts are rooted at {@code nats.archtests.fixtures.<case>}, so the very same rule
  * definitions can be shown to fail on small hand-made violations.
  *
- * <p>A module's root package is its name: {@code <root>.<name>}, except for the grouped names below
- * ({@code example}, {@code store}), where the module is one level deeper ({@code nats.example.echo},
- * {@code nats.store.file}).
+ * <p>A module's root package is its name: {@code <root>.<name>}, except for grouped names, where the module
+ * is one level deeper ({@code nats.example.echo}), and the JetStream storage modules: the SPI
+ * {@code nats.jetstream.store} (with its {@code support} package) and each backend
+ * {@code nats.jetstream.store.<backend>} ({@code memory}, {@code file}).
  *
  * @param root the package that holds every module of the layout
  */
@@ -18,10 +19,13 @@ public record Layout(String root) {
 
     /** First segments of plugin modules, present or future; a new plugin under these names is covered at once. */
     public static final List<String> PLUGIN_NAMES = List.of(
-            "example", "cluster", "gateway", "leafnode", "raft", "jetstream", "store", "mqtt", "websocket");
+            "example", "cluster", "gateway", "leafnode", "raft", "jetstream", "mqtt", "websocket");
 
     /** First segments whose modules are one level deeper (several modules share the segment). */
-    private static final List<String> GROUPED_NAMES = List.of("example", "store");
+    private static final List<String> GROUPED_NAMES = List.of("example");
+
+    /** Packages of the storage SPI module itself, below {@code jetstream.store}; anything else there is a backend. */
+    private static final List<String> STORE_SPI_PACKAGES = List.of("support");
 
     /** The real packages of the build. */
     public static final Layout PRODUCTION = new Layout("nats");
@@ -68,6 +72,11 @@ public record Layout(String root) {
         return PLUGIN_NAMES.stream().map(this::pattern).toArray(String[]::new);
     }
 
+    /** ArchUnit pattern of the JetStream storage modules: the SPI and its backends. */
+    public String store() {
+        return root + ".jetstream.store..";
+    }
+
     /** ArchUnit pattern of implementation packages, which only their own module may use. */
     public String internals() {
         return root + "..internal..";
@@ -82,6 +91,10 @@ public record Layout(String root) {
             return "";
         }
         String[] segments = packageName.substring(root.length() + 1).split("\\.");
+        if (segments.length > 1 && segments[0].equals("jetstream") && segments[1].equals("store")) {
+            boolean backend = segments.length > 2 && !STORE_SPI_PACKAGES.contains(segments[2]);
+            return root + ".jetstream.store" + (backend ? "." + segments[2] : "");
+        }
         boolean grouped = GROUPED_NAMES.contains(segments[0]) && segments.length > 1;
         return grouped ? root + "." + segments[0] + "." + segments[1] : root + "." + segments[0];
     }

@@ -14,8 +14,10 @@ class LayoutTest {
         "nats.server, nats.server",
         "nats.server.internal.routing, nats.server",
         "nats.example.echo, nats.example.echo",
-        "nats.store.file.internal, nats.store.file",
-        "nats.store.memory, nats.store.memory",
+        "nats.jetstream.store, nats.jetstream.store",
+        "nats.jetstream.store.support, nats.jetstream.store",
+        "nats.jetstream.store.file.internal, nats.jetstream.store.file",
+        "nats.jetstream.store.memory, nats.jetstream.store.memory",
         "nats.jetstream.internal.api, nats.jetstream",
         "natsx.server, ''",
         "io.nats.client, ''",
@@ -28,7 +30,7 @@ class LayoutTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "nats.archtests.fixtures.x.server.internal, nats.archtests.fixtures.x.server",
-        "nats.archtests.fixtures.x.store.file, nats.archtests.fixtures.x.store.file",
+        "nats.archtests.fixtures.x.jetstream.store.file, nats.archtests.fixtures.x.jetstream.store.file",
     })
     void fixtureLayoutsMapTheSameWay(String packageName, String module) {
         assertEquals(module, Layout.rootedAt("nats.archtests.fixtures.x").moduleOf(packageName),

@@ -34,7 +34,12 @@ class ModuleDescriptorTest {
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
     static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo");
     static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.jetstream", "nats.store.memory", "nats.store.file", "nats.mqtt", "nats.websocket");
+            "nats.jetstream", "nats.mqtt", "nats.websocket");
+
+    /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
+    static final String STORE_SPI = "nats.jetstream.store";
+    static final List<String> STORE_BACKENDS = List.of("nats.jetstream.store.memory", "nats.jetstream.store.file");
+    static final String STORE_PROVIDER = "nats.jetstream.store.StoreProvider";
 
     /** What a plugin may require from the project, besides JDK modules (DESIGN.md 1). */
     static final Set<String> PLUGIN_MAY_REQUIRE = Set.of("nats.api", "nats.transport", "nats.raft");
@@ -145,10 +150,43 @@ class ModuleDescriptorTest {
 
     @Test
     void benchIsStandalone() {
-        // nats-bench measures servers from the outside: it must not link any server code.
+        // nats-bench measures servers from the outside: it must not link any server code. Its storage scenario
+        // drives the storage SPI (a library of its own, found with ServiceLoader), nothing else of the project.
         List<String> project = names(descriptor("nats.bench").requires()).stream()
-                .filter(name -> name.startsWith("nats.")).sorted().toList();
-        assertTrue(project.isEmpty(), () -> "expected nats.bench to require no project module, requires " + project);
+                .filter(name -> name.startsWith("nats.") && !name.equals(STORE_SPI)).sorted().toList();
+        assertTrue(project.isEmpty(), () -> "expected nats.bench to require no project module but the storage SPI,"
+                + " requires " + project);
+    }
+
+    // --- the JetStream storage modules ----------------------------------------------------------------------
+
+    @Test
+    void storeSpiRequiresOnlyJavaBaseAndFindsProviders() {
+        ModuleDescriptor spi = descriptor(STORE_SPI);
+        assertEquals(Set.of("java.base"), names(spi.requires()),
+                "expected the storage SPI to require java.base only");
+        assertTrue(spi.exports().stream().anyMatch(e -> e.source().equals(STORE_SPI) && !e.isQualified()),
+                "expected the storage SPI to export its package to everyone");
+        assertTrue(spi.uses().contains(STORE_PROVIDER), () -> "expected the SPI to declare 'uses " + STORE_PROVIDER
+                + "', uses " + spi.uses());
+        spi.exports().stream().filter(e -> !e.source().equals(STORE_SPI)).forEach(e -> assertEquals(
+                new TreeSet<>(STORE_BACKENDS), new TreeSet<>(e.targets()),
+                () -> "expected the SPI's shared package " + e.source() + " exported to the backends alone"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("STORE_BACKENDS")
+    void storeBackendReadsOnlyTheSpiAndProvidesAStoreProvider(String name) {
+        ModuleDescriptor backend = descriptor(name);
+        assertTrue(names(backend.requires()).contains(STORE_SPI), () -> "expected " + name + " to require " + STORE_SPI);
+        List<String> refused = names(backend.requires()).stream()
+                .filter(r -> !r.equals("java.base") && !r.equals(STORE_SPI) && !r.startsWith("org.xerial.snappy"))
+                .sorted().toList();
+        assertTrue(refused.isEmpty(), () -> "expected " + name + " to require only java.base, " + STORE_SPI
+                + " (and snappy-java), never the server; it also requires " + refused);
+        List<String> providers = backend.provides().stream().filter(p -> p.service().equals(STORE_PROVIDER))
+                .flatMap(p -> p.providers().stream()).toList();
+        assertFalse(providers.isEmpty(), () -> "expected " + name + " to declare 'provides " + STORE_PROVIDER + " with ...'");
     }
 
     // --- plugins -----------------------------------------------------------------------------------------
@@ -175,11 +213,15 @@ class ModuleDescriptorTest {
         return Found.MODULES.keySet().stream().sorted();
     }
 
-    /** The known plugins, built or not, and any other nats.* module found that is not a core module. */
+    /**
+     * The known plugins, built or not, and any other nats.* module found that is not a core module (the
+     * storage modules have rules of their own).
+     */
     static Stream<String> pluginModules() {
         Set<String> plugins = new TreeSet<>(EXISTING_PLUGINS);
         plugins.addAll(FUTURE_PLUGINS);
-        Found.MODULES.keySet().stream().filter(name -> !CORE_MODULES.contains(name)).forEach(plugins::add);
+        Found.MODULES.keySet().stream().filter(name -> !CORE_MODULES.contains(name))
+                .filter(name -> !name.equals(STORE_SPI) && !STORE_BACKENDS.contains(name)).forEach(plugins::add);
         return plugins.stream();
     }
 

@@ -32,6 +32,8 @@ public final class ModuleRules {
     public static final ArchRule KERNEL_AND_TRANSPORT_DO_NOT_DEPEND_ON_PLUGINS_OR_TOOLS;
     /** Transport sits below the kernel. */
     public static final ArchRule TRANSPORT_DOES_NOT_DEPEND_ON_KERNEL;
+    /** The storage SPI and its backends read java.base, each other and snappy-java: never the server. */
+    public static final ArchRule STORE_DEPENDS_ONLY_ON_ITS_SPI;
     public static final ArchRule MODULES_ARE_FREE_OF_CYCLES;
     public static final ArchRule PACKAGES_ARE_FREE_OF_CYCLES;
     public static final ArchRule INTERNALS_ARE_USED_ONLY_BY_THEIR_MODULE;
@@ -44,6 +46,7 @@ public final class ModuleRules {
         PLUGINS_DO_NOT_DEPEND_ON_KERNEL_OR_CLI = production.pluginsDoNotDependOnKernelOrCli;
         KERNEL_AND_TRANSPORT_DO_NOT_DEPEND_ON_PLUGINS_OR_TOOLS = production.kernelAndTransportDoNotDependOnPluginsOrTools;
         TRANSPORT_DOES_NOT_DEPEND_ON_KERNEL = production.transportDoesNotDependOnKernel;
+        STORE_DEPENDS_ONLY_ON_ITS_SPI = production.storeDependsOnlyOnItsSpi;
         MODULES_ARE_FREE_OF_CYCLES = production.modulesAreFreeOfCycles;
         PACKAGES_ARE_FREE_OF_CYCLES = production.packagesAreFreeOfCycles;
         INTERNALS_ARE_USED_ONLY_BY_THEIR_MODULE = production.internalsAreUsedOnlyByTheirModule;
@@ -55,6 +58,7 @@ public final class ModuleRules {
     public final ArchRule pluginsDoNotDependOnKernelOrCli;
     public final ArchRule kernelAndTransportDoNotDependOnPluginsOrTools;
     public final ArchRule transportDoesNotDependOnKernel;
+    public final ArchRule storeDependsOnlyOnItsSpi;
     public final ArchRule modulesAreFreeOfCycles;
     public final ArchRule packagesAreFreeOfCycles;
     public final ArchRule internalsAreUsedOnlyByTheirModule;
@@ -80,6 +84,11 @@ public final class ModuleRules {
         transportDoesNotDependOnKernel = noClasses().that().resideInAPackage(layout.transport())
                 .should().dependOnClassesThat().resideInAPackage(layout.kernel())
                 .because("nats.transport sits below the kernel and is shared with protocol plugins");
+
+        storeDependsOnlyOnItsSpi = classes().that().resideInAPackage(layout.store())
+                .should().onlyDependOnClassesThat(areInJavaBaseOr(layout.store(), "org.xerial.snappy.."))
+                .because("storage backends are plugins of JetStream: they read java.base, the storage SPI and"
+                        + " snappy-java, never the server (DESIGN.md 1, issue 11)");
 
         modulesAreFreeOfCycles = slices().assignedFrom(ModuleSlices.byModule(layout))
                 .should().beFreeOfCycles()
@@ -110,7 +119,7 @@ public final class ModuleRules {
     /** Every rule, for running them all at once. */
     public List<ArchRule> all() {
         return List.of(apiDependsOnlyOnJavaBase, pluginsDoNotDependOnKernelOrCli,
-                kernelAndTransportDoNotDependOnPluginsOrTools, transportDoesNotDependOnKernel,
+                kernelAndTransportDoNotDependOnPluginsOrTools, transportDoesNotDependOnKernel, storeDependsOnlyOnItsSpi,
                 modulesAreFreeOfCycles, packagesAreFreeOfCycles, internalsAreUsedOnlyByTheirModule,
                 noUnsafe, noSetAccessible);
     }
@@ -128,16 +137,17 @@ public final class ModuleRules {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    private static DescribedPredicate<JavaClass> areInJavaBaseOr(String ownPackages) {
+    private static DescribedPredicate<JavaClass> areInJavaBaseOr(String... ownPackages) {
         Set<String> javaBase = javaBasePackages();
-        PackageMatcher own = PackageMatcher.of(ownPackages);
-        return DescribedPredicate.describe("are in packages exported by java.base or in " + ownPackages, type -> {
-            // Arrays count as their element type; int[] and friends are always fine.
-            JavaClass element = type.getBaseComponentType();
-            return element.isPrimitive()
-                    || javaBase.contains(element.getPackageName())
-                    || own.matches(element.getPackageName());
-        });
+        List<PackageMatcher> own = Stream.of(ownPackages).map(PackageMatcher::of).toList();
+        return DescribedPredicate.describe("are in packages exported by java.base or in " + String.join(", ", ownPackages),
+                type -> {
+                    // Arrays count as their element type; int[] and friends are always fine.
+                    JavaClass element = type.getBaseComponentType();
+                    return element.isPrimitive()
+                            || javaBase.contains(element.getPackageName())
+                            || own.stream().anyMatch(matcher -> matcher.matches(element.getPackageName()));
+                });
     }
 
     private static DescribedPredicate<JavaClass> areUnsafe() {

@@ -21,7 +21,7 @@ import nats.archtests.fixtures.modulecycle.gateway.Gateway;
 import nats.archtests.fixtures.packagecycle.server.config.Config;
 import nats.archtests.fixtures.packagecycle.server.routing.Router;
 import nats.archtests.fixtures.pluginkernel.example.echo.EchoPlugin;
-import nats.archtests.fixtures.pluginkernel.store.file.FileStore;
+import nats.archtests.fixtures.pluginkernel.jetstream.store.file.FileStore;
 import nats.archtests.fixtures.setaccessible.server.Opener;
 import nats.archtests.fixtures.transportkernel.transport.Parser;
 import nats.archtests.fixtures.unsafe.UnsafeFixture;
@@ -59,6 +59,14 @@ class ModuleRulesCatchViolationsTest {
     @Test
     void transportUsingTheKernelIsCaught() {
         assertViolation("transportkernel", rules -> rules.transportDoesNotDependOnKernel, Parser.class);
+    }
+
+    @Test
+    void storeUsingTheServerOrAnotherJdkModuleIsCaught() {
+        String report = assertViolation("storedeps", rules -> rules.storeDependsOnlyOnItsSpi,
+                nats.archtests.fixtures.storedeps.jetstream.store.file.FileBackend.class,
+                nats.archtests.fixtures.storedeps.jetstream.store.memory.MemoryBackend.class);
+        assertNotNamed(report, nats.archtests.fixtures.storedeps.jetstream.store.Spi.class);
     }
 
     @Test

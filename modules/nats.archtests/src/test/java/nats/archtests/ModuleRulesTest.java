@@ -28,6 +28,9 @@ class ModuleRulesTest {
     static final ArchRule transportDoesNotDependOnKernel = ModuleRules.TRANSPORT_DOES_NOT_DEPEND_ON_KERNEL;
 
     @ArchTest
+    static final ArchRule storeDependsOnlyOnItsSpi = ModuleRules.STORE_DEPENDS_ONLY_ON_ITS_SPI;
+
+    @ArchTest
     static final ArchRule modulesAreFreeOfCycles = ModuleRules.MODULES_ARE_FREE_OF_CYCLES;
 
     @ArchTest

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.FieldSource;
 class ProductionClassesTest {
 
     static final List<String> EXISTING_MODULES = List.of(
-            "nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench", "nats.example.echo");
+            "nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench", "nats.example.echo",
+            "nats.jetstream.store", "nats.jetstream.store.memory", "nats.jetstream.store.file");
 
     private static JavaClasses classes;
 

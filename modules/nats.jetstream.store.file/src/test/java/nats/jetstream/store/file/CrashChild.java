@@ -14,7 +14,8 @@ import nats.jetstream.store.StreamStore;
  * The process {@link FileStoreCrashTest} kills: appends from several threads as fast as it can and prints
  * {@code D <sequence>} each time the store reports messages durable, until it is killed with SIGKILL.
  *
- * <p>Arguments: store directory, durability ({@code always} or a sync interval in milliseconds), writers.
+ * <p>Arguments: store directory, durability ({@code always} or a sync interval in milliseconds), writers,
+ * and how many messages to append at most (so fifty rounds stay within a test's disk and memory).
  */
 public final class CrashChild {
 
@@ -26,6 +27,8 @@ public final class CrashChild {
         Durability durability = args[1].equals("always") ? Durability.ALWAYS
                 : Durability.interval(Duration.ofMillis(Long.parseLong(args[1])));
         int writers = Integer.parseInt(args[2]);
+        long limit = Long.parseLong(args[3]);
+        AtomicLong appended = new AtomicLong();
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
         StreamStore store = new FileStoreProvider().open(FileStoreCrashTest.CONFIG,
                 StoreContext.builder().directory(directory).durability(durability).blockSize(256 * 1024).build());
@@ -42,7 +45,7 @@ public final class CrashChild {
         for (int w = 0; w < writers; w++) {
             int writer = w;
             Thread.ofPlatform().start(() -> {
-                for (long n = 0; ; n++) {
+                for (long n = 0; appended.incrementAndGet() <= limit; n++) {
                     byte[] payload = FileStoreCrashTest.payload(writer, n);
                     byte[] headers = n % 4 == 0 ? FileStoreCrashTest.HEADERS : new byte[0];
                     store.append("crash." + writer + "." + (n % 3), headers, payload, 0);

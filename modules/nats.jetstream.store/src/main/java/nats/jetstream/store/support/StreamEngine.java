@@ -211,8 +211,10 @@ public final class StreamEngine implements StreamStore {
         if (checkDiscardNew && cfg.discard() == DiscardPolicy.NEW) {
             checkDiscardNew(cfg, existing, atSubjectLimit, size, headers);
         }
-        storage.write(sequence, timestamp, subject, headers, payload, ttl, slot);
+        // Everything that allocates comes before the write, so a failure cannot leave a record on disk that
+        // the index does not know.
         SubjectInfo info = existing != null ? existing : subjects.intern(subject);
+        storage.write(sequence, timestamp, subject, headers, payload, ttl, slot);
         byte flags = ttl > 0 ? SequenceIndex.FLAG_TTL : ttl < 0 ? SequenceIndex.FLAG_NEVER_EXPIRES : 0;
         index.add(sequence, info.id(), (int) size, timestamp, flags, slot.location, slot.reference);
         slot.reference = null;

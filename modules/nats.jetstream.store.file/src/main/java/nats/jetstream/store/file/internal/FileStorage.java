@@ -122,7 +122,7 @@ public final class FileStorage implements MessageStorage {
             nextBlockIndex = result.nextBlockIndex;
             appendedSeq = result.maxSequence;
             meta = result.meta != null ? result.meta
-                    : new StreamMeta(now(), epoch, 0, 0, floor, name);
+                    : new StreamMeta(now(), epoch, floor, name, java.util.List.of());
             if (result.meta == null) {
                 AtomicFile.write(directory.resolve(StoreRecovery.META), meta.encode(), crypto);
             }
@@ -133,6 +133,10 @@ public final class FileStorage implements MessageStorage {
             // New writes always go to a new block: a torn tail stays where it is, and no record offset (the
             // encryption nonce) is ever written twice.
             active = newBlock();
+            // Torn writes keep their sequence used; a tombstone stops later recoveries taking them for damage.
+            for (int i = 0; i < result.torn.size(); i++) {
+                marker(RecordFormat.TOMBSTONE, result.torn.get(i), 0);
+            }
             for (Block block : List.copyOf(blocks)) {
                 maybeDelete(block);
             }
@@ -184,6 +188,12 @@ public final class FileStorage implements MessageStorage {
     public void write(long sequence, long timestamp, String subject, byte[] headers, byte[] payload, long ttl,
             Slot slot) {
         checkWritable();
+        if (sequence <= lastSequence) {
+            // The engine and the files disagree (an error interrupted an earlier append): never write a
+            // sequence twice; refuse until the stream is reopened and recovered.
+            throw fail("refusing to write sequence " + sequence + " at or below " + lastSequence,
+                    new IllegalStateException("sequence reuse"));
+        }
         int subjectLength = MessageCodec.subjectLength(subject);
         int length = MessageCodec.messageLength(subjectLength, headers.length, payload.length, ttl, crypto != null);
         Block block = room(length);
@@ -377,7 +387,7 @@ public final class FileStorage implements MessageStorage {
         flusher.syncNow();
         checkWritable();
         epoch++;
-        meta = meta.withTruncate(epoch, last, lastTimestamp);
+        meta = meta.withTruncate(epoch, last);
         writeMeta();
         lastSequence = last;
         floor = Math.min(floor, last + 1);
@@ -388,6 +398,15 @@ public final class FileStorage implements MessageStorage {
             throw fail("writing the high-water mark failed", e);
         }
         flusher.truncated(last);
+        for (Block block : blocks) {
+            // What these blocks hold above the truncation point is void now.
+            if (block.firstSeq > last) {
+                block.firstSeq = 0;
+                block.lastSeq = 0;
+            } else if (block.lastSeq > last) {
+                block.lastSeq = last;
+            }
+        }
         active.sealed = true;
         Block old = active;
         active = newBlock();

@@ -9,8 +9,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The highest sequence ever handed out, kept apart from the blocks so that damage to the last block (or its
- * loss) cannot make sequences go back. Two 32-byte slots written in turn; each write goes to the slot not
- * holding the newest value, so a torn or damaged slot leaves the other.
+ * loss) cannot make sequences go back. Two 32-byte copies, written together: a damaged copy leaves the other.
  *
  * <pre>
  * u32 magic 'JNHW' | u32 generation | u64 sequence | u64 epoch | u32 reserved | u32 CRC32C of 0..28
@@ -28,7 +27,7 @@ final class HighWaterMark implements AutoCloseable {
     }
 
     private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(SLOT);
+    private final ByteBuffer buffer = ByteBuffer.allocate(2 * SLOT);
     private int generation;
     private long written = -1;
     private long writtenEpoch = -1;
@@ -82,25 +81,31 @@ final class HighWaterMark implements AutoCloseable {
         return new Value(best, bestEpoch, Math.max(0, bestGeneration), damaged);
     }
 
-    /** Records {@code sequence} (a plain write, synced later); skips the write if nothing changed. */
+    /**
+     * Records {@code sequence} in both slots with one write (synced later); skips the write if nothing
+     * changed. Both slots hold the newest value, so damage to either leaves it in the other; a torn write
+     * leaves at worst the previous value, which the synced blocks already cover.
+     */
     void write(long sequence, long epoch) throws IOException {
         if (sequence == written && epoch == writtenEpoch) {
             return;
         }
         generation++;
         byte[] bytes = buffer.array();
-        RecordFormat.putInt(bytes, 0, MAGIC);
-        RecordFormat.putInt(bytes, 4, generation);
-        RecordFormat.putLong(bytes, 8, sequence);
-        RecordFormat.putLong(bytes, 16, epoch);
-        RecordFormat.putInt(bytes, 24, 0);
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, 28);
-        RecordFormat.putInt(bytes, 28, (int) crc.getValue());
+        for (int slot = 0; slot < 2; slot++) {
+            int at = slot * SLOT;
+            RecordFormat.putInt(bytes, at, MAGIC);
+            RecordFormat.putInt(bytes, at + 4, generation);
+            RecordFormat.putLong(bytes, at + 8, sequence);
+            RecordFormat.putLong(bytes, at + 16, epoch);
+            RecordFormat.putInt(bytes, at + 24, 0);
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, at, 28);
+            RecordFormat.putInt(bytes, at + 28, (int) crc.getValue());
+        }
         buffer.clear();
-        long position = (generation & 1) * (long) SLOT;
         while (buffer.hasRemaining()) {
-            channel.write(buffer, position + buffer.position());
+            channel.write(buffer, buffer.position());
         }
         written = sequence;
         writtenEpoch = epoch;
@@ -108,8 +113,6 @@ final class HighWaterMark implements AutoCloseable {
 
     /** Writes both slots (after a truncate lowered the mark) and syncs. */
     void reset(long sequence, long epoch) throws IOException {
-        written = -1;
-        write(sequence, epoch);
         written = -1;
         write(sequence, epoch);
         sync();

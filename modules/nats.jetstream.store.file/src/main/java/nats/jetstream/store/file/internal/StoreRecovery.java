@@ -42,6 +42,8 @@ final class StoreRecovery {
         long files;
         long firstSequence;
         long nextBlockIndex = 1;
+        /** Sequences of torn, never acknowledged writes: used up, and to be tombstoned. */
+        final LongList torn = new LongList();
     }
 
     /** A range of sequences found missing, with where and why. */
@@ -72,19 +74,24 @@ final class StoreRecovery {
         result.files = files.size() + 2;
         List<BlockHeader> headers = new ArrayList<>();
         long epoch = result.meta == null ? 0 : result.meta.epoch();
-        long floor = result.meta == null ? 0 : result.meta.floor();
         for (Path file : files) {
             BlockHeader header = readHeader(file);
             headers.add(header);
-            if (header != null) {
+            if (header != null && header != UNWRITTEN) {
                 epoch = Math.max(epoch, header.epoch());
-                floor = Math.max(floor, header.floor());
-                result.maxSequence = Math.max(result.maxSequence, header.lastSequence());
             }
         }
         result.epoch = epoch;
-        long truncatedTo = truncationPoint(result.meta, epoch, files, headers);
-        Walk walk = new Walk(result, sink, epoch, truncatedTo, mark);
+        Truncations truncations = new Truncations(result.meta, headers);
+        long floor = result.meta == null ? 0 : result.meta.floor();
+        for (BlockHeader header : headers) {
+            if (header != null && header != UNWRITTEN) {
+                long cap = truncations.threshold(header.epoch());
+                floor = Math.max(floor, Math.min(header.floor(), afterThreshold(cap)));
+                result.maxSequence = Math.max(result.maxSequence, Math.min(header.lastSequence(), cap));
+            }
+        }
+        Walk walk = new Walk(result, sink, epoch, truncations, mark);
         for (int i = 0; i < files.size(); i++) {
             walk.block(files.get(i), headers.get(i), i == files.size() - 1);
         }
@@ -164,30 +171,51 @@ final class StoreRecovery {
         }
     }
 
+    /** Block header of a file never written to (shorter than a header): nothing was ever acknowledged in it. */
+    private static final BlockHeader UNWRITTEN = new BlockHeader(0, 0, 0, 0, 0, 0, new byte[16], 0);
+
     private static BlockHeader readHeader(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             byte[] bytes = Block.readFully(channel, 0, BlockHeader.SIZE);
-            return bytes == null ? null : BlockHeader.read(bytes, 0);
+            return bytes == null ? UNWRITTEN : BlockHeader.read(bytes, 0);
         }
     }
 
     /**
-     * The last sequence after the latest truncate, above which records of older epochs are void: from the
-     * metadata if it knows the epoch, else from the first block of the newest epoch.
+     * What every truncate left: records of a block written before a truncate, above the sequence it left,
+     * are void. From the metadata, or, if that is damaged, from the first block of each later epoch (whose
+     * header records the last sequence when it was created, right after the truncate).
      */
-    private static long truncationPoint(StreamMeta meta, long epoch, List<Path> files, List<BlockHeader> headers) {
-        if (epoch == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (meta != null && meta.epoch() == epoch) {
-            return meta.truncatedTo();
-        }
-        for (BlockHeader header : headers) {
-            if (header != null && header.epoch() == epoch) {
-                return header.lastSequence();
+    private static final class Truncations {
+        private final List<long[]> points = new ArrayList<>();
+
+        Truncations(StreamMeta meta, List<BlockHeader> headers) {
+            if (meta != null) {
+                points.addAll(meta.truncates());
+            }
+            for (BlockHeader header : headers) {
+                if (header != null && header != UNWRITTEN && header.epoch() > 0
+                        && points.stream().noneMatch(p -> p[0] == header.epoch())) {
+                    points.add(new long[] {header.epoch(), header.lastSequence()});
+                }
             }
         }
-        return Long.MAX_VALUE;
+
+        /** The highest sequence a record written in {@code epoch} may still have. */
+        long threshold(long epoch) {
+            long threshold = Long.MAX_VALUE;
+            for (long[] point : points) {
+                if (point[0] > epoch) {
+                    threshold = Math.min(threshold, point[1]);
+                }
+            }
+            return threshold;
+        }
+    }
+
+    /** The floor a truncation point allows (everything above it is void, so no floor beyond it + 1). */
+    private static long afterThreshold(long threshold) {
+        return threshold == Long.MAX_VALUE ? Long.MAX_VALUE : threshold + 1;
     }
 
     private String relative(Path file) {
@@ -206,7 +234,8 @@ final class StoreRecovery {
         private final Result result;
         private final RecoverySink sink;
         private final long epoch;
-        private final long truncatedTo;
+        private final Truncations truncations;
+        private long threshold = Long.MAX_VALUE;
         private final HighWaterMark.Value mark;
         private final LongList tombstones = new LongList();
         private final List<Lost> lost = new ArrayList<>();
@@ -220,11 +249,11 @@ final class StoreRecovery {
         private String file;
         private boolean lastBlock;
 
-        Walk(Result result, RecoverySink sink, long epoch, long truncatedTo, HighWaterMark.Value mark) {
+        Walk(Result result, RecoverySink sink, long epoch, Truncations truncations, HighWaterMark.Value mark) {
             this.result = result;
             this.sink = sink;
             this.epoch = epoch;
-            this.truncatedTo = truncatedTo;
+            this.truncations = truncations;
             this.mark = mark;
         }
 
@@ -234,9 +263,17 @@ final class StoreRecovery {
             long index = blockIndex(path);
             result.nextBlockIndex = Math.max(result.nextBlockIndex, index + 1);
             Crypto.Key key = null;
-            if (header == null && Files.size(path) < BlockHeader.SIZE) {
+            if (header == UNWRITTEN) {
                 // Created but never written (a crash right after a block roll): nothing was acknowledged
                 // in it; any sequences it should have held are accounted by the gap they leave.
+                header = null;
+                result.blocks.add(new Block(index, path, FileChannel.open(path, StandardOpenOption.READ),
+                        UNWRITTEN, crypto, null, null));
+                if (readOnly) {
+                    result.blocks.get(result.blocks.size() - 1).storage.channel().close();
+                }
+                result.blocks.get(result.blocks.size() - 1).sealed = true;
+                return;
             } else if (header == null) {
                 damage(result, new Damage(file, FileKind.BLOCK, 0, 0, 0, 0,
                         "block header damaged; records are read on their own checksums"));
@@ -257,6 +294,7 @@ final class StoreRecovery {
                     : new BlockHeader(0, 0, index, 0, 0, 0, new byte[16], 0);
             block = new Block(index, path, channel, effective, crypto, key, null);
             block.sealed = true;
+            threshold = header == null ? Long.MAX_VALUE : truncations.threshold(header.epoch());
             boolean ok = false;
             try {
                 BlockScanner.Result scan = scanner.scan(channel, header, crypto, key, this);
@@ -288,20 +326,22 @@ final class StoreRecovery {
                 case RecordFormat.SKIP -> {
                     long count = MessageCodec.skipCount(bytes, offset);
                     if (!isVoid(sequence) && count > 0) {
-                        sequenceSeen(sequence, sequence + count - 1, timestamp);
+                        sequenceSeen(sequence, Math.min(sequence + count - 1, threshold), timestamp);
                     }
                 }
                 case RecordFormat.TOMBSTONE -> {
-                    tombstones.add(sequence);
-                    block.tombstones.add(sequence);
+                    if (!isVoid(sequence)) {
+                        tombstones.add(sequence);
+                        block.tombstones.add(sequence);
+                    }
                 }
                 case RecordFormat.ERASED -> {
                     if (!isVoid(sequence)) {
                         sequenceSeen(sequence, sequence, timestamp);
+                        tombstones.add(sequence);
                     }
-                    tombstones.add(sequence);
                 }
-                case RecordFormat.FLOOR -> floor = Math.max(floor, sequence);
+                case RecordFormat.FLOOR -> floor = Math.max(floor, Math.min(sequence, afterThreshold(threshold)));
                 default -> {
                 }
             }
@@ -348,7 +388,7 @@ final class StoreRecovery {
         }
 
         private boolean isVoid(long sequence) {
-            return block.header().epoch() < epoch && sequence > truncatedTo;
+            return sequence > threshold;
         }
 
         @Override
@@ -360,19 +400,29 @@ final class StoreRecovery {
                     if (isVoid(sequence)) {
                         return;
                     }
-                    if (cut && lastBlock && sequence > mark.sequence()) {
-                        logger.log(System.Logger.Level.INFO, "JetStream stream ''{0}'': {1} ends with a torn"
-                                + " write of message {2}, never acknowledged; ignored", stream, file, sequence);
+                    if (sequence > mark.sequence() && mark.epoch() == epoch) {
+                        // Above the high-water mark: written by a flush that never completed (a kill or power
+                        // loss mid-write), so never reported durable to anyone.
+                        logger.log(System.Logger.Level.INFO, "JetStream stream ''{0}'': {1} holds a torn write of"
+                                + " message {2}, never acknowledged; ignored", stream, file, sequence);
+                        result.torn.add(sequence);
+                        tombstones.add(sequence);
+                        sequenceSeen(sequence, sequence, RecordFormat.timestamp(bytes, offset));
                         return;
                     }
                     lostRange(sequence, sequence, logicalOffset, cut ? "message cut short" : "message checksum mismatch");
                     sequenceSeen(sequence, sequence, RecordFormat.timestamp(bytes, offset));
+                    if (cut) {
+                        pending(logicalOffset, "block cut short after message " + sequence);
+                    }
                 }
                 case RecordFormat.TOMBSTONE, RecordFormat.ERASED -> {
-                    tombstones.add(sequence);
-                    block.tombstones.add(sequence);
+                    if (!isVoid(sequence)) {
+                        tombstones.add(sequence);
+                        block.tombstones.add(sequence);
+                    }
                 }
-                case RecordFormat.FLOOR -> floor = Math.max(floor, sequence);
+                case RecordFormat.FLOOR -> floor = Math.max(floor, Math.min(sequence, afterThreshold(threshold)));
                 default -> {
                     // A damaged SKIP costs no message; its sequences are accounted by later records or the mark.
                 }
