@@ -16,6 +16,14 @@ for jar in "$linked_modules"/bcprov-*.jar; do
   "$java_home/bin/java" "$(dirname "$0")/src/build/OptionalRequires.java" "$jar" "$jar.tmp" java.sql java.naming
   mv "$jar.tmp" "$jar"
 done
+# snappy-java (sealed-block compression of the file store) is an automatic module, which jlink refuses: give
+# a copy of it a module descriptor, keep only this operating system's native libraries, and drop its OSGi
+# activator (it refers to OSGi classes the image does not have).
+for jar in "$linked_modules"/snappy-java-*.jar; do
+  [ -f "$jar" ] || continue
+  "$java_home/bin/java" "$(dirname "$0")/src/build/ModularizeSnappy.java" "$jar" "$jar.tmp" "$(uname -s)"
+  mv "$jar.tmp" "$jar"
+done
 # BouncyCastle's jar is signed; jlink drops the signature (the classes are linked into lib/modules).
 # Every module the image holds is an explicit JPMS module (picocli and BouncyCastle ship one), so jlink
 # can link them all. MODULES is the one list of what goes in (jlink/pom.xml's image.modules); jlink adds
@@ -47,7 +55,7 @@ esac
 export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"
 aot=
 [ -f "$dir/../lib/nats-server.aot" ] && aot="-XX:AOTCache=$dir/../lib/nats-server.aot"
-exec "$dir/java" $aot $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
+exec "$dir/java" $aot --enable-native-access=org.xerial.snappy $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
 SH
 chmod +x "$output/bin/nats-server"
 mkdir -p "$output/plugins"
@@ -59,7 +67,7 @@ TXT
 # half the time and its JIT compiles the hot paths with the training's profiles instead of waiting for
 # its own (JEP 515).
 train_port=$(( 20000 + RANDOM % 30000 ))
-"$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error \
+"$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
   -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" >/dev/null 2>&1 &
 server_pid=$!
 # Never leave the training server behind, whatever happens below.
