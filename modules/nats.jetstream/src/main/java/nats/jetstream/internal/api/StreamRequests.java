@@ -146,7 +146,8 @@ final class StreamRequests {
         }
         Stream stream = created.stream();
         InfoJson.streamInfo(req.response, stream, stream.store().fastState(), null, false);
-        req.response.put("did_create", created.created());
+        // Go 2.9 answers did_create true also when an identical stream already existed.
+        req.response.put("did_create", true);
         if (created.created()) {
             req.account.advisories().streamAction(stream.name(), "create");
         }
@@ -284,6 +285,7 @@ final class StreamRequests {
 
     private void purge(ApiRequest req) {
         req.type("stream_purge_response");
+        req.response.put("purged", 0L);
         String filter = "";
         long seq = 0;
         long keep = 0;
@@ -304,6 +306,7 @@ final class StreamRequests {
             throw new ApiException(JsErrors.STREAM_PURGE_FAILED, "stream purge not permitted");
         }
         long purged = stream.purge(filter, seq, keep);
+        req.response.remove("purged");
         req.response.put("success", true);
         req.response.put("purged", purged);
     }
@@ -361,7 +364,12 @@ final class StreamRequests {
         }
         boolean removed = stream.deleteMessage(seq, !noErase);
         if (!removed) {
-            throw new ApiException(JsErrors.SEQUENCE_NOT_FOUND, seq);
+            // Go's file store reports why (its memory store does not, which the API answers as "not found").
+            if (stream.config().storage == nats.jetstream.internal.model.Policies.Storage.MEMORY) {
+                throw new ApiException(JsErrors.SEQUENCE_NOT_FOUND, seq);
+            }
+            boolean beyond = seq > stream.store().fastState().lastSequence();
+            throw new ApiException(JsErrors.STREAM_MSG_DELETE_FAILED, beyond ? "stream store EOF" : "no message found");
         }
         req.response.put("success", true);
     }

@@ -241,13 +241,12 @@ public final class Consumer {
         String ackPrefix = "$JS.ACK." + stream.name() + "." + name;
         synchronized (subscriptions) {
             subscriptions.add(conn.subscribeDirect(ackPrefix + ".>", null, acks));
-            if (!config.isPush()) {
-                subscriptions.add(conn.subscribeDirect("$JS.API.CONSUMER.MSG.NEXT." + stream.name() + "." + name, null,
-                        m -> {
-                            acks.nextRequest(m);
-                            return true;
-                        }));
-            }
+            // Push consumers answer pull requests too: with Go's 409 "Consumer is push based".
+            subscriptions.add(conn.subscribeDirect("$JS.API.CONSUMER.MSG.NEXT." + stream.name() + "." + name, null,
+                    m -> {
+                        acks.nextRequest(m);
+                        return true;
+                    }));
             if (config.flowControl) {
                 subscriptions.add(conn.subscribeDirect("$JS.FC." + stream.name() + "." + name + ".*", null,
                         this::flowControlReply));

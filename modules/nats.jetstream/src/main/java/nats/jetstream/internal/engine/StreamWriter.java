@@ -115,7 +115,7 @@ final class StreamWriter {
                     case "sub" -> rollupSubject = true;
                     case "all" -> rollupAll = true;
                     default -> {
-                        fail(reply, ApiError.of(JsErrors.STREAM_ROLLUP_FAILED, "rollup value invalid: \"" + rollup + "\""));
+                        // Go drops the message without an answer.
                         return;
                     }
                 }
