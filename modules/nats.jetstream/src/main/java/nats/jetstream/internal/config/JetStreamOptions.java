@@ -67,7 +67,7 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
                 case "max_memory_store", "max_mem_store", "max_mem" -> maxMemory = size(section, k, v, "max_mem_store");
                 case "max_file_store", "max_file" -> maxStore = size(section, k, v, "max_file_store");
                 case "domain" -> domain = requireString(section, k, v);
-                case "enable", "enabled" -> enabled = requireBool(section, k, v);
+                case "enable", "enabled" -> enabled = enabledValue(section, k, v);
                 case "key", "ek", "encryption_key" -> key = requireString(section, k, v);
                 case "cipher" -> cipher = cipher(section, k, v);
                 case "extension_hint", "max_outstanding_catchup", "strict", "max_buffered_msgs", "max_buffered_size",
@@ -100,11 +100,23 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
         throw new ConfigProblem(m, key, "interface conversion: interface {} is " + goType(v) + ", not string");
     }
 
-    private static boolean requireBool(Map<String, Object> m, String key, Object v) throws ConfigProblem {
+    /**
+     * {@code enabled} in the block, or the plain value of {@code jetstream: ...} (which the kernel hands over as
+     * {@code enabled}): a boolean, or Go's strings {@code enabled} and {@code disabled}.
+     */
+    private static boolean enabledValue(Map<String, Object> m, String key, Object v) throws ConfigProblem {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new ConfigProblem(m, key, "interface conversion: interface {} is " + goType(v) + ", not bool");
+        if (v instanceof String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "enabled", "enable", "true" -> true;
+                case "disabled", "disable", "false" -> false;
+                default -> throw new ConfigProblem(m, key,
+                        "Expected 'enabled' or 'disabled' for string value, got '" + s + "'");
+            };
+        }
+        throw new ConfigProblem(m, key, "Expected map, bool or string to define JetStream, got " + goType(v));
     }
 
     static String goType(Object v) {

@@ -85,6 +85,11 @@ public final class PluginConfig {
             try {
                 p.plugin().validate(section(options, p.plugin()));
             } catch (PluginException | RuntimeException e) {
+                // A plugin that says where (a ConfigProblem as the cause) gets Go's file:line:column.
+                if (e.getCause() instanceof nats.transport.config.ConfigProblem problem) {
+                    throw new ServerStartException(
+                            nats.server.internal.config.ConfigException.at(problem).getMessage(), e);
+                }
                 throw new ServerStartException(e.getMessage(), e);
             }
         }
