@@ -30,11 +30,17 @@ public final class GoServer implements AutoCloseable {
 
     /** Go with {@code -js -sd DIR} and any extra arguments (e.g. {@code -c conf}). */
     public static GoServer startJetStream(Path dir, String... extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-js", "-sd", dir.resolve("go-store").toString()));
+        args.addAll(List.of(extra));
+        return start(dir, args.toArray(String[]::new));
+    }
+
+    /** Go with these arguments (and a loopback address and free port). */
+    public static GoServer start(Path dir, String... args) throws IOException, InterruptedException {
         int port = freePort();
         Path log = dir.resolve("go-" + port + ".log");
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-js", "-sd", dir.resolve("go-store").toString(),
-                "-a", "127.0.0.1", "-p", Integer.toString(port)));
-        cmd.addAll(List.of(extra));
+        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port)));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GoServer server = new GoServer(p, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -69,6 +69,36 @@ final class ApiRequest {
 
     void type(String type) {
         response.put("type", "io.nats.jetstream.api.v1." + type);
+        response.putAll(zeroFields(type));
+    }
+
+    /**
+     * The members Go's response struct renders even when it carries an error (those without omitempty), with
+     * their zero values, in field order.
+     */
+    static Map<String, Object> zeroFields(String type) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        switch (type) {
+            case "stream_names_response" -> paged(m, "streams", null);
+            case "stream_list_response" -> paged(m, "streams", java.util.List.of());
+            case "stream_info_response" -> paged(m, null, null);
+            case "consumer_names_response", "consumer_list_response" -> paged(m, "consumers", java.util.List.of());
+            case "stream_purge_response" -> m.put("purged", 0L);
+            case "stream_restore_response" -> m.put("deliver_subject", "");
+            default -> {
+                // Everything else is omitted when empty.
+            }
+        }
+        return m;
+    }
+
+    private static void paged(Map<String, Object> m, String listName, Object empty) {
+        m.put("total", 0L);
+        m.put("offset", 0L);
+        m.put("limit", 0L);
+        if (listName != null) {
+            m.put(listName, empty);
+        }
     }
 
     /** The response with {@code error} right after {@code type}, as Go's {@code ApiResponse} renders it. */

@@ -128,8 +128,11 @@ public final class ApiRouter {
     /** An account without JetStream: every request gets Go's 503 "not enabled for account". */
     private static void notEnabled(InternalConnection connection, Message m) {
         String type = responseType(m.subject());
-        String body = "{\"type\":\"io.nats.jetstream.api.v1." + type + "\",\"error\":"
-                + nats.transport.json.GoJson.compact(ApiError.of(JsErrors.NOT_ENABLED_FOR_ACCOUNT).toJson()) + "}";
+        Map<String, Object> response = new java.util.LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1." + type);
+        response.put("error", ApiError.of(JsErrors.NOT_ENABLED_FOR_ACCOUNT).toJson());
+        response.putAll(ApiRequest.zeroFields(type));
+        String body = nats.transport.json.GoJson.compact(response);
         connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8)));
     }
 

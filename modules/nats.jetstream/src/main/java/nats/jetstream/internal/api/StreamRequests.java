@@ -175,9 +175,6 @@ final class StreamRequests {
 
     private void info(ApiRequest req) {
         req.type("stream_info_response");
-        req.response.put("total", 0);
-        req.response.put("offset", 0);
-        req.response.put("limit", 0);
         boolean details = false;
         String subjects = "";
         long offset = 0;
@@ -285,7 +282,6 @@ final class StreamRequests {
 
     private void purge(ApiRequest req) {
         req.type("stream_purge_response");
-        req.response.put("purged", 0L);
         String filter = "";
         long seq = 0;
         long keep = 0;
