@@ -53,6 +53,11 @@ public final class JetStreamMonitoring {
         if (!js.options().domain().isEmpty()) {
             c.put("domain", js.options().domain());
         }
+        // Go keeps its start-up config (with compress_ok) only when both limits are configured; otherwise it
+        // builds a fresh one from the machine's resources, without the flag.
+        if (js.options().maxMemory() >= 0 && js.options().maxStore() >= 0) {
+            c.put("compress_ok", true);
+        }
         return c;
     }
 
