@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class JnatsServerRunnerIT {
 
-    private static final int STARTS = 20;
+    private static final int STARTS = 10;
 
     @Test
     @Timeout(240)
