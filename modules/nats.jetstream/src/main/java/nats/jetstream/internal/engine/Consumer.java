@@ -704,13 +704,15 @@ public final class Consumer {
         long savedSseq = sseq;
         int savedNext = lastPerSubjectNext;
         long[] savedList = lastPerSubject;
+        // The pending count must be known for the position before this delivery: it still includes the message.
+        long pendingBefore = numPending();
         Next next = nextMessage(cfg);
         if (next == null) {
             return null;
         }
         StoredMessage sm = next.message();
         long dc = next.deliveries();
-        long pendingAfter = dc == 1 ? Math.max(0, numPending() - 1) : numPending();
+        long pendingAfter = dc == 1 ? Math.max(0, pendingBefore - 1) : pendingBefore;
         String ackReply = "$JS.ACK." + stream.name() + "." + name + "." + dc + "." + sm.sequence() + "." + dseq + "."
                 + sm.timestamp() + "." + pendingAfter;
         byte[] headers = sm.headers();
