@@ -45,6 +45,9 @@ final class StreamIngest implements DirectHandler, Runnable {
     private volatile boolean parked;
     private volatile boolean stopped;
     private volatile long durable;
+    private final boolean memory;
+    /** Acks are ready for the agent to send (memory stores). */
+    private volatile boolean ackWork;
 
     /** The ack sender: one at a time, using one publisher; others leave a note and go. */
     private final ReentrantLock ackLock = new ReentrantLock();
@@ -57,6 +60,7 @@ final class StreamIngest implements DirectHandler, Runnable {
     StreamIngest(Stream stream) {
         this.stream = stream;
         this.writer = new StreamWriter(stream, this);
+        this.memory = stream.store().storageType().equals(nats.jetstream.store.StoreProvider.MEMORY);
     }
 
     StreamWriter writer() {
@@ -80,12 +84,21 @@ final class StreamIngest implements DirectHandler, Runnable {
         }
     }
 
-    /** The store reports every message up to {@code sequence} durable (its flusher's thread). */
+    /**
+     * The store reports every message up to {@code sequence} durable. A file store calls from its flusher, once
+     * per sync: the acks go out from there, one batch per sync. A memory store calls from the appending thread
+     * for every message: the agent sends those acks, so a burst of them leaves in few writes.
+     */
     void durableThrough(long sequence) {
         if (sequence > durable) {
             durable = sequence;
         }
-        sendReadyAcks();
+        if (memory) {
+            ackWork = true;
+            wake();
+        } else {
+            sendReadyAcks();
+        }
     }
 
     /** Runs {@code task} on the writer thread, after the messages queued before it. */
@@ -129,7 +142,10 @@ final class StreamIngest implements DirectHandler, Runnable {
                 stream.writeLock().unlock();
             }
             if (stored) {
-                sendReadyAcks();
+                if (!memory) {
+                    // A duplicate's ack refers to a message already durable: nothing else will send it.
+                    sendReadyAcks();
+                }
                 return true;
             }
         }
@@ -169,16 +185,17 @@ final class StreamIngest implements DirectHandler, Runnable {
     @Override
     public void run() {
         while (true) {
+            ackWork = false;
             int done = drain();
+            sendReadyAcks();
             if (done > 0) {
-                sendReadyAcks();
                 continue;
             }
             if (stopped && queue.isEmpty()) {
                 break;
             }
             parked = true;
-            if (queue.isEmpty() && !stopped) {
+            if (queue.isEmpty() && !ackWork && !stopped) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
             }
             parked = false;
