@@ -253,8 +253,7 @@ final class StreamIngest implements DirectHandler, Runnable {
      */
     private void sendReadyAcks() {
         while (true) {
-            long through = Math.max(durable, stream.store().durableSequence());
-            if (!acks.readyThrough(through)) {
+            if (!acks.readyThrough(durableNow())) {
                 return;
             }
             if (!ackLock.tryLock()) {
@@ -266,15 +265,16 @@ final class StreamIngest implements DirectHandler, Runnable {
             }
             try {
                 ackRecheck.set(false);
+                // Read durability only now, after the note was cleared: a note left before this point is
+                // covered by what is read here.
                 MessagePublisher p = publisher();
                 int n;
-                while ((n = acks.takeReady(through, ackSeqs, ackReplies, ackDuplicates)) > 0) {
+                while ((n = acks.takeReady(durableNow(), ackSeqs, ackReplies, ackDuplicates)) > 0) {
                     for (int i = 0; i < n; i++) {
                         byte[] body = stream.pubAck(ackSeqs[i], ackDuplicates[i]);
                         p.publish(ackReplies[i], null, body, 0, 0, body.length);
                         ackReplies[i] = null;
                     }
-                    through = Math.max(durable, through);
                 }
                 p.flush();
             } finally {
@@ -284,6 +284,10 @@ final class StreamIngest implements DirectHandler, Runnable {
                 return;
             }
         }
+    }
+
+    private long durableNow() {
+        return Math.max(durable, stream.store().durableSequence());
     }
 
     private MessagePublisher publisher() {
