@@ -124,26 +124,30 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
+        if (options.httpPort() != 0) {
+            server.monitor = new MonitorServer(server.documents);
+            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
+            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+            try {
+                server.monitor.start(httpHost, options.httpPort());
+            } catch (IOException e) {
+                server.core.shutdown();
+                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
+            }
+        }
         // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
             server.core.bind();
         } catch (IOException e) {
+            if (server.monitor != null) {
+                server.monitor.stop();
+            }
             server.core.shutdown();
             throw listenFailure(options, e);
         }
         // Plugins start before the client port accepts, so no client sees a half-started server.
         server.enabledPlugins = enabled;
         try {
-            if (options.httpPort() != 0) {
-                server.monitor = new MonitorServer(server.documents);
-                // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
-                String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
-                try {
-                    server.monitor.start(httpHost, options.httpPort());
-                } catch (IOException e) {
-                    throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
-                }
-            }
             server.plugins.startAll(enabled, plugin -> new KernelContext(plugin, server.kernel,
                     PluginConfig.section(options, plugin)));
             // The system account's services are subscribed before any client can connect.

@@ -24,6 +24,16 @@ public interface Connection {
     /** Writes all remaining bytes of {@code src}, blocking as long as needed. */
     void write(ByteBuffer src) throws IOException;
 
+    /**
+     * Writes all remaining bytes of {@code srcs} in order, blocking as long as needed; a plain socket writes
+     * them with one gathering write ({@code writev}) where it can.
+     */
+    default void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            write(srcs[i]);
+        }
+    }
+
     /** Closes the connection (for TLS after a best-effort close_notify); safe to call more than once. */
     void close();
 

@@ -63,6 +63,8 @@ public final class ServerOptions {
     private final Set<String> enabledPlugins = new LinkedHashSet<>();
     private final Map<String, Object> configSections = new LinkedHashMap<>();
     private Map<String, Map<String, Object>> accountSettings = Map.of();
+    /** Top-level blocks Go does not know, kept for drop-in plugins: name to (message, fatal). */
+    private final Map<String, Map.Entry<String, Boolean>> unclaimedSections = new LinkedHashMap<>();
     /** Values that Go flags set in plugin sections (-sd, --routes...): section to key to value. */
     private final Map<String, Map<String, Object>> sectionFlagValues = new LinkedHashMap<>();
     /** Sections that a flag turns on (-js, --cluster), with the flag, for the error when no plugin owns one. */
@@ -325,6 +327,21 @@ public final class ServerOptions {
     public ServerOptions enable(String pluginId) {
         enabledPlugins.add(pluginId);
         return this;
+    }
+
+    /**
+     * A top-level block the kernel does not know, which a drop-in plugin may own: {@code message} is the
+     * unknown-field report (with its position) given when no installed plugin claims it; {@code fatal} when that
+     * report is an error rather than a warning.
+     */
+    public ServerOptions unclaimedSection(String name, String message, boolean fatal) {
+        unclaimedSections.put(name, Map.entry(message, fatal));
+        return this;
+    }
+
+    /** Top-level blocks that only a plugin could own, with the report due when none does. */
+    public Map<String, Map.Entry<String, Boolean>> unclaimedSections() {
+        return Map.copyOf(unclaimedSections);
     }
 
     /** Account blocks that plugins own (e.g. {@code jetstream}): account name to key to value. */

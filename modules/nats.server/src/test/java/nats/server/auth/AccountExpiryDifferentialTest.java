@@ -16,7 +16,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import nats.server.testing.JwtFactory;
 import nats.server.testing.RawNats;
 import org.junit.jupiter.api.Assumptions;
@@ -39,10 +39,10 @@ class AccountExpiryDifferentialTest {
 
     @Test
     void expiringAccountClosesItsClients(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         Path opFile = Files.writeString(dir.resolve("op.jwt"), JwtFactory.operator(OPERATOR, SYS.publicKey()));
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, config(opFile))) {
+        try (GoServer go = GoServer.start(dir, config(opFile))) {
             expected = observe(go.port());
         }
         ServerOptions options = new ServerOptions();

@@ -18,7 +18,7 @@ import io.nats.client.Subscription;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,12 +42,12 @@ class AllowResponsesDifferentialTest {
 
     @Test
     void responsesAreAllowedOnlyToRequestsReceived(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"),
                 CONFIG.formatted(-1)), options, true));
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, CONFIG)) {
+        try (GoServer go = GoServer.start(dir, CONFIG)) {
             expected = observe(go.port());
         }
         try (NatsServer ours = NatsServer.start(options)) {

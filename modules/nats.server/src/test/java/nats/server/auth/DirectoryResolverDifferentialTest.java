@@ -18,7 +18,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import nats.server.testing.RawNats;
 import nats.server.testing.JwtFactory;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +37,7 @@ class DirectoryResolverDifferentialTest {
 
     @Test
     void pushedAccountsBecomeUsableAndPersist(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         NKeyPair operator = JwtFactory.operatorKey();
         NKeyPair sys = JwtFactory.accountKey();
         NKeyPair a = JwtFactory.accountKey();
@@ -63,7 +63,7 @@ class DirectoryResolverDifferentialTest {
         String userJwt = JwtFactory.user(a, user, "", 0);
 
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, goConfig)) {
+        try (GoServer go = GoServer.start(dir, goConfig)) {
             expected = observe(go.port(), admin, adminJwt, user, userJwt, aJwt, forged);
         }
         ServerOptions options = new ServerOptions();
@@ -81,7 +81,7 @@ class DirectoryResolverDifferentialTest {
 
     @Test
     void claimsAreListedAndDeletedAsGoDoes(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         NKeyPair operator = JwtFactory.operatorKey();
         NKeyPair sys = JwtFactory.accountKey();
         NKeyPair a = JwtFactory.accountKey();
@@ -131,7 +131,7 @@ class DirectoryResolverDifferentialTest {
             return log;
         };
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, goConfig)) {
+        try (GoServer go = GoServer.start(dir, goConfig)) {
             expected = scenario.run(go.port());
         }
         ServerOptions options = new ServerOptions();

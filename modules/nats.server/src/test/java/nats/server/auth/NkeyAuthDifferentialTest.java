@@ -22,7 +22,7 @@ import io.nats.client.Subscription;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import nats.server.testing.RawNats;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class NkeyAuthDifferentialTest {
 
     @Test
     void nkeyUsersBehaveLikeOnTheGoServer(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         NKey global = NKey.createUser(null);
         NKey inAccount = NKey.createUser(null);
         NKey stranger = NKey.createUser(null);
@@ -83,7 +83,7 @@ class NkeyAuthDifferentialTest {
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), template.formatted(-1)),
                 options, true));
-        try (GoNatsServer go = GoNatsServer.start(dir, template); NatsServer ours = NatsServer.start(options)) {
+        try (GoServer go = GoServer.start(dir, template); NatsServer ours = NatsServer.start(options)) {
             assertEquals(observe(go.port(), global, inAccount, stranger), observe(ours.port(), global, inAccount, stranger));
         }
     }

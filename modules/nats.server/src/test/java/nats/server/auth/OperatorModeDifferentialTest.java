@@ -23,7 +23,7 @@ import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
 import nats.transport.json.Json;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import nats.server.testing.RawNats;
 import nats.server.testing.JwtFactory;
 import org.junit.jupiter.api.Assumptions;
@@ -98,12 +98,12 @@ class OperatorModeDifferentialTest {
 
     /** Runs {@code observer} against the Go server and this one, both on {@link #config}; Go's log first. */
     private static List<List<String>> bothServers(Path dir, Observer observer) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         ServerOptions options = new ServerOptions();
         assertEquals(List.of(), ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), config.formatted(-1)),
                 options, true));
         List<String> expected;
-        try (GoNatsServer go = GoNatsServer.start(dir, config)) {
+        try (GoServer go = GoServer.start(dir, config)) {
             expected = observer.observe(go.port());
         }
         List<String> actual;

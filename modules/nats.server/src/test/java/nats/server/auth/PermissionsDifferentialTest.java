@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,11 +60,11 @@ class PermissionsDifferentialTest {
 
     @Test
     void permissionsBehaveLikeTheGoServer(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         Path ourConf = Files.writeString(dir.resolve("ours.conf"), CONFIG.formatted(-1));
         ServerOptions options = new ServerOptions();
         ConfigFiles.load(ourConf, options, true);
-        try (GoNatsServer go = GoNatsServer.start(dir, CONFIG); NatsServer ours = NatsServer.start(options)) {
+        try (GoServer go = GoServer.start(dir, CONFIG); NatsServer ours = NatsServer.start(options)) {
             for (String script : SCRIPTS) {
                 String expected = exchange(go.port(), script);
                 String actual = exchange(ours.port(), script);

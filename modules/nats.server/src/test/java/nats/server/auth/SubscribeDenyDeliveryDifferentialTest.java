@@ -89,7 +89,7 @@ class SubscribeDenyDeliveryDifferentialTest {
              Raw goSub = Raw.connect(both.go().port(), "s"); Raw ourSub = Raw.connect(both.ours().port(), "s")) {
             goSub.sendAndAwaitPong("SUB > 1\r\nPING\r\n");
             ourSub.sendAndAwaitPong("SUB > 1\r\nPING\r\n");
-            both.go().reload(dir, WITH_DENY);
+            both.go().reload(WITH_DENY);
             ServerOptions reloaded = new ServerOptions();
             ConfigFiles.load(Files.writeString(dir.resolve("ours.conf"), WITH_DENY.formatted(-1)), reloaded, true);
             both.ours().reload(reloaded);

@@ -18,7 +18,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.internal.auth.NKeyPair;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import nats.server.testing.JwtFactory;
 import nats.server.testing.RawNats;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +37,7 @@ class UrlResolverDifferentialTest {
 
     @Test
     void accountsComeFromTheAccountServer(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         NKeyPair operator = JwtFactory.operatorKey();
         NKeyPair sys = JwtFactory.accountKey();
         NKeyPair a = JwtFactory.accountKey();
@@ -79,7 +79,7 @@ class UrlResolverDifferentialTest {
             String userJwt = JwtFactory.user(a, user, "", 0);
             String strangerJwt = JwtFactory.user(unknown, stranger, "", 0);
             List<String> expected = new ArrayList<>();
-            try (GoNatsServer go = GoNatsServer.start(dir, config)) {
+            try (GoServer go = GoServer.start(dir, config)) {
                 expected.add("user of A: " + RawNats.connectWithJwt(go.port(), user, userJwt, true));
                 expected.add("user of an unknown account: "
                         + RawNats.connectWithJwt(go.port(), stranger, strangerJwt, true));
@@ -109,7 +109,7 @@ class UrlResolverDifferentialTest {
 
     @Test
     void withoutAnAccountServerNeitherStarts(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         NKeyPair operator = JwtFactory.operatorKey();
         NKeyPair sys = JwtFactory.accountKey();
         HttpServer nobodyHome = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -129,7 +129,7 @@ class UrlResolverDifferentialTest {
                     resolver: URL("%s")
                     """.formatted(opFile, sys.publicKey(), url);
             String goError = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                    () -> GoNatsServer.start(dir, config)).getMessage();
+                    () -> GoServer.start(dir, config)).getMessage();
             String expected = "could not fetch <\"" + url + "\">: 404 Not Found";
             assertTrue(goError.contains(expected), goError);
             ServerOptions options = new ServerOptions();

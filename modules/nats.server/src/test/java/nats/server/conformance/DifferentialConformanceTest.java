@@ -1,6 +1,7 @@
 package nats.server.conformance;
 
 import static nats.server.conformance.WireScript.named;
+import nats.testing.GoServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -111,7 +112,7 @@ class DifferentialConformanceTest {
                              Map<String, CompletableFuture<Outcome>> futures) {
         Pair pair;
         try {
-            pair = new Pair(GoServer.start(config), NatsServer.start(config.javaOptions()));
+            pair = new Pair(GoServer.start(config::goConfig), NatsServer.start(config.javaOptions()));
             PAIRS.add(pair);
         } catch (Exception e) {
             for (WireScript s; (s = queue.poll()) != null; ) {

@@ -1,6 +1,7 @@
 package nats.server.liveness;
 
 import java.io.IOException;
+import nats.testing.RawClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;

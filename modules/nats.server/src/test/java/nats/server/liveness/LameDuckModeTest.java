@@ -1,6 +1,7 @@
 package nats.server.liveness;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import nats.testing.RawClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,7 @@
 package nats.server.liveness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import nats.testing.RawClient;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;

@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSocket;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
-import nats.server.testing.GoNatsServer;
+import nats.testing.GoServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +65,11 @@ class TlsGoDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"tls", "verify", "allow_non_tls", "verify_and_map"})
     void behavesLikeTheGoServer(String variant) throws Exception {
-        Assumptions.assumeTrue(GoNatsServer.available(), "Go nats-server not installed");
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         Path conf = Files.writeString(dir.resolve(variant + ".conf"), config(variant));
         ServerOptions options = new ServerOptions();
         ConfigFiles.load(conf, options, true);
-        try (GoNatsServer go = GoNatsServer.startOverridingPort(dir, conf);
+        try (GoServer go = GoServer.startOverridingPort(dir, conf);
              NatsServer ours = NatsServer.start(options.port(ServerOptions.RANDOM_PORT))) {
             List<String> expected = observe(go.port(), variant);
             List<String> actual = observe(ours.port(), variant);

@@ -51,6 +51,18 @@ public final class PlainConnection implements Connection {
     }
 
     @Override
+    public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        int first = offset;
+        int end = offset + length;
+        while (first < end) {
+            channel.write(srcs, first, end - first);
+            while (first < end && !srcs[first].hasRemaining()) {
+                first++;
+            }
+        }
+    }
+
+    @Override
     public void close() {
         try {
             channel.close();

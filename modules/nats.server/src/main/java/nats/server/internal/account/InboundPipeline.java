@@ -79,12 +79,18 @@ public final class InboundPipeline {
 
     /** Applies the account's mappings to {@code m} (in place) and checks it against the permissions. */
     public Admission admit(RoutedMessage m) {
-        applyMappings(account, m);
+        // The subject as a String is made at most once, and only when mappings or permissions need it.
+        String subject = applyMappings(account, m);
         PermissionChecker checker = permissions;
-        if (checker != null && !checker.canPublish(m.subjectString())) {
-            ReplyPermissions responses = replies;
-            if (responses == null || !responses.allowResponse(m.subjectString())) {
-                return Admission.DENIED_SUBJECT;
+        if (checker != null) {
+            if (subject == null) {
+                subject = m.subjectString();
+            }
+            if (!checker.canPublish(subject)) {
+                ReplyPermissions responses = replies;
+                if (responses == null || !responses.allowResponse(subject)) {
+                    return Admission.DENIED_SUBJECT;
+                }
             }
         }
         if (clientRules && m.replyLength > 3 && isReservedReply(m.reply, m.replyOffset)) {
@@ -128,17 +134,20 @@ public final class InboundPipeline {
         return delivered;
     }
 
-    private static void applyMappings(Account account, RoutedMessage m) {
+    /** @return the (mapped) subject as a String when the mappings needed it, else null */
+    private static String applyMappings(Account account, RoutedMessage m) {
         SubjectMappings mappings = account.mappings();
-        if (mappings != null) {
-            String original = m.subjectString();
-            String mapped = mappings.map(original);
-            if (!mapped.equals(original)) {
-                m.subject = mapped.getBytes(StandardCharsets.ISO_8859_1);
-                m.subjectOffset = 0;
-                m.subjectLength = m.subject.length;
-            }
+        if (mappings == null) {
+            return null;
         }
+        String original = m.subjectString();
+        String mapped = mappings.map(original);
+        if (!mapped.equals(original)) {
+            m.subject = mapped.getBytes(StandardCharsets.ISO_8859_1);
+            m.subjectOffset = 0;
+            m.subjectLength = m.subject.length;
+        }
+        return mapped;
     }
 
     private static boolean isReservedReply(byte[] reply, int off) {

@@ -15,13 +15,16 @@ import nats.server.internal.routing.ServerSubscription;
  * @param reason     why it closed; empty while open
  * @param user       the user as CONNECT named it (Go's raw auth user)
  * @param account    the account name, empty for the global account (as Go keeps it)
+ * @param type       Go's client type: nats, websocket, mqtt
+ * @param extraFields fields a plugin adds to the client's entry (e.g. mqtt_client)
  */
 public record ConnectionSnapshot(long cid, String ip, int port, Instant start, Instant lastActivity,
                                  long idleNanos, Instant stop, String reason, long rttNanos, long pendingBytes,
                                  long inMsgs, long outMsgs, long inBytes, long outBytes, String name, String lang,
                                  String version, String tlsProtocol, String tlsCipherSuite, String user,
                                  String authenticatedUser, String account, String jwt, String issuerKey,
-                                 List<Subscription> subscriptions, List<PeerCertificate> peerCertificates) {
+                                 List<Subscription> subscriptions, List<PeerCertificate> peerCertificates,
+                                 String type, java.util.Map<String, String> extraFields) {
 
     /**
      * Go's TLSPeerCert: a certificate the client presented, by subject and SHA-256 (hex) of its public key
@@ -37,6 +40,7 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
     public ConnectionSnapshot {
         subscriptions = List.copyOf(subscriptions);
         peerCertificates = List.copyOf(peerCertificates);
+        extraFields = java.util.Map.copyOf(extraFields);
     }
 
     /** {@code c} as it is at {@code now}; {@code closing} records the close time and reason too. */
@@ -56,7 +60,8 @@ public record ConnectionSnapshot(long cid, String ip, int port, Instant start, I
                 nullToEmpty(c.version()), session.map(javax.net.ssl.SSLSession::getProtocol).orElse(""),
                 session.map(javax.net.ssl.SSLSession::getCipherSuite).orElse(""), c.rawAuthUser(),
                 c.authenticatedUser(), account.equals(globalAccount) ? "" : account, c.connectJwt(), c.issuerKey(),
-                subs, session.map(ConnectionSnapshot::peerCertificates).orElse(List.of()));
+                subs, session.map(ConnectionSnapshot::peerCertificates).orElse(List.of()), c.type(),
+                c.monitoringFields());
     }
 
     private static List<PeerCertificate> peerCertificates(javax.net.ssl.SSLSession session) {

@@ -11,13 +11,16 @@ import nats.api.net.Connection;
 import nats.server.internal.routing.RoutedMessage;
 
 /**
- * The write side of a connection: producers append frames into a pending buffer under a lock, and one
- * flusher thread swaps it out and writes it, so many frames leave in one write. Pending bytes beyond the
- * limit make the connection a slow consumer.
+ * The write side of a connection: producers append frames under a lock into a queue of chunks, and one flusher
+ * thread takes the whole queue and writes it with one gathering write, so many frames leave in one system call.
+ * Like the Go server's outbound queue, chunks start small and grow with the traffic (512 B to 64 KiB), a slow
+ * consumer holds only what is really pending (never a doubled copy of it), and an idle connection keeps at most
+ * one small chunk. Pending bytes beyond the limit make the connection a slow consumer.
  */
 final class Outbound {
 
-    private static final int INITIAL_SIZE = 512;
+    private static final int MIN_CHUNK = 512;
+    private static final int MAX_CHUNK = 64 * 1024;
     private static final long STALL_MIN_NANOS = 100_000_000L;
     private static final long STALL_MAX_NANOS = 1_000_000_000L;
     /** Largest output a publisher's reader writes itself instead of waking the flusher. */
@@ -32,13 +35,19 @@ final class Outbound {
     private final Condition drained = lock.newCondition();
     private final long maxPending;
 
-    private byte[] pending = new byte[INITIAL_SIZE];
-    private int pendingLength;
-    private byte[] spare = new byte[INITIAL_SIZE];
-    private int inFlight;
+    /** Queued chunks, oldest first; the last one is being filled. Guarded by the lock. */
+    private Chunks queued = new Chunks();
+    /** The chunks being written; swapped with {@link #queued} by the writer. Owned by the writer. */
+    private Chunks writing = new Chunks();
+    /** One chunk kept for the next frames after a write, so a steady stream allocates nothing. */
+    private byte[] spare;
+    /** The size new chunks get: doubles while chunks fill, halves while writes stay small (Go's out.sz). */
+    private int chunkSize = MIN_CHUNK;
+    private long pendingLength;
+    private long inFlight;
     private boolean flusherWaiting;
     /** True while the flusher or an inline writer owns the socket's write side. */
-    private boolean writing;
+    private boolean writingNow;
     /** When the current write began (System.nanoTime), for the write deadline; meaningful while writing. */
     private volatile long writeStartedNanos;
     private boolean closing;
@@ -46,6 +55,41 @@ final class Outbound {
     /** Messages and payload bytes queued for the client, counted under the lock for monitoring. */
     private long deliveredMessages;
     private long deliveredBytes;
+
+    /** An ordered list of filled chunks with their lengths, reused from write to write. */
+    private static final class Chunks {
+        byte[][] arrays = new byte[4][];
+        int[] lengths = new int[4];
+        ByteBuffer[] buffers = new ByteBuffer[4];
+        int count;
+
+        byte[] last() {
+            return arrays[count - 1];
+        }
+
+        int lastRoom() {
+            return count == 0 ? 0 : arrays[count - 1].length - lengths[count - 1];
+        }
+
+        void add(byte[] chunk) {
+            if (count == arrays.length) {
+                arrays = java.util.Arrays.copyOf(arrays, count * 2);
+                lengths = java.util.Arrays.copyOf(lengths, count * 2);
+                buffers = java.util.Arrays.copyOf(buffers, count * 2);
+            }
+            arrays[count] = chunk;
+            lengths[count] = 0;
+            count++;
+        }
+
+        void clear() {
+            for (int i = 0; i < count; i++) {
+                arrays[i] = null;
+                buffers[i] = null;
+            }
+            count = 0;
+        }
+    }
 
     Outbound(long maxPending) {
         this.maxPending = maxPending;
@@ -58,7 +102,6 @@ final class Outbound {
             if (closing) {
                 return false;
             }
-            ensure(bytes.length);
             put(bytes, 0, bytes.length);
             return true;
         } finally {
@@ -86,30 +129,30 @@ final class Outbound {
             if (closing) {
                 return false;
             }
-            if ((long) pendingLength + inFlight + frameLength > maxPending) {
+            if (pendingLength + inFlight + frameLength > maxPending) {
                 slowConsumer = true;
                 return false;
             }
-            ensure(frameLength);
-            if (withHeaders) {
-                put(HMSG, 0, HMSG.length);
-            } else {
-                put(MSG, 0, MSG.length);
+            if (queued.lastRoom() < lineLength) {
+                // The line goes in one piece; the payload may span chunks.
+                newChunk(frameLength);
             }
-            put(m.frameSubject(), m.frameSubjectOffset(), m.frameSubjectLength());
-            pending[pendingLength++] = ' ';
-            put(sid, 0, sid.length);
-            pending[pendingLength++] = ' ';
+            putInLast(withHeaders ? HMSG : MSG, 0, withHeaders ? HMSG.length : MSG.length);
+            putInLast(m.frameSubject(), m.frameSubjectOffset(), m.frameSubjectLength());
+            putByteInLast((byte) ' ');
+            putInLast(sid, 0, sid.length);
+            putByteInLast((byte) ' ');
             if (m.hasReply()) {
-                put(m.reply, m.replyOffset, m.replyLength);
-                pending[pendingLength++] = ' ';
+                putInLast(m.reply, m.replyOffset, m.replyLength);
+                putByteInLast((byte) ' ');
             }
             if (withHeaders) {
-                put(m.headerAscii(), 0, m.headerAsciiLength());
-                pending[pendingLength++] = ' ';
+                putInLast(m.headerAscii(), 0, m.headerAsciiLength());
+                putByteInLast((byte) ' ');
             }
-            put(sizeAscii, 0, sizeAsciiLength);
-            put(CRLF, 0, 2);
+            putInLast(sizeAscii, 0, sizeAsciiLength);
+            putInLast(CRLF, 0, 2);
+            pendingLength += lineLength;
             put(m.data, dataOffset, dataLength);
             put(CRLF, 0, 2);
             deliveredMessages++;
@@ -147,12 +190,12 @@ final class Outbound {
     void awaitIfStalled() throws InterruptedException {
         // Unlocked first look (a stale value only shifts when stalling starts): the common case of a
         // consumer that keeps up costs no lock.
-        if ((long) pendingLength + inFlight <= maxPending / 2) {
+        if (pendingLength + inFlight <= maxPending / 2) {
             return;
         }
         lock.lock();
         try {
-            long pendingBytes = (long) pendingLength + inFlight;
+            long pendingBytes = pendingLength + inFlight;
             long half = maxPending / 2;
             if (pendingBytes <= half || closing) {
                 return;
@@ -165,7 +208,7 @@ final class Outbound {
             }
             wakeFlusherLocked();
             long remaining = ttl;
-            while (remaining > 0 && !closing && (long) pendingLength + inFlight > half) {
+            while (remaining > 0 && !closing && pendingLength + inFlight > half) {
                 remaining = drained.awaitNanos(remaining);
             }
         } finally {
@@ -177,7 +220,7 @@ final class Outbound {
     boolean writeStalled(long deadlineNanos) {
         lock.lock();
         try {
-            return writing && System.nanoTime() - writeStartedNanos > deadlineNanos;
+            return writingNow && System.nanoTime() - writeStartedNanos > deadlineNanos;
         } finally {
             lock.unlock();
         }
@@ -191,7 +234,7 @@ final class Outbound {
     long pendingBytes() {
         lock.lock();
         try {
-            return (long) pendingLength + inFlight;
+            return pendingLength + inFlight;
         } finally {
             lock.unlock();
         }
@@ -199,7 +242,7 @@ final class Outbound {
 
     /** Called with the lock held: wakes a sleeping flusher when data waits and nobody is writing. */
     private void wakeFlusherLocked() {
-        if (flusherWaiting && pendingLength > 0 && !writing) {
+        if (flusherWaiting && pendingLength > 0 && !writingNow) {
             dataReady.signal();
         }
     }
@@ -221,44 +264,64 @@ final class Outbound {
      * write is under way, is left to the flusher.
      */
     void flushInlineOrSignal(Connection transport) {
-        byte[] toWrite;
-        int length;
         lock.lock();
         try {
-            if (writing || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
+            if (writingNow || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
                 wakeFlusherLocked();
                 return;
             }
-            writing = true;
-            writeStartedNanos = System.nanoTime();
-            toWrite = pending;
-            length = pendingLength;
-            pending = spare;
-            pendingLength = 0;
-            inFlight = length;
+            takeForWriting();
         } finally {
             lock.unlock();
         }
         boolean failed = false;
         try {
-            transport.write(ByteBuffer.wrap(toWrite, 0, length));
+            writeTaken(transport);
         } catch (IOException e) {
             failed = true;
         } finally {
-            finishWrite(toWrite, length);
+            finishWrite();
         }
         if (failed) {
             close();
         }
     }
 
-    private void finishWrite(byte[] written, int length) {
+    /** With the lock held: the queued chunks become the ones being written. */
+    private void takeForWriting() {
+        writingNow = true;
+        writeStartedNanos = System.nanoTime();
+        Chunks taken = queued;
+        queued = writing;
+        writing = taken;
+        inFlight = pendingLength;
+        pendingLength = 0;
+    }
+
+    /** Writes the taken chunks with one gathering write; without the lock. */
+    private void writeTaken(Connection transport) throws IOException {
+        Chunks w = writing;
+        for (int i = 0; i < w.count; i++) {
+            w.buffers[i] = ByteBuffer.wrap(w.arrays[i], 0, w.lengths[i]);
+        }
+        transport.write(w.buffers, 0, w.count);
+    }
+
+    private void finishWrite() {
         lock.lock();
         try {
+            Chunks w = writing;
+            long written = inFlight;
+            // Keep one chunk for the next frames, of the size the traffic asks for; let the rest go.
+            if (written < chunkSize / 4 && chunkSize > MIN_CHUNK) {
+                chunkSize /= 2;
+            }
+            if (w.count > 0 && spare == null && w.last().length == chunkSize) {
+                spare = w.last();
+            }
+            w.clear();
             inFlight = 0;
-            writing = false;
-            // Keep a large buffer only while it is needed, so idle connections stay small.
-            spare = written.length > 64 * 1024 && length < written.length / 4 ? new byte[INITIAL_SIZE] : written;
+            writingNow = false;
             if (pendingLength > 0 || closing) {
                 dataReady.signal();
             }
@@ -288,11 +351,9 @@ final class Outbound {
      */
     boolean flushLoop(Connection transport, BooleanSupplier moveAway) throws IOException {
         while (true) {
-            byte[] toWrite;
-            int length;
             lock.lock();
             try {
-                while ((pendingLength == 0 && !closing) || writing) {
+                while ((pendingLength == 0 && !closing) || writingNow) {
                     flusherWaiting = true;
                     try {
                         dataReady.await(1, TimeUnit.SECONDS);
@@ -303,27 +364,25 @@ final class Outbound {
                         flusherWaiting = false;
                     }
                     // Idle wake-ups count too, so an idle platform flusher goes back to a virtual one.
-                    if (pendingLength == 0 && !closing && !writing && moveAway.getAsBoolean()) {
+                    if (pendingLength == 0 && !closing && !writingNow && moveAway.getAsBoolean()) {
                         return false;
+                    }
+                    if (pendingLength == 0 && !closing && !writingNow) {
+                        // Idle for a second: give the kept chunk back, so idle connections stay small.
+                        spare = null;
                     }
                 }
                 if (pendingLength == 0) {
                     return true;
                 }
-                writing = true;
-                writeStartedNanos = System.nanoTime();
-                toWrite = pending;
-                length = pendingLength;
-                pending = spare;
-                pendingLength = 0;
-                inFlight = length;
+                takeForWriting();
             } finally {
                 lock.unlock();
             }
             try {
-                transport.write(ByteBuffer.wrap(toWrite, 0, length));
+                writeTaken(transport);
             } finally {
-                finishWrite(toWrite, length);
+                finishWrite();
             }
             // The next thread takes over whatever was queued meanwhile: nobody owns the write side now.
             if (moveAway.getAsBoolean()) {
@@ -332,19 +391,47 @@ final class Outbound {
         }
     }
 
-    private void ensure(int extra) {
-        int needed = pendingLength + extra;
-        if (needed > pending.length) {
-            int size = pending.length;
-            while (size < needed) {
-                size *= 2;
+    /** With the lock held: starts a chunk big enough for {@code needed} bytes, at the traffic's size or more. */
+    private void newChunk(int needed) {
+        if (queued.count > 0 && chunkSize < MAX_CHUNK) {
+            // Chunks fill before a write takes them: the traffic wants bigger ones.
+            chunkSize *= 2;
+        }
+        byte[] chunk;
+        if (spare != null && spare.length >= needed && spare.length >= chunkSize) {
+            chunk = spare;
+            spare = null;
+        } else {
+            chunk = new byte[Math.max(chunkSize, Math.min(needed, MAX_CHUNK))];
+        }
+        queued.add(chunk);
+    }
+
+    /** With the lock held: appends bytes, spanning chunks as needed, and counts them pending. */
+    private void put(byte[] src, int off, int len) {
+        pendingLength += len;
+        while (len > 0) {
+            int room = queued.lastRoom();
+            if (room == 0) {
+                newChunk(len);
+                room = queued.lastRoom();
             }
-            pending = java.util.Arrays.copyOf(pending, size);
+            int n = Math.min(room, len);
+            putInLast(src, off, n);
+            off += n;
+            len -= n;
         }
     }
 
-    private void put(byte[] src, int off, int len) {
-        System.arraycopy(src, off, pending, pendingLength, len);
-        pendingLength += len;
+    /** With the lock held: copies into the last chunk, which has room (not counted pending). */
+    private void putInLast(byte[] src, int off, int len) {
+        int at = queued.count - 1;
+        System.arraycopy(src, off, queued.arrays[at], queued.lengths[at], len);
+        queued.lengths[at] += len;
+    }
+
+    private void putByteInLast(byte b) {
+        int at = queued.count - 1;
+        queued.arrays[at][queued.lengths[at]++] = b;
     }
 }

@@ -75,10 +75,13 @@ public final class PluginSession extends Client {
             if (granted.isEmpty()) {
                 refused(presented);
                 host.authenticationFailed(this);
+                // The refusal is the answer; the plugin is not told again through its events.
+                closedByPlugin = true;
                 close("Authentication Failure");
                 return new Refusal("Authorization Violation", true);
             }
             if (!accountHasRoom(granted.get())) {
+                closedByPlugin = true;
                 close("Maximum Account Connections Exceeded");
                 return new Refusal("maximum account active connections exceeded", false);
             }

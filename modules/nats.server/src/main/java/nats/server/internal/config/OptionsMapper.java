@@ -315,6 +315,13 @@ public final class OptionsMapper {
                 } else if (UNSUPPORTED.contains(k)) {
                     warnings.add(warning(m, key, "'" + key + "' is a nats-server option jnatsd does not "
                             + "support; it is ignored"));
+                } else if (m == top && v instanceof Map<?, ?> && !(m instanceof ConfigMap cm && cm.usedAsVariable(key))) {
+                    // Perhaps the block of a drop-in plugin: kept for it, reported as unknown only if no
+                    // installed plugin owns it (checked when the plugins are known).
+                    String reason = "unknown field \"" + key + "\"";
+                    String text = pedantic ? error(m, key, reason).getMessage() : warning(m, key, reason);
+                    boolean fatal = pedantic;
+                    actions.add(o -> o.configSection(key, v).unclaimedSection(key, text, fatal));
                 } else {
                     unknown(m, key);
                 }

@@ -274,8 +274,8 @@ final class Endpoints {
                     continue;
                 }
                 total++;
-                // jnatsd has no MQTT clients, so an MQTT client id filter matches nothing.
-                if ((cid == 0 || c.id() == cid) && mqttClient.isEmpty()) {
+                if ((cid == 0 || c.id() == cid)
+                        && (mqttClient.isEmpty() || mqttClient.equals(c.monitoringFields().get("mqtt_client")))) {
                     conns.add(ConnectionSnapshot.of(c, global, now, false));
                 }
             }
@@ -290,7 +290,8 @@ final class Endpoints {
                     continue;
                 }
                 total++;
-                if ((cid == 0 || c.cid() == cid) && mqttClient.isEmpty()) {
+                if ((cid == 0 || c.cid() == cid)
+                        && (mqttClient.isEmpty() || mqttClient.equals(c.extraFields().get("mqtt_client")))) {
                     conns.add(c);
                 }
             }
@@ -341,7 +342,7 @@ final class Endpoints {
         Map<String, Object> ci = new LinkedHashMap<>();
         ci.put("cid", c.cid());
         ci.put("kind", "Client");
-        ci.put("type", "nats");
+        ci.put("type", c.type());
         ci.put("ip", c.ip());
         ci.put("port", c.port());
         ci.put("start", c.start());
@@ -399,6 +400,8 @@ final class Endpoints {
             putIfNotEmpty(ci, "jwt", c.jwt());
             putIfNotEmpty(ci, "issuer_key", c.issuerKey());
         }
+        // Plugins' fields come last, where Go puts mqtt_client.
+        new java.util.TreeMap<>(c.extraFields()).forEach((name, value) -> putIfNotEmpty(ci, name, value));
         return ci;
     }
 

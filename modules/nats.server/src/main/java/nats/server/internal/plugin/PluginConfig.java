@@ -27,6 +27,8 @@ public final class PluginConfig {
             "mqtt", "nats.mqtt",
             "websocket", "nats.websocket");
 
+    private static final System.Logger LOG = System.getLogger(PluginConfig.class.getName());
+
     private PluginConfig() {
     }
 
@@ -56,6 +58,15 @@ public final class PluginConfig {
      */
     public static void validate(List<DiscoveredPlugin> installed, List<DiscoveredPlugin> enabled,
                                 ServerOptions options) throws ServerStartException {
+        for (Map.Entry<String, Map.Entry<String, Boolean>> unclaimed : options.unclaimedSections().entrySet()) {
+            String name = unclaimed.getKey();
+            if (installed.stream().noneMatch(p -> p.plugin().configSection().map(name::equals).orElse(false))) {
+                if (unclaimed.getValue().getValue()) {
+                    throw new ServerStartException(unclaimed.getValue().getKey());
+                }
+                LOG.log(System.Logger.Level.WARNING, unclaimed.getValue().getKey());
+            }
+        }
         Map<String, String> byFlag = options.sectionsEnabledByFlags();
         for (String section : presentSections(options)) {
             if (installed.stream().anyMatch(p -> p.plugin().configSection().map(section::equals).orElse(false))) {

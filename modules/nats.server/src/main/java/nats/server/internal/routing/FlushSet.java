@@ -1,34 +1,87 @@
 package nats.server.internal.routing;
 
+import java.util.Arrays;
+
 /**
- * The subscribers a reader queued messages for while processing one read; they are told to flush once
- * the whole read is processed, so a burst of messages leaves in few writes.
+ * The subscribers a producer queued messages for while processing one read (or one batch); each is told to
+ * flush once the whole batch is processed, so a burst of messages leaves in few writes. Like the Go server's
+ * per-read client set it has no size limit: a fan-out to hundreds of subscribers wakes each once per batch.
+ * Used by one thread; allocation-free once grown.
  */
 public final class FlushSet {
 
-    private static final int CAPACITY = 32;
+    /** Up to this many members a linear scan finds duplicates faster than hashing. */
+    private static final int LINEAR = 8;
 
-    private final Subscriber[] members = new Subscriber[CAPACITY];
+    private Subscriber[] members = new Subscriber[16];
     private int size;
+    /** Open-addressing identity set over {@link #members}, used once the set outgrows {@link #LINEAR}. */
+    private Subscriber[] table = new Subscriber[32];
 
     public void add(Subscriber subscriber) {
-        for (int i = 0; i < size; i++) {
-            if (members[i] == subscriber) {
-                return;
+        if (size < LINEAR) {
+            for (int i = 0; i < size; i++) {
+                if (members[i] == subscriber) {
+                    return;
+                }
             }
-        }
-        if (size == CAPACITY) {
-            // Large fan-out: flush this one now rather than track unboundedly.
-            subscriber.flushPending();
+            if (size == LINEAR - 1) {
+                // About to leave the linear range: index what is there.
+                for (int i = 0; i < size; i++) {
+                    insert(members[i]);
+                }
+                insert(subscriber);
+            }
+        } else if (!insert(subscriber)) {
             return;
+        }
+        if (size == members.length) {
+            members = Arrays.copyOf(members, size * 2);
         }
         members[size++] = subscriber;
     }
 
+    /** @return false when already present */
+    private boolean insert(Subscriber subscriber) {
+        if ((size + 1) * 2 > table.length) {
+            rehash(table.length * 2);
+        }
+        int mask = table.length - 1;
+        int i = mix(System.identityHashCode(subscriber)) & mask;
+        while (table[i] != null) {
+            if (table[i] == subscriber) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        table[i] = subscriber;
+        return true;
+    }
+
+    private void rehash(int capacity) {
+        table = new Subscriber[capacity];
+        int mask = capacity - 1;
+        for (int m = 0; m < size; m++) {
+            int i = mix(System.identityHashCode(members[m])) & mask;
+            while (table[i] != null) {
+                i = (i + 1) & mask;
+            }
+            table[i] = members[m];
+        }
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16);
+    }
+
     public void flushAll() {
-        for (int i = 0; i < size; i++) {
+        int n = size;
+        for (int i = 0; i < n; i++) {
             members[i].flushPending();
             members[i] = null;
+        }
+        if (n >= LINEAR - 1) {
+            Arrays.fill(table, null);
         }
         size = 0;
     }

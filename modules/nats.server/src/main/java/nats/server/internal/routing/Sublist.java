@@ -219,6 +219,11 @@ public final class Sublist {
         if (cache.isEmpty()) {
             return;
         }
+        if (!SubjectMatcher.hasWildcard(changedSubject)) {
+            // As Go: a literal subscription changes only the cached result of that very subject.
+            cache.remove(changedSubject);
+            return;
+        }
         for (Iterator<String> it = cache.keySet().iterator(); it.hasNext(); ) {
             if (SubjectMatcher.matches(it.next(), changedSubject)) {
                 it.remove();

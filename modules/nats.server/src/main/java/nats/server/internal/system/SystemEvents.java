@@ -226,7 +226,7 @@ final class SystemEvents implements ClientLifecycle {
         putIfNotEmpty(m, "jwt", client.connectJwt());
         putIfNotEmpty(m, "issuer_key", client.issuerKey());
         m.put("kind", "Client");
-        m.put("client_type", "nats");
+        m.put("client_type", client.type());
         return m;
     }
 

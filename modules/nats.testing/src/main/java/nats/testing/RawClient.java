@@ -1,4 +1,4 @@
-package nats.server.liveness;
+package nats.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,20 +13,20 @@ import java.nio.charset.StandardCharsets;
  * A bare NATS client over a plain socket, for tests that need to misbehave on the wire (never read, never
  * answer PING, never send CONNECT) and to see exactly which bytes the server sends before it closes.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     /** What {@link #readToEnd} saw: the bytes, and how the stream ended. */
-    record Drained(byte[] bytes, End end, long elapsedMillis) {
-        String text() {
+    public record Drained(byte[] bytes, End end, long elapsedMillis) {
+        public String text() {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
 
-        boolean closedByServer() {
+        public boolean closedByServer() {
             return end == End.EOF || end == End.RESET;
         }
     }
 
-    enum End { EOF, RESET, TIMEOUT, LIMIT }
+    public enum End { EOF, RESET, TIMEOUT, LIMIT }
 
     private final Socket socket;
     private final InputStream in;
@@ -38,12 +38,12 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawClient connect(int port) throws IOException {
+    public static RawClient connect(int port) throws IOException {
         return connect(port, 0);
     }
 
     /** Connects; a positive receive buffer size is set before connecting so the TCP window honours it. */
-    static RawClient connect(int port, int receiveBufferSize) throws IOException {
+    public static RawClient connect(int port, int receiveBufferSize) throws IOException {
         Socket s = new Socket();
         if (receiveBufferSize > 0) {
             s.setReceiveBufferSize(receiveBufferSize);
@@ -53,21 +53,21 @@ final class RawClient implements AutoCloseable {
         return new RawClient(s);
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
-    void send(String protocol) throws IOException {
+    public void send(String protocol) throws IOException {
         send(protocol.getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Reads one CRLF-terminated line (without the CRLF); fails on timeout or end of stream. */
-    String readLine(long timeoutMillis) throws IOException {
+    public String readLine(long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int prev = -1;
@@ -92,7 +92,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads lines until one starts with {@code prefix}, skipping others (e.g. MSG frames are not expected). */
-    String readLineStartingWith(String prefix, long timeoutMillis) throws IOException {
+    public String readLineStartingWith(String prefix, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
             long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
@@ -107,7 +107,7 @@ final class RawClient implements AutoCloseable {
      * Reads everything until the server closes the connection (EOF or reset), the timeout passes, or more than
      * {@code maxBytes} arrived. Keeps at most the first {@code keepBytes} bytes.
      */
-    Drained readToEnd(long timeoutMillis, long maxBytes, int keepBytes) {
+    public Drained readToEnd(long timeoutMillis, long maxBytes, int keepBytes) {
         long start = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000L;
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
@@ -134,7 +134,7 @@ final class RawClient implements AutoCloseable {
                     break;
                 }
                 total += n;
-                int keep = (int) Math.min(n, Math.max(0, keepBytes - kept.size()));
+                int keep = Math.min(n, Math.max(0, keepBytes - kept.size()));
                 kept.write(buf, 0, keep);
                 if (total > maxBytes) {
                     end = End.LIMIT;
@@ -148,7 +148,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Like {@link #readToEnd} but keeps every byte, to check the framing of all of it. */
-    Drained readAllToEnd(long timeoutMillis) {
+    public Drained readAllToEnd(long timeoutMillis) {
         return readToEnd(timeoutMillis, Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
