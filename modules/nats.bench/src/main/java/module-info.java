@@ -9,8 +9,11 @@
  */
 module nats.bench {
   requires info.picocli;
+  // The store scenario drives the JetStream storage SPI; the file backend is found with ServiceLoader.
+  requires nats.jetstream.store;
 
   // picocli reads and writes the annotated option fields reflectively.
   opens nats.bench to info.picocli;
   opens nats.bench.internal to info.picocli;
+  opens nats.bench.internal.store to info.picocli;
 }

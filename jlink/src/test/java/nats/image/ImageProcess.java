@@ -64,8 +64,12 @@ final class ImageProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("server exited with " + process.exitValue() + ":\n" + output());
             }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
+            // Bound early, the port takes connections before the server is ready: wait for INFO.
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout((int) Math.max(1, Math.min(5000, (deadline - System.nanoTime()) / 1_000_000)));
+                if (s.getInputStream().read() == 'I') {
+                    return;
+                }
             } catch (IOException notYet) {
                 Thread.sleep(20);
             }

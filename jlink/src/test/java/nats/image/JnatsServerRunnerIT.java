@@ -20,11 +20,17 @@ import org.junit.jupiter.api.Timeout;
  * The image under {@code io.nats:jnats-server-runner}, the harness jnats (and many applications) start a
  * server with in their tests. With its defaults it waits 100 ms for the process, then checks the port three
  * times 100/50/50 ms apart and gives up: a server that is not listening by then fails the test that asked
- * for it. Twenty starts in a row, each used by a real client, must all succeed.
+ * for it. Ten starts in a row, each used by a real client, must all succeed.
  */
 class JnatsServerRunnerIT {
 
     private static final int STARTS = 10;
+
+    /** The runner does not stop a server it gave up on: end every server this test started. */
+    @org.junit.jupiter.api.AfterEach
+    void stopLeftovers() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
 
     @Test
     @Timeout(240)

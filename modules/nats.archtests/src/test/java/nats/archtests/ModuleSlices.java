@@ -12,7 +12,7 @@ final class ModuleSlices {
 
     /**
      * One slice per module. Uses {@link Layout#moduleOf(String)} rather than {@code nats.(*)..}, so that
-     * {@code nats.store.memory} and {@code nats.store.file} are told apart.
+     * {@code nats.jetstream.store.memory} and {@code nats.jetstream.store.file} are told apart.
      */
     static SliceAssignment byModule(Layout layout) {
         return new SliceAssignment() {

@@ -38,6 +38,7 @@ public final class NatsBench implements Callable<Integer> {
       cl.addSubcommand(s.cliName(), sub);
     }
     cl.addSubcommand("compare", new CompareCommand());
+    cl.addSubcommand("store", new nats.bench.internal.store.StoreBenchCommand());
     return cl;
   }
 

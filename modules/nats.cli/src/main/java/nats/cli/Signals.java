@@ -53,6 +53,8 @@ final class Signals {
 
     /** A HUP that came while the server was still starting (its port is bound early): run once it serves. */
     private boolean reloadPending;
+    /** An INT or TERM that came while the server was starting: it shuts down (gracefully) once it serves. */
+    private boolean shutdownPending;
 
     private void reload() {
         NatsServer running;
@@ -77,13 +79,19 @@ final class Signals {
 
     void serving(NatsServer running, OptionsSource source) {
         boolean pending;
+        boolean stop;
         synchronized (this) {
             reloadSource = source;
             server.set(running);
             pending = reloadPending;
             reloadPending = false;
+            stop = shutdownPending;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "nats-shutdown"));
+        if (stop) {
+            Thread.ofPlatform().name("nats-signal-shutdown").start(running::shutdown);
+            return;
+        }
         if (pending) {
             Thread.ofPlatform().name("nats-reload").start(this::reload);
         }
@@ -97,13 +105,17 @@ final class Signals {
     private void shutdownAndExit(int status) {
         exitCode = status;
         Thread.ofPlatform().name("nats-signal-shutdown").start(() -> {
-            NatsServer running = server.get();
-            if (running != null) {
-                // The launcher's main thread wakes from awaitShutdown and exits with exitCode().
-                running.shutdown();
-            } else {
-                System.exit(status);
+            NatsServer running;
+            synchronized (this) {
+                running = server.get();
+                if (running == null) {
+                    // Still starting (the client port is bound early): shut down gracefully once it serves.
+                    shutdownPending = true;
+                    return;
+                }
             }
+            // The launcher's main thread wakes from awaitShutdown and exits with exitCode().
+            running.shutdown();
         });
     }
 }

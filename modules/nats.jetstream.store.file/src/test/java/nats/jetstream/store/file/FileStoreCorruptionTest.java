@@ -279,6 +279,7 @@ class FileStoreCorruptionTest {
             try {
                 delivered.add(store.consumer("C", new ConsumerConfig(AckPolicy.EXPLICIT, -1)).state()
                         .delivered().stream());
+                assertEquals(1, store.stats().damageEvents(), "expected the damaged consumer file counted");
             } finally {
                 store.close();
             }

@@ -23,14 +23,7 @@ final class Expiry {
 
     /** Computes the next deadline and schedules a run for it. */
     void reschedule() {
-        long next;
-        engine.read.lock();
-        try {
-            next = engine.nextDeadline();
-        } finally {
-            engine.read.unlock();
-        }
-        schedule(next, true);
+        schedule(engine.nextDeadline(), true);
     }
 
     /** Makes sure a run is pending at or before {@code deadline}; cheap when one already is. */

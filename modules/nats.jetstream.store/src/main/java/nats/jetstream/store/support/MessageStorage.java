@@ -96,7 +96,10 @@ public interface MessageStorage {
     /** Names of consumers with stored state. */
     List<String> consumerNames();
 
-    /** Adds the storage's own counters ({@code syncs}, {@code bytesWritten}, cache) to {@code stats}. */
+    /**
+     * Adds the storage's own counters to {@code stats}: syncs, bytes written, cache hits, cache misses, and
+     * damage it found outside messages (consumer state, metadata).
+     */
     void addStats(long[] stats);
 
     /** Flushes and releases resources. */

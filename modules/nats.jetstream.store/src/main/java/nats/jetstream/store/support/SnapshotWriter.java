@@ -33,10 +33,10 @@ final class SnapshotWriter extends InputStream {
         this.includeConsumers = includeConsumers;
         engine.read.lock();
         try {
-            this.firstSequence = engine.firstSeq;
-            this.lastSequence = engine.lastSeq;
-            this.lastTimestamp = engine.lastTs;
-            this.messageCount = engine.messages;
+            this.firstSequence = engine.log.firstSeq;
+            this.lastSequence = engine.log.lastSeq;
+            this.lastTimestamp = engine.log.lastTs;
+            this.messageCount = engine.log.messages;
         } finally {
             engine.read.unlock();
         }
@@ -78,7 +78,7 @@ final class SnapshotWriter extends InputStream {
             }
             case METADATA -> {
                 stage = Stage.MESSAGES;
-                var metadata = engine.storage.metadata();
+                var metadata = engine.log.storage.metadata();
                 if (metadata.isPresent()) {
                     current = frame(SnapshotFormat.METADATA, ByteBuffer.wrap(metadata.get()).position(metadata.get().length));
                 }
@@ -119,16 +119,16 @@ final class SnapshotWriter extends InputStream {
             engine.read.lock();
             try {
                 engine.checkOpen();
-                sequence = engine.index.next(nextSequence);
+                sequence = engine.log.index.next(nextSequence);
                 if (sequence < 0 || sequence > lastSequence) {
                     nextSequence = lastSequence + 1;
                     return false;
                 }
-                message = engine.readSlot(sequence, engine.index.subjectId(sequence));
-                byte flags = engine.index.flags(sequence);
+                message = engine.log.readSlot(sequence, engine.log.index.subjectId(sequence));
+                byte flags = engine.log.index.flags(sequence);
                 ttl = (flags & SequenceIndex.FLAG_NEVER_EXPIRES) != 0 ? -1
                         : (flags & SequenceIndex.FLAG_TTL) != 0
-                                ? engine.storage.ttl(sequence, engine.location(sequence), engine.reference(sequence))
+                                ? engine.log.storage.ttl(sequence, engine.log.location(sequence), engine.log.reference(sequence))
                                 : 0;
             } finally {
                 engine.read.unlock();
@@ -158,7 +158,7 @@ final class SnapshotWriter extends InputStream {
         ConsumerConfig config;
         ConsumerState state;
         byte[] metadata;
-        ConsumerPersistence persistence = engine.storage.consumer(name);
+        ConsumerPersistence persistence = engine.log.storage.consumer(name);
         var open = engine.openConsumer(name);
         if (open != null) {
             config = open.config();

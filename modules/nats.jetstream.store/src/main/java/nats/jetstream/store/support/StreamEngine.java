@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import nats.jetstream.store.AppendResult;
@@ -33,54 +34,27 @@ import nats.jetstream.store.SubjectFilter;
  * indexes, limits and discard policies, TTL and age expiry, listeners, consumers and snapshots. Message bytes
  * live in a {@link MessageStorage}.
  *
- * <p>A read/write lock guards everything: writes (one stream agent, plus the expiry timer) take the write
- * lock, reads share the read lock. Listeners are called with the write lock held (see
- * {@link StoreListener}).
+ * <p>The engine is the thread-safe face: a read/write lock guards the {@link StreamLog} that holds the
+ * state and applies every change. Writes (one stream agent, plus the expiry timer) take the write lock, reads
+ * share the read lock. Listeners are called with the write lock held (see {@link StoreListener}).
  */
 public final class StreamEngine implements StreamStore {
-
-    private static final String ROLLUP_HEADER = "Nats-Rollup";
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final Lock read = lock.readLock();
     final Lock write = lock.writeLock();
-    final MessageStorage storage;
-    final StoreContext context;
-    private final System.Logger logger;
-    final SequenceIndex index;
-    final SubjectTable subjects = new SubjectTable();
-    private final ExpiryQueue ttls = new ExpiryQueue();
-    private final LostTracker lost = new LostTracker();
-    private final MessageStorage.Slot slot = new MessageStorage.Slot();
+    final StreamLog log;
     private final Expiry expiry;
     private final Map<String, EngineConsumerStore> consumers = new TreeMap<>();
-    private volatile StreamConfig config;
-    private volatile StoreListener[] listeners = new StoreListener[0];
     private volatile boolean closed;
-    private long damageEvents;
     private final long recoveryNanos;
 
-    // Stream state, guarded by the lock.
-    long messages;
-    long bytes;
-    long firstSeq;
-    long firstTs;
-    long lastSeq;
-    long lastTs;
-
     private StreamEngine(StreamConfig config, StoreContext context, MessageStorage storage) {
-        this.config = config;
-        this.context = context;
-        this.logger = context.logger();
-        this.storage = storage;
-        this.index = new SequenceIndex(storage.usesReferences());
-        long first = Math.max(1, config.firstSequence());
-        this.firstSeq = first;
-        this.lastSeq = first - 1;
+        this.log = new StreamLog(config, context, storage);
         this.expiry = new Expiry(this);
         long start = System.nanoTime();
         storage.configure(config);
-        storage.recover(new Recovery(), (from, to) -> index.countBetween(from, to));
+        storage.recover(log.new Recovery(), (from, to) -> log.index.countBetween(from, to));
         this.recoveryNanos = System.nanoTime() - start;
     }
 
@@ -92,8 +66,8 @@ public final class StreamEngine implements StreamStore {
         StreamEngine engine = new StreamEngine(config, context, storage);
         engine.write.lock();
         try {
-            engine.applyLimits();
-            engine.rebuildTtls();
+            engine.log.applyLimits();
+            engine.log.rebuildTtls();
         } finally {
             engine.write.unlock();
         }
@@ -119,12 +93,12 @@ public final class StreamEngine implements StreamStore {
 
     @Override
     public String storageType() {
-        return storage.storageType();
+        return log.storage.storageType();
     }
 
     @Override
     public StreamConfig config() {
-        return config;
+        return log.config;
     }
 
     @Override
@@ -132,13 +106,7 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            boolean ttlWasOn = config.allowMessageTtl();
-            config = newConfig;
-            storage.configure(newConfig);
-            if (newConfig.allowMessageTtl() != ttlWasOn) {
-                rebuildTtls();
-            }
-            applyLimits();
+            log.configure(newConfig);
         } finally {
             write.unlock();
         }
@@ -154,17 +122,14 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            long timestamp = now();
-            long sequence = lastSeq + 1;
-            hint = store(subject, headers, payload, sequence, timestamp, ttlSeconds, true);
+            long timestamp = log.now();
+            long sequence = log.lastSeq + 1;
+            hint = log.store(subject, headers, payload, sequence, timestamp, ttlSeconds, true);
             result = new AppendResult(sequence, timestamp);
         } finally {
             write.unlock();
         }
-        storage.appended(result.sequence());
-        if (hint != Long.MAX_VALUE) {
-            expiry.hint(hint);
-        }
+        afterStore(result.sequence(), hint);
         return result;
     }
 
@@ -172,136 +137,29 @@ public final class StreamEngine implements StreamStore {
     public void storeRaw(String subject, byte[] headers, byte[] payload, long sequence, long timestamp,
             long ttlSeconds, boolean checkDiscardNew) {
         long hint;
+        long stored;
         write.lock();
         try {
             checkOpen();
-            if (sequence != lastSeq + 1) {
-                if (sequence > 0) {
+            stored = sequence;
+            if (stored != log.lastSeq + 1) {
+                if (stored > 0) {
                     throw new StoreException(Kind.SEQUENCE_MISMATCH);
                 }
-                sequence = lastSeq + 1;
+                stored = log.lastSeq + 1;
             }
-            hint = store(subject, headers, payload, sequence, timestamp, ttlSeconds, checkDiscardNew);
+            hint = log.store(subject, headers, payload, stored, timestamp, ttlSeconds, checkDiscardNew);
         } finally {
             write.unlock();
         }
-        storage.appended(sequence);
-        if (hint != Long.MAX_VALUE) {
-            expiry.hint(hint);
-        }
+        afterStore(stored, hint);
     }
 
-    /** Stores a message (write lock held); returns its expiry deadline, or {@link Long#MAX_VALUE}. */
-    private long store(String subject, byte[] headers, byte[] payload, long sequence, long timestamp, long ttl,
-            boolean checkDiscardNew) {
-        if (headers == null) {
-            headers = new byte[0];
-        }
-        StreamConfig cfg = config;
-        if (cfg.maxMessageSize() > 0 && (long) headers.length + payload.length > cfg.maxMessageSize()) {
-            throw new StoreException(Kind.MSG_TOO_LARGE);
-        }
-        if ((long) subject.length() + headers.length + payload.length > storage.maxRecordSize()) {
-            throw new StoreException(Kind.MSG_TOO_LARGE);
-        }
-        long size = storage.messageSize(subject.length(), headers.length, payload.length);
-        SubjectInfo existing = subjects.get(subject);
-        long perSubject = cfg.maxMessagesPerSubject();
-        boolean atSubjectLimit = perSubject > 0 && existing != null && existing.count() >= perSubject;
-        if (checkDiscardNew && cfg.discard() == DiscardPolicy.NEW) {
-            checkDiscardNew(cfg, existing, atSubjectLimit, size, headers);
-        }
-        // Everything that allocates comes before the write, so a failure cannot leave a record on disk that
-        // the index does not know.
-        SubjectInfo info = existing != null ? existing : subjects.intern(subject);
-        storage.write(sequence, timestamp, subject, headers, payload, ttl, slot);
-        byte flags = ttl > 0 ? SequenceIndex.FLAG_TTL : ttl < 0 ? SequenceIndex.FLAG_NEVER_EXPIRES : 0;
-        index.add(sequence, info.id(), (int) size, timestamp, flags, slot.location, slot.reference);
-        slot.reference = null;
-        subjects.add(info, sequence);
-        if (messages == 0) {
-            firstSeq = sequence;
-            firstTs = timestamp;
-        }
-        messages++;
-        bytes += size;
-        lastSeq = sequence;
-        lastTs = timestamp;
-        for (StoreListener listener : listeners) {
-            listener.stored(sequence, subject, size);
-        }
-        if (perSubject > 0) {
-            while (info.count() > perSubject) {
-                removeMessage(info.first(), RemovalReason.LIMITS, false);
-            }
-        }
-        enforceMessageAndByteLimits();
-        long deadline = Long.MAX_VALUE;
-        if (ttl > 0 && cfg.allowMessageTtl()) {
-            deadline = timestamp + ttl * 1_000_000_000L;
-            ttls.add(deadline, sequence);
-        }
-        long maxAge = cfg.maxAge().toNanos();
-        if (maxAge > 0 && ttl >= 0) {
-            deadline = Math.min(deadline, firstTs + maxAge);
-        }
-        return deadline;
-    }
-
-    private void checkDiscardNew(StreamConfig cfg, SubjectInfo existing, boolean atSubjectLimit, long size,
-            byte[] headers) {
-        if (atSubjectLimit && cfg.discardNewPerSubject() && !Headers.contains(headers, ROLLUP_HEADER)) {
-            throw new StoreException(Kind.MAX_MSGS_PER_SUBJECT);
-        }
-        if (cfg.maxMessages() > 0 && messages >= cfg.maxMessages() && !atSubjectLimit) {
-            throw new StoreException(Kind.MAX_MSGS);
-        }
-        if (cfg.maxBytes() > 0 && bytes + size > cfg.maxBytes()) {
-            // At the subject limit the subject's oldest message goes: that must make enough room.
-            if (!atSubjectLimit || index.size(existing.first()) < size) {
-                throw new StoreException(Kind.MAX_BYTES);
-            }
-        }
-    }
-
-    private void enforceMessageAndByteLimits() {
-        StreamConfig cfg = config;
-        if (cfg.discard() != DiscardPolicy.OLD) {
-            return;
-        }
-        while (cfg.maxMessages() > 0 && messages > cfg.maxMessages()) {
-            removeMessage(firstSeq, RemovalReason.LIMITS, false);
-        }
-        while (cfg.maxBytes() > 0 && bytes > cfg.maxBytes() && messages > 0) {
-            removeMessage(firstSeq, RemovalReason.LIMITS, false);
-        }
-    }
-
-    /** Applies every limit to what is stored (after opening or a configuration change). */
-    private void applyLimits() {
-        long perSubject = config.maxMessagesPerSubject();
-        if (perSubject > 0) {
-            for (SubjectInfo info : new ArrayList<>(subjects.matching(SubjectFilter.ALL))) {
-                while (info.count() > perSubject) {
-                    removeMessage(info.first(), RemovalReason.LIMITS, false);
-                }
-            }
-        }
-        enforceMessageAndByteLimits();
-    }
-
-    private void rebuildTtls() {
-        ttls.clear();
-        if (!config.allowMessageTtl()) {
-            return;
-        }
-        for (long seq = index.next(firstSeq); seq >= 0; seq = index.next(seq + 1)) {
-            if ((index.flags(seq) & SequenceIndex.FLAG_TTL) != 0) {
-                long ttl = storage.ttl(seq, location(seq), reference(seq));
-                if (ttl > 0) {
-                    ttls.add(index.timestamp(seq) + ttl * 1_000_000_000L, seq);
-                }
-            }
+    /** Outside the lock: lets storage report durability, and makes sure expiry will look at the message. */
+    private void afterStore(long sequence, long deadline) {
+        log.storage.appended(sequence);
+        if (deadline != Long.MAX_VALUE) {
+            expiry.hint(deadline);
         }
     }
 
@@ -310,8 +168,8 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            long sequence = lastSeq + 1;
-            skipRange(sequence, 1);
+            long sequence = log.lastSeq + 1;
+            log.skipRange(sequence, 1);
             return sequence;
         } finally {
             write.unlock();
@@ -326,26 +184,16 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            if (first != lastSeq + 1) {
-                if (first > 0) {
+            long from = first;
+            if (from != log.lastSeq + 1) {
+                if (from > 0) {
                     throw new StoreException(Kind.SEQUENCE_MISMATCH);
                 }
-                first = lastSeq + 1;
+                from = log.lastSeq + 1;
             }
-            skipRange(first, count);
+            log.skipRange(from, count);
         } finally {
             write.unlock();
-        }
-    }
-
-    private void skipRange(long first, long count) {
-        long timestamp = lastTs == 0 ? now() : lastTs;
-        storage.skipped(first, count, timestamp);
-        lastSeq = first + count - 1;
-        lastTs = timestamp;
-        if (messages == 0) {
-            firstSeq = lastSeq + 1;
-            firstTs = 0;
         }
     }
 
@@ -363,53 +211,9 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            return removeMessage(sequence, reason, erase);
+            return log.removeMessage(sequence, reason, erase);
         } finally {
             write.unlock();
-        }
-    }
-
-    /** Removes one message and tells storage and listeners. Write lock held. */
-    boolean removeMessage(long sequence, RemovalReason reason, boolean erase) {
-        return removeMessage(sequence, reason, erase, true);
-    }
-
-    private boolean removeMessage(long sequence, RemovalReason reason, boolean erase, boolean notify) {
-        int subjectId = index.subjectId(sequence);
-        if (subjectId < 0) {
-            return false;
-        }
-        int size = index.size(sequence);
-        long location = location(sequence);
-        Object reference = reference(sequence);
-        String subject = subjects.byId(subjectId).subject();
-        index.remove(sequence);
-        subjects.remove(subjectId, sequence);
-        messages--;
-        bytes -= size;
-        long newFirst = 0;
-        if (sequence == firstSeq) {
-            advanceFirst();
-            newFirst = firstSeq;
-        }
-        storage.removed(sequence, location, reference, erase, newFirst);
-        if (notify) {
-            for (StoreListener listener : listeners) {
-                listener.removed(sequence, subject, size, reason);
-            }
-        }
-        return true;
-    }
-
-    /** Moves the first sequence to the first message left (or past the last sequence). */
-    private void advanceFirst() {
-        long next = messages == 0 ? -1 : index.next(firstSeq);
-        if (next < 0) {
-            firstSeq = lastSeq + 1;
-            firstTs = 0;
-        } else {
-            firstSeq = next;
-            firstTs = index.timestamp(next);
         }
     }
 
@@ -418,29 +222,10 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            return purgeAll(lastSeq + 1);
+            return log.purgeAll(log.lastSeq + 1);
         } finally {
             write.unlock();
         }
-    }
-
-    /** Removes everything; the next message gets {@code nextSequence}. Write lock held. */
-    private long purgeAll(long nextSequence) {
-        long purged = messages;
-        long purgedBytes = bytes;
-        index.clear();
-        subjects.clear();
-        ttls.clear();
-        messages = 0;
-        bytes = 0;
-        firstSeq = nextSequence;
-        firstTs = 0;
-        if (nextSequence - 1 > lastSeq) {
-            lastSeq = nextSequence - 1;
-        }
-        storage.removedBelow(nextSequence);
-        firePurged(purged, purgedBytes);
-        return purged;
     }
 
     @Override
@@ -461,32 +246,7 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            SimpleState matching = EngineQueries.filteredState(this, firstSeq, filter);
-            if (matching.messages() == 0) {
-                return 0;
-            }
-            long limit = 0;
-            if (keep > 0) {
-                if (keep >= matching.messages()) {
-                    return 0;
-                }
-                limit = matching.messages() - keep;
-            }
-            long last = belowSequence > 0 ? belowSequence - 1 : matching.last();
-            long purged = 0;
-            long purgedBytes = 0;
-            // One purged() call for the lot instead of one removed() per message.
-            for (long seq = EngineQueries.nextMatching(this, filter, matching.first()); seq > 0 && seq <= last;
-                    seq = EngineQueries.nextMatching(this, filter, seq + 1)) {
-                purgedBytes += index.size(seq);
-                removeMessage(seq, RemovalReason.REMOVED, false, false);
-                purged++;
-                if (limit > 0 && purged >= limit) {
-                    break;
-                }
-            }
-            firePurged(purged, purgedBytes);
-            return purged;
+            return log.purgeMatching(filter, belowSequence, keep);
         } finally {
             write.unlock();
         }
@@ -500,161 +260,68 @@ public final class StreamEngine implements StreamStore {
         write.lock();
         try {
             checkOpen();
-            if (firstSeq > sequence) {
-                return 0;
-            }
-            if (sequence > lastSeq) {
-                return purgeAll(sequence);
-            }
-            long purged = 0;
-            long purgedBytes = 0;
-            for (long seq = index.next(firstSeq); seq >= 0 && seq < sequence; seq = index.next(seq + 1)) {
-                purgedBytes += index.size(seq);
-                subjects.remove(index.subjectId(seq), seq);
-                index.remove(seq);
-                purged++;
-            }
-            messages -= purged;
-            bytes -= purgedBytes;
-            firstSeq = sequence;
-            advanceFirstFrom(sequence);
-            storage.removedBelow(sequence);
-            firePurged(purged, purgedBytes);
-            return purged;
+            return log.compactBelow(sequence);
         } finally {
             write.unlock();
         }
-    }
-
-    private void advanceFirstFrom(long sequence) {
-        long next = messages == 0 ? -1 : index.next(sequence);
-        firstSeq = next < 0 ? lastSeq + 1 : next;
-        firstTs = next < 0 ? 0 : index.timestamp(next);
     }
 
     @Override
     public void truncate(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence is negative: " + sequence);
+        }
         write.lock();
         try {
             checkOpen();
-            if (sequence < 0) {
-                throw new IllegalArgumentException("sequence is negative: " + sequence);
-            }
-            long purged = 0;
-            long purgedBytes = 0;
-            for (long seq = index.previous(lastSeq); seq > sequence; seq = index.previous(seq - 1)) {
-                purgedBytes += index.size(seq);
-                subjects.remove(index.subjectId(seq), seq);
-                index.remove(seq);
-                purged++;
-            }
-            messages -= purged;
-            bytes -= purgedBytes;
-            if (sequence == 0) {
-                lastTs = 0;
-            } else if (index.contains(sequence)) {
-                lastTs = index.timestamp(sequence);
-            }
-            lastSeq = sequence;
-            if (messages == 0) {
-                firstSeq = sequence == 0 ? 1 : lastSeq + 1;
-                firstTs = 0;
-            } else if (firstSeq > lastSeq) {
-                advanceFirstFrom(0);
-            }
-            ttls.removeAbove(sequence);
-            storage.truncated(sequence, lastTs);
-            firePurged(purged, purgedBytes);
+            log.truncateTo(sequence);
         } finally {
             write.unlock();
-        }
-    }
-
-    private void firePurged(long purged, long purgedBytes) {
-        for (StoreListener listener : listeners) {
-            listener.purged(purged, purgedBytes);
         }
     }
 
     // --- expiry -------------------------------------------------------------------------------------------
 
-    /**
-     * Removes messages past {@code max_age} or their TTL; returns the next deadline (nanoseconds since the
-     * epoch) or {@link Long#MAX_VALUE}. Called by {@link Expiry} on the timer thread.
-     */
+    /** Runs expiry under the write lock (the timer thread); returns the next deadline. */
     long expire() {
         write.lock();
         try {
-            if (closed) {
-                return Long.MAX_VALUE;
-            }
-            long now = now();
-            long next = Long.MAX_VALUE;
-            long maxAge = config.maxAge().toNanos();
-            if (maxAge > 0) {
-                long cutoff = now - maxAge;
-                long seq = index.next(firstSeq);
-                int budget = 100_000;
-                while (seq >= 0) {
-                    long timestamp = index.timestamp(seq);
-                    if ((index.flags(seq) & SequenceIndex.FLAG_NEVER_EXPIRES) == 0) {
-                        if (timestamp > cutoff) {
-                            next = timestamp + maxAge;
-                            break;
-                        }
-                        if (--budget == 0) {
-                            next = now;
-                            break;
-                        }
-                        removeMessage(seq, RemovalReason.MAX_AGE, false);
-                    }
-                    seq = index.next(seq + 1);
-                }
-            }
-            while (ttls.peekDeadline() <= now) {
-                long seq = ttls.peekSequence();
-                ttls.poll();
-                if (index.contains(seq) && (index.flags(seq) & SequenceIndex.FLAG_TTL) != 0) {
-                    removeMessage(seq, RemovalReason.TTL, false);
-                }
-            }
-            return Math.min(next, ttls.peekDeadline());
+            return closed ? Long.MAX_VALUE : log.expire();
         } finally {
             write.unlock();
         }
     }
 
-    /** The earliest deadline (age or TTL) of what is stored. Lock held. */
+    /** The earliest deadline (age or TTL) of what is stored. */
     long nextDeadline() {
-        long next = ttls.peekDeadline();
-        long maxAge = config.maxAge().toNanos();
-        if (maxAge > 0) {
-            for (long seq = index.next(firstSeq); seq >= 0; seq = index.next(seq + 1)) {
-                if ((index.flags(seq) & SequenceIndex.FLAG_NEVER_EXPIRES) == 0) {
-                    next = Math.min(next, index.timestamp(seq) + maxAge);
-                    break;
-                }
-            }
+        read.lock();
+        try {
+            return log.nextDeadline();
+        } finally {
+            read.unlock();
         }
-        return next;
+    }
+
+    long now() {
+        return log.now();
     }
 
     // --- durability ---------------------------------------------------------------------------------------
 
     @Override
     public void setDurabilityListener(DurabilityListener listener) {
-        storage.setDurabilityListener(listener);
+        log.storage.setDurabilityListener(listener);
     }
 
     @Override
     public long durableSequence() {
-        return storage.durableSequence();
+        return log.storage.durableSequence();
     }
 
     @Override
     public void sync() {
         checkOpen();
-        storage.sync();
+        log.storage.sync();
     }
 
     // --- reading ------------------------------------------------------------------------------------------
@@ -665,11 +332,11 @@ public final class StreamEngine implements StreamStore {
             read.lock();
             try {
                 checkOpen();
-                int subjectId = index.subjectId(sequence);
+                int subjectId = log.index.subjectId(sequence);
                 if (subjectId < 0) {
                     return Optional.empty();
                 }
-                StoredMessage message = readSlot(sequence, subjectId);
+                StoredMessage message = log.readSlot(sequence, subjectId);
                 if (message != null) {
                     return Optional.of(message);
                 }
@@ -680,25 +347,20 @@ public final class StreamEngine implements StreamStore {
         }
     }
 
-    /** Reads the message in a slot (read lock held); null when it is damaged. */
-    StoredMessage readSlot(long sequence, int subjectId) {
-        return storage.read(sequence, index.timestamp(sequence), location(sequence), reference(sequence),
-                subjects.byId(subjectId).subject());
-    }
 
     @Override
     public Optional<StoredMessage> loadNext(SubjectFilter filter, long fromSequence) {
-        return loadFound(() -> EngineQueries.nextMatching(this, filter, fromSequence));
+        return loadFound(() -> EngineQueries.nextMatching(log, filter, fromSequence));
     }
 
     @Override
     public Optional<StoredMessage> loadPrevious(SubjectFilter filter, long fromSequence) {
-        return loadFound(() -> EngineQueries.previousMatching(this, filter, fromSequence));
+        return loadFound(() -> EngineQueries.previousMatching(log, filter, fromSequence));
     }
 
     @Override
     public Optional<StoredMessage> loadLast(String subject) {
-        return loadFound(() -> EngineQueries.lastMatching(this, subject));
+        return loadFound(() -> EngineQueries.lastMatching(log, subject));
     }
 
     /** Finds a sequence and reads it under one read lock; skips (and reports) damaged messages. */
@@ -712,7 +374,7 @@ public final class StreamEngine implements StreamStore {
                 if (sequence <= 0) {
                     return Optional.empty();
                 }
-                StoredMessage message = readSlot(sequence, index.subjectId(sequence));
+                StoredMessage message = log.readSlot(sequence, log.index.subjectId(sequence));
                 if (message != null) {
                     return Optional.of(message);
                 }
@@ -728,8 +390,8 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            int subjectId = index.subjectId(sequence);
-            return subjectId < 0 ? Optional.empty() : Optional.of(subjects.byId(subjectId).subject());
+            int subjectId = log.index.subjectId(sequence);
+            return subjectId < 0 ? Optional.empty() : Optional.of(log.subjects.byId(subjectId).subject());
         } finally {
             read.unlock();
         }
@@ -741,7 +403,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return EngineQueries.sequenceAt(this, target);
+            return EngineQueries.sequenceAt(log, target);
         } finally {
             read.unlock();
         }
@@ -752,7 +414,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return EngineQueries.filteredState(this, fromSequence, filter);
+            return EngineQueries.filteredState(log, fromSequence, filter);
         } finally {
             read.unlock();
         }
@@ -763,7 +425,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return EngineQueries.subjectsState(this, SubjectFilter.of(filter == null ? "" : filter));
+            return EngineQueries.subjectsState(log, SubjectFilter.of(filter == null ? "" : filter));
         } finally {
             read.unlock();
         }
@@ -774,7 +436,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return EngineQueries.subjectsTotals(this, SubjectFilter.of(filter == null ? "" : filter));
+            return EngineQueries.subjectsTotals(log, SubjectFilter.of(filter == null ? "" : filter));
         } finally {
             read.unlock();
         }
@@ -785,7 +447,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return new NumPending(EngineQueries.numPending(this, fromSequence, filter, lastPerSubject), lastSeq);
+            return new NumPending(EngineQueries.numPending(log, fromSequence, filter, lastPerSubject), log.lastSeq);
         } finally {
             read.unlock();
         }
@@ -796,7 +458,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return EngineQueries.lastSequences(this, filter, upToSequence, maxAllowed);
+            return EngineQueries.lastSequences(log, filter, upToSequence, maxAllowed);
         } finally {
             read.unlock();
         }
@@ -807,7 +469,7 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return buildState(true);
+            return log.buildState(true, consumerCount());
         } finally {
             read.unlock();
         }
@@ -818,62 +480,37 @@ public final class StreamEngine implements StreamStore {
         read.lock();
         try {
             checkOpen();
-            return buildState(false);
+            return log.buildState(false, consumerCount());
         } finally {
             read.unlock();
         }
     }
 
-    private StreamState buildState(boolean withDeleted) {
-        long numDeleted = messages == 0 ? 0 : Math.max(0, lastSeq - firstSeq + 1 - messages);
-        long[] deleted = withDeleted && numDeleted > 0 ? EngineQueries.deleted(this, numDeleted) : new long[0];
-        int consumerCount;
-        synchronized (consumers) {
-            consumerCount = consumers.size();
-        }
-        return new StreamState(messages, bytes, firstSeq, firstTs, lastSeq, lastTs, subjects.size(), numDeleted,
-                deleted, lost.data(), consumerCount);
-    }
 
     @Override
     public StoreStats stats() {
-        long[] counters = new long[4];
-        storage.addStats(counters);
+        long[] counters = new long[5];
+        log.storage.addStats(counters);
         read.lock();
         try {
-            return new StoreStats(damageEvents, lost.total(), counters[0], counters[1], counters[2], counters[3],
+            return new StoreStats(log.damageEvents + counters[4], log.lost.total(), counters[0], counters[1], counters[2], counters[3],
                     recoveryNanos);
         } finally {
             read.unlock();
         }
     }
 
-    // --- damage -------------------------------------------------------------------------------------------
+    private int consumerCount() {
+        synchronized (consumers) {
+            return consumers.size();
+        }
+    }
 
     /** Takes a message found damaged on read out of the stream and records it as lost. */
     private void damaged(long sequence) {
         write.lock();
         try {
-            int subjectId = index.subjectId(sequence);
-            if (subjectId < 0) {
-                return;
-            }
-            int size = index.size(sequence);
-            String subject = subjects.byId(subjectId).subject();
-            index.remove(sequence);
-            subjects.remove(subjectId, sequence);
-            messages--;
-            bytes -= size;
-            if (sequence == firstSeq) {
-                advanceFirst();
-            }
-            damageEvents++;
-            lost.add(sequence, sequence, size);
-            logger.log(System.Logger.Level.ERROR, "JetStream stream ''{0}'': message {1} on ''{2}'' is damaged;"
-                    + " it is reported as lost and will not be served", config.name(), sequence, subject);
-            for (StoreListener listener : listeners) {
-                listener.removed(sequence, subject, size, RemovalReason.DAMAGED);
-            }
+            log.damaged(sequence);
         } finally {
             write.unlock();
         }
@@ -883,19 +520,12 @@ public final class StreamEngine implements StreamStore {
 
     @Override
     public void addListener(StoreListener listener) {
-        synchronized (lock) {
-            StoreListener[] current = listeners;
-            StoreListener[] next = java.util.Arrays.copyOf(current, current.length + 1);
-            next[current.length] = listener;
-            listeners = next;
-        }
+        log.addListener(listener);
     }
 
     @Override
     public void removeListener(StoreListener listener) {
-        synchronized (lock) {
-            listeners = java.util.Arrays.stream(listeners).filter(l -> l != listener).toArray(StoreListener[]::new);
-        }
+        log.removeListener(listener);
     }
 
     // --- consumers ----------------------------------------------------------------------------------------
@@ -912,7 +542,7 @@ public final class StreamEngine implements StreamStore {
                 open.updateConfig(consumerConfig);
                 return open;
             }
-            EngineConsumerStore store = new EngineConsumerStore(name, consumerConfig, storage.consumer(name),
+            EngineConsumerStore store = new EngineConsumerStore(name, consumerConfig, log.storage.consumer(name),
                     this::consumerClosed);
             store.load();
             consumers.put(name, store);
@@ -936,7 +566,7 @@ public final class StreamEngine implements StreamStore {
     @Override
     public List<String> consumerNames() {
         checkOpen();
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(storage.consumerNames());
+        TreeSet<String> names = new TreeSet<>(log.storage.consumerNames());
         synchronized (consumers) {
             names.addAll(consumers.keySet());
         }
@@ -948,13 +578,13 @@ public final class StreamEngine implements StreamStore {
     @Override
     public void writeMetadata(byte[] metadata) {
         checkOpen();
-        storage.writeMetadata(metadata.clone());
+        log.storage.writeMetadata(metadata.clone());
     }
 
     @Override
     public Optional<byte[]> metadata() {
         checkOpen();
-        return storage.metadata();
+        return log.storage.metadata();
     }
 
     @Override
@@ -968,13 +598,13 @@ public final class StreamEngine implements StreamStore {
     @Override
     public void delete() {
         shutDown();
-        storage.delete();
+        log.storage.delete();
     }
 
     @Override
     public void close() {
         if (shutDown()) {
-            storage.close();
+            log.storage.close();
         }
     }
 
@@ -1002,19 +632,6 @@ public final class StreamEngine implements StreamStore {
 
     // --- helpers for the package ----------------------------------------------------------------------------
 
-    long now() {
-        Instant instant = context.clock().instant();
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-    }
-
-    long location(long sequence) {
-        return storage.usesReferences() ? 0 : index.location(sequence);
-    }
-
-    Object reference(long sequence) {
-        return storage.usesReferences() ? index.reference(sequence) : null;
-    }
-
     boolean isClosed() {
         return closed;
     }
@@ -1022,85 +639,6 @@ public final class StreamEngine implements StreamStore {
     void checkOpen() {
         if (closed) {
             throw new StoreException(Kind.CLOSED);
-        }
-    }
-
-    Expiry expiry() {
-        return expiry;
-    }
-
-    /** Applies what storage recovered. Runs in the constructor, before anyone else sees the engine. */
-    private final class Recovery implements RecoverySink {
-
-        @Override
-        public void message(long sequence, long timestamp, String subject, int headersLength, int payloadLength,
-                long ttl, long location, Object reference) {
-            if (sequence <= lastSeq && messages > 0 || sequence < firstSeq) {
-                return; // out of order or below a floor: the storage layer reports these
-            }
-            SubjectInfo info = subjects.intern(subject);
-            int size = (int) storage.messageSize(subject.length(), headersLength, payloadLength);
-            byte flags = ttl > 0 ? SequenceIndex.FLAG_TTL : ttl < 0 ? SequenceIndex.FLAG_NEVER_EXPIRES : 0;
-            index.add(sequence, info.id(), size, timestamp, flags, location, reference);
-            subjects.add(info, sequence);
-            if (messages == 0) {
-                firstSeq = sequence;
-                firstTs = timestamp;
-            }
-            messages++;
-            bytes += size;
-            if (sequence > lastSeq) {
-                lastSeq = sequence;
-                lastTs = timestamp;
-            }
-        }
-
-        @Override
-        public void deleted(long sequence) {
-            int subjectId = index.subjectId(sequence);
-            if (subjectId < 0) {
-                return;
-            }
-            bytes -= index.size(sequence);
-            messages--;
-            index.remove(sequence);
-            subjects.remove(subjectId, sequence);
-            if (sequence == firstSeq) {
-                advanceFirst();
-            }
-        }
-
-        @Override
-        public void floor(long floor) {
-            if (floor <= firstSeq) {
-                return;
-            }
-            for (long seq = index.next(0); seq >= 0 && seq < floor; seq = index.next(seq + 1)) {
-                deleted(seq);
-            }
-            if (floor - 1 > lastSeq) {
-                lastSeq = floor - 1;
-            }
-            advanceFirstFrom(floor);
-        }
-
-        @Override
-        public void last(long sequence, long timestamp) {
-            if (sequence > lastSeq) {
-                lastSeq = sequence;
-                if (timestamp > lastTs) {
-                    lastTs = timestamp;
-                }
-            }
-            if (messages == 0) {
-                firstSeq = Math.max(firstSeq, lastSeq + 1);
-            }
-        }
-
-        @Override
-        public void lost(long firstSequence, long lastSequence, long lostBytes) {
-            damageEvents++;
-            lost.add(firstSequence, lastSequence, lostBytes);
         }
     }
 }

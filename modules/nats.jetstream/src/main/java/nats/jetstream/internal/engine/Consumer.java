@@ -92,6 +92,8 @@ public final class Consumer {
     // Agent.
     private volatile Thread thread;
     private volatile boolean parked;
+    /** Set by every wake-up, so one that comes between the last look and the park is not lost. */
+    private volatile boolean signalled;
     private volatile boolean closed;
     private volatile boolean deleted;
     private MessagePublisher publisher;
@@ -371,6 +373,7 @@ public final class Consumer {
     }
 
     void wake() {
+        signalled = true;
         if (parked) {
             Thread t = thread;
             if (t != null) {
@@ -495,6 +498,7 @@ public final class Consumer {
         publisher = stream.account().connection().publisher();
         int sinceFlush = 0;
         while (!closed) {
+            signalled = false;
             Delivery d;
             long now = System.nanoTime();
             lock.lock();
@@ -529,7 +533,7 @@ public final class Consumer {
             sinceFlush = 0;
             parked = true;
             long wait = nextWakeNanos(now);
-            if (!closed) {
+            if (!closed && !signalled) {
                 LockSupport.parkNanos(this, wait);
             }
             parked = false;
@@ -620,7 +624,7 @@ public final class Consumer {
                 it.remove();
                 continue;
             }
-            if (!stream.account().connection().hasInterest(r.reply)) {
+            if (!hasInterest(r, now)) {
                 it.remove();
                 continue;
             }
@@ -704,13 +708,15 @@ public final class Consumer {
         long savedSseq = sseq;
         int savedNext = lastPerSubjectNext;
         long[] savedList = lastPerSubject;
+        // The pending count must be known for the position before this delivery: it still includes the message.
+        long pendingBefore = numPending();
         Next next = nextMessage(cfg);
         if (next == null) {
             return null;
         }
         StoredMessage sm = next.message();
         long dc = next.deliveries();
-        long pendingAfter = dc == 1 ? Math.max(0, numPending() - 1) : numPending();
+        long pendingAfter = dc == 1 ? Math.max(0, pendingBefore - 1) : pendingBefore;
         String ackReply = "$JS.ACK." + stream.name() + "." + name + "." + dc + "." + sm.sequence() + "." + dseq + "."
                 + sm.timestamp() + "." + pendingAfter;
         byte[] headers = sm.headers();
@@ -897,13 +903,30 @@ public final class Consumer {
                     continue;
                 }
             }
-            if (!r.expired(now) && stream.account().connection().hasInterest(r.reply)) {
+            if (!r.expired(now) && hasInterest(r, now)) {
                 return waiting.pop();
             }
             waiting.removeFirst();
         }
         return null;
     }
+
+    /**
+     * Whether a pull request's inbox still has a subscriber. Looked up at most every 100 ms per request: a
+     * lookup per delivered message would cost more than the delivery.
+     */
+    private boolean hasInterest(PullRequests.Request r, long now) {
+        if (r.interestCheckedNanos != 0 && now - r.interestCheckedNanos < INTEREST_RECHECK_NANOS) {
+            return true;
+        }
+        if (!stream.account().connection().hasInterest(r.reply)) {
+            return false;
+        }
+        r.interestCheckedNanos = now;
+        return true;
+    }
+
+    private static final long INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     // --- ack wait -----------------------------------------------------------------------------------------
 

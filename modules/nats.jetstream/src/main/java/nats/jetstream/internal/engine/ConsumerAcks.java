@@ -153,7 +153,8 @@ final class ConsumerAcks implements DirectHandler {
                 stream.store().subjectOf(sseq).ifPresent(subject -> stream.acknowledged(sseq, subject));
             }
         }
-        if (signal || c.config().isPush() || !c.waiting.isEmpty()) {
+        if (signal) {
+            // Max ack pending was holding deliveries back.
             c.wake();
         }
     }

@@ -38,6 +38,9 @@ public final class JetStream implements AutoCloseable {
     private final long maxStore;
     private final AtomicLong memoryReserved = new AtomicLong();
     private final AtomicLong storeReserved = new AtomicLong();
+    /** Bytes stored in every account, kept up to date by the streams, for the per-message limit check. */
+    private final AtomicLong memoryTotal = new AtomicLong();
+    private final AtomicLong storeTotal = new AtomicLong();
     private final System.Logger log;
     private volatile boolean shuttingDown;
 
@@ -151,12 +154,16 @@ public final class JetStream implements AutoCloseable {
 
     /** Memory used by every account's memory streams. */
     public long memoryUsed() {
-        return accounts.values().stream().mapToLong(JsAccount::memoryUsed).sum();
+        return memoryTotal.get();
     }
 
     /** Disk used by every account's file streams. */
     public long storeUsed() {
-        return accounts.values().stream().mapToLong(JsAccount::storeUsed).sum();
+        return storeTotal.get();
+    }
+
+    void addUsage(Storage storage, long bytes) {
+        (storage == Storage.MEMORY ? memoryTotal : storeTotal).addAndGet(bytes);
     }
 
     /** Whether the server as a whole is over its memory or disk budget for {@code storage} (Go's js.limitsExceeded). */

@@ -102,6 +102,7 @@ public final class JsAccount {
 
     void addUsage(Storage storage, long bytes) {
         (storage == Storage.MEMORY ? memoryUsed : storeUsed).addAndGet(bytes);
+        js.addUsage(storage, bytes);
     }
 
     public long apiTotal() {

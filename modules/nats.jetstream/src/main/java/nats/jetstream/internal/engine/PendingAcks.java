@@ -2,7 +2,8 @@ package nats.jetstream.internal.engine;
 
 /**
  * Publish acks waiting for the store to report their message durable, in sequence order: a ring of
- * (sequence, reply subject, duplicate flag) without an object per message.
+ * (sequence, reply subject, duplicate flag) without an object per message. Writers add under the stream's
+ * write lock while an ack sender drains, so every operation is synchronized (uncontended almost always).
  */
 final class PendingAcks {
 
@@ -12,15 +13,11 @@ final class PendingAcks {
     private int head;
     private int size;
 
-    boolean isEmpty() {
+    synchronized boolean isEmpty() {
         return size == 0;
     }
 
-    int size() {
-        return size;
-    }
-
-    void add(long sequence, byte[] reply, boolean duplicate) {
+    synchronized void add(long sequence, byte[] reply, boolean duplicate) {
         if (size == sequences.length) {
             grow();
         }
@@ -31,22 +28,26 @@ final class PendingAcks {
         size++;
     }
 
-    long firstSequence() {
-        return sequences[head];
+    /** Whether the first waiting ack is for a sequence at or below {@code durable}. */
+    synchronized boolean readyThrough(long durable) {
+        return size > 0 && sequences[head] <= durable;
     }
 
-    byte[] firstReply() {
-        return replies[head];
-    }
-
-    boolean firstDuplicate() {
-        return duplicates[head];
-    }
-
-    void removeFirst() {
-        replies[head] = null;
-        head = (head + 1) & (sequences.length - 1);
-        size--;
+    /**
+     * Takes the acks ready at {@code durable} into {@code out} (up to its capacity); returns how many.
+     */
+    synchronized int takeReady(long durable, long[] seqOut, byte[][] replyOut, boolean[] dupOut) {
+        int n = 0;
+        while (size > 0 && n < seqOut.length && sequences[head] <= durable) {
+            seqOut[n] = sequences[head];
+            replyOut[n] = replies[head];
+            dupOut[n] = duplicates[head];
+            replies[head] = null;
+            head = (head + 1) & (sequences.length - 1);
+            size--;
+            n++;
+        }
+        return n;
     }
 
     private void grow() {

@@ -22,6 +22,8 @@ final class PullRequests {
         final boolean noWait;
         final long receivedNanos;
         final String group;
+        /** When the request's inbox was last seen to have a subscriber (checked again after a while). */
+        long interestCheckedNanos;
 
         Request(String reply, int batch, long maxBytes, long expiresNanos, long heartbeatNanos, boolean noWait,
                 long now, String group) {

@@ -1,10 +1,13 @@
 package nats.jetstream.internal.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import nats.api.messaging.DirectHandler;
 import nats.api.messaging.InboundMessage;
@@ -13,9 +16,11 @@ import nats.jetstream.internal.model.ApiError;
 import nats.jetstream.internal.model.JsErrors;
 
 /**
- * A stream's single writer. Publishers' threads hand messages over as copies through a bounded queue
- * ({@link #onMessage}); the agent thread stores them in batches under the stream's write lock, then sends the
- * publish acks of every message the store reports durable (group commit) and flushes them in one go.
+ * A stream's writer. A message is stored on the publisher's own thread when nothing is queued and the write
+ * lock is free (a lone publisher pays no hand-off); otherwise it is copied into a bounded queue that the agent
+ * thread drains in batches under the write lock, in arrival order. Publish acks wait for the store to report
+ * their message durable (group commit): whichever thread learns of durability (the store's flusher, or the
+ * writer for a memory store) sends every ready ack in one batch.
  */
 final class StreamIngest implements DirectHandler, Runnable {
 
@@ -25,6 +30,7 @@ final class StreamIngest implements DirectHandler, Runnable {
     private static final int BATCH = 256;
     /** How long a publisher waits for room before its message is refused. */
     private static final long MAX_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int ACK_BATCH = 256;
 
     /** A message as handed over: copies of what the publisher's buffers held. */
     record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload) {
@@ -39,11 +45,22 @@ final class StreamIngest implements DirectHandler, Runnable {
     private volatile boolean parked;
     private volatile boolean stopped;
     private volatile long durable;
-    private MessagePublisher publisher;
+    private final boolean memory;
+    /** Acks are ready for the agent to send (memory stores). */
+    private volatile boolean ackWork;
+
+    /** The ack sender: one at a time, using one publisher; others leave a note and go. */
+    private final ReentrantLock ackLock = new ReentrantLock();
+    private final AtomicBoolean ackRecheck = new AtomicBoolean();
+    private MessagePublisher ackPublisher;
+    private final long[] ackSeqs = new long[ACK_BATCH];
+    private final byte[][] ackReplies = new byte[ACK_BATCH][];
+    private final boolean[] ackDuplicates = new boolean[ACK_BATCH];
 
     StreamIngest(Stream stream) {
         this.stream = stream;
         this.writer = new StreamWriter(stream, this);
+        this.memory = stream.store().storageType().equals(nats.jetstream.store.StoreProvider.MEMORY);
     }
 
     StreamWriter writer() {
@@ -67,10 +84,21 @@ final class StreamIngest implements DirectHandler, Runnable {
         }
     }
 
-    /** The store reports every message up to {@code sequence} durable. */
+    /**
+     * The store reports every message up to {@code sequence} durable. A file store calls from its flusher, once
+     * per sync: the acks go out from there, one batch per sync. A memory store calls from the appending thread
+     * for every message: the agent sends those acks, so a burst of them leaves in few writes.
+     */
     void durableThrough(long sequence) {
-        durable = sequence;
-        wake();
+        if (sequence > durable) {
+            durable = sequence;
+        }
+        if (memory) {
+            ackWork = true;
+            wake();
+        } else {
+            sendReadyAcks();
+        }
     }
 
     /** Runs {@code task} on the writer thread, after the messages queued before it. */
@@ -93,19 +121,39 @@ final class StreamIngest implements DirectHandler, Runnable {
         if (stopped) {
             return false;
         }
+        byte[] reply = m.replyLength() == 0 ? null
+                : Arrays.copyOfRange(m.replyArray(), m.replyOffset(), m.replyOffset() + m.replyLength());
+        int h = m.headerLength();
+        byte[] data = m.dataArray();
+        int off = m.dataOffset();
+        byte[] headers = h == 0 ? StreamWriter.NO_BYTES : Arrays.copyOfRange(data, off, off + h);
+        byte[] payload = Arrays.copyOfRange(data, off + h, off + m.dataLength());
+        String subject = new String(m.subjectArray(), m.subjectOffset(), m.subjectLength(), StandardCharsets.UTF_8);
+        Inbound inbound = new Inbound(subject, reply, headers, payload);
+        // Nothing queued and the writer idle: store here, in order, without waking anyone.
+        if (queue.isEmpty() && stream.writeLock().tryLock()) {
+            boolean stored = false;
+            try {
+                if (queue.isEmpty()) {
+                    storeOne(inbound);
+                    stored = true;
+                }
+            } finally {
+                stream.writeLock().unlock();
+            }
+            if (stored) {
+                if (!memory) {
+                    // A duplicate's ack refers to a message already durable: nothing else will send it.
+                    sendReadyAcks();
+                }
+                return true;
+            }
+        }
         if (backlog.incrementAndGet() > MAX_BACKLOG && !waitForRoom()) {
             backlog.decrementAndGet();
             return false;
         }
-        byte[] reply = m.replyLength() == 0 ? null
-                : java.util.Arrays.copyOfRange(m.replyArray(), m.replyOffset(), m.replyOffset() + m.replyLength());
-        int h = m.headerLength();
-        byte[] data = m.dataArray();
-        int off = m.dataOffset();
-        byte[] headers = h == 0 ? StreamWriter.NO_BYTES : java.util.Arrays.copyOfRange(data, off, off + h);
-        byte[] payload = java.util.Arrays.copyOfRange(data, off + h, off + m.dataLength());
-        String subject = new String(m.subjectArray(), m.subjectOffset(), m.subjectLength(), StandardCharsets.UTF_8);
-        queue.offer(new Inbound(subject, reply, headers, payload));
+        queue.offer(inbound);
         wake();
         return true;
     }
@@ -123,7 +171,7 @@ final class StreamIngest implements DirectHandler, Runnable {
         return !stopped;
     }
 
-    /** Queues a message that did not come through a subscription (mirrors, sources). */
+    /** Queues a message that did not come through a subscription (sources). */
     void offer(Inbound message) {
         backlog.incrementAndGet();
         queue.offer(message);
@@ -136,28 +184,28 @@ final class StreamIngest implements DirectHandler, Runnable {
 
     @Override
     public void run() {
-        publisher = stream.account().connection().publisher();
         while (true) {
+            ackWork = false;
             int done = drain();
-            sendDurableAcks();
-            publisher.flush();
-            if (done == 0) {
-                if (stopped && queue.isEmpty()) {
-                    break;
-                }
-                parked = true;
-                if (queue.isEmpty() && !acksReady() && !stopped) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
-                }
-                parked = false;
-                if (!acks.isEmpty() && !acksReady()) {
-                    // Nothing new came while parked: make sure the store is not waiting for more to sync.
-                    durable = Math.max(durable, stream.store().durableSequence());
-                }
+            sendReadyAcks();
+            if (done > 0) {
+                continue;
+            }
+            if (stopped && queue.isEmpty()) {
+                break;
+            }
+            parked = true;
+            if (queue.isEmpty() && !ackWork && !stopped) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            parked = false;
+            // A store that syncs on its own schedule may have made more durable meanwhile.
+            long d = stream.store().durableSequence();
+            if (d > durable) {
+                durableThrough(d);
             }
         }
-        sendDurableAcks();
-        publisher.flush();
+        sendReadyAcks();
     }
 
     private int drain() {
@@ -169,16 +217,7 @@ final class StreamIngest implements DirectHandler, Runnable {
                 n++;
                 if (item instanceof Inbound m) {
                     backlog.decrementAndGet();
-                    try {
-                        writer.store(m);
-                    } catch (RuntimeException e) {
-                        stream.account().js().log().log(System.Logger.Level.WARNING,
-                                "JetStream failed to process a message on stream ''{0} > {1}'': {2}",
-                                stream.account().name(), stream.name(), e.toString());
-                        if (m.reply() != null) {
-                            sendError(m.reply(), ApiError.of(JsErrors.STREAM_STORE_FAILED, e.toString()));
-                        }
-                    }
+                    storeOne(m);
                 } else if (item instanceof Runnable task) {
                     task.run();
                 }
@@ -189,42 +228,105 @@ final class StreamIngest implements DirectHandler, Runnable {
         return n;
     }
 
-    private boolean acksReady() {
-        return !acks.isEmpty() && acks.firstSequence() <= Math.max(durable, 0);
+    /** Stores one message under the write lock; a failure answers the publisher rather than killing the writer. */
+    private void storeOne(Inbound m) {
+        try {
+            writer.store(m);
+        } catch (RuntimeException e) {
+            stream.account().js().log().log(System.Logger.Level.WARNING,
+                    "JetStream failed to process a message on stream ''{0} > {1}'': {2}",
+                    stream.account().name(), stream.name(), e.toString());
+            if (m.reply() != null) {
+                sendError(m.reply(), ApiError.of(JsErrors.STREAM_STORE_FAILED, e.toString()));
+            }
+        }
     }
 
-    /** An ack for {@code sequence}, sent once the store reports it durable. */
+    /** An ack for {@code sequence}, sent once the store reports it durable. Write lock held. */
     void ackWhenDurable(long sequence, byte[] reply, boolean duplicate) {
         acks.add(sequence, reply, duplicate);
     }
 
-    private void sendDurableAcks() {
-        if (acks.isEmpty()) {
-            return;
+    /**
+     * Sends every ack whose message is durable. One thread sends at a time; a thread that finds the sender busy
+     * leaves a note, and the sender looks again before it leaves, so no ready ack is left behind.
+     */
+    private void sendReadyAcks() {
+        while (true) {
+            if (!acks.readyThrough(durableNow())) {
+                return;
+            }
+            if (!ackLock.tryLock()) {
+                ackRecheck.set(true);
+                if (ackLock.isLocked()) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                ackRecheck.set(false);
+                // Read durability only now, after the note was cleared: a note left before this point is
+                // covered by what is read here.
+                MessagePublisher p = publisher();
+                int n;
+                while ((n = acks.takeReady(durableNow(), ackSeqs, ackReplies, ackDuplicates)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        byte[] body = stream.pubAck(ackSeqs[i], ackDuplicates[i]);
+                        p.publish(ackReplies[i], null, body, 0, 0, body.length);
+                        ackReplies[i] = null;
+                    }
+                }
+                p.flush();
+            } finally {
+                ackLock.unlock();
+            }
+            if (!ackRecheck.get()) {
+                return;
+            }
         }
-        long through = Math.max(durable, stream.store().durableSequence());
-        while (!acks.isEmpty() && acks.firstSequence() <= through) {
-            byte[] body = stream.pubAck(acks.firstSequence(), acks.firstDuplicate());
-            publisher.publish(acks.firstReply(), null, body, 0, 0, body.length);
-            acks.removeFirst();
+    }
+
+    private long durableNow() {
+        return Math.max(durable, stream.store().durableSequence());
+    }
+
+    private MessagePublisher publisher() {
+        MessagePublisher p = ackPublisher;
+        if (p == null) {
+            p = stream.account().connection().publisher();
+            ackPublisher = p;
         }
+        return p;
     }
 
     /** Sends an error response at once (it does not wait for durability). */
     void sendError(byte[] reply, ApiError error) {
         byte[] body = stream.pubAckError(error);
-        publisher.publish(reply, null, body, 0, 0, body.length);
+        ackLock.lock();
+        try {
+            MessagePublisher p = publisher();
+            p.publish(reply, null, body, 0, 0, body.length);
+            p.flush();
+        } finally {
+            ackLock.unlock();
+        }
     }
 
-    /** Publishes a message from the writer thread (republish). */
+    /** Publishes a message for the writer (republish). */
     void publish(byte[] subject, byte[] headers, byte[] payload) {
-        if (headers.length == 0) {
-            publisher.publish(subject, null, payload, 0, 0, payload.length);
-            return;
+        byte[] data = payload;
+        if (headers.length > 0) {
+            data = new byte[headers.length + payload.length];
+            System.arraycopy(headers, 0, data, 0, headers.length);
+            System.arraycopy(payload, 0, data, headers.length, payload.length);
         }
-        byte[] data = new byte[headers.length + payload.length];
-        System.arraycopy(headers, 0, data, 0, headers.length);
-        System.arraycopy(payload, 0, data, headers.length, payload.length);
-        publisher.publish(subject, null, data, 0, headers.length, data.length);
+        ackLock.lock();
+        try {
+            MessagePublisher p = publisher();
+            p.publish(subject, null, data, 0, headers.length, data.length);
+            p.flush();
+        } finally {
+            ackLock.unlock();
+        }
     }
 }

@@ -30,6 +30,7 @@ public final class StreamSources {
     private volatile Thread thread;
     private volatile boolean stopped;
     private volatile boolean parked;
+    private volatile boolean signalled;
 
     /** One origin being followed. */
     public final class Tail implements StoreListener {
@@ -141,6 +142,7 @@ public final class StreamSources {
     }
 
     private void wake() {
+        signalled = true;
         if (parked) {
             Thread t = thread;
             if (t != null) {
@@ -151,6 +153,7 @@ public final class StreamSources {
 
     private void run() {
         while (!stopped) {
+            signalled = false;
             int copied = 0;
             List<Tail> current;
             synchronized (tails) {
@@ -170,7 +173,9 @@ public final class StreamSources {
             }
             if (copied == 0 && !stopped) {
                 parked = true;
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(250));
+                if (!signalled) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(250));
+                }
                 parked = false;
             }
         }

@@ -125,6 +125,6 @@ final class FileConsumer implements ConsumerPersistence {
 
     @Override
     public synchronized void delete() {
-        FileStorage.deleteTree(directory);
+        StreamFiles.deleteTree(directory);
     }
 }

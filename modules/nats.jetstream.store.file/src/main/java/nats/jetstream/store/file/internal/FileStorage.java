@@ -78,6 +78,8 @@ public final class FileStorage implements MessageStorage {
     volatile DurabilityListener listener;
     final AtomicLong syncs = new AtomicLong();
     final AtomicLong bytesWritten = new AtomicLong();
+    /** Damage found outside message records (consumer state files). */
+    private final AtomicLong otherDamage = new AtomicLong();
     final Flusher flusher;
     private volatile boolean closed;
 
@@ -586,7 +588,7 @@ public final class FileStorage implements MessageStorage {
     @Override
     public void writeMetadata(byte[] metadata) {
         try {
-            AtomicFile.write(directory.resolve("user.meta"), metadata, crypto);
+            AtomicFile.write(directory.resolve(StreamFiles.USER_META), metadata, crypto);
         } catch (IOException e) {
             throw new StoreException(Kind.IO, "writing metadata of stream '" + name + "' failed: " + e, e);
         }
@@ -594,67 +596,18 @@ public final class FileStorage implements MessageStorage {
 
     @Override
     public Optional<byte[]> metadata() {
-        return readUserMetadata(directory, crypto, logger, name);
-    }
-
-    static Optional<byte[]> readUserMetadata(Path directory, Crypto crypto, System.Logger logger, String name) {
-        try {
-            AtomicFile.Content content = AtomicFile.read(directory.resolve("user.meta"), crypto, "stream metadata");
-            if (content instanceof AtomicFile.Damaged damaged) {
-                logger.log(System.Logger.Level.ERROR, "JetStream stream ''{0}'': user.meta is damaged ({1})", name,
-                        damaged.reason());
-            }
-            return AtomicFile.payload(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StreamFiles.readUserMetadata(directory, crypto, logger, name);
     }
 
     @Override
     public ConsumerPersistence consumer(String consumer) {
-        return new FileConsumer(consumersDirectory.resolve(encodeName(consumer)), consumer, crypto,
-                flusher.always(), logger, () -> { });
+        return new FileConsumer(consumersDirectory.resolve(StreamFiles.encodeName(consumer)), consumer, crypto,
+                flusher.always(), logger, otherDamage::incrementAndGet);
     }
 
     @Override
     public List<String> consumerNames() {
-        if (!Files.isDirectory(consumersDirectory)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(consumersDirectory)) {
-            return entries.filter(Files::isDirectory).map(p -> decodeName(p.getFileName().toString())).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A consumer name as a file name: letters, digits, '-' and '_' kept, anything else as %XX bytes. */
-    static String encodeName(String consumer) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : consumer.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xFF);
-            if (Character.isLetterOrDigit(c) && c < 0x80 || c == '-' || c == '_') {
-                out.append(c);
-            } else {
-                out.append('%').append(String.format("%02X", b & 0xFF));
-            }
-        }
-        return out.toString();
-    }
-
-    static String decodeName(String file) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < file.length(); i++) {
-            char c = file.charAt(i);
-            if (c == '%' && i + 2 < file.length() + 0 && i + 2 <= file.length() - 1) {
-                out.write(Integer.parseInt(file.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return StreamFiles.consumerNames(consumersDirectory);
     }
 
     @Override
@@ -663,6 +616,7 @@ public final class FileStorage implements MessageStorage {
         stats[1] += bytesWritten.get();
         stats[2] += cache.hits();
         stats[3] += cache.misses();
+        stats[4] += otherDamage.get();
     }
 
     // --- lifecycle ----------------------------------------------------------------------------------------
@@ -705,7 +659,7 @@ public final class FileStorage implements MessageStorage {
             awaitMaintenance();
             closeChannels();
         }
-        deleteTree(directory);
+        StreamFiles.deleteTree(directory);
     }
 
     private void closeChannels() {
@@ -725,22 +679,6 @@ public final class FileStorage implements MessageStorage {
         }
     }
 
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (NoSuchFileException e) {
-                    // gone already
-                }
-            }
-        } catch (IOException e) {
-            throw new StoreException(Kind.IO, "deleting " + root + " failed: " + e, e);
-        }
-    }
 
     long now() {
         java.time.Instant instant = context.clock().instant();

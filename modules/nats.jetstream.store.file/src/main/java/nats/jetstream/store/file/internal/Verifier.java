@@ -51,7 +51,7 @@ public final class Verifier {
     /** The owner metadata of the stream in {@code directory}. */
     public static Optional<byte[]> readMetadata(Path directory, StoreContext context) {
         Crypto crypto = context.encryption().map(Crypto::new).orElse(null);
-        return FileStorage.readUserMetadata(directory, crypto, context.logger(), directory.getFileName().toString());
+        return StreamFiles.readUserMetadata(directory, crypto, context.logger(), directory.getFileName().toString());
     }
 
     private static int checkFile(Path directory, String name, Crypto crypto, FileKind kind, List<Damage> damage) {
