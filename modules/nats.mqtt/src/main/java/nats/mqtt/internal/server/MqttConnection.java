@@ -163,7 +163,6 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
         }
         ClientSession c = admitted.get();
         client = c;
-        c.monitoringField("mqtt_client", clientId);
         AccountSessions as;
         try {
             as = server.accountSessions(c.account());

@@ -141,7 +141,7 @@ public final class MqttServer {
         Credentials credentials = new Credentials(packet.username(), packet.password(), packet.password(),
                 packet.password(), "", "", "");
         SessionOutcome outcome = context.clientSessions().open(new SessionRequest("mqtt", c.connection, credentials,
-                "", "", "", auth, c));
+                "", "", "", auth, c, Map.of("mqtt_client", clientId)));
         return switch (outcome) {
             case SessionOutcome.Opened opened -> Optional.of(opened.session());
             case SessionOutcome.Refused refused -> {

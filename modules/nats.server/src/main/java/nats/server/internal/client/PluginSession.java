@@ -94,6 +94,11 @@ public final class PluginSession extends Client {
         return isClosed() ? new Refusal("Server Shutdown", false) : null;
     }
 
+    /** Sets a field of the client's {@code /connz} entry before it is admitted (its events carry it too). */
+    public void field(String name, String value) {
+        monitoringField(name, value);
+    }
+
     /** Why {@link #open} refused the client. */
     public record Refusal(String reason, boolean notAuthorized) {
     }

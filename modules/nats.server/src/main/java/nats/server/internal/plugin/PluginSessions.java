@@ -43,6 +43,7 @@ final class PluginSessions implements ClientSessions {
         PluginSession session = new PluginSession(core, core.nextClientId(), request.connection(), profile,
                 request.events(), accounts::view);
         core.register(session);
+        request.monitoringFields().forEach(session::field);
         PluginSession.Refusal refusal = session.open(request.credentials(), request.clientName(), request.lang(),
                 request.version());
         return refusal == null ? new SessionOutcome.Opened(session.handle())
