@@ -32,9 +32,9 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.mqtt");
     static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.jetstream", "nats.mqtt", "nats.websocket");
+            "nats.jetstream", "nats.websocket");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
@@ -197,6 +197,12 @@ class ModuleDescriptorTest {
         ModuleDescriptor plugin = descriptor(name);
         assertTrue(names(plugin.requires()).contains("nats.api"), () -> "expected plugin " + name + " to require nats.api");
         assertRequiresOnly(plugin, PLUGIN_MAY_REQUIRE, true);
+    }
+
+    @Test
+    void mqttReadsOnlyTheApiAndTransport() {
+        // A protocol listener: JetStream is reached through its API over in-process clients, not its classes.
+        assertRequiresOnly(descriptor("nats.mqtt"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @ParameterizedTest(name = "{0}")

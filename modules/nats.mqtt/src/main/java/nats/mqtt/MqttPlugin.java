@@ -32,6 +32,8 @@ public final class MqttPlugin implements ServerPlugin {
             "max_inflight", "stream_replicas", "consumer_replicas", "consumer_memory_storage",
             "consumer_inactive_threshold", "consumer_auto_cleanup");
 
+    private static final String NEEDS_JETSTREAM = "mqtt requires JetStream to be enabled if running in standalone mode";
+
     private volatile MqttServer server;
     private volatile MqttOptions options;
 
@@ -42,7 +44,7 @@ public final class MqttPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.0");
+        return ApiRange.atLeast("2.1");
     }
 
     @Override
@@ -53,6 +55,12 @@ public final class MqttPlugin implements ServerPlugin {
     @Override
     public Set<String> dependsOn() {
         return Set.of("jetstream");
+    }
+
+    /** Go's text when JetStream is off (this server is always standalone for MQTT: no routes or leaf nodes yet). */
+    @Override
+    public Optional<String> missingDependency(String pluginId) {
+        return pluginId.equals("jetstream") ? Optional.of(NEEDS_JETSTREAM) : Optional.empty();
     }
 
     @Override
@@ -104,7 +112,7 @@ public final class MqttPlugin implements ServerPlugin {
         // The jetstream plugin serves $JS.API in every account when JetStream is on (its block may disable it).
         try (InternalConnection probe = context.accounts().global().connect("mqtt-check")) {
             if (!probe.hasInterest("$JS.API.INFO")) {
-                throw new PluginException("mqtt requires JetStream to be enabled if running in standalone mode");
+                throw new PluginException(NEEDS_JETSTREAM);
             }
         }
     }
