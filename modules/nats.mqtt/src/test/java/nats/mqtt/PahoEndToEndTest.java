@@ -105,6 +105,41 @@ class PahoEndToEndTest {
     }
 
     @Test
+    void wildcardFiltersDoNotMatchDollarTopics() throws Exception {
+        try (Paho any = Paho.connect(server.mqttUrl(), "dollar-any", true);
+             Paho dollar = Paho.connect(server.mqttUrl(), "dollar-exact", true);
+             Paho pub = Paho.connect(server.mqttUrl(), "dollar-pub", true)) {
+            any.subscribe("#", 1);
+            any.subscribe("+/x", 0);
+            dollar.subscribe("$app/#", 1);
+            pub.publish("$app/x", "dollar", 1, false);
+            Paho.Received r = dollar.next(5000);
+            assertNotNull(r, "a filter starting with $ gets $ topics");
+            assertEquals("$app/x", r.topic(), "topic");
+            Paho.Received leaked = any.next(700);
+            assertTrue(leaked == null || !leaked.topic().startsWith("$"),
+                    "'#' and '+' never match topics starting with $ [MQTT-4.7.2-1]: " + leaked);
+        }
+    }
+
+    @Test
+    void topicsWithDotsAndEmptyLevelsRoundTrip() throws Exception {
+        try (Paho sub = Paho.connect(server.mqttUrl(), "levels-sub", true);
+             Paho pub = Paho.connect(server.mqttUrl(), "levels-pub", true);
+             Connection nc = server.nats()) {
+            Subscription ns = nc.subscribe("v1//x./.b");
+            nc.flush(Duration.ofSeconds(2));
+            sub.subscribe("v1.x//b", 1);
+            pub.publish("v1.x//b", "dots", 1, false);
+            Paho.Received r = sub.next(5000);
+            assertNotNull(r, "a topic with a dot and an empty level round-trips");
+            assertEquals("v1.x//b", r.topic(), "the topic comes back as it was published");
+            Message m = ns.nextMessage(Duration.ofSeconds(5));
+            assertNotNull(m, "NATS sees it under Go's subject ('.' is '//', an empty level '/')");
+        }
+    }
+
+    @Test
     void mqttAndNatsSeeEachOther() throws Exception {
         try (Connection nc = server.nats(); Paho mqtt = Paho.connect(server.mqttUrl(), "interop", true)) {
             Subscription ns = nc.subscribe("from.mqtt");
