@@ -172,7 +172,8 @@ final class Inbound {
         }
         MqttStreams.StoredMessage sm = stored.get();
         try {
-            account.streams().deleteMessage(MqttStreams.QOS2_IN, sm.sequence(), false);
+            // Waited for, as Go does: a repeated PUBREL must not find the message again.
+            account.streams().deleteMessage(MqttStreams.QOS2_IN, sm.sequence(), true);
         } catch (JsApiException e) {
             // Best effort, as in Go.
         }
