@@ -32,9 +32,9 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket");
     static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.mqtt", "nats.websocket");
+            "nats.mqtt");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
@@ -204,6 +204,12 @@ class ModuleDescriptorTest {
         ModuleDescriptor plugin = descriptor(name);
         assertTrue(names(plugin.requires()).contains("nats.api"), () -> "expected plugin " + name + " to require nats.api");
         assertRequiresOnly(plugin, PLUGIN_MAY_REQUIRE, true);
+    }
+
+    @Test
+    void websocketReadsOnlyTheApiAndTransport() {
+        // A protocol listener: no replication, so not even nats.raft (issue 15).
+        assertRequiresOnly(descriptor("nats.websocket"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @ParameterizedTest(name = "{0}")

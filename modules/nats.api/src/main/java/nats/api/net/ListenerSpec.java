@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param port     the port; 0 or -1 picks a free one
  * @param tls      TLS run by the kernel before the plugin sees the connection; empty for plain connections
  *                 (a plugin that upgrades later, after a plain-text greeting, uses {@code nats.transport})
- * @param logLabel how the kernel logs the bound address, e.g. {@code "Listening for websocket clients on"}
+ * @param logLabel how the kernel logs the bound address: followed by a space and {@code host:port}, e.g.
+ *                 {@code "Listening for route connections on"}, or directly by {@code host:port} when it ends
+ *                 with a URL scheme, e.g. {@code "Listening for websocket clients on ws://"}
  */
 public record ListenerSpec(String name, String host, int port, Optional<TlsPolicy> tls, String logLabel) {
 }

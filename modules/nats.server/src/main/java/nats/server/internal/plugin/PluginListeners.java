@@ -41,7 +41,9 @@ public final class PluginListeners implements Listeners {
         bound.acceptor = Acceptor.bind(spec.host(), spec.port(), spec.name(),
                 channel -> Thread.ofVirtual().name("nats-" + spec.name() + "-conn").start(() -> bound.serve(channel)));
         open.add(bound);
-        LOG.log(System.Logger.Level.INFO, "{0} {1}:{2}", spec.logLabel(), spec.host(),
+        // A label ending in a URL scheme ("... on ws://") is followed by the address directly, as Go logs it.
+        String separator = spec.logLabel().endsWith("://") ? "" : " ";
+        LOG.log(System.Logger.Level.INFO, "{0}{1}{2}:{3}", spec.logLabel(), separator, spec.host(),
                 String.valueOf(bound.port()));
         String scheme = spec.name().equals("websocket") ? (spec.tls().isPresent() ? "wss" : "ws")
                 : spec.tls().isPresent() ? "tls" : "nats";
