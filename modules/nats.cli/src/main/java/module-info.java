@@ -4,6 +4,7 @@
  */
 module nats.cli {
     requires nats.server;
+    requires nats.jetstream.store;
     requires info.picocli;
     requires jdk.unsupported;
 

@@ -1,13 +1,15 @@
 /**
  * Wire-level building blocks shared by the kernel and protocol plugins: the allocation-free NATS client
  * protocol parser, plain and TLS connections, the {@code tls {}} block loaded one way for every listener,
- * JSON as Go writes it, and helpers for reading Go-format config blocks.
+ * JSON as Go writes it, an HTTP/1.1 request reader for upgrades (WebSocket), and helpers for reading Go-format
+ * config blocks.
  */
 module nats.transport {
     requires transitive nats.api;
     requires org.bouncycastle.provider;
 
     exports nats.transport.config;
+    exports nats.transport.http;
     exports nats.transport.json;
     exports nats.transport.net;
     exports nats.transport.protocol;

@@ -32,17 +32,20 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.mqtt");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.jetstream", "nats.websocket");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
+            "nats.mqtt");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
     static final List<String> STORE_BACKENDS = List.of("nats.jetstream.store.memory", "nats.jetstream.store.file");
     static final String STORE_PROVIDER = "nats.jetstream.store.StoreProvider";
 
-    /** What a plugin may require from the project, besides JDK modules (DESIGN.md 1). */
-    static final Set<String> PLUGIN_MAY_REQUIRE = Set.of("nats.api", "nats.transport", "nats.raft");
+    /**
+     * What a plugin may require from the project, besides JDK modules (DESIGN.md 1): the JetStream storage SPI
+     * too, which is JetStream's own small module (DESIGN.md 2, storage backends).
+     */
+    static final Set<String> PLUGIN_MAY_REQUIRE = Set.of("nats.api", "nats.transport", "nats.raft", STORE_SPI);
 
     /**
      * Modules of the third-party libraries that the root pom's enforcer admits at run time (netty-buffer,
@@ -144,8 +147,12 @@ class ModuleDescriptorTest {
     void cliRequiresTheServerAndNoPlugin() {
         ModuleDescriptor cli = descriptor("nats.cli");
         assertTrue(names(cli.requires()).contains("nats.server"), "expected nats.cli (the launcher) to require nats.server");
-        List<String> plugins = names(cli.requires()).stream().filter(ModuleDescriptorTest::isPluginName).toList();
+        // The storage SPI is a service interface, not a plugin: `store verify` finds the file backend through it.
+        List<String> plugins = names(cli.requires()).stream().filter(ModuleDescriptorTest::isPluginName)
+                .filter(name -> !name.equals(STORE_SPI)).toList();
         assertTrue(plugins.isEmpty(), () -> "expected nats.cli to find plugins at run time, not require " + plugins);
+        assertTrue(names(cli.requires()).stream().noneMatch(STORE_BACKENDS::contains),
+                "expected nats.cli to find the storage backends with ServiceLoader, not require one");
     }
 
     @Test
@@ -197,6 +204,12 @@ class ModuleDescriptorTest {
         ModuleDescriptor plugin = descriptor(name);
         assertTrue(names(plugin.requires()).contains("nats.api"), () -> "expected plugin " + name + " to require nats.api");
         assertRequiresOnly(plugin, PLUGIN_MAY_REQUIRE, true);
+    }
+
+    @Test
+    void websocketReadsOnlyTheApiAndTransport() {
+        // A protocol listener: no replication, so not even nats.raft (issue 15).
+        assertRequiresOnly(descriptor("nats.websocket"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @Test

@@ -38,6 +38,15 @@ final class UsageCommandLine {
         CommandSpec plugins = CommandSpec.create().name("plugins");
         plugins.usageMessage().description("List built-in and drop-in plugins");
         spec.addSubcommand("plugins", plugins);
+        CommandSpec verify = CommandSpec.create().name("verify");
+        verify.usageMessage().description("Check a file store offline (a stream directory or a whole store_dir)"
+                + " and print what is damaged; exit code 1 when anything is");
+        verify.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("DIR").type(Path.class)
+                .arity("1").build());
+        CommandSpec store = CommandSpec.create().name("store");
+        store.usageMessage().description("JetStream store tools");
+        store.addSubcommand("verify", verify);
+        spec.addSubcommand("store", store);
         CommandLine cli = new CommandLine(spec);
         cli.setPosixClusteredShortOptionsAllowed(false);
         return cli;
@@ -68,6 +77,15 @@ final class UsageCommandLine {
         }
         ParsedFlags flags = flags(parseResult);
         if (parseResult.hasSubcommand()) {
+            ParseResult sub = parseResult.subcommand();
+            if (sub.commandSpec().name().equals("store")) {
+                if (!sub.hasSubcommand()) {
+                    sub.commandSpec().commandLine().usage(System.err);
+                    return Main.EXIT_USAGE;
+                }
+                Path dir = sub.subcommand().matchedPositionalValue(0, null);
+                return StoreVerifyCommand.run(dir);
+            }
             return PluginsCommand.run(flags);
         }
         return Main.executeReporting(flags);

@@ -217,6 +217,16 @@ public final class NatsServer implements AutoCloseable {
         return monitor == null ? 0 : monitor.port();
     }
 
+    /**
+     * The URLs of the listeners plugins opened, by listener name ({@code websocket: [ws://127.0.0.1:8080]}), as
+     * the ports file lists them: how a caller finds a plugin's port chosen with {@code port: -1}.
+     */
+    public Map<String, List<String>> pluginListenerUrls() {
+        Map<String, List<String>> copy = new java.util.TreeMap<>();
+        pluginPorts.forEach((name, urls) -> copy.put(name, List.copyOf(urls)));
+        return java.util.Collections.unmodifiableMap(copy);
+    }
+
     /** The client port actually bound (useful with port -1). */
     public int port() {
         return core.port();

@@ -27,7 +27,9 @@ final class ReloadCheck {
             new Fixed("TrustedKeys", o -> o.operator().trustedKeys()),
             new Fixed("AccountResolver", o -> o.operator().resolver()),
             new Fixed("Plugins", o -> o.enabledPlugins()),
-            new Fixed("PluginSections", ServerOptions::effectiveSections));
+            // Which plugin blocks there are (a plugin cannot start or stop on reload); what is in them is each
+            // owning plugin's to check (ServerPlugin.checkReload).
+            new Fixed("PluginSections", o -> o.effectiveSections().keySet()));
 
     private ReloadCheck() {
     }

@@ -37,6 +37,17 @@ public interface Connection {
     /** Closes the connection (for TLS after a best-effort close_notify); safe to call more than once. */
     void close();
 
+    /**
+     * Closes the connection for {@code reason}, Go's close reason (e.g. {@code Authentication Failure},
+     * {@code Server Shutdown}): a framing that can tell its peer why (a WebSocket close frame with a status
+     * code) does so on a best-effort basis first. The default simply closes.
+     *
+     * @since API 2.1
+     */
+    default void close(String reason) {
+        close();
+    }
+
     /** The peer's address. */
     InetSocketAddress remoteAddress();
 

@@ -23,4 +23,16 @@ public interface ClientSessions {
      * @return the session, or the refusal with Go's reason
      */
     SessionOutcome open(SessionRequest request);
+
+    /**
+     * Checks a listener block's own credentials against the server's, as Go's option validation does before
+     * the server starts: a {@code no_auth_user} must name a configured user (and is refused in operator
+     * mode), and a single {@code username} or {@code token} cannot stand next to the server's users or nkeys.
+     *
+     * @param listener the block's name as Go's messages name it: {@code websocket} or {@code mqtt}
+     * @throws SessionException with Go's text, e.g. {@code websocket authentication username not compatible
+     *                          with presence of users/nkeys}
+     * @since API 2.1
+     */
+    void checkAuthOverride(String listener, AuthOverride auth) throws SessionException;
 }

@@ -201,7 +201,8 @@ public final class ServerCore implements ClientHost {
             return;
         }
         if (authRequired(client.profile())) {
-            timers.schedule(client::authTimeoutTick, options.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            long timeout = client.profile().authTimeout().orElse(options.authTimeout()).toMillis();
+            timers.schedule(client::authTimeoutTick, timeout, TimeUnit.MILLISECONDS);
         }
         client.readLoop();
     }
@@ -276,6 +277,11 @@ public final class ServerCore implements ClientHost {
         if (authRequired(connection.profile())) {
             fields.put("auth_required", true);
         }
+        // Placeholders keep Go's field order for a listener that sets its own TLS fields (a WebSocket's); those
+        // still null at the end are dropped.
+        fields.put("tls_required", null);
+        fields.put("tls_verify", null);
+        fields.put("tls_available", null);
         Optional<ClientTls> current = connection.profile() == ClientProfile.NATS ? tls : Optional.empty();
         current.ifPresent(t -> tlsInfoFields(fields, t));
         fields.put("max_payload", options.maxPayload());
@@ -287,13 +293,8 @@ public final class ServerCore implements ClientHost {
         if (lameDuck) {
             fields.put("ldm", true);
         }
-        extra.forEach((name, value) -> {
-            if (value == null) {
-                fields.remove(name);
-            } else {
-                fields.put(name, value);
-            }
-        });
+        fields.putAll(extra);
+        fields.values().removeIf(java.util.Objects::isNull);
         JsonWriter json = new JsonWriter().beginObject();
         fields.forEach((name, value) -> json.name(name).value(value));
         json.endObject();

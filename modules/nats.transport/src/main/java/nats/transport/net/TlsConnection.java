@@ -389,24 +389,16 @@ public final class TlsConnection implements Connection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return address(true);
+        return SocketAddresses.remote(channel);
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return address(false);
+        return SocketAddresses.local(channel);
     }
 
     /** The underlying channel, for code that must act on the socket itself (a later TLS upgrade). */
     public java.nio.channels.SocketChannel channel() {
         return channel;
-    }
-
-    private InetSocketAddress address(boolean remote) {
-        try {
-            return (InetSocketAddress) (remote ? channel.getRemoteAddress() : channel.getLocalAddress());
-        } catch (IOException e) {
-            return new InetSocketAddress(0);
-        }
     }
 }

@@ -21,7 +21,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
 
-
 /**
  * A listener's TLS, ready to use: the server's certificate and key loaded, the trusted CAs, and the
  * engine settings Go's {@code GenTLSConfig} makes (TLS 1.2 minimum, Go's cipher suites and curves, server
@@ -99,14 +98,6 @@ public final class ServerTls {
         return managers;
     }
 
-    /**
-     * Whether the handshake's client certificate (if any) is within its validity window now. A resumed session
-     * skips the trust manager, so this is checked again after every handshake; empty when it is.
-     */
-    public Optional<String> expiredPeer(SSLSession session) {
-        return CertificateValidity.expiredPeer(session);
-    }
-
     private static SSLParameters parameters(SSLContext context, TlsOptions options, List<String> warnings)
             throws TlsSetupException {
         Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
@@ -169,11 +160,4 @@ public final class ServerTls {
         return warnings;
     }
 
-    /**
-     * Go's matchesPinnedCert: with pinned_certs, the client's certificate's public key (SHA-256 of its DER
-     * SubjectPublicKeyInfo) must be one of them.
-     */
-    public boolean acceptsPinning(SSLSession session) {
-        return options.pinnedCerts().isEmpty() || TlsHandshake.pinned(session, options.pinnedCerts());
-    }
 }

@@ -87,24 +87,7 @@ public final class TlsHandshake {
                     e);
         }
         TlsConnection transport = new TlsConnection(channel, tls.newEngine(), peeked);
-        try {
-            transport.handshake(System.nanoTime() + timeoutNanos);
-        } catch (SocketTimeoutException e) {
-            transport.close();
-            throw Refused.handshake("TLS handshake timeout", e);
-        } catch (IOException e) {
-            transport.close();
-            throw Refused.handshake("TLS handshake error: " + describe(e), e);
-        }
-        java.util.Optional<String> expired = tls.expiredPeer(transport.tlsSession().orElseThrow());
-        if (expired.isPresent()) {
-            transport.close();
-            throw Refused.handshake("TLS handshake error: " + expired.get(), null);
-        }
-        if (!tls.acceptsPinning(transport.tlsSession().orElseThrow())) {
-            transport.close();
-            throw Refused.handshake("TLS handshake error: certificate not pinned", null);
-        }
+        handshake(transport, timeoutNanos, tls.options().pinnedCerts());
         return transport;
     }
 
@@ -116,8 +99,19 @@ public final class TlsHandshake {
      */
     public static Connection handshakeFirst(SocketChannel channel, TlsPolicy policy) throws Refused {
         TlsConnection transport = new TlsConnection(channel, serverEngine(policy), ByteBuffer.allocate(0));
+        handshake(transport, policy.handshakeTimeout().toNanos(), policy.pinnedCerts());
+        return transport;
+    }
+
+    /**
+     * Runs the server side of the handshake within {@code timeoutNanos}, then Go's checks of the client's
+     * certificate: within its validity window (also on a resumed session), and pinned when pins are configured.
+     * On failure the connection is closed and the refusal carries Go's text.
+     */
+    private static void handshake(TlsConnection transport, long timeoutNanos, java.util.Set<String> pinnedCerts)
+            throws Refused {
         try {
-            transport.handshake(System.nanoTime() + policy.handshakeTimeout().toNanos());
+            transport.handshake(System.nanoTime() + timeoutNanos);
         } catch (SocketTimeoutException e) {
             transport.close();
             throw Refused.handshake("TLS handshake timeout", e);
@@ -125,16 +119,16 @@ public final class TlsHandshake {
             transport.close();
             throw Refused.handshake("TLS handshake error: " + describe(e), e);
         }
-        java.util.Optional<String> expired = CertificateValidity.expiredPeer(transport.tlsSession().orElseThrow());
+        SSLSession session = transport.tlsSession().orElseThrow();
+        java.util.Optional<String> expired = CertificateValidity.expiredPeer(session);
         if (expired.isPresent()) {
             transport.close();
             throw Refused.handshake("TLS handshake error: " + expired.get(), null);
         }
-        if (!policy.pinnedCerts().isEmpty() && !pinned(transport.tlsSession().orElseThrow(), policy.pinnedCerts())) {
+        if (!pinnedCerts.isEmpty() && !pinned(session, pinnedCerts)) {
             transport.close();
             throw Refused.handshake("TLS handshake error: certificate not pinned", null);
         }
-        return transport;
     }
 
     /** A server-side engine with the policy's protocols, suites (server order) and client certificates. */

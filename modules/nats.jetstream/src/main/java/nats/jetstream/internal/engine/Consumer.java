@@ -45,7 +45,6 @@ public final class Consumer {
 
     /** Go's {@code JSWaitQueueDefaultMax}. */
     static final int DEFAULT_MAX_WAITING = 512;
-    private static final long FLOW_CONTROL_LIMIT = 64L * 1024 * 1024;
 
     final Stream stream;
     private final String name;
@@ -61,9 +60,10 @@ public final class Consumer {
     long dseq = 1;
     long adflr;
     long asflr;
-    final TreeMap<Long, long[]> pending = new TreeMap<>();
-    final HashMap<Long, Long> rdc = new HashMap<>();
-    final LinkedHashSet<Long> rdq = new LinkedHashSet<>();
+    final Redeliveries redeliveries = new Redeliveries();
+    final TreeMap<Long, long[]> pending = redeliveries.pending;
+    final HashMap<Long, Long> rdc = redeliveries.counts;
+    final LinkedHashSet<Long> rdq = redeliveries.queue;
     private long[] lastPerSubject;
     private int lastPerSubjectNext;
     private long lastPerSubjectResume;
@@ -77,11 +77,7 @@ public final class Consumer {
     // Push delivery.
     private volatile boolean active;
     private PluginAccount.InterestWatch interestWatch;
-    private long flowBytes;
-    private long flowMax;
-    private long flowLimit;
-    private String flowId = "";
-    private long flowSize;
+    private final FlowControl flow;
     private long lastHeartbeatNanos = System.nanoTime();
     private long inactiveSinceNanos;
 
@@ -100,7 +96,23 @@ public final class Consumer {
     private long ackCheckDueNanos;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final ConsumerAcks acks;
-    private final Pacer pacer = new Pacer();
+    private final RatePacer pacer = new RatePacer();
+    private final PullRequests.Replies replies = new PullRequests.Replies() {
+        @Override
+        public void status(String reply, byte[] header) {
+            sendStatus(reply, header);
+        }
+
+        @Override
+        public boolean interest(String reply) {
+            return stream.account().connection().hasInterest(reply);
+        }
+
+        @Override
+        public void heartbeat(String reply) {
+            sendIdleHeartbeat(reply);
+        }
+    };
 
     Consumer(Stream stream, String name, ConsumerSettings config, ConsumerStore store, Instant created) {
         this.stream = stream;
@@ -113,10 +125,7 @@ public final class Consumer {
         this.waiting = config.isPush() ? null : new PullRequests((int) Math.max(1, config.maxWaiting));
         this.acks = new ConsumerAcks(this);
         this.active = !config.isPush();
-        if (config.flowControl) {
-            flowLimit = FLOW_CONTROL_LIMIT;
-            flowMax = flowLimit / 16;
-        }
+        this.flow = new FlowControl(config.flowControl, stream.name(), name);
     }
 
     public String name() {
@@ -251,7 +260,19 @@ public final class Consumer {
                     }));
             if (config.flowControl) {
                 subscriptions.add(conn.subscribeDirect("$JS.FC." + stream.name() + "." + name + ".*", null,
-                        this::flowControlReply));
+                        m -> {
+                            String subject = m.subject();
+                            lock.lock();
+                            try {
+                                if (!flow.answered(subject)) {
+                                    return true;
+                                }
+                            } finally {
+                                lock.unlock();
+                            }
+                            wake();
+                            return true;
+                        }));
             }
         }
         inactiveSinceNanos = System.nanoTime();
@@ -477,7 +498,7 @@ public final class Consumer {
         lock.lock();
         try {
             if (waiting != null) {
-                expireRequests(System.nanoTime());
+                waiting.expire(System.nanoTime(), replies);
             }
             return new Snapshot(dseq - 1, sseq - 1, lastDelivered, adflr, asflr, lastAcked, pending.size(), rdc.size(),
                     waiting == null ? 0 : waiting.size(), numPending(), config.isPush() && active);
@@ -523,7 +544,7 @@ public final class Consumer {
                 lock.lock();
                 try {
                     if (noMoreMessages) {
-                        endNoWaitRequests();
+                        waiting.endNoWait(replies);
                     }
                 } finally {
                     lock.unlock();
@@ -580,15 +601,7 @@ public final class Consumer {
         if (waiting != null) {
             lock.lock();
             try {
-                for (Iterator<PullRequests.Request> it = waiting.iterator(); it.hasNext(); ) {
-                    PullRequests.Request r = it.next();
-                    if (r.expiresNanos != 0) {
-                        wait = Math.min(wait, Math.max(0, r.expiresNanos - now));
-                    }
-                    if (r.nextHeartbeatNanos != 0) {
-                        wait = Math.min(wait, Math.max(0, r.nextHeartbeatNanos - now));
-                    }
-                }
+                wait = waiting.nextDeadline(now, wait);
             } finally {
                 lock.unlock();
             }
@@ -599,7 +612,8 @@ public final class Consumer {
     /** Timed work: redeliveries after the ack wait, heartbeats, expired pull requests. Under the lock. */
     private void housekeeping(long now) {
         if (ackCheckDueNanos != 0 && now - ackCheckDueNanos >= 0) {
-            checkPending(now);
+            long next = redeliveries.check(config, stream.store().fastState().firstSequence());
+            ackCheckDueNanos = next < 0 ? 0 : now + next;
         }
         ConsumerSettings cfg = config;
         if (cfg.isPush()) {
@@ -610,40 +624,7 @@ public final class Consumer {
                 }
             }
         } else {
-            expireRequests(now);
-        }
-    }
-
-    /** Go's {@code processWaiting}: expired requests get a 408, requests whose inbox went away are dropped. */
-    void expireRequests(long now) {
-        for (Iterator<PullRequests.Request> it = waiting.iterator(); it.hasNext(); ) {
-            PullRequests.Request r = it.next();
-            if (r.expired(now)) {
-                sendStatus(r.reply, Headers.status(408, "Request Timeout", "Nats-Pending-Messages",
-                        Integer.toString(r.remaining), "Nats-Pending-Bytes", Long.toString(r.maxBytes)));
-                it.remove();
-                continue;
-            }
-            if (!hasInterest(r, now)) {
-                it.remove();
-                continue;
-            }
-            if (r.nextHeartbeatNanos != 0 && now - r.nextHeartbeatNanos >= 0) {
-                sendIdleHeartbeat(r.reply);
-                r.nextHeartbeatNanos = now + r.heartbeatNanos;
-            }
-        }
-    }
-
-    /** No-wait requests that got something end when nothing more is there (Go's {@code processWaiting(eos)}). */
-    private void endNoWaitRequests() {
-        for (Iterator<PullRequests.Request> it = waiting.iterator(); it.hasNext(); ) {
-            PullRequests.Request r = it.next();
-            if (r.noWait && r.delivered > 0) {
-                sendStatus(r.reply, Headers.status(408, "Request Timeout", "Nats-Pending-Messages",
-                        Integer.toString(r.remaining), "Nats-Pending-Bytes", Long.toString(r.maxBytes)));
-                it.remove();
-            }
+            waiting.expire(now, replies);
         }
     }
 
@@ -679,7 +660,13 @@ public final class Consumer {
         return true;
     }
 
+    /** Drops expired pull requests (with their 408) and those whose inbox went away. Lock held. */
+    void expireRequests(long now) {
+        waiting.expire(now, replies);
+    }
+
     void sendIdleHeartbeat(String subject) {
+        String flowId = flow.pendingId();
         String[] extra = flowId.isEmpty()
                 ? new String[] {Headers.LAST_CONSUMER, Long.toString(dseq - 1), Headers.LAST_STREAM, Long.toString(sseq - 1)}
                 : new String[] {Headers.LAST_CONSUMER, Long.toString(dseq - 1), Headers.LAST_STREAM, Long.toString(sseq - 1),
@@ -696,7 +683,7 @@ public final class Consumer {
     private Delivery nextDelivery(long now) {
         ConsumerSettings cfg = config;
         if (cfg.isPush()) {
-            if (!active || (flowMax > 0 && flowBytes > flowMax)) {
+            if (!active || flow.stalled()) {
                 return null;
             }
         } else if (waiting.isEmpty()) {
@@ -731,7 +718,7 @@ public final class Consumer {
         if (cfg.isPush()) {
             route = cfg.deliverSubject.getBytes(StandardCharsets.UTF_8);
         } else {
-            PullRequests.Request r = nextWaiting(size, now);
+            PullRequests.Request r = waiting.next(size, now, replies);
             if (r == null) {
                 // Nobody to take it: put it back.
                 if (dc > 1) {
@@ -748,10 +735,6 @@ public final class Consumer {
                 return null;
             }
             route = r.replyBytes;
-            waiting.lastActivityNanos = now;
-            if (r.heartbeatNanos > 0) {
-                r.nextHeartbeatNanos = now + r.heartbeatNanos;
-            }
         }
         if (dc == 1 && numPending.get() > 0) {
             numPending.decrementAndGet();
@@ -778,7 +761,7 @@ public final class Consumer {
                 pending.put(sm.sequence(), new long[] {deliverySeq, ts});
             }
             if (ackCheckDueNanos == 0) {
-                ackCheckDueNanos = now + ackWaitNanos(cfg, 0) + TimeUnit.MILLISECONDS.toNanos(1);
+                ackCheckDueNanos = now + Redeliveries.ackWaitNanos(cfg, 0) + TimeUnit.MILLISECONDS.toNanos(1);
             }
         } else {
             adflr = deliverySeq;
@@ -789,15 +772,7 @@ public final class Consumer {
         } catch (StoreException e) {
             // A consumer store refuses what it cannot record (e.g. redelivery without acks); delivery goes on.
         }
-        String fc = null;
-        if (flowMax > 0) {
-            flowBytes += size;
-            if (flowId.isEmpty() && flowBytes > flowMax / 2) {
-                flowId = "$JS.FC." + stream.name() + "." + name + "." + randomToken();
-                flowSize = flowBytes;
-                fc = flowId;
-            }
-        }
+        String fc = flow.delivered(size);
         boolean release = cfg.ackPolicy == Ack.NONE
                 && stream.config().retention != nats.jetstream.internal.model.Policies.Retention.LIMITS;
         byte[] data;
@@ -811,16 +786,6 @@ public final class Consumer {
         byte[] shown = sm.subject().getBytes(StandardCharsets.UTF_8);
         return new Delivery(route, java.util.Arrays.equals(route, shown) ? null : shown, reply, data, headers.length,
                 delay, fc, release ? sm.sequence() : 0, sm.subject());
-    }
-
-    private static String randomToken() {
-        String digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        char[] out = new char[4];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = digits.charAt(r.nextInt(digits.length()));
-        }
-        return new String(out);
     }
 
     private record Next(StoredMessage message, long deliveries) {
@@ -886,95 +851,7 @@ public final class Consumer {
         return new Next(sm.get(), 1);
     }
 
-    /** Go's {@code nextWaiting}: the request to serve, honouring max bytes and dropping requests without interest. */
-    private PullRequests.Request nextWaiting(int size, long now) {
-        while (!waiting.isEmpty()) {
-            PullRequests.Request r = waiting.peek();
-            if (r.maxBytes > 0) {
-                if (size <= r.maxBytes) {
-                    r.maxBytes -= size;
-                    if (r.maxBytes == 0) {
-                        r.remaining = 1;
-                    }
-                } else {
-                    sendStatus(r.reply, Headers.status(409, "Message Size Exceeds MaxBytes", "Nats-Pending-Messages",
-                            Integer.toString(r.remaining), "Nats-Pending-Bytes", Long.toString(r.maxBytes)));
-                    waiting.removeFirst();
-                    continue;
-                }
-            }
-            if (!r.expired(now) && hasInterest(r, now)) {
-                return waiting.pop();
-            }
-            waiting.removeFirst();
-        }
-        return null;
-    }
-
-    /**
-     * Whether a pull request's inbox still has a subscriber. Looked up at most every 100 ms per request: a
-     * lookup per delivered message would cost more than the delivery.
-     */
-    private boolean hasInterest(PullRequests.Request r, long now) {
-        if (r.interestCheckedNanos != 0 && now - r.interestCheckedNanos < INTEREST_RECHECK_NANOS) {
-            return true;
-        }
-        if (!stream.account().connection().hasInterest(r.reply)) {
-            return false;
-        }
-        r.interestCheckedNanos = now;
-        return true;
-    }
-
-    private static final long INTEREST_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
     // --- ack wait -----------------------------------------------------------------------------------------
-
-    private static long ackWaitNanos(ConsumerSettings cfg, long deliveries) {
-        if (!cfg.backoff.isEmpty()) {
-            int i = (int) Math.min(deliveries, cfg.backoff.size() - 1);
-            return cfg.backoff.get(i).toNanos();
-        }
-        return cfg.ackWait.toNanos();
-    }
-
-    /** Go's {@code checkPending}: pending messages past their ack wait go on the redelivery queue. */
-    private void checkPending(long nowNanos) {
-        ConsumerSettings cfg = config;
-        long now = System.currentTimeMillis() * 1_000_000L;
-        long first = stream.store().fastState().firstSequence();
-        long next = ackWaitNanos(cfg, Long.MAX_VALUE);
-        List<Long> expired = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, long[]>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, long[]> e = it.next();
-            long seq = e.getKey();
-            if (seq < first) {
-                it.remove();
-                rdc.remove(seq);
-                rdq.remove(seq);
-                continue;
-            }
-            long elapsed = now - e.getValue()[1];
-            long deadline = ackWaitNanos(cfg, rdc.getOrDefault(seq, 0L));
-            if (elapsed >= deadline) {
-                if (!rdq.contains(seq)) {
-                    expired.add(seq);
-                }
-            } else {
-                next = Math.min(next, deadline - elapsed);
-            }
-        }
-        if (!expired.isEmpty()) {
-            rdq.addAll(expired);
-            for (long seq : expired) {
-                long[] p = pending.get(seq);
-                if (p != null) {
-                    p[1] = now;
-                }
-            }
-        }
-        ackCheckDueNanos = pending.isEmpty() ? 0 : nowNanos + Math.max(next, 0) + TimeUnit.MILLISECONDS.toNanos(1);
-    }
 
     /** Makes the agent look at redeliveries now (a NAK with a delay moved a deadline). */
     void recheckPendingSoon() {
@@ -984,35 +861,5 @@ public final class Consumer {
 
     // --- flow control -------------------------------------------------------------------------------------
 
-    private boolean flowControlReply(InboundMessage m) {
-        String subject = m.subject();
-        lock.lock();
-        try {
-            if (!subject.equals(flowId)) {
-                return true;
-            }
-            if (flowMax < flowLimit) {
-                flowMax = Math.min(flowLimit, flowMax * 2);
-            }
-            flowBytes = Math.max(0, flowBytes - flowSize);
-            flowId = "";
-            flowSize = 0;
-        } finally {
-            lock.unlock();
-        }
-        wake();
-        return true;
-    }
 
-    /** Bits per second pacing for {@code rate_limit_bps}. */
-    private static final class Pacer {
-        private long nextFreeNanos;
-
-        long delay(long bitsPerSecond, long bits, long now) {
-            long cost = bits * 1_000_000_000L / Math.max(1, bitsPerSecond);
-            long start = Math.max(now, nextFreeNanos);
-            nextFreeNanos = start + cost;
-            return Math.max(0, start - now);
-        }
-    }
 }

@@ -46,8 +46,13 @@ final class StreamWriter {
         dedupeLoaded = false;
     }
 
-    void store(StreamIngest.Inbound m) {
+    void store(StreamIngest.Inbound received) {
         StreamSettings cfg = stream.config();
+        // A stream's subject_transform (2.10) maps the subject before anything else looks at it.
+        SubjectTransform input = stream.inputTransform();
+        String mapped = input == null ? null : input.apply(received.subject());
+        StreamIngest.Inbound m = mapped == null ? received
+                : new StreamIngest.Inbound(mapped, received.reply(), received.headers(), received.payload());
         byte[] reply = cfg.noAck ? null : m.reply();
         if (cfg.sealed) {
             fail(reply, ApiError.of(JsErrors.STREAM_SEALED));

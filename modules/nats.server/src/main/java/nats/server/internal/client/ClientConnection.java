@@ -205,7 +205,8 @@ public final class ClientConnection extends Client implements ClientProtocolHand
                 PlatformThreads.SHARED.release();
             }
             if (!moving) {
-                transport.close();
+                // Go's close reason lets a framing tell the peer why (a WebSocket close frame).
+                transport.close(closeReason());
             }
         }
         if (moving) {
@@ -231,7 +232,19 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         if (!e.clientError().isEmpty()) {
             sendError(e.clientError());
         }
-        close("Protocol Violation");
+        close(closeReasonFor(e.clientError()));
+    }
+
+    /** Go's close reason (ClosedState) for the errors that end a connection at CONNECT or PUB. */
+    private static String closeReasonFor(String clientError) {
+        return switch (clientError) {
+            case "Authorization Violation" -> "Authentication Failure";
+            case "maximum account active connections exceeded" -> "Maximum Account Connections Exceeded";
+            case "invalid client protocol" -> "Bad Client Protocol Version";
+            case "no responders requires headers support" -> "No Responders Requires Headers";
+            case "Maximum Payload Violation" -> "Maximum Message Payload Exceeded";
+            default -> "Protocol Violation";
+        };
     }
 
     // ---- ClientProtocolHandler -------------------------------------------------------------------------

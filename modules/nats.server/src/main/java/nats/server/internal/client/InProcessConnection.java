@@ -136,7 +136,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
 
         @Override
         public boolean publish(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength, int length) {
-            fill(m, subject, reply, data, offset, headerLength, length);
+            m.set(subject, reply, data, offset, headerLength, length);
             pipeline.admit(m);
             return pipeline.route(m, true);
         }
@@ -144,7 +144,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         @Override
         public boolean deliver(byte[] routeSubject, byte[] shownSubject, byte[] reply, byte[] data, int offset,
                                int headerLength, int length) {
-            fill(m, routeSubject, reply, data, offset, headerLength, length);
+            m.set(routeSubject, reply, data, offset, headerLength, length);
             m.shownSubject = shownSubject;
             pipeline.admit(m);
             return pipeline.route(m, true);
@@ -159,7 +159,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
     private RoutedMessage routed(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength,
                                  int length) {
         RoutedMessage m = newMessage();
-        fill(m, subject, reply, data, offset, headerLength, length);
+        m.set(subject, reply, data, offset, headerLength, length);
         return m;
     }
 
@@ -168,22 +168,6 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         m.kind = MessageOrigin.INTERNAL;
         m.originAccount = account.name();
         return m;
-    }
-
-    private static void fill(RoutedMessage m, byte[] subject, byte[] reply, byte[] data, int offset,
-                             int headerLength, int length) {
-        m.subject = subject;
-        m.shownSubject = null;
-        m.subjectOffset = 0;
-        m.subjectLength = subject.length;
-        m.reply = reply;
-        m.replyOffset = 0;
-        m.replyLength = reply == null ? 0 : reply.length;
-        m.data = data;
-        m.dataOffset = offset;
-        m.dataLength = length;
-        m.headerSize = headerLength > 0 ? headerLength : -1;
-        m.prepareSizes();
     }
 
     private static byte[] join(byte[] headers, byte[] payload) {

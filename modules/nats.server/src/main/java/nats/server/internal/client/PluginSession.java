@@ -123,18 +123,8 @@ public final class PluginSession extends Client {
     PublishResult publish(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength, int length) {
         lastActivityNanos = System.nanoTime();
         RoutedMessage m = routed;
-        m.subject = subject;
-        m.subjectOffset = 0;
-        m.subjectLength = subject.length;
-        m.reply = reply;
-        m.replyOffset = 0;
-        m.replyLength = reply == null ? 0 : reply.length;
-        m.data = data;
-        m.dataOffset = offset;
-        m.dataLength = length;
-        m.headerSize = headerLength > 0 ? headerLength : -1;
         m.originAccount = account().name();
-        m.prepareSizes();
+        m.set(subject, reply, data, offset, headerLength, length);
         inMsgs = ++inMsgsCounting;
         inBytes = inBytesCounting += length;
         if (pipeline.admit(m) != nats.server.internal.account.InboundPipeline.Admission.ALLOWED) {

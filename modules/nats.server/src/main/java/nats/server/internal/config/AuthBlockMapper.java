@@ -32,6 +32,25 @@ public final class AuthBlockMapper {
         return new AuthSettings(fields.token, fields.user, fields.pass, fields.users, fields.noAuthUser);
     }
 
+    /**
+     * The block's {@code authorization { timeout }} in seconds, as Go's parseSimpleAuth reads it (an integer
+     * or a fraction; any other value counts as one second); empty when absent or zero.
+     */
+    public static java.util.Optional<java.time.Duration> authTimeout(Map<String, Object> block) {
+        Object auth = find(block, "authorization");
+        if (!(auth instanceof Map<?, ?> map)) {
+            return java.util.Optional.empty();
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (Lexer.goLower(String.valueOf(e.getKey())).equals("timeout")) {
+                double seconds = e.getValue() instanceof Number n ? n.doubleValue() : 1;
+                return seconds == 0 ? java.util.Optional.empty()
+                        : java.util.Optional.of(java.time.Duration.ofNanos(Math.round(seconds * 1e9)));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static final class Fields {
         String user = "";
         String pass = "";

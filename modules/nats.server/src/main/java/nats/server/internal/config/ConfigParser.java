@@ -181,17 +181,7 @@ public final class ConfigParser {
 
     /** How a configuration value's type is named in messages. */
     static String typeName(Object value) {
-        return switch (value) {
-            case null -> "nothing";
-            case String s -> "the string \"" + s + "\"";
-            case Long l -> "the integer " + l;
-            case Double d -> "the number " + d;
-            case Boolean b -> "the boolean " + b;
-            case Instant i -> "the date " + i;
-            case List<?> l -> "an array";
-            case Map<?, ?> m -> "a map";
-            default -> value.getClass().getSimpleName();
-        };
+        return nats.transport.config.ConfigValues.typeName(value);
     }
 
     // ---- the parse -----------------------------------------------------------------------------------------

@@ -307,9 +307,7 @@ final class Lexer {
 
     /** Lower-cases each code point on its own, as Go's strings.ToLower does. */
     static String goLower(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(cp -> b.appendCodePoint(Character.toLowerCase(cp)));
-        return b.toString();
+        return nats.transport.config.ConfigValues.goLower(s);
     }
 
     // ---- top level -----------------------------------------------------------------------------------------

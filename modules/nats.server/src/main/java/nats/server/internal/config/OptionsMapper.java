@@ -808,7 +808,7 @@ public final class OptionsMapper {
     }
 
     /** A problem a block reader of nats.transport (or a plugin) found, placed where the parser read it. */
-    static ConfigException error(ConfigProblem problem) {
+    public static ConfigException error(ConfigProblem problem) {
         return error(problem.where(), problem.key(), problem.getMessage());
     }
 

@@ -96,14 +96,19 @@ public final class PluginConfig {
             try {
                 p.plugin().validate(section(options, p.plugin()));
             } catch (PluginException | RuntimeException e) {
-                // A plugin that says where (a ConfigProblem as the cause) gets Go's file:line:column.
-                if (e.getCause() instanceof nats.transport.config.ConfigProblem problem) {
-                    throw new ServerStartException(
-                            nats.server.internal.config.ConfigException.at(problem).getMessage(), e);
-                }
-                throw new ServerStartException(e.getMessage(), e);
+                throw new ServerStartException(positioned(e), e);
             }
         }
+    }
+
+    /** A plugin's refusal; placed at the key's file, line and column when it came from a block reader. */
+    private static String positioned(Exception e) {
+        if (e.getCause() instanceof nats.transport.config.ConfigProblem problem) {
+            nats.server.internal.config.ConfigException located =
+                    nats.server.internal.config.OptionsMapper.error(problem);
+            return located.line() > 0 ? located.getMessage() : e.getMessage();
+        }
+        return e.getMessage();
     }
 
     /** A plugin's block with the Go flags' values over it; a plain value ({@code jetstream: true}) reads as {@code enabled}. */

@@ -70,6 +70,28 @@ public final class RoutedMessage implements InboundMessage {
         return m;
     }
 
+    /**
+     * Points this message at whole arrays a plugin or the server publishes (no copies), and prepares the size
+     * texts.
+     *
+     * @param reply        the reply subject, or null for none
+     * @param headerLength the header block's size at the start of the data, 0 for none
+     */
+    public void set(byte[] subjectBytes, byte[] replyBytes, byte[] bytes, int offset, int headerLength, int length) {
+        subject = subjectBytes;
+        shownSubject = null;
+        subjectOffset = 0;
+        subjectLength = subjectBytes.length;
+        reply = replyBytes;
+        replyOffset = 0;
+        replyLength = replyBytes == null ? 0 : replyBytes.length;
+        data = bytes;
+        dataOffset = offset;
+        dataLength = length;
+        headerSize = headerLength > 0 ? headerLength : -1;
+        prepareSizes();
+    }
+
     /** Replaces headers and payload (e.g. after adding a header), updating the size texts. */
     public void replaceData(byte[] newData, int newHeaderSize) {
         data = newData;
