@@ -12,6 +12,8 @@ import nats.api.PluginException;
 import nats.api.ServerContext;
 import nats.api.ServerPlugin;
 import nats.api.messaging.InternalConnection;
+import nats.api.net.Connection;
+import nats.api.net.StreamProtocol;
 import nats.api.net.TlsPolicy;
 import nats.mqtt.internal.config.MqttOptions;
 import nats.mqtt.internal.config.MqttOptionsReader;
@@ -100,6 +102,23 @@ public final class MqttPlugin implements ServerPlugin {
         }
         server = s;
         context.monitoring().varzSection("mqtt", this::varz);
+        // MQTT over WebSocket: the websocket plugin hands its /mqtt connections over.
+        context.registerService(StreamProtocol.class, new StreamProtocol() {
+            @Override
+            public String name() {
+                return "mqtt";
+            }
+
+            @Override
+            public void serve(Connection connection, String carrier) {
+                MqttServer running = server;
+                if (running == null) {
+                    connection.close("Server Shutdown");
+                    return;
+                }
+                running.serveCarried(connection, carrier);
+            }
+        });
     }
 
     /** Go's validateMQTTOptions, for what depends on the rest of the configuration. */

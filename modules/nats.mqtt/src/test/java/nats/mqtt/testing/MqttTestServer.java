@@ -26,6 +26,7 @@ public final class MqttTestServer implements AutoCloseable {
     private final int mqttPort;
     private final Path dir;
     private final String template;
+    private int webSocketPort;
 
     private MqttTestServer(NatsServer server, Path dir, Path storeDir, int mqttPort, String template) {
         this.server = server;
@@ -44,7 +45,19 @@ public final class MqttTestServer implements AutoCloseable {
     public static MqttTestServer start(Path dir, String extra) throws Exception {
         String template = "server_name: mqtt-test\njetstream { store_dir: \"%store\" }\n" + extra
                 + (extra.contains("mqtt {") || extra.contains("mqtt:") ? "" : "\nmqtt { port: %mqtt }\n");
-        return startTemplate(dir, template, Ports.free());
+        // A free port may be taken by someone else before the server binds it: try a few.
+        Exception last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return startTemplate(dir, template, Ports.free());
+            } catch (nats.server.options.ServerStartException e) {
+                if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Exactly the template, with the given MQTT port. */
@@ -65,6 +78,16 @@ public final class MqttTestServer implements AutoCloseable {
     public MqttTestServer restart() throws Exception {
         server.close();
         return startTemplate(dir, template, mqttPort);
+    }
+
+    /** Records the websocket port the caller configured. */
+    public MqttTestServer withWebSocketPort(int port) {
+        webSocketPort = port;
+        return this;
+    }
+
+    public int webSocketPort() {
+        return webSocketPort;
     }
 
     public int mqttPort() {

@@ -55,9 +55,13 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
     private Deliveries deliveries;
     private volatile StorePipeline pipeline;
 
-    MqttConnection(MqttServer server, Connection connection) {
+    /** Go's client type for the kernel: {@code mqtt}, or {@code mqtt_ws} over WebSocket (its own connection type). */
+    final String clientType;
+
+    MqttConnection(MqttServer server, Connection connection, String clientType) {
         this.server = server;
         this.connection = connection;
+        this.clientType = clientType;
         this.out = new Outbound(connection, this::close);
         this.framer = new PacketFramer(server.maxPacketSize());
     }
@@ -346,7 +350,7 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
         }
         // What is queued (a CONNACK refusal, acknowledgements) goes out before the socket closes, as in Go.
         out.drainAndClose(DRAIN_MILLIS);
-        connection.close();
+        connection.close(reason);
         debug("Client connection closed: " + reason);
     }
 

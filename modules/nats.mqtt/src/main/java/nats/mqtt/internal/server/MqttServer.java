@@ -99,11 +99,39 @@ public final class MqttServer {
     }
 
     private MqttConnection accepted(Connection connection) {
-        MqttConnection c = new MqttConnection(this, connection);
+        return register(new MqttConnection(this, connection, "mqtt"));
+    }
+
+    private MqttConnection register(MqttConnection c) {
         connections.add(c);
         awaitingConnect.put(c, System.nanoTime());
         c.start();
         return c;
+    }
+
+    /**
+     * Serves MQTT over a connection another plugin carries (the WebSocket listener's {@code /mqtt} endpoint) on
+     * the calling thread, until it ends. Over WebSocket the kernel checks Go's {@code MQTT_WS} connection type.
+     */
+    public void serveCarried(Connection connection, String carrier) {
+        MqttConnection c = register(new MqttConnection(this, connection,
+                carrier.equals("websocket") ? "mqtt_ws" : "mqtt"));
+        byte[] buffer = new byte[32 * 1024];
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buffer);
+        try {
+            while (true) {
+                bb.clear();
+                int n = connection.read(bb);
+                if (n < 0) {
+                    break;
+                }
+                c.onBytes(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // the end of this connection: closed() below says why
+        } finally {
+            c.closed();
+        }
     }
 
     MqttOptions options() {
@@ -140,7 +168,7 @@ public final class MqttServer {
         // Go hands the password over as token and JWT as well: one field serves every method.
         Credentials credentials = new Credentials(packet.username(), packet.password(), packet.password(),
                 packet.password(), "", "", "");
-        SessionOutcome outcome = context.clientSessions().open(new SessionRequest("mqtt", c.connection, credentials,
+        SessionOutcome outcome = context.clientSessions().open(new SessionRequest(c.clientType, c.connection, credentials,
                 "", "", "", auth, c, Map.of("mqtt_client", clientId)));
         return switch (outcome) {
             case SessionOutcome.Opened opened -> Optional.of(opened.session());
