@@ -15,6 +15,8 @@ import nats.api.messaging.InternalConnection;
 import nats.api.net.Connection;
 import nats.api.net.StreamProtocol;
 import nats.api.net.TlsPolicy;
+import nats.api.sessions.AuthOverride;
+import nats.api.sessions.SessionException;
 import nats.mqtt.internal.config.MqttOptions;
 import nats.mqtt.internal.config.MqttOptionsReader;
 import nats.mqtt.internal.server.MqttServer;
@@ -80,7 +82,7 @@ public final class MqttPlugin implements ServerPlugin {
                     + "(configure mqtt { port: ... })");
             return;
         }
-        checkAgainstServer(context);
+        checkAgainstServer(context, o);
         Optional<TlsPolicy> tls = Optional.empty();
         if (o.tls().isPresent()) {
             try {
@@ -122,11 +124,18 @@ public final class MqttPlugin implements ServerPlugin {
     }
 
     /** Go's validateMQTTOptions, for what depends on the rest of the configuration. */
-    private static void checkAgainstServer(ServerContext context) throws PluginException {
+    private static void checkAgainstServer(ServerContext context, MqttOptions o) throws PluginException {
         // Go 2.9 needs an explicit name: sessions are stored under a hash of it. The kernel names an unnamed
         // server after its id.
         if (context.identity().serverName().equals(context.identity().serverId())) {
             throw new PluginException("mqtt requires server name to be explicitly set");
+        }
+        if (!o.authBlock().isEmpty()) {
+            try {
+                context.clientSessions().checkAuthOverride("mqtt", new AuthOverride(o.authBlock()));
+            } catch (SessionException e) {
+                throw new PluginException(e.getMessage(), e);
+            }
         }
         // The jetstream plugin serves $JS.API in every account when JetStream is on (its block may disable it).
         try (InternalConnection probe = context.accounts().global().connect("mqtt-check")) {

@@ -143,6 +143,54 @@ class AuthAndPermissionsTest {
     }
 
     @Test
+    void noAuthUserOfTheMqttBlockAppliesToMqttClientsOnly() throws Exception {
+        try (MqttTestServer s = MqttTestServer.start(Files.createDirectories(dir.resolve("noauth")), """
+                authorization { users: [
+                  {user: guest, password: gpw, permissions: {publish: ["guest.>"], subscribe: ["guest.>"]}}
+                  {user: admin, password: apw}
+                ] }
+                mqtt { port: %mqtt, no_auth_user: guest }
+                """);
+             Connection admin = Nats.connect(new Options.Builder().server(s.natsUrl()).userInfo("admin", "apw")
+                     .maxReconnects(0).build())) {
+            Subscription all = admin.subscribe(">");
+            admin.flush(Duration.ofSeconds(2));
+            try (RawMqtt c = RawMqtt.connect(s.mqttPort())) {
+                assertEquals(0, RawMqtt.connAckCode(c, RawMqtt.connectPacket("anon", true, 0, null, null)),
+                        "no credentials: the block's no_auth_user");
+                c.send(RawMqtt.concat(RawMqtt.publishPacket("other/x", "no", 0, 0, false),
+                        RawMqtt.publishPacket("guest/x", "yes", 0, 0, false)));
+                Message m = all.nextMessage(Duration.ofSeconds(3));
+                while (m != null && m.getSubject().startsWith("$")) {
+                    m = all.nextMessage(Duration.ofSeconds(3));
+                }
+                assertNotNull(m, "the guest's allowed publish arrives");
+                assertEquals("guest.x", m.getSubject(), "with the guest's permissions (other/x was denied)");
+            }
+            assertThrows(Exception.class, () -> Nats.connect(new Options.Builder().server(s.natsUrl())
+                    .maxReconnects(0).build()).close(), "NATS clients without credentials are still refused");
+        }
+    }
+
+    @Test
+    void mqttBlockCredentialsAreCheckedAgainstTheServersAsGoDoes() throws Exception {
+        Exception unknown = assertThrows(Exception.class, () -> MqttTestServer.start(
+                Files.createDirectories(dir.resolve("bad1")), """
+                authorization { users: [{user: a, password: pw}] }
+                mqtt { port: %mqtt, no_auth_user: nobody }
+                """).close());
+        assertTrue(unknown.getMessage().contains("no_auth_user: \"nobody\" not present as user in authorization "
+                + "block or account configuration"), unknown.getMessage());
+        Exception mixed = assertThrows(Exception.class, () -> MqttTestServer.start(
+                Files.createDirectories(dir.resolve("bad2")), """
+                authorization { users: [{user: a, password: pw}] }
+                mqtt { port: %mqtt, authorization { username: x, password: y } }
+                """).close());
+        assertTrue(mixed.getMessage().contains("mqtt authentication username not compatible with presence of "
+                + "users/nkeys"), mixed.getMessage());
+    }
+
+    @Test
     void unauthenticatedClientThatNeverConnectsIsClosed() throws Exception {
         try (RawMqtt c = RawMqtt.connect(server.mqttPort())) {
             assertTrue(c.closedWithin(5000), "no CONNECT within the auth timeout: closed");

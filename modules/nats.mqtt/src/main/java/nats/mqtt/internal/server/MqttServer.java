@@ -41,7 +41,7 @@ import nats.mqtt.internal.session.NodeNames;
 public final class MqttServer {
 
     private static final System.Logger LOG = System.getLogger(MqttServer.class.getName());
-    /** Go's default auth_timeout: a client has this long to send CONNECT. */
+    /** Go's default auth_timeout: a client has this long to send CONNECT (unless the block's own timeout says). */
     private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Go's default write_deadline. */
     private static final long WRITE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -253,7 +253,7 @@ public final class MqttServer {
         long now = System.nanoTime();
         try {
             for (Map.Entry<MqttConnection, Long> e : awaitingConnect.entrySet()) {
-                if (now - e.getValue() > CONNECT_TIMEOUT_NANOS) {
+                if (now - e.getValue() > connectTimeoutNanos()) {
                     awaitingConnect.remove(e.getKey());
                     e.getKey().close("Authentication Timeout");
                 }
@@ -264,6 +264,11 @@ public final class MqttServer {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "MQTT timer failed", e);
         }
+    }
+
+    private long connectTimeoutNanos() {
+        double seconds = options.authTimeout();
+        return seconds > 0 ? (long) (seconds * 1e9) : CONNECT_TIMEOUT_NANOS;
     }
 
     private void expireRetainedCaches() {
