@@ -19,6 +19,7 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import nats.mqtt.testing.MqttTestServer;
 import nats.mqtt.testing.RawMqtt;
+import nats.mqtt.testing.TestJwts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,38 @@ class AuthAndPermissionsTest {
                 """).close());
         assertTrue(mixed.getMessage().contains("mqtt authentication username not compatible with presence of "
                 + "users/nkeys"), mixed.getMessage());
+    }
+
+    @Test
+    void userJwtInThePasswordInOperatorMode() throws Exception {
+        TestJwts.Key operator = TestJwts.key('O');
+        TestJwts.Key sys = TestJwts.key('A');
+        TestJwts.Key acc = TestJwts.key('A');
+        TestJwts.Key user = TestJwts.key('U');
+        TestJwts.Key natsUser = TestJwts.key('U');
+        String userJwt = TestJwts.bearerUser(acc, user, "\"allowed_connection_types\":[\"MQTT\"]");
+        String natsOnlyJwt = TestJwts.bearerUser(acc, natsUser, "\"allowed_connection_types\":[\"STANDARD\"]");
+        try (MqttTestServer s = MqttTestServer.start(Files.createDirectories(dir.resolve("jwt")), "operator: "
+                + TestJwts.operator(operator) + "\nsystem_account: " + sys.publicKey() + "\nresolver: MEMORY\n"
+                + "resolver_preload: {\n  " + sys.publicKey() + ": " + TestJwts.account(operator, sys, "SYS") + "\n  "
+                + acc.publicKey() + ": " + TestJwts.account(operator, acc, "ACC") + "\n}\n")) {
+            try (RawMqtt c = RawMqtt.connect(s.mqttPort())) {
+                assertEquals(0, RawMqtt.connAckCode(c, RawMqtt.connectPacket("jwt-1", true, 0, "anything", userJwt)),
+                        "a bearer user JWT given as the password is accepted (Go reads the password as JWT)");
+                c.send(RawMqtt.subscribePacket(1, "jwt/t", 1));
+                RawMqtt.Packet ack = c.await(0x90, 5000);
+                assertNotNull(ack, "SUBACK");
+                assertEquals(1, ack.body()[2], "QoS 1 granted: the account's JetStream holds the session");
+            }
+            try (RawMqtt c = RawMqtt.connect(s.mqttPort())) {
+                assertEquals(5, RawMqtt.connAckCode(c, RawMqtt.connectPacket("jwt-2", true, 0, "x", natsOnlyJwt)),
+                        "a JWT whose connection types leave out MQTT is not authorized");
+            }
+            try (RawMqtt c = RawMqtt.connect(s.mqttPort())) {
+                assertEquals(5, RawMqtt.connAckCode(c, RawMqtt.connectPacket("jwt-3", true, 0, "x", "not-a-jwt")),
+                        "no valid JWT, no entry");
+            }
+        }
     }
 
     @Test
