@@ -20,7 +20,7 @@ import nats.mqtt.testing.RawMqtt;
  * (QoS 1 with a window of packets in flight, released by PUBACKs), a subscriber counting PUBLISHes and answering
  * QoS 1 ones with PUBACKs in batches. No MQTT library sits between the wire and the clock.
  */
-final class MqttLoad {
+public final class MqttLoad {
 
     private MqttLoad() {
     }
@@ -100,7 +100,7 @@ final class MqttLoad {
     }
 
     /** What a run measured. */
-    record Run(long messages, long nanos, long[] latenciesNanos) {
+    public record Run(long messages, long nanos, long[] latenciesNanos) {
         double rate() {
             return messages * 1e9 / nanos;
         }
@@ -118,7 +118,7 @@ final class MqttLoad {
      *
      * @param window QoS 1 publishes in flight at most
      */
-    static Run throughput(int port, int qos, int size, int count, int window, String tag) throws Exception {
+    public static Run throughput(int port, int qos, int size, int count, int window, String tag) throws Exception {
         String topic = "bench/" + tag;
         byte[] payload = new byte[size];
         Arrays.fill(payload, (byte) 'x');
