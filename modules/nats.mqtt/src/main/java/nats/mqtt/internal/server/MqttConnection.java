@@ -33,6 +33,7 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
     private static final System.Logger LOG = System.getLogger(MqttConnection.class.getName());
     /** How long a closing connection may take to write what is queued. */
     private static final long DRAIN_MILLIS = 1000;
+    private static final byte[] NO_BYTES = new byte[0];
 
     final MqttServer server;
     final Connection connection;
@@ -261,7 +262,7 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
             return;
         }
         MessagePublisher p = pipeline.publisher();
-        p.publish(ackSubject, null, new byte[0]);
+        p.publish(ackSubject, null, NO_BYTES);
     }
 
     /** Acks a JetStream delivery from a publisher's thread, without waiting there. */

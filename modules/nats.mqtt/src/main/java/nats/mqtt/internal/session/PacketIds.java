@@ -39,8 +39,9 @@ public final class PacketIds {
         if (durable.isEmpty() || ackLength == 0) {
             return 0;
         }
-        long sseq = AckReply.streamSequence(ack, ackOffset, ackLength);
-        boolean dup = AckReply.deliveries(ack, ackOffset, ackLength) > 1;
+        long both = AckReply.deliveriesAndSequence(ack, ackOffset, ackLength);
+        long sseq = both & 0xFFFFFFFFFFFFL;
+        boolean dup = (both >>> 48) > 1;
         Map<Long, Integer> seqs = bySequence.computeIfAbsent(durable, d -> new HashMap<>());
         Integer known = seqs.get(sseq);
         int pi;
