@@ -110,7 +110,8 @@ public final class StreamSettings {
         });
         s.allowMsgTtl = in.bool("allow_msg_ttl");
         s.subjectDeleteMarkerTtl = in.duration("subject_delete_marker_ttl");
-        s.metadata = in.stringMap("metadata");
+        // metadata (2.10) is not kept: a 2.9 server drops it, and jnats checks that it does when INFO says 2.9.
+        in.stringMap("metadata");
         return s;
     }
 
