@@ -195,7 +195,8 @@ public final class StreamSettings {
         if (!sources.isEmpty()) {
             m.put("sources", sources.stream().map(StreamSource::toJson).toList());
         }
-        if (compression != Compression.NONE || compressionSet) {
+        // Go 2.9 does not know compression: shown only when a stream really compresses (2.10's s2).
+        if (compression != Compression.NONE) {
             m.put("compression", compression.json());
         }
         if (firstSeq > 0) {
