@@ -103,7 +103,7 @@ final class SystemSender {
         info.put("id", identity.serverId());
         info.put("ver", identity.serverVersion());
         info.put("seq", core.nextSystemSequence());
-        info.put("jetstream", false);
+        info.put("jetstream", core.jetStreamEnabled());
         info.put("time", Instant.now());
         return info;
     }
