@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The plugin contract (API 2.0) exercised from outside: the image runs with the {@code contract-probe} jar in
+ * The plugin contract (API 2.1) exercised from outside: the image runs with the {@code contract-probe} jar in
  * its plugins directory, so every element works from the child module layer, not only from the boot layer.
  * Each test uses one element through a real client: jnats, a raw socket, or HTTP monitoring.
  */
@@ -155,6 +155,10 @@ class PluginContractIT {
         String varz = get("/varz");
         assertTrue(varz.contains("\"probe\": {"), "/varz has the plugin's section: " + varz);
         assertEquals(400, status("/probez?fail=true"), "a refused document is a bad request, as Go's are");
+        String metrics = get("/metrics");
+        assertTrue(metrics.contains("# TYPE jnatsd_probe_echoes_total counter\njnatsd_probe_echoes_total{server_id=\""),
+                "the plugin's counter is on /metrics, labelled with the server id: " + metrics);
+        assertTrue(!metrics.contains("jnatsd_metrics_source_errors_total"), "and its source did not fail");
         try (Connection sys = connect("sys")) {
             Message reply = sys.request("$SYS.REQ.SERVER.PING.PROBEZ", new byte[0], Duration.ofSeconds(5));
             String answer = reply == null ? "" : new String(reply.getData(), StandardCharsets.UTF_8);

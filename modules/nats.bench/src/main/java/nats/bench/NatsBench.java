@@ -1,9 +1,13 @@
 package nats.bench;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import nats.bench.internal.CompareCommand;
+import nats.bench.internal.FsyncCommand;
 import nats.bench.internal.Scenario;
 import nats.bench.internal.ScenarioCommand;
+import nats.bench.internal.store.StoreBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,33 +16,53 @@ import picocli.CommandLine.Spec;
 /**
  * Entry point of {@code nats-bench}, a raw-socket NATS load generator.
  *
- * <p>Usage: {@code nats-bench <pub|pubsub|fanout|queue|reqrep|memory> [options]} against a
- * running server, or {@code nats-bench compare --server-a CMD --server-b CMD [options]} to start
- * two servers and compare them. Exit code 0 means every run was complete, 1 that some run was
+ * <p>Usage: {@code nats-bench <pub|pubsub|fanout|queue|reqrep|churn|slowsub|memory> [options]}
+ * against a running server, {@code nats-bench js <pub|pub-sync|fetch|kv-put|kv-get|fsync>} for
+ * JetStream, {@code nats-bench store} for the JetStream file store without a server, or
+ * {@code nats-bench compare --server-a CMD [--server-b CMD] [options]} to start
+ * servers and compare them. Exit code 0 means every run was complete, 1 that some run was
  * incomplete or failed, 2 a usage error.
  */
-@Command(name = "nats-bench", mixinStandardHelpOptions = true, version = "nats-bench 0.1.0",
-    description = "Raw-socket NATS load generator: throughput, latency and memory of a server.")
+@Command(name = "nats-bench", mixinStandardHelpOptions = true, version = "nats-bench 0.2.0",
+    description = "Raw-socket NATS load generator: throughput, latency, CPU per message and"
+        + " memory of a server.")
 public final class NatsBench implements Callable<Integer> {
+  /**
+   * Tool commands besides the scenarios, each a picocli {@code @Command} object with its own
+   * name. Register a new command (for example a storage benchmark in its own package) by adding
+   * its constructor here; its package must be opened to {@code info.picocli} in
+   * {@code module-info.java}.
+   */
+  private static final List<Supplier<Object>> TOOL_COMMANDS =
+      List.of(CompareCommand::new, StoreBenchCommand::new);
+
   @Spec
   CommandSpec spec;
 
   private NatsBench() {}
 
   /**
-   * Builds the command line with every scenario and {@code compare} as subcommands.
+   * Builds the command line with every scenario, the {@code js} group and the tool commands.
    *
    * @return a ready picocli command line
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new NatsBench());
+    CommandLine js = new CommandLine(new JsGroup());
     for (Scenario s : Scenario.values()) {
       CommandLine sub = new CommandLine(new ScenarioCommand(s));
       sub.getCommandSpec().usageMessage().description(s.description());
-      cl.addSubcommand(s.cliName(), sub);
+      if (s.jetStream()) {
+        js.addSubcommand(s.jsSubcommand(), sub);
+      } else {
+        cl.addSubcommand(s.cliName(), sub);
+      }
     }
-    cl.addSubcommand("compare", new CompareCommand());
-    cl.addSubcommand("store", new nats.bench.internal.store.StoreBenchCommand());
+    js.addSubcommand("fsync", new FsyncCommand());
+    cl.addSubcommand("js", js);
+    for (Supplier<Object> command : TOOL_COMMANDS) {
+      cl.addSubcommand(command.get());
+    }
     return cl;
   }
 
@@ -55,5 +79,19 @@ public final class NatsBench implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
     return 2;
+  }
+
+  /** {@code nats-bench js}: the JetStream scenarios and the fsync probe. */
+  @Command(name = "js", mixinStandardHelpOptions = true,
+      description = "JetStream scenarios over the raw JSON API (server started with -js).")
+  static final class JsGroup implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return 2;
+    }
   }
 }

@@ -79,6 +79,7 @@ final class FlagParser {
         try {
             switch (flag.kind()) {
                 case INT -> flags.put(flag, Integer.valueOf(raw));
+                case LONG -> flags.put(flag, Long.valueOf(raw));
                 case PATH -> flags.put(flag, Path.of(raw));
                 case LIST -> {
                     if (raw.indexOf('"') >= 0) {

@@ -17,6 +17,8 @@ final class FlagSpec {
         STRING,
         /** A decimal int value. */
         INT,
+        /** A decimal long value (a size in bytes). */
+        LONG,
         /** A file or directory. */
         PATH,
         /** A boolean switch: {@code -D}, or {@code -D=false}. */
@@ -72,6 +74,6 @@ final class FlagSpec {
     }
 
     boolean takesValue() {
-        return kind == Kind.STRING || kind == Kind.INT || kind == Kind.PATH || kind == Kind.LIST;
+        return kind == Kind.STRING || kind == Kind.INT || kind == Kind.LONG || kind == Kind.PATH || kind == Kind.LIST;
     }
 }

@@ -80,16 +80,21 @@ public final class Main {
             System.out.println("nats-server: configuration file " + flags.path(ServerFlags.CONFIG) + " is valid");
             return EXIT_OK;
         }
-        GoStyleLoggerFinder.configure(options.debug(), options.trace(), options.logFile().orElse(null),
-                options.logTime());
+        try {
+            Logging.configure(options);
+        } catch (Logging.SetupException e) {
+            System.err.println("nats-server: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
         Signals signals = Signals.install();
         NatsServer server;
         try {
             server = NatsServer.start(options);
         } catch (ServerStartException e) {
             System.getLogger("nats.cli").log(System.Logger.Level.ERROR, e.getMessage());
-            if (options.logFile().isPresent()) {
-                // The log goes to a file: say it on the terminal too.
+            if (options.logFile().isPresent() || options.logging().syslog()
+                    || !options.logging().remoteSyslog().isEmpty()) {
+                // The log goes to a file or syslog: say it on the terminal too.
                 System.err.println("nats-server: " + e.getMessage());
             }
             return EXIT_FAILURE;
@@ -135,6 +140,21 @@ public final class Main {
         }
         if (flags.isGiven(ServerFlags.LOG_TIME)) {
             options.logTime(flags.bool(ServerFlags.LOG_TIME));
+        }
+        if (flags.isGiven(ServerFlags.HTTPS_PORT)) {
+            options.httpsPort(flags.integer(ServerFlags.HTTPS_PORT));
+        }
+        if (flags.on(ServerFlags.LOG_TIME_UTC)) {
+            options.logging(options.logging().withUtc(true));
+        }
+        if (flags.isGiven(ServerFlags.LOG_SIZE_LIMIT)) {
+            options.logging(options.logging().withSizeLimit(flags.longValue(ServerFlags.LOG_SIZE_LIMIT)));
+        }
+        if (flags.on(ServerFlags.SYSLOG)) {
+            options.logging(options.logging().withSyslog(true));
+        }
+        if (flags.isGiven(ServerFlags.REMOTE_SYSLOG)) {
+            options.logging(options.logging().withRemoteSyslog(flags.string(ServerFlags.REMOTE_SYSLOG)));
         }
         boolean debugAndTrace = flags.on(ServerFlags.DEBUG_AND_TRACE) || flags.on(ServerFlags.VERBOSE_TRACE);
         if (flags.on(ServerFlags.DEBUG) || debugAndTrace) {

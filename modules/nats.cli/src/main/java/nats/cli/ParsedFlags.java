@@ -47,6 +47,10 @@ final class ParsedFlags {
         return (Integer) values.get(flag);
     }
 
+    Long longValue(FlagSpec flag) {
+        return (Long) values.get(flag);
+    }
+
     Path path(FlagSpec flag) {
         return (Path) values.get(flag);
     }

@@ -3,6 +3,7 @@ package nats.cli;
 import static nats.cli.FlagSpec.Kind.HELP;
 import static nats.cli.FlagSpec.Kind.INT;
 import static nats.cli.FlagSpec.Kind.LIST;
+import static nats.cli.FlagSpec.Kind.LONG;
 import static nats.cli.FlagSpec.Kind.OPTIONAL_BOOLEAN;
 import static nats.cli.FlagSpec.Kind.PATH;
 import static nats.cli.FlagSpec.Kind.STRING;
@@ -27,6 +28,8 @@ final class ServerFlags {
     static final FlagSpec PID_FILE = FlagSpec.of(PATH, "FILE", "File to store PID", "-P", "--pid", "-pid");
     static final FlagSpec HTTP_PORT = FlagSpec.of(INT, "PORT", "Use port for http monitoring",
             "-m", "--http_port", "-http_port");
+    static final FlagSpec HTTPS_PORT = FlagSpec.of(INT, "PORT", "Use port for https monitoring",
+            "-ms", "--https_port", "-https_port");
     static final FlagSpec CONFIG = FlagSpec.of(PATH, "FILE", "Configuration file", "-c", "--config", "-config");
     static final FlagSpec TEST_CONFIG = FlagSpec.of(SWITCH, "", "Test configuration and exit", "-t");
     static final FlagSpec PORTS_FILE_DIR = FlagSpec.of(PATH, "DIR",
@@ -35,6 +38,13 @@ final class ServerFlags {
     static final FlagSpec LOG_FILE = FlagSpec.of(PATH, "FILE", "File to redirect log output", "-l", "--log", "-log");
     static final FlagSpec LOG_TIME = FlagSpec.of(OPTIONAL_BOOLEAN, "BOOL", "Timestamp log entries (default: true)",
             "-T", "--logtime", "-logtime");
+    static final FlagSpec LOG_TIME_UTC = FlagSpec.of(SWITCH, "", "Timestamps in UTC instead of local time",
+            "--logtime_utc", "-logtime_utc");
+    static final FlagSpec LOG_SIZE_LIMIT = FlagSpec.of(LONG, "BYTES", "Rotate the log file past this size "
+            + "(default: no rotation)", "--log_size_limit", "-log_size_limit");
+    static final FlagSpec SYSLOG = FlagSpec.of(SWITCH, "", "Log to syslog", "-s", "--syslog", "-syslog");
+    static final FlagSpec REMOTE_SYSLOG = FlagSpec.of(STRING, "ADDR",
+            "Syslog server address (udp://localhost:514)", "-r", "--remote_syslog", "-remote_syslog");
     static final FlagSpec DEBUG = FlagSpec.of(SWITCH, "", "Enable debugging output", "-D", "--debug", "-debug");
     static final FlagSpec TRACE = FlagSpec.of(SWITCH, "", "Trace the raw protocol", "-V", "--trace", "-trace");
     static final FlagSpec DEBUG_AND_TRACE = FlagSpec.of(SWITCH, "", "Debug and trace", "-DV");
@@ -67,9 +77,10 @@ final class ServerFlags {
     }
 
     private static List<FlagSpec> all() {
-        List<FlagSpec> all = new ArrayList<>(List.of(HOST, PORT, NAME, PID_FILE, HTTP_PORT, CONFIG, TEST_CONFIG,
-                PORTS_FILE_DIR, LOG_FILE, LOG_TIME, DEBUG, TRACE, DEBUG_AND_TRACE, VERBOSE_TRACE, USER, PASS, AUTH,
-                TLS, TLS_CERT, TLS_KEY, TLS_VERIFY, TLS_CA_CERT));
+        List<FlagSpec> all = new ArrayList<>(List.of(HOST, PORT, NAME, PID_FILE, HTTP_PORT, HTTPS_PORT, CONFIG,
+                TEST_CONFIG, PORTS_FILE_DIR, LOG_FILE, LOG_TIME, LOG_TIME_UTC, LOG_SIZE_LIMIT, SYSLOG, REMOTE_SYSLOG,
+                DEBUG, TRACE, DEBUG_AND_TRACE, VERBOSE_TRACE, USER, PASS, AUTH, TLS, TLS_CERT, TLS_KEY, TLS_VERIFY,
+                TLS_CA_CERT));
         SectionFlags.ALL.forEach(f -> all.add(f.flag()));
         all.addAll(List.of(SIGNAL, ENABLE, PLUGINS_DIR, VERSION, HELP_FLAG));
         return List.copyOf(all);

@@ -9,7 +9,7 @@ import sun.misc.Signal;
 
 /**
  * Connects operating-system signals to the server as the Go server does: INT shuts down and exits 0, TERM
- * shuts down and exits 1, USR2 enters lame-duck mode, HUP reloads the configuration. A shutdown hook covers every other exit.
+ * shuts down and exits 1, USR2 enters lame-duck mode, HUP reloads the configuration, USR1 reopens the log file. A shutdown hook covers every other exit.
  * {@code sun.misc.Signal} is the JDK's only way to receive these; it is used here only, in the launcher.
  * Handlers are installed before the server binds, so a signal during start-up is never lost.
  */
@@ -23,10 +23,24 @@ final class Signals {
 
     static Signals install() {
         Signals signals = new Signals();
-        Signal.handle(new Signal("INT"), s -> signals.shutdownAndExit(0));
-        Signal.handle(new Signal("TERM"), s -> signals.shutdownAndExit(1));
+        Signal.handle(new Signal("INT"), s -> {
+            trapped("interrupt");
+            signals.shutdownAndExit(0);
+        });
+        Signal.handle(new Signal("TERM"), s -> {
+            trapped("terminated");
+            signals.shutdownAndExit(1);
+        });
         // The JVM would treat HUP as a shutdown; for nats-server it means "reload the configuration".
-        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("nats-reload").start(signals::reload));
+        Signal.handle(new Signal("HUP"), s -> {
+            trapped("hangup");
+            Thread.ofPlatform().name("nats-reload").start(signals::reload);
+        });
+        // USR1 (--signal reopen): open the log file again, after logrotate moved it.
+        Signal.handle(new Signal("USR1"), s -> {
+            trapped("user defined signal 1");
+            Thread.ofPlatform().name("nats-reopen").start(Logging::reopen);
+        });
         // HotSpot suspends threads with SIGUSR2 unless _JAVA_SR_SIGNUM moves it (bin/nats-server does);
         // taking USR2 over otherwise would turn every JFR sample into a lame-duck request.
         String srSignal = System.getenv("_JAVA_SR_SIGNUM");
@@ -36,12 +50,18 @@ final class Signals {
             return signals;
         }
         Signal.handle(new Signal("USR2"), s -> {
+            trapped("user defined signal 2");
             NatsServer running = signals.server.get();
             if (running != null) {
                 Thread.ofPlatform().name("nats-ldm").start(running::enterLameDuckMode);
             }
         });
         return signals;
+    }
+
+    /** Go's "Trapped "hangup" signal" line, with Go's names of the signals. */
+    private static void trapped(String goName) {
+        System.getLogger("nats.cli").log(System.Logger.Level.INFO, "Trapped \"" + goName + "\" signal");
     }
 
     /** Re-reads the configuration (file, then flags) for a reload. */
@@ -70,7 +90,7 @@ final class Signals {
         try {
             ServerOptions fresh = source.load();
             running.reload(fresh);
-            GoStyleLoggerFinder.levels(fresh.debug(), fresh.trace(), fresh.logTime());
+            Logging.reload(fresh);
         } catch (ServerStartException e) {
             System.getLogger("nats.cli").log(System.Logger.Level.ERROR,
                     "Failed to reload server configuration: " + e.getMessage());

@@ -61,6 +61,7 @@ final class UsageCommandLine {
         switch (flag.kind()) {
             case STRING -> b.type(String.class);
             case INT -> b.type(Integer.class);
+            case LONG -> b.type(Long.class);
             case PATH -> b.type(Path.class);
             case SWITCH -> b.type(boolean.class);
             case OPTIONAL_BOOLEAN -> b.type(Boolean.class).arity("0..1").fallbackValue("true");

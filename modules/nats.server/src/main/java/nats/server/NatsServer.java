@@ -124,17 +124,7 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        if (options.httpPort() != 0) {
-            server.monitor = new MonitorServer(server.documents);
-            // As in Go, monitoring is up before the client port; it listens on the client host unless http_host says otherwise.
-            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
-            try {
-                server.monitor.start(httpHost, options.httpPort());
-            } catch (IOException e) {
-                server.core.shutdown();
-                throw new ServerStartException("can't listen to the monitor port: " + e.getMessage(), e);
-            }
-        }
+        server.startMonitoring(options);
         // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
             server.core.bind();
@@ -169,7 +159,40 @@ public final class NatsServer implements AutoCloseable {
             throw e;
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready");
+        LOG.log(System.Logger.Level.INFO, "Enabled modules: {0}", server.enabledModules());
         return server;
+    }
+
+    /**
+     * Starts the HTTP or HTTPS monitoring port, as Go's StartMonitoring: not both, HTTPS only with the client
+     * port's TLS. As in Go, monitoring is up before the client port; it listens on the client host unless
+     * http_host says otherwise.
+     */
+    private void startMonitoring(ServerOptions options) throws ServerStartException {
+        if (options.httpPort() == 0 && options.httpsPort() == 0) {
+            return;
+        }
+        String refused = options.httpPort() != 0 && options.httpsPort() != 0
+                ? "can't specify both HTTP (" + options.httpPort() + ") and HTTPs (" + options.httpsPort() + ") ports"
+                : options.httpPort() == 0 && core.clientTls().isEmpty() ? "TLS cert and key required for HTTPS" : null;
+        if (refused != null) {
+            core.shutdown();
+            throw new ServerStartException("Can't start monitoring: " + refused);
+        }
+        try {
+            monitor = new MonitorServer(documents);
+            monitor.basePath(options.httpBasePath());
+            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+            if (options.httpPort() != 0) {
+                monitor.start(httpHost, options.httpPort());
+            } else {
+                monitor.startHttps(httpHost, options.httpsPort(), () -> core.clientTls().orElseThrow().server());
+            }
+        } catch (IOException e) {
+            core.shutdown();
+            throw new ServerStartException("Can't start monitoring: can't listen to the monitor port: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static ServerStartException listenFailure(ServerOptions options, IOException e) {
@@ -210,6 +233,31 @@ public final class NatsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ServerStartException("cannot write pid/ports file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One line for the log: the kernel and each enabled plugin with its module, version and where it listens,
+     * e.g. {@code nats.server 1.0.0 (client on 0.0.0.0:4222, http monitor on 0.0.0.0:8222), jetstream
+     * (nats.jetstream 1.0.0), cluster (nats.cluster 1.0.0, cluster on 0.0.0.0:6222)}.
+     */
+    String enabledModules() {
+        StringBuilder line = new StringBuilder("nats.server ").append(projectVersion()).append(" (client on ")
+                .append(options.host()).append(':').append(core.port());
+        if (monitor != null) {
+            line.append(options.httpPort() != 0 ? ", http monitor on " : ", https monitor on ")
+                    .append(options.httpHost().isEmpty() ? options.host() : options.httpHost()).append(':')
+                    .append(monitor.port());
+        }
+        line.append(')');
+        for (DiscoveredPlugin p : enabledPlugins) {
+            line.append(", ").append(p.plugin().id()).append(" (").append(p.moduleName()).append(' ')
+                    .append(p.plugin().version());
+            for (String listener : listeners.listeningFor(p.moduleName())) {
+                line.append(", ").append(listener);
+            }
+            line.append(')');
+        }
+        return line.toString();
     }
 
     /** The monitoring port actually bound, or 0 when monitoring is off. */

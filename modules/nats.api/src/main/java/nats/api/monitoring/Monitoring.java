@@ -8,6 +8,8 @@ import java.util.function.Supplier;
  * checks. Documents are JSON values as Go's {@code encoding/json} would render them: {@code Map}s in field
  * order, {@code List}s, {@code String}s, numbers, {@code Boolean}s, {@code java.time.Instant}s (RFC 3339),
  * {@code null}, and {@link RawJson}.
+ *
+ * <p>Since API 2.1 a plugin can also add Prometheus metrics ({@link #metrics(MetricsSource)}).
  */
 public interface Monitoring {
 
@@ -33,4 +35,11 @@ public interface Monitoring {
 
     /** Adds a check to {@code /healthz} and the {@code HEALTHZ} request. */
     void healthCheck(HealthCheck check);
+
+    /**
+     * Adds metrics to the server's Prometheus endpoint ({@code /metrics} on the monitoring port). The source is
+     * asked once per scrape; see {@link MetricsSource} for what it may do there and {@link MetricsWriter} for the
+     * naming rules. Since API 2.1.
+     */
+    void metrics(MetricsSource source);
 }

@@ -16,9 +16,12 @@ public final class Benchmarks {
    * @return the measured result
    */
   public static Result run(BenchConfig cfg) {
-    if (cfg.warmup() > 0 && cfg.scenario() != Scenario.MEMORY) {
+    if (cfg.warmup() > 0 && cfg.scenario().warmsUp()) {
       // A separate short run warms up the server (JIT, buffers) without polluting the numbers.
       Result w = runOnce(cfg.withMsgs(cfg.warmup()));
+      if (w.unavailable()) {
+        return w; // no JetStream: the measured run would only say the same again
+      }
       if (!w.complete()) {
         LOG.log(System.Logger.Level.WARNING, "warm-up run incomplete: {0}", w.note());
       }
@@ -28,13 +31,16 @@ public final class Benchmarks {
 
   private static Result runOnce(BenchConfig cfg) {
     String name = cfg.scenario().cliName();
-    int size = cfg.scenario() == Scenario.MEMORY ? 0 : cfg.size();
+    int size = cfg.size();
     try {
       return switch (cfg.scenario()) {
         case PUB -> PubBench.run(cfg);
         case PUBSUB, FANOUT, QUEUE -> DeliveryBench.run(cfg);
         case REQREP -> ReqRepBench.run(cfg);
+        case CHURN -> ChurnBench.run(cfg);
+        case SLOWSUB -> SlowSubBench.run(cfg);
         case MEMORY -> MemoryBench.run(cfg);
+        case JS_PUB, JS_PUB_SYNC, JS_FETCH, JS_KV_PUT, JS_KV_GET -> JsBench.run(cfg);
       };
     } catch (IOException e) {
       return Result.failed(name, size, e.getMessage() == null ? e.toString() : e.getMessage());

@@ -2,12 +2,16 @@ package nats.bench.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,13 +20,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nats-bench compare}: runs scenarios against two server commands in alternation (ABAB...)
- * and prints medians per server with the ratio A/B.
+ * {@code nats-bench compare}: runs scenarios against two server commands in alternation (ABAB...),
+ * each run on a freshly started server process, and prints medians per server with the ratio
+ * A/B. With only {@code --server-a} it repeats the runs against that one server.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Start server A and B as child processes on free loopback ports and compare"
-        + " them, alternating A,B per round.")
+        + " them, alternating A,B per round, a fresh process for every run.")
 public final class CompareCommand implements Callable<Integer> {
+  /** The scenarios of a default comparison. */
+  static final String DEFAULT_SCENARIOS =
+      "pub,pubsub,fanout,fanout:64,fanout:256,queue,reqrep,reqrep:4,churn,slowsub";
+
   /** Creates the command (instantiated by picocli). */
   public CompareCommand() {}
 
@@ -33,19 +42,30 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Command of server A, split on spaces; {port} is replaced by the port.")
   String serverA;
 
-  @Option(names = "--server-b", required = true, paramLabel = "CMD",
-      description = "Command of server B, split on spaces; {port} is replaced by the port.")
+  @Option(names = "--server-b", paramLabel = "CMD",
+      description = "Command of server B, split on spaces; {port} is replaced by the port."
+          + " Without it, only server A is measured.")
   String serverB;
 
   @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
-      defaultValue = "pub,pubsub,fanout,queue,reqrep",
-      description = "Scenarios to run: pub,pubsub,fanout,queue,reqrep,memory"
-          + " (default: ${DEFAULT-VALUE}).")
+      defaultValue = DEFAULT_SCENARIOS,
+      description = "Scenarios to run, each NAME or NAME:N (N = subscribers, publishers or"
+          + " clients): pub, pubsub, fanout, queue, reqrep, churn, slowsub, memory, js-pub,"
+          + " js-pub-sync, js-fetch, js-kv-put, js-kv-get (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--sizes", split = ",", paramLabel = "LIST", defaultValue = "16,128",
       description = "Payload sizes in bytes (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes;
+
+  @Option(names = "--js-sizes", split = ",", paramLabel = "LIST", defaultValue = "128",
+      description = "Payload sizes of the JetStream scenarios (default: ${DEFAULT-VALUE}).")
+  List<Integer> jsSizes;
+
+  @Option(names = "--js-args", paramLabel = "ARGS", defaultValue = "-js -sd {storedir}",
+      description = "Appended to a server's command for the JetStream scenarios; {storedir} is"
+          + " a fresh temporary directory per run, deleted afterwards (default: ${DEFAULT-VALUE}).")
+  String jsArgs;
 
   @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
       description = "Rounds per scenario and size; each round runs A then B (default: ${DEFAULT-VALUE}).")
@@ -59,13 +79,22 @@ public final class CompareCommand implements Callable<Integer> {
   LoadOptions load;
 
   /** A validated plan: what to run, resolved from the options. */
-  record Plan(List<Scenario> scenarios, List<Integer> sizes, int rounds) {}
+  record Plan(List<ScenarioSpec> specs, List<Integer> sizes, List<Integer> jsSizes, int rounds) {
+    /** @return the scenarios, without their counts */
+    List<Scenario> scenarios() {
+      return specs.stream().map(ScenarioSpec::scenario).toList();
+    }
+
+    List<Integer> sizesFor(ScenarioSpec s) {
+      return !s.scenario().sized() ? List.of(0) : s.scenario().jetStream() ? jsSizes : sizes;
+    }
+  }
 
   Plan plan() {
     try {
-      List<Scenario> list = new ArrayList<>();
+      List<ScenarioSpec> list = new ArrayList<>();
       for (String s : scenarios) {
-        list.add(Scenario.parse(s));
+        list.add(ScenarioSpec.parse(s));
       }
       if (rounds < 1 || rounds > 100) {
         throw new IllegalArgumentException("--rounds must be 1..100");
@@ -74,14 +103,16 @@ public final class CompareCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--start-timeout must be 1..600 seconds");
       }
       ServerProcess.command(serverA, 1);
-      ServerProcess.command(serverB, 1);
-      for (Scenario s : list) { // validate every option combination before starting anything
-        for (int size : sizes) {
-          load.toConfig(s, new NatsAddress("127.0.0.1", 4222), s == Scenario.MEMORY ? 0 : size,
-              0);
+      if (serverB != null) {
+        ServerProcess.command(serverB, 1);
+      }
+      Plan plan = new Plan(List.copyOf(list), List.copyOf(sizes), List.copyOf(jsSizes), rounds);
+      for (ScenarioSpec s : list) { // validate every option combination before starting anything
+        for (int size : plan.sizesFor(s)) {
+          load.toConfig(s, new NatsAddress("127.0.0.1", 4222), size, 0);
         }
       }
-      return new Plan(List.copyOf(list), List.copyOf(sizes), rounds);
+      return plan;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -94,23 +125,24 @@ public final class CompareCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean json = load.json();
     List<CompareTable.Run> runs = new ArrayList<>();
-    String[] labels = {"A", "B"};
-    String[] cmds = {serverA, serverB};
+    List<String> labels = serverB == null ? List.of("A") : List.of("A", "B");
+    List<String> cmds = serverB == null ? List.of(serverA) : List.of(serverA, serverB);
     try {
-      for (Scenario s : plan.scenarios()) {
-        List<Integer> sizesFor = s == Scenario.MEMORY ? List.of(0) : plan.sizes();
-        for (int size : sizesFor) {
+      printFsyncProbe(plan, out, json);
+      for (ScenarioSpec s : plan.specs()) {
+        for (int size : plan.sizesFor(s)) {
           for (int round = 1; round <= plan.rounds(); round++) {
-            for (int i = 0; i < 2; i++) {
-              Result r = runOne(labels[i], cmds[i], s, size);
-              runs.add(new CompareTable.Run(labels[i], round, r));
+            for (int i = 0; i < labels.size(); i++) {
+              Result r = runOne(labels.get(i), cmds.get(i), s, size).withScenario(s.label());
+              runs.add(new CompareTable.Run(labels.get(i), round, r));
               if (json) {
                 Map<String, Object> prefix = new LinkedHashMap<>();
-                prefix.put("server", labels[i]);
+                prefix.put("server", labels.get(i));
                 prefix.put("round", round);
                 out.println(r.toJson(prefix));
               } else {
-                out.printf("[%s round %d/%d] %s%n", labels[i], round, plan.rounds(), r.toText());
+                out.printf("[%s round %d/%d] %s%n", labels.get(i), round, plan.rounds(),
+                    r.toText());
               }
               out.flush();
             }
@@ -128,22 +160,80 @@ public final class CompareCommand implements Callable<Integer> {
     } else {
       out.println();
       out.println("A = " + serverA);
-      out.println("B = " + serverB);
+      out.println("B = " + (serverB == null ? "(none)" : serverB));
       out.print(CompareTable.format(rows));
     }
     out.flush();
-    return runs.stream().allMatch(r -> r.result().complete()) ? 0 : 1;
+    return runs.stream().allMatch(r -> r.result().ok()) ? 0 : 1;
   }
 
-  /** Starts the server, runs one scenario against it, stops it. Start failures abort. */
-  private Result runOne(String label, String cmd, Scenario s, int size) throws IOException {
-    try (ServerProcess server = ServerProcess.start(label, cmd, Duration.ofSeconds(startTimeout))) {
-      Result r = Benchmarks.run(load.toConfig(s, server.address(), size, server.pid()));
-      if (!server.isAlive()) {
-        return new Result(r.scenario(), r.size(), false, "server " + label
-            + " exited during the run" + (r.note() == null ? "" : "; " + r.note()), r.metrics());
+  private static void printFsyncProbe(Plan plan, PrintWriter out, boolean json)
+      throws IOException {
+    if (plan.scenarios().stream().noneMatch(Scenario::jetStream)) {
+      return;
+    }
+    FsyncProbe.Probe p = FsyncProbe.cached();
+    Result r = new Result("fsync-probe", 128, true, null, p.metrics());
+    out.println(json ? r.toJson(Map.of()) : r.toText());
+    out.flush();
+  }
+
+  /**
+   * Starts the server, runs one scenario against it, stops it. A server that does not start
+   * aborts the comparison, except for a JetStream scenario, which then reports JetStream as not
+   * available.
+   */
+  private Result runOne(String label, String cmd, ScenarioSpec s, int size) throws IOException {
+    Path storeDir = null;
+    String template = cmd;
+    if (s.scenario().jetStream()) {
+      storeDir = Files.createTempDirectory("nats-bench-js-");
+      template = cmd + " " + jsArgs.replace("{storedir}", storeDir.toString());
+    }
+    try {
+      ServerProcess server;
+      try {
+        server = ServerProcess.start(label, template, Duration.ofSeconds(startTimeout));
+      } catch (IOException e) {
+        if (!s.scenario().jetStream()) {
+          throw e;
+        }
+        return Result.jsUnavailable(s.scenario().cliName(), size, "server " + label
+            + " did not start with " + jsArgs + ": " + lastLine(e));
       }
-      return r;
+      try (server) {
+        Result r = Benchmarks.run(load.toConfig(s, server.address(), size, server.pid()));
+        if (!server.isAlive()) {
+          return new Result(r.scenario(), r.size(), false, "server " + label
+              + " exited during the run" + (r.note() == null ? "" : "; " + r.note()),
+              r.metrics());
+        }
+        return r;
+      }
+    } finally {
+      if (storeDir != null) {
+        deleteTree(storeDir);
+      }
+    }
+  }
+
+  /** The last non-blank line of a start failure: the server's own complaint. */
+  private static String lastLine(IOException e) {
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    return msg.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(msg).trim();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // A leftover file in the temp directory is harmless.
+        }
+      });
+    } catch (IOException e) {
+      // Same: best effort.
     }
   }
 }

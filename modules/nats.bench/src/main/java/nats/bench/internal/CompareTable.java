@@ -11,8 +11,8 @@ import java.util.Map;
  * Turns the runs of a comparison into a table of medians per server and their ratio A/B.
  *
  * <p>Only complete runs count towards a median. The ratio is always A divided by B: for
- * throughput above 1 means A is faster; for latency and memory above 1 means A is slower or
- * bigger.
+ * throughput above 1 means A is faster; for latency, CPU per message and memory above 1 means A
+ * is slower, costlier or bigger.
  */
 final class CompareTable {
   private CompareTable() {}
@@ -22,9 +22,18 @@ final class CompareTable {
 
   /** One compared metric of one scenario and size. */
   record Row(String scenario, int size, String metric, String unit, double medianA,
-      double medianB, int okA, int runsA, int okB, int runsB) {
+      double medianB, int okA, int runsA, int okB, int runsB, int unavailableA,
+      int unavailableB) {
     double ratio() {
       return medianA / medianB;
+    }
+
+    /** @return a note for sides whose server had no JetStream in every run, or "" */
+    String availability() {
+      String a = unavailableA > 0 && unavailableA == runsA ? "A" : "";
+      String b = unavailableB > 0 && unavailableB == runsB ? "B" : "";
+      String both = a.isEmpty() ? b : b.isEmpty() ? a : a + ", " + b;
+      return both.isEmpty() ? "" : both + ": " + Result.JS_UNAVAILABLE;
     }
 
     String json() {
@@ -40,18 +49,42 @@ final class CompareTable {
       m.put("runs_a", runsA);
       m.put("complete_b", okB);
       m.put("runs_b", runsB);
+      if (!availability().isEmpty()) {
+        m.put("note", availability());
+      }
       return Json.object(m);
     }
   }
 
-  /** The metrics compared for a scenario: key, display unit. */
+  private static final String[] SHARE = {"client_cpu_share", "x server"};
+  private static final String[] CPU = {"server_ns_per_msg", "ns/msg"};
+
+  /** The metrics compared for a scenario (its label's name part): key, display unit. */
   static List<String[]> metrics(String scenario) {
-    return switch (scenario) {
+    String name = scenario.contains(":") ? scenario.substring(0, scenario.indexOf(':'))
+        : scenario;
+    return switch (name) {
       case "reqrep" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
-          new String[] {"req_per_sec", "req/s"});
+          new String[] {"req_per_sec", "req/s"}, new String[] {"server_ns_per_msg", "ns/req"},
+          SHARE);
+      case "js-pub-sync", "js-kv-put" -> List.of(new String[] {"p50_ns", "us"},
+          new String[] {"p99_ns", "us"}, new String[] {"req_per_sec", "ops/s"},
+          new String[] {"server_ns_per_msg", "ns/op"},
+          new String[] {"limit_ops_per_sec", "ops/s limit"}, SHARE);
+      case "js-kv-get" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
+          new String[] {"req_per_sec", "ops/s"}, new String[] {"server_ns_per_msg", "ns/op"},
+          SHARE);
+      case "fanout" -> List.of(new String[] {"msgs_per_sec", "deliveries/s"},
+          new String[] {"server_ns_per_delivery", "ns/delivery"}, CPU, SHARE);
+      case "churn" -> List.of(new String[] {"msgs_per_sec", "msgs/s"},
+          new String[] {"churn_per_sec", "sub+unsub/s"}, CPU, SHARE);
+      case "slowsub" -> List.of(new String[] {"vm_hwm_kb", "MiB"},
+          new String[] {"rss_peak_kb", "MiB"}, new String[] {"rss_before_kb", "MiB"},
+          new String[] {"server_ns_per_delivery", "ns/delivery"},
+          new String[] {"subs_closed", "subs"});
       case "memory" -> List.of(new String[] {"rss_after_kb", "MiB"},
           new String[] {"rss_per_conn_bytes", "B/conn"});
-      default -> List.<String[]>of(new String[] {"msgs_per_sec", "msgs/s"});
+      default -> List.of(new String[] {"msgs_per_sec", "msgs/s"}, CPU, SHARE);
     };
   }
 
@@ -68,7 +101,8 @@ final class CompareTable {
         double[] a = values(g, "A", metric[0]);
         double[] b = values(g, "B", metric[0]);
         rows.add(new Row(first.scenario(), first.size(), metric[0], metric[1], median(a),
-            median(b), a.length, count(g, "A"), b.length, count(g, "B")));
+            median(b), a.length, count(g, "A", false), b.length, count(g, "B", false),
+            count(g, "A", true), count(g, "B", true)));
       }
     }
     return rows;
@@ -80,8 +114,9 @@ final class CompareTable {
         .toArray();
   }
 
-  private static int count(List<Run> g, String server) {
-    return (int) g.stream().filter(r -> r.server().equals(server)).count();
+  private static int count(List<Run> g, String server, boolean unavailableOnly) {
+    return (int) g.stream().filter(r -> r.server().equals(server)
+        && (!unavailableOnly || r.result().unavailable())).count();
   }
 
   /** @return the median, or NaN for no values */
@@ -98,19 +133,24 @@ final class CompareTable {
   /** Formats the rows as an aligned text table. */
   static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    String fmt = "%-8s %6s  %-28s %16s %16s %12s  %s%n";
+    String fmt = "%-12s %6s  %-38s %14s %14s %11s  %s%n";
     sb.append(String.format(Locale.ROOT, fmt, "scenario", "size", "metric", "A (median)",
         "B (median)", "ratio (A/B)", "complete A/B"));
     for (Row r : rows) {
+      String complete = r.okA() + "/" + r.runsA() + " " + r.okB() + "/" + r.runsB();
+      String avail = r.availability();
       sb.append(String.format(Locale.ROOT, fmt, r.scenario(),
           r.scenario().equals("memory") ? "-" : r.size() + "B", r.metric() + " [" + r.unit() + "]",
           show(r.medianA(), r.unit()), show(r.medianB(), r.unit()),
           Double.isNaN(r.ratio()) || Double.isInfinite(r.ratio()) ? "n/a"
               : String.format(Locale.ROOT, "%.3f", r.ratio()),
-          r.okA() + "/" + r.runsA() + " " + r.okB() + "/" + r.runsB()));
+          avail.isEmpty() ? complete : complete + "  " + avail));
     }
-    sb.append("ratio (A/B): throughput (msgs/s, req/s) > 1 means A is faster;"
-        + " latency and memory > 1 means A is slower / bigger.\n");
+    sb.append("ratio (A/B): throughput (msgs/s, deliveries/s, req/s, ops/s) > 1 means A is"
+        + " faster; latency, CPU per message (ns/...) and memory > 1 means A is slower,"
+        + " costlier, bigger.\n");
+    sb.append("client_cpu_share: the load generator's CPU time over the server's in the same"
+        + " window; above 0.33 the generator may limit the result.\n");
     return sb.toString();
   }
 
@@ -121,7 +161,9 @@ final class CompareTable {
     return switch (unit) {
       case "us" -> String.format(Locale.ROOT, "%,.1f", v / 1e3);
       case "MiB" -> String.format(Locale.ROOT, "%,.1f", v / 1024);
-      default -> String.format(Locale.ROOT, "%,.0f", v);
+      case "x server" -> String.format(Locale.ROOT, "%.3f", v);
+      default -> v < 100 ? String.format(Locale.ROOT, "%,.1f", v)
+          : String.format(Locale.ROOT, "%,.0f", v);
     };
   }
 }

@@ -29,6 +29,7 @@ final class Connection implements AutoCloseable {
   private final RunControl control;
   private long pingsSent;
   private long pingsAnswered;
+  private boolean blocking;
 
   private Connection(String name, SocketChannel channel, Selector selector, int inSize,
       int outSize, FrameParser parser, RunControl control) throws IOException {
@@ -44,19 +45,33 @@ final class Connection implements AutoCloseable {
 
   /**
    * Connects, waits for {@code INFO}, sends {@code CONNECT} and completes a PING/PONG round trip.
-   *
-   * @param listener called for each message received, or {@code null} to only count
+   * The connection only counts what it receives.
    */
   static Connection open(NatsAddress address, String name, int inSize, int outSize,
-      RunControl control, FrameParser.MsgListener listener) throws IOException {
+      RunControl control) throws IOException {
+    return open(address, name, inSize, outSize, control, new FrameParser(), 0);
+  }
+
+  /**
+   * Connects, waits for {@code INFO}, sends {@code CONNECT} and completes a PING/PONG round trip.
+   *
+   * @param parser parses what arrives (with a listener and payload capture if wanted)
+   * @param receiveBuffer socket receive buffer size to ask for before connecting, 0 for the
+   *     system's (a small one keeps a stalled subscriber's data in the server, not the kernel)
+   */
+  static Connection open(NatsAddress address, String name, int inSize, int outSize,
+      RunControl control, FrameParser parser, int receiveBuffer) throws IOException {
     SocketChannel ch = SocketChannel.open();
     Selector sel = null;
     Connection c = null;
     try {
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (receiveBuffer > 0) {
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+      }
       ch.configureBlocking(false);
       sel = Selector.open();
-      c = new Connection(name, ch, sel, inSize, outSize, new FrameParser(listener), control);
+      c = new Connection(name, ch, sel, inSize, outSize, parser, control);
       c.connect(address);
       c.handshake();
       return c;
@@ -101,6 +116,18 @@ final class Connection implements AutoCloseable {
     return parser;
   }
 
+  /** @return the channel, for registering with a shared selector ({@link ReaderGroup}) */
+  SocketChannel channel() {
+    return channel;
+  }
+
+  /** Subscribes and returns once the server has confirmed the SUB with a PONG. */
+  void subscribe(String subject, String queue, int sid) throws IOException {
+    put(Protocol.sub(subject, queue, sid));
+    ping();
+    awaitPongs(0);
+  }
+
   /** Appends bytes to the write buffer, flushing whenever it fills. */
   void put(byte[] bytes) throws IOException {
     put(bytes, 0, bytes.length);
@@ -125,6 +152,30 @@ final class Connection implements AutoCloseable {
     pingsSent++;
   }
 
+  /**
+   * Switches to blocking reads and writes, for latency-bound clients (requesters, responders):
+   * a blocking read is one system call per message where a selector needs three (a read that
+   * finds nothing, the wait, the read). The run's control closes the connection when the run
+   * stops or its deadline passes, which ends a read that would otherwise block for ever.
+   */
+  void useBlockingIo() throws IOException {
+    key.cancel();
+    selector.selectNow(); // completes the cancellation, so the channel may block
+    channel.configureBlocking(true);
+    blocking = true;
+    control.closeOnStop(this);
+  }
+
+  /** Counts a PING that the caller wrote itself as part of a pre-encoded batch. */
+  void countPing() {
+    pingsSent++;
+  }
+
+  /** @return true when every PING sent has its PONG */
+  boolean pongsComplete() {
+    return parser.pongs() >= pingsSent;
+  }
+
   /** Flushes, then reads until at most {@code maxOutstanding} PINGs lack their PONG. */
   void awaitPongs(long maxOutstanding) throws IOException {
     flush();
@@ -138,17 +189,33 @@ final class Connection implements AutoCloseable {
   void flush() throws IOException {
     out.flip();
     try {
-      while (out.hasRemaining()) {
-        if (channel.write(out) == 0) {
-          // The socket buffer is full: wait for room, but keep checking the stop conditions.
-          control.check(name + " write");
-          key.interestOps(SelectionKey.OP_WRITE);
-          selector.select(Math.min(POLL_MILLIS, control.remainingMillis()));
-          selector.selectedKeys().clear();
-        }
-      }
+      writeFully(out);
     } finally {
       out.compact();
+    }
+  }
+
+  /**
+   * Writes pre-encoded bytes straight from {@code src} (after what {@link #put} buffered), with
+   * no copy on the Java side: publishers keep their frames in a direct buffer and hand views of
+   * it to the kernel in large writes.
+   */
+  void write(ByteBuffer src) throws IOException {
+    if (out.position() > 0) {
+      flush();
+    }
+    writeFully(src);
+  }
+
+  private void writeFully(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      if (channel.write(src) == 0) {
+        // The socket buffer is full: wait for room, but keep checking the stop conditions.
+        control.check(name + " write");
+        key.interestOps(SelectionKey.OP_WRITE);
+        selector.select(Math.min(POLL_MILLIS, control.remainingMillis()));
+        selector.selectedKeys().clear();
+      }
     }
   }
 
@@ -161,7 +228,7 @@ final class Connection implements AutoCloseable {
   int readOnce() throws IOException {
     in.clear();
     int n = channel.read(in);
-    if (n == 0) {
+    if (n == 0 && !blocking) {
       // Nothing buffered: sleep in the selector rather than spin.
       key.interestOps(SelectionKey.OP_READ);
       selector.select(Math.min(POLL_MILLIS, control.remainingMillis()));
@@ -175,13 +242,39 @@ final class Connection implements AutoCloseable {
     }
     if (n > 0) {
       in.flip();
-      parser.feed(in);
-      if (parser.errors() > 0) {
-        throw new IOException(name + ": server error: " + parser.lastError());
-      }
-      answerPings();
+      consume(in);
     }
     return n;
+  }
+
+  /**
+   * Reads what is available without waiting into a buffer shared by the connections of one
+   * reading thread, and parses it.
+   *
+   * @return bytes read, 0 if none were available
+   * @throws EOFException if the server closed the connection
+   */
+  int readNow(ByteBuffer shared) throws IOException {
+    shared.clear();
+    int n = channel.read(shared);
+    if (n < 0) {
+      String err = parser.lastError();
+      throw new EOFException(name + ": connection closed by server"
+          + (err == null ? "" : " (last error: " + err + ")"));
+    }
+    if (n > 0) {
+      shared.flip();
+      consume(shared);
+    }
+    return n;
+  }
+
+  private void consume(ByteBuffer data) throws IOException {
+    parser.feed(data);
+    if (parser.errors() > 0) {
+      throw new IOException(name + ": server error: " + parser.lastError());
+    }
+    answerPings();
   }
 
   private void answerPings() throws IOException {
@@ -197,6 +290,9 @@ final class Connection implements AutoCloseable {
 
   @Override
   public void close() {
+    if (blocking) {
+      control.forget(this);
+    }
     closeQuietly(selector);
     closeQuietly(channel);
   }

@@ -1,10 +1,7 @@
 package nats.bench.internal;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,57 +22,57 @@ final class DeliveryBench {
     int k = scenario == Scenario.PUBSUB ? 1 : cfg.subs();
     long n = cfg.msgs();
     RunControl control = new RunControl(cfg.durationLimitSeconds());
-    String subject = Subjects.unique("bench." + scenario.cliName());
-    List<Subscriber> subs = new ArrayList<>();
+    String subject = Subjects.unique(scenario == Scenario.PUBSUB ? "ps"
+        : queue ? "q" : "f");
+    ReaderGroup group = new ReaderGroup(control);
     Connection pubConn = null;
     try {
       for (int i = 0; i < k; i++) {
-        subs.add(Subscriber.open(cfg.address(), "sub-" + i, subject, queue ? "q" : null,
-            control));
+        Connection c = Connection.open(cfg.address(), "sub-" + i, 64 * 1024, 4 * 1024, control);
+        c.subscribe(subject, queue ? "q" : null, 1);
+        c.parser().expectMsg(subject, 1, cfg.size());
+        group.add(c);
       }
-      pubConn = Connection.open(cfg.address(), "pub", 64 * 1024, 256 * 1024, control, null);
+      pubConn = Connection.open(cfg.address(), "pub", 64 * 1024, 4 * 1024, control);
 
       // Queue members share the work, so progress is the total; otherwise the slowest one.
-      LongSupplier consumed = queue ? () -> total(subs) : () -> slowest(subs);
+      LongSupplier consumed = queue ? group::total : group::slowest;
       Publisher pub = new Publisher(pubConn, Protocol.pub(subject, null,
           Protocol.payload(cfg.size())), cfg.flowIntervalWithSubscribers(subject),
           cfg.maxPings(), consumed, cfg.windowMsgs(subject), control);
-      AtomicBoolean pubDone = new AtomicBoolean();
       Workers workers = new Workers(control);
-      for (Subscriber s : subs) {
-        workers.start(s.name(), () -> s.run(
-            () -> pubDone.get() && (queue ? total(subs) >= n : s.received() >= n)));
-      }
+      group.start(workers, cfg.readers());
+      CpuMeter cpu = CpuMeter.start(cfg.pid());
       long start = System.nanoTime();
       try {
         pub.publish(n);
-        pubDone.set(true);
+        group.drain();
       } catch (Exception e) {
         control.fail(e);
       }
       workers.join();
-      return result(cfg, k, subs, start, pub.sent(), control);
+      return result(cfg, k, group, start, pub.sent(), control, cpu);
     } finally {
       if (pubConn != null) {
         pubConn.close();
       }
-      subs.forEach(Subscriber::close);
+      group.close();
     }
   }
 
-  private static Result result(BenchConfig cfg, int k, List<Subscriber> subs, long start,
-      long published, RunControl control) {
+  private static Result result(BenchConfig cfg, int k, ReaderGroup group, long start,
+      long published, RunControl control, CpuMeter cpu) {
     boolean queue = cfg.scenario() == Scenario.QUEUE;
     long n = cfg.msgs();
-    long delivered = total(subs);
+    long delivered = group.total();
     long expected = queue ? n : n * k;
-    long end = start;
     long min = Long.MAX_VALUE;
     long max = 0;
-    for (Subscriber s : subs) {
-      end = Math.max(end, s.lastReceiveNanos());
-      min = Math.min(min, s.received());
-      max = Math.max(max, s.received());
+    long fast = 0;
+    for (ReaderGroup.Sub s : group.subs()) {
+      min = Math.min(min, s.received);
+      max = Math.max(max, s.received);
+      fast += s.conn.parser().fastMsgs();
     }
     String note = control.reason();
     boolean countsOk = queue ? delivered == n : min == n && max == n;
@@ -89,6 +86,7 @@ final class DeliveryBench {
     m.put("subs", k);
     m.put("delivered", delivered);
     m.put("expected", expected);
+    long end = Math.max(start, group.lastReceiveNanos());
     long elapsed = (note == null ? end : System.nanoTime()) - start;
     Rates.put(m, delivered, cfg.size(), elapsed);
     if (k > 1) {
@@ -97,22 +95,13 @@ final class DeliveryBench {
       m.put("min_sub_msgs", min);
       m.put("max_sub_msgs", max);
     }
-    return new Result(cfg.scenario().cliName(), cfg.size(), note == null, note, m);
-  }
-
-  private static long total(List<Subscriber> subs) {
-    long t = 0;
-    for (Subscriber s : subs) {
-      t += s.received();
+    // CPU per published message, and for fan-out also per delivery.
+    cpu.finish(m, published, cfg.scenario() == Scenario.FANOUT ? delivered : 0);
+    if (delivered > 0 && fast < delivered / 2) {
+      note = (note == null ? "" : note + "; ") + "only " + fast + " of " + delivered
+          + " frames had the expected MSG shape (counted the slow way)";
     }
-    return t;
-  }
-
-  private static long slowest(List<Subscriber> subs) {
-    long m = Long.MAX_VALUE;
-    for (Subscriber s : subs) {
-      m = Math.min(m, s.received());
-    }
-    return m;
+    return new Result(cfg.scenario().cliName(), cfg.size(), countsOk && control.reason() == null,
+        note, m);
   }
 }

@@ -1,31 +1,32 @@
 package nats.bench.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Incremental parser for what a NATS server sends to a client.
  *
  * <p>It parses just enough to count messages: control lines ({@code MSG}, {@code HMSG},
- * {@code PING}, {@code PONG}, {@code +OK}, {@code -ERR}, {@code INFO}) are collected byte by
- * byte, while message payloads are skipped by length without being looked at, so a frame may be
- * split anywhere across reads. Not thread-safe: one parser belongs to one reading thread.
+ * {@code PING}, {@code PONG}, {@code +OK}, {@code -ERR}, {@code INFO}) are collected, while
+ * message payloads are skipped by length (or, for request/reply clients, copied up to a limit),
+ * so a frame may be split anywhere across reads. A counting subscriber can announce the exact
+ * {@code MSG} frame it expects ({@link #expectMsg}); whole frames of that shape are then counted
+ * by comparing eight bytes at a time and jumping over the payload, without building anything.
+ * Not thread-safe: one parser belongs to one reading thread.
  */
 public final class FrameParser {
 
-  /** Receives each complete message; the arrays are only valid during the call. */
+  /** Receives each complete message; the view is reused and only valid during the call. */
   @FunctionalInterface
   public interface MsgListener {
     /**
      * Called once per complete {@code MSG} or {@code HMSG} frame.
      *
-     * @param line buffer holding the control line
-     * @param subjOff offset of the subject in {@code line}
-     * @param subjLen length of the subject
-     * @param replyOff offset of the reply subject in {@code line}
-     * @param replyLen length of the reply subject, 0 if there is none
+     * @param m the frame's subject, reply, header length and (if captured) payload
      */
-    void onMsg(byte[] line, int subjOff, int subjLen, int replyOff, int replyLen);
+    void onMsg(MsgView m);
   }
 
   /** Raised when the byte stream is not valid server protocol. */
@@ -37,8 +38,11 @@ public final class FrameParser {
 
   // A control line longer than this is a protocol error (INFO can be large with many URLs).
   private static final int MAX_LINE = 64 * 1024;
+  private static final short CRLF = ('\r' << 8) | '\n';
 
   private final MsgListener listener;
+  private final int captureLimit;
+  private final MsgView msg = new MsgView();
   // Token boundaries of the current line: at most 7 tokens matter (HMSG subj sid reply hdr tot).
   private final int[] tokStarts = new int[7];
   private final int[] tokEnds = new int[7];
@@ -46,15 +50,18 @@ public final class FrameParser {
   private int lineLen;
   private long skip; // payload bytes still to skip
   private int trailer; // CRLF bytes still expected after a payload
-  // Token positions of the current MSG/HMSG line, kept until its payload has been skipped.
-  private int subjOff;
-  private int subjLen;
-  private int replyOff;
-  private int replyLen;
+
+  // The expected MSG frame of the fast path: header bytes as big-endian words with masks (a '?'
+  // in the subject matches any byte), frame length.
+  private byte[] fastHeader;
+  private byte[] fastMask;
+  private long[] fastWords;
+  private long[] fastMasks;
+  private int fastLen;
 
   private long msgs;
   private long hmsgs;
-  private boolean currentIsHmsg;
+  private long fastMsgs;
   private long pings;
   private long pongs;
   private long infos;
@@ -64,16 +71,47 @@ public final class FrameParser {
 
   /** Creates a parser that only counts. */
   public FrameParser() {
-    this(null);
+    this(null, 0);
   }
 
   /**
    * Creates a parser that also reports each message.
    *
    * @param listener called per message, or {@code null}
+   * @param captureLimit payload bytes (headers included) copied for the listener; 0 for none
    */
-  public FrameParser(MsgListener listener) {
+  public FrameParser(MsgListener listener, int captureLimit) {
     this.listener = listener;
+    this.captureLimit = captureLimit;
+  }
+
+  /**
+   * Announces the frame a counting subscriber expects, {@code MSG <subject> <sid> <size>}, so
+   * runs of such frames are counted without parsing their control lines; a {@code '?'} in the
+   * subject stands for any one byte (for subjects of equal length, {@code c.x.p00} to
+   * {@code c.x.p99}). Anything else still goes through the full parser, so a server that formats
+   * frames differently is only slower to count, never miscounted.
+   */
+  public void expectMsg(String subject, int sid, int size) {
+    byte[] header = ("MSG " + subject + " " + sid + " " + size + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] mask = new byte[header.length];
+    for (int i = 0; i < header.length; i++) {
+      boolean any = i >= 4 && i < 4 + subject.length() && header[i] == '?';
+      mask[i] = any ? 0 : (byte) 0xFF;
+      header[i] = any ? 0 : header[i];
+    }
+    fastHeader = header;
+    fastMask = mask;
+    fastWords = new long[header.length / 8];
+    fastMasks = new long[fastWords.length];
+    ByteBuffer h = ByteBuffer.wrap(header); // big-endian, like the read buffers
+    ByteBuffer k = ByteBuffer.wrap(mask);
+    for (int i = 0; i < fastWords.length; i++) {
+      fastWords[i] = h.getLong(i * 8);
+      fastMasks[i] = k.getLong(i * 8);
+    }
+    fastLen = header.length + size + 2;
   }
 
   /**
@@ -85,9 +123,11 @@ public final class FrameParser {
   public void feed(ByteBuffer buf) throws ProtocolException {
     int pos = buf.position();
     int lim = buf.limit();
+    boolean fast = fastLen > 0 && listener == null && buf.order() == ByteOrder.BIG_ENDIAN;
     while (pos < lim) {
       if (skip > 0) {
         int n = (int) Math.min(skip, lim - pos);
+        capture(buf, pos, n);
         pos += n;
         skip -= n;
       } else if (trailer > 0) {
@@ -98,36 +138,95 @@ public final class FrameParser {
         if (--trailer == 0) {
           msgDone();
         }
+      } else if (fast && lineLen == 0 && (pos = countExpected(buf, pos, lim)) == lim) {
+        break;
       } else {
-        byte b = buf.get(pos++);
-        if (b == '\n') {
-          processLine();
-          lineLen = 0;
-        } else if (b != '\r') {
-          append(b);
-        }
+        pos = scanLine(buf, pos, lim);
       }
     }
     buf.position(pos);
   }
 
-  private void append(byte b) throws ProtocolException {
-    if (lineLen == line.length) {
-      if (line.length >= MAX_LINE) {
+  /** Counts whole expected frames from a frame boundary; returns where they stop matching. */
+  private int countExpected(ByteBuffer buf, int pos, int lim) {
+    long[] words = fastWords;
+    long[] masks = fastMasks;
+    byte[] header = fastHeader;
+    byte[] mask = fastMask;
+    int tail = words.length * 8;
+    int frame = fastLen;
+    long n = 0;
+    frames:
+    while (lim - pos >= frame) {
+      for (int i = 0; i < words.length; i++) {
+        if ((buf.getLong(pos + i * 8) & masks[i]) != words[i]) {
+          break frames;
+        }
+      }
+      for (int i = tail; i < header.length; i++) {
+        if ((buf.get(pos + i) & mask[i]) != header[i]) {
+          break frames;
+        }
+      }
+      if (buf.getShort(pos + frame - 2) != CRLF) {
+        break;
+      }
+      n++;
+      pos += frame;
+    }
+    msgs += n;
+    fastMsgs += n;
+    return pos;
+  }
+
+  /** Collects control-line bytes up to and including the next LF. */
+  private int scanLine(ByteBuffer buf, int pos, int lim) throws ProtocolException {
+    int end = pos;
+    while (end < lim && buf.get(end) != '\n') {
+      end++;
+    }
+    append(buf, pos, end - pos);
+    if (end == lim) {
+      return lim;
+    }
+    if (lineLen > 0 && line[lineLen - 1] == '\r') {
+      lineLen--;
+    }
+    processLine();
+    lineLen = 0;
+    return end + 1;
+  }
+
+  private void append(ByteBuffer buf, int from, int n) throws ProtocolException {
+    if (lineLen + n > line.length) {
+      if (lineLen + n > MAX_LINE) {
         throw new ProtocolException("control line longer than " + MAX_LINE + " bytes");
       }
-      line = java.util.Arrays.copyOf(line, line.length * 2);
+      line = Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(line.length * 2, lineLen + n)));
     }
-    line[lineLen++] = b;
+    buf.get(from, line, lineLen, n);
+    lineLen += n;
+  }
+
+  private void capture(ByteBuffer buf, int pos, int n) {
+    if (captureLimit <= 0) {
+      return;
+    }
+    int room = msg.payload.length - msg.captured;
+    int k = Math.min(n, room);
+    if (k > 0) {
+      buf.get(pos, msg.payload, msg.captured, k);
+      msg.captured += k;
+    }
   }
 
   private void msgDone() {
     msgs++;
-    if (currentIsHmsg) {
+    if (msg.hmsg) {
       hmsgs++;
     }
     if (listener != null) {
-      listener.onMsg(line, subjOff, subjLen, replyOff, replyLen);
+      listener.onMsg(msg);
     }
   }
 
@@ -154,9 +253,9 @@ public final class FrameParser {
     }
     int opLen = ends[0] - starts[0];
     if (opIs("MSG", opLen)) {
-      startPayload(n == 4 || n == 5, n == 5, n - 1, "MSG");
+      startPayload(n == 4 || n == 5, n == 5, false, n);
     } else if (opIs("HMSG", opLen)) {
-      startPayload(n == 5 || n == 6, n == 6, n - 1, "HMSG");
+      startPayload(n == 5 || n == 6, n == 6, true, n);
     } else if (opIs("PING", opLen)) {
       pings++;
     } else if (opIs("PONG", opLen)) {
@@ -173,17 +272,31 @@ public final class FrameParser {
     }
   }
 
-  private void startPayload(boolean arity, boolean hasReply, int sizeTok, String op)
+  private void startPayload(boolean arity, boolean hasReply, boolean hmsg, int tokens)
       throws ProtocolException {
     if (!arity) {
-      throw new ProtocolException("malformed " + op + " line: " + preview());
+      throw new ProtocolException("malformed " + (hmsg ? "HMSG" : "MSG") + " line: " + preview());
     }
-    currentIsHmsg = op.equals("HMSG");
-    subjOff = tokStarts[1];
-    subjLen = tokEnds[1] - subjOff;
-    replyOff = hasReply ? tokStarts[3] : 0;
-    replyLen = hasReply ? tokEnds[3] - replyOff : 0;
-    skip = parseSize(tokStarts[sizeTok], tokEnds[sizeTok]);
+    MsgView m = msg;
+    m.line = line;
+    m.hmsg = hmsg;
+    m.subjOff = tokStarts[1];
+    m.subjLen = tokEnds[1] - m.subjOff;
+    m.replyOff = hasReply ? tokStarts[3] : 0;
+    m.replyLen = hasReply ? tokEnds[3] - m.replyOff : 0;
+    long size = parseSize(tokStarts[tokens - 1], tokEnds[tokens - 1]);
+    long hdr = hmsg ? parseSize(tokStarts[tokens - 2], tokEnds[tokens - 2]) : 0;
+    if (hdr > size) {
+      throw new ProtocolException("header size larger than total size: " + preview());
+    }
+    m.hdrLen = (int) hdr;
+    m.size = size;
+    m.captured = 0;
+    if (captureLimit > 0 && m.payload.length < Math.min(size, captureLimit)) {
+      // Grows once to the largest payload seen (bounded by the limit), then is reused.
+      m.payload = new byte[(int) Math.min(captureLimit, Math.max(size, 2L * m.payload.length))];
+    }
+    skip = size;
     trailer = 2;
   }
 
@@ -231,6 +344,11 @@ public final class FrameParser {
   /** @return how many of {@link #msgs()} were {@code HMSG} frames */
   public long hmsgs() {
     return hmsgs;
+  }
+
+  /** @return how many of {@link #msgs()} the fast path of {@link #expectMsg} counted */
+  public long fastMsgs() {
+    return fastMsgs;
   }
 
   /** @return {@code PING}s received so far */

@@ -3,9 +3,89 @@ package nats.bench.internal;
 import java.util.Locale;
 import java.util.Map;
 
-/** Minimal JSON writer for flat objects of strings, numbers and booleans. */
+/**
+ * Minimal JSON for the tool: a writer for flat objects, and field look-ups in the JetStream API's
+ * replies (the tool depends on no JSON library; the replies it reads are small and flat enough
+ * that finding {@code "name":} and reading the value after it is exact for them).
+ */
 final class Json {
   private Json() {}
+
+  /**
+   * The string value of the first {@code "name":"..."} in {@code json}, or null. Escapes are
+   * kept as written, which is enough for error descriptions.
+   */
+  static String stringField(String json, String name) {
+    int at = valueStart(json, name);
+    if (at < 0 || at >= json.length() || json.charAt(at) != '"') {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = at + 1; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c == '\\' && i + 1 < json.length()) {
+        sb.append(json.charAt(++i));
+      } else if (c == '"') {
+        return sb.toString();
+      } else {
+        sb.append(c);
+      }
+    }
+    return null;
+  }
+
+  /** The integer value of the first {@code "name":123} in {@code json}, or {@code missing}. */
+  static long longField(String json, String name, long missing) {
+    int at = valueStart(json, name);
+    if (at < 0) {
+      return missing;
+    }
+    int end = at;
+    if (end < json.length() && json.charAt(end) == '-') {
+      end++;
+    }
+    while (end < json.length() && Character.isDigit(json.charAt(end))) {
+      end++;
+    }
+    try {
+      return Long.parseLong(json.substring(at, end));
+    } catch (NumberFormatException e) {
+      return missing;
+    }
+  }
+
+  /** @return true if {@code json} has {@code "name":} followed by an object */
+  static boolean hasObject(String json, String name) {
+    int at = valueStart(json, name);
+    return at >= 0 && at < json.length() && json.charAt(at) == '{';
+  }
+
+  private static int valueStart(String json, String name) {
+    String key = "\"" + name + "\"";
+    int i = json.indexOf(key);
+    if (i < 0) {
+      return -1;
+    }
+    i += key.length();
+    while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+      i++;
+    }
+    if (i >= json.length() || json.charAt(i) != ':') {
+      return -1;
+    }
+    i++;
+    while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Quotes a string for a JSON document. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    string(sb, s);
+    return sb.toString();
+  }
 
   /** Writes one flat JSON object; values may be {@code null}, strings, numbers or booleans. */
   static String object(Map<String, ?> fields) {

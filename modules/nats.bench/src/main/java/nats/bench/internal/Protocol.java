@@ -22,6 +22,11 @@ final class Protocol {
     return ascii("SUB " + subject + (queue == null ? "" : " " + queue) + " " + sid + "\r\n");
   }
 
+  /** {@code UNSUB sid}. */
+  static byte[] unsub(int sid) {
+    return ascii("UNSUB " + sid + "\r\n");
+  }
+
   /** {@code PUB subject [reply] n} followed by the payload and CRLF. */
   static byte[] pub(String subject, String reply, byte[] payload) {
     byte[] head = ascii("PUB " + subject + (reply == null ? "" : " " + reply) + " "
@@ -31,6 +36,11 @@ final class Protocol {
     frame[frame.length - 2] = '\r';
     frame[frame.length - 1] = '\n';
     return frame;
+  }
+
+  /** {@code PUB subject [reply] n} with a text body (JSON API requests). */
+  static byte[] pub(String subject, String reply, String body) {
+    return pub(subject, reply, body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A payload of printable bytes, so captured traffic stays readable. */

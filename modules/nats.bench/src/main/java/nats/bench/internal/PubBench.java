@@ -12,14 +12,13 @@ final class PubBench {
 
   static Result run(BenchConfig cfg) throws Exception {
     RunControl control = new RunControl(cfg.durationLimitSeconds());
-    String subject = Subjects.unique("bench.pub");
+    String subject = Subjects.unique("p");
     byte[] frame = Protocol.pub(subject, null, Protocol.payload(cfg.size()));
     int n = cfg.pubs();
     List<Connection> conns = new ArrayList<>();
     try {
       for (int i = 0; i < n; i++) {
-        conns.add(Connection.open(cfg.address(), "pub-" + i, 64 * 1024, 256 * 1024, control,
-            null));
+        conns.add(Connection.open(cfg.address(), "pub-" + i, 64 * 1024, 4 * 1024, control));
       }
       long[] ends = new long[n];
       long[] counts = new long[n];
@@ -37,6 +36,7 @@ final class PubBench {
           ends[idx] = pubs[idx].publish(counts[idx]);
         });
       }
+      CpuMeter cpu = CpuMeter.start(cfg.pid());
       long start = System.nanoTime();
       go.countDown();
       workers.join();
@@ -51,6 +51,7 @@ final class PubBench {
       m.put("msgs", sent);
       m.put("pubs", n);
       Rates.put(m, sent, cfg.size(), (complete ? end : System.nanoTime()) - start);
+      cpu.finish(m, sent, 0);
       return new Result("pub", cfg.size(), complete, complete ? null : control.reason(), m);
     } finally {
       conns.forEach(Connection::close);

@@ -1,96 +1,86 @@
 package nats.bench.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code reqrep} scenario: one responder echoes a reply to each request; one requester sends
- * a request with a unique reply inbox and waits for its reply before sending the next, like a
- * real synchronous request. Each round trip's latency is recorded in nanoseconds.
+ * The {@code reqrep} scenario: one responder echoes a reply to each request; C requesters (default
+ * 1) each send a request with a unique reply inbox and wait for its reply before sending the
+ * next, like a real synchronous request. Each round trip's latency is recorded in nanoseconds.
  */
 final class ReqRepBench {
+  private static final byte[] PUB_SPACE = Protocol.ascii("PUB ");
+  private static final byte[] SPACE = Protocol.ascii(" ");
+
   private ReqRepBench() {}
 
   static Result run(BenchConfig cfg) throws Exception {
     RunControl control = new RunControl(cfg.durationLimitSeconds());
-    String subject = Subjects.unique("bench.req");
-    String inbox = Subjects.unique("_INBOX");
+    byte[] subject = Protocol.ascii(Subjects.unique("r"));
     byte[] payload = Protocol.payload(cfg.size());
-    int n = (int) Math.min(cfg.msgs(), Integer.MAX_VALUE - 8);
-    long[] latencies = new long[n];
+    byte[] tail = Protocol.ascii(" " + payload.length + "\r\n");
     Responder responder = new Responder(payload, control);
-    Requester requester = new Requester(inbox);
-    Connection rep = null;
-    Connection req = null;
-    int done = 0;
+    Connection rep = Connection.open(cfg.address(), "responder", 256 * 1024, 256 * 1024, control,
+        new FrameParser(responder::onMsg, 0), 0);
     try {
-      rep = Connection.open(cfg.address(), "responder", 256 * 1024, 256 * 1024, control,
-          responder::onMsg);
       responder.conn = rep;
-      rep.put(Protocol.sub(subject, null, 1));
-      rep.ping();
-      rep.awaitPongs(0); // the responder's SUB is registered before the first request
-      req = Connection.open(cfg.address(), "requester", 64 * 1024, 64 * 1024, control,
-          requester::onMsg);
-      req.put(Protocol.sub(inbox + ".*", null, 1));
-      req.ping();
-      req.awaitPongs(0);
-
+      // The responder's SUB is registered before the first request.
+      rep.subscribe(new String(subject, java.nio.charset.StandardCharsets.US_ASCII), null, 1);
+      rep.useBlockingIo();
       Workers workers = new Workers(control);
-      Connection repConn = rep;
       workers.start("responder", () -> {
         while (!control.shouldStop()) {
-          repConn.readOnce();
-          repConn.flush();
+          rep.readOnce();
+          rep.flush();
         }
       });
-      long start = System.nanoTime();
+      SyncClients clients = SyncClients.open(cfg.address(), cfg.clients(), control, 0,
+          m -> m.hmsg() ? "a status HMSG instead of the reply (e.g. 503 no responders)" : null);
+      CpuMeter cpu = CpuMeter.start(cfg.pid());
+      SyncClients.Outcome o;
       try {
-        for (; done < n; done++) {
-          latencies[done] = requester.roundTrip(req, subject, done, payload, control);
-        }
-      } catch (IOException e) {
-        control.fail(e);
+        o = clients.run(cfg.msgs(), (out, client, seq, reply) -> out.bytes(PUB_SPACE)
+            .bytes(subject).bytes(SPACE).bytes(reply.array(), 0, reply.length()).bytes(tail)
+            .bytes(payload).crlf());
+      } finally {
+        control.stop();
+        workers.join();
+        clients.close();
       }
-      long elapsed = System.nanoTime() - start;
-      control.stop();
-      workers.join();
-      // Replies are plain MSGs; an HMSG would be a server status such as 503 no responders.
-      long bad = requester.mismatched + req.parser().hmsgs();
-      return result(cfg, latencies, done, elapsed, bad, control);
+      return result(cfg, o, control, cpu, "reqrep");
     } finally {
       control.stop();
-      if (req != null) {
-        req.close();
-      }
-      if (rep != null) {
-        rep.close();
-      }
+      rep.close();
     }
   }
 
-  private static Result result(BenchConfig cfg, long[] latencies, int done, long elapsed,
-      long mismatched, RunControl control) {
-    Percentiles p = Percentiles.of(latencies, done);
+  /** Summarizes the requests of {@code reqrep} and the synchronous JetStream scenarios. */
+  static Result result(BenchConfig cfg, SyncClients.Outcome o, RunControl control, CpuMeter cpu,
+      String name) {
+    Percentiles p = Percentiles.of(o.latencies(), o.done());
     Map<String, Number> m = new LinkedHashMap<>();
-    m.put("requests", done);
-    m.put("elapsed_ms", elapsed / 1_000_000);
-    m.put("req_per_sec", done / (Math.max(1, elapsed) / 1e9));
+    m.put("requests", o.done());
+    m.put("clients", cfg.clients());
+    m.put("elapsed_ms", o.elapsedNanos() / 1_000_000);
+    m.put("req_per_sec", o.done() / (Math.max(1, o.elapsedNanos()) / 1e9));
     m.put("p50_ns", p.p50());
     m.put("p90_ns", p.p90());
     m.put("p99_ns", p.p99());
     m.put("p999_ns", p.p999());
     m.put("max_ns", p.max());
     m.put("mean_ns", Math.round(p.mean()));
+    cpu.finish(m, o.done(), 0);
     Throwable failure = control.failure();
-    String note = failure != null ? control.reason()
-        : done < cfg.msgs() ? "only " + done + " of " + cfg.msgs() + " requests completed"
-        : mismatched > 0 ? mismatched + " replies were unexpected (wrong inbox or status HMSG)"
+    boolean stopped = failure instanceof RunControl.StopException;
+    String note = failure != null && !stopped ? control.reason()
+        : o.done() < cfg.msgs() ? "only " + o.done() + " of " + cfg.msgs()
+            + " requests completed" + (control.reason() == null ? "" : " (" + control.reason()
+            + ")")
+        : o.bad() > 0 ? o.bad() + " replies were wrong, the first: " + o.firstBad()
         : null;
-    return new Result("reqrep", cfg.size(), note == null, note, m);
+    return new Result(name, cfg.size(), note == null, note, m);
   }
 
   /** Answers each request on its reply subject; called by the responder's parser. */
@@ -108,52 +98,17 @@ final class ReqRepBench {
       this.control = control;
     }
 
-    void onMsg(byte[] line, int subjOff, int subjLen, int replyOff, int replyLen) {
-      if (replyLen == 0 || conn == null) {
+    void onMsg(MsgView m) {
+      if (m.replyLen() == 0 || conn == null) {
         return;
       }
       try {
         // Frames are only appended here; the responder loop flushes after each read.
         conn.put(PUB_SPACE);
-        conn.put(line, replyOff, replyLen);
+        conn.put(m.line(), m.replyOff(), m.replyLen());
         conn.put(tail);
       } catch (IOException e) {
         control.fail(e);
-      }
-    }
-
-    private static final byte[] PUB_SPACE = Protocol.ascii("PUB ");
-  }
-
-  /** Sends one request at a time and checks each reply arrives on the inbox it named. */
-  private static final class Requester {
-    private final String inbox;
-    private byte[] expected = new byte[0];
-    long mismatched;
-
-    Requester(String inbox) {
-      this.inbox = inbox;
-    }
-
-    long roundTrip(Connection conn, String subject, int seq, byte[] payload, RunControl control)
-        throws IOException {
-      String reply = inbox + "." + seq;
-      expected = reply.getBytes(StandardCharsets.US_ASCII);
-      byte[] frame = Protocol.pub(subject, reply, payload);
-      long want = conn.parser().msgs() + 1;
-      long t0 = System.nanoTime();
-      conn.put(frame);
-      conn.flush();
-      while (conn.parser().msgs() < want) {
-        control.check("requester");
-        conn.readOnce();
-      }
-      return System.nanoTime() - t0;
-    }
-
-    void onMsg(byte[] line, int subjOff, int subjLen, int replyOff, int replyLen) {
-      if (!Arrays.equals(line, subjOff, subjOff + subjLen, expected, 0, expected.length)) {
-        mismatched++;
       }
     }
   }

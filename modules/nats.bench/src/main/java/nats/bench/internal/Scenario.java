@@ -5,32 +5,73 @@ import java.util.Locale;
 /** The load patterns the tool can run. */
 public enum Scenario {
   /** N publishers, no subscribers: how fast the server ingests messages. */
-  PUB("N publishers send as fast as the server takes them; reports msgs/s and MB/s.", 1_000_000),
+  PUB("pub", Param.PUBS, 5_000_000,
+      "N publishers (--pubs) send as fast as the server takes them; msgs/s and MB/s."),
   /** One publisher, one subscriber on the same subject. */
-  PUBSUB("1 publisher, 1 subscriber on one subject; throughput measured at the subscriber.",
-      1_000_000),
+  PUBSUB("pubsub", Param.NONE, 2_000_000,
+      "1 publisher, 1 subscriber on one subject; throughput measured at the subscriber."),
   /** One publisher, K subscribers on the same subject. */
-  FANOUT("1 publisher, K subscribers (--subs, default 8); total and per-subscriber deliveries/s.",
-      1_000_000),
+  FANOUT("fanout", Param.SUBS, 8_000_000,
+      "1 publisher, K subscribers (--subs, default 8); total and per-subscriber deliveries/s."),
   /** One publisher, K subscribers in one queue group. */
-  QUEUE("1 publisher, K subscribers in one queue group; checks each message arrives exactly once.",
-      1_000_000),
-  /** Sequential request/reply with latency percentiles. */
-  REQREP("1 requester, 1 responder; sequential requests, latency p50/p90/p99/p99.9/max.", 20_000),
+  QUEUE("queue", Param.SUBS, 2_000_000,
+      "1 publisher, K subscribers in one queue group; each message must arrive exactly once."),
+  /** Request/reply with latency percentiles, one or several concurrent requesters. */
+  REQREP("reqrep", Param.CLIENTS, 20_000,
+      "C requesters (--clients, default 1), 1 responder; each requester waits for its reply;"
+          + " latency p50/p90/p99/p99.9/max."),
+  /** Publishing while another connection subscribes and unsubscribes without pause. */
+  CHURN("churn", Param.NONE, 2_000_000,
+      "1 publisher over 100 subjects, 1 wildcard subscriber, 1 connection doing SUB/UNSUB"
+          + " without pause; msgs/s and SUB+UNSUB pairs/s."),
+  /** Subscribers that stop reading while a publisher runs, and the server's peak memory. */
+  SLOWSUB("slowsub", Param.SUBS, 0,
+      "K subscribers (default 100 here) stop reading while 1 publisher sends --stall-bytes to"
+          + " each; the server's peak RSS (VmHWM) and RSS."),
   /** Idle connections and the server's resident memory. */
-  MEMORY("Opens C idle connections (--conns) and reads the server's VmRSS (--pid).", 0);
+  MEMORY("memory", Param.NONE, 0,
+      "Opens C idle connections (--conns) and reads the server's VmRSS (--pid)."),
+  /** JetStream publish with a bounded window of outstanding acks. */
+  JS_PUB("js-pub", Param.PUBS, 200_000,
+      "JetStream async publish: N publishers (--pubs), each with --ack-window acks outstanding."),
+  /** JetStream publish, one at a time. */
+  JS_PUB_SYNC("js-pub-sync", Param.CLIENTS, 10_000,
+      "JetStream sync publish: each client waits for its PubAck; ack latency p50/p99."),
+  /** Pull consumer fetching in batches with explicit acks. */
+  JS_FETCH("js-fetch", Param.NONE, 100_000,
+      "JetStream pull consumer: fetch --batch messages per request, +ACK each one."),
+  /** KV put, one at a time. */
+  JS_KV_PUT("js-kv-put", Param.CLIENTS, 10_000,
+      "JetStream KV put (sync) over --keys keys; latency p50/p99."),
+  /** KV get through the direct-get API. */
+  JS_KV_GET("js-kv-get", Param.CLIENTS, 20_000,
+      "JetStream KV get ($JS.API.DIRECT.GET) over --keys keys; latency p50/p99.");
 
-  private final String description;
-  private final long defaultMsgs;
-
-  Scenario(String description, long defaultMsgs) {
-    this.description = description;
-    this.defaultMsgs = defaultMsgs;
+  /** Which count a {@code name:N} spec sets. */
+  enum Param {
+    NONE, PUBS, SUBS, CLIENTS
   }
 
-  /** @return the command-line name, e.g. {@code pubsub} */
+  private final String cliName;
+  private final Param param;
+  private final long defaultMsgs;
+  private final String description;
+
+  Scenario(String cliName, Param param, long defaultMsgs, String description) {
+    this.cliName = cliName;
+    this.param = param;
+    this.defaultMsgs = defaultMsgs;
+    this.description = description;
+  }
+
+  /** @return the command-line name, e.g. {@code pubsub} or {@code js-pub} */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return cliName;
+  }
+
+  /** @return the name under {@code nats-bench js}, e.g. {@code pub} for {@code js-pub} */
+  public String jsSubcommand() {
+    return cliName.substring("js-".length());
   }
 
   /** @return a one-line description for the usage help */
@@ -38,30 +79,56 @@ public enum Scenario {
     return description;
   }
 
-  /** @return the default message (or request) count */
-  public long defaultMsgs() {
-    return defaultMsgs;
+  Param param() {
+    return param;
   }
 
-  /** @return true for the scenarios that report message throughput */
-  public boolean isThroughput() {
-    return this == PUB || this == PUBSUB || this == FANOUT || this == QUEUE;
+  /**
+   * The default message (or request) count: for fan-out a budget of deliveries divided by the
+   * subscribers, for request/reply scenarios per client, so runs last about as long whatever
+   * the count of subscribers or clients.
+   */
+  long defaultMsgs(int subs, int clients) {
+    return switch (this) {
+      case FANOUT -> Math.max(10_000, defaultMsgs / Math.max(1, subs));
+      case REQREP, JS_PUB_SYNC, JS_KV_PUT, JS_KV_GET -> defaultMsgs * Math.max(1, clients);
+      default -> defaultMsgs;
+    };
+  }
+
+  /** @return true for the JetStream scenarios, whose servers need JetStream enabled */
+  public boolean jetStream() {
+    return name().startsWith("JS_");
+  }
+
+  /** @return true if a warm-up run makes sense (not for memory measurements) */
+  boolean warmsUp() {
+    return this != MEMORY && this != SLOWSUB;
+  }
+
+  /** @return true if the payload size matters (memory ignores it) */
+  boolean sized() {
+    return this != MEMORY;
   }
 
   /**
    * Parses a command-line name.
    *
-   * @param name e.g. {@code fanout}
+   * @param name e.g. {@code fanout} or {@code js-kv-get}
    * @return the scenario
    * @throws IllegalArgumentException if unknown
    */
   public static Scenario parse(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
     for (Scenario s : values()) {
-      if (s.cliName().equals(name.trim().toLowerCase(Locale.ROOT))) {
+      if (s.cliName.equals(n)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown scenario '" + name
-        + "' (expected pub, pubsub, fanout, queue, reqrep or memory)");
+    StringBuilder known = new StringBuilder();
+    for (Scenario s : values()) {
+      known.append(known.isEmpty() ? "" : ", ").append(s.cliName);
+    }
+    throw new IllegalArgumentException("unknown scenario '" + name + "' (expected " + known + ")");
   }
 }

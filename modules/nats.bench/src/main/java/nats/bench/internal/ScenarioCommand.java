@@ -26,12 +26,14 @@ public final class ScenarioCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--size", paramLabel = "BYTES", defaultValue = "16",
-      description = "Payload size in bytes (default: ${DEFAULT-VALUE}).")
-  int size;
+  @Option(names = "--size", paramLabel = "BYTES",
+      description = "Payload size in bytes (default: 16; 128 for the JetStream scenarios).")
+  Integer size;
 
   @Option(names = "--pid", paramLabel = "PID", defaultValue = "0",
-      description = "memory only: server process whose VmRSS (with descendants) is reported.")
+      description = "The server's process id, for its CPU time and memory (summed with its"
+          + " descendants). Default: the process listening on the URL's port, if this user may"
+          + " see it.")
   long pid;
 
   /**
@@ -48,7 +50,8 @@ public final class ScenarioCommand implements Callable<Integer> {
     try {
       NatsAddress address = NatsAddress.parse(url);
       address.requireLoopback();
-      return load.toConfig(scenario, address, scenario == Scenario.MEMORY ? 0 : size, pid);
+      int s = size != null ? size : scenario.jetStream() ? 128 : 16;
+      return load.toConfig(new ScenarioSpec(scenario, 0), address, s, pid);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -57,20 +60,26 @@ public final class ScenarioCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BenchConfig cfg = config();
+    if (cfg.pid() == 0) {
+      long found = ProcFs.listenerPid(cfg.address().port());
+      cfg = cfg.withConns(cfg.conns(), found);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (!load.json()) {
+      String pidText = cfg.pid() > 0 ? Long.toString(cfg.pid())
+          : "unknown (no server CPU or memory figures)";
       if (scenario == Scenario.MEMORY) {
-        out.printf("nats-bench memory -> %s  conns=%,d pid=%d%n", cfg.address(), cfg.conns(),
-            cfg.pid());
+        out.printf("nats-bench memory -> %s  conns=%,d server-pid=%s%n", cfg.address(),
+            cfg.conns(), pidText);
       } else {
-        out.printf("nats-bench %s -> %s  msgs=%,d size=%dB warmup=%,d%n", scenario.cliName(),
-            cfg.address(), cfg.msgs(), cfg.size(), cfg.warmup());
+        out.printf("nats-bench %s -> %s  msgs=%,d size=%dB warmup=%,d server-pid=%s%n",
+            scenario.cliName(), cfg.address(), cfg.msgs(), cfg.size(), cfg.warmup(), pidText);
       }
       out.flush();
     }
     Result r = Benchmarks.run(cfg);
     out.println(load.json() ? r.toJson(Map.of()) : r.toText());
     out.flush();
-    return r.complete() ? 0 : 1;
+    return r.ok() ? 0 : 1;
   }
 }

@@ -14,9 +14,11 @@ import picocli.CommandLine;
 class CommandLineTest {
 
   private static BenchConfig parse(String... args) {
-    CommandLine.ParseResult pr = NatsBench.commandLine().parseArgs(args);
-    ScenarioCommand cmd = (ScenarioCommand) pr.subcommand().commandSpec().userObject();
-    return cmd.config();
+    CommandLine.ParseResult pr = NatsBench.commandLine().parseArgs(args).subcommand();
+    if (pr.subcommand() != null) {
+      pr = pr.subcommand(); // nats-bench js <scenario>
+    }
+    return ((ScenarioCommand) pr.commandSpec().userObject()).config();
   }
 
   @Test
@@ -24,8 +26,8 @@ class CommandLineTest {
     BenchConfig pub = parse("pub");
     assertEquals(Scenario.PUB, pub.scenario());
     assertEquals(new NatsAddress("127.0.0.1", 4222), pub.address());
-    assertEquals(1_000_000, pub.msgs());
-    assertEquals(100_000, pub.warmup());
+    assertEquals(5_000_000, pub.msgs());
+    assertEquals(500_000, pub.warmup());
     assertEquals(16, pub.size());
     assertEquals(8, pub.subs());
     assertEquals(1, pub.pubs());
@@ -35,6 +37,20 @@ class CommandLineTest {
     BenchConfig reqrep = parse("reqrep");
     assertEquals(20_000, reqrep.msgs());
     assertEquals(2_000, reqrep.warmup());
+    assertEquals(80_000, parse("reqrep", "--clients", "4").msgs(), "20,000 per requester");
+    assertEquals(1_000_000, parse("fanout").msgs(), "8,000,000 deliveries over 8 subscribers");
+    assertEquals(125_000, parse("fanout", "--subs", "64").msgs());
+    BenchConfig slow = parse("slowsub");
+    assertEquals(100, slow.subs());
+    assertEquals(0, slow.warmup(), "no warm-up before a memory measurement");
+    long frame = Protocol.msgFrameLength("s.abcde", 16);
+    assertEquals((16L << 20) / frame, slow.msgs(), "16 MiB per stalled subscriber");
+    BenchConfig js = parse("js", "kv-get");
+    assertEquals(Scenario.JS_KV_GET, js.scenario());
+    assertEquals(128, js.size(), "JetStream scenarios default to 128 B");
+    assertEquals(1000, js.js().keys());
+    assertEquals("file", js.js().storage());
+    assertEquals("memory", parse("js", "pub", "--storage", "memory").js().storage());
   }
 
   @Test
@@ -65,8 +81,13 @@ class CommandLineTest {
     assertEquals(2, run("pub", "--url", "http://127.0.0.1:4222"));
     assertEquals(2, run("nosuch"));
     assertEquals(2, run());
-    assertEquals(2, run("compare", "--server-a", "x"));
+    assertEquals(2, run("compare", "--server-b", "x")); // --server-a is required
     assertEquals(2, run("compare", "--server-a", "x", "--server-b", "y", "--scenarios", "bogus"));
+    assertEquals(2, run("compare", "--server-a", "x", "--scenarios", "pubsub:4"));
+    assertEquals(2, run("compare", "--server-a", "x", "--scenarios", "fanout:0"));
+    assertEquals(2, run("js", "pub", "--storage", "tape"));
+    assertEquals(2, run("js"));
+    assertEquals(0, run("js", "fetch", "--help"));
     assertEquals(0, run("--help"));
     assertEquals(0, run("pubsub", "--help"));
   }
@@ -85,10 +106,20 @@ class CommandLineTest {
     CompareCommand.Plan defaults = ((CompareCommand) NatsBench.commandLine()
         .parseArgs("compare", "--server-a", "a", "--server-b", "b").subcommand().commandSpec()
         .userObject()).plan();
-    assertEquals(List.of(Scenario.PUB, Scenario.PUBSUB, Scenario.FANOUT, Scenario.QUEUE,
-        Scenario.REQREP), defaults.scenarios());
+    assertEquals(List.of("pub", "pubsub", "fanout", "fanout:64", "fanout:256", "queue", "reqrep",
+        "reqrep:4", "churn", "slowsub"),
+        defaults.specs().stream().map(ScenarioSpec::label).toList());
     assertEquals(List.of(16, 128), defaults.sizes());
     assertEquals(3, defaults.rounds());
+
+    CompareCommand.Plan js = ((CompareCommand) NatsBench.commandLine()
+        .parseArgs("compare", "--server-a", "a", "--scenarios", "js-pub:16,memory,pub")
+        .subcommand().commandSpec().userObject()).plan();
+    ScenarioSpec jsPub = js.specs().getFirst();
+    assertEquals(new ScenarioSpec(Scenario.JS_PUB, 16), jsPub);
+    assertEquals(List.of(128), js.sizesFor(jsPub), "JetStream scenarios use --js-sizes");
+    assertEquals(List.of(0), js.sizesFor(js.specs().get(1)), "memory ignores sizes");
+    assertEquals(List.of(16, 128), js.sizesFor(js.specs().get(2)));
   }
 
   @Test
@@ -122,7 +153,7 @@ class CommandLineTest {
         run("A", 3, 200), run("B", 3, 100),
         new CompareTable.Run("B", 4, Result.failed("pub", 16, "boom")));
     List<CompareTable.Row> rows = CompareTable.rows(runs);
-    assertEquals(1, rows.size());
+    assertEquals(3, rows.size(), "msgs/s, server CPU per message, generator share");
     CompareTable.Row row = rows.getFirst();
     assertEquals(200, row.medianA());
     assertEquals(100, row.medianB());
@@ -132,11 +163,36 @@ class CommandLineTest {
     String text = CompareTable.format(rows);
     assertTrue(text.contains("ratio (A/B)"), text);
     assertTrue(row.json().contains("\"ratio_a_b\":2.000"), row.json());
+    assertTrue(rows.get(1).metric().equals("server_ns_per_msg"), rows.get(1).metric());
+    assertEquals(1.0, rows.get(1).ratio(), 1e-9, "both sides 50 ns per message");
+  }
+
+  @Test
+  void compareTableMarksSidesWithoutJetStream() {
+    List<CompareTable.Run> runs = List.of(
+        new CompareTable.Run("A", 1, Result.jsUnavailable("js-pub", 128, "no responders")),
+        new CompareTable.Run("B", 1, new Result("js-pub", 128, true, null,
+            java.util.Map.of("msgs_per_sec", 250_000.0))));
+    List<CompareTable.Row> rows = CompareTable.rows(runs);
+    assertEquals("A: JetStream not available", rows.getFirst().availability());
+    String text = CompareTable.format(rows);
+    assertTrue(text.contains("A: JetStream not available"), text);
+    assertTrue(runs.getFirst().result().ok(), "unavailable is reported, not a failure");
+  }
+
+  @Test
+  void scenarioSpecs() {
+    assertEquals(new ScenarioSpec(Scenario.FANOUT, 256), ScenarioSpec.parse(" fanout:256 "));
+    assertEquals("reqrep:4", ScenarioSpec.parse("reqrep:4").label());
+    assertEquals("js-kv-get", ScenarioSpec.parse("js-kv-get").label());
+    assertThrows(IllegalArgumentException.class, () -> ScenarioSpec.parse("churn:3"));
+    assertThrows(IllegalArgumentException.class, () -> ScenarioSpec.parse("fanout:x"));
+    assertThrows(IllegalArgumentException.class, () -> ScenarioSpec.parse("fanout:1001"));
   }
 
   private static CompareTable.Run run(String server, int round, double rate) {
     return new CompareTable.Run(server, round, new Result("pub", 16, true, null,
-        java.util.Map.of("msgs_per_sec", rate)));
+        java.util.Map.of("msgs_per_sec", rate, "server_ns_per_msg", 50.0)));
   }
 
   private static int run(String... args) {

@@ -69,6 +69,8 @@ public final class ServerCore implements ClientHost {
     private final AtomicLong slowConsumers = new AtomicLong();
     private final ScheduledExecutorService timers;
     private final long startedAtMillis = System.currentTimeMillis();
+    /** When the client port began accepting (the end of start-up), epoch milliseconds; 0 before. */
+    private volatile long acceptingSinceMillis;
     /** When the configuration in force was loaded: the start, then each reload (Go's config_load_time). */
     private volatile long configLoadedAtMillis = startedAtMillis;
     private volatile Acceptor listener;
@@ -124,6 +126,16 @@ public final class ServerCore implements ClientHost {
         return startedAtMillis;
     }
 
+    /** The client port's TLS in force (replaced by a reload); empty without TLS. */
+    public Optional<ClientTls> clientTls() {
+        return tls;
+    }
+
+    /** When the client port began accepting clients, epoch milliseconds; 0 before {@link #start()}. */
+    public long acceptingSinceMillis() {
+        return acceptingSinceMillis;
+    }
+
     /** The next number for a message the server publishes in its system account. */
     public long nextSystemSequence() {
         return systemSequence.incrementAndGet();
@@ -151,6 +163,7 @@ public final class ServerCore implements ClientHost {
     public void start() throws IOException {
         bind();
         listener.accept(this::accepted);
+        acceptingSinceMillis = System.currentTimeMillis();
         long deadlineNanos = options.writeDeadline().toNanos();
         long checkEvery = Math.max(50, Math.min(1000, options.writeDeadline().toMillis() / 4));
         timers.scheduleAtFixedRate(() -> clients.values().forEach(c -> {

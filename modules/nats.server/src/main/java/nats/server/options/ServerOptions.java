@@ -56,7 +56,10 @@ public final class ServerOptions {
     private Path portsFileDir;
     private Path configFile;
     private int httpPort;
+    private int httpsPort;
     private String httpHost = "";
+    private String httpBasePath = "";
+    private LogOptions logging = LogOptions.DEFAULT;
     private Path pluginsDir;
     private TlsOptions tls;
     private boolean allowNonTls;
@@ -298,6 +301,36 @@ public final class ServerOptions {
 
     public ServerOptions httpPort(int httpPort) {
         this.httpPort = httpPort;
+        return this;
+    }
+
+    /** HTTPS monitoring port ({@code https_port}, {@code -ms}), on the client port's TLS; 0 when off. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    public ServerOptions httpsPort(int httpsPort) {
+        this.httpsPort = httpsPort;
+        return this;
+    }
+
+    /** {@code http_base_path} as configured: the monitoring endpoints are served under it; empty for "/". */
+    public String httpBasePath() {
+        return httpBasePath;
+    }
+
+    public ServerOptions httpBasePath(String basePath) {
+        this.httpBasePath = basePath;
+        return this;
+    }
+
+    /** Log rotation, UTC timestamps and syslog. */
+    public LogOptions logging() {
+        return logging;
+    }
+
+    public ServerOptions logging(LogOptions logging) {
+        this.logging = java.util.Objects.requireNonNull(logging, "logging");
         return this;
     }
 

@@ -143,6 +143,24 @@ public final class ServerTls {
                 java.util.Arrays.asList(parameters.getProtocols()));
     }
 
+    /** The TLS context, for a server that runs its own handshakes (the HTTPS monitoring port). */
+    public SSLContext context() {
+        return context;
+    }
+
+    /**
+     * The engine settings (protocols, cipher suites, curves) with client certificates neither requested nor
+     * required, as Go's HTTPS monitoring port uses the client port's TLS configuration.
+     */
+    public SSLParameters parametersWithoutClientAuth() {
+        SSLParameters p = new SSLParameters(parameters.getCipherSuites(), parameters.getProtocols());
+        p.setNamedGroups(parameters.getNamedGroups());
+        p.setUseCipherSuitesOrder(parameters.getUseCipherSuitesOrder());
+        p.setNeedClientAuth(false);
+        p.setWantClientAuth(false);
+        return p;
+    }
+
     /** A server-mode engine for one connection. */
     public SSLEngine newEngine() {
         SSLEngine engine = context.createSSLEngine();

@@ -54,7 +54,7 @@ public final class ProbePlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.0");
+        return ApiRange.atLeast("2.1");
     }
 
     @Override
@@ -119,6 +119,8 @@ public final class ProbePlugin implements ServerPlugin {
         context.monitoring().varzSection("probe", () -> Map.of("echoes", echoes.get()));
         context.monitoring().infoField("probe_api", () -> context.identity().serverName());
         context.monitoring().healthCheck(query -> unhealthy ? Optional.of("probe is unhealthy") : Optional.empty());
+        context.monitoring().metrics(m -> m.counter("jnatsd_probe_echoes_total", "Requests the probe echoed")
+                .sample(echoes.get()));
     }
 
     private void serveEcho(PluginAccount account) {

@@ -85,7 +85,8 @@ public final class ConsumerSettings {
         c.replicas = in.goInt("num_replicas");
         c.memoryStorage = in.bool("mem_storage");
         c.direct = in.bool("direct");
-        c.metadata = in.stringMap("metadata");
+        // metadata (2.10) is not kept: a 2.9 server drops it, and jnats checks that it does when INFO says 2.9.
+        in.stringMap("metadata");
         c.pauseUntil = in.time("pause_until");
         c.priorityGroups = in.strings("priority_groups");
         c.priorityPolicy = in.named("priority_policy", Priority.NONE, Priority::parse);

@@ -110,7 +110,8 @@ public final class StreamSettings {
         });
         s.allowMsgTtl = in.bool("allow_msg_ttl");
         s.subjectDeleteMarkerTtl = in.duration("subject_delete_marker_ttl");
-        s.metadata = in.stringMap("metadata");
+        // metadata (2.10) is not kept: a 2.9 server drops it, and jnats checks that it does when INFO says 2.9.
+        in.stringMap("metadata");
         return s;
     }
 
@@ -194,7 +195,8 @@ public final class StreamSettings {
         if (!sources.isEmpty()) {
             m.put("sources", sources.stream().map(StreamSource::toJson).toList());
         }
-        if (compression != Compression.NONE || compressionSet) {
+        // Go 2.9 does not know compression: shown only when a stream really compresses (2.10's s2).
+        if (compression != Compression.NONE) {
             m.put("compression", compression.json());
         }
         if (firstSeq > 0) {

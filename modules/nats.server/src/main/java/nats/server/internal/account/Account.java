@@ -22,6 +22,7 @@ public final class Account {
     private final AtomicInteger clients = new AtomicInteger();
     private volatile ServiceResponses responses;
     private final long[] closedTraffic = new long[4];
+    private final java.util.concurrent.atomic.LongAdder slowConsumers = new java.util.concurrent.atomic.LongAdder();
     /** The account's JWT and its claims in operator mode; null for configured accounts. */
     private volatile JwtState jwt;
 
@@ -135,6 +136,16 @@ public final class Account {
             closedTraffic[2] += outMsgs;
             closedTraffic[3] += outBytes;
         }
+    }
+
+    /** Counts one of the account's clients closed as a slow consumer (Go's per-account counter). */
+    public void countSlowConsumer() {
+        slowConsumers.increment();
+    }
+
+    /** The account's clients closed as slow consumers since the server started. */
+    public long slowConsumers() {
+        return slowConsumers.sum();
     }
 
     /** What the account's closed clients sent and received: in msgs, in bytes, out msgs, out bytes. */

@@ -518,6 +518,7 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         LOG.log(System.Logger.Level.WARNING, "cid {0}: Slow Consumer Detected: pending {1} bytes",
                 id, outbound.pendingBytes());
         host.countSlowConsumer();
+        account().countSlowConsumer();
         // The Go server does not send -ERR to a slow consumer: its buffer is already full.
         close("Slow Consumer (Pending Bytes)");
     }
@@ -553,6 +554,7 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         if (!isClosed() && outbound.writeStalled(deadlineNanos)) {
             LOG.log(System.Logger.Level.WARNING, "cid {0}: Slow Consumer Detected: WriteDeadline exceeded", id);
             host.countSlowConsumer();
+            account().countSlowConsumer();
             close("Slow Consumer (Write Deadline)");
             transport.close();
         }

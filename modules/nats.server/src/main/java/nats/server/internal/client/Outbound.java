@@ -163,21 +163,31 @@ final class Outbound {
         }
     }
 
+    /**
+     * Messages queued so far, read without the lock: monitoring walks every connection (a scrape of 10,000
+     * connections took 30,000 lock round trips, most of its cost), and a count a moment old is as good. An
+     * opaque read never tears a long; the writer's plain stores under the lock do not tear on the 64-bit
+     * platforms the image targets.
+     */
     long deliveredMessages() {
-        lock.lock();
-        try {
-            return deliveredMessages;
-        } finally {
-            lock.unlock();
-        }
+        return (long) DELIVERED_MESSAGES.getOpaque(this);
     }
 
+    /** Payload bytes queued so far, read without the lock (see {@link #deliveredMessages()}). */
     long deliveredBytes() {
-        lock.lock();
+        return (long) DELIVERED_BYTES.getOpaque(this);
+    }
+
+    private static final java.lang.invoke.VarHandle DELIVERED_MESSAGES;
+    private static final java.lang.invoke.VarHandle DELIVERED_BYTES;
+
+    static {
         try {
-            return deliveredBytes;
-        } finally {
-            lock.unlock();
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            DELIVERED_MESSAGES = lookup.findVarHandle(Outbound.class, "deliveredMessages", long.class);
+            DELIVERED_BYTES = lookup.findVarHandle(Outbound.class, "deliveredBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 

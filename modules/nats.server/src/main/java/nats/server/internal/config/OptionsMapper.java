@@ -59,10 +59,9 @@ public final class OptionsMapper {
 
     /** Go server options the kernel does not implement: accepted with a warning. */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "client_advertise", "disable_sublist_cache", "no_sublist_cache", "logfile_size_limit",
-            "log_size_limit", "syslog", "remote_syslog", "prof_port", "max_traced_msg_len", "max_sub_tokens",
-            "max_subscription_tokens", "no_header_support", "connect_error_reports", "reconnect_error_reports",
-            "https", "https_port", "http_base_path");
+            "client_advertise", "disable_sublist_cache", "no_sublist_cache", "prof_port", "max_traced_msg_len",
+            "max_sub_tokens", "max_subscription_tokens", "no_header_support", "connect_error_reports",
+            "reconnect_error_reports");
 
 
     private final boolean pedantic;
@@ -161,6 +160,26 @@ public final class OptionsMapper {
             case "logtime" -> {
                 boolean b = bool(m, key, v);
                 actions.add(o -> o.logTime(b));
+            }
+            case "logtime_utc" -> {
+                boolean b = bool(m, key, v);
+                actions.add(o -> o.logging(o.logging().withUtc(b)));
+            }
+            case "logfile_size_limit", "log_size_limit" -> {
+                long n = integer(m, key, v);
+                actions.add(o -> o.logging(o.logging().withSizeLimit(n)));
+            }
+            case "logfile_max_num", "log_max_num" -> {
+                long n = integer(m, key, v);
+                actions.add(o -> o.logging(o.logging().withMaxFiles(n)));
+            }
+            case "syslog" -> {
+                boolean b = bool(m, key, v);
+                actions.add(o -> o.logging(o.logging().withSyslog(b)));
+            }
+            case "remote_syslog" -> {
+                String address = string(m, key, v);
+                actions.add(o -> o.logging(o.logging().withRemoteSyslog(address)));
             }
             case "max_payload", "max_control_line" -> {
                 long n = integer(m, key, v);
@@ -288,6 +307,23 @@ public final class OptionsMapper {
             case "http_port", "monitor_port" -> {
                 int port = port(m, key, v);
                 actions.add(o -> o.httpPort(port));
+            }
+            case "https" -> {
+                HostPort hp = hostPort(m, key, v);
+                actions.add(o -> {
+                    if (hp.host() != null) {
+                        o.httpHost(hp.host());
+                    }
+                    o.httpsPort(hp.port());
+                });
+            }
+            case "https_port" -> {
+                int port = port(m, key, v);
+                actions.add(o -> o.httpsPort(port));
+            }
+            case "http_base_path" -> {
+                String base = string(m, key, v);
+                actions.add(o -> o.httpBasePath(base));
             }
             case "http_host" -> {
                 // Not a Go config key (Go takes the host from "http: host:port"); accepted for convenience.

@@ -58,6 +58,7 @@ final class Endpoints {
     private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
     private volatile String httpHost = "";
     private volatile int httpPort;
+    private volatile int httpsPort;
 
     private final MonitorExtensions extensions;
 
@@ -66,14 +67,18 @@ final class Endpoints {
         this.core = core;
     }
 
-    /** Where the monitor listens, for /varz's http_host and http_port. */
-    void listening(String host, int port) {
+    /** Where the monitor listens, for /varz's http_host and http_port (or https_port). */
+    void listening(String host, int port, boolean https) {
         this.httpHost = host;
-        this.httpPort = port;
+        if (https) {
+            this.httpsPort = port;
+        } else {
+            this.httpPort = port;
+        }
     }
 
     private void count(String path, Query q) {
-        if (q.isHttpRequest()) {
+        if (q.isCounted()) {
             requestCounts.computeIfAbsent(path, p -> new LongAdder()).increment();
         }
     }
@@ -84,7 +89,13 @@ final class Endpoints {
 
     // ---- / ---------------------------------------------------------------------------------------------
 
-    String root() {
+    /** Counts a request of a page that is not a document ({@code /metrics}, {@code /dashboard}). */
+    void countRequest(String path) {
+        requestCounts.computeIfAbsent(path, p -> new LongAdder()).increment();
+    }
+
+    /** The page at the base path: links to the endpoints, each under the base path as Go writes them. */
+    String root(BasePath base) {
         requestCounts.computeIfAbsent(ROOT, p -> new LongAdder()).increment();
         String version = core.identity().serverVersion();
         StringBuilder html = new StringBuilder(1024);
@@ -96,12 +107,13 @@ final class Endpoints {
                 .append("</style>\n</head>\n<body>\n<h2>jnatsd</h2>\n<p>NATS server v").append(version)
                 .append(" compatible &middot; server id ").append(serverId()).append("</p>\n");
         String[][] links = {
-            {VARZ, "General"}, {JSZ, "JetStream"}, {CONNZ, "Connections"}, {ACCOUNTZ, "Accounts"},
-            {ACCSTATZ, "Account Stats"}, {SUBSZ, "Subscriptions"}, {ROUTEZ, "Routes"}, {LEAFZ, "LeafNodes"},
-            {GATEWAYZ, "Gateways"}, {HEALTHZ, "Health Probe"},
+            {Dashboard.PATH, "Dashboard"}, {VARZ, "General"}, {JSZ, "JetStream"}, {CONNZ, "Connections"},
+            {ACCOUNTZ, "Accounts"}, {ACCSTATZ, "Account Stats"}, {SUBSZ, "Subscriptions"}, {ROUTEZ, "Routes"},
+            {LEAFZ, "LeafNodes"}, {GATEWAYZ, "Gateways"}, {HEALTHZ, "Health Probe"},
+            {MetricsEndpoint.PATH, "Prometheus Metrics"},
         };
         for (String[] link : links) {
-            html.append("<a href=.").append(link[0]).append('>').append(link[1]).append("</a>\n");
+            html.append("<a href=.").append(base.join(link[0])).append('>').append(link[1]).append("</a>\n");
         }
         html.append("<a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>\n")
                 .append("</body>\n</html>\n");
@@ -111,12 +123,16 @@ final class Endpoints {
     // ---- /varz -----------------------------------------------------------------------------------------
 
     Map<String, Object> varz(Query q) {
+        return varz(q, core.stats());
+    }
+
+    /** /varz with the server's counters already summed (the Prometheus page walks the connections once). */
+    Map<String, Object> varz(Query q, ServerCore.Stats stats) {
         // Go counts before building, so a /varz response includes itself.
         count(VARZ, q);
         ServerOptions o = core.options();
         Instant now = Instant.now();
         Instant start = Instant.ofEpochMilli(core.startedAtMillis());
-        ServerCore.Stats stats = core.stats();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("server_id", serverId());
         v.put("server_name", core.identity().serverName());
@@ -144,8 +160,8 @@ final class Endpoints {
         // Go's http_host defaults to the client host when no monitoring address is set.
         v.put("http_host", !httpHost.isEmpty() ? httpHost : !o.httpHost().isEmpty() ? o.httpHost() : o.host());
         v.put("http_port", httpPort);
-        v.put("http_base_path", "");
-        v.put("https_port", 0);
+        v.put("http_base_path", o.httpBasePath());
+        v.put("https_port", httpsPort);
         v.put("auth_timeout", seconds(o.authTimeout()));
         v.put("max_control_line", o.maxControlLine());
         v.put("max_payload", o.maxPayload());
@@ -709,7 +725,7 @@ final class Endpoints {
         s.put("total_conns", live[0]);
         s.put("sent", dataStats(closed[2] + live[3], closed[3] + live[4]));
         s.put("received", dataStats(closed[0] + live[1], closed[1] + live[2]));
-        s.put("slow_consumers", 0);
+        s.put("slow_consumers", account.slowConsumers());
         return s;
     }
 

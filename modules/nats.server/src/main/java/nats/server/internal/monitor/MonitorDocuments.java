@@ -25,6 +25,7 @@ public final class MonitorDocuments {
         }
     }
 
+    private final ServerCore core;
     private final Endpoints endpoints;
     private final ProcessUsage usage = new ProcessUsage();
 
@@ -36,8 +37,13 @@ public final class MonitorDocuments {
 
     /** Documents of the kernel plus those plugins add through {@code extensions}. */
     public MonitorDocuments(ServerCore core, MonitorExtensions extensions) {
+        this.core = core;
         this.endpoints = new Endpoints(core, extensions);
         this.extensions = extensions;
+    }
+
+    ServerCore core() {
+        return core;
     }
 
     public MonitorExtensions extensions() {
@@ -78,6 +84,44 @@ public final class MonitorDocuments {
         } catch (GoFormat.BadRequest e) {
             throw new RequestException(e.getMessage());
         }
+    }
+
+    /**
+     * The JSON document an HTTP endpoint serves ({@code /varz}, {@code /jsz}, a plugin's path...), or empty for a
+     * path that serves none. {@code /healthz} is here too; the root page, {@code /stacksz} and the Prometheus
+     * and dashboard pages are not documents.
+     */
+    java.util.Optional<Object> atPath(String path, Query q) throws GoFormat.BadRequest {
+        java.util.Optional<nats.api.monitoring.MonitorDocument> plugin = extensions.forPath(path);
+        if (plugin.isPresent()) {
+            return java.util.Optional.of(MonitorExtensions.run(plugin.get(),
+                    new nats.api.monitoring.MonitorQuery(q.values(), Map.of())));
+        }
+        Object document = switch (path) {
+            case Endpoints.VARZ -> endpoints.varz(q);
+            case Endpoints.CONNZ -> endpoints.connz(q);
+            case Endpoints.ROUTEZ -> endpoints.routez(q);
+            case Endpoints.GATEWAYZ -> endpoints.gatewayz(q);
+            case Endpoints.LEAFZ -> endpoints.leafz(q);
+            case Endpoints.SUBSZ, Endpoints.SUBSCRIPTIONSZ -> endpoints.subsz(q);
+            case Endpoints.ACCOUNTZ -> endpoints.accountz(q);
+            case Endpoints.ACCSTATZ -> endpoints.accstatz(q);
+            case Endpoints.JSZ -> endpoints.jsz(q);
+            case Endpoints.HEALTHZ -> endpoints.healthz(q);
+            case Endpoints.IPQUEUESZ -> endpoints.ipqueuesz(q);
+            default -> null;
+        };
+        return java.util.Optional.ofNullable(document);
+    }
+
+    /**
+     * A document as the exporter reads it: rendered to Go's JSON and parsed back, so it holds only maps, lists,
+     * strings, Longs, Doubles, Booleans and nulls (times as RFC 3339 text), whoever produced it. Not counted in
+     * {@code http_req_stats}.
+     */
+    Map<String, Object> asJson(String path, Map<String, String> params) throws GoFormat.BadRequest {
+        Object document = atPath(path, Query.internalHttp(params)).orElse(Map.of());
+        return ExporterValues.map(nats.transport.json.Json.parse(GoJson.compact(document)));
     }
 
     /** Go's AccountInfo of one account ({@code $SYS.REQ.ACCOUNT.<acc>.INFO}). */

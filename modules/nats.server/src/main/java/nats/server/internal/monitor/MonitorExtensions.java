@@ -19,7 +19,7 @@ import nats.api.monitoring.Monitoring;
 
 /**
  * What plugins add to monitoring: documents served on the HTTP port and as system requests, {@code /varz} and
- * statistics sections, INFO fields and health checks. The kernel's endpoints consult it; with no plugin it is
+ * statistics sections, INFO fields, health checks and Prometheus metrics. The kernel's endpoints consult it; with no plugin it is
  * empty and costs one map lookup per request.
  */
 public final class MonitorExtensions implements Monitoring {
@@ -33,6 +33,7 @@ public final class MonitorExtensions implements Monitoring {
     private final Map<String, Supplier<Object>> varz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Supplier<Object>> statsz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<HealthCheck> health = new CopyOnWriteArrayList<>();
+    private final PluginMetrics metrics = new PluginMetrics();
     private final List<Consumer<String>> newRequestNames = new CopyOnWriteArrayList<>();
     private final java.util.function.BiConsumer<String, Supplier<Object>> infoFields;
 
@@ -73,6 +74,16 @@ public final class MonitorExtensions implements Monitoring {
     @Override
     public void healthCheck(HealthCheck check) {
         health.add(check);
+    }
+
+    @Override
+    public void metrics(nats.api.monitoring.MetricsSource source) {
+        metrics.add(java.util.Objects.requireNonNull(source, "source"));
+    }
+
+    /** The plugins' metrics sources. */
+    PluginMetrics pluginMetrics() {
+        return metrics;
     }
 
     /** Told the request name of every document registered from now on (the system account subscribes it). */

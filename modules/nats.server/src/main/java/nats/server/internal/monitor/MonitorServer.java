@@ -1,25 +1,34 @@
 package nats.server.internal.monitor;
 
-import nats.transport.json.GoJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 
 import nats.server.internal.ServerCore;
+import nats.transport.json.GoJson;
+import nats.transport.tls.ServerTls;
 
 /**
- * The HTTP monitoring port ({@code -m}/{@code http_port}), serving the Go server's monitoring endpoints
- * ({@code /varz}, {@code /connz}, {@code /subsz}, {@code /healthz}, ...) with the same JSON field names,
- * shapes and indentation, on the JDK's built-in HTTP/1.1 server. Requests run on virtual threads.
- * See docs/monitoring.md.
+ * The monitoring port ({@code -m}/{@code http_port}, or {@code -ms}/{@code https_port} on the client port's
+ * TLS), serving the Go server's monitoring endpoints ({@code /varz}, {@code /connz}, {@code /subsz},
+ * {@code /healthz}, ...) with the same JSON field names, shapes and indentation, plus {@code /metrics}
+ * (Prometheus) and {@code /dashboard} (a live page), all under {@code http_base_path}. The JDK's built-in
+ * HTTP/1.1 server; requests run on virtual threads. See docs/monitoring.md.
  */
 public final class MonitorServer {
 
@@ -33,8 +42,10 @@ public final class MonitorServer {
      */
     private static final Pattern CALLBACK = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.\\[\\]]{0,127}");
 
+    private final MonitorDocuments documents;
     private final Endpoints endpoints;
-    private final MonitorExtensions extensions;
+    private final MetricsEndpoint metrics;
+    private volatile BasePath base = BasePath.ROOT;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -44,33 +55,80 @@ public final class MonitorServer {
 
     /** Serves {@code documents}, which the system account's monitoring requests share. */
     public MonitorServer(MonitorDocuments documents) {
+        this.documents = documents;
         this.endpoints = documents.endpoints();
-        this.extensions = documents.extensions();
+        this.metrics = new MetricsEndpoint(documents.core(), documents);
+    }
+
+    /** Serves every endpoint under {@code http_base_path} (as configured; normalised as Go does). */
+    public void basePath(String configured) {
+        base = BasePath.of(configured);
     }
 
     /**
-     * Listens on {@code host:port}; port 0 or -1 picks a free port, an empty host means all interfaces.
+     * Listens for HTTP on {@code host:port}; port 0 or -1 picks a free port, an empty host means all interfaces.
      *
      * @return the port bound
      * @throws IOException when the address cannot be bound
      * @throws IllegalStateException when already started
      */
     public synchronized int start(String host, int port) throws IOException {
+        return start(host, port, Optional.empty());
+    }
+
+    /**
+     * Listens for HTTPS, with the TLS {@code tls} gives for each new connection (so certificates reloaded on the
+     * client port apply here too), never asking for client certificates, as Go's HTTPS monitoring does.
+     */
+    public synchronized int startHttps(String host, int port, Supplier<ServerTls> tls) throws IOException {
+        return start(host, port, Optional.of(tls));
+    }
+
+    private int start(String host, int port, Optional<Supplier<ServerTls>> tls) throws IOException {
         if (server != null) {
             throw new IllegalStateException("monitor already started");
         }
         String bindHost = host == null || host.isEmpty() ? "0.0.0.0" : host;
-        HttpServer http = HttpServer.create(new InetSocketAddress(bindHost, port < 0 ? 0 : port), 0);
+        InetSocketAddress address = new InetSocketAddress(bindHost, port < 0 ? 0 : port);
+        HttpServer http;
+        if (tls.isPresent()) {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new MonitoringTls(tls.get()));
+            http = https;
+        } else {
+            http = HttpServer.create(address, 0);
+        }
         ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nats-monitor-", 0).factory());
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         http.start();
         int bound = http.getAddress().getPort();
-        endpoints.listening(bindHost, bound);
+        endpoints.listening(bindHost, bound, tls.isPresent());
         server = http;
         executor = pool;
-        LOG.log(System.Logger.Level.INFO, "Starting http monitor on {0}:{1}", bindHost, String.valueOf(bound));
+        LOG.log(System.Logger.Level.INFO, "Starting {0} monitor on {1}:{2}", tls.isPresent() ? "https" : "http",
+                bindHost, String.valueOf(bound));
         return bound;
+    }
+
+    /** Go's monitoring TLS: the client port's configuration without client certificates. */
+    private static final class MonitoringTls extends HttpsConfigurator {
+        private final Supplier<ServerTls> tls;
+
+        MonitoringTls(Supplier<ServerTls> tls) {
+            super(tls.get().context());
+            this.tls = tls;
+        }
+
+        @Override
+        public SSLContext getSSLContext() {
+            return tls.get().context();
+        }
+
+        @Override
+        public void configure(HttpsParameters params) {
+            params.setSSLParameters(tls.get().parametersWithoutClientAuth());
+        }
     }
 
     /** The port bound, or 0 when not started. */
@@ -109,12 +167,15 @@ public final class MonitorServer {
         }
     }
 
+    private static final Response NOT_FOUND = new Response(404, TEXT, "404 page not found\n", false);
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Query query = Query.parse(exchange.getRequestURI().getRawQuery());
             Response response;
             try {
-                response = route(exchange.getRequestURI().getPath(), query);
+                Optional<String> endpoint = base.endpointOf(exchange.getRequestURI().getPath());
+                response = endpoint.isPresent() ? route(endpoint.get(), query) : NOT_FOUND;
             } catch (GoFormat.BadRequest e) {
                 response = Response.text(400, e.getMessage());
             } catch (RuntimeException e) {
@@ -126,31 +187,30 @@ public final class MonitorServer {
     }
 
     private Response route(String path, Query q) throws GoFormat.BadRequest {
-        java.util.Optional<nats.api.monitoring.MonitorDocument> plugin = extensions.forPath(path);
-        if (plugin.isPresent()) {
-            return Response.json(MonitorExtensions.run(plugin.get(),
-                    new nats.api.monitoring.MonitorQuery(q.values(), java.util.Map.of())));
-        }
-        return switch (path) {
-            case Endpoints.ROOT -> new Response(200, HTML, endpoints.root(), false);
-            case Endpoints.VARZ -> Response.json(endpoints.varz(q));
-            case Endpoints.CONNZ -> Response.json(endpoints.connz(q));
-            case Endpoints.ROUTEZ -> Response.json(endpoints.routez(q));
-            case Endpoints.GATEWAYZ -> Response.json(endpoints.gatewayz(q));
-            case Endpoints.LEAFZ -> Response.json(endpoints.leafz(q));
-            case Endpoints.SUBSZ, Endpoints.SUBSCRIPTIONSZ -> Response.json(endpoints.subsz(q));
-            case Endpoints.ACCOUNTZ -> Response.json(endpoints.accountz(q));
-            case Endpoints.ACCSTATZ -> Response.json(endpoints.accstatz(q));
-            case Endpoints.JSZ -> Response.json(endpoints.jsz(q));
-            // Go writes the health status compactly (json.Marshal), unlike the other endpoints.
-            case Endpoints.HEALTHZ -> {
-                java.util.Map<String, Object> health = endpoints.healthz(q);
-                yield new Response(health.containsKey("error") ? 503 : 200, JSON, GoJson.compact(health), true);
+        switch (path) {
+            case Endpoints.ROOT -> {
+                return new Response(200, HTML, endpoints.root(base), false);
             }
-            case Endpoints.IPQUEUESZ -> Response.json(endpoints.ipqueuesz(q));
-            case Endpoints.STACKSZ -> Response.text(200, Endpoints.stacks());
-            default -> new Response(404, TEXT, "404 page not found\n", false);
-        };
+            case Endpoints.STACKSZ -> {
+                return Response.text(200, Endpoints.stacks());
+            }
+            case MetricsEndpoint.PATH -> {
+                return new Response(200, MetricsEndpoint.CONTENT_TYPE, metrics.scrape(q), false);
+            }
+            case Dashboard.PATH -> {
+                endpoints.countRequest(Dashboard.PATH);
+                return new Response(200, HTML, Dashboard.page(), false);
+            }
+            default -> {
+                // The health status is written compactly (json.Marshal), unlike the other endpoints, as Go does.
+                if (path.equals(Endpoints.HEALTHZ) && documents.extensions().forPath(path).isEmpty()) {
+                    java.util.Map<String, Object> health = endpoints.healthz(q);
+                    return new Response(health.containsKey("error") ? 503 : 200, JSON, GoJson.compact(health), true);
+                }
+                Optional<Object> document = documents.atPath(path, q);
+                return document.isPresent() ? Response.json(document.get()) : NOT_FOUND;
+            }
+        }
     }
 
     private static void send(HttpExchange exchange, Response response, String callback) throws IOException {

@@ -81,6 +81,12 @@ final class ProcessUsage {
         return cpu;
     }
 
+    /** User plus system CPU time of the process so far, in seconds; -1 when unknown. */
+    double cpuSeconds() {
+        long[] sample = cpuTicksAndStart();
+        return sample == null ? -1 : (double) sample[0] / TICKS_PER_SECOND;
+    }
+
     /** As Go: integer per-mille of a core, then divided by ten. */
     private static double percent(long ticks, double seconds) {
         long perMille = (long) ((ticks * 1000.0 / TICKS_PER_SECOND) / seconds);

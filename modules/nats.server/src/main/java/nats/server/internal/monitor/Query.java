@@ -15,19 +15,34 @@ final class Query {
     private final Map<String, String> values;
     /** False for a system-account request ({@code $SYS.REQ.SERVER.PING.VARZ}...): Go counts only HTTP requests. */
     private final boolean httpRequest;
+    /** Whether the request counts in {@code http_req_stats}: HTTP requests from outside do. */
+    private final boolean counted;
 
-    private Query(Map<String, String> values, boolean httpRequest) {
+    private Query(Map<String, String> values, boolean httpRequest, boolean counted) {
         this.values = values;
         this.httpRequest = httpRequest;
+        this.counted = counted;
     }
 
     /** Parameters given by name, as a system-account request's JSON options are translated. */
     static Query of(Map<String, String> values) {
-        return new Query(Map.copyOf(values), false);
+        return new Query(Map.copyOf(values), false, false);
+    }
+
+    /**
+     * Parameters of a request the server makes of itself as if over HTTP (the Prometheus page reads the
+     * documents the exporter would fetch): answered as HTTP, not counted in {@code http_req_stats}.
+     */
+    static Query internalHttp(Map<String, String> values) {
+        return new Query(Map.copyOf(values), true, false);
     }
 
     boolean isHttpRequest() {
         return httpRequest;
+    }
+
+    boolean isCounted() {
+        return counted;
     }
 
     static Query parse(String rawQuery) {
@@ -49,7 +64,7 @@ final class Query {
                 }
             }
         }
-        return new Query(values, true);
+        return new Query(values, true, true);
     }
 
     /** The parameters as given (first value of each). */

@@ -59,6 +59,20 @@ public final class PluginListeners implements Listeners {
         }
     }
 
+    /**
+     * The open listeners of one plugin, as {@code name host:port}: those whose handler belongs to the module
+     * {@code moduleName} (named as {@link DiscoveredPlugin#moduleName()} names it), for the start-up line.
+     */
+    public List<String> listeningFor(String moduleName) {
+        List<String> mine = new java.util.ArrayList<>();
+        for (Bound b : open) {
+            if (b.owner.equals(moduleName)) {
+                mine.add(b.spec.name() + " on " + b.spec.host() + ":" + b.port());
+            }
+        }
+        return mine;
+    }
+
     /** The open listeners by name, with their ports, for monitoring. */
     public Map<String, Integer> ports() {
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
@@ -69,11 +83,15 @@ public final class PluginListeners implements Listeners {
     private final class Bound implements BoundListener {
         final ListenerSpec spec;
         final ConnectionHandler handler;
+        /** The module of the plugin that opened it. */
+        final String owner;
         volatile Acceptor acceptor;
 
         Bound(ListenerSpec spec, ConnectionHandler handler) {
             this.spec = spec;
             this.handler = handler;
+            Module module = handler.getClass().getModule();
+            this.owner = module.isNamed() ? module.getName() : "(class path)";
         }
 
         void serve(SocketChannel channel) {

@@ -283,6 +283,32 @@ class OptionsMapperTest {
     }
 
     @Test
+    void loggingAndMonitoringOptionsOnceUnsupported() throws Exception {
+        List<String> w = apply("""
+                logfile_size_limit: 10MB
+                logfile_max_num: 5
+                logtime_utc: true
+                syslog: true
+                remote_syslog: "udp://127.0.0.1:514"
+                http_base_path: "/ops"
+                https: "127.0.0.1:8443"
+                """);
+        assertEquals(List.of(), w, "no warnings: these are options jnatsd has now");
+        assertEquals(10L * 1024 * 1024, options.logging().sizeLimit(), "a size with units, as Go reads it");
+        assertEquals(5, options.logging().maxFiles());
+        assertTrue(options.logging().utc());
+        assertTrue(options.logging().syslog());
+        assertEquals("udp://127.0.0.1:514", options.logging().remoteSyslog());
+        assertEquals("/ops", options.httpBasePath());
+        assertEquals(8443, options.httpsPort(), "https: host:port sets the HTTPS port");
+        assertEquals("127.0.0.1", options.httpHost(), "and the monitoring host");
+        apply("log_size_limit: 2048\nlog_max_num: 2\nhttps_port: 9443");
+        assertEquals(2048, options.logging().sizeLimit(), "Go's other spelling");
+        assertEquals(2, options.logging().maxFiles(), "Go's other spelling");
+        assertEquals(9443, options.httpsPort());
+    }
+
+    @Test
     void unknownKeysWarnOrFail() throws Exception {
         List<String> w = apply("port: 1\n  bogus: 2\nprof_port: 6060");
         assertEquals(2, w.size());
