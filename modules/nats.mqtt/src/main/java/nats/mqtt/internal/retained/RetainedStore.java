@@ -1,6 +1,5 @@
 package nats.mqtt.internal.retained;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -240,21 +239,10 @@ public final class RetainedStore {
         }
     }
 
-    /** The user recorded as a retained message's publisher, for the check after a reload. */
-    public synchronized Map<String, Long> sequences() {
-        Map<String, Long> out = new HashMap<>();
-        refs.forEach((s, r) -> out.put(s, r.sequence));
-        return out;
-    }
-
     public void stop() {
         Subscription s = feed;
         if (s != null) {
             s.unsubscribe();
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -42,8 +42,7 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
     private final FieldReader fields = new FieldReader();
     private final AtomicReference<String> closeReason = new AtomicReference<>();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final long acceptedNanos = System.nanoTime();
-    private volatile long lastReadNanos = acceptedNanos;
+    private volatile long lastReadNanos = System.nanoTime();
     private volatile boolean connected;
     private volatile boolean willDiscarded;
     private ConnectPacket connect;
@@ -272,14 +271,6 @@ final class MqttConnection implements ConnectionReader, SessionEvents {
 
     long lastReadNanos() {
         return lastReadNanos;
-    }
-
-    long acceptedNanos() {
-        return acceptedNanos;
-    }
-
-    boolean connected() {
-        return connected;
     }
 
     /** Checks the stores and the write deadline; called by the server's timer. */

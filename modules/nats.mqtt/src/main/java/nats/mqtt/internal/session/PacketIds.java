@@ -139,10 +139,6 @@ public final class PacketIds {
         maxPending = max;
     }
 
-    public int pendingPublishes() {
-        return publishes.size();
-    }
-
     void clear() {
         publishes.clear();
         pubRels.clear();

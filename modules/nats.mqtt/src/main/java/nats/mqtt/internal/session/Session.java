@@ -50,10 +50,6 @@ public final class Session {
         return idHash;
     }
 
-    public boolean clean() {
-        return clean;
-    }
-
     /** The connection the session is bound to, null when none. */
     public Object owner() {
         return owner;
