@@ -19,18 +19,28 @@ import nats.api.net.Connection;
  * @param monitoringFields fields of the client's {@code /connz} entry known before it is admitted, so its
  *                         connect and authentication events carry them too (e.g. {@code mqtt_client}, which
  *                         Go's events show as {@code client_id}); since API 2.1
+ * @param certificateUser  {@code verify_and_map} on the listener: the user is the one the client's TLS
+ *                         certificate names (Go's TLSMap), and the presented credentials are not used; since
+ *                         API 2.1
  */
 public record SessionRequest(String clientType, Connection connection, Credentials credentials, String clientName,
                              String lang, String version, Optional<AuthOverride> auth, SessionEvents events,
-                             Map<String, String> monitoringFields) {
+                             Map<String, String> monitoringFields, boolean certificateUser) {
 
     public SessionRequest {
         monitoringFields = Map.copyOf(monitoringFields);
     }
 
+    /** A request whose user is found by its credentials. */
+    public SessionRequest(String clientType, Connection connection, Credentials credentials, String clientName,
+                          String lang, String version, Optional<AuthOverride> auth, SessionEvents events,
+                          Map<String, String> monitoringFields) {
+        this(clientType, connection, credentials, clientName, lang, version, auth, events, monitoringFields, false);
+    }
+
     /** A request without monitoring fields (API 2.0). */
     public SessionRequest(String clientType, Connection connection, Credentials credentials, String clientName,
                           String lang, String version, Optional<AuthOverride> auth, SessionEvents events) {
-        this(clientType, connection, credentials, clientName, lang, version, auth, events, Map.of());
+        this(clientType, connection, credentials, clientName, lang, version, auth, events, Map.of(), false);
     }
 }

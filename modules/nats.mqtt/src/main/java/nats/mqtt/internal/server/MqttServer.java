@@ -168,8 +168,9 @@ public final class MqttServer {
         // Go hands the password over as token and JWT as well: one field serves every method.
         Credentials credentials = new Credentials(packet.username(), packet.password(), packet.password(),
                 packet.password(), "", "", "");
-        SessionOutcome outcome = context.clientSessions().open(new SessionRequest(c.clientType, c.connection, credentials,
-                "", "", "", auth, c, Map.of("mqtt_client", clientId)));
+        boolean certificateUser = tls.map(TlsPolicy::mapUsers).orElse(false);
+        SessionOutcome outcome = context.clientSessions().open(new SessionRequest(c.clientType, c.connection,
+                credentials, "", "", "", auth, c, Map.of("mqtt_client", clientId), certificateUser));
         return switch (outcome) {
             case SessionOutcome.Opened opened -> Optional.of(opened.session());
             case SessionOutcome.Refused refused -> {
