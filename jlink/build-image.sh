@@ -16,6 +16,14 @@ for jar in "$linked_modules"/bcprov-*.jar; do
   "$java_home/bin/java" "$(dirname "$0")/src/build/OptionalRequires.java" "$jar" "$jar.tmp" java.sql java.naming
   mv "$jar.tmp" "$jar"
 done
+# snappy-java (sealed-block compression of the file store) is an automatic module, which jlink refuses: give
+# a copy of it a module descriptor, keep only this operating system's native libraries, and drop its OSGi
+# activator (it refers to OSGi classes the image does not have).
+for jar in "$linked_modules"/snappy-java-*.jar; do
+  [ -f "$jar" ] || continue
+  "$java_home/bin/java" "$(dirname "$0")/src/build/ModularizeSnappy.java" "$jar" "$jar.tmp" "$(uname -s)"
+  mv "$jar.tmp" "$jar"
+done
 # BouncyCastle's jar is signed; jlink drops the signature (the classes are linked into lib/modules).
 # Every module the image holds is an explicit JPMS module (picocli and BouncyCastle ship one), so jlink
 # can link them all. MODULES is the one list of what goes in (jlink/pom.xml's image.modules); jlink adds
@@ -47,7 +55,7 @@ esac
 export _JAVA_SR_SIGNUM="${_JAVA_SR_SIGNUM:-40}"
 aot=
 [ -f "$dir/../lib/nats-server.aot" ] && aot="-XX:AOTCache=$dir/../lib/nats-server.aot"
-exec "$dir/java" $aot $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
+exec "$dir/java" $aot --enable-native-access=org.xerial.snappy $NATS_SERVER_JAVA_OPTS -m nats.cli/nats.cli.Main "$@"
 SH
 chmod +x "$output/bin/nats-server"
 mkdir -p "$output/plugins"
@@ -59,8 +67,10 @@ TXT
 # half the time and its JIT compiles the hot paths with the training's profiles instead of waiting for
 # its own (JEP 515).
 train_port=$(( 20000 + RANDOM % 30000 ))
-# The training server is in a two-server cluster (nats.cluster is in the image): a peer, started from the image
+# JetStream is on in the training (its store in a temp directory), so its paths are in the cache too. The
+# training server is in a two-server cluster (nats.cluster is in the image): a peer, started from the image
 # without recording, takes part in the cluster part of the training below.
+train_store=$(mktemp -d)
 peer_port=$(( train_port + 1 )) train_cluster=$(( train_port + 2 )) peer_cluster=$(( train_port + 3 ))
 cluster_modules=$(echo ",$modules," | grep -c ',nats.cluster,' || true)
 cluster_flags=()
@@ -68,8 +78,8 @@ if [ "$cluster_modules" -gt 0 ]; then
   cluster_flags=(--cluster "nats://127.0.0.1:$train_cluster" --cluster_name train
     --routes "nats-route://127.0.0.1:$peer_cluster")
 fi
-"$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error \
-  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" "${cluster_flags[@]}" >/dev/null 2>&1 &
+"$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
+  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >/dev/null 2>&1 &
 server_pid=$!
 peer_pid=
 if [ "$cluster_modules" -gt 0 ]; then
@@ -77,8 +87,8 @@ if [ "$cluster_modules" -gt 0 ]; then
     --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" >/dev/null 2>&1 &
   peer_pid=$!
 fi
-# Never leave the training servers behind, whatever happens below.
-trap 'kill -9 "$server_pid" $peer_pid 2>/dev/null || true' EXIT
+# Never leave the training servers (or the store) behind, whatever happens below.
+trap 'kill -9 "$server_pid" $peer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   sleep 0.1
@@ -140,6 +150,36 @@ if [ -n "$peer_pid" ]; then
   train_across "$peer_port" "$train_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
   train_across "$train_port" "$peer_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
 fi
+# JetStream: publishes with acks into a file stream, pull requests of a consumer, direct gets. A hiccup here
+# (the server closing the socket under load) costs some training, never the build: its own subshell, SIGPIPE
+# ignored.
+(
+trap '' PIPE
+set +e
+if exec 3<>"/dev/tcp/127.0.0.1/$train_port"; then
+  cat <&3 >/dev/null &
+  reader_pid=$!
+  printf 'CONNECT {"verbose":false,"headers":true}\r\nSUB _INBOX.t.> 1\r\n' >&3
+  create='{"name":"TRAIN","subjects":["train.js.>"],"allow_direct":true}'
+  printf 'PUB $JS.API.STREAM.CREATE.TRAIN _INBOX.t.c %d\r\n%s\r\nPING\r\n' "${#create}" "$create" >&3
+  sleep 0.5
+  train_data=$(mktemp)
+  yes $'PUB train.js.a _INBOX.t.a 16\r\n0123456789abcdef\r\nHPUB train.js.b _INBOX.t.b 28 30\r\nNATS/1.0\r\nNats-Msg-Id: x\r\n\r\nhi\r' \
+    | head -n 60000 > "$train_data" || true
+  timeout 30 cat "$train_data" >&3 || true
+  consumer='{"stream_name":"TRAIN","config":{"name":"C","ack_policy":"none"}}'
+  printf 'PUB $JS.API.CONSUMER.CREATE.TRAIN.C _INBOX.t.c %d\r\n%s\r\nPING\r\n' "${#consumer}" "$consumer" >&3
+  sleep 0.3
+  yes $'PUB $JS.API.CONSUMER.MSG.NEXT.TRAIN.C _INBOX.t.n 14\r\n{"batch":1000}\r\nPUB $JS.API.DIRECT.GET.TRAIN.train.js.a _INBOX.t.g 0\r\n\r' \
+    | head -n 400 > "$train_data" || true
+  timeout 30 cat "$train_data" >&3 || true
+  rm -f "$train_data"
+  printf 'PING\r\n' >&3
+  sleep 1
+  kill "$reader_pid" 2>/dev/null || true
+  exec 3>&-
+fi
+) || true
 kill -TERM "$server_pid" $peer_pid 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 [ -f "$output/lib/nats-server.aot" ] || echo "warning: AOT cache was not created; the image starts without it" >&2

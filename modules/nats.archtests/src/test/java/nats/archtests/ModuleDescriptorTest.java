@@ -32,17 +32,20 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.websocket", "nats.cluster");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.jetstream", "nats.mqtt");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
+            "nats.mqtt", "nats.cluster");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
     static final List<String> STORE_BACKENDS = List.of("nats.jetstream.store.memory", "nats.jetstream.store.file");
     static final String STORE_PROVIDER = "nats.jetstream.store.StoreProvider";
 
-    /** What a plugin may require from the project, besides JDK modules (DESIGN.md 1). */
-    static final Set<String> PLUGIN_MAY_REQUIRE = Set.of("nats.api", "nats.transport", "nats.raft");
+    /**
+     * What a plugin may require from the project, besides JDK modules (DESIGN.md 1): the JetStream storage SPI
+     * too, which is JetStream's own small module (DESIGN.md 2, storage backends).
+     */
+    static final Set<String> PLUGIN_MAY_REQUIRE = Set.of("nats.api", "nats.transport", "nats.raft", STORE_SPI);
 
     /**
      * Modules of the third-party libraries that the root pom's enforcer admits at run time (netty-buffer,
@@ -207,6 +210,12 @@ class ModuleDescriptorTest {
     void websocketReadsOnlyTheApiAndTransport() {
         // A protocol listener: no replication, so not even nats.raft (issue 15).
         assertRequiresOnly(descriptor("nats.websocket"), Set.of("nats.api", "nats.transport"), true);
+    }
+
+    @Test
+    void mqttReadsOnlyTheApiAndTransport() {
+        // A protocol listener: JetStream is reached through its API over in-process clients, not its classes.
+        assertRequiresOnly(descriptor("nats.mqtt"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -120,7 +120,8 @@ class FramesDifferentialTest {
         for (String name : cases.keySet()) {
             String expected = go.get(name);
             String violation = VIOLATIONS.get(name);
-            if (violation != null && expected.endsWith(" | <EOF>")) {
+            // Go's close frame for a violation races its socket close: the frame is sometimes lost, sometimes seen.
+            if (violation != null && expected.endsWith(" | <EOF>") && !expected.contains("ctl 8 1002")) {
                 expected = expected.substring(0, expected.length() - "<EOF>".length()) + "ctl 8 1002 '" + violation
                         + "' | <EOF>";
             }

@@ -25,6 +25,16 @@ public interface MessagePublisher {
         return publish(subject, reply, payload, 0, 0, payload.length);
     }
 
+    /**
+     * Routes one message on {@code routeSubject} while receivers see {@code shownSubject} as its subject (Go's
+     * {@code pa.deliver}): JetStream delivers a stored message to a consumer's deliver subject or a pull
+     * request's inbox under the message's own subject.
+     *
+     * @return whether anyone received it
+     */
+    boolean deliver(byte[] routeSubject, byte[] shownSubject, byte[] reply, byte[] data, int offset, int headerLength,
+                    int length);
+
     /** Wakes the receivers of what was published since the last flush, so it leaves in few writes. */
     void flush();
 }

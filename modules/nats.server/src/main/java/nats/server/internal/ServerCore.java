@@ -264,6 +264,12 @@ public final class ServerCore implements ClientHost {
         return name instanceof String s ? s : "";
     }
 
+    /** Whether a plugin announces JetStream in INFO (Go's ServerInfo {@code jetstream} in system events). */
+    public boolean jetStreamEnabled() {
+        java.util.function.Supplier<Object> js = infoFields.get("jetstream");
+        return js != null && Boolean.TRUE.equals(js.get());
+    }
+
     /** Adds an INFO field a plugin provides (e.g. {@code jetstream}). */
     public void infoField(String name, java.util.function.Supplier<Object> value) {
         infoFields.put(name, value);

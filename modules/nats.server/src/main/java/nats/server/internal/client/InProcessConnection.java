@@ -142,6 +142,15 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         }
 
         @Override
+        public boolean deliver(byte[] routeSubject, byte[] shownSubject, byte[] reply, byte[] data, int offset,
+                               int headerLength, int length) {
+            m.set(routeSubject, reply, data, offset, headerLength, length);
+            m.shownSubject = shownSubject;
+            pipeline.admit(m);
+            return pipeline.route(m, true);
+        }
+
+        @Override
         public void flush() {
             pipeline.flush();
         }

@@ -121,7 +121,7 @@ final class Outbound {
         byte[] sizeAscii = withHeaders || !m.hasHeaders() ? m.totalAscii() : m.payloadAscii();
         int sizeAsciiLength = withHeaders || !m.hasHeaders() ? m.totalAsciiLength() : m.payloadAsciiLength();
         int lineLength = (withHeaders ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
-                + m.subjectLength + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
+                + m.frameSubjectLength() + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
                 + sizeAsciiLength + 2;
         int frameLength = lineLength + dataLength + 2;
         lock.lock();
@@ -138,7 +138,7 @@ final class Outbound {
                 newChunk(frameLength);
             }
             putInLast(withHeaders ? HMSG : MSG, 0, withHeaders ? HMSG.length : MSG.length);
-            putInLast(m.subject, m.subjectOffset, m.subjectLength);
+            putInLast(m.frameSubject(), m.frameSubjectOffset(), m.frameSubjectLength());
             putByteInLast((byte) ' ');
             putInLast(sid, 0, sid.length);
             putByteInLast((byte) ' ');

@@ -68,4 +68,9 @@ public final class ConfigException extends Exception {
         }
         return where + ":" + line + ":" + column + ": " + reason;
     }
+
+    /** A plugin's (or a nats.transport block reader's) problem, placed at the file, line and column of its key. */
+    public static ConfigException at(nats.transport.config.ConfigProblem problem) {
+        return OptionsMapper.error(problem);
+    }
 }

@@ -17,6 +17,12 @@ public final class RoutedMessage implements InboundMessage {
     public byte[] subject;
     public int subjectOffset;
     public int subjectLength;
+    /**
+     * The subject written into MSG frames when it differs from the routing subject, or null: JetStream routes
+     * a delivery on the consumer's deliver subject (or a pull request's inbox) and shows the message's own
+     * subject, as Go's {@code pa.deliver} does.
+     */
+    public byte[] shownSubject;
     /** Reply subject bytes; {@code replyLength == 0} means none. */
     public byte[] reply;
     public int replyOffset;
@@ -57,6 +63,7 @@ public final class RoutedMessage implements InboundMessage {
         m.reply = newReply.getBytes(StandardCharsets.ISO_8859_1);
         m.replyOffset = 0;
         m.replyLength = m.reply.length;
+        m.shownSubject = shownSubject;
         m.data = data;
         m.dataOffset = dataOffset;
         m.dataLength = dataLength;
@@ -79,6 +86,7 @@ public final class RoutedMessage implements InboundMessage {
      */
     public void set(byte[] subjectBytes, byte[] replyBytes, byte[] bytes, int offset, int headerLength, int length) {
         subject = subjectBytes;
+        shownSubject = null;
         subjectOffset = 0;
         subjectLength = subjectBytes.length;
         reply = replyBytes;
@@ -153,6 +161,19 @@ public final class RoutedMessage implements InboundMessage {
         return headerAsciiLength;
     }
 
+    /** The subject for MSG frames: the shown subject when one is set, else the routing subject. */
+    public byte[] frameSubject() {
+        return shownSubject != null ? shownSubject : subject;
+    }
+
+    public int frameSubjectOffset() {
+        return shownSubject != null ? 0 : subjectOffset;
+    }
+
+    public int frameSubjectLength() {
+        return shownSubject != null ? shownSubject.length : subjectLength;
+    }
+
     public boolean hasReply() {
         return replyLength > 0;
     }
@@ -163,19 +184,21 @@ public final class RoutedMessage implements InboundMessage {
 
     // ---- InboundMessage ------------------------------------------------------------------------------
 
+    // A handler sees the subject a subscriber's MSG shows (the shown subject of a JetStream delivery), as Go's
+    // internal callbacks get pa.deliver.
     @Override
     public byte[] subjectArray() {
-        return subject;
+        return frameSubject();
     }
 
     @Override
     public int subjectOffset() {
-        return subjectOffset;
+        return frameSubjectOffset();
     }
 
     @Override
     public int subjectLength() {
-        return subjectLength;
+        return frameSubjectLength();
     }
 
     @Override

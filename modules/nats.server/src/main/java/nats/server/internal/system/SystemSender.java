@@ -108,7 +108,7 @@ final class SystemSender {
         }
         info.put("ver", identity.serverVersion());
         info.put("seq", core.nextSystemSequence());
-        info.put("jetstream", false);
+        info.put("jetstream", core.jetStreamEnabled());
         info.put("time", Instant.now());
         return info;
     }

@@ -1,0 +1,165 @@
+package nats.jetstream.internal.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import nats.api.accounts.PluginAccount;
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
+import nats.api.messaging.Subscription;
+import nats.jetstream.internal.engine.JetStream;
+import nats.jetstream.internal.engine.JsAccount;
+import nats.jetstream.internal.model.ApiError;
+import nats.jetstream.internal.model.ApiException;
+import nats.jetstream.internal.model.JsErrors;
+
+/**
+ * Serves {@code $JS.API} in every account: the full API where JetStream is enabled, Go's "not enabled for
+ * account" error elsewhere. Requests arrive on the account connection's dispatcher thread, in order.
+ */
+public final class ApiRouter {
+
+    /** The API subjects answered through the router; pull requests and direct gets go to their streams. */
+    private static final List<String> SUBJECTS = List.of("$JS.API.INFO", "$JS.API.STREAM.>",
+            "$JS.API.CONSUMER.CREATE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>", "$JS.API.CONSUMER.NAMES.*",
+            "$JS.API.CONSUMER.LIST.*", "$JS.API.CONSUMER.INFO.*.*", "$JS.API.CONSUMER.DELETE.*.*",
+            "$JS.API.CONSUMER.PAUSE.*.*", "$JS.API.CONSUMER.LEADER.STEPDOWN.*.*", "$JS.API.ACCOUNT.>",
+            "$JS.API.META.>", "$JS.API.SERVER.>");
+
+    private final JetStream js;
+    private final StreamRequests streams;
+    private final ConsumerRequests consumers;
+    private final Map<String, Served> served = new ConcurrentHashMap<>();
+
+    /** The subscriptions serving one account. */
+    private record Served(InternalConnection connection, List<Subscription> subscriptions) {
+    }
+
+    public ApiRouter(JetStream js) {
+        this.js = js;
+        this.streams = new StreamRequests(js);
+        this.consumers = new ConsumerRequests();
+    }
+
+    /** Starts answering in {@code account}; {@code enabled} tells whether JetStream is on there. */
+    public void serve(PluginAccount account) {
+        stop(account.name());
+        InternalConnection connection = account.connect("jetstream-api");
+        List<Subscription> subs = new ArrayList<>();
+        for (String subject : SUBJECTS) {
+            subs.add(connection.subscribe(subject, m -> handle(account.name(), connection, m)));
+        }
+        served.put(account.name(), new Served(connection, subs));
+    }
+
+    public void stop(String accountName) {
+        Served s = served.remove(accountName);
+        if (s != null) {
+            s.connection().close();
+        }
+    }
+
+    public void stopAll() {
+        for (String name : List.copyOf(served.keySet())) {
+            stop(name);
+        }
+    }
+
+    private void handle(String accountName, InternalConnection connection, Message m) {
+        if (!m.hasReplyTo()) {
+            return;
+        }
+        JsAccount account = js.account(accountName).orElse(null);
+        if (account == null) {
+            notEnabled(connection, m);
+            return;
+        }
+        ApiRequest req = new ApiRequest(account, m);
+        String response;
+        boolean error = false;
+        try {
+            if (!dispatch(req)) {
+                return;
+            }
+            response = req.okResponse();
+        } catch (ApiException e) {
+            error = true;
+            response = req.errorResponse(e.error());
+        } catch (RuntimeException e) {
+            js.log().log(System.Logger.Level.WARNING, "JetStream API request on " + m.subject() + " failed", e);
+            error = true;
+            response = req.errorResponse(new ApiError(500, 0, e.toString()));
+        }
+        account.countApi(error);
+        connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
+                response.getBytes(StandardCharsets.UTF_8)));
+        account.advisories().apiAudit(js.context().identity().serverName(), Map.of(), m.subject(),
+                new String(m.payload(), StandardCharsets.UTF_8), response);
+    }
+
+    /** Routes by subject; false when the request gets no answer (an unknown subject). */
+    private boolean dispatch(ApiRequest req) {
+        String t2 = req.token(2);
+        String t3 = req.token(3);
+        switch (t2) {
+            case "INFO" -> {
+                if (req.tokenCount() != 3) {
+                    return false;
+                }
+                req.type("account_info_response");
+                InfoJson.accountStats(req.response, req.account);
+                return true;
+            }
+            case "STREAM" -> {
+                return streams.dispatch(req, t3);
+            }
+            case "CONSUMER" -> {
+                return consumers.dispatch(req, t3);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** An account without JetStream: every request gets Go's 503 "not enabled for account". */
+    private static void notEnabled(InternalConnection connection, Message m) {
+        String type = responseType(m.subject());
+        Map<String, Object> response = new java.util.LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1." + type);
+        response.put("error", ApiError.of(JsErrors.NOT_ENABLED_FOR_ACCOUNT).toJson());
+        response.putAll(ApiRequest.zeroFields(type));
+        String body = nats.transport.json.GoJson.compact(response);
+        connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The response type Go would use for a request subject. */
+    static String responseType(String subject) {
+        String[] t = subject.split("\\.");
+        String group = t.length > 2 ? t[2] : "";
+        String op = t.length > 3 ? t[3] : "";
+        if (group.equals("INFO")) {
+            return "account_info_response";
+        }
+        if (group.equals("STREAM")) {
+            return switch (op) {
+                case "MSG" -> "stream_msg_" + (t.length > 4 ? t[4].toLowerCase(java.util.Locale.ROOT) : "get")
+                        + "_response";
+                case "PEER" -> "stream_remove_peer_response";
+                case "LEADER" -> "stream_leader_stepdown_response";
+                default -> "stream_" + op.toLowerCase(java.util.Locale.ROOT) + "_response";
+            };
+        }
+        if (group.equals("CONSUMER")) {
+            return switch (op) {
+                case "DURABLE" -> "consumer_create_response";
+                case "LEADER" -> "consumer_leader_stepdown_response";
+                default -> "consumer_" + op.toLowerCase(java.util.Locale.ROOT) + "_response";
+            };
+        }
+        return "account_info_response";
+    }
+}

@@ -1,0 +1,332 @@
+package nats.jetstream.internal.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import nats.api.messaging.DirectHandler;
+import nats.api.messaging.InboundMessage;
+import nats.api.messaging.MessagePublisher;
+import nats.jetstream.internal.model.ApiError;
+import nats.jetstream.internal.model.JsErrors;
+
+/**
+ * A stream's writer. A message is stored on the publisher's own thread when nothing is queued and the write
+ * lock is free (a lone publisher pays no hand-off); otherwise it is copied into a bounded queue that the agent
+ * thread drains in batches under the write lock, in arrival order. Publish acks wait for the store to report
+ * their message durable (group commit): whichever thread learns of durability (the store's flusher, or the
+ * writer for a memory store) sends every ready ack in one batch.
+ */
+final class StreamIngest implements DirectHandler, Runnable {
+
+    /** Messages the queue may hold before publishers are slowed down. */
+    private static final int MAX_BACKLOG = 32 * 1024;
+    /** Messages stored per hold of the write lock, so API operations get their turn. */
+    private static final int BATCH = 256;
+    /** How long a publisher waits for room before its message is refused. */
+    private static final long MAX_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int ACK_BATCH = 256;
+
+    /** A message as handed over: copies of what the publisher's buffers held. */
+    record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload) {
+    }
+
+    private final Stream stream;
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final PendingAcks acks = new PendingAcks();
+    private final StreamWriter writer;
+    private volatile Thread thread;
+    private volatile boolean parked;
+    private volatile boolean stopped;
+    private volatile long durable;
+    private final boolean memory;
+    /** Acks are ready for the agent to send (memory stores). */
+    private volatile boolean ackWork;
+
+    /** The ack sender: one at a time, using one publisher; others leave a note and go. */
+    private final ReentrantLock ackLock = new ReentrantLock();
+    private final AtomicBoolean ackRecheck = new AtomicBoolean();
+    private MessagePublisher ackPublisher;
+    private final long[] ackSeqs = new long[ACK_BATCH];
+    private final byte[][] ackReplies = new byte[ACK_BATCH][];
+    private final boolean[] ackDuplicates = new boolean[ACK_BATCH];
+
+    StreamIngest(Stream stream) {
+        this.stream = stream;
+        this.writer = new StreamWriter(stream, this);
+        this.memory = stream.store().storageType().equals(nats.jetstream.store.StoreProvider.MEMORY);
+    }
+
+    StreamWriter writer() {
+        return writer;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("jetstream-stream-" + stream.name()).start(this);
+    }
+
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The store reports every message up to {@code sequence} durable. A file store calls from its flusher, once
+     * per sync: the acks go out from there, one batch per sync. A memory store calls from the appending thread
+     * for every message: the agent sends those acks, so a burst of them leaves in few writes.
+     */
+    void durableThrough(long sequence) {
+        if (sequence > durable) {
+            durable = sequence;
+        }
+        if (memory) {
+            ackWork = true;
+            wake();
+        } else {
+            sendReadyAcks();
+        }
+    }
+
+    /** Runs {@code task} on the writer thread, after the messages queued before it. */
+    void submit(Runnable task) {
+        queue.offer(task);
+        wake();
+    }
+
+    private void wake() {
+        if (parked) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    @Override
+    public boolean onMessage(InboundMessage m) {
+        if (stopped) {
+            return false;
+        }
+        byte[] reply = m.replyLength() == 0 ? null
+                : Arrays.copyOfRange(m.replyArray(), m.replyOffset(), m.replyOffset() + m.replyLength());
+        int h = m.headerLength();
+        byte[] data = m.dataArray();
+        int off = m.dataOffset();
+        byte[] headers = h == 0 ? StreamWriter.NO_BYTES : Arrays.copyOfRange(data, off, off + h);
+        byte[] payload = Arrays.copyOfRange(data, off + h, off + m.dataLength());
+        String subject = new String(m.subjectArray(), m.subjectOffset(), m.subjectLength(), StandardCharsets.UTF_8);
+        Inbound inbound = new Inbound(subject, reply, headers, payload);
+        // Nothing queued and the writer idle: store here, in order, without waking anyone.
+        if (queue.isEmpty() && stream.writeLock().tryLock()) {
+            boolean stored = false;
+            try {
+                if (queue.isEmpty()) {
+                    storeOne(inbound);
+                    stored = true;
+                }
+            } finally {
+                stream.writeLock().unlock();
+            }
+            if (stored) {
+                if (!memory) {
+                    // A duplicate's ack refers to a message already durable: nothing else will send it.
+                    sendReadyAcks();
+                }
+                return true;
+            }
+        }
+        if (backlog.incrementAndGet() > MAX_BACKLOG && !waitForRoom()) {
+            backlog.decrementAndGet();
+            return false;
+        }
+        queue.offer(inbound);
+        wake();
+        return true;
+    }
+
+    /** A fast producer waits for the writer a little, as Go stalls a producer ahead of a slow consumer. */
+    private boolean waitForRoom() {
+        long deadline = System.nanoTime() + MAX_STALL_NANOS;
+        while (backlog.get() > MAX_BACKLOG && !stopped) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            wake();
+            LockSupport.parkNanos(50_000);
+        }
+        return !stopped;
+    }
+
+    /** Queues a message that did not come through a subscription (sources). */
+    void offer(Inbound message) {
+        backlog.incrementAndGet();
+        queue.offer(message);
+        wake();
+    }
+
+    int backlog() {
+        return backlog.get();
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            ackWork = false;
+            int done = drain();
+            sendReadyAcks();
+            if (done > 0) {
+                continue;
+            }
+            if (stopped && queue.isEmpty()) {
+                break;
+            }
+            parked = true;
+            if (queue.isEmpty() && !ackWork && !stopped) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            parked = false;
+            // A store that syncs on its own schedule may have made more durable meanwhile.
+            long d = stream.store().durableSequence();
+            if (d > durable) {
+                durableThrough(d);
+            }
+        }
+        sendReadyAcks();
+    }
+
+    private int drain() {
+        int n = 0;
+        stream.writeLock().lock();
+        try {
+            Object item;
+            while (n < BATCH && (item = queue.poll()) != null) {
+                n++;
+                if (item instanceof Inbound m) {
+                    backlog.decrementAndGet();
+                    storeOne(m);
+                } else if (item instanceof Runnable task) {
+                    task.run();
+                }
+            }
+        } finally {
+            stream.writeLock().unlock();
+        }
+        return n;
+    }
+
+    /** Stores one message under the write lock; a failure answers the publisher rather than killing the writer. */
+    private void storeOne(Inbound m) {
+        try {
+            writer.store(m);
+        } catch (RuntimeException e) {
+            stream.account().js().log().log(System.Logger.Level.WARNING,
+                    "JetStream failed to process a message on stream ''{0} > {1}'': {2}",
+                    stream.account().name(), stream.name(), e.toString());
+            if (m.reply() != null) {
+                sendError(m.reply(), ApiError.of(JsErrors.STREAM_STORE_FAILED, e.toString()));
+            }
+        }
+    }
+
+    /** An ack for {@code sequence}, sent once the store reports it durable. Write lock held. */
+    void ackWhenDurable(long sequence, byte[] reply, boolean duplicate) {
+        acks.add(sequence, reply, duplicate);
+    }
+
+    /**
+     * Sends every ack whose message is durable. One thread sends at a time; a thread that finds the sender busy
+     * leaves a note, and the sender looks again before it leaves, so no ready ack is left behind.
+     */
+    private void sendReadyAcks() {
+        while (true) {
+            if (!acks.readyThrough(durableNow())) {
+                return;
+            }
+            if (!ackLock.tryLock()) {
+                ackRecheck.set(true);
+                if (ackLock.isLocked()) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                ackRecheck.set(false);
+                // Read durability only now, after the note was cleared: a note left before this point is
+                // covered by what is read here.
+                MessagePublisher p = publisher();
+                int n;
+                while ((n = acks.takeReady(durableNow(), ackSeqs, ackReplies, ackDuplicates)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        byte[] body = stream.pubAck(ackSeqs[i], ackDuplicates[i]);
+                        p.publish(ackReplies[i], null, body, 0, 0, body.length);
+                        ackReplies[i] = null;
+                    }
+                }
+                p.flush();
+            } finally {
+                ackLock.unlock();
+            }
+            if (!ackRecheck.get()) {
+                return;
+            }
+        }
+    }
+
+    private long durableNow() {
+        return Math.max(durable, stream.store().durableSequence());
+    }
+
+    private MessagePublisher publisher() {
+        MessagePublisher p = ackPublisher;
+        if (p == null) {
+            p = stream.account().connection().publisher();
+            ackPublisher = p;
+        }
+        return p;
+    }
+
+    /** Sends an error response at once (it does not wait for durability). */
+    void sendError(byte[] reply, ApiError error) {
+        byte[] body = stream.pubAckError(error);
+        ackLock.lock();
+        try {
+            MessagePublisher p = publisher();
+            p.publish(reply, null, body, 0, 0, body.length);
+            p.flush();
+        } finally {
+            ackLock.unlock();
+        }
+    }
+
+    /** Publishes a message for the writer (republish). */
+    void publish(byte[] subject, byte[] headers, byte[] payload) {
+        byte[] data = payload;
+        if (headers.length > 0) {
+            data = new byte[headers.length + payload.length];
+            System.arraycopy(headers, 0, data, 0, headers.length);
+            System.arraycopy(payload, 0, data, headers.length, payload.length);
+        }
+        ackLock.lock();
+        try {
+            MessagePublisher p = publisher();
+            p.publish(subject, null, data, 0, headers.length, data.length);
+            p.flush();
+        } finally {
+            ackLock.unlock();
+        }
+    }
+}

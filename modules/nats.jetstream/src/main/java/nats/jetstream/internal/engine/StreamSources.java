@@ -1,0 +1,299 @@
+package nats.jetstream.internal.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import nats.jetstream.internal.model.StreamSettings;
+import nats.jetstream.internal.model.StreamSource;
+import nats.jetstream.internal.model.SubjectTransformSpec;
+import nats.jetstream.store.StoreException;
+import nats.jetstream.store.StoreListener;
+import nats.jetstream.store.StoredMessage;
+import nats.jetstream.store.StreamStore;
+import nats.jetstream.store.SubjectFilter;
+
+/**
+ * A stream's mirror or sources on this server: one agent thread follows each origin stream's store (woken by
+ * the origin's store listener), copying a mirror's messages under their own sequences and timestamps, and
+ * appending sourced messages (filtered and transformed) with a {@code Nats-Stream-Source} header, through the
+ * stream's own checks. Origins that do not exist yet are waited for.
+ */
+public final class StreamSources {
+
+    private static final int BATCH = 512;
+
+    private final Stream target;
+    private final List<Tail> tails = new ArrayList<>();
+    private volatile Thread thread;
+    private volatile boolean stopped;
+    private volatile boolean parked;
+    private volatile boolean signalled;
+
+    /** One origin being followed. */
+    public final class Tail implements StoreListener {
+        final StreamSource spec;
+        final boolean mirror;
+        final SubjectFilter filter;
+        final List<SubjectTransform> transforms = new ArrayList<>();
+        volatile long nextOriginSeq;
+        volatile long lastActiveNanos;
+        volatile Stream origin;
+        boolean positioned;
+
+        Tail(StreamSource spec, boolean mirror) {
+            this.spec = spec;
+            this.mirror = mirror;
+            List<String> filters = new ArrayList<>();
+            if (!spec.filterSubject().isEmpty()) {
+                filters.add(spec.filterSubject());
+            }
+            for (SubjectTransformSpec t : spec.transforms()) {
+                filters.add(t.source().isEmpty() ? ">" : t.source());
+                transforms.add(SubjectTransform.of(t.source(), t.destination()));
+            }
+            this.filter = SubjectFilter.of(filters);
+        }
+
+        public StreamSource spec() {
+            return spec;
+        }
+
+        /** Messages in the origin not copied yet. */
+        public long lag() {
+            Stream o = origin;
+            if (o == null || o.isClosed()) {
+                return 0;
+            }
+            long last = o.store().fastState().lastSequence();
+            return Math.max(0, last - nextOriginSeq + 1);
+        }
+
+        /** Nanoseconds since the origin was last heard from, -1 if never. */
+        public long activeNanos() {
+            long t = lastActiveNanos;
+            return t == 0 ? -1 : System.nanoTime() - t;
+        }
+
+        @Override
+        public void stored(long sequence, String subject, long size) {
+            wake();
+        }
+    }
+
+    StreamSources(Stream target) {
+        this.target = target;
+        StreamSettings cfg = target.config();
+        cfg.mirror.ifPresent(m -> tails.add(new Tail(m, true)));
+        for (StreamSource s : cfg.sources) {
+            tails.add(new Tail(s, false));
+        }
+    }
+
+    public List<Tail> tails() {
+        return List.copyOf(tails);
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("jetstream-sources-" + target.name()).start(this::run);
+    }
+
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Tail tail : tails) {
+            Stream o = tail.origin;
+            if (o != null) {
+                o.store().removeListener(tail);
+            }
+        }
+    }
+
+    /** The sources changed (a stream update): follow the new list. */
+    void configChanged() {
+        synchronized (tails) {
+            StreamSettings cfg = target.config();
+            List<Tail> fresh = new ArrayList<>();
+            for (StreamSource s : cfg.sources) {
+                Optional<Tail> same = tails.stream().filter(t -> t.spec.indexName().equals(s.indexName())).findFirst();
+                fresh.add(same.orElseGet(() -> new Tail(s, false)));
+            }
+            cfg.mirror.ifPresent(m -> fresh.add(tails.stream().filter(t -> t.mirror).findFirst()
+                    .orElseGet(() -> new Tail(m, true))));
+            for (Tail old : tails) {
+                if (!fresh.contains(old) && old.origin != null) {
+                    old.origin.store().removeListener(old);
+                }
+            }
+            tails.clear();
+            tails.addAll(fresh);
+        }
+        wake();
+    }
+
+    private void wake() {
+        signalled = true;
+        if (parked) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private void run() {
+        while (!stopped) {
+            signalled = false;
+            int copied = 0;
+            List<Tail> current;
+            synchronized (tails) {
+                current = List.copyOf(tails);
+            }
+            for (Tail tail : current) {
+                try {
+                    copied += pump(tail);
+                } catch (StoreException | IllegalStateException e) {
+                    if (stopped || target.isClosed()) {
+                        return;
+                    }
+                    target.account().js().log().log(System.Logger.Level.WARNING,
+                            "JetStream stream ''{0} > {1}'': copying from ''{2}'' failed: {3}",
+                            target.account().name(), target.name(), tail.spec.name(), e.getMessage());
+                }
+            }
+            if (copied == 0 && !stopped) {
+                parked = true;
+                if (!signalled) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(250));
+                }
+                parked = false;
+            }
+        }
+    }
+
+    /** Copies what is new in one origin; returns how many messages it looked at. */
+    private int pump(Tail tail) {
+        Stream origin = target.account().stream(tail.spec.name()).orElse(null);
+        if (origin == null || origin.isClosed()) {
+            tail.origin = null;
+            return 0;
+        }
+        if (tail.origin != origin) {
+            tail.origin = origin;
+            origin.store().addListener(tail);
+            tail.positioned = false;
+        }
+        tail.lastActiveNanos = System.nanoTime();
+        if (!tail.positioned) {
+            position(tail, origin);
+            tail.positioned = true;
+        }
+        StreamStore from = origin.store();
+        int n = 0;
+        while (n < BATCH && !stopped && target.ingest().backlog() < BATCH * 8) {
+            Optional<StoredMessage> next = from.loadNext(tail.mirror && tail.filter.matchesAll() ? SubjectFilter.ALL
+                    : tail.filter, tail.nextOriginSeq);
+            if (next.isEmpty()) {
+                break;
+            }
+            StoredMessage sm = next.get();
+            if (tail.mirror) {
+                copyMirrored(sm);
+            } else {
+                copySourced(tail, sm);
+            }
+            tail.nextOriginSeq = sm.sequence() + 1;
+            n++;
+        }
+        return n;
+    }
+
+    /** Where to start: after what the target already holds, else the configured start. */
+    private void position(Tail tail, Stream origin) {
+        StreamStore store = target.store();
+        if (tail.mirror) {
+            long last = store.fastState().lastSequence();
+            if (last > 0) {
+                tail.nextOriginSeq = last + 1;
+                return;
+            }
+            long start = tail.spec.optStartSeq() > 0 ? tail.spec.optStartSeq()
+                    : tail.spec.optStartTime().map(t -> origin.store().sequenceAt(t)).orElse(1L);
+            tail.nextOriginSeq = Math.max(1, start);
+            return;
+        }
+        long resumed = lastSourcedSequence(tail);
+        if (resumed > 0) {
+            tail.nextOriginSeq = resumed + 1;
+            return;
+        }
+        long start = tail.spec.optStartSeq() > 0 ? tail.spec.optStartSeq()
+                : tail.spec.optStartTime().map(t -> origin.store().sequenceAt(t)).orElse(1L);
+        tail.nextOriginSeq = Math.max(1, start);
+    }
+
+    /** The origin sequence of the last message the target holds from this source (its header), 0 if none. */
+    private long lastSourcedSequence(Tail tail) {
+        StreamStore store = target.store();
+        var state = store.fastState();
+        String prefix = tail.spec.indexName() + " ";
+        for (long seq = state.lastSequence(); seq >= state.firstSequence() && seq > 0; seq--) {
+            Optional<StoredMessage> sm = store.load(seq);
+            if (sm.isEmpty() || sm.get().headers().length == 0) {
+                continue;
+            }
+            String source = Headers.get(sm.get().headers(), Headers.STREAM_SOURCE);
+            if (source != null && source.startsWith(prefix)) {
+                try {
+                    return Long.parseLong(source.substring(prefix.length()).strip().split(" ")[0]);
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void copyMirrored(StoredMessage sm) {
+        target.writeLock().lock();
+        try {
+            StreamStore store = target.store();
+            long next = store.fastState().lastSequence() + 1;
+            if (sm.sequence() < next) {
+                return;
+            }
+            if (sm.sequence() > next) {
+                store.skip(next, sm.sequence() - next);
+            }
+            store.storeRaw(sm.subject(), sm.headers(), sm.payload(), sm.sequence(), sm.timestamp(), 0, false);
+        } finally {
+            target.writeLock().unlock();
+        }
+    }
+
+    private void copySourced(Tail tail, StoredMessage sm) {
+        String subject = sm.subject();
+        for (SubjectTransform t : tail.transforms) {
+            String mapped = t.apply(subject);
+            if (mapped != null) {
+                subject = mapped;
+                break;
+            }
+        }
+        byte[] headers = Headers.append(sm.headers().length == 0 ? "NATS/1.0\r\n\r\n".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII) : sm.headers(), Headers.STREAM_SOURCE,
+                tail.spec.indexName() + " " + sm.sequence());
+        // Through the writer, so dedupe, limits and republish apply as to any published message.
+        target.ingest().offer(new StreamIngest.Inbound(subject, null, headers, sm.payload()));
+    }
+}
