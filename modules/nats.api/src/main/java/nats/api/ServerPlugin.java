@@ -48,6 +48,16 @@ public interface ServerPlugin {
     }
 
     /**
+     * Ids of plugins that, when they are enabled too, start before this one; unlike {@link #dependsOn()} they
+     * may be absent (routes start after gateways, so the first route INFO carries the gateway URL, as in Go).
+     *
+     * @since API 2.2
+     */
+    default Set<String> startsAfter() {
+        return Set.of();
+    }
+
+    /**
      * The text the start is refused with when {@code pluginId}, one of {@link #dependsOn()}, is not enabled: Go's
      * own text for the missing feature (e.g. MQTT's "mqtt requires JetStream to be enabled..."); empty for the
      * kernel's generic one.

@@ -36,6 +36,12 @@ public final class ClusterPlugin implements ServerPlugin {
         return ApiRange.atLeast("2.2");
     }
 
+    /** Gateways start first, so the first route INFO carries this server's gateway URL (Go starts them first). */
+    @Override
+    public java.util.Set<String> startsAfter() {
+        return java.util.Set.of("gateway");
+    }
+
     @Override
     public Optional<String> configSection() {
         return Optional.of("cluster");

@@ -29,4 +29,29 @@ public interface Links {
      * state before the call: use {@link InterestWatch#replay} for it.
      */
     InterestWatch watchLocalInterest(LocalInterestListener listener);
+
+    /**
+     * Like {@link #watchLocalInterest}, with the interest of this server's links of the given kinds counted as
+     * subscribers too: a gateway announces the interest of its whole cluster (local subscribers and the routes'),
+     * as Go's gateways do. Each subscription of a link counts once, whatever queue weight it carries.
+     *
+     * @since API 2.2
+     */
+    InterestWatch watchInterest(LocalInterestListener listener, java.util.Set<nats.api.messaging.MessageOrigin> linkKinds);
+
+    /**
+     * Adds a participant in what routes tell each other about other kinds of links (Go's gateway URLs in route
+     * INFO, gateway gossip); a plugin adds it in its start, before the cluster plugin starts (which
+     * {@link nats.api.ServerPlugin#startsAfter()} arranges).
+     *
+     * @since API 2.2
+     */
+    void addRouteGossip(RouteGossip participant);
+
+    /**
+     * The participants added so far, for the plugin that runs routes.
+     *
+     * @since API 2.2
+     */
+    java.util.List<RouteGossip> routeGossip();
 }

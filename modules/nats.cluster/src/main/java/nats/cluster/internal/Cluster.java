@@ -192,6 +192,9 @@ public final class Cluster {
         }
         // What this server is interested in goes to the new peer; changes meanwhile reach it too (or twice).
         interest.replay(route::sendInterest);
+        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+            g.routeRegistered(info.id(), info.json(), fields -> route.sendLine(infoLine(fields)));
+        }
         if (!first) {
             String ip = info.ip().isEmpty() ? "nats-route://" + hostOnly(route.remoteAddress()) + ":" + info.port()
                     + "/" : info.ip();
@@ -252,6 +255,10 @@ public final class Cluster {
                 route.rid, reason);
         if (wasRegistered) {
             connectUrls.remove(route.handshake.connectUrls());
+            RemoteInfo first = route.handshake.firstInfo();
+            for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+                g.routeClosed(route.handshake.remoteId(), first == null ? Map.of() : first.json());
+            }
         }
         reconnect(route);
     }
@@ -357,10 +364,22 @@ public final class Cluster {
         if (ldm) {
             json.field("ldm", true);
         }
+        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+            for (Map.Entry<String, Object> f : g.routeInfoFields().entrySet()) {
+                json.name(f.getKey()).value(f.getValue());
+            }
+        }
         c.permissions().importJson().ifPresent(p -> json.name("import").value(p));
         c.permissions().exportJson().ifPresent(p -> json.name("export").value(p));
         // Go joins "INFO", the JSON and CRLF with spaces for its own route INFO.
         return ("INFO " + json.endObject() + " \r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An INFO line with these fields (another link type's gossip over the routes). */
+    private static byte[] infoLine(Map<String, Object> fields) {
+        JsonWriter json = new JsonWriter();
+        json.value(fields);
+        return ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The host and port peers should dial: cluster_advertise, else the listener's. */

@@ -35,6 +35,8 @@ final class RouteHandshake {
     private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
     private volatile List<String> connectUrls = List.of();
     private volatile boolean noReconnect;
+    /** The peer's first INFO (what other link types read from it, e.g. its gateway URL). */
+    private volatile RemoteInfo firstInfo;
 
     RouteHandshake(Route route, RouteUrl url, boolean explicit) {
         this.route = route;
@@ -153,6 +155,7 @@ final class RouteHandshake {
             return;
         }
         infoReceived = true;
+        firstInfo = info;
         remoteId = info.id();
         remoteName = info.name();
         peerHeaders = info.headers();
@@ -176,6 +179,15 @@ final class RouteHandshake {
     /** A later INFO: a server the peer learned of, the peer's lame-duck mode, or its new permissions. */
     private void asyncInfo(RemoteInfo info) {
         if (!info.gateway().isEmpty()) {
+            // Gateway gossip (Go's processGatewayInfoFromRoute): the gateway plugin's, if there is one.
+            for (nats.api.links.RouteGossip g : cluster.links().routeGossip()) {
+                if (g.routeInfo(remoteId, info.json())) {
+                    return;
+                }
+            }
+            cluster.log().log(System.Logger.Level.ERROR,
+                    "Received information about gateway \"{0}\" from {1}, but gateway is not configured",
+                    info.gateway(), remoteId);
             return;
         }
         if (!remoteId.isEmpty() && !remoteId.equals(info.id())) {
@@ -195,6 +207,11 @@ final class RouteHandshake {
 
     String remoteId() {
         return remoteId;
+    }
+
+    /** The peer's first INFO; null before it came. */
+    RemoteInfo firstInfo() {
+        return firstInfo;
     }
 
     String remoteName() {

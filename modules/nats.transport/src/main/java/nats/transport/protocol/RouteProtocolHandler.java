@@ -27,6 +27,20 @@ public interface RouteProtocolHandler {
     void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException;
 
     /**
+     * {@code A+ account}: a gateway's peer has interest in the account again. Routes do not speak it.
+     *
+     * (gateways only)
+     */
+    default void onAccountSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        throw ProtocolException.fatal("Unknown Protocol Operation", "A+ on a route");
+    }
+
+    /** {@code A- account}: a gateway's peer has no interest in the account. Routes do not speak it. */
+    default void onAccountUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        throw ProtocolException.fatal("Unknown Protocol Operation", "A- on a route");
+    }
+
+    /**
      * A complete {@code RMSG} or {@code HMSG}: headers (if any) and payload in {@code buf}, without the final
      * CRLF; {@code args} valid during the call.
      */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Parses what another server sends over a route (Go's route protocol, also spoken by gateways): control lines
  * ({@code INFO}, {@code CONNECT}, {@code PING}, {@code PONG}, {@code +OK}, {@code -ERR}, {@code RS+},
- * {@code RS-}) and messages ({@code RMSG}, {@code HMSG}) whose payloads are handed over as slices of the read
+ * {@code RS-}, and a gateway's {@code A+}, {@code A-}) and messages ({@code RMSG}, {@code HMSG}) whose payloads are handed over as slices of the read
  * buffer. Resumable across reads; steady state allocates nothing (only lines and messages split across reads
  * are copied, into reused buffers). Verbs are case-insensitive, as in Go.
  */
@@ -107,6 +107,10 @@ public final class RouteProtocolParser {
             handler.onSubscribe(line, argStart, argLen);
         } else if (is(line, off, verbLen, "RS-")) {
             handler.onUnsubscribe(line, argStart, argLen);
+        } else if (is(line, off, verbLen, "A+")) {
+            handler.onAccountSubscribe(line, argStart, argLen);
+        } else if (is(line, off, verbLen, "A-")) {
+            handler.onAccountUnsubscribe(line, argStart, argLen);
         } else if (is(line, off, verbLen, "PING")) {
             handler.onPing();
         } else if (is(line, off, verbLen, "PONG")) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import nats.api.links.LocalInterestListener;
+import nats.api.messaging.MessageOrigin;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 
@@ -31,25 +32,38 @@ final class AccountInterest implements Sublist.ChangeListener {
     private final List<LocalInterestListener> listeners;
     private final System.Logger log;
     private final Map<String, Entry> entries = new HashMap<>();
+    /** Links whose interest counts too (routes for a gateway, as Go's gateways announce the cluster's). */
+    private final java.util.Set<MessageOrigin> linkKinds;
 
     AccountInterest(String account, List<LocalInterestListener> listeners, System.Logger log) {
+        this(account, listeners, log, java.util.Set.of());
+    }
+
+    AccountInterest(String account, List<LocalInterestListener> listeners, System.Logger log,
+                    java.util.Set<MessageOrigin> linkKinds) {
         this.account = account;
         this.listeners = listeners;
         this.log = log;
+        this.linkKinds = linkKinds;
     }
 
     @Override
     public void inserted(ServerSubscription sub) {
-        if (sub.subscriber().announcesInterest()) {
+        if (counts(sub)) {
             change(sub, 1);
         }
     }
 
     @Override
     public void removed(ServerSubscription sub) {
-        if (sub.subscriber().announcesInterest()) {
+        if (counts(sub)) {
             change(sub, -1);
         }
+    }
+
+    private boolean counts(ServerSubscription sub) {
+        return sub.subscriber().announcesInterest() || (!linkKinds.isEmpty()
+                && sub.subscriber() instanceof LinkEndpoint link && linkKinds.contains(link.kind()));
     }
 
     private synchronized void change(ServerSubscription sub, int delta) {

@@ -2,6 +2,7 @@ package nats.server.internal.plugin;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -10,23 +11,51 @@ import nats.api.links.Link;
 import nats.api.links.LinkHandle;
 import nats.api.links.Links;
 import nats.api.links.LocalInterestListener;
+import nats.api.links.RouteGossip;
+import nats.api.messaging.MessageOrigin;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
 
 /**
  * The kernel's side of links: registrations holding remote interest in the accounts' sublists, and the
- * tracking of local interest per account (Go's per-account route map), which starts with the first watch so
- * that a server without links pays nothing on subscribe.
+ * tracking of interest per account (Go's per-account route map; with the routes' interest added, Go's
+ * gateway map), which starts with the first watch so that a server without links pays nothing on subscribe.
  */
 public final class KernelLinks implements Links {
 
     private static final System.Logger LOG = System.getLogger(KernelLinks.class.getName());
 
+    /** The interest of one audience: local subscribers, plus the links of some kinds. */
+    private final class Tracker {
+        final Set<MessageOrigin> linkKinds;
+        final List<LocalInterestListener> listeners = new CopyOnWriteArrayList<>();
+        final Map<Account, AccountInterest> tracked = new ConcurrentHashMap<>();
+
+        Tracker(Set<MessageOrigin> linkKinds) {
+            this.linkKinds = linkKinds;
+        }
+
+        void track(Account account) {
+            AccountInterest interest = new AccountInterest(account.name(), listeners, LOG, linkKinds);
+            if (tracked.putIfAbsent(account, interest) == null) {
+                // What the account holds already reaches the current listeners as new interest.
+                account.sublist().addListenerReplaying(interest);
+            }
+        }
+
+        void untrack(Account account) {
+            AccountInterest interest = tracked.remove(account);
+            if (interest != null) {
+                account.sublist().removeListener(interest);
+            }
+        }
+    }
+
     private final Accounts accounts;
-    private final List<LocalInterestListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Account, AccountInterest> tracked = new ConcurrentHashMap<>();
+    private final Map<Set<MessageOrigin>, Tracker> trackers = new ConcurrentHashMap<>();
     private final List<LinkRegistration> registrations = new CopyOnWriteArrayList<>();
-    private boolean tracking;
+    private final List<RouteGossip> gossip = new CopyOnWriteArrayList<>();
+    private boolean watchingAccounts;
 
     public KernelLinks(Accounts accounts) {
         this.accounts = accounts;
@@ -49,13 +78,19 @@ public final class KernelLinks implements Links {
     }
 
     @Override
-    public synchronized InterestWatch watchLocalInterest(LocalInterestListener listener) {
-        if (!tracking) {
-            tracking = true;
+    public InterestWatch watchLocalInterest(LocalInterestListener listener) {
+        return watchInterest(listener, Set.of());
+    }
+
+    @Override
+    public synchronized InterestWatch watchInterest(LocalInterestListener listener, Set<MessageOrigin> linkKinds) {
+        Set<MessageOrigin> kinds = Set.copyOf(linkKinds);
+        if (!watchingAccounts) {
+            watchingAccounts = true;
             accounts.watch(new Accounts.Listener() {
                 @Override
                 public void added(Account account) {
-                    track(account);
+                    trackers.values().forEach(t -> t.track(account));
                 }
 
                 @Override
@@ -64,37 +99,42 @@ public final class KernelLinks implements Links {
 
                 @Override
                 public void removed(Account account) {
-                    AccountInterest interest = tracked.remove(account);
-                    if (interest != null) {
-                        account.sublist().removeListener(interest);
-                    }
+                    trackers.values().forEach(t -> t.untrack(account));
                 }
             });
+        }
+        Tracker tracker = trackers.get(kinds);
+        if (tracker == null) {
+            tracker = new Tracker(kinds);
+            trackers.put(kinds, tracker);
             for (Account account : accounts.all()) {
-                track(account);
+                tracker.track(account);
             }
         }
-        listeners.add(listener);
+        Tracker t = tracker;
+        t.listeners.add(listener);
         return new InterestWatch() {
             @Override
             public void replay(LocalInterestListener target) {
-                for (AccountInterest interest : tracked.values()) {
+                for (AccountInterest interest : t.tracked.values()) {
                     interest.replay(target);
                 }
             }
 
             @Override
             public void close() {
-                listeners.remove(listener);
+                t.listeners.remove(listener);
             }
         };
     }
 
-    private void track(Account account) {
-        AccountInterest interest = new AccountInterest(account.name(), listeners, LOG);
-        if (tracked.putIfAbsent(account, interest) == null) {
-            // What the account holds already reaches the current listeners as new interest.
-            account.sublist().addListenerReplaying(interest);
-        }
+    @Override
+    public void addRouteGossip(RouteGossip participant) {
+        gossip.add(participant);
+    }
+
+    @Override
+    public List<RouteGossip> routeGossip() {
+        return List.copyOf(gossip);
     }
 }

@@ -23,6 +23,11 @@ final class LinkEndpoint implements RemoteSubscriber {
         return account;
     }
 
+    /** The kind of link (route, gateway, leaf node). */
+    MessageOrigin kind() {
+        return link.kind();
+    }
+
     @Override
     public boolean forwards(MessageOrigin origin) {
         return link.forwards(origin);

@@ -54,6 +54,11 @@ public final class PluginLifecycle {
             }
             visit(dependency, byId, state, ordered, path);
         }
+        for (String before : plugin.plugin().startsAfter()) {
+            if (byId.containsKey(before)) {
+                visit(before, byId, state, ordered, path);
+            }
+        }
         path.removeLast();
         state.put(id, 2);
         ordered.add(plugin);

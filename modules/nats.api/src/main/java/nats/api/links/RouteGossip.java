@@ -1,0 +1,37 @@
+package nats.api.links;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What routes carry for another kind of link, as Go's routes do for gateways: fields this server adds to its
+ * route INFO ({@code gateway_url}), a peer's route INFO when its route registers, and the INFO lines a peer
+ * sends about that kind of link ({@code gateway} gossip). Added with {@link Links#addRouteGossip}; the plugin
+ * that runs routes calls it from its route threads, so every method must be quick and must not block.
+ *
+ * @since API 2.2
+ */
+public interface RouteGossip {
+
+    /** Fields added to this server's route INFO each time one is written; empty for none. */
+    Map<String, Object> routeInfoFields();
+
+    /**
+     * A route to another server registered.
+     *
+     * @param peerId the peer's server id
+     * @param info   the peer's first route INFO, as JSON values
+     * @param send   sends an INFO line with these fields to that peer (as long as the route is up)
+     */
+    void routeRegistered(String peerId, Map<String, Object> info, Consumer<Map<String, Object>> send);
+
+    /** The route registered with {@code info} closed. */
+    void routeClosed(String peerId, Map<String, Object> info);
+
+    /**
+     * An INFO a registered route sent after its first one.
+     *
+     * @return true when it was this participant's (the plugin running routes then does nothing more with it)
+     */
+    boolean routeInfo(String peerId, Map<String, Object> info);
+}

@@ -1,0 +1,91 @@
+package nats.gateway;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import nats.api.ApiRange;
+import nats.api.PluginException;
+import nats.api.ServerContext;
+import nats.api.ServerPlugin;
+import nats.gateway.internal.GatewayConfig;
+import nats.gateway.internal.GatewayConfigReader;
+import nats.gateway.internal.Gateways;
+import nats.transport.config.ConfigProblem;
+import nats.transport.tls.TlsSetupException;
+
+/**
+ * Gateways (plugin {@code gateway}, config section {@code gateway}): joins this server's cluster to other
+ * clusters over Go's gateway protocol, so jnatsd and Go clusters form one super-cluster.
+ */
+public final class GatewayPlugin implements ServerPlugin {
+
+    private volatile Gateways gateways;
+
+    @Override
+    public String id() {
+        return "gateway";
+    }
+
+    @Override
+    public ApiRange requiredApi() {
+        return ApiRange.atLeast("2.2");
+    }
+
+    @Override
+    public Optional<String> configSection() {
+        return Optional.of("gateway");
+    }
+
+    @Override
+    public void validate(Map<String, Object> section) throws PluginException {
+        read(section, null);
+    }
+
+    @Override
+    public void start(ServerContext context) throws PluginException {
+        GatewayConfig config = read(context.configSection(), context.logger());
+        if (!config.enabled()) {
+            context.logger().log(System.Logger.Level.WARNING, "gateway block without a name and port: gateways are not started");
+            return;
+        }
+        Gateways g;
+        try {
+            g = new Gateways(context, config);
+        } catch (TlsSetupException e) {
+            throw new PluginException("gateway TLS configuration error: " + e.getMessage(), e);
+        }
+        try {
+            g.start();
+        } catch (IOException e) {
+            g.stop();
+            throw new PluginException("Error listening on gateway port: " + config.port() + " - " + e.getMessage(), e);
+        }
+        gateways = g;
+    }
+
+    @Override
+    public void stop() {
+        Gateways g = gateways;
+        if (g != null) {
+            g.stop();
+        }
+    }
+
+    /** The running gateways, for tests; empty before start or when not configured. */
+    public Optional<Gateways> gateways() {
+        return Optional.ofNullable(gateways);
+    }
+
+    private static GatewayConfig read(Map<String, Object> section, System.Logger logger) throws PluginException {
+        try {
+            return new GatewayConfigReader(w -> {
+                if (logger != null) {
+                    logger.log(System.Logger.Level.WARNING, w.getMessage());
+                }
+            }).read(section);
+        } catch (ConfigProblem e) {
+            throw new PluginException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,668 @@
+package nats.gateway.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import nats.api.links.Link;
+import nats.api.links.LinkHandle;
+import nats.api.links.LinkMessage;
+import nats.api.links.LinkPublisher;
+import nats.api.links.QueueRole;
+import nats.api.messaging.MessageOrigin;
+import nats.api.net.Connection;
+import nats.transport.config.Passwords;
+import nats.transport.json.Json;
+import nats.transport.json.JsonWriter;
+import nats.transport.net.OutboundQueue;
+import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.RouteProtocolHandler;
+import nats.transport.protocol.RouteProtocolParser;
+import nats.transport.protocol.RoutedMessageArgs;
+
+/**
+ * One gateway connection, as Go's gateway client: outbound (this server dialled it; messages go out on it and
+ * the remote's interest comes in) or inbound (the remote dialled; its messages come in and this cluster's
+ * interest goes out). It speaks Go's gateway protocol over the route parser, registers with the kernel as a
+ * {@link Link} (an inbound one holds no interest, it only injects), and writes through its own writer thread.
+ */
+final class GatewayConnection implements Link, RouteProtocolHandler {
+
+    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RMSG = "RMSG ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HMSG = "HMSG ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] REPLY_AND_QUEUES = {'+', ' '};
+    private static final byte[] QUEUES_ONLY = {'|', ' '};
+    private static final int INLINE_LIMIT = 16 * 1024;
+
+    final Gateways gateways;
+    final long cid;
+    final boolean outbound;
+    final Connection connection;
+    /** The remote as configured or learned (outbound); null for an inbound one. */
+    final RemoteGateway remote;
+    private final GatewayUrl dialled;
+    private final RouteProtocolParser parser = new RouteProtocolParser(this);
+    private final OutboundQueue out;
+    private final GatewayFrame inbound = new GatewayFrame();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    final Instant start = Instant.now();
+    private final String remoteAddress;
+    private volatile String remoteName;
+    private volatile String remoteId = "";
+    private volatile boolean infoReceived;
+    private volatile boolean connectReceived;
+    private volatile boolean peerHeaders;
+    private volatile LinkHandle handle;
+    private LinkPublisher publisher;
+    private volatile OutboundInterest outInterest;
+    private volatile InboundInterest inInterest;
+    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile int pingsOut;
+    private volatile long pingSentNanos;
+    private volatile long rttNanos;
+    private long inMsgsCounting;
+    private long inBytesCounting;
+    private volatile long inMsgs;
+    private volatile long inBytes;
+    private String lastAccount;
+    private byte[] lastAccountBytes;
+    private String inboundAccount;
+
+    GatewayConnection(Gateways gateways, long cid, Connection connection, RemoteGateway remote, GatewayUrl dialled) {
+        this.gateways = gateways;
+        this.cid = cid;
+        this.outbound = remote != null;
+        this.connection = connection;
+        this.remote = remote;
+        this.dialled = dialled;
+        this.remoteName = remote == null ? "" : remote.name;
+        this.out = new OutboundQueue(gateways.settings().maxPending());
+        this.remoteAddress = address(connection);
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------------
+
+    /** Starts the writer; an inbound connection greets with this server's INFO and must send CONNECT in time. */
+    void start() {
+        Thread.ofPlatform().daemon().name("nats-gateway-out-" + cid).start(this::writeLoop);
+        if (!outbound) {
+            out.append(gateways.infoLine());
+            gateways.timers().schedule(() -> {
+                if (!connectReceived && !isClosed()) {
+                    sendError("Authentication Timeout");
+                    close("Authentication Timeout");
+                }
+            }, gateways.config().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            out.writeLoop(connection);
+        } catch (java.io.IOException e) {
+            close("Write Error");
+        } finally {
+            connection.close();
+        }
+    }
+
+    /** The bytes of one read. */
+    void onBytes(byte[] buffer, int offset, int length) throws ProtocolException {
+        lastActivityMillis = System.currentTimeMillis();
+        try {
+            parser.parse(buffer, offset, length);
+        } finally {
+            inMsgs = inMsgsCounting;
+            inBytes = inBytesCounting;
+            LinkPublisher p = publisher;
+            if (p != null) {
+                p.flush();
+            }
+        }
+    }
+
+    /** The read side ended: EOF (null) or an error. */
+    void readEnded(Throwable cause) {
+        if (cause instanceof ProtocolException e) {
+            if (!e.clientError().isEmpty()) {
+                sendError(e.clientError());
+            }
+            gateways.log().log(System.Logger.Level.DEBUG, "gateway {0}: {1}", cid, e.getMessage());
+            close("Protocol Violation");
+        } else {
+            close(cause == null ? "Client Closed" : "Read Error");
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LinkHandle h = handle;
+        if (h != null) {
+            h.close();
+        }
+        out.close();
+        gateways.timers().schedule(() -> connection.close(), 2, TimeUnit.SECONDS);
+        gateways.closed(this, reason);
+    }
+
+    private void startPings() {
+        // Go pings gateways regardless of traffic, at most every 15 s.
+        long first = Math.min(1000, interval());
+        gateways.timers().schedule(this::pingTick, first, TimeUnit.MILLISECONDS);
+    }
+
+    private long interval() {
+        return Math.min(gateways.settings().pingInterval().toMillis(), 15_000);
+    }
+
+    private void pingTick() {
+        if (isClosed()) {
+            return;
+        }
+        if (pingsOut + 1 > gateways.settings().maxPingsOut()) {
+            sendError("Stale Connection");
+            close("Stale Connection");
+            return;
+        }
+        pingsOut++;
+        pingSentNanos = System.nanoTime();
+        out.append(PING);
+        gateways.timers().schedule(this::pingTick, interval(), TimeUnit.MILLISECONDS);
+    }
+
+    void writeDeadlineTick(long deadlineNanos) {
+        if (!isClosed() && out.writeStalledFor(deadlineNanos)) {
+            close("Slow Consumer (Write Deadline)");
+            connection.close();
+        }
+    }
+
+    // ---- handshake ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onConnect(byte[] buf, int off, int len) throws ProtocolException {
+        Map<String, Object> json = parse(buf, off, len, "CONNECT");
+        if (outbound) {
+            throw ProtocolException.closeSilently("CONNECT on an outbound gateway");
+        }
+        GatewayConfig config = gateways.config();
+        if (config.authRequired() && (!config.username().equals(string(json, "user"))
+                || !Passwords.matches(config.password(), string(json, "pass")))) {
+            gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway authentication error",
+                    remoteAddress, cid);
+            throw ProtocolException.fatal("Authorization Violation", "gateway authentication failed");
+        }
+        String gateway = string(json, "gateway");
+        if (gateway.isEmpty()) {
+            throw ProtocolException.fatal("attempted to connect to gateway port",
+                    "a client or route connected to the gateway port");
+        }
+        if (config.rejectUnknown() && !gateways.isConfigured(gateway)) {
+            gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Rejecting connection from gateway \"{2}\"",
+                    remoteAddress, cid, gateway);
+            sendError("Connection to gateway \"" + config.name() + "\" rejected");
+            throw ProtocolException.closeSilently("unknown gateway " + gateway);
+        }
+        connectReceived = true;
+        startPings();
+    }
+
+    @Override
+    public void onInfo(byte[] buf, int off, int len) throws ProtocolException {
+        Map<String, Object> info = parse(buf, off, len, "INFO");
+        String gateway = string(info, "gateway");
+        boolean first = !infoReceived;
+        if (outbound) {
+            outboundInfo(info, gateway, first);
+        } else if (first) {
+            if (!connectReceived) {
+                throw ProtocolException.fatal("Authorization Violation", "gateway INFO before CONNECT");
+            }
+            infoReceived = true;
+            remoteName = gateway;
+            remoteId = string(info, "server_id");
+            registerWithKernel();
+            gateways.inboundRegistered(this, info);
+        }
+    }
+
+    private void outboundInfo(Map<String, Object> info, String gateway, boolean first) {
+        if (gateway.isEmpty()) {
+            sendError("Attempt to connect to gateway \"" + remote.name + "\" using wrong port");
+            close("Wrong Port");
+            return;
+        }
+        int command = info.get("gateway_cmd") instanceof Number n ? n.intValue() : 0;
+        if (!gateway.equals(remote.name)) {
+            if (!first && command == Gateways.CMD_GOSSIP) {
+                gateways.implicitGateway(info);
+                return;
+            }
+            gateways.log().log(System.Logger.Level.ERROR, "Failing connection to gateway \"{0}\", remote gateway name is \"{1}\"",
+                    remote.name, gateway);
+            sendError("Connection from \"" + gateways.config().name() + "\" rejected, wanted to connect to \""
+                    + remote.name + "\", this is \"" + gateway + "\"");
+            close("Wrong Gateway");
+            return;
+        }
+        List<String> urls = strings(info.get("gateway_urls"));
+        if (!urls.isEmpty()) {
+            remote.replaceLearned(urls);
+        }
+        if (first) {
+            infoReceived = true;
+            remoteId = string(info, "server_id");
+            peerHeaders = Boolean.TRUE.equals(info.get("headers"));
+            out.append(connectLine());
+            out.append(gateways.infoLine());
+            if (!gateways.registerOutbound(this)) {
+                close("Wrong Gateway");
+                return;
+            }
+            registerWithKernel();
+            outInterest = new OutboundInterest(handle, Boolean.TRUE.equals(info.get("gateway_iom")));
+            gateways.outboundRegistered(this);
+            startPings();
+        } else if (command == Gateways.CMD_ALL_SUBS_START || command == Gateways.CMD_ALL_SUBS_COMPLETE) {
+            String account = commandAccount(info);
+            if (account.isEmpty()) {
+                String which = command == Gateways.CMD_ALL_SUBS_START ? "start" : "complete";
+                sendError("Account absent from receive-all-subscriptions-" + which + " command");
+                close("Protocol Violation");
+                return;
+            }
+            if (command == Gateways.CMD_ALL_SUBS_START) {
+                outInterest.allSubscriptionsStart(account);
+            } else {
+                outInterest.allSubscriptionsComplete(account);
+            }
+            return;
+        } else if (command != 0) {
+            gateways.log().log(System.Logger.Level.WARNING, "Received unknown command {0} from gateway \"{1}\"",
+                    command, gateway);
+            return;
+        }
+        gateways.forwardToCluster(info);
+    }
+
+    private void registerWithKernel() {
+        handle = gateways.links().register(this);
+        publisher = handle.publisher();
+        if (isClosed()) {
+            handle.close();
+        }
+    }
+
+    /** Go's sendGatewayConnect: this server's id and gateway name, the URL's or the block's credentials. */
+    private byte[] connectLine() {
+        JsonWriter json = new JsonWriter().beginObject().field("echo", false).field("verbose", false)
+                .field("pedantic", false);
+        GatewayConfig config = gateways.config();
+        String user = dialled.user().orElse(config.username());
+        String pass = dialled.user().isPresent() ? dialled.password().orElse("") : config.password();
+        if (!user.isEmpty()) {
+            json.field("user", user);
+        }
+        if (!pass.isEmpty()) {
+            json.field("pass", pass);
+        }
+        json.field("tls_required", remote.tls().isPresent()).field("headers", false)
+                .field("name", gateways.identity().serverId()).field("cluster", "")
+                .field("gateway", config.name());
+        return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- protocol ----------------------------------------------------------------------------------------
+
+    @Override
+    public void onPing() {
+        out.append(PONG);
+    }
+
+    @Override
+    public void onPong() {
+        pingsOut = 0;
+        long sent = pingSentNanos;
+        if (sent != 0) {
+            rttNanos = Math.max(1, System.nanoTime() - sent);
+        }
+    }
+
+    @Override
+    public void onError(byte[] buf, int off, int len) throws ProtocolException {
+        String text = new String(buf, off, len, StandardCharsets.UTF_8);
+        gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway Error {2}", remoteAddress, cid, text);
+        throw ProtocolException.closeSilently("gateway sent -ERR " + text);
+    }
+
+    @Override
+    public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        String[] args = interestArgs(buf, off, len, "RS+", 2, 4);
+        String queue = args.length == 4 ? args[2] : null;
+        outInterest.subscribe(args[0], args[1], queue);
+    }
+
+    @Override
+    public void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        String[] args = interestArgs(buf, off, len, "RS-", 2, 3);
+        outInterest.unsubscribe(args[0], args[1], args.length == 3 ? args[2] : null);
+    }
+
+    @Override
+    public void onAccountSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        outInterest.accountSubscribe(interestArgs(buf, off, len, "A+", 1, 1)[0]);
+    }
+
+    @Override
+    public void onAccountUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        outInterest.accountUnsubscribe(interestArgs(buf, off, len, "A-", 1, 1)[0]);
+    }
+
+    /** Interest protocols come only on outbound connections (Go closes an inbound one that sends them). */
+    private String[] interestArgs(byte[] buf, int off, int len, String op, int min, int max) throws ProtocolException {
+        if (!outbound || outInterest == null) {
+            gateways.log().log(System.Logger.Level.ERROR, "Received {0} from gateway on inbound connection", op);
+            throw ProtocolException.closeSilently(op + " on an inbound gateway");
+        }
+        String[] args = new String(buf, off, len, StandardCharsets.UTF_8).trim().split("[ \t]+");
+        if (args.length < min || args.length > max || (args.length != min && args.length != max)) {
+            throw ProtocolException.closeSilently("gateway " + op + " parse error: '" + String.join(" ", args) + "'");
+        }
+        return args;
+    }
+
+    @Override
+    public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
+        inMsgsCounting++;
+        inBytesCounting += len;
+        LinkPublisher p = publisher;
+        if (p == null) {
+            return;
+        }
+        String account = accountName(args);
+        int skip = 0;
+        if (ReplyPrefix.isRouted(args.buffer(), args.subjectOffset(), args.subjectLength())) {
+            // Go's handleGatewayReply: a reply routed back to this cluster; another cluster's is dropped.
+            if (!gateways.replyPrefix().isOwnCluster(args.buffer(), args.subjectOffset())) {
+                return;
+            }
+            skip = ReplyPrefix.LENGTH;
+        }
+        inbound.wrap(args, buf, off, len, account, skip);
+        if (!p.publish(inbound) && skip == 0 && args.queuesLength() == 0) {
+            gateways.noInterest(this, account, args.subject());
+        }
+    }
+
+    // ---- Link --------------------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return (outbound ? "outbound" : "inbound") + " gateway " + remoteName;
+    }
+
+    @Override
+    public MessageOrigin kind() {
+        return MessageOrigin.GATEWAY;
+    }
+
+    /** Go sends to gateways what clients, the server itself and leaf nodes publish; never what a route or gateway brought. */
+    @Override
+    public boolean forwards(MessageOrigin origin) {
+        return origin == MessageOrigin.CLIENT || origin == MessageOrigin.INTERNAL || origin == MessageOrigin.LEAF;
+    }
+
+    /** A remote cluster's queue members get a message only when no member in this cluster took it. */
+    @Override
+    public QueueRole queueRole(MessageOrigin origin) {
+        return forwards(origin) ? QueueRole.FALLBACK : QueueRole.NONE;
+    }
+
+    @Override
+    public boolean send(LinkMessage m) {
+        OutboundInterest interest = outInterest;
+        if (interest == null || (!m.hasQueues()
+                && interest.suppressed(m.account(), m.subjectArray(), m.subjectOffset(), m.subjectLength()))) {
+            return true;
+        }
+        boolean mapReply = m.hasReply() && gateways.interest().recentlySubscribed(m.account(), m.replyArray(),
+                m.replyOffset(), m.replyLength());
+        return write(m, mapReply);
+    }
+
+    /** Writes a {@code _GR_.} reply as it is, to the cluster it names (Go's direct send). */
+    boolean sendDirect(LinkMessage m) {
+        return write(m, false);
+    }
+
+    private boolean write(LinkMessage m, boolean mapReply) {
+        byte[] account = accountBytes(m.account());
+        boolean headers = m.hasHeaders() && peerHeaders;
+        int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
+        int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
+        byte[] prefix = gateways.replyPrefix().bytes();
+        int replyLength = m.replyLength() + (mapReply ? prefix.length : 0);
+        int max = 5 + account.length + 1 + m.subjectLength() + 1 + 2 + replyLength + 1 + m.queuesLength() + 1
+                + 22 + 2 + dataLength + 2;
+        if (!out.begin(max)) {
+            if (out.isOverLimit()) {
+                gateways.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
+            }
+            return false;
+        }
+        try {
+            out.put(headers ? HMSG : RMSG);
+            out.put(account);
+            out.put((byte) ' ');
+            out.put(m.subjectArray(), m.subjectOffset(), m.subjectLength());
+            out.put((byte) ' ');
+            if (m.hasQueues()) {
+                if (m.hasReply()) {
+                    out.put(REPLY_AND_QUEUES);
+                    putReply(m, mapReply, prefix);
+                } else {
+                    out.put(QUEUES_ONLY);
+                }
+                out.put(m.queuesArray(), m.queuesOffset(), m.queuesLength());
+                out.put((byte) ' ');
+            } else if (m.hasReply()) {
+                putReply(m, mapReply, prefix);
+            }
+            if (headers) {
+                out.putDecimal(m.headerLength());
+                out.put((byte) ' ');
+            }
+            out.putDecimal(dataLength);
+            out.put(CRLF);
+            out.put(m.dataArray(), dataOffset, dataLength);
+            out.put(CRLF);
+        } finally {
+            out.end(true, dataLength);
+        }
+        return true;
+    }
+
+    private void putReply(LinkMessage m, boolean mapReply, byte[] prefix) {
+        if (mapReply) {
+            out.put(prefix);
+        }
+        out.put(m.replyArray(), m.replyOffset(), m.replyLength());
+        out.put((byte) ' ');
+    }
+
+    @Override
+    public void flush() {
+        try {
+            if (!out.writeInline(connection, INLINE_LIMIT)) {
+                out.signal();
+            }
+        } catch (java.io.IOException e) {
+            gateways.timers().execute(() -> close("Write Error"));
+        }
+    }
+
+    @Override
+    public long sentMessages() {
+        return out.messages();
+    }
+
+    @Override
+    public long sentBytes() {
+        return out.messageBytes();
+    }
+
+    // ---- lines out ----------------------------------------------------------------------------------------
+
+    void sendLine(byte[] line) {
+        if (!out.append(line) && out.isOverLimit()) {
+            gateways.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
+        }
+    }
+
+    void sendLine(String line) {
+        sendLine((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendError(String text) {
+        sendLine("-ERR '" + text + "'");
+    }
+
+    /** The inbound side's interest bookkeeping, set when the connection registers. */
+    void inboundInterest(InboundInterest interest) {
+        this.inInterest = interest;
+    }
+
+    InboundInterest inboundInterest() {
+        return inInterest;
+    }
+
+    OutboundInterest outboundInterest() {
+        return outInterest;
+    }
+
+    // ---- monitoring ----------------------------------------------------------------------------------------
+
+    String remoteName() {
+        return remoteName;
+    }
+
+    String remoteId() {
+        return remoteId;
+    }
+
+    long inMsgs() {
+        return inMsgs;
+    }
+
+    long inBytes() {
+        return inBytes;
+    }
+
+    long outMsgs() {
+        return out.messages();
+    }
+
+    long outBytes() {
+        return out.messageBytes();
+    }
+
+    long pendingBytes() {
+        return out.pendingBytes();
+    }
+
+    long rttNanos() {
+        return rttNanos;
+    }
+
+    int interestCount() {
+        LinkHandle h = handle;
+        return h == null ? 0 : h.interestCount();
+    }
+
+    Instant lastActivity() {
+        return Instant.ofEpochMilli(lastActivityMillis);
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return connection.tlsSession();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static Map<String, Object> parse(byte[] buf, int off, int len, String what) throws ProtocolException {
+        try {
+            return Json.parseObject(new String(buf, off, len, StandardCharsets.UTF_8));
+        } catch (Json.JsonException e) {
+            throw ProtocolException.closeSilently("bad gateway " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** Go marshals the command's payload ([]byte) as base64. */
+    private static String commandAccount(Map<String, Object> info) {
+        if (!(info.get("gateway_cmd_payload") instanceof String s) || s.isEmpty()) {
+            return "";
+        }
+        try {
+            return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    static List<String> strings(Object v) {
+        return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    private static String string(Map<String, Object> json, String key) {
+        return json.get(key) instanceof String s ? s : "";
+    }
+
+    private static String address(Connection connection) {
+        java.net.InetSocketAddress a = connection.remoteAddress();
+        return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
+    }
+
+    private byte[] accountBytes(String account) {
+        if (account != lastAccount) {
+            lastAccountBytes = account.getBytes(StandardCharsets.UTF_8);
+            lastAccount = account;
+        }
+        return lastAccountBytes;
+    }
+
+    private String accountName(RoutedMessageArgs args) {
+        String known = inboundAccount;
+        if (known != null && known.length() == args.accountLength()
+                && sameAscii(known, args.buffer(), args.accountOffset(), args.accountLength())) {
+            return known;
+        }
+        inboundAccount = args.account();
+        return inboundAccount;
+    }
+
+    private static boolean sameAscii(String s, byte[] buf, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            if (buf[off + i] != (byte) s.charAt(i) || s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
