@@ -29,6 +29,9 @@ final class GatewayMonitoring {
         monitoring.document("/gatewayz", "GATEWAYZ", this::gatewayz);
         monitoring.varzSection("gateway", this::varz);
         monitoring.statszSection("gateways", this::statsz);
+        // Go names the cluster after the gateway when no cluster name is set; the cluster plugin, started
+        // after this one, replaces the field with its own name.
+        monitoring.infoField("cluster", () -> gateways.config().name());
     }
 
     /** Go's Gatewayz. */

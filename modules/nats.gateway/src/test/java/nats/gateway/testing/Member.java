@@ -36,8 +36,8 @@ public final class Member implements AutoCloseable {
     private NatsServer server;
     private Process process;
 
-    private Member(String name, Kind kind, Path dir, String clusterBlock, String gatewayBlock, List<String> jvmArgs,
-                   int clusterPort, int gatewayPort) throws IOException {
+    private Member(String name, Kind kind, Path dir, String extra, String clusterBlock, String gatewayBlock,
+                   List<String> jvmArgs, int clusterPort, int gatewayPort) throws IOException {
         this.name = name;
         this.kind = kind;
         this.dir = dir;
@@ -47,7 +47,7 @@ public final class Member implements AutoCloseable {
         this.gatewayPort = gatewayPort;
         this.jvmArgs = jvmArgs;
         StringBuilder text = new StringBuilder("server_name: " + name + "\nlisten: 127.0.0.1:" + port
-                + "\nhttp: 127.0.0.1:" + httpPort + "\n");
+                + "\nhttp: 127.0.0.1:" + httpPort + "\n" + extra + "\n");
         if (clusterBlock != null) {
             text.append("cluster {\n  listen: 127.0.0.1:").append(clusterPort).append("\n  ").append(clusterBlock)
                     .append("\n}\n");
@@ -84,7 +84,13 @@ public final class Member implements AutoCloseable {
      */
     public static Member start(Path dir, Kind kind, String name, Plan plan, String clusterBlock, String gatewayBlock,
                                String... jvmArgs) throws Exception {
-        Member m = new Member(name, kind, dir, clusterBlock, gatewayBlock, List.of(jvmArgs), plan.clusterPort,
+        return startWith(dir, kind, name, plan, "", clusterBlock, gatewayBlock, jvmArgs);
+    }
+
+    /** Starts a server with more top-level config ({@code extra}, e.g. accounts). */
+    public static Member startWith(Path dir, Kind kind, String name, Plan plan, String extra, String clusterBlock,
+                                   String gatewayBlock, String... jvmArgs) throws Exception {
+        Member m = new Member(name, kind, dir, extra, clusterBlock, gatewayBlock, List.of(jvmArgs), plan.clusterPort,
                 plan.gatewayPort);
         m.launch();
         return m;
