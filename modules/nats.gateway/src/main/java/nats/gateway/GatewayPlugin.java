@@ -45,6 +45,11 @@ public final class GatewayPlugin implements ServerPlugin {
     @Override
     public void start(ServerContext context) throws PluginException {
         GatewayConfig config = read(context.configSection(), context.logger());
+        try {
+            GatewayConfigReader.validateForStart(config);
+        } catch (ConfigProblem e) {
+            throw new PluginException(e.getMessage(), e);
+        }
         if (!config.enabled()) {
             context.logger().log(System.Logger.Level.WARNING, "gateway block without a name and port: gateways are not started");
             return;

@@ -71,14 +71,15 @@ public final class GatewayConfigReader {
         if (host.isEmpty()) {
             host = GatewayConfig.DEFAULT_HOST;
         }
-        GatewayConfig config = new GatewayConfig(name, host, port, advertise, user, password,
+        return new GatewayConfig(name, host, port, advertise, user, password,
                 authTimeout.orElse(defaultAuthTimeout(tls)), tls, connectRetries, rejectUnknown, gateways);
-        validate(section, config);
-        return config;
     }
 
-    /** Go's validateGatewayOptions (its errors carry no position, as Go's do not). */
-    private static void validate(Map<String, Object> section, GatewayConfig c) throws ConfigProblem {
+    /**
+     * Go's validateGatewayOptions, which Go runs when the server starts, not under {@code -t} (its errors carry
+     * no position).
+     */
+    public static void validateForStart(GatewayConfig c) throws ConfigProblem {
         if (c.name().isEmpty() && c.port() == 0) {
             return;
         }
