@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 /**
  * Scenarios across a cluster ({@code cluster-compare}), built like {@link DeliveryBench} and {@link ReqRepBench}
  * but with the publisher (or requesters) on the first node and the subscribers (or responder) on the others, so
- * every message crosses a route.
+ * every message crosses a route ({@code gateway-compare}: the gateway between two single-server clusters).
  * <ul>
  *   <li>{@code pubsub}: one subscriber on the second node;</li>
  *   <li>{@code fanout}: {@code --subs} subscribers spread over the nodes, starting with the second;</li>
@@ -79,7 +79,7 @@ final class ClusterBench {
                 c.parser().expectMsg(subject, 1, cfg.size());
                 group.add(c);
             }
-            ClusterNodes.awaitRouteInterest(nodes.get(0), subject, remoteNodes.size(), control);
+            cluster.awaitInterest(nodes.get(0), subject, remoteNodes.size(), control);
             pubConn = Connection.open(nodes.get(0).address(), "pub", 64 * 1024, 4 * 1024, control);
             // Queue members share the work, so progress is the total; otherwise the slowest one.
             LongSupplier consumed = queue ? group::total : group::slowest;
@@ -173,11 +173,8 @@ final class ClusterBench {
             ClusterCpu cpu;
             try {
                 // Both directions' interest must have crossed the route before the first request.
-                ClusterNodes.awaitRouteInterest(nodes.get(0), subjectText, 1, control);
-                for (int c = 0; c < cfg.clients(); c++) {
-                    ClusterNodes.awaitRouteInterest(nodes.get(1), clients.inboxPrefix() + "." + c + ".*", 1,
-                            control);
-                }
+                cluster.awaitInterest(nodes.get(0), subjectText, 1, control);
+                cluster.awaitInboxInterest(nodes.get(1), clients.inboxPrefix(), cfg.clients(), control);
                 cpu = new ClusterCpu(cluster);
                 o = clients.run(cfg.msgs(), (out, client, seq, reply) -> out.bytes(PUB_SPACE)
                         .bytes(subject).bytes(SPACE).bytes(reply.array(), 0, reply.length()).bytes(tail)

@@ -28,10 +28,117 @@ final class ClusterNodes implements AutoCloseable {
 
     private static final java.util.regex.Pattern ROUTES = java.util.regex.Pattern.compile("\"routes\":\\s*(\\d+)");
 
+    private static final java.util.regex.Pattern NUM_SUBS = java.util.regex.Pattern.compile("\"num_subs\":\\s*(\\d+)");
+
     private final List<Node> nodes;
+    /** Two single-server clusters joined by a gateway (gateway-compare) instead of a cluster of routes. */
+    private final boolean gateways;
 
     private ClusterNodes(List<Node> nodes) {
+        this(nodes, false);
+    }
+
+    private ClusterNodes(List<Node> nodes, boolean gateways) {
         this.nodes = nodes;
+        this.gateways = gateways;
+    }
+
+    /**
+     * Starts two servers, each its own cluster ({@code X} and {@code Y}), joined by a gateway both configure, and
+     * waits until each has its outbound gateway. The command names a config file written here: {@code {config}}
+     * (client port, monitoring port and the gateway block), {@code {name}}, {@code {port}} and {@code {http}}.
+     */
+    static ClusterNodes startGatewayPair(String label, String template, Duration timeout) throws IOException {
+        List<Node> started = new ArrayList<>();
+        int[] gw = {ServerProcess.freePort(), ServerProcess.freePort()};
+        String[] names = {"X", "Y"};
+        try {
+            for (int i = 0; i < 2; i++) {
+                int port = ServerProcess.freePort();
+                int http = ServerProcess.freePort();
+                String name = label + i;
+                Path config = Files.createTempFile("nats-bench-gateway-" + name + "-", ".conf");
+                Files.writeString(config, "server_name: " + name + "\nlisten: 127.0.0.1:" + port + "\nhttp: 127.0.0.1:"
+                        + http + "\ngateway {\n  name: " + names[i] + "\n  listen: 127.0.0.1:" + gw[i]
+                        + "\n  gateways: [{name: " + names[1 - i] + ", urls: [\"nats://127.0.0.1:" + gw[1 - i] + "\"]}]\n}\n");
+                String cmd = template.replace("{name}", name).replace("{http}", Integer.toString(http))
+                        .replace("{config}", config.toString());
+                List<String> argv = ServerProcess.command(cmd, port);
+                Path log = Files.createTempFile("nats-bench-gateway-" + name + "-", ".log");
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                started.add(new Node(name, port, http, gw[i], p, log));
+            }
+            ClusterNodes pair = new ClusterNodes(List.copyOf(started), true);
+            pair.awaitGateways(timeout, names);
+            return pair;
+        } catch (IOException | RuntimeException e) {
+            new ClusterNodes(started).close();
+            throw e;
+        }
+    }
+
+    private void awaitGateways(Duration timeout, String[] names) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            String remote = "\"" + names[1 - i] + "\"";
+            while (true) {
+                if (!n.process().isAlive()) {
+                    throw new IOException("node " + n.name() + " exited: " + tail(n));
+                }
+                try {
+                    String gatewayz = get(n.http(), "/gatewayz");
+                    int out = gatewayz.indexOf("\"outbound_gateways\"");
+                    int in = gatewayz.indexOf("\"inbound_gateways\"");
+                    int at = gatewayz.indexOf(remote, out);
+                    if (out >= 0 && at > out && (in < out || at < in)) {
+                        break;
+                    }
+                } catch (IOException | RuntimeException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node " + n.name() + " had no gateway within " + timeout + ": " + tail(n));
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code subject}'s interest of {@code holders} other nodes reached {@code publisherNode}: in its
+     * routes' subscription lists, or, across a gateway, in the subscriptions its outbound gateway knows (at least
+     * {@code holders}; the subject is unique to the run, and the servers are fresh).
+     */
+    void awaitInterest(Node publisherNode, String subject, int holders, RunControl control) throws IOException {
+        if (!gateways) {
+            awaitRouteInterest(publisherNode, subject, holders, control);
+            return;
+        }
+        while (true) {
+            control.check("waiting for interest to cross the gateway to " + publisherNode.name());
+            java.util.regex.Matcher m = NUM_SUBS.matcher(get(publisherNode.http(), "/gatewayz?accs=1"));
+            long subs = 0;
+            while (m.find()) {
+                subs += Long.parseLong(m.group(1));
+            }
+            if (subs >= holders) {
+                return;
+            }
+            sleep(20);
+        }
+    }
+
+    /** Waits until each requester's inbox interest reached the responder's node. */
+    void awaitInboxInterest(Node responderNode, String inboxPrefix, int clients, RunControl control)
+            throws IOException {
+        if (gateways) {
+            awaitInterest(responderNode, inboxPrefix, clients, control);
+            return;
+        }
+        for (int c = 0; c < clients; c++) {
+            awaitRouteInterest(responderNode, inboxPrefix + "." + c + ".*", 1, control);
+        }
     }
 
     List<Node> nodes() {

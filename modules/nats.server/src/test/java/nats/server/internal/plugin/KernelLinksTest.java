@@ -80,6 +80,81 @@ class KernelLinksTest {
     }
 
     @Test
+    void interestOfLinksOfTheKindsAskedForCountsLikeLocalSubscribers() throws Exception {
+        List<String> withRoutes = new ArrayList<>();
+        InterestWatch cluster = links.watchInterest((acc, subject, queue, weight) ->
+                withRoutes.add(subject + (queue == null ? "" : " " + queue) + " " + weight), java.util.Set.of(
+                MessageOrigin.ROUTE));
+        InterestWatch local = links.watchLocalInterest((acc, subject, queue, weight) ->
+                events.add(subject + " " + weight));
+        LinkHandle route = links.register(stubLink(MessageOrigin.ROUTE));
+        LinkHandle gateway = links.register(stubLink(MessageOrigin.GATEWAY));
+        route.addInterest("$G", "r.sub", null, 1);
+        route.addInterest("$G", "r.q", "workers", 3);
+        gateway.addInterest("$G", "g.sub", null, 1);
+        ServerSubscription mine = local(new Local(), "r.sub", null);
+        assertEquals(List.of("r.sub 1", "r.q workers 1"), withRoutes,
+                "a route's interest counts (each subscription once, whatever its weight), a gateway's does not, a"
+                        + " local subscriber on a subject a route holds changes nothing");
+        assertEquals(List.of("r.sub 1"), events, "local interest alone leaves the links' out");
+        withRoutes.clear();
+        route.removeInterest("$G", "r.sub", null);
+        assertEquals(List.of(), withRoutes, "the local subscriber still holds r.sub");
+        accounts.global().sublist().remove(mine);
+        route.close();
+        assertEquals(List.of("r.sub 0", "r.q workers 0"), withRoutes, "the last holders leaving are announced");
+        List<String> replayed = new ArrayList<>();
+        cluster.replay((acc, subject, queue, weight) -> replayed.add(subject));
+        assertEquals(List.of(), replayed, "nothing left to replay");
+        cluster.close();
+        local.close();
+        gateway.close();
+    }
+
+    private static Link stubLink(MessageOrigin kind) {
+        return new Link() {
+            @Override
+            public String name() {
+                return kind.name();
+            }
+
+            @Override
+            public MessageOrigin kind() {
+                return kind;
+            }
+
+            @Override
+            public boolean forwards(MessageOrigin origin) {
+                return false;
+            }
+
+            @Override
+            public QueueRole queueRole(MessageOrigin origin) {
+                return QueueRole.NONE;
+            }
+
+            @Override
+            public boolean send(LinkMessage m) {
+                return true;
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public long sentMessages() {
+                return 0;
+            }
+
+            @Override
+            public long sentBytes() {
+                return 0;
+            }
+        };
+    }
+
+    @Test
     void remoteInterestRoutesMessagesToTheLinkAndInjectedOnesCarryTheirOrigin() throws Exception {
         List<String> sent = new ArrayList<>();
         Link link = new Link() {

@@ -87,6 +87,22 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void startsAfterOrdersOnlyWhenTheOtherIsEnabled() throws Exception {
+        FakePlugin cluster = new FakePlugin("cluster", Set.of(), false, null) {
+            @Override
+            public Set<String> startsAfter() {
+                return Set.of("gateway");
+            }
+        };
+        new PluginLifecycle().startAll(List.of(new DiscoveredPlugin(cluster, "built-in"), plugin("gateway")),
+                p -> null);
+        assertEquals(List.of("start gateway", "start cluster"), events, "gateways start before routes when both run");
+        events.clear();
+        new PluginLifecycle().startAll(List.of(new DiscoveredPlugin(cluster, "built-in")), p -> null);
+        assertEquals(List.of("start cluster"), events, "a plugin named by startsAfter may be absent");
+    }
+
+    @Test
     void aRefusingPluginStopsThoseAlreadyStartedAndNamesItself() {
         List<DiscoveredPlugin> plugins = List.of(plugin("raft"),
                 new DiscoveredPlugin(new FakePlugin("jetstream", Set.of("raft"), true, null), "drop-in (js.jar)"));
