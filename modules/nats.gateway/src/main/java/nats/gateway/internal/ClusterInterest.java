@@ -2,14 +2,11 @@ package nats.gateway.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import nats.api.links.LocalInterestListener;
-import nats.transport.protocol.Subjects;
 
 /**
  * The interest of this server's whole cluster per account, as Go's gateways keep it (its {@code pasi} map):
@@ -20,14 +17,8 @@ import nats.transport.protocol.Subjects;
  */
 final class ClusterInterest implements LocalInterestListener {
 
-    /** Go's defaultGatewayRecentSubExpiration. */
-    static final long RECENT_NANOS = 2_000_000_000L;
-
     /** A subject, or a subject and queue group, with interest in the cluster. */
     record Entry(String subject, String queue) {
-    }
-
-    private record Recent(String subject, long expires) {
     }
 
     /** Receives the cluster's interest changes: first subscriber in (added) or last one out. */
@@ -36,7 +27,7 @@ final class ClusterInterest implements LocalInterestListener {
     }
 
     private final Map<String, Map<String, Entry>> accounts = new HashMap<>();
-    private final Map<String, List<Recent>> recent = new ConcurrentHashMap<>();
+    private final RecentSubscriptions recent = new RecentSubscriptions();
     private final Audience audience;
 
     ClusterInterest(Audience audience) {
@@ -46,10 +37,7 @@ final class ClusterInterest implements LocalInterestListener {
     @Override
     public void interestChanged(String account, String subject, String queue, int weight) {
         if (weight > 0) {
-            List<Recent> list = recent.computeIfAbsent(account, a -> new ArrayList<>());
-            synchronized (list) {
-                list.add(new Recent(subject, System.nanoTime() + RECENT_NANOS));
-            }
+            recent.added(account, subject);
         }
         String key = queue == null ? subject : subject + ' ' + queue;
         synchronized (this) {
@@ -112,35 +100,16 @@ final class ClusterInterest implements LocalInterestListener {
         return out;
     }
 
+    /** Forgets subscriptions older than two seconds. */
+    void pruneRecent() {
+        recent.prune();
+    }
+
     /**
      * Go's shouldMapReplyForGatewaySend: whether a subscription of the last two seconds in {@code account}
      * matches {@code reply}. Costs a map look-up when nothing was subscribed lately.
      */
     boolean recentlySubscribed(String account, byte[] buf, int off, int len) {
-        List<Recent> list = recent.get(account);
-        if (list == null) {
-            return false;
-        }
-        String reply = null;
-        long now = System.nanoTime();
-        synchronized (list) {
-            for (Iterator<Recent> it = list.iterator(); it.hasNext(); ) {
-                Recent r = it.next();
-                if (now - r.expires() > 0) {
-                    it.remove();
-                    continue;
-                }
-                if (reply == null) {
-                    reply = new String(buf, off, len, java.nio.charset.StandardCharsets.UTF_8);
-                }
-                if (Subjects.matches(reply, r.subject())) {
-                    return true;
-                }
-            }
-            if (list.isEmpty()) {
-                recent.remove(account, list);
-            }
-        }
-        return false;
+        return recent.matches(account, buf, off, len);
     }
 }

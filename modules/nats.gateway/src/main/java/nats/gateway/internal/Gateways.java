@@ -131,6 +131,7 @@ public final class Gateways {
         timers.scheduleAtFixedRate(() -> {
             long deadline = context.settings().writeDeadline().toNanos();
             allConnections().forEach(c -> c.writeDeadlineTick(deadline));
+            interest.pruneRecent();
         }, 1, 1, TimeUnit.SECONDS);
         timers.schedule(() -> remotes.values().stream().filter(r -> !r.implicit)
                 .forEach(r -> dialer.solicit(r, true)), SOLICIT_DELAY_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,0 +1,122 @@
+package nats.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import nats.gateway.testing.Clients;
+import nats.gateway.testing.Member;
+import nats.gateway.testing.Member.Kind;
+import nats.gateway.testing.Monitor;
+import nats.testing.RawClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who may connect to a gateway port: TLS both ways between ours and Go, credentials, {@code reject_unknown_cluster},
+ * and a client dialling the gateway port, each answered as Go 2.9.10 answers.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GatewaySecurityTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tlsGatewaysBetweenOursAndGoBothWays() throws Exception {
+        Path tls = tlsFiles();
+        String block = "tls { cert_file: \"" + tls.resolve("route-cert.pem") + "\", key_file: \""
+                + tls.resolve("route-key.pem") + "\", ca_file: \"" + tls.resolve("ca.pem") + "\", verify: true }";
+        Member.Plan jp = new Member.Plan();
+        Member.Plan gp = new Member.Plan();
+        try (Member j = Member.start(dir, Kind.OURS, "J", jp, null, "name: J\n  " + block + "\n  gateways: [{name: G, urls: [\""
+                + "nats://localhost:" + gp.gatewayPort + "\"]}]");
+             Member g = Member.start(dir, Kind.GO, "G", gp, null, "name: G\n  " + block
+                     + "\n  gateways: [{name: J, urls: [\"nats://localhost:" + jp.gatewayPort + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, j.httpPort, "G");
+            Monitor.awaitOutbound(WAIT, g.httpPort, "J");
+            Clients.assertPubSub(j.clientUrl(), g.clientUrl(), "tls.j.g");
+            Clients.assertPubSub(g.clientUrl(), j.clientUrl(), "tls.g.j");
+            Map<String, Object> out = (Map<String, Object>) Monitor.outbound(j.httpPort).get("G");
+            Map<String, Object> conn = (Map<String, Object>) out.get("connection");
+            assertTrue(String.valueOf(conn.get("tls_version")).startsWith("1."), "/gatewayz shows TLS: " + conn);
+            assertEquals(Boolean.TRUE, ((Map<String, Object>) Monitor.get(j.httpPort, "/varz").get("gateway"))
+                    .get("tls_required"), "/varz shows TLS on gateways");
+        }
+    }
+
+    @Test
+    void credentialsAndUnknownClustersAreRefused() throws Exception {
+        Member.Plan ap = new Member.Plan();
+        Member.Plan bp = new Member.Plan();
+        Member.Plan cp = new Member.Plan();
+        Member.Plan dp = new Member.Plan();
+        String aUrl = "127.0.0.1:" + ap.gatewayPort;
+        try (Member a = Member.start(dir, Kind.OURS, "A", ap, null, "name: A, authorization { user: gw, password: pw },"
+                + " reject_unknown_cluster: true, gateways: [{name: B, urls: [\"nats://gw:pw@127.0.0.1:" + bp.gatewayPort
+                + "\"]}, {name: D, urls: [\"nats://gw:pw@127.0.0.1:" + dp.gatewayPort + "\"]}]");
+             Member b = Member.start(dir, Kind.OURS, "B", bp, null, "name: B, gateways: [{name: A, urls: [\"nats://gw:pw@"
+                     + aUrl + "\"]}]");
+             Member c = Member.start(dir, Kind.GO, "C", cp, null, "name: C, gateways: [{name: A, urls: [\"nats://gw:pw@"
+                     + aUrl + "\"]}]");
+             Member d = Member.start(dir, Kind.GO, "D", dp, null, "name: D, gateways: [{name: A, urls: [\"nats://gw:wrong@"
+                     + aUrl + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+            Clients.assertPubSub(b.clientUrl(), a.clientUrl(), "auth.ok");
+            Monitor.await(WAIT, "Go's C logs A's refusal of an unknown cluster",
+                    () -> logHas(c, "Connection to gateway \"A\" rejected"));
+            Monitor.await(WAIT, "Go's D logs the authorization violation",
+                    () -> logHas(d, "Authorization Violation"));
+            assertEquals(List.of("B"), Monitor.inbound(a.httpPort).keySet().stream().sorted().toList(),
+                    "only B is let in: C is unknown to A, D is known but its password is wrong");
+        }
+    }
+
+    @Test
+    void aClientDiallingTheGatewayPortGetsGosError() throws Exception {
+        Member.Plan jp = new Member.Plan();
+        Member.Plan gp = new Member.Plan();
+        try (Member j = Member.start(dir, Kind.OURS, "J", jp, null, "name: J");
+             Member g = Member.start(dir, Kind.GO, "G", gp, null, "name: G")) {
+            assertEquals(clientOnGatewayPort(gp.gatewayPort), clientOnGatewayPort(jp.gatewayPort),
+                    "what a client dialling the gateway port reads");
+        }
+    }
+
+    private static String clientOnGatewayPort(int port) throws Exception {
+        try (RawClient c = RawClient.connect(port)) {
+            String info = c.readLine(5000);
+            assertTrue(info.startsWith("INFO {") && info.contains("\"gateway\":"), "a gateway INFO first: " + info);
+            c.send("CONNECT {\"verbose\":false,\"pedantic\":false,\"lang\":\"java\",\"version\":\"2.0\"}\r\n");
+            return c.readAllToEnd(5000).text();
+        }
+    }
+
+    private static boolean logHas(Member m, String text) {
+        try {
+            return m.logText().contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private Path tlsFiles() throws Exception {
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        for (String name : List.of("ca.pem", "route-cert.pem", "route-key.pem")) {
+            try (var in = getClass().getResourceAsStream("/tls/" + name)) {
+                Files.write(tls.resolve(name), in.readAllBytes());
+            }
+        }
+        return tls;
+    }
+}
