@@ -69,6 +69,41 @@ class MixedGoTest {
         }
     }
 
+    @Test
+    void systemRequestsAreAnsweredByEveryServerOfTheSuperCluster() throws Exception {
+        String sys = "accounts { SYS { users: [{user: sys, password: sys}] } }\nsystem_account: SYS\n";
+        Member.Plan jp = new Member.Plan();
+        Member.Plan gp = new Member.Plan();
+        try (Member g = Member.startWith(dir, Kind.GO, "G", gp, sys, null, "name: G");
+             Member j = Member.startWith(dir, Kind.OURS, "J", jp, sys, null, "name: J, gateways: [{name: G, urls: [\""
+                     + gp.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, j.httpPort, "G");
+            Monitor.awaitOutbound(WAIT, g.httpPort, "J");
+            for (Member asker : List.of(j, g)) {
+                try (io.nats.client.Connection c = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
+                        .server(asker.clientUrl()).userInfo("sys", "sys").build())) {
+                    java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    Monitor.await(WAIT, "PING from " + asker.name + " answered by both servers", () -> {
+                        try {
+                            String inbox = c.createInbox();
+                            io.nats.client.Subscription sub = c.subscribe(inbox);
+                            c.publish("$SYS.REQ.SERVER.PING", inbox, new byte[0]);
+                            io.nats.client.Message m;
+                            while ((m = sub.nextMessage(Duration.ofMillis(500))) != null) {
+                                String body = new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8);
+                                names.add(body.replaceAll("(?s)^.*?\"name\":\"([^\"]*)\".*$", "$1"));
+                            }
+                            sub.unsubscribe();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return names.containsAll(List.of("G", "J"));
+                    });
+                }
+            }
+        }
+    }
+
     /** Pub/sub and requests both ways (between different servers when there are two), queue groups preferring the local cluster. */
     private static void exercise(Member go, Member ours, Member otherGo, Member otherOurs) throws Exception {
         Clients.assertPubSub(go.clientUrl(), ours.clientUrl(), "mix.ps.1");

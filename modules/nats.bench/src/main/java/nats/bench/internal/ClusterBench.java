@@ -69,6 +69,7 @@ final class ClusterBench {
         Set<Integer> remoteNodes = new HashSet<>();
         Connection pubConn = null;
         try {
+            cluster.awaitNoInterest(nodes.get(0), control);
             for (int i = 0; i < k; i++) {
                 int node = (1 + i) % nodes.size();
                 if (node != 0) {
@@ -153,6 +154,8 @@ final class ClusterBench {
         byte[] subject = Protocol.ascii(subjectText);
         byte[] payload = Protocol.payload(cfg.size());
         byte[] tail = Protocol.ascii(" " + payload.length + "\r\n");
+        cluster.awaitNoInterest(nodes.get(0), control);
+        cluster.awaitNoInterest(nodes.get(1), control);
         Responder responder = new Responder(payload, control);
         Connection rep = Connection.open(nodes.get(1).address(), "responder", 256 * 1024, 256 * 1024, control,
                 new FrameParser(responder::onMsg, 0), 0);

@@ -28,7 +28,9 @@ final class ClusterNodes implements AutoCloseable {
 
     private static final java.util.regex.Pattern ROUTES = java.util.regex.Pattern.compile("\"routes\":\\s*(\\d+)");
 
-    private static final java.util.regex.Pattern NUM_SUBS = java.util.regex.Pattern.compile("\"num_subs\":\\s*(\\d+)");
+    /** The global account's entry of /gatewayz?accs=1 (num_subs is left out when 0). */
+    private static final java.util.regex.Pattern GLOBAL_SUBS = java.util.regex.Pattern.compile(
+            "\"name\":\\s*\"\\$G\"[^}]*?\"num_subs\":\\s*(\\d+)");
 
     private final List<Node> nodes;
     /** Two single-server clusters joined by a gateway (gateway-compare) instead of a cluster of routes. */
@@ -117,16 +119,33 @@ final class ClusterNodes implements AutoCloseable {
         }
         while (true) {
             control.check("waiting for interest to cross the gateway to " + publisherNode.name());
-            java.util.regex.Matcher m = NUM_SUBS.matcher(get(publisherNode.http(), "/gatewayz?accs=1"));
-            long subs = 0;
-            while (m.find()) {
-                subs += Long.parseLong(m.group(1));
-            }
-            if (subs >= holders) {
+            if (globalSubscriptions(publisherNode) >= holders) {
                 return;
             }
             sleep(20);
         }
+    }
+
+    /**
+     * Across a gateway: waits until the subscriptions of a previous run (the warm-up's) have left the remote's
+     * interest, so {@link #awaitInterest} counts this run's only. Nothing to do for routes (their check names
+     * the subject).
+     */
+    void awaitNoInterest(Node publisherNode, RunControl control) throws IOException {
+        while (gateways && globalSubscriptions(publisherNode) > 0) {
+            control.check("waiting for the previous run's interest to leave " + publisherNode.name());
+            sleep(20);
+        }
+    }
+
+    /** The subscriptions in $G the node's outbound gateway knows of. */
+    private static long globalSubscriptions(Node node) throws IOException {
+        java.util.regex.Matcher m = GLOBAL_SUBS.matcher(get(node.http(), "/gatewayz?accs=1"));
+        long subs = 0;
+        while (m.find()) {
+            subs += Long.parseLong(m.group(1));
+        }
+        return subs;
     }
 
     /** Waits until each requester's inbox interest reached the responder's node. */
