@@ -87,6 +87,13 @@ final class InboundInterest {
      * per subject, and the switch to interest-only once there were too many.
      */
     void noInterest(String account, String subject) {
+        Account known = accounts.get(account);
+        if (known != null && known != ACCOUNT_UNSUBSCRIBED && known.mode != InterestMode.OPTIMISTIC) {
+            // The remote sends only what it knows we want: such a message crossed a withdrawal. Go would answer
+            // A- when the account has no subscription left, replacing its interest-only state, and the remote
+            // would then send nothing for the account after the next A+ (it announced interest-only mode).
+            return;
+        }
         if (!cluster.hasInterest(account)) {
             Account e = accounts.get(account);
             if (e != ACCOUNT_UNSUBSCRIBED) {
