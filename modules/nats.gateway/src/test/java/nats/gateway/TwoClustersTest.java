@@ -61,6 +61,39 @@ class TwoClustersTest {
         }
     }
 
+    @Test
+    void accountsStaySeparateAcrossTheGateway() throws Exception {
+        String accounts = "accounts { RED { users: [{user: red, password: red}] }, BLUE { users: [{user: blue,"
+                + " password: blue}] } }\n";
+        Member.Plan xp = new Member.Plan();
+        Member.Plan yp = new Member.Plan();
+        try (Member x = Member.startWith(dir, Kind.OURS, "X", xp, accounts, null, "name: X");
+             Member y = Member.startWith(dir, Kind.OURS, "Y", yp, accounts, null, "name: Y, gateways: [{name: X, urls: [\""
+                     + xp.gatewayUrl() + "\"]}]");
+             io.nats.client.Connection redPub = user(x, "red");
+             io.nats.client.Connection redSub = user(y, "red");
+             io.nats.client.Connection blueSub = user(y, "blue")) {
+            Monitor.awaitOutbound(WAIT, x.httpPort, "Y");
+            Monitor.awaitOutbound(WAIT, y.httpPort, "X");
+            io.nats.client.Subscription red = redSub.subscribe("shared");
+            io.nats.client.Subscription blue = blueSub.subscribe("shared");
+            redSub.flush(Duration.ofSeconds(2));
+            blueSub.flush(Duration.ofSeconds(2));
+            Clients.awaitInterest(redPub, "shared", red);
+            redPub.publish("shared", "r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            redPub.flush(Duration.ofSeconds(2));
+            io.nats.client.Message m = red.nextMessage(Duration.ofSeconds(5));
+            assertEquals("r", m == null ? null : new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8),
+                    "RED's subscriber in the other cluster gets RED's message");
+            assertEquals(null, blue.nextMessage(Duration.ofMillis(500)), "BLUE's subscriber on the same subject does not");
+        }
+    }
+
+    private static io.nats.client.Connection user(Member m, String name) throws Exception {
+        return io.nats.client.Nats.connect(new io.nats.client.Options.Builder().server(m.clientUrl())
+                .userInfo(name, name).connectionTimeout(Duration.ofSeconds(5)).build());
+    }
+
     /** Go 2.9 switches every account to interest-only mode when a gateway connects: /gatewayz says so. */
     @SuppressWarnings("unchecked")
     static void assertInterestOnly(int httpPort, String remote) {
