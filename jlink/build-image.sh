@@ -78,8 +78,21 @@ if [ "$cluster_modules" -gt 0 ]; then
   cluster_flags=(--cluster "nats://127.0.0.1:$train_cluster" --cluster_name train
     --routes "nats-route://127.0.0.1:$peer_cluster")
 fi
+# With nats.gateway in the image the training server is also a gateway to a second cluster (a third server,
+# started from the image without recording), so the gateway's paths are trained too; Go takes gateways from a
+# config file only.
+gateway_modules=$(echo ",$modules," | grep -c ',nats.gateway,' || true)
+train_gw=$(( train_port + 4 )) gwpeer_gw=$(( train_port + 5 )) gwpeer_port=$(( train_port + 6 ))
+gateway_flags=()
+if [ "$gateway_modules" -gt 0 ]; then
+  printf 'gateway { name: train, listen: "127.0.0.1:%s", gateways: [{name: gwpeer, urls: ["nats://127.0.0.1:%s"]}] }\n' \
+    "$train_gw" "$gwpeer_gw" > "$train_store/train-gateway.conf"
+  printf 'gateway { name: gwpeer, listen: "127.0.0.1:%s", gateways: [{name: train, urls: ["nats://127.0.0.1:%s"]}] }\n' \
+    "$gwpeer_gw" "$train_gw" > "$train_store/gwpeer-gateway.conf"
+  gateway_flags=(-c "$train_store/train-gateway.conf")
+fi
 "$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
-  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >/dev/null 2>&1 &
+  -m nats.cli/nats.cli.Main "${gateway_flags[@]}" -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >/dev/null 2>&1 &
 server_pid=$!
 peer_pid=
 if [ "$cluster_modules" -gt 0 ]; then
@@ -87,8 +100,14 @@ if [ "$cluster_modules" -gt 0 ]; then
     --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" >/dev/null 2>&1 &
   peer_pid=$!
 fi
+gwpeer_pid=
+if [ "$gateway_modules" -gt 0 ]; then
+  "$output/bin/java" -m nats.cli/nats.cli.Main -c "$train_store/gwpeer-gateway.conf" -a 127.0.0.1 -p "$gwpeer_port" \
+    >/dev/null 2>&1 &
+  gwpeer_pid=$!
+fi
 # Never leave the training servers (or the store) behind, whatever happens below.
-trap 'kill -9 "$server_pid" $peer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
+trap 'kill -9 "$server_pid" $peer_pid $gwpeer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   sleep 0.1
@@ -150,6 +169,14 @@ if [ -n "$peer_pid" ]; then
   train_across "$peer_port" "$train_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
   train_across "$train_port" "$peer_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
 fi
+# Gateways: messages and requests cross to the other cluster and back (the gateways connect a second after
+# start; the training above took longer than that).
+if [ -n "$gwpeer_pid" ]; then
+  train_across "$gwpeer_port" "$train_port" "bench.> 1" "pubsub --msgs 300000 --duration-limit 30" \
+    "reqrep --msgs 10000 --duration-limit 30"
+  train_across "$train_port" "$gwpeer_port" "bench.> 1" "pubsub --msgs 300000 --duration-limit 30" \
+    "reqrep --msgs 10000 --duration-limit 30"
+fi
 # JetStream: publishes with acks into a file stream, pull requests of a consumer, direct gets. A hiccup here
 # (the server closing the socket under load) costs some training, never the build: its own subshell, SIGPIPE
 # ignored.
@@ -180,7 +207,7 @@ if exec 3<>"/dev/tcp/127.0.0.1/$train_port"; then
   exec 3>&-
 fi
 ) || true
-kill -TERM "$server_pid" $peer_pid 2>/dev/null || true
+kill -TERM "$server_pid" $peer_pid $gwpeer_pid 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 [ -f "$output/lib/nats-server.aot" ] || echo "warning: AOT cache was not created; the image starts without it" >&2
 du -sh "$output" | awk '{print "image size: " $1}'
