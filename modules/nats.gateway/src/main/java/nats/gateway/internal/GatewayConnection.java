@@ -2,7 +2,6 @@ package nats.gateway.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +14,7 @@ import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
 import nats.api.net.Connection;
-import nats.transport.config.Passwords;
 import nats.transport.json.Json;
-import nats.transport.json.JsonWriter;
 import nats.transport.net.OutboundQueue;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.RouteProtocolHandler;
@@ -47,18 +44,13 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
     final Connection connection;
     /** The remote as configured or learned (outbound); null for an inbound one. */
     final RemoteGateway remote;
-    private final GatewayUrl dialled;
     private final RouteProtocolParser parser = new RouteProtocolParser(this);
     private final OutboundQueue out;
     private final GatewayFrame inbound = new GatewayFrame();
     private final AtomicBoolean closed = new AtomicBoolean();
     final Instant start = Instant.now();
     private final String remoteAddress;
-    private volatile String remoteName;
-    private volatile String remoteId = "";
-    private volatile boolean infoReceived;
-    private volatile boolean connectReceived;
-    private volatile boolean peerHeaders;
+    final GatewayHandshake handshake;
     private volatile LinkHandle handle;
     private LinkPublisher publisher;
     private volatile OutboundInterest outInterest;
@@ -81,8 +73,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         this.outbound = remote != null;
         this.connection = connection;
         this.remote = remote;
-        this.dialled = dialled;
-        this.remoteName = remote == null ? "" : remote.name;
+        this.handshake = new GatewayHandshake(this, dialled);
         this.out = new OutboundQueue(gateways.settings().maxPending());
         this.remoteAddress = address(connection);
     }
@@ -95,7 +86,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         if (!outbound) {
             out.append(gateways.infoLine());
             gateways.timers().schedule(() -> {
-                if (!connectReceived && !isClosed()) {
+                if (!handshake.connectReceived() && !isClosed()) {
                     sendError("Authentication Timeout");
                     close("Authentication Timeout");
                 }
@@ -158,7 +149,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         gateways.closed(this, reason);
     }
 
-    private void startPings() {
+    void startPings() {
         // Go pings gateways regardless of traffic, at most every 15 s.
         long first = Math.min(1000, interval());
         gateways.timers().schedule(this::pingTick, first, TimeUnit.MILLISECONDS);
@@ -190,115 +181,20 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
     }
 
-    // ---- handshake ---------------------------------------------------------------------------------------
+    // ---- handshake (GatewayHandshake decides) ---------------------------------------------------------------
 
     @Override
     public void onConnect(byte[] buf, int off, int len) throws ProtocolException {
-        Map<String, Object> json = parse(buf, off, len, "CONNECT");
-        if (outbound) {
-            throw ProtocolException.closeSilently("CONNECT on an outbound gateway");
-        }
-        GatewayConfig config = gateways.config();
-        if (config.authRequired() && (!config.username().equals(string(json, "user"))
-                || !Passwords.matches(config.password(), string(json, "pass")))) {
-            gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway authentication error",
-                    remoteAddress, cid);
-            throw ProtocolException.fatal("Authorization Violation", "gateway authentication failed");
-        }
-        String gateway = string(json, "gateway");
-        if (gateway.isEmpty()) {
-            throw ProtocolException.fatal("attempted to connect to gateway port",
-                    "a client or route connected to the gateway port");
-        }
-        if (config.rejectUnknown() && !gateways.isConfigured(gateway)) {
-            gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Rejecting connection from gateway \"{2}\"",
-                    remoteAddress, cid, gateway);
-            sendError("Connection to gateway \"" + config.name() + "\" rejected");
-            throw ProtocolException.closeSilently("unknown gateway " + gateway);
-        }
-        connectReceived = true;
-        startPings();
+        handshake.connect(parse(buf, off, len, "CONNECT"));
     }
 
     @Override
     public void onInfo(byte[] buf, int off, int len) throws ProtocolException {
-        Map<String, Object> info = parse(buf, off, len, "INFO");
-        String gateway = string(info, "gateway");
-        boolean first = !infoReceived;
-        if (outbound) {
-            outboundInfo(info, gateway, first);
-        } else if (first) {
-            if (!connectReceived) {
-                throw ProtocolException.fatal("Authorization Violation", "gateway INFO before CONNECT");
-            }
-            infoReceived = true;
-            remoteName = gateway;
-            remoteId = string(info, "server_id");
-            registerWithKernel();
-            gateways.inboundRegistered(this, info);
-        }
+        handshake.info(parse(buf, off, len, "INFO"));
     }
 
-    private void outboundInfo(Map<String, Object> info, String gateway, boolean first) {
-        if (gateway.isEmpty()) {
-            sendError("Attempt to connect to gateway \"" + remote.name + "\" using wrong port");
-            close("Wrong Port");
-            return;
-        }
-        int command = info.get("gateway_cmd") instanceof Number n ? n.intValue() : 0;
-        if (!gateway.equals(remote.name)) {
-            if (!first && command == Gateways.CMD_GOSSIP) {
-                gateways.implicitGateway(info);
-                return;
-            }
-            gateways.log().log(System.Logger.Level.ERROR, "Failing connection to gateway \"{0}\", remote gateway name is \"{1}\"",
-                    remote.name, gateway);
-            sendError("Connection from \"" + gateways.config().name() + "\" rejected, wanted to connect to \""
-                    + remote.name + "\", this is \"" + gateway + "\"");
-            close("Wrong Gateway");
-            return;
-        }
-        List<String> urls = strings(info.get("gateway_urls"));
-        if (!urls.isEmpty()) {
-            remote.replaceLearned(urls);
-        }
-        if (first) {
-            infoReceived = true;
-            remoteId = string(info, "server_id");
-            peerHeaders = Boolean.TRUE.equals(info.get("headers"));
-            out.append(connectLine());
-            out.append(gateways.infoLine());
-            if (!gateways.registerOutbound(this)) {
-                close("Wrong Gateway");
-                return;
-            }
-            registerWithKernel();
-            outInterest = new OutboundInterest(handle, Boolean.TRUE.equals(info.get("gateway_iom")));
-            gateways.outboundRegistered(this);
-            startPings();
-        } else if (command == Gateways.CMD_ALL_SUBS_START || command == Gateways.CMD_ALL_SUBS_COMPLETE) {
-            String account = commandAccount(info);
-            if (account.isEmpty()) {
-                String which = command == Gateways.CMD_ALL_SUBS_START ? "start" : "complete";
-                sendError("Account absent from receive-all-subscriptions-" + which + " command");
-                close("Protocol Violation");
-                return;
-            }
-            if (command == Gateways.CMD_ALL_SUBS_START) {
-                outInterest.allSubscriptionsStart(account);
-            } else {
-                outInterest.allSubscriptionsComplete(account);
-            }
-            return;
-        } else if (command != 0) {
-            gateways.log().log(System.Logger.Level.WARNING, "Received unknown command {0} from gateway \"{1}\"",
-                    command, gateway);
-            return;
-        }
-        gateways.forwardToCluster(info);
-    }
-
-    private void registerWithKernel() {
+    /** The handshake registered the connection: it holds interest (outbound) and injects what it receives. */
+    void registerWithKernel() {
         handle = gateways.links().register(this);
         publisher = handle.publisher();
         if (isClosed()) {
@@ -306,23 +202,14 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
     }
 
-    /** Go's sendGatewayConnect: this server's id and gateway name, the URL's or the block's credentials. */
-    private byte[] connectLine() {
-        JsonWriter json = new JsonWriter().beginObject().field("echo", false).field("verbose", false)
-                .field("pedantic", false);
-        GatewayConfig config = gateways.config();
-        String user = dialled.user().orElse(config.username());
-        String pass = dialled.user().isPresent() ? dialled.password().orElse("") : config.password();
-        if (!user.isEmpty()) {
-            json.field("user", user);
-        }
-        if (!pass.isEmpty()) {
-            json.field("pass", pass);
-        }
-        json.field("tls_required", remote.tls().isPresent()).field("headers", false)
-                .field("name", gateways.identity().serverId()).field("cluster", "")
-                .field("gateway", config.name());
-        return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+    /** An outbound connection's view of the remote's interest, once the remote's INFO said which mode it runs. */
+    void outboundInterest(boolean remoteInterestOnly) {
+        outInterest = new OutboundInterest(handle, remoteInterestOnly);
+    }
+
+    /** Queues a protocol line as it is (CONNECT, INFO). */
+    void append(byte[] line) {
+        out.append(line);
     }
 
     // ---- protocol ----------------------------------------------------------------------------------------
@@ -411,7 +298,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
 
     @Override
     public String name() {
-        return (outbound ? "outbound" : "inbound") + " gateway " + remoteName;
+        return (outbound ? "outbound" : "inbound") + " gateway " + handshake.remoteName();
     }
 
     @Override
@@ -450,7 +337,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
 
     private boolean write(LinkMessage m, boolean mapReply) {
         byte[] account = accountBytes(m.account());
-        boolean headers = m.hasHeaders() && peerHeaders;
+        boolean headers = m.hasHeaders() && handshake.peerHeaders();
         int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
         int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
         byte[] prefix = gateways.replyPrefix().bytes();
@@ -556,11 +443,11 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
     // ---- monitoring ----------------------------------------------------------------------------------------
 
     String remoteName() {
-        return remoteName;
+        return handshake.remoteName();
     }
 
     String remoteId() {
-        return remoteId;
+        return handshake.remoteId();
     }
 
     long inMsgs() {
@@ -614,24 +501,8 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
     }
 
-    /** Go marshals the command's payload ([]byte) as base64. */
-    private static String commandAccount(Map<String, Object> info) {
-        if (!(info.get("gateway_cmd_payload") instanceof String s) || s.isEmpty()) {
-            return "";
-        }
-        try {
-            return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
-    }
-
     static List<String> strings(Object v) {
         return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
-    }
-
-    private static String string(Map<String, Object> json, String key) {
-        return json.get(key) instanceof String s ? s : "";
     }
 
     private static String address(Connection connection) {

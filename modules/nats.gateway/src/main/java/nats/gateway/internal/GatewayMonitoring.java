@@ -47,7 +47,7 @@ final class GatewayMonitoring {
         g.put("server_id", gateways.identity().serverId());
         g.put("now", now);
         g.put("name", gateways.config().name());
-        String[] hp = Gateways.splitHostPort(gateways.url());
+        String[] hp = GatewayInfo.splitHostPort(gateways.url());
         g.put("host", hp[0]);
         g.put("port", Integer.parseInt(hp[1]));
         Map<String, Object> outbound = new LinkedHashMap<>();

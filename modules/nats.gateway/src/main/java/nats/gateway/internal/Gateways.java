@@ -1,12 +1,7 @@
 package nats.gateway.internal;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +27,6 @@ import nats.api.net.Connection;
 import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.api.net.TlsPolicy;
-import nats.transport.json.JsonWriter;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.tls.ServerTls;
 import nats.transport.tls.TlsOptions;
@@ -71,6 +65,7 @@ public final class Gateways {
     private final ReplyPrefix replyPrefix;
     private final Dialer dialer;
     private final GatewayGossip gossip;
+    private final GatewayInfo protocol;
     private volatile ReplyRouter replies;
     private volatile InterestWatch interestWatch;
     private volatile AccountListener.Registration accountWatch;
@@ -93,6 +88,7 @@ public final class Gateways {
         this.replyPrefix = new ReplyPrefix(config.name(), context.identity().serverId());
         this.dialer = new Dialer(this);
         this.gossip = new GatewayGossip(this);
+        this.protocol = new GatewayInfo(context, config, FORCE_INTEREST_ONLY);
         List<String> own = List.of();
         for (RemoteGatewayConfig r : config.gateways()) {
             if (r.name().equals(config.name())) {
@@ -113,7 +109,7 @@ public final class Gateways {
         interestWatch = watch;
         listener = context.listeners().open(new ListenerSpec("gateway", config.host(), config.port(), tls,
                 "Listening for gateways connections on"), this::accepted);
-        url = advertisedUrl();
+        url = protocol.advertisedUrl(port());
         synchronized (clusterUrls) {
             clusterUrls.merge(url, 1, Integer::sum);
         }
@@ -240,7 +236,7 @@ public final class Gateways {
 
             @Override
             public void command(int command, String account) {
-                c.sendLine(commandInfo(command, account));
+                c.sendLine(protocol.commandInfo(command, account));
             }
         }, interest);
         interest.locked(() -> {
@@ -364,7 +360,7 @@ public final class Gateways {
             }
             List<String> urls = r.hostPorts();
             if (!urls.isEmpty()) {
-                c.sendLine(gossipInfo(context.identity().serverId(), r.name, urls));
+                c.sendLine(protocol.gossipInfo(r.name, urls));
             }
         }
     }
@@ -375,22 +371,14 @@ public final class Gateways {
         gossip.broadcast(gossipFields(name, GatewayConnection.strings(info.get("gateway_urls"))));
     }
 
-    /** The INFO fields of a gateway gossip sent over routes (Go sets the id to "GW" + its own). */
+    /** The INFO fields of a gateway gossip sent over routes. */
     Map<String, Object> gossipFields(String gateway, List<String> urls) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("server_id", "GW" + context.identity().serverId());
-        m.put("server_name", context.identity().serverName());
-        m.put("version", "");
-        m.put("proto", 0);
-        m.put("go", "");
-        m.put("host", "");
-        m.put("port", 0);
-        m.put("headers", false);
-        m.put("max_payload", 0);
-        m.put("gateway", gateway);
-        m.put("gateway_urls", urls);
-        m.put("gateway_cmd", CMD_GOSSIP);
-        return m;
+        return protocol.gossipFields(gateway, urls);
+    }
+
+    /** This server's gateway INFO. */
+    byte[] infoLine() {
+        return protocol.infoLine(url, clusterUrls());
     }
 
     /** Outbound remotes with a connection, for a new route (Go's sendGatewayConfigsToRoute). */
@@ -426,90 +414,7 @@ public final class Gateways {
         }
     }
 
-    // ---- protocol lines -------------------------------------------------------------------------------------
-
-    /** This server's gateway INFO (Go's gateway infoJSON, in Go's field order). */
-    byte[] infoLine() {
-        ServerIdentity id = context.identity();
-        String[] hp = splitHostPort(url);
-        JsonWriter json = new JsonWriter().beginObject()
-                .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", 0).field("go", "")
-                .field("host", hp[0]).field("port", Integer.parseInt(hp[1])).field("headers", true);
-        if (config.authRequired()) {
-            json.field("auth_required", true);
-        }
-        if (config.tls().isPresent()) {
-            json.field("tls_required", true).field("tls_verify", true);
-        }
-        json.field("max_payload", context.settings().maxPayload());
-        json.field("gateway", config.name());
-        json.name("gateway_urls").value(clusterUrls());
-        json.field("gateway_url", url);
-        json.field("gateway_nrp", true);
-        if (FORCE_INTEREST_ONLY) {
-            json.field("gateway_iom", true);
-        }
-        return ("INFO " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private String commandInfo(int command, String account) {
-        JsonWriter json = new JsonWriter().beginObject().field("server_id", "").field("server_name", "")
-                .field("version", "").field("proto", 0).field("go", "").field("host", "").field("port", 0)
-                .field("headers", false).field("max_payload", 0).field("gateway", config.name())
-                .field("gateway_cmd", command)
-                .field("gateway_cmd_payload", Base64.getEncoder().encodeToString(account.getBytes(StandardCharsets.UTF_8)));
-        return "INFO " + json.endObject();
-    }
-
-    private String gossipInfo(String serverId, String gateway, List<String> urls) {
-        JsonWriter json = new JsonWriter().beginObject().field("server_id", serverId).field("server_name", "")
-                .field("version", "").field("proto", 0).field("go", "").field("host", "").field("port", 0)
-                .field("headers", false).field("max_payload", 0).field("gateway", gateway);
-        json.name("gateway_urls").value(urls);
-        json.field("gateway_cmd", CMD_GOSSIP);
-        return "INFO " + json.endObject();
-    }
-
     // ---- helpers ----------------------------------------------------------------------------------------------
-
-    /** Go's setGatewayInfoHostPort: advertise, else the listener's address (an unspecified one resolved to a local IP). */
-    private String advertisedUrl() {
-        if (!config.advertise().isEmpty()) {
-            String a = config.advertise();
-            return a.lastIndexOf(':') > a.lastIndexOf(']') ? a : a + ":" + port();
-        }
-        String host = config.host();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
-            host = firstNonLocalAddress().orElse(host);
-        }
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
-    }
-
-    private Optional<String> firstNonLocalAddress() {
-        try {
-            for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                        return Optional.of(a.getHostAddress());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            log.log(System.Logger.Level.ERROR, "Could not find any non-local IP for gateway \"{0}\" with listen "
-                    + "specification \"{1}\"", config.name(), config.host());
-        }
-        return Optional.empty();
-    }
-
-    static String[] splitHostPort(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new String[] {host, hostPort.substring(colon + 1)};
-    }
 
     private Optional<TlsPolicy> policy(Optional<TlsOptions> options) {
         if (options.isEmpty()) {
