@@ -12,6 +12,7 @@ import nats.gateway.internal.GatewayConfig;
 import nats.gateway.internal.GatewayConfigReader;
 import nats.gateway.internal.Gateways;
 import nats.transport.config.ConfigProblem;
+import nats.transport.tls.ServerTls;
 import nats.transport.tls.TlsSetupException;
 
 /**
@@ -67,6 +68,42 @@ public final class GatewayPlugin implements ServerPlugin {
             throw new PluginException("Error listening on gateway port: " + config.port() + " - " + e.getMessage(), e);
         }
         gateways = g;
+    }
+
+    /** Go's reload of the gateway block: TLS may change (for new connections), anything else is refused. */
+    @Override
+    public void checkReload(Map<String, Object> current, Map<String, Object> fresh) throws PluginException {
+        GatewayConfig before = read(current, null);
+        GatewayConfig after = read(fresh, null);
+        if (!before.withoutTls().equals(after.withoutTls())) {
+            throw new PluginException("config reload not supported for Gateway: old=" + before.withoutTls()
+                    + ", new=" + after.withoutTls());
+        }
+        try {
+            if (after.tls().isPresent()) {
+                ServerTls.create(after.tls().get());
+            }
+            for (var remote : after.gateways()) {
+                if (remote.tls().isPresent()) {
+                    ServerTls.create(remote.tls().get());
+                }
+            }
+        } catch (TlsSetupException e) {
+            throw new PluginException("gateway TLS configuration error: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void applyReload(Map<String, Object> current, Map<String, Object> fresh) {
+        Gateways g = gateways;
+        if (g == null) {
+            return;
+        }
+        try {
+            g.reloadTls(read(fresh, null));
+        } catch (PluginException | TlsSetupException e) {
+            throw new IllegalStateException("a reload checked before could not be applied: " + e.getMessage(), e);
+        }
     }
 
     @Override

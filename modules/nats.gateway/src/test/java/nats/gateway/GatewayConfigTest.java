@@ -73,6 +73,20 @@ class GatewayConfigTest {
         }
     }
 
+    @Test
+    void aReloadMayChangeTlsOnlyAsInGo() throws Exception {
+        nats.gateway.testing.Member.Plan plan = new nats.gateway.testing.Member.Plan();
+        try (nats.gateway.testing.Member m = nats.gateway.testing.Member.start(dir, nats.gateway.testing.Member.Kind.OURS,
+                "R", plan, null, "name: R, connect_retries: 1")) {
+            m.reload("name: R, connect_retries: 1");
+            Exception e = assertThrows(Exception.class, () -> m.reload("name: R, connect_retries: 2"),
+                    "another value is refused");
+            assertTrue(String.valueOf(e.getMessage()).contains("config reload not supported for Gateway: old="),
+                    "Go's text: " + e.getMessage());
+            m.reload("name: R, connect_retries: 1");
+        }
+    }
+
     private static String goOutput(Path conf, String... flags) throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         List<String> command = new java.util.ArrayList<>(List.of(GoServer.BINARY.toString(), "-c", conf.toString()));

@@ -41,6 +41,13 @@ public record GatewayConfig(String name, String host, int port, String advertise
         return !username.isEmpty();
     }
 
+    /** The same block without its TLS settings (Go compares reloads so: TLS may change, nothing else). */
+    public GatewayConfig withoutTls() {
+        return new GatewayConfig(name, host, port, advertise, username, password, authTimeout, Optional.empty(),
+                connectRetries, rejectUnknown, gateways.stream()
+                .map(g -> new RemoteGatewayConfig(g.name(), g.urls(), Optional.empty())).toList());
+    }
+
     /** The TLS for a remote: its own block, else the gateway block's. */
     public Optional<TlsOptions> tlsFor(RemoteGatewayConfig remote) {
         return remote.tls().isPresent() ? remote.tls() : tls;

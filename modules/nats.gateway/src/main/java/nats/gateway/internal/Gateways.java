@@ -50,8 +50,8 @@ public final class Gateways {
 
     private final ServerContext context;
     private final System.Logger log;
-    private final GatewayConfig config;
-    private final Optional<TlsPolicy> tls;
+    private volatile GatewayConfig config;
+    private volatile Optional<TlsPolicy> tls;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextCid = new AtomicLong();
     private final Map<String, RemoteGateway> remotes = new ConcurrentHashMap<>();
@@ -155,6 +155,40 @@ public final class Gateways {
             r.close();
         }
         timers.shutdownNow();
+    }
+
+    /**
+     * A reload that changed only TLS (Go's updateRemotesTLSConfig; every other change is refused before): new
+     * connections use the new certificates both ways, the listener is opened again on its port with them.
+     */
+    public void reloadTls(GatewayConfig fresh) throws TlsSetupException {
+        Optional<TlsPolicy> policy = fresh.tls().isPresent() ? Optional.of(ServerTls.create(fresh.tls().get()).policy())
+                : Optional.empty();
+        for (RemoteGatewayConfig r : fresh.gateways()) {
+            RemoteGateway live = remotes.get(r.name());
+            if (live != null) {
+                live.tls(policy(fresh.tlsFor(r)));
+            }
+        }
+        for (RemoteGateway live : remotes.values()) {
+            if (live.implicit) {
+                live.tls(policy);
+            }
+        }
+        config = fresh;
+        tls = policy;
+        BoundListener old = listener;
+        if (old == null || !running) {
+            return;
+        }
+        int bound = old.port();
+        old.close();
+        try {
+            listener = context.listeners().open(new ListenerSpec("gateway", fresh.host(), bound, policy,
+                    "Listening for gateways connections on"), this::accepted);
+        } catch (IOException e) {
+            log.log(System.Logger.Level.ERROR, "Error listening on gateway port: {0} - {1}", bound, e.getMessage());
+        }
     }
 
     // ---- connections ---------------------------------------------------------------------------------------

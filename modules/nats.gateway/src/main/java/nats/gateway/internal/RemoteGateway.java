@@ -78,6 +78,11 @@ final class RemoteGateway {
         return tls;
     }
 
+    /** New TLS for the next connections (a reload). */
+    void tls(Optional<nats.api.net.TlsPolicy> policy) {
+        this.tls = policy;
+    }
+
     synchronized int bumpAttempts() {
         return ++connectAttempts;
     }

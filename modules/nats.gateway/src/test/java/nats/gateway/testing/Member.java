@@ -32,6 +32,7 @@ public final class Member implements AutoCloseable {
     public final int gatewayPort;
     private final Path dir;
     private final Path config;
+    private final String header;
     private final List<String> jvmArgs;
     private NatsServer server;
     private Process process;
@@ -46,6 +47,8 @@ public final class Member implements AutoCloseable {
         this.clusterPort = clusterPort;
         this.gatewayPort = gatewayPort;
         this.jvmArgs = jvmArgs;
+        this.header = "server_name: " + name + "\nlisten: 127.0.0.1:" + port + "\nhttp: 127.0.0.1:" + httpPort + "\n"
+                + extra + "\n";
         StringBuilder text = new StringBuilder("server_name: " + name + "\nlisten: 127.0.0.1:" + port
                 + "\nhttp: 127.0.0.1:" + httpPort + "\n" + extra + "\n");
         if (clusterBlock != null) {
@@ -128,6 +131,15 @@ public final class Member implements AutoCloseable {
                 awaitPort();
             }
         }
+    }
+
+    /** Rewrites the config with a new gateway block and reloads it in-process, as SIGHUP does (ours only). */
+    public void reload(String gatewayBlock) throws Exception {
+        Files.writeString(config, header + "gateway {\n  listen: 127.0.0.1:" + gatewayPort + "\n  " + gatewayBlock
+                + "\n}\n");
+        ServerOptions options = new ServerOptions();
+        ConfigFiles.load(config, options, true);
+        server.reload(options);
     }
 
     private void awaitPort() throws IOException, InterruptedException {
