@@ -205,12 +205,16 @@ public final class Gateways {
         c.start();
         return new ConnectionReader() {
             @Override
-            public void onBytes(byte[] buffer, int offset, int length) throws IOException {
+            public void onBytes(byte[] buffer, int offset, int length) {
+                if (c.isClosed()) {
+                    return;
+                }
                 try {
                     c.onBytes(buffer, offset, length);
                 } catch (ProtocolException e) {
+                    // The connection's writer sends the -ERR, then closes the socket (within two seconds at
+                    // most); closing it here at once would race the -ERR away.
                     c.readEnded(e);
-                    throw new IOException("gateway protocol violation", e);
                 }
             }
 
