@@ -17,6 +17,24 @@ public interface Link {
     /** What the link is, for logs and errors (e.g. {@code route NBXYZ}). */
     String name();
 
+    /**
+     * The connection's id (Go's {@code cid} of a route, gateway or leaf connection), for trace events.
+     *
+     * @since API 2.2
+     */
+    default long connectionId() {
+        return 0;
+    }
+
+    /**
+     * The other server's name, as trace events name the connection a message came in on.
+     *
+     * @since API 2.2
+     */
+    default String peerName() {
+        return name();
+    }
+
     /** The origin of the messages this link injects: {@code ROUTE}, {@code GATEWAY} or {@code LEAF}. */
     MessageOrigin kind();
 

@@ -1,5 +1,6 @@
 package nats.server.internal.plugin;
 
+import nats.server.internal.trace.MessageTracer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,10 @@ final class LinkRegistration implements LinkHandle {
     private final List<LinkInjector> publishers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
-    LinkRegistration(Link link, Accounts accounts, Consumer<LinkRegistration> onClose) {
+    private final MessageTracer tracer;
+
+    LinkRegistration(Link link, Accounts accounts, MessageTracer tracer, Consumer<LinkRegistration> onClose) {
+        this.tracer = tracer;
         this.link = link;
         this.accounts = accounts;
         this.onClose = onClose;
@@ -108,7 +112,7 @@ final class LinkRegistration implements LinkHandle {
 
     @Override
     public LinkPublisher publisher() {
-        LinkInjector injector = new LinkInjector(link.kind(), accounts);
+        LinkInjector injector = new LinkInjector(link, accounts, tracer);
         publishers.add(injector);
         return injector;
     }

@@ -29,6 +29,8 @@ final class LinkRouting {
         for (ServerSubscription sub : result.plain()) {
             if (echo || sub.subscriber() != publisher) {
                 delivered |= Router.deliverTo(sub, m, touched);
+            } else if (m.trace != null) {
+                TraceDelivery.noEcho(sub, m.trace);
             }
         }
         LinkTargets targets = touched.linkTargets();

@@ -24,4 +24,13 @@ public interface Subscriber {
     default boolean announcesInterest() {
         return true;
     }
+
+    /**
+     * Whether a trace-only message (Go 2.11 {@code Nats-Trace-Only}) is handed to this subscriber: only to those
+     * that report what they would do without doing it (imports, JetStream's ingest); clients' deliveries are
+     * recorded by the router instead.
+     */
+    default boolean takesTraceOnly(ServerSubscription subscription) {
+        return false;
+    }
 }
