@@ -76,7 +76,7 @@ class ActiveTraceTest {
         String hop = t.nextHop();
         t.linkEgress(MessageOrigin.ROUTE, 9, "S2", hop, null);
         JetStreamTrace js = t.jetStream("ORDERS");
-        js.completed("orders.mapped", true, "maximum messages exceeded (10000)");
+        js.completed("orders.mapped", true, "message size exceeds maximum allowed (10054)");
         assertEquals("{\"server\":{\"name\":\"S1\",\"id\":\"NID\",\"seq\":7},"
                 + "\"request\":{\"header\":{\"App\":[\"a\",\"b\"],\"Nats-Trace-Dest\":[\"my.trace\"]},\"msgsize\":"
                 + (headers("Nats-Trace-Dest: my.trace", "App: a", "App: b").length + 5) + "},"
@@ -91,7 +91,7 @@ class ActiveTraceTest {
                 + "\"error\":\"Not delivered because subscription denies this subject\"},"
                 + "{\"type\":\"eg\",\"ts\":\"T\",\"kind\":1,\"cid\":9,\"name\":\"S2\",\"hop\":\"1\"},"
                 + "{\"type\":\"js\",\"ts\":\"T\",\"stream\":\"ORDERS\",\"subject\":\"orders.mapped\",\"nointerest\":true,"
-                + "\"error\":\"maximum messages exceeded (10000)\"}]}", json(t));
+                + "\"error\":\"message size exceeds maximum allowed (10054)\"}]}", json(t));
     }
 
     @Test
