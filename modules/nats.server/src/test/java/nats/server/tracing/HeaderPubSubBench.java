@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
  * A pub/sub throughput probe for messages with headers (HPUB to HMSG), the path message tracing adds a check to:
  * one publisher and one subscriber on raw sockets, fixed frames, timed from the first publish to the last byte
  * received. Not a test; run by hand against a server on loopback (nats-bench has no header scenario):
- * {@code java modules/nats.server/src/test/java/nats/server/tracing/HeaderPubSubBench.java PORT MSGS [plain]}.
+ * {@code java modules/nats.server/src/test/java/nats/server/tracing/HeaderPubSubBench.java PORT MSGS [plain|headers]
+ * [SERVER_PID]}; with the server's pid it also reports the server's CPU time per message (from /proc, which a
+ * loaded machine disturbs less than the elapsed time).
  */
 public final class HeaderPubSubBench {
 
@@ -20,6 +22,7 @@ public final class HeaderPubSubBench {
         int port = Integer.parseInt(args[0]);
         int msgs = Integer.parseInt(args[1]);
         boolean plain = args.length > 2 && args[2].equals("plain");
+        long pid = args.length > 3 ? Long.parseLong(args[3]) : -1;
         byte[] header = "NATS/1.0\r\nNats-Msg-Id: 0123456789ab\r\nApp: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         String pubLine = plain ? "PUB bench " + payload.length + "\r\n"
@@ -66,6 +69,7 @@ public final class HeaderPubSubBench {
                 System.arraycopy(one, 0, batch, i * frame, frame);
             }
             OutputStream po = pub.getOutputStream();
+            long cpuBefore = cpuMillis(pid);
             long start = System.nanoTime();
             for (int sent = 0; sent < msgs; sent += perBatch) {
                 int n = Math.min(perBatch, msgs - sent);
@@ -74,9 +78,21 @@ public final class HeaderPubSubBench {
             po.flush();
             reader.join(120_000);
             double seconds = (done[0] - start) / 1e9;
-            System.out.printf("%s msgs=%d elapsed_ms=%.0f msgs_per_sec=%.0f%n", plain ? "pubsub-plain" : "pubsub-headers",
-                    msgs, seconds * 1000, msgs / seconds);
+            long cpu = cpuMillis(pid) - cpuBefore;
+            System.out.printf("%s msgs=%d elapsed_ms=%.0f msgs_per_sec=%.0f server_cpu_ms=%d server_ns_per_msg=%.1f%n",
+                    plain ? "pubsub-plain" : "pubsub-headers", msgs, seconds * 1000, msgs / seconds, cpu,
+                    cpu * 1e6 / msgs);
         }
+    }
+
+    /** User plus system time of a process in milliseconds (clock ticks of 10 ms), -1 without a pid. */
+    private static long cpuMillis(long pid) throws Exception {
+        if (pid < 0) {
+            return -1;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     private static int copy(byte[] from, byte[] to, int at) {

@@ -63,6 +63,26 @@ class ActiveTraceTest {
                 "traceparent in an account without msg_trace does not trace");
     }
 
+    /** The scan reads eight bytes at a time: every alignment of the trace header, and of the block, is found. */
+    @Test
+    void theHeaderIsFoundWhereverItSits() {
+        for (int pad = 0; pad < 20; pad++) {
+            String filler = "X".repeat(pad);
+            for (String name : List.of("Nats-Trace-Dest", "TRACEPARENT")) {
+                byte[] h = headers("A: " + filler, name + ": v", "B: c");
+                for (int shift = 0; shift < 9; shift++) {
+                    byte[] shifted = new byte[h.length + shift];
+                    System.arraycopy(h, 0, shifted, shift, h.length);
+                    assertTrue(TraceHeaders.mayTrace(shifted, shift, h.length), name + " after " + pad + " at " + shift);
+                }
+                assertFalse(TraceHeaders.mayTrace(headers("A: " + filler, name + "x: v"), 0,
+                        headers("A: " + filler, name + "x: v").length), "a longer name, padding " + pad);
+                assertFalse(TraceHeaders.mayTrace(headers("A: " + filler + name + ": v"), 0,
+                        headers("A: " + filler + name + ": v").length), "inside a value, padding " + pad);
+            }
+        }
+    }
+
     @Test
     void eventJsonHasGosFieldNamesAndOrder() {
         assertNull(client(headers("nats-trace-dest: my.trace")), "found in any case, but Go reads the destination "
