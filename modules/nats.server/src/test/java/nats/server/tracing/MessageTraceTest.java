@@ -335,6 +335,40 @@ class MessageTraceTest {
         assertEquals("Not delivered because of no echo", eg.get("error"));
     }
 
+    /** Go 2.11's texts for broken trace settings (opts.go parseAccountMsgTrace and the allow_trace checks). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "A: {msg_trace: \"bad.*\"}|Trace destination \"bad.*\" is not valid",
+            "A: {msg_trace: {dest: t, sampling: 101}}|Ttrace destination sampling value 101 is invalid, needs to be [1..100]",
+            "A: {trace_dest: {dest: t, sampling: \"x%\"}}|Invalid trace destination sampling value \"x%\"",
+            "A: {msg_trace: {dest: t, rate: 5}}|Unknown field \"rate\" parsing account message trace map/struct \"msg_trace\"",
+            "A: {msg_trace: 5}|Expected account message trace \"msg_trace\" to be a string or a map/struct, got int64",
+            "A: {exports: [{stream: s, allow_trace: true}]}|Detected allow_trace directive on non-service",
+            "A: {exports: [{service: s}]}, B: {imports: [{service: {account: A, subject: s}, allow_trace: true}]}"
+                    + "|Detected allow_trace directive on a non-stream",
+    })
+    void brokenTraceSettingsAreRefusedWithGosText(String accounts, String reason) throws Exception {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), "accounts { " + accounts + " }\n");
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> ConfigFiles.load(conf, new ServerOptions(), false));
+        assertTrue(e.getMessage().endsWith(reason), "expected Go's text: " + reason + ", got: " + e.getMessage());
+    }
+
+    @Test
+    void samplingAsAPercentageAndAloneDestination() throws Exception {
+        Path conf = Files.writeString(dir.resolve("ok.conf"), "accounts { A: {msg_trace: {dest: t, sampling: \"25%\"}},"
+                + " B: {trace_dest: u}, C: {msg_trace: {sampling: 10}} }\n");
+        ServerOptions options = new ServerOptions();
+        List<String> warnings = ConfigFiles.load(conf, options, false);
+        Map<String, nats.server.options.AccountConfig.MessageTrace> traces = new java.util.HashMap<>();
+        options.accounts().forEach(a -> traces.put(a.name(), a.trace()));
+        assertEquals(new nats.server.options.AccountConfig.MessageTrace("t", 25), traces.get("A"));
+        assertEquals(new nats.server.options.AccountConfig.MessageTrace("u", 100), traces.get("B"), "100 % by default");
+        assertEquals(nats.server.options.AccountConfig.MessageTrace.NONE, traces.get("C"));
+        assertTrue(warnings.stream().anyMatch(w -> w.endsWith("Trace destination sampling ignored since no destination "
+                + "was set")), "Go's warning: " + warnings);
+    }
+
     @Test
     void traceparentTracesInAnAccountWithATraceDestination() throws Exception {
         start("""

@@ -207,7 +207,7 @@ final class AccountsMapper {
                     case "dest" -> {
                         if (!(value instanceof String s)) {
                             throw OptionsMapper.error(tm, k, "Field \"" + k + "\" should be a string, got "
-                                    + ConfigParser.typeName(value));
+                                    + goType(value));
                         }
                         dest = traceDest(tm, k, s);
                     }
@@ -218,7 +218,7 @@ final class AccountsMapper {
             }
         } else {
             throw OptionsMapper.error(m, key, "Expected account message trace \"" + key
-                    + "\" to be a string or a map/struct, got " + ConfigParser.typeName(v));
+                    + "\" to be a string or a map/struct, got " + goType(v));
         }
         if (!dest.isEmpty() && sampling == 0) {
             sampling = 100;
@@ -227,6 +227,19 @@ final class AccountsMapper {
             sampling = 0;
         }
         return new AccountConfig.MessageTrace(dest, sampling);
+    }
+
+    /** A config value's type as Go's {@code %T} prints it. */
+    private static String goType(Object v) {
+        return switch (v) {
+            case Long l -> "int64";
+            case Double d -> "float64";
+            case Boolean b -> "bool";
+            case String str -> "string";
+            case List<?> list -> "[]interface {}";
+            case Map<?, ?> map -> "map[string]interface {}";
+            default -> String.valueOf(v);
+        };
     }
 
     private static String traceDest(Map<String, Object> m, String key, String dest) throws ConfigException {
@@ -248,7 +261,7 @@ final class AccountsMapper {
             }
         } else {
             throw OptionsMapper.error(m, key, "Trace destination sampling field \"" + key
-                    + "\" should be an integer or a percentage, got " + ConfigParser.typeName(v));
+                    + "\" should be an integer or a percentage, got " + goType(v));
         }
         if (n <= 0 || n > 100) {
             // Go's text, typo included.
