@@ -46,27 +46,35 @@ public final class ActiveTrace implements MessageTrace {
     /** The ingress side and each JetStream entry must be done before the event goes. */
     private final AtomicInteger pending = new AtomicInteger(1);
 
-    ActiveTrace(MessageTracer tracer, Map<String, List<String>> headers, byte[] headerBlock, int size, int kind, long cid, String name,
-                String account, String subject, String eventAccount, String dest, boolean traceOnly, String hop) {
+    /** What the message asked for: its headers as reported, where events go, trace only, the hop it came with. */
+    record Request(Map<String, List<String>> headers, byte[] headerBlock, int size, String eventAccount, String dest,
+                   boolean traceOnly, String hop) {
+    }
+
+    /** How the message arrived: Go's connection kind, cid and name, the account and subject. */
+    record Arrival(int kind, long cid, String name, String account, String subject) {
+    }
+
+    ActiveTrace(MessageTracer tracer, Request request, Arrival arrival) {
         this.tracer = tracer;
-        this.headers = headers;
-        this.headerBlock = headerBlock;
-        this.size = size;
-        this.ingressAccount = account;
-        this.eventAccount = eventAccount;
-        this.dest = dest;
-        this.traceOnly = traceOnly;
-        this.hop = hop;
+        this.headers = request.headers();
+        this.headerBlock = request.headerBlock();
+        this.size = request.size();
+        this.ingressAccount = arrival.account();
+        this.eventAccount = request.eventAccount();
+        this.dest = request.dest();
+        this.traceOnly = request.traceOnly();
+        this.hop = request.hop();
         ingress = entry("in");
-        ingress.put("kind", kind);
-        ingress.put("cid", cid);
-        putIfNotEmpty(ingress, "name", name);
-        ingress.put("acc", account);
-        ingress.put("subj", subject);
+        ingress.put("kind", arrival.kind());
+        ingress.put("cid", arrival.cid());
+        putIfNotEmpty(ingress, "name", arrival.name());
+        ingress.put("acc", arrival.account());
+        ingress.put("subj", arrival.subject());
         events.add(ingress);
     }
 
-    /** Switches the trace headers of a message's copy off (Go's disableTraceHeaders): no server further on traces it. */
+    /** Switches a message copy's trace headers off (Go's disableTraceHeaders): no server further on traces it. */
     public static void disableHeaders(byte[] data, int off, int headerLength) {
         if (headerLength > 0) {
             TraceHeaders.disable(data, off, headerLength, DEST_HEADER);

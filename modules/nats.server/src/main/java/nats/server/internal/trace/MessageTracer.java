@@ -146,8 +146,9 @@ public final class MessageTracer {
             }
         }
         byte[] block = java.util.Arrays.copyOfRange(data, off, off + headerLength);
-        return new ActiveTrace(this, headers.headers(), block, size, kind, cid, name, account, subject, eventAccount,
-                dest, traceOnly, hop);
+        return new ActiveTrace(this,
+                new ActiveTrace.Request(headers.headers(), block, size, eventAccount, dest, traceOnly, hop),
+                new ActiveTrace.Arrival(kind, cid, name, account, subject));
     }
 
     /** Go's IsValidPublishSubject: a valid subject with no wildcard token. */

@@ -49,7 +49,7 @@ final class TraceHeaders {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
 
-    /** The index after the next {@code \n} from {@code i}, or {@code end}; eight bytes per step (the zero-byte trick). */
+    /** The index after the next {@code \n} from {@code i}, or {@code end}; eight bytes per step (zero-byte trick). */
     private static int nextLine(byte[] data, int i, int end) {
         while (i + 8 <= end) {
             long x = (long) LONGS.get(data, i) ^ NEWLINES;
