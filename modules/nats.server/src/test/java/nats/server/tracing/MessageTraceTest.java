@@ -160,7 +160,7 @@ class MessageTraceTest {
     }
 
     @Test
-    void requestWithTraceOnlyGetsNoNoResponders() throws Exception {
+    void aMessageNobodyWantsHasOnlyItsIngress() throws Exception {
         start(null);
         Connection pub = connect("publisher", null);
         Subscription traces = pub.subscribe("my.trace");
