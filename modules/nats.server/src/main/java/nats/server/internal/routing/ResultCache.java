@@ -19,11 +19,25 @@ public final class ResultCache {
     private static final int INITIAL_SLOTS = 64;
     private static final int MAX_SLOTS = 512;
 
-    private byte[][] keys = new byte[INITIAL_SLOTS][];
-    private String[] subjects = new String[INITIAL_SLOTS];
-    private MatchResult[] results = new MatchResult[INITIAL_SLOTS];
-    /** The sublist generation at which each entry was last known to be current. */
-    private long[] checked = new long[INITIAL_SLOTS];
+    /** One cached subject: everything a hit reads sits in one object. */
+    private static final class Entry {
+        final byte[] key;
+        final String subject;
+        final int hash;
+        MatchResult result;
+        /** The sublist generation at which {@link #result} was last known to be current. */
+        long checked;
+
+        Entry(byte[] key, String subject, int hash, MatchResult result, long checked) {
+            this.key = key;
+            this.subject = subject;
+            this.hash = hash;
+            this.result = result;
+            this.checked = checked;
+        }
+    }
+
+    private Entry[] entries = new Entry[INITIAL_SLOTS];
     /** Entries replaced by another subject since the table last grew. */
     private int evictions;
 
@@ -34,59 +48,45 @@ public final class ResultCache {
         for (int i = off; i < off + len; i++) {
             hash = 31 * hash + subject[i];
         }
-        int slot = (hash ^ (hash >>> 16)) & (keys.length - 1);
-        byte[] key = keys[slot];
-        if (key != null && Arrays.equals(key, 0, key.length, subject, off, off + len)) {
-            if (checked[slot] == current) {
-                return results[slot];
+        Entry[] table = entries;
+        Entry e = table[(hash ^ (hash >>> 16)) & (table.length - 1)];
+        // The hot path stays small enough to be inlined into the publisher's routing.
+        if (e != null && e.checked == current && Arrays.equals(e.key, 0, e.key.length, subject, off, off + len)) {
+            return e.result;
+        }
+        return lookupSlow(sublist, subject, off, len, hash, e, current);
+    }
+
+    private MatchResult lookupSlow(Sublist sublist, byte[] subject, int off, int len, int hash, Entry e,
+                                   long current) {
+        if (e != null && Arrays.equals(e.key, 0, e.key.length, subject, off, off + len)) {
+            // Checked at an older generation: still good if the shared cache holds the very same result.
+            if (sublist.cachedMatch(e.subject) != e.result) {
+                e.result = sublist.match(e.subject);
             }
-            MatchResult result = results[slot];
-            if (sublist.cachedMatch(subjects[slot]) != result) {
-                result = sublist.match(subjects[slot]);
-                results[slot] = result;
-            }
-            checked[slot] = current;
-            return result;
+            e.checked = current;
+            return e.result;
         }
         String name = new String(subject, off, len, StandardCharsets.ISO_8859_1);
         MatchResult result = sublist.match(name);
-        if (key != null && ++evictions > keys.length && keys.length < MAX_SLOTS) {
+        if (e != null && ++evictions > entries.length && entries.length < MAX_SLOTS) {
             grow();
-            slot = (hash ^ (hash >>> 16)) & (keys.length - 1);
         }
-        keys[slot] = Arrays.copyOfRange(subject, off, off + len);
-        subjects[slot] = name;
-        results[slot] = result;
-        checked[slot] = current;
+        entries[(hash ^ (hash >>> 16)) & (entries.length - 1)] =
+                new Entry(Arrays.copyOfRange(subject, off, off + len), name, hash, result, current);
         return result;
     }
 
     /** Doubles the table, keeping the entries (they are rechecked by generation as before). */
     private void grow() {
-        byte[][] oldKeys = keys;
-        String[] oldSubjects = subjects;
-        MatchResult[] oldResults = results;
-        long[] oldChecked = checked;
-        int size = oldKeys.length * 2;
-        keys = new byte[size][];
-        subjects = new String[size];
-        results = new MatchResult[size];
-        checked = new long[size];
-        for (int i = 0; i < oldKeys.length; i++) {
-            byte[] key = oldKeys[i];
-            if (key == null) {
-                continue;
+        Entry[] old = entries;
+        Entry[] table = new Entry[old.length * 2];
+        for (Entry e : old) {
+            if (e != null) {
+                table[(e.hash ^ (e.hash >>> 16)) & (table.length - 1)] = e;
             }
-            int hash = 1;
-            for (byte b : key) {
-                hash = 31 * hash + b;
-            }
-            int slot = (hash ^ (hash >>> 16)) & (size - 1);
-            keys[slot] = key;
-            subjects[slot] = oldSubjects[i];
-            results[slot] = oldResults[i];
-            checked[slot] = oldChecked[i];
         }
+        entries = table;
         evictions = 0;
     }
 }
