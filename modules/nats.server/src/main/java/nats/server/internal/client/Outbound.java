@@ -48,9 +48,9 @@ final class Outbound {
     private byte[] tail;
     private int tailLength;
     /** Filled chunks queued before {@link #tail}, oldest first. */
-    private Chunks queued = new Chunks();
+    private ChunkList queued = new ChunkList();
     /** The chunks being written; swapped with {@link #queued} by the writer. Owned by the writer. */
-    private Chunks writing = new Chunks();
+    private ChunkList writing = new ChunkList();
     /** One chunk kept for the next frames after a write, so a steady stream allocates nothing. */
     private byte[] spare;
     /** The size new chunks get: doubles while chunks fill, halves while writes stay small (Go's out.sz). */
@@ -71,69 +71,6 @@ final class Outbound {
     /** Messages and payload bytes queued for the client, counted under the monitor for monitoring. */
     private long deliveredMessages;
     private long deliveredBytes;
-
-    /** An ordered list of filled chunks (heap arrays or off-heap buffers) with their lengths, reused. */
-    private static final class Chunks {
-        byte[][] arrays = new byte[4][];
-        ByteBuffer[] direct = new ByteBuffer[4];
-        int[] lengths = new int[4];
-        ByteBuffer[] buffers = new ByteBuffer[4];
-        int count;
-
-        void add(byte[] array, ByteBuffer directChunk, int length) {
-            if (count == arrays.length) {
-                arrays = Arrays.copyOf(arrays, count * 2);
-                direct = Arrays.copyOf(direct, count * 2);
-                lengths = Arrays.copyOf(lengths, count * 2);
-                buffers = Arrays.copyOf(buffers, count * 2);
-            }
-            arrays[count] = array;
-            direct[count] = directChunk;
-            lengths[count] = length;
-            count++;
-        }
-
-        /** Moves every chunk of {@code other} to the end of this list, in order. */
-        void addAll(Chunks other) {
-            for (int i = 0; i < other.count; i++) {
-                add(other.arrays[i], other.direct[i], other.lengths[i]);
-            }
-            other.forget();
-        }
-
-        /** The buffers to write, each positioned at its chunk's start and limited to its length. */
-        ByteBuffer[] prepare() {
-            for (int i = 0; i < count; i++) {
-                buffers[i] = arrays[i] != null ? ByteBuffer.wrap(arrays[i], 0, lengths[i])
-                        : direct[i].clear().limit(lengths[i]);
-            }
-            return buffers;
-        }
-
-        /** The last heap chunk, or null. */
-        byte[] lastArray() {
-            return count == 0 ? null : arrays[count - 1];
-        }
-
-        /** Empties the list, giving off-heap chunks back to {@code pool}. */
-        void clear(DirectChunks pool) {
-            for (int i = 0; i < count; i++) {
-                if (direct[i] != null) {
-                    pool.give(direct[i]);
-                }
-            }
-            forget();
-        }
-
-        private void forget() {
-            for (int i = 0; i < count; i++) {
-                arrays[i] = null;
-                direct[i] = null;
-                buffers[i] = null;
-            }
-            count = 0;
-        }
-    }
 
     Outbound(long maxPending) {
         this(maxPending, DirectChunks.SHARED);
@@ -422,7 +359,7 @@ final class Outbound {
         }
         tail = null;
         tailLength = 0;
-        Chunks taken = queued;
+        ChunkList taken = queued;
         queued = writing;
         writing = taken;
         inFlight = pendingLength;
@@ -431,7 +368,7 @@ final class Outbound {
 
     /** Writes the taken chunks with one gathering write; without the monitor. */
     private void writeTaken(Connection transport) throws IOException {
-        Chunks w = writing;
+        ChunkList w = writing;
         transport.write(w.prepare(), 0, w.count);
     }
 
@@ -439,7 +376,7 @@ final class Outbound {
         Thread flusher;
         Thread[] released;
         synchronized (this) {
-            Chunks w = writing;
+            ChunkList w = writing;
             long written = inFlight;
             // Keep one chunk for the next frames, of the size the traffic asks for; let the rest go.
             if (written < chunkSize / 4 && chunkSize > MIN_CHUNK) {
