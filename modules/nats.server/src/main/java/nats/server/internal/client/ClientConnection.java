@@ -208,6 +208,8 @@ public final class ClientConnection extends Client implements ClientProtocolHand
             if (!moving) {
                 // Go's close reason lets a framing tell the peer why (a WebSocket close frame).
                 transport.close(closeReason());
+                // Output that can no longer be written gives its off-heap chunks back.
+                outbound.discard();
             }
         }
         if (moving) {
