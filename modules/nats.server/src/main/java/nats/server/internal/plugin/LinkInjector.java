@@ -5,7 +5,6 @@ import java.util.Map;
 
 import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
-import nats.api.messaging.MessageOrigin;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.routing.FlushSet;
@@ -33,9 +32,10 @@ final class LinkInjector implements LinkPublisher {
     private volatile long inMsgs;
     private volatile long inBytes;
 
-    LinkInjector(MessageOrigin kind, Accounts accounts) {
+    LinkInjector(nats.api.links.Link link, Accounts accounts) {
         this.accounts = accounts;
-        m.kind = kind;
+        m.kind = link.kind();
+        m.sourceLink = link;
         m.producerMayStall = false;
     }
 

@@ -45,7 +45,7 @@ final class LinkRouting {
         }
         for (ServerSubscription sub : result.links()) {
             RemoteSubscriber link = (RemoteSubscriber) sub.subscriber();
-            if (!sub.isClosed() && link.forwards(origin)) {
+            if (!sub.isClosed() && link.forwards(origin) && link.acceptsFrom(m.sourceLink)) {
                 targets.addPlain(link);
             }
         }
@@ -83,6 +83,9 @@ final class LinkRouting {
                     continue;
                 }
                 if (candidate.subscriber() instanceof RemoteSubscriber link) {
+                    if (!link.acceptsFrom(m.sourceLink)) {
+                        continue;
+                    }
                     targets.addQueue(link, candidate.queue());
                     return false;
                 }
@@ -93,7 +96,7 @@ final class LinkRouting {
         }
         for (ServerSubscription candidate : group) {
             if (!candidate.isClosed() && candidate.subscriber() instanceof RemoteSubscriber link
-                    && link.queueRole(origin) == QueueRole.FALLBACK) {
+                    && link.queueRole(origin) == QueueRole.FALLBACK && link.acceptsFrom(m.sourceLink)) {
                 targets.addQueue(link, candidate.queue());
                 return false;
             }
