@@ -44,10 +44,12 @@ public final class LeafNodePlugin implements ServerPlugin {
     @Override
     public void start(ServerContext context) throws PluginException {
         LeafConfig config = read(context.configSection(), context.logger());
-        if (config.tls().isPresent() || config.remotes().stream().anyMatch(r -> r.tls().isPresent())) {
-            throw new PluginException("leafnodes TLS is not supported by jnatsd yet");
+        LeafNodes n;
+        try {
+            n = new LeafNodes(context, config);
+        } catch (nats.transport.tls.TlsSetupException e) {
+            throw new PluginException("leafnodes TLS configuration error: " + e.getMessage(), e);
         }
-        LeafNodes n = new LeafNodes(context, config);
         try {
             n.start();
         } catch (IOException e) {

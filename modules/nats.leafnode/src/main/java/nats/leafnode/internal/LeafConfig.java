@@ -73,7 +73,7 @@ public record LeafConfig(String host, int port, LeafAuth auth, Optional<TlsOptio
      * @param hub         whether this server is the hub of that connection ({@code hub: true})
      */
     public record RemoteConfig(List<LeafUrl> urls, String account, String credentials, List<String> denyImports,
-                               List<String> denyExports, Optional<TlsOptions> tls, boolean hub) {
+                               List<String> denyExports, Optional<RemoteTls> tls, boolean hub) {
 
         public RemoteConfig {
             urls = List.copyOf(urls);

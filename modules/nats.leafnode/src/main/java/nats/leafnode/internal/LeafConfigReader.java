@@ -39,6 +39,7 @@ public final class LeafConfigReader {
         boolean noAdvertise = false;
         Duration reconnect = LeafConfig.DEFAULT_RECONNECT;
         List<RemoteConfig> remotes = List.of();
+        boolean authTimeoutSet = false;
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -50,7 +51,11 @@ public final class LeafConfigReader {
                 }
                 case "port" -> port = (int) ConfigValues.integer(section, key, v);
                 case "host", "net" -> host = ConfigValues.string(section, key, v);
-                case "authorization" -> auth = authorization(ConfigValues.block(section, key, v), section, key);
+                case "authorization" -> {
+                    Map<String, Object> block = ConfigValues.block(section, key, v);
+                    auth = authorization(block, section, key);
+                    authTimeoutSet = block.keySet().stream().anyMatch(k -> ConfigValues.goLower(k).equals("timeout"));
+                }
                 case "remotes" -> remotes = remotes(section, key, v);
                 case "reconnect", "reconnect_delay", "reconnect_interval" ->
                         reconnect = Duration.ofSeconds(ConfigValues.integer(section, key, v));
@@ -66,6 +71,11 @@ public final class LeafConfigReader {
         }
         if (host.isEmpty()) {
             host = LeafConfig.DEFAULT_HOST;
+        }
+        if (!authTimeoutSet && tls.isPresent()) {
+            // Go's getDefaultAuthTimeout: the TLS timeout plus a second when TLS runs first.
+            auth = new LeafAuth(auth.user(), auth.password(), auth.account(),
+                    tls.get().timeout().plusSeconds(1), auth.users());
         }
         return new LeafConfig(host, port, auth, tls, advertise, noAdvertise, reconnect, remotes);
     }
@@ -154,7 +164,7 @@ public final class LeafConfigReader {
         String credentials = "";
         List<String> denyImports = List.of();
         List<String> denyExports = List.of();
-        Optional<TlsOptions> tls = Optional.empty();
+        Optional<RemoteTls> tls = Optional.empty();
         boolean hub = false;
         for (Map.Entry<String, Object> e : r.entrySet()) {
             String key = e.getKey();
@@ -163,7 +173,7 @@ public final class LeafConfigReader {
                 case "url", "urls" -> urls.addAll(urls(r, key, v));
                 case "account", "local" -> account = ConfigValues.string(r, key, v);
                 case "creds", "credentials" -> credentials = expand(ConfigValues.string(r, key, v));
-                case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).read(r, key, v));
+                case "tls" -> tls = Optional.of(RemoteTls.read(r, key, v));
                 case "hub" -> hub = ConfigValues.bool(r, key, v);
                 case "deny_imports", "deny_import" -> denyImports = subjects(r, key, v);
                 case "deny_exports", "deny_export" -> denyExports = subjects(r, key, v);

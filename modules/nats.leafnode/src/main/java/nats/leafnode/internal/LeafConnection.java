@@ -69,12 +69,20 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     private volatile long inBytes;
 
     LeafConnection(LeafNodes nodes, long cid, Connection connection, Remote remote) {
+        this(nodes, cid, connection, remote, "");
+    }
+
+    /**
+     * @param greetedWith the nonce of the INFO already sent in plain text before a TLS handshake (hub side), or
+     *                    "" when {@link #start} sends the INFO
+     */
+    LeafConnection(LeafNodes nodes, long cid, Connection connection, Remote remote, String greetedWith) {
         this.nodes = nodes;
         this.cid = cid;
         this.connection = connection;
         this.remote = remote;
         this.out = new OutboundQueue(nodes.settings().maxPending());
-        this.handshake = new LeafHandshake(this);
+        this.handshake = new LeafHandshake(this, greetedWith);
         this.smap = new InterestMap(this);
         java.net.InetSocketAddress a = connection.remoteAddress();
         this.remoteAddress = (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":"
@@ -488,6 +496,10 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     int interestCount() {
         LinkHandle h = handle;
         return h == null ? 0 : h.interestCount();
+    }
+
+    boolean isTls() {
+        return connection.tlsSession().isPresent();
     }
 
     boolean isBound() {

@@ -45,8 +45,11 @@ final class LeafHandshake {
     /** What interest a spoke may announce (Go's subscribe permissions of the connection). */
     private volatile SubjectRules interestRules = SubjectRules.ALL;
 
-    LeafHandshake(LeafConnection connection) {
+    private final String greetedWith;
+
+    LeafHandshake(LeafConnection connection, String greetedWith) {
         this.c = connection;
+        this.greetedWith = greetedWith;
         if (connection.remote != null) {
             RemoteConfig r = connection.remote.config();
             spoke = !r.hub();
@@ -58,8 +61,12 @@ final class LeafHandshake {
 
     void start() {
         if (c.remote == null) {
-            nonce = LeafNodes.nonce();
-            c.sendLine(c.nodes.infoLine(c.cid, nonce, Optional.empty()));
+            if (greetedWith.isEmpty()) {
+                nonce = LeafNodes.nonce();
+                c.sendLine(c.nodes.infoLine(c.cid, nonce, Optional.empty()));
+            } else {
+                nonce = greetedWith;
+            }
             long timeout = c.nodes.config().auth().timeout().toMillis();
             c.nodes.timers().schedule(() -> {
                 if (!connected && !c.isClosed()) {
@@ -103,10 +110,9 @@ final class LeafHandshake {
             remoteId = string(info.get("server_id"));
             remoteName = string(info.get("server_name")).isEmpty() ? remoteId : string(info.get("server_name"));
             remoteCluster = string(info.get("cluster"));
-            if (Boolean.TRUE.equals(info.get("tls_required")) && c.remote.config().tls().isEmpty()) {
-                c.nodes.log().log(System.Logger.Level.ERROR,
-                        "lid:{0} - the hub requires TLS; jnatsd leaf remotes do not speak TLS yet", c.cid);
-                throw ProtocolException.closeSilently("hub requires TLS");
+            if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls()) {
+                // The dialler read this INFO before deciding on TLS; getting here without it is a protocol error.
+                throw ProtocolException.closeSilently("the hub requires TLS");
             }
             c.sendLine(connectLine());
         }
@@ -142,7 +148,7 @@ final class LeafHandshake {
             json.field("user", url.user().get());
             url.password().ifPresent(p -> json.field("pass", p));
         }
-        json.field("tls_required", false).field("server_id", c.nodes.identity().serverId())
+        json.field("tls_required", c.isTls()).field("server_id", c.nodes.identity().serverId())
                 .field("name", c.nodes.identity().serverName());
         if (r.hub()) {
             json.field("is_hub", true);

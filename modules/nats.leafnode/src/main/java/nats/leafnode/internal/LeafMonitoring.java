@@ -82,13 +82,19 @@ final class LeafMonitoring {
             m.put("port", nodes.port());
             m.put("auth_timeout", c.auth().timeout().toNanos() / 1e9);
             m.put("tls_timeout", c.tls().map(t -> t.timeout().toNanos() / 1e9).orElse(DEFAULT_TLS_TIMEOUT));
+            if (c.tls().isPresent()) {
+                m.put("tls_required", true);
+                if (c.tls().get().verify()) {
+                    m.put("tls_verify", true);
+                }
+            }
         }
         if (!c.remotes().isEmpty()) {
             List<Object> remotes = new ArrayList<>();
             for (LeafConfig.RemoteConfig r : c.remotes()) {
                 Map<String, Object> rm = new LinkedHashMap<>();
                 rm.put("local_account", r.account().isEmpty() ? nodes.globalAccount() : r.account());
-                r.tls().ifPresent(t -> rm.put("tls_timeout", t.timeout().toNanos() / 1e9));
+                r.tls().ifPresent(t -> rm.put("tls_timeout", t.policy().handshakeTimeout().toNanos() / 1e9));
                 rm.put("urls", r.urls().stream().map(u -> u.host() + ":" + u.port()).toList());
                 if (!r.denyImports().isEmpty() || !r.denyExports().isEmpty()) {
                     Map<String, Object> deny = new LinkedHashMap<>();

@@ -23,6 +23,10 @@ import nats.api.net.Connection;
 import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.transport.json.JsonWriter;
+import nats.transport.net.PlainConnection;
+import nats.transport.tls.ServerTls;
+import nats.transport.tls.TlsHandshake;
+import nats.transport.tls.TlsSetupException;
 import nats.transport.protocol.ProtocolException;
 
 /**
@@ -47,8 +51,11 @@ public final class LeafNodes {
     private final List<Remote> remotes = new ArrayList<>();
     private volatile boolean running;
     private volatile BoundListener listener;
+    /** The listener's TLS, run after the plain INFO as Go does; null without TLS. */
+    private final ServerTls serverTls;
 
-    public LeafNodes(ServerContext context, LeafConfig config) {
+    public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
+        this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
         this.context = context;
         this.log = context.logger();
         this.config = config;
@@ -93,6 +100,11 @@ public final class LeafNodes {
             connection.close();
             return ConnectionReader.HANDED_OVER;
         }
+        if (serverTls != null && connection instanceof PlainConnection plain) {
+            // Go's order: the INFO in plain text, then the TLS handshake; this plugin reads the connection.
+            Thread.ofPlatform().daemon().name("nats-leaf-tls").start(() -> acceptTls(plain));
+            return ConnectionReader.HANDED_OVER;
+        }
         LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, null);
         connections.put(leaf.cid, leaf);
         leaf.start();
@@ -114,8 +126,28 @@ public final class LeafNodes {
         };
     }
 
+    private void acceptTls(PlainConnection plain) {
+        long cid = nextCid.incrementAndGet();
+        String nonce = nonce();
+        Connection tls;
+        try {
+            tls = TlsHandshake.accept(plain.channel(), serverTls, false, infoLine(cid, nonce, Optional.empty()));
+        } catch (TlsHandshake.Refused e) {
+            log.log(e.level(), "{0} - lid:{1} - {2}", plain.remoteAddress(), cid, e.getMessage());
+            return;
+        }
+        LeafConnection leaf = new LeafConnection(this, cid, tls, null, nonce);
+        connections.put(leaf.cid, leaf);
+        if (!running) {
+            leaf.close("Server Shutdown");
+            return;
+        }
+        leaf.start();
+        LeafReader.run(leaf);
+    }
+
     /** A connection a remote dialled: becomes a leaf connection read by a platform thread of its own. */
-    void solicited(Remote remote, Connection connection) {
+    void solicited(Remote remote, Connection connection, byte[] info) {
         LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, remote);
         connections.put(leaf.cid, leaf);
         if (!running) {
@@ -123,7 +155,15 @@ public final class LeafNodes {
             return;
         }
         leaf.start();
-        Thread.ofPlatform().daemon().name("nats-leaf-in-" + leaf.cid).start(() -> LeafReader.run(leaf));
+        Thread.ofPlatform().daemon().name("nats-leaf-in-" + leaf.cid).start(() -> {
+            try {
+                leaf.onBytes(info, 0, info.length);
+            } catch (ProtocolException e) {
+                leaf.readEnded(e);
+                return;
+            }
+            LeafReader.run(leaf);
+        });
     }
 
     /** The handshake finished: the connection is logged as Go logs it. */
@@ -174,7 +214,14 @@ public final class LeafNodes {
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
                 .field("version", id.serverVersion()).field("proto", 1).field("go", runtimeVersion())
                 .field("host", config.host()).field("port", port()).field("headers", true)
-                .field("auth_required", true).field("max_payload", settings().maxPayload());
+                .field("auth_required", true);
+        if (config.tls().isPresent()) {
+            json.field("tls_required", true);
+            if (config.tls().get().verify()) {
+                json.field("tls_verify", true);
+            }
+        }
+        json.field("max_payload", settings().maxPayload());
         if (!nonce.isEmpty()) {
             json.field("nonce", nonce);
         }

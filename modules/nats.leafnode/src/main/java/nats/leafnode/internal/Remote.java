@@ -3,6 +3,8 @@ package nats.leafnode.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import nats.api.net.Connection;
 import nats.leafnode.internal.LeafConfig.RemoteConfig;
 import nats.transport.net.PlainConnection;
+import nats.transport.net.TimedRead;
+import nats.transport.tls.TlsHandshake;
 
 /**
  * One configured remote, as Go's leafNodeCfg and connectToRemoteLeafNode: its URLs tried in turn, one connection
@@ -63,17 +67,59 @@ final class Remote {
             connectSoon(nodes.config().reconnect());
             return;
         }
+        SocketChannel channel;
         Connection c;
+        byte[] info;
         try {
-            c = open(url);
-        } catch (IOException e) {
-            nodes.log().log(System.Logger.Level.DEBUG, "Error trying to connect as leafnode to remote server {0}: {1}",
+            channel = open(url);
+            info = readInfo(channel);
+            boolean tls = config.tls().isPresent() || new String(info, StandardCharsets.UTF_8)
+                    .contains("\"tls_required\":true");
+            if (tls) {
+                RemoteTls remoteTls = config.tls().orElseGet(RemoteTls::defaults);
+                c = TlsHandshake.connect(channel, remoteTls.policy(), url.host(), url.port());
+            } else {
+                c = new PlainConnection(channel);
+            }
+        } catch (IOException | TlsHandshake.Refused e) {
+            nodes.log().log(System.Logger.Level.ERROR, "Error trying to connect as leafnode to remote server {0}: {1}",
                     url.redacted(), e.getMessage());
             connectSoon(nodes.config().reconnect());
             return;
         }
         nextDelay = null;
-        nodes.solicited(this, c);
+        nodes.solicited(this, c, info);
+    }
+
+    /**
+     * Reads the hub's first INFO line in plain text (Go's INFO comes before any TLS handshake), within Go's
+     * DEFAULT_LEAFNODE_INFO_WAIT; the hub sends nothing more until this side answers.
+     */
+    private static byte[] readInfo(SocketChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            if (!buffer.hasRemaining()) {
+                ByteBuffer larger = ByteBuffer.allocate(buffer.capacity() * 2);
+                buffer.flip();
+                larger.put(buffer);
+                buffer = larger;
+            }
+            int n = TimedRead.read(channel, buffer, deadline);
+            if (n < 0) {
+                channel.close();
+                throw new IOException("connection closed before the INFO");
+            }
+            for (int i = 0; i < buffer.position(); i++) {
+                if (buffer.get(i) == '\n') {
+                    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+                }
+            }
+            if (buffer.position() > 1 << 20) {
+                channel.close();
+                throw new IOException("no INFO line");
+            }
+        }
     }
 
     private synchronized LeafUrl nextUrl() {
@@ -82,7 +128,7 @@ final class Remote {
         return current;
     }
 
-    private static Connection open(LeafUrl url) throws IOException {
+    private static SocketChannel open(LeafUrl url) throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -91,7 +137,7 @@ final class Remote {
             channel.close();
             throw e;
         }
-        return new PlainConnection(channel);
+        return channel;
     }
 
     void connected(LeafConnection c) {
