@@ -30,7 +30,8 @@ final class InterestMap implements InterestListener {
             return;
         }
         LeafHandshake h = connection.handshake;
-        if (h.isSpoke() && !subject.startsWith(LeafConnection.LDS_PREFIX) && !h.interestRules().allows(subject)) {
+        SubjectRules rules = h.interestRules();
+        if (rules != SubjectRules.ALL && !subject.startsWith(LeafConnection.LDS_PREFIX) && !rules.allowsInterest(subject)) {
             return;
         }
         add(subject, queue, delta);

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import nats.leafnode.internal.LeafConfig.LeafAuth;
 import nats.leafnode.internal.LeafConfig.LeafUser;
 import nats.leafnode.internal.LeafConfig.RemoteConfig;
+import nats.api.sessions.Credentials;
+import nats.api.sessions.ServerGrant;
 import nats.transport.config.Passwords;
 import nats.transport.json.Json;
 import nats.transport.json.JsonWriter;
@@ -40,6 +42,9 @@ final class LeafHandshake {
     private volatile boolean infoReceived;
     private volatile boolean connected;
     private volatile String user = "";
+    /** The permissions a hub sends back in its second INFO (Go's {@code import}/{@code export}). */
+    private volatile Optional<Map<String, Object>> grantedImport = Optional.empty();
+    private volatile Optional<Map<String, Object>> grantedExport = Optional.empty();
     /** What this side may send as messages (Go's publish permissions of the connection). */
     private volatile SubjectRules messageRules = SubjectRules.ALL;
     /** What interest a spoke may announce (Go's subscribe permissions of the connection). */
@@ -182,7 +187,14 @@ final class LeafHandshake {
             c.sendError(err);
             throw ProtocolException.closeSilently(err);
         }
-        Optional<String> bound = authenticate(proto);
+        Optional<String> bound = authenticate(proto).map(grant -> {
+            // Go's hub turns the user's permissions around: what the user may subscribe to is what this side
+            // sends, what it may publish is the interest this side announces; the leaf gets them in the INFO.
+            messageRules = rules(grant.subscribe());
+            interestRules = rules(grant.publish());
+            user = grant.user();
+            return grant.account();
+        });
         if (bound.isEmpty()) {
             c.nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - authentication error", c.remoteAddress(),
                     c.cid);
@@ -205,17 +217,22 @@ final class LeafHandshake {
         spoke = Boolean.TRUE.equals(proto.get("is_hub"));
         peerHeaders = Boolean.TRUE.equals(proto.get("headers"));
         if (proto.get("deny_pub") instanceof List<?> deny) {
+            // The leaf's deny_imports: this side never sends it those (Go's mergeDenyPermissions).
             messageRules = messageRules.denying(deny.stream().map(String::valueOf).toList());
         }
         if (!c.nodes.registered(c)) {
             return;
         }
-        c.sendLine(c.nodes.infoLine(c.cid, "", Optional.of(account)));
+        c.sendLine(c.nodes.infoLine(c.cid, "", Optional.of(account), grantedImport, grantedExport));
         c.bind();
     }
 
-    /** The account the CONNECT's credentials bind to, empty when they are refused. */
-    private Optional<String> authenticate(Map<String, Object> proto) {
+    /**
+     * What the CONNECT's credentials are granted, empty when they are refused: the leafnode block's own users
+     * when it has an {@code authorization}, else the server's authentication (users, nkeys, operator JWTs with
+     * the signed nonce), as Go's isLeafNodeAuthorized.
+     */
+    private Optional<ServerGrant> authenticate(Map<String, Object> proto) {
         LeafAuth auth = c.nodes.config().auth();
         String given = string(proto.get("user"));
         String password = string(proto.get("pass"));
@@ -223,8 +240,7 @@ final class LeafHandshake {
         if (!auth.users().isEmpty()) {
             for (LeafUser u : auth.users()) {
                 if (u.user().equals(given) && Passwords.matches(u.password(), password)) {
-                    user = given;
-                    return Optional.of(u.account().isEmpty() ? global : u.account());
+                    return Optional.of(grant(u.account().isEmpty() ? global : u.account(), given));
                 }
             }
             return Optional.empty();
@@ -233,9 +249,32 @@ final class LeafHandshake {
             if (!auth.user().equals(given) || !Passwords.matches(auth.password(), password)) {
                 return Optional.empty();
             }
-            user = given;
+            return Optional.of(grant(auth.account().isEmpty() ? global : auth.account(), given));
         }
-        return Optional.of(auth.account().isEmpty() ? global : auth.account());
+        if (!auth.account().isEmpty()) {
+            return Optional.of(grant(auth.account(), ""));
+        }
+        Credentials presented = new Credentials(given, password, string(proto.get("auth_token")),
+                string(proto.get("jwt")), string(proto.get("nkey")), string(proto.get("sig")), nonce);
+        String ip = c.remoteAddress().substring(0, c.remoteAddress().lastIndexOf(':'));
+        Optional<ServerGrant> grant = c.nodes.sessions().authenticate("leafnode", presented, ip);
+        grant.ifPresent(g -> {
+            grantedImport = toJson(g.subscribe());
+            grantedExport = toJson(g.publish());
+        });
+        return grant;
+    }
+
+    private static ServerGrant grant(String account, String user) {
+        return new ServerGrant(account, user, ServerGrant.Rules.ANY, ServerGrant.Rules.ANY);
+    }
+
+    private static SubjectRules rules(ServerGrant.Rules r) {
+        return new SubjectRules(r.allow(), r.deny());
+    }
+
+    private static Optional<Map<String, Object>> toJson(ServerGrant.Rules r) {
+        return rules(r).json();
     }
 
     // ---- what the handshake learned ------------------------------------------------------------------------

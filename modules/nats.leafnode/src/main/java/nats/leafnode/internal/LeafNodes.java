@@ -209,6 +209,11 @@ public final class LeafNodes {
      * account ({@code remote_account}) and {@code connect_info}.
      */
     byte[] infoLine(long cid, String nonce, Optional<String> remoteAccount) {
+        return infoLine(cid, nonce, remoteAccount, Optional.empty(), Optional.empty());
+    }
+
+    byte[] infoLine(long cid, String nonce, Optional<String> remoteAccount, Optional<Map<String, Object>> imports,
+                    Optional<Map<String, Object>> exports) {
         ServerIdentity id = identity();
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
@@ -227,6 +232,8 @@ public final class LeafNodes {
         }
         json.field("client_id", cid);
         json.name("leafnode_urls").value(List.of(advertisedUrl()));
+        imports.ifPresent(i -> json.name("import").value(i));
+        exports.ifPresent(e -> json.name("export").value(e));
         remoteAccount.ifPresent(a -> json.field("remote_account", a));
         json.field("info_on_connect", true);
         if (remoteAccount.isPresent()) {
@@ -293,6 +300,10 @@ public final class LeafNodes {
 
     List<Remote> remotes() {
         return remotes;
+    }
+
+    nats.api.sessions.ClientSessions sessions() {
+        return context.clientSessions();
     }
 
     AccountDirectory accounts() {

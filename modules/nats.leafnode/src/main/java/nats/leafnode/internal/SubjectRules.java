@@ -29,6 +29,20 @@ record SubjectRules(Optional<List<String>> allow, List<String> deny) {
         return deny.isEmpty() || deny.stream().noneMatch(d -> Subjects.matches(subject, d));
     }
 
+    /**
+     * Go's canSubscribe for a leaf connection: a wildcard subscription wider than an allowed subject passes too
+     * (the messages are pruned one by one when they are sent), and none a deny entry matches.
+     */
+    boolean allowsInterest(String subject) {
+        if (allow.isPresent() && allow.get().stream().noneMatch(a -> Subjects.matches(subject, a))) {
+            boolean wildcard = subject.indexOf('*') >= 0 || subject.indexOf('>') >= 0;
+            if (!wildcard || allow.get().stream().noneMatch(a -> Subjects.matches(a, subject))) {
+                return false;
+            }
+        }
+        return deny.isEmpty() || deny.stream().noneMatch(d -> Subjects.matches(subject, d));
+    }
+
     boolean isEmpty() {
         return allow.isEmpty() && deny.isEmpty();
     }
