@@ -110,6 +110,9 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     }
 
     void onBytes(byte[] buffer, int offset, int length) throws ProtocolException {
+        if (isClosed()) {
+            return;
+        }
         lastActivityMillis = System.currentTimeMillis();
         try {
             parser.parse(buffer, offset, length);

@@ -114,8 +114,9 @@ public final class LeafNodes {
                 try {
                     leaf.onBytes(buffer, offset, length);
                 } catch (ProtocolException e) {
+                    // Not rethrown: the kernel would close the socket before the -ERR is written; the
+                    // connection's writer closes it once drained (bounded by the close timer).
                     leaf.readEnded(e);
-                    throw new IOException("leafnode protocol violation", e);
                 }
             }
 
