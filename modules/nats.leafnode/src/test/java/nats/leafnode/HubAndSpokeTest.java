@@ -126,4 +126,27 @@ class HubAndSpokeTest {
         assertNull(null);
         throw new AssertionError("request on " + subject + " never answered");
     }
+
+    @Test
+    void leafzAnswersTheSystemRequest() throws Exception {
+        try (Ours hub = Ours.start(dir, "HUB", "accounts { SYS { users: [{user: sys, password: sys}] }, "
+                + "APP { users: [{user: app, password: app}] } }\nsystem_account: SYS\n"
+                + "leafnodes { listen: \"127.0.0.1:%LEAF%\", authorization { user: l, password: l, account: APP } }");
+             Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"" + hub.leafUrl("l:l") + "\"}] }");
+             Connection sys = Messaging.connect("nats://sys:sys@127.0.0.1:" + hub.port)) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            Message m = sys.request("$SYS.REQ.SERVER.PING.LEAFZ", "{\"subscriptions\":true}".getBytes(StandardCharsets.UTF_8),
+                    WAIT);
+            assertNotNull(m, "PING.LEAFZ answered");
+            Map<String, Object> answer = nats.transport.json.Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = (Map<String, Object>) answer.get("data");
+            assertEquals(1L, ((Number) data.get("leafnodes")).longValue(), "one leaf node in the answer: " + answer);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = ((List<Map<String, Object>>) data.get("leafs")).getFirst();
+            assertEquals("APP", first.get("account"), "bound to the authorization block's account");
+            assertTrue(String.valueOf(first.get("subscriptions_list")).contains("$LDS."),
+                    "subscriptions listed when asked: " + first);
+        }
+    }
 }
