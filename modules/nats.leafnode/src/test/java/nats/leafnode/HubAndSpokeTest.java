@@ -149,4 +149,22 @@ class HubAndSpokeTest {
                     "subscriptions listed when asked: " + first);
         }
     }
+
+    @Test
+    void aLeafClientReachesAServiceTheHubsAccountImports() throws Exception {
+        try (Ours hub = Ours.start(dir, "HUB", "accounts {\n"
+                + " SVC { users: [{user: svc, password: svc}], exports: [{service: \"time.now\"}] }\n"
+                + " APP { imports: [{service: {account: SVC, subject: \"time.now\"}}] }\n}\n"
+                + "leafnodes { listen: \"127.0.0.1:%LEAF%\", authorization { user: l, password: l, account: APP } }");
+             Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"" + hub.leafUrl("l:l") + "\"}] }");
+             Connection service = Messaging.connect("nats://svc:svc@127.0.0.1:" + hub.port);
+             Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            service.createDispatcher(m -> service.publish(m.getReplyTo(), "noon".getBytes(StandardCharsets.UTF_8)))
+                    .subscribe("time.now");
+            service.flush(WAIT);
+            assertEquals("noon", new String(awaitRequest(onLeaf, "time.now", "?").getData(), StandardCharsets.UTF_8),
+                    "the hub announced its account's service import to the leaf, and the reply came back");
+        }
+    }
 }

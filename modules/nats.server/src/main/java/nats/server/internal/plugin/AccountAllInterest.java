@@ -40,7 +40,7 @@ final class AccountAllInterest implements Sublist.ChangeListener {
         Optional<Link> holder;
         if (sub.subscriber() instanceof LinkEndpoint endpoint) {
             holder = Optional.of(endpoint.link());
-        } else if (sub.subscriber().announcesInterest()) {
+        } else if (sub.subscriber().announcesToLeaves()) {
             holder = Optional.empty();
         } else {
             return;
