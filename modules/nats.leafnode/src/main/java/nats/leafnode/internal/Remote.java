@@ -31,6 +31,9 @@ final class Remote {
     private volatile LeafUrl current;
     private volatile Duration nextDelay;
     private volatile LeafConnection connection;
+    /** Dials are made one at a time (each schedules the next), so plain fields do. */
+    private int failedAttempts;
+    private boolean everConnected;
 
     Remote(LeafNodes nodes, RemoteConfig config) {
         this.nodes = nodes;
@@ -82,11 +85,18 @@ final class Remote {
                 c = new PlainConnection(channel);
             }
         } catch (IOException | TlsHandshake.Refused e) {
-            nodes.log().log(System.Logger.Level.ERROR, "Error trying to connect as leafnode to remote server {0}: {1}",
-                    url.redacted(), e.getMessage());
+            failedAttempts++;
+            // Go's DEFAULT_CONNECT_ERROR_REPORTS / DEFAULT_RECONNECT_ERROR_REPORTS: a hub that stays down is
+            // reported now and then, not every second.
+            int every = everConnected ? 10 : 3600;
+            boolean report = failedAttempts == 1 || failedAttempts % every == 0;
+            nodes.log().log(report ? System.Logger.Level.ERROR : System.Logger.Level.DEBUG,
+                    "Error trying to connect as leafnode to remote server {0} (attempt {1}): {2}", url.redacted(),
+                    failedAttempts, e.getMessage());
             connectSoon(nodes.config().reconnect());
             return;
         }
+        failedAttempts = 0;
         nextDelay = null;
         nodes.solicited(this, c, info);
     }
@@ -142,6 +152,7 @@ final class Remote {
 
     void connected(LeafConnection c) {
         connection = c;
+        everConnected = true;
     }
 
     /** The connection ended: dial again after the reconnect interval, or the pause the other side asked for. */
