@@ -33,8 +33,8 @@ class ModuleDescriptorTest {
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
     static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
-            "nats.mqtt", "nats.cluster");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft");
+            "nats.mqtt", "nats.cluster", "nats.leafnode");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.raft");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";

@@ -116,6 +116,12 @@ public final class ServiceImport implements Subscriber {
         return false;
     }
 
+    /** A leaf node must know of the import to send its clients' requests here (Go's initLeafNodeSmapAndSendSubs). */
+    @Override
+    public boolean announcesToLeaves() {
+        return true;
+    }
+
     private boolean sampled() {
         AccountConfig.Latency latency = export.latency();
         return latency != null && (latency.samplingPercent() >= 100

@@ -94,6 +94,18 @@ public final class KernelLinks implements Links {
         };
     }
 
+    @Override
+    public java.util.Optional<nats.api.links.InterestFeed> watchAllInterest(String accountName,
+                                                                       nats.api.links.InterestListener listener) {
+        Account account = accounts.get(accountName);
+        if (account == null) {
+            return java.util.Optional.empty();
+        }
+        AccountAllInterest feed = new AccountAllInterest(account.name(), List.of(listener), LOG);
+        account.sublist().addListenerReplaying(feed);
+        return java.util.Optional.of(() -> account.sublist().removeListener(feed));
+    }
+
     private void track(Account account) {
         AccountInterest interest = new AccountInterest(account.name(), listeners, LOG);
         if (tracked.putIfAbsent(account, interest) == null) {

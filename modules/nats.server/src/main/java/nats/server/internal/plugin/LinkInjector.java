@@ -6,7 +6,6 @@ import java.util.Map;
 import nats.api.links.Link;
 import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
-import nats.api.messaging.MessageOrigin;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.routing.FlushSet;
@@ -48,6 +47,7 @@ final class LinkInjector implements LinkPublisher {
         this.traceKind = kind == MessageOrigin.GATEWAY ? MessageTracer.GATEWAY
                 : kind == MessageOrigin.LEAF ? MessageTracer.LEAF : MessageTracer.ROUTER;
         m.kind = kind;
+        m.sourceLink = link;
         m.producerMayStall = false;
     }
 

@@ -56,8 +56,18 @@ final class LinkRegistration implements LinkHandle {
             ServerSubscription known = interest.get(key);
             if (known != null) {
                 if (queue != null && known.weight() != Math.max(1, weight)) {
-                    // Weights are read as messages are routed: no cached result needs to change.
-                    known.weight(weight);
+                    // Interest listeners count queue interest by weight: the new weight replaces the old one as
+                    // a new subscription (added before the old one leaves, so no message misses the group).
+                    ServerSubscription replacement = new ServerSubscription(known.subscriber(), subject, queue, NO_SID);
+                    replacement.weight(weight);
+                    try {
+                        account.sublist().insert(replacement);
+                    } catch (Sublist.InvalidSubjectException e) {
+                        return Outcome.INVALID_SUBJECT;
+                    }
+                    interest.put(key, replacement);
+                    known.markClosed();
+                    account.sublist().remove(known);
                     return Outcome.ADDED;
                 }
                 return Outcome.UNCHANGED;

@@ -50,6 +50,8 @@ public final class RoutedMessage implements InboundMessage {
      * it to, one local member each; {@code queuesLength == 0} for none. Not carried into redirected copies.
      */
     public byte[] queues;
+    /** The link that injected the message, null otherwise: links check {@link nats.api.links.Link#passesTo}. */
+    public nats.api.links.Link sourceLink;
     public int queuesOffset;
     public int queuesLength;
     /** The message's trace (Go 2.11 message tracing); null when it is not traced, which is nearly always. */

@@ -33,4 +33,12 @@ public interface Subscriber {
     default boolean takesTraceOnly(ServerSubscription subscription) {
         return false;
     }
+
+    /**
+     * Whether this subscriber's interest is announced to leaf nodes: as to routes, and a service import's too
+     * (Go sends a leaf the account's imported services, since a leaf only sends where it knows of interest).
+     */
+    default boolean announcesToLeaves() {
+        return announcesInterest();
+    }
 }
