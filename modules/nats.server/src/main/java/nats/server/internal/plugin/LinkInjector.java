@@ -6,6 +6,7 @@ import java.util.Map;
 import nats.api.links.Link;
 import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
+import nats.api.messaging.MessageOrigin;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.Accounts;
 import nats.server.internal.routing.FlushSet;
