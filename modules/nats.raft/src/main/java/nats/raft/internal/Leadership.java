@@ -32,6 +32,8 @@ final class Leadership {
         long ackedSeq;
         long lastSent = Long.MIN_VALUE / 2;
         long snapshotLastIndex = -1;   // >= 0 while a snapshot is being sent
+        long snapshotTerm;
+        byte[] snapshotFile;           // held for the whole transfer: a newer snapshot must not restart it
         long snapshotOffset;
 
         Progress(long next, long now) {
@@ -134,6 +136,8 @@ final class Leadership {
         long prev = p.next - 1;
         if (prev < log.firstIndex() - 1) {
             p.snapshotLastIndex = core.snapshotIndex();
+            p.snapshotTerm = core.snapshotTerm();
+            p.snapshotFile = core.snapshots().chunk(0, Integer.MAX_VALUE - 16);
             p.snapshotOffset = 0;
             sendSnapshotChunk(peer, p, now);
             return;
@@ -146,16 +150,11 @@ final class Leadership {
         p.lastSent = now;
     }
 
-    private void sendSnapshotChunk(String peer, Progress p, long now) throws IOException {
-        SnapshotStore snapshots = core.snapshots();
-        if (p.snapshotLastIndex != core.snapshotIndex()) {
-            p.snapshotLastIndex = core.snapshotIndex(); // a newer snapshot was taken meanwhile: start over
-            p.snapshotOffset = 0;
-        }
-        long total = snapshots.size();
-        byte[] chunk = snapshots.chunk(p.snapshotOffset, core.settings.snapshotChunk());
-        core.out.send(peer, new InstallSnapshot(term, core.id(), core.snapshotIndex(), core.snapshotTerm(),
-                p.snapshotOffset, total, chunk));
+    private void sendSnapshotChunk(String peer, Progress p, long now) {
+        int len = (int) Math.min(core.settings.snapshotChunk(), p.snapshotFile.length - p.snapshotOffset);
+        byte[] chunk = java.util.Arrays.copyOfRange(p.snapshotFile, (int) p.snapshotOffset, (int) p.snapshotOffset + len);
+        core.out.send(peer, new InstallSnapshot(term, core.id(), p.snapshotLastIndex, p.snapshotTerm, p.snapshotOffset,
+                p.snapshotFile.length, chunk));
         p.lastSent = now;
     }
 
@@ -175,6 +174,9 @@ final class Leadership {
                 core.out.send(r.from(), new TimeoutNow(term, core.id()));
             }
         } else if (p.snapshotLastIndex < 0) {
+            // A follower whose disk lost entries it had acknowledged (repair) holds less than its match: believe
+            // it. Lowering a match is always safe (the commit index never goes back).
+            p.match = Math.min(p.match, r.index());
             p.next = Math.max(p.match + 1, Math.min(p.next, r.index() + 1));
             send(r.from(), p, now);
         }
@@ -190,6 +192,7 @@ final class Leadership {
             p.match = Math.max(p.match, r.lastIndex());
             p.next = Math.max(p.next, p.match + 1);
             p.snapshotLastIndex = -1;
+            p.snapshotFile = null;
             send(r.from(), p, now);
         } else if (p.snapshotLastIndex == r.lastIndex()) {
             p.snapshotOffset = r.received();

@@ -45,6 +45,7 @@ final class RaftCore {
     private final SnapshotStore snapshots;
     private final StateMachine stateMachine;
     private final Random random;
+    private final Disk disk;
 
     private long term;
     private String vote;
@@ -76,6 +77,7 @@ final class RaftCore {
         this.stateMachine = stateMachine;
         this.out = out;
         this.random = new Random(seed);
+        this.disk = disk;
         this.termStore = new TermStore(disk);
         this.snapshots = new SnapshotStore(disk);
         this.log = RaftLog.open(disk, settings.segmentBytes());
@@ -91,7 +93,9 @@ final class RaftCore {
                     found.damage() == RaftLog.Damage.DAMAGED ? "damaged" : "ends in a torn write",
                     log.lastIndex(), found.detail());
         }
-        repairing = found.damage() == RaftLog.Damage.DAMAGED || termStore.damaged();
+        // A member that crashes again before its repair finished must remember it: the cut is already durable.
+        boolean wasRepairing = disk.exists(REPAIR_MARK);
+        repairing = wasRepairing || found.damage() == RaftLog.Damage.DAMAGED || termStore.damaged();
         Optional<SnapshotStore.Snapshot> snapshot = snapshots.load();
         snapMembers = settings.bootstrap();
         if (snapshot.isPresent()) {
@@ -108,6 +112,14 @@ final class RaftCore {
             repairing = true;
             log.resetAfter(0, 0);
         }
+        long mark = termStore.markIndex();
+        if (!repairing && (mark > log.lastIndex()
+                || (mark >= log.firstIndex() && log.termAt(mark) != termStore.markTerm()))) {
+            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log holds entries through {2} but had synced through"
+                    + " {3}@{4}: acknowledged entries were lost on disk", settings.group(), settings.id(), log.lastIndex(),
+                    mark, termStore.markTerm());
+            repairing = true;
+        }
         term = Math.max(termStore.term(), log.lastTerm());
         vote = term == termStore.term() ? termStore.vote() : "";
         if (term != termStore.term()) {
@@ -119,8 +131,21 @@ final class RaftCore {
             }
         }
         if (repairing) {
+            markRepairing(true);
             LOG.log(Level.WARNING, "RAFT group {0} member {1} will not vote until a leader has repaired it",
                     settings.group(), settings.id());
+        }
+    }
+
+    /** The durable mark of a member under repair: {@code repairing} exists while it must not vote. */
+    private static final String REPAIR_MARK = "repairing";
+
+    private void markRepairing(boolean on) throws IOException {
+        repairing = on;
+        if (on && !disk.exists(REPAIR_MARK)) {
+            disk.open(REPAIR_MARK).close();
+        } else if (!on && disk.exists(REPAIR_MARK)) {
+            disk.delete(REPAIR_MARK);
         }
     }
 
@@ -470,7 +495,8 @@ final class RaftCore {
         long match = prev + entries.size();
         commit = Math.max(commit, Math.min(a.commit(), match));
         if (repairing && match >= repairTarget) {
-            repairing = false;
+            syncLog(); // the repaired entries must be durable before the mark goes
+            markRepairing(false);
             LOG.log(Level.INFO, "RAFT group {0} member {1} repaired through index {2}", settings.group(), id(), match);
         }
         afterSync.add(Map.entry(a.from(), new AppendResponse(term, id(), true, match, a.seq())));
@@ -528,8 +554,9 @@ final class RaftCore {
         applied = s.lastIndex();
         commit = Math.max(commit, s.lastIndex());
         installing = false;
+        syncLog();
         if (repairing && s.lastIndex() >= repairTarget && repairTarget >= 0) {
-            repairing = false;
+            markRepairing(false);
         }
         out.skipped(s.lastIndex());
     }
@@ -545,11 +572,12 @@ final class RaftCore {
             if (leadership != null) {
                 leadership.replicate(now);
             }
-            if (log.dirty()) {
-                log.sync();
-            }
+            syncLog();
             for (Map.Entry<String, Rpc> pending : afterSync) {
-                out.send(pending.getKey(), pending.getValue());
+                // An answer from an earlier term may describe entries a later leader has since cut: never send it.
+                if (pending.getValue().term() == term) {
+                    out.send(pending.getKey(), pending.getValue());
+                }
             }
             afterSync.clear();
             if (leadership != null) {
@@ -562,6 +590,16 @@ final class RaftCore {
             maybeSnapshot();
         } catch (LogDamagedException damaged) {
             onDamage(damaged, now);
+        }
+    }
+
+    /** Syncs the log, then moves the acknowledged mark to its last entry (up, or down after a cut). */
+    private void syncLog() throws IOException {
+        if (log.dirty()) {
+            log.sync();
+        }
+        if (termStore.markIndex() != log.lastIndex() || termStore.markTerm() != log.lastTerm()) {
+            termStore.mark(log.lastIndex(), log.lastTerm());
         }
     }
 
@@ -606,8 +644,9 @@ final class RaftCore {
             log.truncateFrom(damaged.index);
             configs.tailMap(damaged.index, true).clear();
         }
-        repairing = true;
+        markRepairing(true);
         repairTarget = -1;
+        afterSync.clear();
         if (role == RaftState.LEADER) {
             stepDown(term, now);
         }

@@ -127,7 +127,7 @@ final class SnapshotStore {
 
     static byte[] encode(Snapshot s) {
         byte[] members = s.members().encode();
-        byte[] b = new byte[40 + members.length + s.data().length];
+        byte[] b = new byte[36 + members.length + s.data().length];
         Bytes.putInt(b, 0, MAGIC);
         b[4] = 1;
         Bytes.putLong(b, 8, s.lastIndex());
@@ -143,7 +143,7 @@ final class SnapshotStore {
     }
 
     static Optional<Snapshot> decode(byte[] b) {
-        if (b.length < 40 || Bytes.getInt(b, 0) != MAGIC || b[4] != 1
+        if (b.length < 38 || Bytes.getInt(b, 0) != MAGIC || b[4] != 1
                 || Bytes.getInt(b, b.length - 4) != Bytes.crc(b, 0, b.length - 4)) {
             return Optional.empty();
         }

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The current term and the vote cast in it, in two slot files written in turn ({@code term.0}, {@code term.1}),
- * each synced before the value is used: a torn write leaves the other slot intact. Record: magic u32, generation
- * u64, term u64, vote length u16, vote (UTF-8), CRC32C u32.
+ * The current term, the vote cast in it, and the acknowledged mark (the last log index and term this member has
+ * synced and may have acknowledged), in two slot files written in turn ({@code term.0}, {@code term.1}), each synced
+ * before the value is used: a torn write leaves the other slot intact. Record: magic u32, generation u64, term u64,
+ * mark index u64, mark term u64, vote length u16, vote (UTF-8), CRC32C u32.
+ *
+ * <p>The mark is how a member tells a torn last write (never acknowledged) from a disk that lost acknowledged
+ * entries: a log cut below the mark at start means damage, and the member must be repaired before it votes.
  */
 final class TermStore {
 
@@ -16,6 +20,8 @@ final class TermStore {
     private long generation;
     private long term;
     private String vote = "";
+    private long markIndex;
+    private long markTerm;
     private boolean damaged;
 
     TermStore(Disk disk) throws IOException {
@@ -45,6 +51,14 @@ final class TermStore {
         return vote;
     }
 
+    long markIndex() {
+        return markIndex;
+    }
+
+    long markTerm() {
+        return markTerm;
+    }
+
     /** Whether slot files existed but none could be read. */
     boolean damaged() {
         return damaged;
@@ -52,14 +66,25 @@ final class TermStore {
 
     /** Durably records {@code newTerm} and the vote cast in it (empty: none). */
     void save(long newTerm, String newVote) throws IOException {
+        write(newTerm, newVote, markIndex, markTerm);
+    }
+
+    /** Durably records that the log holds (synced) everything through {@code index}@{@code term}. */
+    void mark(long index, long term) throws IOException {
+        write(this.term, vote, index, term);
+    }
+
+    private void write(long newTerm, String newVote, long newMarkIndex, long newMarkTerm) throws IOException {
         byte[] v = newVote.getBytes(StandardCharsets.UTF_8);
-        byte[] b = new byte[26 + v.length];
+        byte[] b = new byte[42 + v.length];
         Bytes.putInt(b, 0, MAGIC);
         Bytes.putLong(b, 4, generation + 1);
         Bytes.putLong(b, 12, newTerm);
-        Bytes.putShort(b, 20, v.length);
-        System.arraycopy(v, 0, b, 22, v.length);
-        Bytes.putInt(b, 22 + v.length, Bytes.crc(b, 0, 22 + v.length));
+        Bytes.putLong(b, 20, newMarkIndex);
+        Bytes.putLong(b, 28, newMarkTerm);
+        Bytes.putShort(b, 36, v.length);
+        System.arraycopy(v, 0, b, 38, v.length);
+        Bytes.putInt(b, 38 + v.length, Bytes.crc(b, 0, 38 + v.length));
         try (Disk.File file = disk.open("term." + ((generation + 1) % 2))) {
             file.write(0, b, 0, b.length);
             file.truncate(b.length);
@@ -68,21 +93,25 @@ final class TermStore {
         generation++;
         term = newTerm;
         vote = newVote;
+        markIndex = newMarkIndex;
+        markTerm = newMarkTerm;
     }
 
     private void readSlot(byte[] b, int n) {
-        if (n < 26 || Bytes.getInt(b, 0) != MAGIC) {
+        if (n < 42 || Bytes.getInt(b, 0) != MAGIC) {
             return;
         }
-        int len = Bytes.getUnsignedShort(b, 20);
-        if (22 + len + 4 > n || Bytes.getInt(b, 22 + len) != Bytes.crc(b, 0, 22 + len)) {
+        int len = Bytes.getUnsignedShort(b, 36);
+        if (38 + len + 4 > n || Bytes.getInt(b, 38 + len) != Bytes.crc(b, 0, 38 + len)) {
             return;
         }
         long gen = Bytes.getLong(b, 4);
         if (gen > generation) {
             generation = gen;
             term = Bytes.getLong(b, 12);
-            vote = new String(b, 22, len, StandardCharsets.UTF_8);
+            markIndex = Bytes.getLong(b, 20);
+            markTerm = Bytes.getLong(b, 28);
+            vote = new String(b, 38, len, StandardCharsets.UTF_8);
         }
     }
 }
