@@ -86,6 +86,7 @@ final class Simulation {
             long[] proposal = pendingValues.remove(index);
             if (proposal != null && proposal[1] == term) {
                 acknowledged.add(proposal[0]);
+                highestAcknowledgedIndex = Math.max(highestAcknowledgedIndex, index);
             }
         }
 
@@ -96,10 +97,17 @@ final class Simulation {
 
         @Override
         public void readReady(long id, long index) {
+            Long required = reads.remove(id);
+            if (required != null && index < required) {
+                errors.add("read index: " + this.id + " answered a read at " + index + " but " + required
+                        + " was acknowledged before the read began");
+            }
+            readsServed++;
         }
 
         @Override
         public void readFailed(long id, RaftException reason) {
+            reads.remove(id);
         }
     }
 
@@ -118,6 +126,11 @@ final class Simulation {
     private final TreeMap<Long, Long> committedTerms = new TreeMap<>();  // index -> term, from applies
     private final Map<Long, Long> committedValues = new HashMap<>();     // index -> value
     final Set<Long> acknowledged = new HashSet<>();
+    private long highestAcknowledgedIndex;
+    private final Map<Long, Long> reads = new HashMap<>(); // read id -> index acknowledged before it began
+    private long nextRead;
+    int readsServed;
+    int transfers;
     private long now;
     private long order;
     private long nextValue = 1;
@@ -211,6 +224,22 @@ final class Simulation {
                 n.pendingValues.put(index, new long[] {value, n.core.term()});
             } catch (RaftException refused) {
                 // transfer in progress: the client retries elsewhere
+            }
+        }
+        if (faulty && n.core.role() == RaftState.LEADER && random.nextDouble() < 0.01) {
+            long id = nextRead++;
+            reads.put(id, highestAcknowledgedIndex);
+            n.core.readIndex(id, now);
+        }
+        if (faulty && n.core.role() == RaftState.LEADER && random.nextDouble() < 0.0003) {
+            List<String> others = nodes.keySet().stream().filter(o -> !o.equals(n.id)).toList();
+            String target = others.get(random.nextInt(others.size()));
+            try {
+                n.core.transferLeadership(target, now);
+                transfers++;
+                events.add(now + " " + n.id + " transfers leadership to " + target);
+            } catch (RaftException refused) {
+                // already transferring
             }
         }
         n.core.flush(now);
@@ -360,14 +389,21 @@ final class Simulation {
         }
         long end = now + maxMillis;
         long marker = -1;
-        long markerValue = -1;
+        long markerTerm = -1;
         while (now < end) {
             step(false);
             Node leader = nodes.values().stream().filter(n -> n.core.role() == RaftState.LEADER).findFirst().orElse(null);
-            if (leader != null && marker < 0 && leader.core.log.termAt(leader.core.commit) == leader.core.term()) {
-                markerValue = nextValue++;
-                marker = leader.core.propose(ByteBuffer.allocate(8).putLong(markerValue).array());
-                leader.pendingValues.put(marker, new long[] {markerValue, leader.core.term()});
+            // A marker proposed by a leader that lost its place may never commit: the next leader proposes again.
+            if (leader != null && markerTerm != leader.core.term()
+                    && leader.core.log.termAt(leader.core.commit) == leader.core.term()) {
+                try {
+                    long value = nextValue++;
+                    marker = leader.core.propose(ByteBuffer.allocate(8).putLong(value).array());
+                    markerTerm = leader.core.term();
+                    leader.pendingValues.put(marker, new long[] {value, leader.core.term()});
+                } catch (RaftException transferring) {
+                    // a transfer started before healing is still running: propose on a later step
+                }
             }
             long m = marker;
             if (marker > 0 && nodes.values().stream().allMatch(n -> n.core.applied >= m)) {
@@ -424,6 +460,7 @@ final class Simulation {
     String summary() {
         return "seed " + seed + ": " + now + " ms, " + leaders.size() + " terms with a leader, "
                 + committedTerms.size() + " entries committed, " + acknowledged.size() + " acknowledged, "
-                + crashes + " crashes, " + corruptions + " disk damages, " + partitions + " partitions";
+                + crashes + " crashes, " + corruptions + " disk damages, " + partitions + " partitions, " + readsServed
+                + " reads, " + transfers + " transfers";
     }
 }
