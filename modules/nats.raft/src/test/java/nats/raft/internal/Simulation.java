@@ -45,6 +45,7 @@ final class Simulation {
         SimStateMachine machine;
         long downUntil = -1;
         long nextTick;
+        Membership bootstrap;
         final Map<Long, long[]> pendingValues = new HashMap<>(); // index -> {value, term} proposed here, this life only
 
         Node(String id) {
@@ -58,7 +59,7 @@ final class Simulation {
         void start() {
             machine = new SimStateMachine(errors);
             try {
-                core = new RaftCore(settings(id), disk, machine, this, random.nextLong(), now);
+                core = new RaftCore(settings(id, bootstrap), disk, machine, this, random.nextLong(), now);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -148,13 +149,70 @@ final class Simulation {
         for (int i = 1; i <= size; i++) {
             nodes.put("n" + i, new Node("n" + i));
         }
+        Membership initial = new Membership(nodes.keySet().stream().map(Member::voter).toList());
+        nodes.values().forEach(n -> n.bootstrap = initial);
         nodes.values().forEach(Node::start);
     }
 
-    private RaftCore.Settings settings(String id) {
-        List<Member> members = nodes.keySet().stream().map(Member::voter).toList();
+    private RaftCore.Settings settings(String id, Membership bootstrap) {
         // Small segments and snapshots every 64 entries, so rolling, compaction and snapshot installs happen often.
-        return new RaftCore.Settings("sim", id, new Membership(members), 150, 300, 40, 64, 4096, 2048, 512);
+        return new RaftCore.Settings("sim", id, bootstrap, 150, 300, 40, 64, 4096, 2048, 512);
+    }
+
+    // --- membership ----------------------------------------------------------------------------------------
+
+    RaftCore leader() {
+        return nodes.values().stream().filter(Node::up).map(n -> n.core).filter(c -> c.role() == RaftState.LEADER)
+                .findFirst().orElse(null);
+    }
+
+    RaftCore core(String id) {
+        return nodes.get(id).core;
+    }
+
+    /**
+     * Changes the membership through the leader, retrying (without faults) until the change is committed;
+     * a new member starts knowing the current members only, as a member joining a running group does.
+     */
+    void changeMembers(java.util.function.UnaryOperator<Membership> change, long maxMillis) {
+        long end = now + maxMillis;
+        long index = -1;
+        while (now < end) {
+            step(false);
+            RaftCore leader = leader();
+            if (leader == null) {
+                continue;
+            }
+            if (index < 0) {
+                Membership next = change.apply(leader.membership());
+                for (Member m : next.members()) {
+                    nodes.computeIfAbsent(m.id(), id -> {
+                        Node added = new Node(id);
+                        added.bootstrap = leader.membership();
+                        added.start();
+                        events.add(now + " " + id + " started to join");
+                        return added;
+                    });
+                }
+                try {
+                    index = leader.changeMembership(next);
+                    events.add(now + " membership change at " + index + ": " + next.members());
+                } catch (RaftException notYet) {
+                    continue;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            if (leader.commit >= index) {
+                return;
+            }
+        }
+        throw new AssertionError(describe("membership change not committed within " + maxMillis + " ms"));
+    }
+
+    /** Stops a removed member for good. */
+    void retire(String id) {
+        nodes.remove(id);
     }
 
     /** Runs {@code millis} of simulated time under the faults. */
@@ -412,6 +470,7 @@ final class Simulation {
         }
         long target = marker;
         if (target < 0 || nodes.values().stream().anyMatch(n -> n.core.applied < target)) {
+            // (every node still in the simulation is a member: removed ones are retired)
             throw new AssertionError(describe("liveness: no leader committed a fresh entry on every node within "
                     + maxMillis + " ms after healing"));
         }
