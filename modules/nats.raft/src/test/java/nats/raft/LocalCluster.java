@@ -72,16 +72,23 @@ final class LocalCluster implements AutoCloseable {
     final Map<String, Log> logs = new ConcurrentHashMap<>();
     final Set<String> cut = ConcurrentHashMap.newKeySet();
     private final long snapshotThreshold;
+    private final Duration electionMin;
     private final RaftGroups groups = RaftGroups.load();
 
     LocalCluster(Path root, long snapshotThreshold) {
+        this(root, snapshotThreshold, Duration.ofMillis(300));
+    }
+
+    /** Elections after {@code electionMin} to twice that without a leader; heartbeats at a sixth of it. */
+    LocalCluster(Path root, long snapshotThreshold, Duration electionMin) {
         this.root = root;
         this.snapshotThreshold = snapshotThreshold;
+        this.electionMin = electionMin;
     }
 
     RaftNode start(String id, List<Member> members) {
         RaftConfig config = RaftConfig.of("test", id, members, root.resolve(id))
-                .withTiming(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(50))
+                .withTiming(electionMin, electionMin.multipliedBy(2), electionMin.dividedBy(6))
                 .withSnapshotThreshold(snapshotThreshold);
         Log log = new Log();
         RaftNode node = groups.start(config, log, (peer, frame) -> {
