@@ -305,8 +305,9 @@ final class RaftAgent implements RaftNode {
 
     @Override
     public void close() {
+        // No interrupt: a thread interrupted inside FileChannel I/O closes the channel under the log.
         running = false;
-        thread.interrupt();
+        queue.add(now -> { });
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -671,6 +671,7 @@ final class RaftCore {
         }
         role = RaftState.CLOSED;
         snapshots.abortReceive();
+        termStore.close();
         log.close();
     }
 }

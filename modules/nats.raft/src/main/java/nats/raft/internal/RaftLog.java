@@ -47,6 +47,13 @@ final class RaftLog implements AutoCloseable {
     private long synced;        // highest index known on disk
     private Recovery recovery = new Recovery(Damage.NONE, "");
 
+    // The newest entries appended by this process, served to followers without reading the disk back.
+    private static final int RECENT_SLOTS = 8192;
+    private static final long RECENT_BYTES = 8L << 20;
+    private final LogEntry[] recent = new LogEntry[RECENT_SLOTS];
+    private long recentFirst = Long.MAX_VALUE;
+    private long recentBytes;
+
     private RaftLog(Disk disk, long segmentBytes) {
         this.disk = disk;
         this.segmentBytes = segmentBytes;
@@ -98,6 +105,9 @@ final class RaftLog implements AutoCloseable {
     LogEntry entry(long i) throws IOException {
         if (!index.holds(i)) {
             throw new IllegalArgumentException("index " + i + " not in log [" + firstIndex() + ", " + lastIndex() + "]");
+        }
+        if (i >= recentFirst) {
+            return recent[(int) (i % RECENT_SLOTS)];
         }
         Segment seg = segments.get(index.segment(i));
         long offset = index.offset(i);
@@ -160,6 +170,36 @@ final class RaftLog implements AutoCloseable {
         seg.file.write(seg.size, buf, 0, total);
         seg.size += total;
         markUnsynced(seg);
+        remember(entries);
+    }
+
+    private void remember(List<LogEntry> entries) {
+        if (recentFirst == Long.MAX_VALUE) {
+            recentFirst = entries.getFirst().index();
+        }
+        for (LogEntry e : entries) {
+            if (e.index() - recentFirst >= RECENT_SLOTS) {
+                forgetOldest();
+            }
+            recent[(int) (e.index() % RECENT_SLOTS)] = e;
+            recentBytes += e.data().length;
+        }
+        while (recentBytes > RECENT_BYTES && recentFirst <= lastIndex()) {
+            forgetOldest();
+        }
+    }
+
+    private void forgetOldest() {
+        int slot = (int) (recentFirst % RECENT_SLOTS);
+        recentBytes -= recent[slot].data().length;
+        recent[slot] = null;
+        recentFirst++;
+    }
+
+    private void forgetRecent() {
+        java.util.Arrays.fill(recent, null);
+        recentFirst = Long.MAX_VALUE;
+        recentBytes = 0;
     }
 
     /** Makes every append and truncation durable. */
@@ -179,6 +219,7 @@ final class RaftLog implements AutoCloseable {
         if (from < firstIndex()) {
             throw new IllegalArgumentException("cannot truncate from " + from + " below the first index " + firstIndex());
         }
+        forgetRecent();
         int ordinal = index.segment(from);
         long offset = index.offset(from);
         while (segments.size() > ordinal + 1) {
@@ -211,6 +252,7 @@ final class RaftLog implements AutoCloseable {
             resetAfter(through, term);
             return;
         }
+        forgetRecent();
         index.dropThrough(through);
         prevTerm = term;
         int removable = 0;
@@ -230,6 +272,7 @@ final class RaftLog implements AutoCloseable {
 
     /** Deletes every segment; the next entry appended is {@code through + 1}, after a snapshot at {@code through}@{@code term}. */
     void resetAfter(long through, long term) throws IOException {
+        forgetRecent();
         for (Segment seg : segments) {
             seg.file.close();
             disk.delete(seg.name);

@@ -17,6 +17,7 @@ final class TermStore {
     private static final int MAGIC = 0x544E524A; // "JRNT"
 
     private final Disk disk;
+    private final Disk.File[] slots = new Disk.File[2]; // kept open: the mark is written after every log sync
     private long generation;
     private long term;
     private String vote = "";
@@ -59,6 +60,15 @@ final class TermStore {
         return markTerm;
     }
 
+    void close() throws IOException {
+        for (int i = 0; i < 2; i++) {
+            if (slots[i] != null) {
+                slots[i].close();
+                slots[i] = null;
+            }
+        }
+    }
+
     /** Whether slot files existed but none could be read. */
     boolean damaged() {
         return damaged;
@@ -85,11 +95,13 @@ final class TermStore {
         Bytes.putShort(b, 36, v.length);
         System.arraycopy(v, 0, b, 38, v.length);
         Bytes.putInt(b, 38 + v.length, Bytes.crc(b, 0, 38 + v.length));
-        try (Disk.File file = disk.open("term." + ((generation + 1) % 2))) {
-            file.write(0, b, 0, b.length);
-            file.truncate(b.length);
-            file.sync();
+        int slot = (int) ((generation + 1) % 2);
+        if (slots[slot] == null) {
+            slots[slot] = disk.open("term." + slot);
         }
+        slots[slot].write(0, b, 0, b.length);
+        slots[slot].truncate(b.length);
+        slots[slot].sync();
         generation++;
         term = newTerm;
         vote = newVote;

@@ -150,6 +150,9 @@ class RaftLogTest {
         SimDisk disk = new SimDisk();
         try (RaftLog log = RaftLog.open(disk, SEGMENT)) {
             fill(log, 1, 10, 1);
+        }
+        // Reopened, so the entries are read from the file (those appended by this process are served from memory).
+        try (RaftLog log = RaftLog.open(disk, SEGMENT)) {
             String seg = LogFormat.segmentName(1);
             byte[] b = disk.durable(seg);
             b[offsetOf(b, 7) + LogFormat.RECORD_HEADER] ^= 0x40;
