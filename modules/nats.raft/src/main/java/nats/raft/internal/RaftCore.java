@@ -97,7 +97,25 @@ final class RaftCore {
         boolean wasRepairing = disk.exists(REPAIR_MARK);
         repairing = wasRepairing || found.damage() == RaftLog.Damage.DAMAGED || termStore.damaged();
         Optional<SnapshotStore.Snapshot> snapshot = snapshots.load();
+        long base = snapshot.map(SnapshotStore.Snapshot::lastIndex).orElse(0L);
+        // The log as found must reach the mark (the last entry synced, so maybe acknowledged), unless the
+        // snapshot covers it. A mark is lowered before any deliberate cut, so falling short means the disk lost it.
+        long mark = termStore.markIndex();
+        if (!repairing && mark > base && (mark > log.lastIndex()
+                || (mark >= log.firstIndex() && log.termAt(mark) != termStore.markTerm()))) {
+            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log holds entries through {2} but had synced through"
+                    + " {3}@{4}: acknowledged entries were lost on disk", settings.group(), settings.id(), log.lastIndex(),
+                    mark, termStore.markTerm());
+            repairing = true;
+        }
         snapMembers = settings.bootstrap();
+        if (log.firstIndex() > base + 1 || (snapshot.isEmpty() && snapshots.damaged())) {
+            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log starts at {2} but the snapshot ({3}) ends at {4};"
+                    + " the log is dropped until a leader sends a snapshot", settings.group(), settings.id(),
+                    log.firstIndex(), snapshots.damaged() ? "damaged" : snapshot.isEmpty() ? "missing" : "intact", base);
+            repairing = true;
+            log.resetAfter(base, snapshot.map(SnapshotStore.Snapshot::lastTerm).orElse(0L));
+        }
         if (snapshot.isPresent()) {
             SnapshotStore.Snapshot s = snapshot.get();
             log.compactThrough(s.lastIndex(), s.lastTerm());
@@ -106,19 +124,6 @@ final class RaftCore {
             snapTerm = s.lastTerm();
             snapMembers = s.members();
             applied = commit = snapIndex;
-        } else if (snapshots.damaged() || log.firstIndex() > 1) {
-            LOG.log(Level.ERROR, "RAFT group {0} member {1}: snapshot {2}; the log is dropped until a leader"
-                    + " sends a snapshot", settings.group(), settings.id(), snapshots.damaged() ? "damaged" : "missing");
-            repairing = true;
-            log.resetAfter(0, 0);
-        }
-        long mark = termStore.markIndex();
-        if (!repairing && (mark > log.lastIndex()
-                || (mark >= log.firstIndex() && log.termAt(mark) != termStore.markTerm()))) {
-            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log holds entries through {2} but had synced through"
-                    + " {3}@{4}: acknowledged entries were lost on disk", settings.group(), settings.id(), log.lastIndex(),
-                    mark, termStore.markTerm());
-            repairing = true;
         }
         term = Math.max(termStore.term(), log.lastTerm());
         vote = term == termStore.term() ? termStore.vote() : "";
@@ -481,8 +486,7 @@ final class RaftCore {
                     throw new IllegalStateException(id() + ": leader " + a.from() + " conflicts at committed index "
                             + e.index());
                 }
-                log.truncateFrom(e.index());
-                configs.tailMap(e.index(), true).clear();
+                cutLog(e.index());
             }
             fresh.add(e);
         }
@@ -500,6 +504,18 @@ final class RaftCore {
             LOG.log(Level.INFO, "RAFT group {0} member {1} repaired through index {2}", settings.group(), id(), match);
         }
         afterSync.add(Map.entry(a.from(), new AppendResponse(term, id(), true, match, a.seq())));
+    }
+
+    /**
+     * Removes {@code from} and later entries. The acknowledged mark goes down first (durably): entries cut on
+     * purpose must not look lost on disk if a crash leaves the cut half done.
+     */
+    private void cutLog(long from) throws IOException {
+        if (termStore.markIndex() >= from) {
+            termStore.mark(from - 1, log.termAt(from - 1));
+        }
+        log.truncateFrom(from);
+        configs.tailMap(from, true).clear();
     }
 
     /** The index before the first entry of the term found at {@code prev}: the leader retries from there. */
@@ -544,6 +560,9 @@ final class RaftCore {
     }
 
     private void install(SnapshotStore.Snapshot s) throws IOException {
+        if (log.termAt(s.lastIndex()) != s.lastTerm() && termStore.markIndex() > s.lastIndex()) {
+            termStore.mark(s.lastIndex(), s.lastTerm()); // the log is about to be replaced by the (durable) snapshot
+        }
         log.compactThrough(s.lastIndex(), s.lastTerm());
         configs.headMap(s.lastIndex(), true).clear();
         configs.tailMap(log.lastIndex() + 1, true).clear();
@@ -641,8 +660,7 @@ final class RaftCore {
         LOG.log(Level.ERROR, "RAFT group {0} member {1}: {2}; log cut there, waiting for repair", settings.group(), id(),
                 damaged.getMessage());
         if (damaged.index >= log.firstIndex()) {
-            log.truncateFrom(damaged.index);
-            configs.tailMap(damaged.index, true).clear();
+            cutLog(damaged.index);
         }
         markRepairing(true);
         repairTarget = -1;

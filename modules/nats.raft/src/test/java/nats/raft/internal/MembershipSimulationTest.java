@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Membership changes one at a time, through the simulation, then faults, then the usual end checks. */
 class MembershipSimulationTest {
 
-    private static final Simulation.Faults MILD = new Simulation.Faults(0.03, 0.02, 15, 0.0002, 0.001, 0.0003, 0.0, 0.3);
+    private static final Simulation.Faults MILD = new Simulation.Faults(0.03, 0.02, 15, 0.0002, 0.001, 0.0003, 0.0, 0.3, 0.0001);
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4})

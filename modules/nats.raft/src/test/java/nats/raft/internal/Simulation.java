@@ -29,10 +29,10 @@ final class Simulation {
 
     /** Fault rates, per simulated millisecond and node (or per message). */
     record Faults(double drop, double duplicate, int maxLatency, double crashPerMs, double crashMidBatch,
-                  double partitionPerMs, double corruptOnCrash, double proposePerMs) {
+                  double partitionPerMs, double corruptOnCrash, double proposePerMs, double pausePerMs) {
 
-        static final Faults NONE = new Faults(0, 0, 3, 0, 0, 0, 0, 0.3);
-        static final Faults HARSH = new Faults(0.05, 0.03, 25, 0.0004, 0.002, 0.0005, 0.3, 0.3);
+        static final Faults NONE = new Faults(0, 0, 3, 0, 0, 0, 0, 0.3, 0);
+        static final Faults HARSH = new Faults(0.05, 0.03, 25, 0.0004, 0.002, 0.0005, 0.3, 0.3, 0.0002);
     }
 
     private record Message(long at, long order, String to, byte[] frame) {
@@ -44,6 +44,7 @@ final class Simulation {
         RaftCore core;
         SimStateMachine machine;
         long downUntil = -1;
+        long pausedUntil = -1;  // SIGSTOP: state kept, nothing processed, messages wait
         long nextTick;
         Membership bootstrap;
         final Map<Long, long[]> pendingValues = new HashMap<>(); // index -> {value, term} proposed here, this life only
@@ -64,6 +65,10 @@ final class Simulation {
                 throw new UncheckedIOException(e);
             }
             pendingValues.clear();
+            if (TRACE != null) {
+                events.add(now + " " + id + " after restart: log " + core.log.firstIndex() + ".." + core.log.lastIndex()
+                        + " snapshot " + core.snapshotIndex() + " " + core.log.recovery());
+            }
             if (core.repairing()) {
                 events.add(now + " " + id + " restarted, repairing");
             }
@@ -241,6 +246,21 @@ final class Simulation {
                 }
                 continue;
             }
+            if (n.pausedUntil > now) {
+                for (Message m : due.getOrDefault(n.id, List.of())) {
+                    network.add(new Message(n.pausedUntil, order++, m.to(), m.frame()));
+                }
+                continue;
+            }
+            if (faulty && random.nextDouble() < faults.pausePerMs()) {
+                n.pausedUntil = now + 100 + random.nextInt(1500);
+                events.add(now + " " + n.id + " paused until " + n.pausedUntil
+                        + (n.core.role() == RaftState.LEADER ? " (leader)" : ""));
+                for (Message m : due.getOrDefault(n.id, List.of())) {
+                    network.add(new Message(n.pausedUntil, order++, m.to(), m.frame()));
+                }
+                continue;
+            }
             try {
                 work(n, due.getOrDefault(n.id, List.of()), faulty);
             } catch (IOException e) {
@@ -311,6 +331,11 @@ final class Simulation {
 
     private void crash(Node n, String when) {
         crashes++;
+        if (TRACE != null) {
+            events.add(now + " " + n.id + " before crash: log " + n.core.log.firstIndex() + ".." + n.core.log.lastIndex()
+                    + " synced " + n.core.log.syncedIndex() + " dirty " + n.core.log.dirty() + " snapshot "
+                    + n.core.snapshotIndex() + " role " + n.core.role());
+        }
         n.core = null;
         n.disk.crash(random);
         n.downUntil = now + 20 + random.nextInt(1500);
@@ -430,6 +455,7 @@ final class Simulation {
      * node has applied; then every acknowledged value must be on every node, exactly once, in the same order.
      */
     void heal(long maxMillis) {
+        nodes.values().forEach(n -> n.pausedUntil = -1);
         try {
             healOrFail(maxMillis);
         } catch (IOException e) {
