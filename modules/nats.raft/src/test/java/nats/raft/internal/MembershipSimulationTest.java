@@ -17,7 +17,7 @@ class MembershipSimulationTest {
     private static final Simulation.Faults MILD = new Simulation.Faults(0.03, 0.02, 15, 0.0002, 0.001, 0.0003, 0.0, 0.3, 0.0001);
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void observerJoinsIsPromotedAndAVoterLeaves(long seed) {
         Simulation sim = new Simulation(seed, 3, MILD);

@@ -182,14 +182,23 @@ final class Simulation {
     void changeMembers(java.util.function.UnaryOperator<Membership> change, long maxMillis) {
         long end = now + maxMillis;
         long index = -1;
+        long term = -1;
+        Membership target = null;
         while (now < end) {
             step(false);
             RaftCore leader = leader();
             if (leader == null) {
                 continue;
             }
+            if (index >= 0 && leader.commit >= index) {
+                if (leader.membership().equals(target)) {
+                    return;
+                }
+                index = -1; // another entry was committed at that index: the change was lost with its leader
+            }
             if (index < 0) {
                 Membership next = change.apply(leader.membership());
+                target = next;
                 for (Member m : next.members()) {
                     nodes.computeIfAbsent(m.id(), id -> {
                         Node added = new Node(id);
@@ -201,15 +210,13 @@ final class Simulation {
                 }
                 try {
                     index = leader.changeMembership(next);
+                    term = leader.term();
                     events.add(now + " membership change at " + index + ": " + next.members());
                 } catch (RaftException notYet) {
                     continue;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }
-            if (leader.commit >= index) {
-                return;
             }
         }
         throw new AssertionError(describe("membership change not committed within " + maxMillis + " ms"));
@@ -535,7 +542,9 @@ final class Simulation {
                 state.append(c.role()).append(" term ").append(c.term()).append(" leader '").append(c.leaderId())
                         .append("' log ").append(c.log.firstIndex()).append("..").append(c.log.lastIndex()).append('@')
                         .append(c.log.lastTerm()).append(" commit ").append(c.commit).append(" applied ").append(c.applied)
-                        .append(" snapshot ").append(c.snapshotIndex()).append(c.repairing() ? " REPAIRING" : "");
+                        .append(" snapshot ").append(c.snapshotIndex()).append(c.repairing() ? " REPAIRING" : "")
+                        .append(" members ").append(c.membership().members().stream()
+                                .map(m -> m.id() + (m.voter() ? "" : "(o)")).toList());
             }
         }
         return "seed " + seed + " at " + now + " ms: " + problem + "\nnodes:" + state + "\nlast events:\n  "
