@@ -32,8 +32,9 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.mqtt");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
+            "nats.mqtt");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode");
 
     /** Libraries the plugins may require: they are not plugins themselves and read java.base only. */
     static final List<String> LIBRARIES = List.of("nats.raft");
@@ -225,6 +226,12 @@ class ModuleDescriptorTest {
     void websocketReadsOnlyTheApiAndTransport() {
         // A protocol listener: no replication, so not even nats.raft (issue 15).
         assertRequiresOnly(descriptor("nats.websocket"), Set.of("nats.api", "nats.transport"), true);
+    }
+
+    @Test
+    void mqttReadsOnlyTheApiAndTransport() {
+        // A protocol listener: JetStream is reached through its API over in-process clients, not its classes.
+        assertRequiresOnly(descriptor("nats.mqtt"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @ParameterizedTest(name = "{0}")

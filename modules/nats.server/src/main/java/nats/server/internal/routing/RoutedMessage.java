@@ -177,19 +177,21 @@ public final class RoutedMessage implements InboundMessage {
 
     // ---- InboundMessage ------------------------------------------------------------------------------
 
+    // A handler sees the subject a subscriber's MSG shows (the shown subject of a JetStream delivery), as Go's
+    // internal callbacks get pa.deliver.
     @Override
     public byte[] subjectArray() {
-        return subject;
+        return frameSubject();
     }
 
     @Override
     public int subjectOffset() {
-        return subjectOffset;
+        return frameSubjectOffset();
     }
 
     @Override
     public int subjectLength() {
-        return subjectLength;
+        return frameSubjectLength();
     }
 
     @Override
