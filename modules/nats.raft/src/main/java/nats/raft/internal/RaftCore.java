@@ -59,6 +59,7 @@ final class RaftCore {
 
     private boolean repairing;
     private long repairTarget = -1;
+    private long repairTerm = -1;
     private boolean installing;
 
     long commit;
@@ -455,8 +456,10 @@ final class RaftCore {
         }
         followLeader(a.from(), now);
         leaderCommitSeen = Math.max(leaderCommitSeen, a.commit());
-        if (repairing && repairTarget < 0) {
+        if (repairing && (repairTarget < 0 || repairTerm != term)) {
+            // Each new leader holds every committed entry: its last index at first contact is the target.
             repairTarget = a.leaderLast();
+            repairTerm = term;
         }
         long prev = a.prevIndex();
         List<LogEntry> entries = a.entries();
