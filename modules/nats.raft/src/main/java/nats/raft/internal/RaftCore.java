@@ -79,47 +79,19 @@ final class RaftCore {
         this.out = out;
         this.random = new Random(seed);
         this.disk = disk;
-        this.termStore = new TermStore(disk);
-        this.snapshots = new SnapshotStore(disk);
-        this.log = RaftLog.open(disk, settings.segmentBytes());
-        recover();
+        MemberFiles.Opened files = MemberFiles.open(settings, disk);
+        this.termStore = files.terms();
+        this.snapshots = files.snapshots();
+        this.log = files.log();
+        this.repairing = files.repairing();
+        recover(files.snapshot());
         electionDeadline = now + randomTimeout();
     }
 
-    private void recover() throws IOException {
-        RaftLog.Recovery found = log.recovery();
-        if (found.damage() != RaftLog.Damage.NONE) {
-            LOG.log(found.damage() == RaftLog.Damage.DAMAGED ? Level.ERROR : Level.WARNING,
-                    "RAFT group {0} member {1}: log {2}, cut at index {3}: {4}", settings.group(), settings.id(),
-                    found.damage() == RaftLog.Damage.DAMAGED ? "damaged" : "ends in a torn write",
-                    log.lastIndex(), found.detail());
-        }
-        // A member that crashes again before its repair finished must remember it: the cut is already durable.
-        boolean wasRepairing = disk.exists(REPAIR_MARK);
-        repairing = wasRepairing || found.damage() == RaftLog.Damage.DAMAGED || termStore.damaged();
-        Optional<SnapshotStore.Snapshot> snapshot = snapshots.load();
-        long base = snapshot.map(SnapshotStore.Snapshot::lastIndex).orElse(0L);
-        // The log as found must reach the mark (the last entry synced, so maybe acknowledged), unless the
-        // snapshot covers it. A mark is lowered before any deliberate cut, so falling short means the disk lost it.
-        long mark = termStore.markIndex();
-        if (!repairing && mark > base && (mark > log.lastIndex()
-                || (mark >= log.firstIndex() && log.termAt(mark) != termStore.markTerm()))) {
-            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log holds entries through {2} but had synced through"
-                    + " {3}@{4}: acknowledged entries were lost on disk", settings.group(), settings.id(), log.lastIndex(),
-                    mark, termStore.markTerm());
-            repairing = true;
-        }
+    private void recover(Optional<SnapshotStore.Snapshot> snapshot) throws IOException {
         snapMembers = settings.bootstrap();
-        if (log.firstIndex() > base + 1 || (snapshot.isEmpty() && snapshots.damaged())) {
-            LOG.log(Level.ERROR, "RAFT group {0} member {1}: the log starts at {2} but the snapshot ({3}) ends at {4};"
-                    + " the log is dropped until a leader sends a snapshot", settings.group(), settings.id(),
-                    log.firstIndex(), snapshots.damaged() ? "damaged" : snapshot.isEmpty() ? "missing" : "intact", base);
-            repairing = true;
-            log.resetAfter(base, snapshot.map(SnapshotStore.Snapshot::lastTerm).orElse(0L));
-        }
         if (snapshot.isPresent()) {
             SnapshotStore.Snapshot s = snapshot.get();
-            log.compactThrough(s.lastIndex(), s.lastTerm());
             stateMachine.restore(s.data());
             snapIndex = s.lastIndex();
             snapTerm = s.lastTerm();
@@ -136,23 +108,11 @@ final class RaftCore {
                 configs.put(i, Membership.decode(log.entry(i).data()));
             }
         }
-        if (repairing) {
-            markRepairing(true);
-            LOG.log(Level.WARNING, "RAFT group {0} member {1} will not vote until a leader has repaired it",
-                    settings.group(), settings.id());
-        }
     }
-
-    /** The durable mark of a member under repair: {@code repairing} exists while it must not vote. */
-    private static final String REPAIR_MARK = "repairing";
 
     private void markRepairing(boolean on) throws IOException {
         repairing = on;
-        if (on && !disk.exists(REPAIR_MARK)) {
-            disk.open(REPAIR_MARK).close();
-        } else if (!on && disk.exists(REPAIR_MARK)) {
-            disk.delete(REPAIR_MARK);
-        }
+        MemberFiles.markRepairing(disk, on);
     }
 
     // --- what the node shows -------------------------------------------------------------------------------
