@@ -33,8 +33,8 @@ class ModuleDescriptorTest {
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
     static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
-            "nats.mqtt");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode");
+            "nats.mqtt", "nats.cluster");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode");
 
     /** Libraries the plugins may require: they are not plugins themselves and read java.base only. */
     static final List<String> LIBRARIES = List.of("nats.raft");
