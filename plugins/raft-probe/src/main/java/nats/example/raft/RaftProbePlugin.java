@@ -28,7 +28,7 @@ import nats.raft.StateMachine;
  * on {@code $NRG.*} in the system account ({@link NrgTransport}); in the global account it answers
  * {@code $RAFTPROBE.<member>.propose} (payload replicated; reply {@code ok <index>} or {@code error <text>}) and
  * {@code $RAFTPROBE.<member>.info} (reply {@code state=... term=... leader=... commit=... applied=... entries=...
- * health=... last=...}).
+ * health=... digest=... last=...}, the digest a CRC32C of every applied entry in order).
  */
 public final class RaftProbePlugin implements ServerPlugin {
 
@@ -97,12 +97,16 @@ public final class RaftProbePlugin implements ServerPlugin {
 
     private void info(Message request) {
         String last;
+        int count;
+        java.util.zip.CRC32C digest = new java.util.zip.CRC32C();
         synchronized (applied) {
             last = applied.isEmpty() ? "" : new String(applied.getLast(), StandardCharsets.UTF_8);
+            count = applied.size();
+            applied.forEach(digest::update);
         }
         reply(request, "state=" + node.state() + " term=" + node.term() + " leader=" + node.leader().orElse("")
-                + " commit=" + node.commitIndex() + " applied=" + node.appliedIndex() + " entries=" + applied.size()
-                + " health=" + node.health() + " last=" + last);
+                + " commit=" + node.commitIndex() + " applied=" + node.appliedIndex() + " entries=" + count
+                + " health=" + node.health() + " digest=" + Long.toHexString(digest.getValue()) + " last=" + last);
     }
 
     private void reply(Message request, String text) {

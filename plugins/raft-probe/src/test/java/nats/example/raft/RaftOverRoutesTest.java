@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three servers as child processes, clustered with routes, each running one RAFT member whose RPCs travel on
  * {@code $NRG} subjects in the system account: they elect a leader, replicate what a client proposes, survive
- * the leader's SIGKILL, and the restarted member catches up from its log and the new leader.
+ * the leader's SIGKILL (the restarted member catches up from its log and the new leader), and a leader paused with
+ * SIGSTOP past the election timeout: when resumed it follows, and every member holds the same entries.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class RaftOverRoutesTest {
@@ -65,6 +66,21 @@ class RaftOverRoutesTest {
             }
             killed.launch();
             awaitEntries(servers, NAMES, 60, "v59");
+
+            // Go's Jepsen finding: a leader paused (SIGSTOP) past the election timeout, then resumed.
+            String paused = awaitLeader(servers, "");
+            servers.get(paused).signal("STOP");
+            String third = awaitLeader(servers, paused);
+            try (Connection nc = connect(servers.get(third))) {
+                for (int i = 60; i < 70; i++) {
+                    String reply = request(nc, "$RAFTPROBE." + third + ".propose", "v" + i);
+                    assertTrue(reply.startsWith("ok "), () -> "expected the leader after the pause to commit, got " + reply);
+                }
+            }
+            servers.get(paused).signal("CONT");
+            awaitEntries(servers, NAMES, 70, "v69");
+            assertEquals(1, NAMES.stream().map(n -> info(servers.get(n), n).replaceAll(".* digest=(\\S+) .*", "$1"))
+                    .distinct().count(), "expected every member to hold the same entries in the same order");
         } finally {
             for (Server s : servers.values()) {
                 s.close();
@@ -202,6 +218,13 @@ class RaftOverRoutesTest {
             return process != null && process.isAlive();
         }
 
+        void signal(String which) throws IOException, InterruptedException {
+            Process kill = new ProcessBuilder("kill", "-" + which, Long.toString(process.pid())).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -" + which + " " + process.pid() + " failed");
+            }
+        }
+
         /** SIGKILL. */
         void kill() throws InterruptedException {
             process.destroyForcibly();
@@ -211,6 +234,11 @@ class RaftOverRoutesTest {
         @Override
         public void close() throws InterruptedException {
             if (alive()) {
+                try {
+                    signal("CONT");
+                } catch (IOException notPaused) {
+                    // gone already
+                }
                 process.destroy();
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
