@@ -15,6 +15,7 @@ import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
 import nats.api.links.RemoteInterest;
 import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.net.OutboundQueue;
 import nats.transport.protocol.ProtocolException;
@@ -325,6 +326,16 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     }
 
     @Override
+    public long connectionId() {
+        return cid;
+    }
+
+    @Override
+    public String peerName() {
+        return handshake.remoteName();
+    }
+
+    @Override
     public MessageOrigin kind() {
         return MessageOrigin.LEAF;
     }
@@ -373,6 +384,30 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         if (rules != SubjectRules.ALL && !rules.allows(m.subject())) {
             return false;
         }
+        MessageTrace trace = m.trace();
+        if (trace != null) {
+            return sendTraced(m, trace);
+        }
+        return write(m);
+    }
+
+    /**
+     * A traced message (Go 2.11). Leaf connections do not carry trace hops yet, so the peer counts as one that
+     * does not trace, as Go treats a leaf below its protocol level: the egress entry says no event comes from there,
+     * and a trace-only message is not sent at all (the other side would deliver it).
+     */
+    private boolean sendTraced(LinkMessage m, MessageTrace trace) {
+        String peer = handshake.remoteName();
+        if (trace.traceOnly()) {
+            trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+            return false;
+        }
+        boolean sent = write(m);
+        trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+        return sent;
+    }
+
+    private boolean write(LinkMessage m) {
         boolean headers = m.hasHeaders() && handshake.peerTakesHeaders();
         int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
         int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
