@@ -35,7 +35,8 @@ public final class NatsBench implements Callable<Integer> {
    */
   private static final List<Supplier<Object>> TOOL_COMMANDS =
       List.of(CompareCommand::new, StoreBenchCommand::new,
-          nats.bench.internal.ClusterCompareCommand::new, nats.bench.internal.GatewayCompareCommand::new);
+          nats.bench.internal.ClusterCompareCommand::new, nats.bench.internal.LeafCompareCommand::new,
+          nats.bench.internal.GatewayCompareCommand::new);
 
   @Spec
   CommandSpec spec;

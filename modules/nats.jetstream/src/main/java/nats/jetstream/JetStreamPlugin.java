@@ -34,9 +34,10 @@ public final class JetStreamPlugin implements ServerPlugin {
         return "jetstream";
     }
 
+    /** 2.2: the stream ingest reports traced messages ({@code InboundMessage.trace()}). */
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.0");
+        return ApiRange.atLeast("2.2");
     }
 
     @Override

@@ -13,4 +13,14 @@ public interface DirectHandler {
      *         delivered: a queue group then tries another member
      */
     boolean onMessage(InboundMessage message);
+
+    /**
+     * Whether this handler understands trace-only messages ({@link MessageTrace#traceOnly()}): it then receives
+     * them and must only report (JetStream checks a message without storing it). Other handlers never see them.
+     *
+     * @since API 2.2
+     */
+    default boolean acceptsTraceOnly() {
+        return false;
+    }
 }

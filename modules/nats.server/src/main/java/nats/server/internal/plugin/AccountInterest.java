@@ -50,20 +50,31 @@ final class AccountInterest implements Sublist.ChangeListener {
     @Override
     public void inserted(ServerSubscription sub) {
         if (counts(sub)) {
-            change(sub, 1);
+            change(sub, counted(sub));
         }
     }
 
     @Override
     public void removed(ServerSubscription sub) {
         if (counts(sub)) {
-            change(sub, -1);
+            change(sub, -counted(sub));
         }
     }
 
     private boolean counts(ServerSubscription sub) {
         return sub.subscriber().announcesInterest() || (!linkKinds.isEmpty()
                 && sub.subscriber() instanceof LinkEndpoint link && linkKinds.contains(link.kind()));
+    }
+
+    /** A shared link's queue interest stands for the members it announced; anything else for one. */
+    static int weight(ServerSubscription sub) {
+        return sub.queue() != null && sub.subscriber() instanceof nats.server.internal.routing.RemoteSubscriber
+                ? sub.weight() : 1;
+    }
+
+    /** Here: a link of the kinds a watch counts stands for one subscription (Go's gateways count them so). */
+    private static int counted(ServerSubscription sub) {
+        return sub.subscriber().announcesInterest() ? weight(sub) : 1;
     }
 
     private synchronized void change(ServerSubscription sub, int delta) {
