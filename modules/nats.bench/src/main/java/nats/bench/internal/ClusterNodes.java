@@ -71,7 +71,7 @@ final class ClusterNodes implements AutoCloseable {
                 List<String> argv = ServerProcess.command(cmd, port);
                 Path log = Files.createTempFile("nats-bench-gateway-" + name + "-", ".log");
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                started.add(new Node(name, port, http, gw[i], p, log));
+                started.add(new Node(name, port, http, gw[i], p, log, "/gatewayz?accs=1"));
             }
             ClusterNodes pair = new ClusterNodes(List.copyOf(started), true);
             pair.awaitGateways(timeout, names);
