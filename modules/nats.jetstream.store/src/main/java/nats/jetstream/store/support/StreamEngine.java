@@ -324,6 +324,16 @@ public final class StreamEngine implements StreamStore {
         log.storage.sync();
     }
 
+    @Override
+    public void deferFlushToCaller() {
+        log.storage.deferFlushToCaller();
+    }
+
+    @Override
+    public boolean flushOnCaller() {
+        return !closed && log.storage.flushOnCaller();
+    }
+
     // --- reading ------------------------------------------------------------------------------------------
 
     @Override

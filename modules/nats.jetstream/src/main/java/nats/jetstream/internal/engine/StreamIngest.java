@@ -20,9 +20,11 @@ import nats.jetstream.internal.model.JsErrors;
  * lock is free (a lone publisher pays no hand-off); otherwise it is copied into a bounded queue that the agent
  * thread drains in batches under the write lock, in arrival order. Publish acks wait for the store to report
  * their message durable (group commit): whichever thread learns of durability (the store's flusher, or the
- * writer for a memory store) sends every ready ack in one batch.
+ * writer for a memory store) sends every ready ack in one batch. After storing, the writer (at the end of the
+ * publisher's batch, or of the agent's) asks a file store to sync on its own thread when no sync is running
+ * ({@code flushOnCaller}), so a lone synchronous publisher's ack needs no thread hand-off at all.
  */
-final class StreamIngest implements DirectHandler, Runnable {
+final class StreamIngest implements DirectHandler.Batched, Runnable {
 
     /** Messages the queue may hold before publishers are slowed down. */
     private static final int MAX_BACKLOG = 32 * 1024;
@@ -135,6 +137,9 @@ final class StreamIngest implements DirectHandler, Runnable {
             boolean stored = false;
             try {
                 if (queue.isEmpty()) {
+                    if (!memory) {
+                        stream.store().deferFlushToCaller();
+                    }
                     storeOne(inbound);
                     stored = true;
                 }
@@ -142,10 +147,7 @@ final class StreamIngest implements DirectHandler, Runnable {
                 stream.writeLock().unlock();
             }
             if (stored) {
-                if (!memory) {
-                    // A duplicate's ack refers to a message already durable: nothing else will send it.
-                    sendReadyAcks();
-                }
+                // A file store syncs at the end of this publisher's batch (endOfBatch), on this thread.
                 return true;
             }
         }
@@ -156,6 +158,20 @@ final class StreamIngest implements DirectHandler, Runnable {
         queue.offer(inbound);
         wake();
         return true;
+    }
+
+    /**
+     * The publisher's batch (one read of its socket) is over: a file store syncs what this thread stored
+     * directly, here, once for the whole batch, unless a sync is running already (which then covers it). The
+     * acks then leave from this thread, written inline to the publisher's socket when it is this reader's own
+     * client. Then the acks of duplicates, whose messages are durable already: nothing else would send them.
+     */
+    @Override
+    public void endOfBatch() {
+        if (!memory && !stopped) {
+            stream.store().flushOnCaller();
+            sendReadyAcks();
+        }
     }
 
     /** A fast producer waits for the writer a little, as Go stalls a producer ahead of a slow consumer. */
@@ -187,6 +203,10 @@ final class StreamIngest implements DirectHandler, Runnable {
         while (true) {
             ackWork = false;
             int done = drain();
+            if (done > 0 && !memory) {
+                // This batch's sync on this thread when no flush runs: one hand-off less per ack.
+                stream.store().flushOnCaller();
+            }
             sendReadyAcks();
             if (done > 0) {
                 continue;
@@ -212,6 +232,9 @@ final class StreamIngest implements DirectHandler, Runnable {
         int n = 0;
         stream.writeLock().lock();
         try {
+            if (!memory) {
+                stream.store().deferFlushToCaller();
+            }
             Object item;
             while (n < BATCH && (item = queue.poll()) != null) {
                 n++;

@@ -211,7 +211,7 @@ public final class FileStorage implements MessageStorage {
 
     @Override
     public void appended(long sequence) {
-        flusher.wake();
+        flusher.wakeForAppend();
     }
 
     private void marker(byte type, long sequence, long count) {
@@ -573,6 +573,16 @@ public final class FileStorage implements MessageStorage {
     public void sync() {
         flusher.syncNow();
         checkWritable();
+    }
+
+    @Override
+    public void deferFlushToCaller() {
+        flusher.deferToCaller();
+    }
+
+    @Override
+    public boolean flushOnCaller() {
+        return failure == null && flusher.flushOnCaller();
     }
 
     // --- metadata and consumers ---------------------------------------------------------------------------
