@@ -13,6 +13,58 @@ record AckSubject(long streamSequence, long consumerSequence, long deliveries) {
 
     static final AckSubject INVALID = new AckSubject(0, 0, 0);
 
+    /**
+     * The reply subject of a delivery, {@code prefix} ({@code $JS.ACK.<stream>.<consumer>.}) followed by the five
+     * numbers, written straight into bytes (no String per message).
+     */
+    static byte[] build(byte[] prefix, long delivered, long streamSequence, long consumerSequence, long timestamp,
+                        long pending) {
+        int length = prefix.length + digits(delivered) + digits(streamSequence) + digits(consumerSequence)
+                + digits(timestamp) + digits(pending) + 4;
+        byte[] out = new byte[length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        int at = prefix.length;
+        at = put(out, at, delivered);
+        out[at++] = '.';
+        at = put(out, at, streamSequence);
+        out[at++] = '.';
+        at = put(out, at, consumerSequence);
+        out[at++] = '.';
+        at = put(out, at, timestamp);
+        out[at++] = '.';
+        put(out, at, pending);
+        return out;
+    }
+
+    private static int digits(long v) {
+        if (v < 0) {
+            return 1 + digits(v == Long.MIN_VALUE ? Long.MAX_VALUE : -v);
+        }
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code v} in decimal at {@code at}; returns the index after it. */
+    private static int put(byte[] out, int at, long v) {
+        if (v < 0) {
+            // Never for real sequences; kept exact anyway.
+            byte[] text = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(text, 0, out, at, text.length);
+            return at + text.length;
+        }
+        int end = at + digits(v);
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v > 0);
+        return end;
+    }
+
     static AckSubject parse(byte[] s, int offset, int length) {
         int tokens = 1;
         for (int i = offset; i < offset + length; i++) {

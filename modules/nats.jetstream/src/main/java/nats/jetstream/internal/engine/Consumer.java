@@ -69,6 +69,7 @@ public final class Consumer {
     private long lastPerSubjectResume;
     final PullRequests waiting;
     private Instant lastDelivered;
+    private byte[] ackPrefix;
     Instant lastAcked;
     private long lastTimestamp;
     /** The last look for a message found none (not merely max ack pending): no-wait requests end then. */
@@ -704,15 +705,13 @@ public final class Consumer {
         StoredMessage sm = next.message();
         long dc = next.deliveries();
         long pendingAfter = dc == 1 ? Math.max(0, pendingBefore - 1) : pendingBefore;
-        String ackReply = "$JS.ACK." + stream.name() + "." + name + "." + dc + "." + sm.sequence() + "." + dseq + "."
-                + sm.timestamp() + "." + pendingAfter;
+        byte[] reply = AckSubject.build(ackPrefix(), dc, sm.sequence(), dseq, sm.timestamp(), pendingAfter);
         byte[] headers = sm.headers();
         byte[] payload = sm.payload();
         if (cfg.headersOnly) {
             headers = Headers.append(headers, Headers.MSG_SIZE, Integer.toString(payload.length));
             payload = StreamWriter.NO_BYTES;
         }
-        byte[] reply = ackReply.getBytes(StandardCharsets.UTF_8);
         int size = sm.subject().length() + reply.length + headers.length + payload.length;
         byte[] route;
         if (cfg.isPush()) {
@@ -789,6 +788,16 @@ public final class Consumer {
     }
 
     private record Next(StoredMessage message, long deliveries) {
+    }
+
+    /** {@code $JS.ACK.<stream>.<consumer>.}, the part of every ack subject that never changes. */
+    private byte[] ackPrefix() {
+        byte[] p = ackPrefix;
+        if (p == null) {
+            p = ("$JS.ACK." + stream.name() + "." + name + ".").getBytes(StandardCharsets.UTF_8);
+            ackPrefix = p;
+        }
+        return p;
     }
 
     /** Go's {@code getNextMsg}: a redelivery first, then the skip list of last-per-subject, then the next match. */

@@ -31,7 +31,8 @@ final class ConsumerAcks implements DirectHandler {
         byte[] data = m.dataArray();
         int off = m.dataOffset() + m.headerLength();
         int len = m.payloadLength();
-        String reply = m.reply();
+        // No String for the usual ack without a reply.
+        String reply = m.replyLength() == 0 ? "" : m.reply();
         boolean replyToAck = ack.streamSequence() != 0;
         if (len == 0 || is(data, off, len, "+ACK") || is(data, off, len, "+OK")) {
             ackMessage(ack, true);
