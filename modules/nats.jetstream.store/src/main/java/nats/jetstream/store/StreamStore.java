@@ -128,8 +128,9 @@ public interface StreamStore extends AutoCloseable {
     /**
      * Makes what was appended so far durable on the calling thread, if no flush is under way: writes (and
      * under {@code sync_interval: always} syncs) and tells the durability listener, on this thread, before
-     * it returns. Returns {@code false} at once when a flush is already running, or when this store has no
-     * such work; the store's own flusher then covers the appends as usual. A writer that calls this right
+     * it returns. Returns {@code false} at once when a flush is already running, when the caller is a virtual
+     * thread (a sync would pin its carrier), or when this store has no such work; the store's own flusher then
+     * covers the appends as usual. A writer that calls this right
      * after appending (outside its own locks) saves the hand-off to the flusher and back: a lone writer
      * waiting for each ack pays one sync and no thread switch. Never needed for correctness.
      */

@@ -228,7 +228,9 @@ final class Flusher implements Runnable {
         if (deferredTo == Thread.currentThread()) {
             deferredTo = null;
         }
-        if (!running || !roundLock.tryLock()) {
+        // A virtual thread would pin its carrier for the sync (file I/O is not virtualized; the scheduler
+        // compensates with another carrier): the flusher does it instead.
+        if (!running || Thread.currentThread().isVirtual() || !roundLock.tryLock()) {
             // The round under way (or the flusher after it) covers these appends; make sure it looks.
             wake();
             return false;
