@@ -36,19 +36,28 @@ record AckSubject(long streamSequence, long consumerSequence, long deliveries) {
         return out;
     }
 
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        long p = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = p;
+            p *= 10;
+        }
+    }
+
     private static int digits(long v) {
         if (v < 0) {
-            return 1 + digits(v == Long.MIN_VALUE ? Long.MAX_VALUE : -v);
+            return Long.toString(v).length();
         }
         int n = 1;
-        while (v >= 10) {
-            v /= 10;
+        while (n < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[n]) {
             n++;
         }
         return n;
     }
 
-    /** Writes {@code v} in decimal at {@code at}; returns the index after it. */
+    /** Writes {@code v} in decimal at {@code at}, two digits per step; returns the index after it. */
     private static int put(byte[] out, int at, long v) {
         if (v < 0) {
             // Never for real sequences; kept exact anyway.
@@ -58,10 +67,18 @@ record AckSubject(long streamSequence, long consumerSequence, long deliveries) {
         }
         int end = at + digits(v);
         int i = end;
-        do {
-            out[--i] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v > 0);
+        while (v >= 100) {
+            int r = (int) (v % 100);
+            v /= 100;
+            out[--i] = (byte) ('0' + r % 10);
+            out[--i] = (byte) ('0' + r / 10);
+        }
+        if (v >= 10) {
+            out[--i] = (byte) ('0' + v % 10);
+            out[--i] = (byte) ('0' + v / 10);
+        } else {
+            out[--i] = (byte) ('0' + v);
+        }
         return end;
     }
 

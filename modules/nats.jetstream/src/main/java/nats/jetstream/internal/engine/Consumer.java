@@ -68,7 +68,8 @@ public final class Consumer {
     private int lastPerSubjectNext;
     private long lastPerSubjectResume;
     final PullRequests waiting;
-    private Instant lastDelivered;
+    /** When the last message went out, epoch nanoseconds (an Instant is made only for CONSUMER.INFO). */
+    private long lastDeliveredNanos;
     private byte[] ackPrefix;
     Instant lastAcked;
     private long lastTimestamp;
@@ -501,6 +502,7 @@ public final class Consumer {
             if (waiting != null) {
                 waiting.expire(System.nanoTime(), replies);
             }
+            Instant lastDelivered = lastDeliveredNanos == 0 ? null : Instant.ofEpochSecond(0, lastDeliveredNanos);
             return new Snapshot(dseq - 1, sseq - 1, lastDelivered, adflr, asflr, lastAcked, pending.size(), rdc.size(),
                     waiting == null ? 0 : waiting.size(), numPending(), config.isPush() && active);
         } finally {
@@ -751,7 +753,7 @@ public final class Consumer {
         }
         long deliverySeq = dseq++;
         long ts = System.currentTimeMillis() * 1_000_000L;
-        lastDelivered = Instant.now();
+        lastDeliveredNanos = ts;
         if (cfg.ackPolicy == Ack.EXPLICIT || cfg.ackPolicy == Ack.ALL) {
             long[] p = pending.get(sm.sequence());
             if (p != null) {

@@ -19,7 +19,7 @@ public final class Sublist {
 
     /** Like the Go server: enough for hot subjects, small enough to sweep on change. */
     static final int CACHE_MAX = 1024;
-    /** When the cache is full, one miss in this many is cached (a power of two). */
+    /** Once the cache is half full, one miss in this many is cached (a power of two). */
     static final int ADMIT_FULL = 16;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -179,14 +179,17 @@ public final class Sublist {
         try {
             matchLevel(root, tokens, 0, collector);
             MatchResult result = collector.build();
-            if (cache.size() >= CACHE_MAX) {
-                // Full: admit one miss in ADMIT_FULL. Subjects used once (JetStream ack subjects, unique inboxes)
-                // would otherwise cost an insert and an eviction each; a subject used again soon misses again
-                // and gets in after a few tries.
+            int size = cache.size();
+            if (size >= CACHE_MAX / 2) {
+                // Past what a shrink leaves: admit one miss in ADMIT_FULL. Subjects used once (JetStream ack
+                // subjects, unique inboxes) would otherwise cost an insert and, amortized, an eviction each; a
+                // subject used again soon misses again and gets in after a few tries.
                 if ((fullMisses.incrementAndGet() & (ADMIT_FULL - 1)) != 0) {
                     return result;
                 }
-                shrinkCache();
+                if (size >= CACHE_MAX) {
+                    shrinkCache();
+                }
             }
             cache.put(subject, result);
             return result;
