@@ -251,7 +251,11 @@ public final class Sublist {
         }
     }
 
-    /** Splits into tokens; null for an empty subject or an empty token. */
+    /**
+     * Splits into tokens; null for an empty subject or an empty token. The tokens are made as they are asked
+     * for: a match usually stops long before the end of a long subject (an ack subject's trie path ends in
+     * {@code >} after four of its nine tokens), and each token made is a String to allocate and hash.
+     */
     static List<String> tokenize(String subject) {
         if (subject.isEmpty()) {
             return null;
@@ -262,18 +266,49 @@ public final class Sublist {
                 dots++;
             }
         }
-        List<String> tokens = new ArrayList<>(dots + 1);
+        int[] starts = new int[dots + 2];
+        int n = 0;
         int start = 0;
         for (int i = 0; i <= subject.length(); i++) {
             if (i == subject.length() || subject.charAt(i) == '.') {
                 if (i == start) {
                     return null;
                 }
-                tokens.add(subject.substring(start, i));
+                starts[n++] = start;
                 start = i + 1;
             }
         }
-        return tokens;
+        starts[n] = subject.length() + 1;
+        return new Tokens(subject, starts, n);
+    }
+
+    /** The tokens of a subject, each made (once) when first read. */
+    private static final class Tokens extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final String subject;
+        /** Token i spans [starts[i], starts[i + 1] - 1). */
+        private final int[] starts;
+        private final String[] made;
+
+        Tokens(String subject, int[] starts, int count) {
+            this.subject = subject;
+            this.starts = starts;
+            this.made = new String[count];
+        }
+
+        @Override
+        public String get(int index) {
+            String token = made[index];
+            if (token == null) {
+                token = subject.substring(starts[index], starts[index + 1] - 1);
+                made[index] = token;
+            }
+            return token;
+        }
+
+        @Override
+        public int size() {
+            return made.length;
+        }
     }
 
     /** Every subscription, for listing and shutdown. */
