@@ -147,6 +147,14 @@ public interface StreamStore extends AutoCloseable {
     default void deferFlushToCaller() {
     }
 
+    /**
+     * Wakes the store's flusher for appends whose wake-up was deferred ({@link #deferFlushToCaller()}) when the
+     * caller decides not to run the round itself after all (e.g. a large batch, whose next messages should be
+     * stored while this one syncs).
+     */
+    default void flushSoon() {
+    }
+
     // --- reading ------------------------------------------------------------------------------------------
 
     /** The message under {@code sequence}, if there is one. */

@@ -88,6 +88,10 @@ public interface MessageStorage {
     default void deferFlushToCaller() {
     }
 
+    /** {@link nats.jetstream.store.StreamStore#flushSoon()}. */
+    default void flushSoon() {
+    }
+
     /** {@link nats.jetstream.store.StreamStore#flushOnCaller()}: no engine lock held. */
     default boolean flushOnCaller() {
         return false;

@@ -330,6 +330,11 @@ public final class StreamEngine implements StreamStore {
     }
 
     @Override
+    public void flushSoon() {
+        log.storage.flushSoon();
+    }
+
+    @Override
     public boolean flushOnCaller() {
         return !closed && log.storage.flushOnCaller();
     }

@@ -33,6 +33,11 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
     /** How long a publisher waits for room before its message is refused. */
     private static final long MAX_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int ACK_BATCH = 256;
+    /**
+     * A publisher batch of at most this many directly stored messages is synced on the publisher's thread; a
+     * larger one by the flusher, so that reading and storing the next messages overlaps the sync.
+     */
+    private static final int INLINE_SYNC_MAX = 8;
 
     /** A message as handed over: copies of what the publisher's buffers held. */
     record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload) {
@@ -50,6 +55,8 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
     private final boolean memory;
     /** Acks are ready for the agent to send (memory stores). */
     private volatile boolean ackWork;
+    /** Messages stored on publishers' threads since a batch last ended (a hint: publishers may interleave). */
+    private int directSinceBatchEnd;
 
     /** The ack sender: one at a time, using one publisher; others leave a note and go. */
     private final ReentrantLock ackLock = new ReentrantLock();
@@ -141,6 +148,7 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
                         stream.store().deferFlushToCaller();
                     }
                     storeOne(inbound);
+                    directSinceBatchEnd++;
                     stored = true;
                 }
             } finally {
@@ -169,7 +177,14 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
     @Override
     public void endOfBatch() {
         if (!memory && !stopped) {
-            stream.store().flushOnCaller();
+            int stored = directSinceBatchEnd;
+            directSinceBatchEnd = 0;
+            if (stored <= INLINE_SYNC_MAX) {
+                stream.store().flushOnCaller();
+            } else {
+                // A pipelining publisher: its next messages are better stored while the flusher syncs these.
+                stream.store().flushSoon();
+            }
             sendReadyAcks();
         }
     }

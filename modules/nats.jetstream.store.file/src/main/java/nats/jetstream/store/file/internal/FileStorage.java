@@ -581,6 +581,11 @@ public final class FileStorage implements MessageStorage {
     }
 
     @Override
+    public void flushSoon() {
+        flusher.wakeDeferred();
+    }
+
+    @Override
     public boolean flushOnCaller() {
         return failure == null && flusher.flushOnCaller();
     }

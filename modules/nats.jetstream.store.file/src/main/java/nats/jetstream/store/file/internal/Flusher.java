@@ -104,6 +104,14 @@ final class Flusher implements Runnable {
         deferredTo = Thread.currentThread();
     }
 
+    /** The caller that deferred its wake-ups leaves the round to the flusher after all. */
+    void wakeDeferred() {
+        if (deferredTo == Thread.currentThread()) {
+            deferredTo = null;
+        }
+        wake();
+    }
+
     /** After an append: wakes the flusher unless the appending thread is about to run a round itself. */
     void wakeForAppend() {
         if (deferredTo != Thread.currentThread()) {
