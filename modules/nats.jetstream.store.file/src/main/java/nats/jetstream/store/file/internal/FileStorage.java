@@ -226,7 +226,8 @@ public final class FileStorage implements MessageStorage {
             block.tombstones.add(sequence);
         }
         publish(block, offset + length, length);
-        flusher.wake();
+        // A marker made by a writer that runs its own round (a KV put's tombstone) wakes nobody either.
+        flusher.wakeForAppend();
     }
 
     /** Publishes appended bytes to the flusher: the bytes first, then the end (volatile). */
