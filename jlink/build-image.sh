@@ -67,13 +67,28 @@ TXT
 # half the time and its JIT compiles the hot paths with the training's profiles instead of waiting for
 # its own (JEP 515).
 train_port=$(( 20000 + RANDOM % 30000 ))
-# JetStream is on in the training (its store in a temp directory), so its paths are in the cache too.
+# JetStream is on in the training (its store in a temp directory), so its paths are in the cache too. The
+# training server is in a two-server cluster (nats.cluster is in the image): a peer, started from the image
+# without recording, takes part in the cluster part of the training below.
 train_store=$(mktemp -d)
+peer_port=$(( train_port + 1 )) train_cluster=$(( train_port + 2 )) peer_cluster=$(( train_port + 3 ))
+cluster_modules=$(echo ",$modules," | grep -c ',nats.cluster,' || true)
+cluster_flags=()
+if [ "$cluster_modules" -gt 0 ]; then
+  cluster_flags=(--cluster "nats://127.0.0.1:$train_cluster" --cluster_name train
+    --routes "nats-route://127.0.0.1:$peer_cluster")
+fi
 "$output/bin/java" -XX:AOTCacheOutput="$output/lib/nats-server.aot" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
-  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" >/dev/null 2>&1 &
+  -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >/dev/null 2>&1 &
 server_pid=$!
-# Never leave the training server (or its store) behind, whatever happens below.
-trap 'kill -9 "$server_pid" 2>/dev/null || true; rm -rf "$train_store"' EXIT
+peer_pid=
+if [ "$cluster_modules" -gt 0 ]; then
+  "$output/bin/java" -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$peer_port" --cluster "nats://127.0.0.1:$peer_cluster" \
+    --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" >/dev/null 2>&1 &
+  peer_pid=$!
+fi
+# Never leave the training servers (or the store) behind, whatever happens below.
+trap 'kill -9 "$server_pid" $peer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   sleep 0.1
@@ -87,7 +102,7 @@ for scenario in "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 5000
     "queue --msgs 200000" "pub --msgs 200000" "js pub --msgs 100000" "js pub --pubs 16 --msgs 100000" \
     "js pub-sync --msgs 3000" "js fetch --msgs 100000" "js kv-put --msgs 2000" "js kv-get --msgs 20000"; do
   # shellcheck disable=SC2086 # the scenario is a word list
-  timeout 60 "$java_home/bin/java" -p "$trainer_jar:$module_dir" -m nats.bench/nats.bench.NatsBench \
+  timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
     $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
 done
 # Headers, wildcard queue subscriptions and replies, which the load generator does not send.
@@ -109,6 +124,34 @@ if exec 3<>"/dev/tcp/127.0.0.1/$train_port" && exec 4<>"/dev/tcp/127.0.0.1/$trai
   timeout 10 head -c 1 <&3 >/dev/null || true
   kill "$reader_pid" 2>/dev/null || true
   exec 3>&- 4>&-
+fi
+# Clustering: messages cross the route both ways, so the route paths (sending RMSG, routing what a route brought,
+# queue groups spread over servers) are in the cache too; without this the image routes a third slower than
+# the same code without the cache. A raw subscriber on one server pulls what the load generator publishes on the
+# other (a queue member of the load's group "q" for the queue runs, which then stop at their time limit).
+train_across() { # subscribing port, publishing port, SUB arguments, scenarios...
+  local sub_port=$1 pub_port=$2 sub=$3
+  shift 3
+  exec 5<>"/dev/tcp/127.0.0.1/$sub_port" || return 0
+  printf 'CONNECT {"verbose":false,"headers":true}\r\nSUB %s\r\nPING\r\n' "$sub" >&5
+  cat <&5 >/dev/null &
+  local sink_pid=$!
+  sleep 0.5
+  for scenario in "$@"; do
+    # shellcheck disable=SC2086 # the scenario is a word list
+    timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
+      $scenario --url "127.0.0.1:$pub_port" >/dev/null 2>&1 || true
+  done
+  kill "$sink_pid" 2>/dev/null || true
+  exec 5>&-
+}
+if [ -n "$peer_pid" ]; then
+  train_across "$peer_port" "$train_port" "bench.> 1" "pubsub --msgs 300000 --duration-limit 30" \
+    "fanout --msgs 50000 --duration-limit 30" "reqrep --msgs 10000 --duration-limit 30"
+  train_across "$train_port" "$peer_port" "bench.> 1" "pubsub --msgs 300000 --duration-limit 30" \
+    "reqrep --msgs 10000 --duration-limit 30"
+  train_across "$peer_port" "$train_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
+  train_across "$train_port" "$peer_port" "bench.> q 3" "queue --msgs 300000 --duration-limit 4"
 fi
 # JetStream: publishes with acks into a file stream, pull requests of a consumer, direct gets. A hiccup here
 # (the server closing the socket under load) costs some training, never the build: its own subshell, SIGPIPE
@@ -140,7 +183,7 @@ if exec 3<>"/dev/tcp/127.0.0.1/$train_port"; then
   exec 3>&-
 fi
 ) || true
-kill -TERM "$server_pid" 2>/dev/null || true
+kill -TERM "$server_pid" $peer_pid 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 [ -f "$output/lib/nats-server.aot" ] || echo "warning: AOT cache was not created; the image starts without it" >&2
 du -sh "$output" | awk '{print "image size: " $1}'

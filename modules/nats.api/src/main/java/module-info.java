@@ -6,6 +6,7 @@
 module nats.api {
     exports nats.api;
     exports nats.api.accounts;
+    exports nats.api.links;
     exports nats.api.messaging;
     exports nats.api.monitoring;
     exports nats.api.net;

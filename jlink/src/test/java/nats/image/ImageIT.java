@@ -173,14 +173,14 @@ class ImageIT {
 
     @Test
     void aBlockWhoseModuleIsMissingIsRefusedAtStartAndUnderTestConfig(@TempDir Path dir) throws Exception {
-        Path conf = Files.writeString(dir.resolve("cluster.conf"), "port: -1\ncluster { listen: 127.0.0.1:-1 }\n");
+        Path conf = Files.writeString(dir.resolve("gateway.conf"), "port: -1\ngateway { name: a, listen: 127.0.0.1:-1 }\n");
         ImageProcess.Result check = ImageProcess.run("-c", conf.toString(), "-t");
         assertEquals(1, check.exitCode(), "-t refuses a config whose module is missing:\n" + check.output());
-        assertTrue(check.output().contains("'cluster' block") && check.output().contains("nats.cluster"),
+        assertTrue(check.output().contains("'gateway' block") && check.output().contains("nats.gateway"),
                 "the message names the block and the module it needs:\n" + check.output());
         ImageProcess.Result start = ImageProcess.run("-c", conf.toString());
         assertEquals(1, start.exitCode(), "the server does not start without the module:\n" + start.output());
-        assertTrue(start.output().contains("nats.cluster"), "the start failure names the module:\n" + start.output());
+        assertTrue(start.output().contains("nats.gateway"), "the start failure names the module:\n" + start.output());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import nats.api.accounts.AccountDirectory;
+import nats.api.links.Links;
 import nats.api.messaging.InternalConnection;
 import nats.api.monitoring.Monitoring;
 import nats.api.net.Listeners;
@@ -47,6 +48,13 @@ public interface ServerContext {
 
     /** Monitoring endpoints, {@code /varz} sections, INFO fields, health checks. */
     Monitoring monitoring();
+
+    /**
+     * Links to other servers (routes, gateways, leaf nodes): their interest, their messages, local interest.
+     *
+     * @since API 2.2
+     */
+    Links links();
 
     /** Makes a service available to plugins started later (e.g. JetStream offers itself to MQTT). */
     <T> void registerService(Class<T> type, T service);

@@ -47,6 +47,17 @@ public interface ServerPlugin {
         return Set.of();
     }
 
+    /**
+     * The text the start is refused with when {@code pluginId}, one of {@link #dependsOn()}, is not enabled: Go's
+     * own text for the missing feature (e.g. MQTT's "mqtt requires JetStream to be enabled..."); empty for the
+     * kernel's generic one.
+     *
+     * @since API 2.1
+     */
+    default Optional<String> missingDependency(String pluginId) {
+        return Optional.empty();
+    }
+
     /** Whether the plugin runs without being named by {@code --enable} or its config section. */
     default boolean enabledByDefault() {
         return false;

@@ -23,4 +23,32 @@ public interface ServerSettings {
 
     /** Whether the server runs in operator (JWT) mode. */
     boolean operatorMode();
+
+    /**
+     * {@code ping_interval}: how often an idle connection is pinged (routes use it too).
+     *
+     * @since API 2.2
+     */
+    java.time.Duration pingInterval();
+
+    /**
+     * {@code ping_max}: unanswered PINGs before a connection is stale.
+     *
+     * @since API 2.2
+     */
+    int maxPingsOut();
+
+    /**
+     * {@code max_pending}: bytes queued for one connection before it is a slow consumer.
+     *
+     * @since API 2.2
+     */
+    long maxPending();
+
+    /**
+     * {@code write_deadline}: how long one write may block before the connection is closed.
+     *
+     * @since API 2.2
+     */
+    java.time.Duration writeDeadline();
 }

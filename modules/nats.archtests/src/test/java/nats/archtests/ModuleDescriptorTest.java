@@ -32,9 +32,9 @@ class ModuleDescriptorTest {
 
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
-    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.cluster", "nats.gateway", "nats.leafnode", "nats.raft",
-            "nats.mqtt");
+    static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
+            "nats.mqtt", "nats.cluster");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
@@ -210,6 +210,12 @@ class ModuleDescriptorTest {
     void websocketReadsOnlyTheApiAndTransport() {
         // A protocol listener: no replication, so not even nats.raft (issue 15).
         assertRequiresOnly(descriptor("nats.websocket"), Set.of("nats.api", "nats.transport"), true);
+    }
+
+    @Test
+    void mqttReadsOnlyTheApiAndTransport() {
+        // A protocol listener: JetStream is reached through its API over in-process clients, not its classes.
+        assertRequiresOnly(descriptor("nats.mqtt"), Set.of("nats.api", "nats.transport"), true);
     }
 
     @ParameterizedTest(name = "{0}")

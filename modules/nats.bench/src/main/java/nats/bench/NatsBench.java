@@ -34,7 +34,8 @@ public final class NatsBench implements Callable<Integer> {
    * {@code module-info.java}.
    */
   private static final List<Supplier<Object>> TOOL_COMMANDS =
-      List.of(CompareCommand::new, StoreBenchCommand::new);
+      List.of(CompareCommand::new, StoreBenchCommand::new,
+          nats.bench.internal.ClusterCompareCommand::new);
 
   @Spec
   CommandSpec spec;

@@ -36,7 +36,7 @@ public final class JetStreamPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.0");
+        return ApiRange.atLeast("2.2"); // DirectHandler.Batched: its ingest syncs at the end of a publisher's batch
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class NatsServer implements AutoCloseable {
     private NatsServer(ServerOptions options, java.util.Optional<ClientTls> tls) {
         this.options = options;
         this.core = new ServerCore(options, tls);
-        MonitorExtensions extensions = new MonitorExtensions(core::infoField);
+        MonitorExtensions extensions = new MonitorExtensions(core::infoField, core::announceInfo);
         this.documents = new MonitorDocuments(core, extensions);
         this.listeners = new PluginListeners((name, url) ->
                 pluginPorts.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(url));

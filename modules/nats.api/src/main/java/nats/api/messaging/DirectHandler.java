@@ -21,7 +21,7 @@ public interface DirectHandler {
      * batch, e.g. one sync of a file for every message stored from the read (group commit on the
      * publisher's thread). It may block for such work the batch itself caused, never for unrelated work.
      *
-     * @since API 2.1
+     * @since API 2.2
      */
     interface Batched extends DirectHandler {
 

@@ -24,11 +24,26 @@ public interface Monitoring {
     /** Serves {@code $SYS.REQ.ACCOUNT.<account>.<name>} (e.g. {@code JSZ}) for one account. */
     void accountDocument(String requestName, AccountDocument document);
 
-    /** Adds a section to {@code /varz} (e.g. {@code jetstream}, {@code websocket}, {@code cluster}). */
+    /**
+     * Adds a section to {@code /varz} (e.g. {@code jetstream}, {@code websocket}, {@code cluster}), or replaces the
+     * value of a field Go prints there ({@code routes}); a null value leaves the field out.
+     */
     void varzSection(String name, Supplier<Object> section);
 
-    /** Adds a field to the INFO sent to clients (e.g. {@code jetstream: true}, {@code connect_urls}). */
+    /**
+     * Adds a field to the INFO sent to clients (e.g. {@code jetstream: true}, {@code connect_urls}); the
+     * supplier is asked each time an INFO is written, and a null value leaves the field out.
+     */
     void infoField(String name, Supplier<Object> value);
+
+    /**
+     * Sends the INFO again, as Go's asynchronous INFO, to the clients that accept it (protocol 1, after their
+     * first PONG), because a field a plugin provides changed (e.g. {@code connect_urls} as servers join the
+     * cluster or leave it).
+     *
+     * @since API 2.2
+     */
+    void announceInfo();
 
     /** Adds a section to the server statistics events and {@code STATSZ} answers (e.g. {@code jetstream}). */
     void statszSection(String name, Supplier<Object> section);

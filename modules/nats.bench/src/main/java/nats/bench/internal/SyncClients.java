@@ -41,6 +41,7 @@ final class SyncClients {
 
   private final Client[] clients;
   private final RunControl control;
+  private String inboxPrefix;
   private final AtomicLong bad = new AtomicLong();
   private final AtomicReference<String> firstBad = new AtomicReference<>();
 
@@ -58,6 +59,7 @@ final class SyncClients {
       Check check) throws IOException {
     SyncClients sc = new SyncClients(n, control);
     String run = Subjects.unique("_INBOX");
+    sc.inboxPrefix = run;
     try {
       for (int c = 0; c < n; c++) {
         sc.clients[c] = new Client(address, run + "." + c, c, control, captureLimit, check,
@@ -68,6 +70,14 @@ final class SyncClients {
       sc.close();
       throw e;
     }
+  }
+
+  /**
+   * @return the prefix of the clients' inboxes: client {@code c} subscribes to
+   *     {@code <prefix>.<c>.*} (the cluster scenarios wait for that interest to cross the routes)
+   */
+  String inboxPrefix() {
+    return inboxPrefix;
   }
 
   /** Runs {@code total} requests spread over the clients and waits for all of them. */

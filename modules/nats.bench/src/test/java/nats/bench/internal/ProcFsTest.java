@@ -44,9 +44,13 @@ class ProcFsTest {
     long self = ProcessHandle.current().pid();
     CpuMeter cpu = CpuMeter.start(self); // the "server" is this JVM: share must be about 1
     long sink = 0;
+    // Spin until this process has used 150 ms of CPU (not 150 ms of wall time: a loaded machine gives less).
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
-    while (System.nanoTime() - t0 < 150_000_000L) {
-      sink += Long.numberOfTrailingZeros(System.nanoTime());
+    while (processCpuNanos() - cpu0 < 150_000_000L && System.nanoTime() - t0 < 20_000_000_000L) {
+      for (int i = 0; i < 10_000; i++) {
+        sink += Long.numberOfTrailingZeros(System.nanoTime());
+      }
     }
     Map<String, Number> m = new LinkedHashMap<>();
     cpu.finish(m, 1000, 4000);
@@ -57,5 +61,9 @@ class ProcFsTest {
     assertEquals(m.get("server_ns_per_msg").doubleValue() / 4,
         m.get("server_ns_per_delivery").doubleValue(), 1e-6, "per delivery = total / deliveries");
     assertTrue(m.get("client_cpu_share").doubleValue() > 0.5, "same process on both sides: " + m);
+  }
+
+  private static long processCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 }

@@ -77,6 +77,9 @@ public final class ServerCore implements ClientHost {
     private volatile boolean lameDuck;
     private volatile ClientLifecycle lifecycle = ClientLifecycle.NONE;
     private volatile int boundPort = -1;
+    private volatile java.util.function.Supplier<long[]> linkTraffic = () -> new long[4];
+    /** When a plugin last changed a field of the INFO (System.nanoTime); 0 never. */
+    private volatile long infoChangedNanos;
     /** INFO fields plugins add (e.g. {@code jetstream}), in the order they were added. */
     private final Map<String, java.util.function.Supplier<Object>> infoFields =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
@@ -251,6 +254,16 @@ public final class ServerCore implements ClientHost {
         return accounts;
     }
 
+    /**
+     * The cluster this server is in: the INFO's {@code cluster} field, which the cluster plugin provides (Go's
+     * ServerInfo takes it from the INFO too); empty without one.
+     */
+    public String clusterName() {
+        java.util.function.Supplier<Object> field = infoFields.get("cluster");
+        Object name = field == null ? null : field.get();
+        return name instanceof String s ? s : "";
+    }
+
     /** Whether a plugin announces JetStream in INFO (Go's ServerInfo {@code jetstream} in system events). */
     public boolean jetStreamEnabled() {
         java.util.function.Supplier<Object> js = infoFields.get("jetstream");
@@ -260,6 +273,30 @@ public final class ServerCore implements ClientHost {
     /** Adds an INFO field a plugin provides (e.g. {@code jetstream}). */
     public void infoField(String name, java.util.function.Supplier<Object> value) {
         infoFields.put(name, value);
+    }
+
+    /**
+     * Sends the current INFO to every client that accepts asynchronous INFO (Go's sendAsyncInfoToClients), after
+     * a plugin's INFO field changed (the cluster's {@code connect_urls}).
+     */
+    public void announceInfo() {
+        infoChangedNanos = System.nanoTime();
+        for (Client c : clients.values()) {
+            if (c instanceof ClientConnection connection && connection.isConnected() && !c.isClosed()) {
+                c.asyncInfo(infoLine(connection));
+            }
+        }
+    }
+
+    @Override
+    public boolean infoChangedSince(long nanos) {
+        long changed = infoChangedNanos;
+        return changed != 0 && changed - nanos >= 0;
+    }
+
+    /** What links to other servers received and sent (in msgs, in bytes, out msgs, out bytes), for the totals. */
+    public void linkTraffic(java.util.function.Supplier<long[]> traffic) {
+        this.linkTraffic = traffic;
     }
 
     @Override
@@ -303,11 +340,12 @@ public final class ServerCore implements ClientHost {
         if (connection.nonce() != null) {
             fields.put("nonce", connection.nonce());
         }
+        fields.putAll(extra);
+        fields.values().removeIf(java.util.Objects::isNull);
+        // Go's Info has ldm after the cluster fields (cluster, connect_urls) plugins add.
         if (lameDuck) {
             fields.put("ldm", true);
         }
-        fields.putAll(extra);
-        fields.values().removeIf(java.util.Objects::isNull);
         JsonWriter json = new JsonWriter().beginObject();
         fields.forEach((name, value) -> json.name(name).value(value));
         json.endObject();
@@ -460,6 +498,12 @@ public final class ServerCore implements ClientHost {
             om += c.outMsgs();
             ob += c.outBytes();
         }
+        // As in Go, messages received from and sent to other servers count in the server's totals.
+        long[] links = linkTraffic.get();
+        im += links[0];
+        ib += links[1];
+        om += links[2];
+        ob += links[3];
         return new Stats(im, ib, om, ob, totalConnections.get(), slowConsumers.get());
     }
 

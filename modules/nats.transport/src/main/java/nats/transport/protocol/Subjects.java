@@ -59,6 +59,25 @@ public final class Subjects {
         return true;
     }
 
+    /**
+     * Whether {@code subject} is matched by {@code filter} (which may hold {@code *} and {@code >}), as a Go
+     * sublist matches: wildcard tokens in {@code subject} itself are plain tokens, so {@code foo.>} matches
+     * {@code foo.*} but {@code foo.bar} does not.
+     */
+    public static boolean matches(String subject, String filter) {
+        String[] tokens = subject.split("\\.", -1);
+        String[] pattern = filter.split("\\.", -1);
+        for (int i = 0; i < pattern.length; i++) {
+            if (pattern[i].equals(">")) {
+                return tokens.length > i;
+            }
+            if (i >= tokens.length || (!pattern[i].equals("*") && !pattern[i].equals(tokens[i]))) {
+                return false;
+            }
+        }
+        return tokens.length == pattern.length;
+    }
+
     private static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     }

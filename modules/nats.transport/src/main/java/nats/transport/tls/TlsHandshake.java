@@ -131,6 +131,43 @@ public final class TlsHandshake {
         }
     }
 
+    /**
+     * The client side of a connection this server opened to another (a solicited route, a leaf node remote):
+     * the handshake under {@code policy}'s timeout, the peer's certificate verified against the policy's trust
+     * and its name or IP address ({@code host}), as Go's solicited connections verify them; the policy's own
+     * certificate is presented when the peer asks for one.
+     *
+     * @throws Refused when the connection must close; the socket is closed already
+     */
+    public static Connection connect(SocketChannel channel, TlsPolicy policy, String host, int port) throws Refused {
+        SSLEngine engine = policy.context().createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        if (!policy.protocols().isEmpty()) {
+            parameters.setProtocols(policy.protocols().toArray(String[]::new));
+        }
+        if (!policy.cipherSuites().isEmpty()) {
+            parameters.setCipherSuites(policy.cipherSuites().toArray(String[]::new));
+        }
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        TlsConnection transport = new TlsConnection(channel, engine, ByteBuffer.allocate(0));
+        try {
+            transport.handshake(System.nanoTime() + policy.handshakeTimeout().toNanos());
+        } catch (SocketTimeoutException e) {
+            transport.close();
+            throw Refused.handshake("TLS handshake timeout", e);
+        } catch (IOException e) {
+            transport.close();
+            throw Refused.handshake("TLS handshake error: " + describe(e), e);
+        }
+        if (!policy.pinnedCerts().isEmpty() && !pinned(transport.tlsSession().orElseThrow(), policy.pinnedCerts())) {
+            transport.close();
+            throw Refused.handshake("TLS handshake error: certificate not pinned", null);
+        }
+        return transport;
+    }
+
     /** A server-side engine with the policy's protocols, suites (server order) and client certificates. */
     public static SSLEngine serverEngine(TlsPolicy policy) {
         SSLEngine engine = policy.context().createSSLEngine();

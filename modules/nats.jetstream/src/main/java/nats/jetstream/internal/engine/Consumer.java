@@ -848,10 +848,12 @@ public final class Consumer {
             }
             lastPerSubject = null;
         }
+        // The last sequence is read before looking: a message the writer stores meanwhile is above it, so skipping
+        // ahead to it can never pass over a message the look did not see.
+        long last = stream.store().fastState().lastSequence();
         var sm = stream.store().loadNext(filter, sseq);
         noMoreMessages = sm.isEmpty();
         if (sm.isEmpty()) {
-            long last = stream.store().fastState().lastSequence();
             if (sseq <= last) {
                 // Nothing matches up to the end: skip ahead so the next look starts at new messages.
                 sseq = last + 1;

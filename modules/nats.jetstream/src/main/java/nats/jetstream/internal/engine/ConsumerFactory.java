@@ -171,11 +171,9 @@ final class ConsumerFactory {
         Instant created = json.get("created") instanceof String s ? Instant.parse(s) : Instant.now();
         probe.updateConfig(storeConfig(cfg));
         Consumer c = new Consumer(stream, name, cfg, probe, created);
-        if (probe.hasState()) {
-            c.restoreState();
-        } else {
-            c.selectStartingSequence();
-        }
+        // Its start was chosen when it was created; a start of 0 (an empty stream then) leaves no state, and
+        // choosing again would skip what was stored since (a deliver-new consumer would start after it).
+        c.restoreState();
         return c;
     }
 

@@ -156,16 +156,11 @@ public final class Account {
     }
 
     /**
-     * Subscriptions as the Go server counts them: without the route that carries this account's service
-     * responses back to importers ({@code _R_.<prefix>.>}), which Go keeps outside its subscription table.
+     * Subscriptions as the Go server counts them; the route that carries this account's service responses back
+     * to importers ({@code _R_.<prefix>.>}) counts once the first request made it, as in Go.
      */
     public long subscriptionCount() {
-        return sublist.count() - (responses != null ? 1 : 0);
-    }
-
-    /** Whether {@code sub} is internal plumbing rather than a subscription Go would list. */
-    public boolean isResponseRoute(nats.server.internal.routing.ServerSubscription sub) {
-        return responses != null && sub.subscriber() == responses;
+        return sublist.count();
     }
 
     /** The response routes for services this account exports, created with the first service import. */

@@ -78,6 +78,12 @@ public final class ServiceImport implements Subscriber {
         // Deliveries through the import are flushed as they happen.
     }
 
+    /** Every server of a cluster holds its own imports: Go does not announce their subscriptions to routes. */
+    @Override
+    public boolean announcesInterest() {
+        return false;
+    }
+
     private boolean sampled() {
         AccountConfig.Latency latency = export.latency();
         return latency != null && (latency.samplingPercent() >= 100

@@ -25,19 +25,39 @@ final class ServiceResponses implements Subscriber {
     }
 
     private final String prefix;
+    private final Account exporter;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private volatile boolean subscribed;
 
     ServiceResponses(Account exporter) {
         this.prefix = "_R_." + Base62.random(ThreadLocalRandom.current(), 6) + ".";
-        ServerSubscription catchAll = new ServerSubscription(this, prefix + ">", null, new byte[0]);
-        try {
-            exporter.sublist().insert(catchAll);
-        } catch (nats.server.internal.routing.Sublist.InvalidSubjectException e) {
-            throw new IllegalStateException("the response prefix is a valid subject", e);
+        this.exporter = exporter;
+    }
+
+    /**
+     * The catch-all subscription is made with the first request, as Go's createRespWildcard does: only then is it
+     * in the account's subscriptions (and announced to the cluster's other servers, which route responses back).
+     */
+    private void subscribeOnce() {
+        if (subscribed) {
+            return;
+        }
+        synchronized (this) {
+            if (subscribed) {
+                return;
+            }
+            ServerSubscription catchAll = new ServerSubscription(this, prefix + ">", null, new byte[0]);
+            try {
+                exporter.sublist().insert(catchAll);
+            } catch (nats.server.internal.routing.Sublist.InvalidSubjectException e) {
+                throw new IllegalStateException("the response prefix is a valid subject", e);
+            }
+            subscribed = true;
         }
     }
 
     String register(Account importer, String reply, AccountConfig.Export export, LatencyTracking tracking) {
+        subscribeOnce();
         String subject = prefix + Base62.random(ThreadLocalRandom.current(), 6);
         routes.put(subject, new Route(importer, reply, export.responseType(), export.threshold().toNanos(),
                 new long[] {System.nanoTime()}, tracking));

@@ -87,9 +87,13 @@ public abstract class Client implements Subscriber, PublishingClient {
         return remotePort;
     }
 
-    /** Go's client type: {@code nats}, {@code websocket} or {@code mqtt}. */
+    /**
+     * Go's client type as monitoring and events show it: {@code nats}, {@code websocket} or {@code mqtt} (MQTT over
+     * WebSocket, whose profile says {@code mqtt_ws} for {@code allowed_connection_types}, shows as {@code mqtt}).
+     */
     public String type() {
-        return profile.type();
+        String t = profile.type();
+        return t.equals("mqtt_ws") ? "mqtt" : t;
     }
 
     /** How the kernel treats this client: its type, credentials and INFO. */
@@ -469,7 +473,7 @@ public abstract class Client implements Subscriber, PublishingClient {
             json.field("rtt", rttNanos);
         }
         if (detailed) {
-            json.field("server", host.serverName()).field("kind", "Client").field("client_type", profile.type());
+            json.field("server", host.serverName()).field("kind", "Client").field("client_type", type());
         }
         return json.endObject().toString();
     }
@@ -477,7 +481,7 @@ public abstract class Client implements Subscriber, PublishingClient {
     @Override
     public ClientInfo clientInfo() {
         return new ClientInfo(id, account().name(), authenticatedUser, options.name(), options.lang(),
-                options.version(), remoteIp, "Client", profile.type(), rttNanos);
+                options.version(), remoteIp, "Client", type(), rttNanos);
     }
 
     private static void putIfNotEmpty(JsonWriter json, String name, String value) {

@@ -435,6 +435,10 @@ public final class ClientConnection extends Client implements ClientProtocolHand
             trace.in("PING");
             trace.out("PONG");
         }
+        // Go: a client that takes async INFO and connected before the INFO last changed gets it before its first PONG.
+        if (!firstPongSent && connectReceived && options.protocol() >= 1 && host.infoChangedSince(startNanos)) {
+            outbound.appendProtocol(host.infoLine(this));
+        }
         // Written when this read is processed, together with anything else queued for this client.
         outbound.appendProtocol(PONG);
         pipeline.touched().add(this);

@@ -51,6 +51,14 @@ public interface ClientHost {
     /** The client closed; forget it. */
     void removed(Client client);
 
+    /**
+     * Whether the INFO changed ({@code connect_urls}) after {@code nanos} (System.nanoTime): a client that
+     * connected before the change gets the new INFO with its first PONG, as Go sends it.
+     */
+    default boolean infoChangedSince(long nanos) {
+        return false;
+    }
+
     /** Counts a connection closed as a slow consumer. */
     void countSlowConsumer();
 

@@ -19,6 +19,7 @@ import nats.api.sessions.SessionSubscription;
 import nats.server.internal.account.Account;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.tls.CertificateUsers;
 
 /**
  * A client of a plugin's protocol (MQTT) inside the kernel: authenticated, counted and listed like a NATS
@@ -64,14 +65,17 @@ public final class PluginSession extends Client {
      *
      * @return null when admitted, else the refusal's reason (Go's text) and whether the credentials were wrong
      */
-    public Refusal open(Credentials credentials, String clientName, String lang, String version) {
+    public Refusal open(Credentials credentials, String clientName, String lang, String version,
+                        Optional<CertificateUsers> certificateUsers) {
         ConnectOptions presented = ConnectOptions.presented(clientName, lang, version, credentials.user(),
                 credentials.password(), credentials.token(), credentials.jwt(), credentials.nkey(),
                 credentials.signature());
         rttNanos = 0;
         if (host.authRequired(profile())) {
             String nonce = credentials.nonce().isEmpty() ? null : credentials.nonce();
-            Optional<Authenticated> granted = host.authenticate(profile(), presented, nonce, remoteIp());
+            Optional<Authenticated> granted = certificateUsers.isPresent()
+                    ? connection.tlsSession().flatMap(certificateUsers.get()::userFor).flatMap(host::authenticateAs)
+                    : host.authenticate(profile(), presented, nonce, remoteIp());
             if (granted.isEmpty()) {
                 refused(presented);
                 host.authenticationFailed(this);
@@ -92,6 +96,11 @@ public final class PluginSession extends Client {
         connected = true;
         host.connected(this);
         return isClosed() ? new Refusal("Server Shutdown", false) : null;
+    }
+
+    /** Sets a field of the client's {@code /connz} entry before it is admitted (its events carry it too). */
+    public void field(String name, String value) {
+        monitoringField(name, value);
     }
 
     /** Why {@link #open} refused the client. */

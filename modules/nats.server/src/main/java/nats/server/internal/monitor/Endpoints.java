@@ -174,7 +174,6 @@ final class Endpoints {
         v.put("mqtt", Map.of());
         v.put("websocket", Map.of());
         v.put("jetstream", Map.of());
-        extensions.addVarzSections(v);
         v.put("tls_timeout", o.tls().map(t -> seconds(t.timeout())).orElse(DEFAULT_TLS_TIMEOUT_SECONDS));
         v.put("write_deadline", o.writeDeadline().toNanos());
         v.put("start", start);
@@ -200,6 +199,8 @@ final class Endpoints {
         v.put("http_req_stats", requests);
         v.put("config_load_time", Instant.ofEpochMilli(core.configLoadedAtMillis()));
         putSystemAccount(v);
+        // Last, so a plugin's section replaces its placeholder (cluster, routes...) where Go prints it.
+        extensions.addVarzSections(v);
         return v;
     }
 
@@ -468,9 +469,6 @@ final class Endpoints {
         for (Account account : !subs || !accountSelected ? List.<Account>of()
                 : selected == null ? core.accounts().all() : List.of(selected)) {
             for (ServerSubscription s : account.sublist().all()) {
-                if (account.isResponseRoute(s)) {
-                    continue;
-                }
                 if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
                     continue;
                 }

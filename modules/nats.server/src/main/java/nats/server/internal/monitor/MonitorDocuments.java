@@ -32,7 +32,7 @@ public final class MonitorDocuments {
     private final MonitorExtensions extensions;
 
     public MonitorDocuments(ServerCore core) {
-        this(core, new MonitorExtensions((name, value) -> { }));
+        this(core, new MonitorExtensions((name, value) -> { }, () -> { }));
     }
 
     /** Documents of the kernel plus those plugins add through {@code extensions}. */

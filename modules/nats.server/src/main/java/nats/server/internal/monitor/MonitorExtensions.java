@@ -36,10 +36,21 @@ public final class MonitorExtensions implements Monitoring {
     private final PluginMetrics metrics = new PluginMetrics();
     private final List<Consumer<String>> newRequestNames = new CopyOnWriteArrayList<>();
     private final java.util.function.BiConsumer<String, Supplier<Object>> infoFields;
+    private final Runnable announceInfo;
 
-    /** @param infoFields where INFO fields go (the kernel's INFO builder) */
+    /** Without a server to announce INFO to (tests of the documents alone). */
     public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields) {
+        this(infoFields, () -> { });
+    }
+
+    /**
+     * @param infoFields   where INFO fields go (the kernel's INFO builder)
+     * @param announceInfo sends the INFO again to the clients that accept asynchronous INFO
+     */
+    public MonitorExtensions(java.util.function.BiConsumer<String, Supplier<Object>> infoFields,
+                             Runnable announceInfo) {
         this.infoFields = infoFields;
+        this.announceInfo = announceInfo;
     }
 
     @Override
@@ -64,6 +75,11 @@ public final class MonitorExtensions implements Monitoring {
     @Override
     public void infoField(String name, Supplier<Object> value) {
         infoFields.accept(name, value);
+    }
+
+    @Override
+    public void announceInfo() {
+        announceInfo.run();
     }
 
     @Override
@@ -114,7 +130,13 @@ public final class MonitorExtensions implements Monitoring {
     /** Fills {@code varz}'s plugin sections (replacing the empty placeholders Go shows without the feature). */
     void addVarzSections(Map<String, Object> v) {
         synchronized (varz) {
-            varz.forEach((name, section) -> v.put(name, section.get()));
+            varz.forEach((name, section) -> {
+                // A null section is left out, as Go's omitempty fields (connect_urls without a cluster change).
+                Object value = section.get();
+                if (value != null) {
+                    v.put(name, value);
+                }
+            });
         }
     }
 

@@ -9,6 +9,7 @@ import nats.api.ServerIdentity;
 import nats.api.ServerPlugin;
 import nats.api.ServerSettings;
 import nats.api.accounts.AccountDirectory;
+import nats.api.links.Links;
 import nats.api.monitoring.Monitoring;
 import nats.api.net.Listeners;
 import nats.api.sessions.ClientSessions;
@@ -67,6 +68,11 @@ public final class KernelContext implements ServerContext {
     }
 
     @Override
+    public Links links() {
+        return kernel.links();
+    }
+
+    @Override
     public <T> void registerService(Class<T> type, T service) {
         if (kernel.services().putIfAbsent(type, service) != null) {
             throw new IllegalStateException("a " + type.getName() + " service is already registered");
@@ -81,14 +87,16 @@ public final class KernelContext implements ServerContext {
     /** What every plugin's context shares: the kernel's services behind the plugin API. */
     public record KernelServices(ServerIdentity identity, ServerSettings settings, AccountDirectory accounts,
                                  PluginListeners listeners, ClientSessions sessions, Monitoring monitoring,
-                                 ConcurrentHashMap<Class<?>, Object> services) {
+                                 KernelLinks links, ConcurrentHashMap<Class<?>, Object> services) {
 
         /** The kernel's services for plugins of a server built on {@code core}. */
         public static KernelServices of(nats.server.internal.ServerCore core, Monitoring monitoring,
                                         PluginListeners listeners) {
             KernelAccounts accounts = new KernelAccounts(core.accounts(), core::options);
+            KernelLinks links = new KernelLinks(core.accounts());
+            core.linkTraffic(links::traffic);
             return new KernelServices(core.identity(), new KernelSettings(core::options, core::port), accounts,
-                    listeners, new PluginSessions(core, accounts), monitoring, new ConcurrentHashMap<>());
+                    listeners, new PluginSessions(core, accounts), monitoring, links, new ConcurrentHashMap<>());
         }
     }
 }

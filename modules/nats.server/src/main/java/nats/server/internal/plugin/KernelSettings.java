@@ -53,4 +53,24 @@ final class KernelSettings implements ServerSettings {
     public boolean operatorMode() {
         return options.get().operator().enabled();
     }
+
+    @Override
+    public java.time.Duration pingInterval() {
+        return options.get().pingInterval();
+    }
+
+    @Override
+    public int maxPingsOut() {
+        return options.get().maxPingsOut();
+    }
+
+    @Override
+    public long maxPending() {
+        return options.get().maxPending();
+    }
+
+    @Override
+    public java.time.Duration writeDeadline() {
+        return options.get().writeDeadline();
+    }
 }

@@ -49,8 +49,8 @@ public final class PluginLifecycle {
         DiscoveredPlugin plugin = byId.get(id);
         for (String dependency : plugin.plugin().dependsOn()) {
             if (!byId.containsKey(dependency)) {
-                throw new ServerStartException("plugin '" + id + "' needs plugin '" + dependency
-                        + "', which is not enabled or not installed");
+                throw new ServerStartException(plugin.plugin().missingDependency(dependency).orElse("plugin '" + id
+                        + "' needs plugin '" + dependency + "', which is not enabled or not installed"));
             }
             visit(dependency, byId, state, ordered, path);
         }

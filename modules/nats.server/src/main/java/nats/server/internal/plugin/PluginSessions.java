@@ -16,6 +16,7 @@ import nats.server.internal.client.ClientProfile;
 import nats.server.internal.client.PluginSession;
 import nats.server.internal.config.AuthBlockMapper;
 import nats.server.internal.config.ConfigException;
+import nats.server.internal.tls.CertificateUsers;
 import nats.server.options.AuthSettings;
 import nats.server.options.User;
 
@@ -24,6 +25,8 @@ final class PluginSessions implements ClientSessions {
 
     private final ServerCore core;
     private final KernelAccounts accounts;
+    private volatile CertificateUsers certificateUsers;
+    private volatile List<User> cachedUsers;
 
     PluginSessions(ServerCore core, KernelAccounts accounts) {
         this.core = core;
@@ -46,10 +49,23 @@ final class PluginSessions implements ClientSessions {
         PluginSession session = new PluginSession(core, core.nextClientId(), request.connection(), profile,
                 request.events(), accounts::view);
         core.register(session);
+        request.monitoringFields().forEach(session::field);
         PluginSession.Refusal refusal = session.open(request.credentials(), request.clientName(), request.lang(),
-                request.version());
+                request.version(), request.certificateUser() ? Optional.of(certificateUsers()) : Optional.empty());
         return refusal == null ? new SessionOutcome.Opened(session.handle())
                 : new SessionOutcome.Refused(refusal.reason(), refusal.notAuthorized());
+    }
+
+    /** The server's users by certificate name, made again only when a reload replaced the users. */
+    private CertificateUsers certificateUsers() {
+        List<User> users = core.options().users();
+        CertificateUsers cached = certificateUsers;
+        if (cached == null || cachedUsers != users) {
+            cached = new CertificateUsers(users);
+            certificateUsers = cached;
+            cachedUsers = users;
+        }
+        return cached;
     }
 
     @Override

@@ -17,6 +17,16 @@ public final class FlushSet {
     private int size;
     /** Open-addressing identity set over {@link #members}, used once the set outgrows {@link #LINEAR}. */
     private Subscriber[] table = new Subscriber[32];
+    /** Scratch for the links one message goes to; made on first use, so a server without links has none. */
+    private LinkTargets linkTargets;
+
+    LinkTargets linkTargets() {
+        LinkTargets targets = linkTargets;
+        if (targets == null) {
+            targets = linkTargets = new LinkTargets();
+        }
+        return targets;
+    }
 
     public void add(Subscriber subscriber) {
         if (size < LINEAR) {

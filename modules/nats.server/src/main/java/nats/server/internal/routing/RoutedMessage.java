@@ -43,6 +43,13 @@ public final class RoutedMessage implements InboundMessage {
     public PublishingClient publisher;
     /** What kind of connection published it. */
     public MessageOrigin kind = MessageOrigin.INTERNAL;
+    /**
+     * For a message a link received: the queue groups (names separated by spaces) this server must deliver
+     * it to, one local member each; {@code queuesLength == 0} for none. Not carried into redirected copies.
+     */
+    public byte[] queues;
+    public int queuesOffset;
+    public int queuesLength;
 
     /**
      * A copy bound for another account with the subject and reply replaced, sharing the publisher's
@@ -177,19 +184,21 @@ public final class RoutedMessage implements InboundMessage {
 
     // ---- InboundMessage ------------------------------------------------------------------------------
 
+    // A handler sees the subject a subscriber's MSG shows (the shown subject of a JetStream delivery), as Go's
+    // internal callbacks get pa.deliver.
     @Override
     public byte[] subjectArray() {
-        return subject;
+        return frameSubject();
     }
 
     @Override
     public int subjectOffset() {
-        return subjectOffset;
+        return frameSubjectOffset();
     }
 
     @Override
     public int subjectLength() {
-        return subjectLength;
+        return frameSubjectLength();
     }
 
     @Override

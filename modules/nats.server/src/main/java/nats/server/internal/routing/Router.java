@@ -4,7 +4,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Fans a message out to a match result: every plain subscription, and one randomly chosen member of each
- * queue group. Shared by network and in-process publishers so both route identically.
+ * queue group. Shared by network and in-process publishers so both route identically. Results that involve
+ * links to other servers, and messages that came over one, take {@link LinkRouting}'s path; the plain
+ * path stays as it is for a server without them.
  */
 public final class Router {
 
@@ -18,6 +20,9 @@ public final class Router {
      */
     public static boolean deliver(MatchResult result, RoutedMessage m, Subscriber publisher, boolean echo,
                                   FlushSet touched) {
+        if (result.involvesLinks() || m.kind.isRemote()) {
+            return LinkRouting.deliver(result, m, publisher, echo, touched);
+        }
         boolean delivered = false;
         for (ServerSubscription sub : result.plain()) {
             if (echo || sub.subscriber() != publisher) {
@@ -46,7 +51,7 @@ public final class Router {
         return false;
     }
 
-    private static boolean deliverTo(ServerSubscription sub, RoutedMessage m, FlushSet touched) {
+    static boolean deliverTo(ServerSubscription sub, RoutedMessage m, FlushSet touched) {
         if (sub.isClosed() || !sub.subscriber().deliver(sub, m)) {
             return false;
         }

@@ -18,6 +18,8 @@ public final class ServerSubscription {
     private volatile Object attachment;
     /** Twins of this subscription in accounts it imports streams from; null when there are none. */
     private volatile ServerSubscription[] shadows;
+    /** For a link's queue interest: how many members the other server has. 1 for everything else. */
+    private volatile int weight = 1;
 
     public ServerSubscription(Subscriber subscriber, String subject, String queue, byte[] sid) {
         this.subscriber = subscriber;
@@ -92,6 +94,15 @@ public final class ServerSubscription {
 
     public void shadows(ServerSubscription[] twins) {
         this.shadows = twins;
+    }
+
+    /** How many queue members this subscription stands for (a link's remote members); 1 for local ones. */
+    public int weight() {
+        return weight;
+    }
+
+    public void weight(int members) {
+        this.weight = Math.max(1, members);
     }
 
     public boolean isClosed() {

@@ -52,6 +52,24 @@ public final class Sublist {
         listeners.add(listener);
     }
 
+    /**
+     * Adds {@code listener} and tells it, under the list's lock, about every subscription present as if it
+     * had just been inserted: nothing added or removed meanwhile is missed or seen twice.
+     */
+    public void addListenerReplaying(ChangeListener listener) {
+        lock.writeLock().lock();
+        try {
+            listeners.add(listener);
+            List<ServerSubscription> present = new ArrayList<>();
+            collectAll(root, present);
+            for (ServerSubscription sub : present) {
+                listener.inserted(sub);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     public void removeListener(ChangeListener listener) {
         listeners.remove(listener);
     }
@@ -396,26 +414,53 @@ public final class Sublist {
     private static final class Collector {
         private final List<ServerSubscription> plain = new ArrayList<>();
         private Map<String, List<ServerSubscription>> queues;
+        private List<ServerSubscription> links;
+        private boolean remoteQueueMembers;
 
         void addAll(Node node) {
-            plain.addAll(node.plain);
+            for (ServerSubscription sub : node.plain) {
+                if (sub.subscriber() instanceof RemoteSubscriber) {
+                    addLink(sub);
+                } else {
+                    plain.add(sub);
+                }
+            }
             if (!node.queues.isEmpty()) {
                 if (queues == null) {
                     queues = new LinkedHashMap<>();
                 }
-                node.queues.forEach((q, members) ->
-                        queues.computeIfAbsent(q, k -> new ArrayList<>()).addAll(members));
+                node.queues.forEach((q, members) -> {
+                    queues.computeIfAbsent(q, k -> new ArrayList<>()).addAll(members);
+                    for (ServerSubscription member : members) {
+                        remoteQueueMembers |= member.subscriber() instanceof RemoteSubscriber;
+                    }
+                });
             }
         }
 
+        /** A link gets a message once however many of its subscriptions match: keep one per link. */
+        private void addLink(ServerSubscription sub) {
+            if (links == null) {
+                links = new ArrayList<>(2);
+            }
+            for (ServerSubscription known : links) {
+                if (known.subscriber() == sub.subscriber()) {
+                    return;
+                }
+            }
+            links.add(sub);
+        }
+
         MatchResult build() {
-            if (plain.isEmpty() && queues == null) {
+            if (plain.isEmpty() && queues == null && links == null) {
                 return MatchResult.EMPTY;
             }
             ServerSubscription[][] groups = queues == null ? new ServerSubscription[0][]
                     : queues.values().stream().map(l -> l.toArray(ServerSubscription[]::new))
                             .toArray(ServerSubscription[][]::new);
-            return new MatchResult(plain.toArray(ServerSubscription[]::new), groups);
+            ServerSubscription[] linkArray = links == null ? new ServerSubscription[0]
+                    : links.toArray(ServerSubscription[]::new);
+            return new MatchResult(plain.toArray(ServerSubscription[]::new), groups, linkArray, remoteQueueMembers);
         }
     }
 }

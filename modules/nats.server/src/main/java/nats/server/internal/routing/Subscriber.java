@@ -15,4 +15,13 @@ public interface Subscriber {
 
     /** Called once the publisher finished a batch, so queued messages can be written together. */
     void flushPending();
+
+    /**
+     * Whether this subscriber's interest is announced to other servers (Go forwards the subscriptions of
+     * clients and internal subscribers; not those of links, which are remote themselves, nor a service
+     * import's, which every server of the cluster holds on its own).
+     */
+    default boolean announcesInterest() {
+        return true;
+    }
 }

@@ -15,10 +15,12 @@ final class Statistics {
 
     private final ServerCore core;
     private final MonitorDocuments documents;
+    private final java.util.function.IntSupplier activeServers;
 
-    Statistics(ServerCore core, MonitorDocuments documents) {
+    Statistics(ServerCore core, MonitorDocuments documents, java.util.function.IntSupplier activeServers) {
         this.core = core;
         this.documents = documents;
+        this.activeServers = activeServers;
     }
 
     Map<String, Object> server() {
@@ -40,7 +42,16 @@ final class Statistics {
         m.put("sent", dataStats(stats.outMsgs(), stats.outBytes()));
         m.put("received", dataStats(stats.inMsgs(), stats.inBytes()));
         m.put("slow_consumers", stats.slowConsumers());
-        m.put("active_servers", 1);
+        // Plugins' sections where Go's ServerStats has them: routes and gateways before active_servers.
+        Map<String, Object> sections = documents.extensions().statszSections();
+        for (String name : List.of("routes", "gateways")) {
+            Object section = sections.remove(name);
+            if (section != null) {
+                m.put(name, section);
+            }
+        }
+        m.put("active_servers", activeServers.getAsInt());
+        m.putAll(sections);
         return m;
     }
 

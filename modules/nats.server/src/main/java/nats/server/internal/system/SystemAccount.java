@@ -32,10 +32,11 @@ public final class SystemAccount {
             return Optional.empty();
         }
         SystemSender sender = new SystemSender(core, system, documents);
-        Statistics statistics = new Statistics(core, documents);
+        PeerTraffic peers = new PeerTraffic(core.identity().serverId());
+        Statistics statistics = new Statistics(core, documents, peers::activeServers);
         SystemEvents events = new SystemEvents(sender, statistics);
         SystemRequests requests = new SystemRequests(sender, events, statistics);
-        subscribe(system, core, requests, documents.extensions().requestNames());
+        subscribe(system, core, requests, peers, documents.extensions().requestNames());
         // Documents plugins register later (a plugin's own start) are answered too.
         java.util.concurrent.atomic.AtomicInteger nextSid = new java.util.concurrent.atomic.AtomicInteger(1000);
         documents.extensions().onNewRequestName(name -> {
@@ -50,13 +51,12 @@ public final class SystemAccount {
     }
 
     /** Go's subscriptions on the system account, in its order: peer listeners around the request services. */
-    private static void subscribe(Account system, ServerCore core, SystemRequests requests,
+    private static void subscribe(Account system, ServerCore core, SystemRequests requests, PeerTraffic peers,
                                   List<String> pluginDocuments) {
         String id = core.identity().serverId();
         String hash = Base62.nameHash(core.identity().serverName());
         record Entry(Subscriber subscriber, String subject) {
         }
-        PeerTraffic peers = new PeerTraffic();
         List<Entry> subs = new ArrayList<>();
         for (String subject : List.of("$SYS._INBOX." + hash + ".*", "$SYS.SERVER.ACCOUNT.*.CONNS",
                 "$SYS._INBOX_." + id, "$SYS.REQ.ACCOUNT.NSUBS", "$SYS.SERVER.*.STATSZ", "$SYS.SERVER.*.SHUTDOWN")) {
@@ -76,10 +76,11 @@ public final class SystemAccount {
                 subs.add(new Entry(requests, subject));
             }
         }
-        for (String subject : List.of("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", "$SYS.LATENCY.M2." + hash,
-                "$SYS.DEBUG.SUBSCRIBERS")) {
+        for (String subject : List.of("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", "$SYS.LATENCY.M2." + hash)) {
             subs.add(new Entry(peers, subject));
         }
+        // Go subscribes this one internal-only: it is never announced to routes.
+        subs.add(new Entry(new PeerTraffic(false, id), "$SYS.DEBUG.SUBSCRIBERS"));
         // Numbered like the Go system client's subscriptions, which start at 2.
         int sid = 2;
         for (Entry entry : subs) {

@@ -227,6 +227,8 @@ final class SystemEvents implements ClientLifecycle {
         putIfNotEmpty(m, "issuer_key", client.issuerKey());
         m.put("kind", "Client");
         m.put("client_type", client.type());
+        // Go's ClientInfo.MQTTClient.
+        putIfNotEmpty(m, "client_id", client.monitoringFields().get("mqtt_client"));
         return m;
     }
 

@@ -224,8 +224,12 @@ final class SystemRequests implements Subscriber {
         if (!host.isEmpty() && !core.options().host().contains(host)) {
             return true;
         }
-        // No cluster, no tags and no JetStream domain here: any such filter names other servers.
-        if (!text(options.get("cluster")).isEmpty() || !text(options.get("domain")).isEmpty()) {
+        String cluster = text(options.get("cluster"));
+        if (!cluster.isEmpty() && !core.clusterName().contains(cluster)) {
+            return true;
+        }
+        // No tags and no JetStream domain here: any such filter names other servers.
+        if (!text(options.get("domain")).isEmpty()) {
             return true;
         }
         return options.get("tags") instanceof List<?> tags && !tags.isEmpty();

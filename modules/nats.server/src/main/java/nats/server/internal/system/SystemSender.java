@@ -71,7 +71,8 @@ final class SystemSender {
      */
     boolean interested(String subject) {
         MatchResult result = system.sublist().match(subject);
-        if (result.queueGroups().length > 0) {
+        // Other servers of the cluster listen through their routes (Go's peers follow each other's events).
+        if (result.queueGroups().length > 0 || result.links().length > 0) {
             return true;
         }
         for (ServerSubscription sub : result.plain()) {
@@ -101,6 +102,10 @@ final class SystemSender {
         info.put("name", identity.serverName());
         info.put("host", core.options().host());
         info.put("id", identity.serverId());
+        String cluster = core.clusterName();
+        if (!cluster.isEmpty()) {
+            info.put("cluster", cluster);
+        }
         info.put("ver", identity.serverVersion());
         info.put("seq", core.nextSystemSequence());
         info.put("jetstream", core.jetStreamEnabled());

@@ -32,7 +32,7 @@ public final class CertificateUsers {
     /** Users whose name parses as a distinguished name, with its RDNs in canonical form. */
     private final Map<User, List<String>> byDistinguishedName = new HashMap<>();
 
-    CertificateUsers(List<User> users) {
+    public CertificateUsers(List<User> users) {
         for (User user : users) {
             byName.put(user.name(), user);
             distinguishedName(user.name()).ifPresent(rdns -> byDistinguishedName.put(user, rdns));

@@ -1,0 +1,47 @@
+package nats.api.links;
+
+import nats.api.messaging.MessageOrigin;
+
+/**
+ * A connection to another server, as the kernel's router sees it: it receives the messages that match the
+ * interest recorded through its {@link LinkHandle}, and decides, by the kind of connection each message came
+ * from, whether it forwards it. The rules are the link type's own, so routes, gateways and leaf nodes
+ * express theirs here (a route forwards nothing that came from another route; a queue member behind a route
+ * is only a fallback for a message that came from a route).
+ *
+ * <p>{@link #send} runs on the publisher's thread and must not block: the link queues the message and writes
+ * it from its own thread once {@link #flush} is called.
+ */
+public interface Link {
+
+    /** What the link is, for logs and errors (e.g. {@code route NBXYZ}). */
+    String name();
+
+    /** The origin of the messages this link injects: {@code ROUTE}, {@code GATEWAY} or {@code LEAF}. */
+    MessageOrigin kind();
+
+    /** Whether a message that came from {@code origin} goes to this link's plain (non-queue) interest. */
+    boolean forwards(MessageOrigin origin);
+
+    /** How this link's members of a queue group are chosen for a message that came from {@code origin}. */
+    QueueRole queueRole(MessageOrigin origin);
+
+    /**
+     * Queues one message for the other side; the view is valid only during the call. Its
+     * {@link LinkMessage#account()} is the account the link's interest matched in, and its queue names are
+     * the groups the link was chosen for (empty when it receives the message for plain interest only).
+     *
+     * @return false when the link could not take it (closed, over its pending limit): a queue group then
+     *         tries another member
+     */
+    boolean send(LinkMessage message);
+
+    /** The publisher finished a batch: write what {@link #send} queued. */
+    void flush();
+
+    /** Messages this link took with {@link #send} so far, for the server's totals ({@code out_msgs}). */
+    long sentMessages();
+
+    /** Bytes (headers and payloads) of those messages, for the server's totals ({@code out_bytes}). */
+    long sentBytes();
+}

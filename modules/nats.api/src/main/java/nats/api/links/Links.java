@@ -1,0 +1,32 @@
+package nats.api.links;
+
+/**
+ * The kernel's side of links to other servers, from {@link nats.api.ServerContext#links()}. A plugin that
+ * connects this server to others (routes, gateways, leaf nodes) does three things through it:
+ * <ol>
+ *   <li>{@linkplain #register registers} each connection as a {@link Link}, and through the returned
+ *       {@link LinkHandle} records the interest the other side announces (its {@code RS+}/{@code RS-}) and
+ *       injects the messages it receives;</li>
+ *   <li>receives, on its {@link Link}, each message routed on this server that matches that interest, at
+ *       most once per message however many of its subscriptions match;</li>
+ *   <li>{@linkplain #watchLocalInterest watches} the interest of this server's own subscribers (clients,
+ *       in-process subscribers), to announce it to the other side.</li>
+ * </ol>
+ * Whatever is not used costs nothing: without links and watches the message path is the one of a single
+ * server.
+ */
+public interface Links {
+
+    /**
+     * Registers a connection to another server; from now on its interest may be recorded and its messages
+     * injected. Closing the handle removes all its interest.
+     */
+    LinkHandle register(Link link);
+
+    /**
+     * Starts telling {@code listener} how the interest of this server's own subscribers changes, in every
+     * account (those loaded now and later). Interest of links is not reported. Nothing is reported for the
+     * state before the call: use {@link InterestWatch#replay} for it.
+     */
+    InterestWatch watchLocalInterest(LocalInterestListener listener);
+}

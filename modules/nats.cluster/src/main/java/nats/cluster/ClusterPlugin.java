@@ -1,0 +1,125 @@
+package nats.cluster;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import nats.api.ApiRange;
+import nats.api.PluginException;
+import nats.api.ServerContext;
+import nats.api.ServerPlugin;
+import nats.api.net.TlsPolicy;
+import nats.cluster.internal.Cluster;
+import nats.cluster.internal.ClusterConfig;
+import nats.cluster.internal.ClusterConfigReader;
+import nats.cluster.internal.ClusterReload;
+import nats.transport.config.ConfigProblem;
+import nats.transport.tls.ServerTls;
+import nats.transport.tls.TlsSetupException;
+
+/**
+ * Clustering with routes (plugin {@code cluster}, config section {@code cluster}, Go's {@code --cluster},
+ * {@code --routes}, {@code --cluster_name} flags): a full mesh of servers that share their subscribers' interest
+ * and forward messages to each other over Go's route protocol, so jnatsd and Go servers form one cluster.
+ */
+public final class ClusterPlugin implements ServerPlugin {
+
+    private volatile Cluster cluster;
+
+    @Override
+    public String id() {
+        return "cluster";
+    }
+
+    @Override
+    public ApiRange requiredApi() {
+        return ApiRange.atLeast("2.2");
+    }
+
+    @Override
+    public Optional<String> configSection() {
+        return Optional.of("cluster");
+    }
+
+    @Override
+    public void validate(Map<String, Object> section) throws PluginException {
+        read(section, null);
+    }
+
+    @Override
+    public void start(ServerContext context) throws PluginException {
+        ClusterConfig config = read(context.configSection(), context.logger());
+        if (!config.listens()) {
+            // As Go: without a cluster port there is no routing (routes alone are not dialled).
+            context.logger().log(System.Logger.Level.WARNING,
+                    "cluster block without a port: routing is not started");
+            return;
+        }
+        Optional<TlsPolicy> tls;
+        try {
+            tls = config.tls().isPresent() ? Optional.of(ServerTls.create(config.tls().get()).policy())
+                    : Optional.empty();
+        } catch (TlsSetupException e) {
+            throw new PluginException("cluster TLS configuration error: " + e.getMessage(), e);
+        }
+        Cluster c = new Cluster(context, config, tls);
+        try {
+            c.start();
+        } catch (IOException e) {
+            c.stop();
+            throw new PluginException("Error listening on router port: " + config.port() + " - " + e.getMessage(), e);
+        }
+        cluster = c;
+    }
+
+    @Override
+    public void checkReload(Map<String, Object> current, Map<String, Object> fresh) throws PluginException {
+        ClusterReload.check(read(current, null), read(fresh, null));
+    }
+
+    @Override
+    public void applyReload(Map<String, Object> current, Map<String, Object> fresh) {
+        Cluster c = cluster;
+        if (c == null) {
+            return;
+        }
+        try {
+            ClusterReload.apply(c, read(fresh, null));
+        } catch (PluginException e) {
+            throw new IllegalStateException("a reload checked before could not be applied", e);
+        }
+    }
+
+    @Override
+    public void enterLameDuckMode() {
+        Cluster c = cluster;
+        if (c != null) {
+            c.enterLameDuckMode();
+        }
+    }
+
+    @Override
+    public void stop() {
+        Cluster c = cluster;
+        if (c != null) {
+            c.stop();
+        }
+    }
+
+    /** The running cluster, for tests and monitoring; empty before start or without a cluster port. */
+    public Optional<Cluster> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
+    private static ClusterConfig read(Map<String, Object> section, System.Logger logger) throws PluginException {
+        try {
+            return new ClusterConfigReader(w -> {
+                if (logger != null) {
+                    logger.log(System.Logger.Level.WARNING, w.getMessage());
+                }
+            }).read(section);
+        } catch (ConfigProblem e) {
+            throw new PluginException(e.getMessage(), e);
+        }
+    }
+}

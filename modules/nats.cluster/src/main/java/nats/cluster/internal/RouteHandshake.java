@@ -1,0 +1,260 @@
+package nats.cluster.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import nats.transport.config.Passwords;
+import nats.transport.json.Json;
+import nats.transport.json.JsonWriter;
+import nats.transport.protocol.ProtocolException;
+
+/**
+ * Who is at the other end of a route and how the two servers agree to talk, as Go's processRouteConnect and
+ * processRouteInfo decide it: CONNECT (authentication, cluster name), the first INFO (self-detection, cluster
+ * name negotiation, duplicate names, registration, gossip) and later INFOs (servers learned through the peer,
+ * lame-duck mode, permission changes).
+ */
+final class RouteHandshake {
+
+    private final Route route;
+    private final Cluster cluster;
+    /** The URL dialled (solicited) or built from the peer's INFO; may be upgraded by a duplicate. */
+    private volatile RouteUrl url;
+    private volatile boolean explicit;
+    /** Go's route.retry: reconnect even an implicit route (set when a duplicate was resolved onto this one). */
+    private volatile boolean retry;
+    private volatile boolean upgradedToSolicited;
+    private volatile boolean connectReceived;
+    private volatile boolean infoReceived;
+    private volatile String remoteId = "";
+    private volatile String remoteName = "";
+    private volatile boolean peerHeaders;
+    private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
+    private volatile List<String> connectUrls = List.of();
+    private volatile boolean noReconnect;
+
+    RouteHandshake(Route route, RouteUrl url, boolean explicit) {
+        this.route = route;
+        this.cluster = route.cluster;
+        this.url = url;
+        this.explicit = explicit;
+    }
+
+    // ---- CONNECT ---------------------------------------------------------------------------------------------
+
+    /** Go's connectInfo, sent by the side that dialled. */
+    byte[] connectLine() {
+        JsonWriter json = new JsonWriter().beginObject().field("echo", true).field("verbose", false)
+                .field("pedantic", false);
+        // As Go: the credentials of the route's URL (gossiped routes get the cluster's own when the peer asks).
+        url.user().ifPresent(u -> json.field("user", u));
+        url.password().ifPresent(p -> json.field("pass", p));
+        json.field("tls_required", cluster.config().tls().isPresent()).field("headers", true)
+                .field("name", cluster.identity().serverId()).field("cluster", cluster.name());
+        if (cluster.dynamicName()) {
+            json.field("cluster_dynamic", true);
+        }
+        return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An accepted route must send CONNECT within the cluster's auth timeout. */
+    void armAuthTimer() {
+        if (!route.solicited && cluster.config().authRequired()) {
+            cluster.timers().schedule(() -> {
+                if (!connectReceived && !route.isClosed()) {
+                    route.sendError("Authentication Timeout");
+                    route.close("Authentication Timeout");
+                }
+            }, cluster.config().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Before CONNECT an accepted route may send nothing else (Go's authorization violation). */
+    void requireConnected() throws ProtocolException {
+        if (!route.solicited && !connectReceived) {
+            throw ProtocolException.fatal("Authorization Violation", "route operation before CONNECT");
+        }
+    }
+
+    void connect(String text) throws ProtocolException {
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(text);
+        } catch (Json.JsonException e) {
+            throw ProtocolException.closeSilently("bad route CONNECT: " + e.getMessage());
+        }
+        ClusterConfig config = cluster.config();
+        if (!route.solicited && config.authRequired()
+                && (!config.username().equals(string(json, "user"))
+                || !Passwords.matches(config.password(), string(json, "pass")))) {
+            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Router authentication error",
+                    route.remoteAddress(), route.rid);
+            throw ProtocolException.fatal("Authorization Violation", "route authentication failed");
+        }
+        // Clients send "lang" in CONNECT, routes do not: a client dialled the route port.
+        if (!string(json, "lang").isEmpty()) {
+            throw ProtocolException.fatal("attempted to connect to route port", "a client connected to the route port");
+        }
+        String gateway = string(json, "gateway");
+        if (!gateway.isEmpty()) {
+            String text2 = "Rejecting connection from gateway \"" + gateway + "\" on the Route port";
+            cluster.log().log(System.Logger.Level.ERROR, text2);
+            throw ProtocolException.fatal(text2, "gateway on the route port");
+        }
+        String theirs = string(json, "cluster");
+        String ours = cluster.name();
+        if (!theirs.equals(ours)) {
+            boolean adopt = cluster.dynamicName()
+                    && (!Boolean.TRUE.equals(json.get("cluster_dynamic")) || ours.compareTo(theirs) < 0);
+            if (!adopt) {
+                String reject = "Rejecting connection, cluster name \"" + theirs + "\" does not match \"" + ours + "\"";
+                cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - {2}", route.remoteAddress(), route.rid,
+                        reject);
+                route.sendError(reject);
+                throw ProtocolException.closeSilently("cluster name conflict");
+            }
+            cluster.adoptName(theirs, !Boolean.TRUE.equals(json.get("cluster_dynamic")), route);
+        }
+        remoteId = string(json, "name");
+        peerHeaders = Boolean.TRUE.equals(json.get("headers"));
+        connectReceived = true;
+    }
+
+    // ---- INFO ----------------------------------------------------------------------------------------------
+
+    void info(RemoteInfo info) throws ProtocolException {
+        requireConnected();
+        if (info.id().equals(cluster.identity().serverId())) {
+            // A route to ourselves (our own address among the routes): drop it, do not dial it again.
+            remoteId = info.id();
+            noReconnect = true;
+            route.close("Duplicate Route");
+            return;
+        }
+        if (!info.cluster().isEmpty() && !info.cluster().equals(cluster.name())) {
+            if (cluster.dynamicName() && (!info.dynamicCluster() || cluster.name().compareTo(info.cluster()) < 0)) {
+                cluster.adoptName(info.cluster(), !info.dynamicCluster(), route);
+            } else {
+                route.close("Cluster Name Conflict");
+                return;
+            }
+        }
+        if (infoReceived) {
+            asyncInfo(info);
+            return;
+        }
+        if (!route.solicited && info.name().equals(cluster.identity().serverName())) {
+            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Remote server has a duplicate name: \"{2}\"",
+                    route.remoteAddress(), route.rid, info.name());
+            route.close("Duplicate Server Name");
+            return;
+        }
+        infoReceived = true;
+        remoteId = info.id();
+        remoteName = info.name();
+        peerHeaders = info.headers();
+        peerPermissions = info.permissions();
+        if (url == null) {
+            url = RouteUrl.learned(info.host(), info.port(), Optional.empty(), Optional.empty());
+        }
+        switch (cluster.addRoute(route, info)) {
+            case STOPPED -> route.close("Server Shutdown");
+            case DUPLICATE -> {
+                cluster.log().log(System.Logger.Level.DEBUG, "Detected duplicate remote route \"{0}\"", info.id());
+                route.close("Duplicate Route");
+            }
+            case ADDED, ADDED_FIRST -> {
+                connectUrls = info.connectUrls();
+                cluster.log().log(System.Logger.Level.DEBUG, "Registering remote route \"{0}\"", info.id());
+            }
+        }
+    }
+
+    /** A later INFO: a server the peer learned of, the peer's lame-duck mode, or its new permissions. */
+    private void asyncInfo(RemoteInfo info) {
+        if (!info.gateway().isEmpty()) {
+            return;
+        }
+        if (!remoteId.isEmpty() && !remoteId.equals(info.id())) {
+            cluster.gossip(info);
+            return;
+        }
+        if (info.lameDuck()) {
+            cluster.peerEnteredLameDuck(route);
+            return;
+        }
+        RoutePermissions before = peerPermissions;
+        peerPermissions = info.permissions();
+        cluster.peerPermissionsChanged(route, before, peerPermissions);
+    }
+
+    // ---- state for the cluster and monitoring ----------------------------------------------------------------
+
+    String remoteId() {
+        return remoteId;
+    }
+
+    String remoteName() {
+        return remoteName;
+    }
+
+    boolean peerTakesHeaders() {
+        return peerHeaders;
+    }
+
+    RoutePermissions peerPermissions() {
+        return peerPermissions;
+    }
+
+    List<String> connectUrls() {
+        return connectUrls;
+    }
+
+    void clearConnectUrls() {
+        connectUrls = List.of();
+    }
+
+    RouteUrl url() {
+        return url;
+    }
+
+    boolean explicit() {
+        return explicit;
+    }
+
+    boolean didSolicit() {
+        return route.solicited || upgradedToSolicited;
+    }
+
+    boolean retry() {
+        return retry;
+    }
+
+    boolean noReconnect() {
+        return noReconnect;
+    }
+
+    void noReconnect(boolean on) {
+        noReconnect = on;
+    }
+
+    /**
+     * Go's duplicate resolution: the route kept takes over the dialled URL of the one dropped (so it is
+     * reconnected as that one would have been), and is retried even when implicit.
+     */
+    void takeOver(RouteHandshake dropped) {
+        if (dropped.didSolicit()) {
+            url = dropped.url;
+            explicit = dropped.explicit;
+            upgradedToSolicited = true;
+        }
+        retry = true;
+    }
+
+    private static String string(Map<String, Object> json, String key) {
+        return json.get(key) instanceof String s ? s : "";
+    }
+}

@@ -1,0 +1,94 @@
+package nats.cluster.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import nats.transport.json.Json;
+
+/** Reads a server's monitoring JSON over HTTP, and waits for it to show something (bounded). */
+public final class Monitor {
+
+
+    private Monitor() {
+    }
+
+    public static Map<String, Object> get(int httpPort, String pathAndQuery) {
+        return Json.parseObject(fetch(httpPort, pathAndQuery, true));
+    }
+
+    public static String text(int httpPort, String pathAndQuery) {
+        return fetch(httpPort, pathAndQuery, false);
+    }
+
+    private static String fetch(int httpPort, String pathAndQuery, boolean requireOk) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + pathAndQuery).toURL()
+                    .openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            int status = c.getResponseCode();
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (requireOk && status != 200) {
+                    throw new IllegalStateException(pathAndQuery + " answered " + status + ": " + body);
+                }
+                return body;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(pathAndQuery + " failed: " + e, e);
+        }
+    }
+
+    /** The number of routes /routez lists. */
+    public static int routes(int httpPort) {
+        return ((Number) get(httpPort, "/routez").get("num_routes")).intValue();
+    }
+
+    /** The remote server ids of /routez. */
+    @SuppressWarnings("unchecked")
+    public static List<String> remoteIds(int httpPort) {
+        List<Map<String, Object>> routes = (List<Map<String, Object>>) get(httpPort, "/routez").get("routes");
+        return routes.stream().map(r -> (String) r.get("remote_id")).sorted().toList();
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
+    public static void await(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what
+                + (last == null ? "" : " (last error: " + last + ")"));
+    }
+
+    /** Waits until every server in {@code httpPorts} lists {@code count} routes. */
+    public static void awaitRoutes(Duration timeout, int count, int... httpPorts) {
+        for (int port : httpPorts) {
+            await(timeout, count + " routes on the server monitored at " + port, () -> routes(port) == count);
+        }
+    }
+
+    public static <T> Predicate<T> not(Predicate<T> p) {
+        return p.negate();
+    }
+}

@@ -1,0 +1,89 @@
+package nats.server.internal.plugin;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import nats.api.links.LocalInterestListener;
+import nats.server.internal.routing.ServerSubscription;
+import nats.server.internal.routing.Sublist;
+
+/**
+ * The local interest of one account as a route announces it (Go's {@code rm} map): a count per subject and per
+ * subject and queue group, turned into changes for the listeners: plain interest when it appears or goes,
+ * queue interest whenever its count changes. Kept under this object's lock, taken inside the sublist's, so
+ * changes reach listeners in the order they happened and a replay never interleaves with one.
+ */
+final class AccountInterest implements Sublist.ChangeListener {
+
+    private static final class Entry {
+        final String subject;
+        final String queue;
+        int count;
+
+        Entry(String subject, String queue) {
+            this.subject = subject;
+            this.queue = queue;
+        }
+    }
+
+    private final String account;
+    private final List<LocalInterestListener> listeners;
+    private final System.Logger log;
+    private final Map<String, Entry> entries = new HashMap<>();
+
+    AccountInterest(String account, List<LocalInterestListener> listeners, System.Logger log) {
+        this.account = account;
+        this.listeners = listeners;
+        this.log = log;
+    }
+
+    @Override
+    public void inserted(ServerSubscription sub) {
+        if (sub.subscriber().announcesInterest()) {
+            change(sub, 1);
+        }
+    }
+
+    @Override
+    public void removed(ServerSubscription sub) {
+        if (sub.subscriber().announcesInterest()) {
+            change(sub, -1);
+        }
+    }
+
+    private synchronized void change(ServerSubscription sub, int delta) {
+        String key = sub.queue() == null ? sub.subject() : sub.subject() + ' ' + sub.queue();
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            if (delta < 0) {
+                return;
+            }
+            entry = new Entry(sub.subject(), sub.queue());
+            entries.put(key, entry);
+        }
+        entry.count += delta;
+        if (entry.count <= 0) {
+            entries.remove(key);
+            emit(listeners, entry, 0);
+        } else if (entry.queue != null || (delta > 0 && entry.count == 1)) {
+            emit(listeners, entry, entry.queue == null ? 1 : entry.count);
+        }
+    }
+
+    synchronized void replay(LocalInterestListener target) {
+        for (Entry entry : entries.values()) {
+            emit(List.of(target), entry, entry.queue == null ? 1 : entry.count);
+        }
+    }
+
+    private void emit(List<LocalInterestListener> to, Entry entry, int weight) {
+        for (LocalInterestListener listener : to) {
+            try {
+                listener.interestChanged(account, entry.subject, entry.queue, weight);
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "local interest listener failed on " + entry.subject, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package nats.server.internal.plugin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import nats.api.links.InterestWatch;
+import nats.api.links.Link;
+import nats.api.links.LinkHandle;
+import nats.api.links.Links;
+import nats.api.links.LocalInterestListener;
+import nats.server.internal.account.Account;
+import nats.server.internal.account.Accounts;
+
+/**
+ * The kernel's side of links: registrations holding remote interest in the accounts' sublists, and the
+ * tracking of local interest per account (Go's per-account route map), which starts with the first watch so
+ * that a server without links pays nothing on subscribe.
+ */
+public final class KernelLinks implements Links {
+
+    private static final System.Logger LOG = System.getLogger(KernelLinks.class.getName());
+
+    private final Accounts accounts;
+    private final List<LocalInterestListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Account, AccountInterest> tracked = new ConcurrentHashMap<>();
+    private final List<LinkRegistration> registrations = new CopyOnWriteArrayList<>();
+    private boolean tracking;
+
+    public KernelLinks(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    public LinkHandle register(Link link) {
+        LinkRegistration registration = new LinkRegistration(link, accounts, registrations::remove);
+        registrations.add(registration);
+        return registration;
+    }
+
+    /** Messages and bytes the links received and sent, for the server's totals: in msgs, in bytes, out msgs, out bytes. */
+    public long[] traffic() {
+        long[] total = new long[4];
+        for (LinkRegistration r : registrations) {
+            r.addTraffic(total);
+        }
+        return total;
+    }
+
+    @Override
+    public synchronized InterestWatch watchLocalInterest(LocalInterestListener listener) {
+        if (!tracking) {
+            tracking = true;
+            accounts.watch(new Accounts.Listener() {
+                @Override
+                public void added(Account account) {
+                    track(account);
+                }
+
+                @Override
+                public void updated(Account account) {
+                }
+
+                @Override
+                public void removed(Account account) {
+                    AccountInterest interest = tracked.remove(account);
+                    if (interest != null) {
+                        account.sublist().removeListener(interest);
+                    }
+                }
+            });
+            for (Account account : accounts.all()) {
+                track(account);
+            }
+        }
+        listeners.add(listener);
+        return new InterestWatch() {
+            @Override
+            public void replay(LocalInterestListener target) {
+                for (AccountInterest interest : tracked.values()) {
+                    interest.replay(target);
+                }
+            }
+
+            @Override
+            public void close() {
+                listeners.remove(listener);
+            }
+        };
+    }
+
+    private void track(Account account) {
+        AccountInterest interest = new AccountInterest(account.name(), listeners, LOG);
+        if (tracked.putIfAbsent(account, interest) == null) {
+            // What the account holds already reaches the current listeners as new interest.
+            account.sublist().addListenerReplaying(interest);
+        }
+    }
+}
