@@ -72,6 +72,11 @@ public record Layout(String root) {
         return PLUGIN_NAMES.stream().map(this::pattern).toArray(String[]::new);
     }
 
+    /** ArchUnit pattern of the RAFT library module. */
+    public String raft() {
+        return pattern("raft");
+    }
+
     /** ArchUnit pattern of the JetStream storage modules: the SPI and its backends. */
     public String store() {
         return root + ".jetstream.store..";

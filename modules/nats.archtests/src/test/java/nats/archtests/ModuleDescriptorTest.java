@@ -33,8 +33,11 @@ class ModuleDescriptorTest {
     static final List<String> EXISTING_MODULES = ProductionClassesTest.EXISTING_MODULES;
     static final Set<String> CORE_MODULES = Set.of("nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench");
     static final List<String> EXISTING_PLUGINS = List.of("nats.example.echo", "nats.jetstream", "nats.websocket",
-            "nats.mqtt", "nats.cluster");
-    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway", "nats.leafnode", "nats.raft");
+            "nats.mqtt", "nats.cluster", "nats.leafnode");
+    static final List<String> FUTURE_PLUGINS = List.of("nats.gateway");
+
+    /** Libraries the plugins may require: they are not plugins themselves and read java.base only. */
+    static final List<String> LIBRARIES = List.of("nats.raft");
 
     /** The JetStream storage SPI, and its backends: JetStream's plugins, found with ServiceLoader, not ServerPlugins. */
     static final String STORE_SPI = "nats.jetstream.store";
@@ -196,6 +199,19 @@ class ModuleDescriptorTest {
         assertFalse(providers.isEmpty(), () -> "expected " + name + " to declare 'provides " + STORE_PROVIDER + " with ...'");
     }
 
+    // --- libraries -------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("LIBRARIES")
+    void libraryRequiresOnlyJavaBaseAndExportsOnlyItsRootPackage(String name) {
+        ModuleDescriptor library = descriptor(name);
+        assertEquals(Set.of("java.base"), names(library.requires()),
+                () -> "expected library " + name + " to require java.base only, requires " + names(library.requires()));
+        Set<String> exported = library.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertEquals(Set.of(name), exported, () -> "expected library " + name + " to export its root package only");
+        assertTrue(providers(library).isEmpty(), () -> "expected library " + name + " to provide no ServerPlugin");
+    }
+
     // --- plugins -----------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
@@ -240,7 +256,8 @@ class ModuleDescriptorTest {
         Set<String> plugins = new TreeSet<>(EXISTING_PLUGINS);
         plugins.addAll(FUTURE_PLUGINS);
         Found.MODULES.keySet().stream().filter(name -> !CORE_MODULES.contains(name))
-                .filter(name -> !name.equals(STORE_SPI) && !STORE_BACKENDS.contains(name)).forEach(plugins::add);
+                .filter(name -> !name.equals(STORE_SPI) && !STORE_BACKENDS.contains(name))
+                .filter(name -> !LIBRARIES.contains(name)).forEach(plugins::add);
         return plugins.stream();
     }
 

@@ -34,6 +34,8 @@ public final class ModuleRules {
     public static final ArchRule TRANSPORT_DOES_NOT_DEPEND_ON_KERNEL;
     /** The storage SPI and its backends read java.base, each other and snappy-java: never the server. */
     public static final ArchRule STORE_DEPENDS_ONLY_ON_ITS_SPI;
+    /** The RAFT library is tested without a server: java.base only (DESIGN.md 1, issue 17). */
+    public static final ArchRule RAFT_DEPENDS_ONLY_ON_JAVA_BASE;
     public static final ArchRule MODULES_ARE_FREE_OF_CYCLES;
     public static final ArchRule PACKAGES_ARE_FREE_OF_CYCLES;
     public static final ArchRule INTERNALS_ARE_USED_ONLY_BY_THEIR_MODULE;
@@ -47,6 +49,7 @@ public final class ModuleRules {
         KERNEL_AND_TRANSPORT_DO_NOT_DEPEND_ON_PLUGINS_OR_TOOLS = production.kernelAndTransportDoNotDependOnPluginsOrTools;
         TRANSPORT_DOES_NOT_DEPEND_ON_KERNEL = production.transportDoesNotDependOnKernel;
         STORE_DEPENDS_ONLY_ON_ITS_SPI = production.storeDependsOnlyOnItsSpi;
+        RAFT_DEPENDS_ONLY_ON_JAVA_BASE = production.raftDependsOnlyOnJavaBase;
         MODULES_ARE_FREE_OF_CYCLES = production.modulesAreFreeOfCycles;
         PACKAGES_ARE_FREE_OF_CYCLES = production.packagesAreFreeOfCycles;
         INTERNALS_ARE_USED_ONLY_BY_THEIR_MODULE = production.internalsAreUsedOnlyByTheirModule;
@@ -59,6 +62,7 @@ public final class ModuleRules {
     public final ArchRule kernelAndTransportDoNotDependOnPluginsOrTools;
     public final ArchRule transportDoesNotDependOnKernel;
     public final ArchRule storeDependsOnlyOnItsSpi;
+    public final ArchRule raftDependsOnlyOnJavaBase;
     public final ArchRule modulesAreFreeOfCycles;
     public final ArchRule packagesAreFreeOfCycles;
     public final ArchRule internalsAreUsedOnlyByTheirModule;
@@ -90,6 +94,11 @@ public final class ModuleRules {
                 .because("storage backends are plugins of JetStream: they read java.base, the storage SPI and"
                         + " snappy-java, never the server (DESIGN.md 1, issue 11)");
 
+        raftDependsOnlyOnJavaBase = classes().that().resideInAPackage(layout.raft())
+                .should().onlyDependOnClassesThat(areInJavaBaseOr(layout.raft()))
+                .because("nats.raft is a library behind a state machine and a transport interface: it reads java.base"
+                        + " only, so it is tested without a server and any replicating plugin can use it (issue 17)");
+
         modulesAreFreeOfCycles = slices().assignedFrom(ModuleSlices.byModule(layout))
                 .should().beFreeOfCycles()
                 .because("module dependencies form a layered graph");
@@ -120,7 +129,7 @@ public final class ModuleRules {
     public List<ArchRule> all() {
         return List.of(apiDependsOnlyOnJavaBase, pluginsDoNotDependOnKernelOrCli,
                 kernelAndTransportDoNotDependOnPluginsOrTools, transportDoesNotDependOnKernel, storeDependsOnlyOnItsSpi,
-                modulesAreFreeOfCycles, packagesAreFreeOfCycles, internalsAreUsedOnlyByTheirModule,
+                raftDependsOnlyOnJavaBase, modulesAreFreeOfCycles, packagesAreFreeOfCycles, internalsAreUsedOnlyByTheirModule,
                 noUnsafe, noSetAccessible);
     }
 

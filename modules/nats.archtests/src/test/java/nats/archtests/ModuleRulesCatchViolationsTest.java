@@ -70,6 +70,14 @@ class ModuleRulesCatchViolationsTest {
     }
 
     @Test
+    void raftUsingTheApiOrAnotherJdkModuleIsCaught() {
+        String report = assertViolation("raftdeps", rules -> rules.raftDependsOnlyOnJavaBase,
+                nats.archtests.fixtures.raftdeps.raft.internal.UsesApi.class,
+                nats.archtests.fixtures.raftdeps.raft.internal.UsesJavaLogging.class);
+        assertNotNamed(report, nats.archtests.fixtures.raftdeps.raft.StateMachine.class);
+    }
+
+    @Test
     void cycleBetweenModulesIsCaught() {
         assertViolation("modulecycle", rules -> rules.modulesAreFreeOfCycles, Route.class, Gateway.class);
     }

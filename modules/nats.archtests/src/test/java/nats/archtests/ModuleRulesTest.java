@@ -31,6 +31,9 @@ class ModuleRulesTest {
     static final ArchRule storeDependsOnlyOnItsSpi = ModuleRules.STORE_DEPENDS_ONLY_ON_ITS_SPI;
 
     @ArchTest
+    static final ArchRule raftDependsOnlyOnJavaBase = ModuleRules.RAFT_DEPENDS_ONLY_ON_JAVA_BASE;
+
+    @ArchTest
     static final ArchRule modulesAreFreeOfCycles = ModuleRules.MODULES_ARE_FREE_OF_CYCLES;
 
     @ArchTest

@@ -21,7 +21,7 @@ class ProductionClassesTest {
     static final List<String> EXISTING_MODULES = List.of(
             "nats.api", "nats.transport", "nats.server", "nats.cli", "nats.bench", "nats.example.echo",
             "nats.jetstream.store", "nats.jetstream.store.memory", "nats.jetstream.store.file", "nats.jetstream",
-            "nats.websocket", "nats.mqtt", "nats.cluster");
+            "nats.websocket", "nats.mqtt", "nats.cluster", "nats.leafnode", "nats.raft");
 
     private static JavaClasses classes;
 

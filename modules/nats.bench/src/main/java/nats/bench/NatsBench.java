@@ -35,7 +35,7 @@ public final class NatsBench implements Callable<Integer> {
    */
   private static final List<Supplier<Object>> TOOL_COMMANDS =
       List.of(CompareCommand::new, StoreBenchCommand::new,
-          nats.bench.internal.ClusterCompareCommand::new);
+          nats.bench.internal.ClusterCompareCommand::new, nats.bench.internal.LeafCompareCommand::new);
 
   @Spec
   CommandSpec spec;

@@ -17,6 +17,24 @@ public interface Link {
     /** What the link is, for logs and errors (e.g. {@code route NBXYZ}). */
     String name();
 
+    /**
+     * The connection's id (Go's {@code cid} of a route, gateway or leaf connection), for trace events.
+     *
+     * @since API 2.2
+     */
+    default long connectionId() {
+        return 0;
+    }
+
+    /**
+     * The other server's name, as trace events name the connection a message came in on.
+     *
+     * @since API 2.2
+     */
+    default String peerName() {
+        return name();
+    }
+
     /** The origin of the messages this link injects: {@code ROUTE}, {@code GATEWAY} or {@code LEAF}. */
     MessageOrigin kind();
 
@@ -44,4 +62,26 @@ public interface Link {
 
     /** Bytes (headers and payloads) of those messages, for the server's totals ({@code out_bytes}). */
     long sentBytes();
+
+    /**
+     * Whether the interest this link records counts as this server's own for {@link Links#watchLocalInterest}
+     * (so routes and gateways announce it). A leaf node accepted by this server shares its interest, as Go's
+     * hub does; routes and gateways do not.
+     *
+     * @since API 2.2
+     */
+    default boolean sharesInterest() {
+        return false;
+    }
+
+    /**
+     * Whether a message this link injected may go on to {@code target}, checked besides
+     * {@code target.forwards(kind())}. By default it goes to any link but this one (a link never gets back what
+     * it brought in); a leaf node whose other side is its hub keeps it from this server's routes, as Go does.
+     *
+     * @since API 2.2
+     */
+    default boolean passesTo(Link target) {
+        return target != this;
+    }
 }

@@ -29,4 +29,17 @@ public interface Links {
      * state before the call: use {@link InterestWatch#replay} for it.
      */
     InterestWatch watchLocalInterest(LocalInterestListener listener);
+
+    /**
+     * Tells {@code listener} of every subscription in force in {@code account} (as a change from nothing), then
+     * of every change of interest there, whoever holds it: this server's subscribers and every link's recorded
+     * interest (each change names its holder). The replay and the start of the reports happen under the
+     * account's lock, so no change is missed or counted twice. A leaf node keeps a count per subject with it.
+     *
+     * @return the registration; empty when the account is not known here
+     * @since API 2.2
+     */
+    default java.util.Optional<InterestFeed> watchAllInterest(String account, InterestListener listener) {
+        throw new UnsupportedOperationException("this kernel does not report link interest");
+    }
 }

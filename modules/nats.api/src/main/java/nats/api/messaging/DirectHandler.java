@@ -15,6 +15,16 @@ public interface DirectHandler {
     boolean onMessage(InboundMessage message);
 
     /**
+     * Whether this handler understands trace-only messages ({@link MessageTrace#traceOnly()}): it then receives
+     * them and must only report (JetStream checks a message without storing it). Other handlers never see them.
+     *
+     * @since API 2.2
+     */
+    default boolean acceptsTraceOnly() {
+        return false;
+    }
+
+    /**
      * A direct handler that is also told when the publisher's current batch ends: once per read of a network
      * client (or per flush of an in-process publisher) in which it accepted a message, on the same thread,
      * after the last message of the batch. Work deferred per message can be done once there for the whole

@@ -45,6 +45,16 @@ public interface InboundMessage {
     /** The publishing client, when a client published it (absent for the server's own messages). */
     Optional<ClientInfo> client();
 
+    /**
+     * The message's trace when it is being traced, else null (the common case, so checking costs one null test).
+     * A handler that forwards or stores the message reports through it.
+     *
+     * @since API 2.2
+     */
+    default MessageTrace trace() {
+        return null;
+    }
+
     default boolean hasReply() {
         return replyLength() > 0;
     }

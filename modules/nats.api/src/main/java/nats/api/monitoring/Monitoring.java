@@ -52,7 +52,8 @@ public interface Monitoring {
      *
      * @since API 2.2
      */
-    void accountField(String name, java.util.function.Function<String, Object> value);
+    default void accountField(String name, java.util.function.Function<String, Object> value) {
+    }
 
     /** Adds a section to the server statistics events and {@code STATSZ} answers (e.g. {@code jetstream}). */
     void statszSection(String name, Supplier<Object> section);

@@ -35,4 +35,19 @@ public interface ClientSessions {
      * @since API 2.1
      */
     void checkAuthOverride(String listener, AuthOverride auth) throws SessionException;
+
+    /**
+     * Checks credentials the way the server checks a client's (users, nkeys, JWTs of the operator's accounts,
+     * {@code allowed_connection_types} for {@code clientType}), without opening a session: for connections
+     * that are not clients, such as a leaf node's CONNECT. When the server requires no authentication the grant
+     * is the global account with no restrictions.
+     *
+     * @param clientType Go's connection type in lower case, e.g. {@code leafnode}
+     * @param clientIp   the peer's address, for JWT source-network limits
+     * @return the grant, empty when the credentials are refused
+     * @since API 2.2
+     */
+    default java.util.Optional<ServerGrant> authenticate(String clientType, Credentials credentials, String clientIp) {
+        throw new UnsupportedOperationException("this kernel does not authenticate non-client connections");
+    }
 }

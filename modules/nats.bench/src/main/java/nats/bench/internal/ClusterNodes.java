@@ -19,8 +19,11 @@ import java.util.List;
  */
 final class ClusterNodes implements AutoCloseable {
 
-    /** One running node. */
-    record Node(String name, int port, int http, int cluster, Process process, Path log) {
+    /**
+     * One running node; {@code interestPath} is the monitoring document that lists the interest its peers
+     * registered ({@code /routez?subs=1} in a cluster, {@code /leafz?subs=1} across a leaf connection).
+     */
+    record Node(String name, int port, int http, int cluster, Process process, Path log, String interestPath) {
         NatsAddress address() {
             return new NatsAddress("127.0.0.1", port);
         }
@@ -54,7 +57,7 @@ final class ClusterNodes implements AutoCloseable {
                 List<String> argv = ServerProcess.command(cmd, port);
                 Path log = Files.createTempFile("nats-bench-cluster-" + name + "-", ".log");
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                started.add(new Node(name, port, http, cluster, p, log));
+                started.add(new Node(name, port, http, cluster, p, log, "/routez?subs=1"));
             }
             ClusterNodes cluster = new ClusterNodes(List.copyOf(started));
             cluster.awaitMesh(timeout);
@@ -62,6 +65,65 @@ final class ClusterNodes implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             new ClusterNodes(started).close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts a hub and a leaf of one server implementation: the template runs {@code -c {conf}}-style with a
+     * config file written here ({@code {conf}}, {@code {name}}); node 0 is the hub, node 1 its leaf. Waits until
+     * both list the leaf connection.
+     */
+    static ClusterNodes startLeafPair(String label, String template, Duration timeout) throws IOException {
+        List<Node> started = new ArrayList<>();
+        int leafPort = ServerProcess.freePort();
+        try {
+            for (int i = 0; i < 2; i++) {
+                int port = ServerProcess.freePort();
+                int http = ServerProcess.freePort();
+                String name = label + (i == 0 ? "-hub" : "-leaf");
+                String leafBlock = i == 0 ? "leafnodes { listen: \"127.0.0.1:" + leafPort + "\" }"
+                        : "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:" + leafPort + "\"}] }";
+                Path conf = Files.createTempFile("nats-bench-leaf-" + name + "-", ".conf");
+                Files.writeString(conf, "server_name: " + name + "\nlisten: 127.0.0.1:" + port + "\nhttp: 127.0.0.1:"
+                        + http + "\n" + leafBlock + "\n");
+                String cmd = template.replace("{name}", name).replace("{conf}", conf.toString());
+                List<String> argv = ServerProcess.command(cmd, port);
+                Path log = Files.createTempFile("nats-bench-leaf-" + name + "-", ".log");
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                started.add(new Node(name, port, http, 0, p, log, "/leafz?subs=1"));
+            }
+            ClusterNodes pair = new ClusterNodes(List.copyOf(started));
+            pair.awaitLeafConnection(timeout);
+            return pair;
+        } catch (IOException | RuntimeException e) {
+            new ClusterNodes(started).close();
+            throw e;
+        }
+    }
+
+    private static final java.util.regex.Pattern LEAFS = java.util.regex.Pattern.compile("\"leafnodes\":\\s*(\\d+)");
+
+    private void awaitLeafConnection(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Node n : nodes) {
+            while (true) {
+                if (!n.process().isAlive()) {
+                    throw new IOException("node " + n.name() + " exited: " + tail(n));
+                }
+                try {
+                    java.util.regex.Matcher m = LEAFS.matcher(get(n.http(), "/leafz"));
+                    if (m.find() && Integer.parseInt(m.group(1)) == 1) {
+                        break;
+                    }
+                } catch (IOException | RuntimeException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node " + n.name() + " had no leaf connection within " + timeout + ": "
+                            + tail(n));
+                }
+                sleep(50);
+            }
         }
     }
 
@@ -98,7 +160,7 @@ final class ClusterNodes implements AutoCloseable {
         while (true) {
             control.check("waiting for interest to reach " + publisherNode.name());
             // Each route lists the subject once in its subscriptions_list (the subject is unique to the run).
-            String routez = get(publisherNode.http(), "/routez?subs=1");
+            String routez = get(publisherNode.http(), publisherNode.interestPath());
             int seen = 0;
             for (int i = routez.indexOf('"' + subject + '"'); i >= 0; i = routez.indexOf('"' + subject + '"', i + 1)) {
                 seen++;

@@ -34,6 +34,13 @@ import nats.transport.protocol.ProtocolException;
  */
 public final class Cluster {
 
+    /**
+     * The route protocol level announced in INFO: Go's MsgTraceProto (3), which tells a Go 2.11 peer that this
+     * server understands message tracing; Go 2.9 and 2.10 peers announce 2 and accept any higher level.
+     */
+    static final int MSG_TRACE_PROTO = 3;
+
+
     /** How {@link #addRoute} went. */
     enum Registration { ADDED_FIRST, ADDED, DUPLICATE, STOPPED }
 
@@ -328,7 +335,7 @@ public final class Cluster {
         ClusterConfig c = config;
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", 2).field("go", runtimeVersion());
+                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", runtimeVersion());
         String[] advertised = advertised(c);
         json.field("host", advertised[0]).field("port", Integer.parseInt(advertised[1])).field("headers", true);
         if (c.authRequired()) {

@@ -45,6 +45,11 @@ public record RemoteInfo(Map<String, Object> json) {
         return text("ip");
     }
 
+    /** The server-to-server protocol level (Go's {@code proto}: 2 accounts, 3 message tracing). */
+    public int proto() {
+        return json.get("proto") instanceof Number n ? n.intValue() : 0;
+    }
+
     public boolean headers() {
         return flag("headers");
     }

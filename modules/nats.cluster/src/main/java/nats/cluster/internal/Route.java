@@ -15,6 +15,7 @@ import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.net.OutboundQueue;
@@ -294,6 +295,16 @@ final class Route implements Link, RouteProtocolHandler {
         return MessageOrigin.ROUTE;
     }
 
+    @Override
+    public long connectionId() {
+        return rid;
+    }
+
+    @Override
+    public String peerName() {
+        return handshake.remoteName();
+    }
+
     /** Go's rule: a route forwards nothing that came from another route. */
     @Override
     public boolean forwards(MessageOrigin origin) {
@@ -308,10 +319,46 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public boolean send(LinkMessage m) {
+        MessageTrace trace = m.trace();
+        if (trace != null) {
+            return sendTraced(m, trace);
+        }
+        return write(m, m.dataArray(), m.dataOffset(), m.headerLength(), m.dataLength());
+    }
+
+    /**
+     * A traced message (Go 2.11): a peer that traces gets it with its hop id ({@code Nats-Trace-Hop}) and sends
+     * its own event; a peer that does not is told nothing, gets the message only when more than the trace was
+     * asked for, and the egress entry says that no event will come from there (Go's texts).
+     */
+    private boolean sendTraced(LinkMessage m, MessageTrace trace) {
+        String peer = handshake.remoteName();
+        if (!handshake.peerTraces()) {
+            if (trace.traceOnly()) {
+                trace.linkEgress(MessageOrigin.ROUTE, rid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+                return false;
+            }
+            boolean sent = write(m, m.dataArray(), m.dataOffset(), m.headerLength(), m.dataLength());
+            trace.linkEgress(MessageOrigin.ROUTE, rid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+            return sent;
+        }
+        String hop = trace.nextHop();
+        byte[] headers = trace.headersForHop(m.account(), hop);
+        int payload = m.dataLength() - m.headerLength();
+        byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
+        System.arraycopy(m.dataArray(), m.dataOffset() + m.headerLength(), data, headers.length, payload);
+        boolean sent = write(m, data, 0, headers.length, data.length);
+        trace.linkEgress(MessageOrigin.ROUTE, rid, peer, hop, sent ? null : "Not delivered because client is closed");
+        return sent;
+    }
+
+    /** RMSG or HMSG with the given header block and payload ({@code headerLength} 0 for none). */
+    private boolean write(LinkMessage m, byte[] bytes, int offset, int headerLength, int length) {
         byte[] account = accountBytes(m.account());
-        boolean headers = m.hasHeaders() && handshake.peerTakesHeaders();
-        int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
-        int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
+        boolean hasHeaders = headerLength > 0;
+        boolean headers = hasHeaders && handshake.peerTakesHeaders();
+        int dataOffset = offset + (hasHeaders && !headers ? headerLength : 0);
+        int dataLength = length - (hasHeaders && !headers ? headerLength : 0);
         int max = 5 + account.length + 1 + m.subjectLength() + 1 + 2 + m.replyLength() + 1 + m.queuesLength() + 1
                 + 22 + 2 + dataLength + 2;
         if (!out.begin(max)) {
@@ -341,12 +388,12 @@ final class Route implements Link, RouteProtocolHandler {
                 out.put((byte) ' ');
             }
             if (headers) {
-                out.putDecimal(m.headerLength());
+                out.putDecimal(headerLength);
                 out.put((byte) ' ');
             }
             out.putDecimal(dataLength);
             out.put(CRLF);
-            out.put(m.dataArray(), dataOffset, dataLength);
+            out.put(bytes, dataOffset, dataLength);
             out.put(CRLF);
         } finally {
             out.end(true, dataLength);

@@ -31,6 +31,8 @@ final class RouteHandshake {
     private volatile boolean infoReceived;
     private volatile String remoteId = "";
     private volatile String remoteName = "";
+    /** The peer's protocol level from its INFO; tracing needs {@link Cluster#MSG_TRACE_PROTO}. */
+    private volatile int peerProto;
     private volatile boolean peerHeaders;
     private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
     private volatile List<String> connectUrls = List.of();
@@ -156,6 +158,7 @@ final class RouteHandshake {
         remoteId = info.id();
         remoteName = info.name();
         peerHeaders = info.headers();
+        peerProto = info.proto();
         peerPermissions = info.permissions();
         if (url == null) {
             url = RouteUrl.learned(info.host(), info.port(), Optional.empty(), Optional.empty());
@@ -203,6 +206,11 @@ final class RouteHandshake {
 
     boolean peerTakesHeaders() {
         return peerHeaders;
+    }
+
+    /** Whether the peer sends trace events of its own (Go 2.11's MsgTraceProto). */
+    boolean peerTraces() {
+        return peerProto >= Cluster.MSG_TRACE_PROTO && peerHeaders;
     }
 
     RoutePermissions peerPermissions() {

@@ -29,6 +29,7 @@ import nats.server.internal.client.ClientProfile;
 import nats.server.internal.client.ConnectionSnapshot;
 import nats.server.internal.client.ClosedConnections;
 import nats.server.internal.client.ClientHost;
+import nats.server.internal.trace.MessageTracer;
 import nats.server.internal.client.ConnectOptions;
 import nats.transport.json.JsonWriter;
 import nats.server.internal.listen.Acceptor;
@@ -40,6 +41,8 @@ import nats.server.internal.tls.ClientTls;
  * and the timers that keep connections honest (auth timeout, PING/stale detection).
  */
 public final class ServerCore implements ClientHost {
+
+    private final MessageTracer tracer;
 
     private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
     /** The Go server release whose client-visible behaviour this server implements (see DESIGN 3a). */
@@ -109,11 +112,53 @@ public final class ServerCore implements ClientHost {
             // server's first client is cid 2 + the number of accounts; numbering the same keeps /connz alike.
             nextClientId.set(1 + accounts.all().size());
         }
+        this.tracer = new MessageTracer(this::serverInfo, this::publishTraceEvent, this::accountTrace,
+                name -> accounts.get(name) != null);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-timers");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    @Override
+    public MessageTracer tracer() {
+        return tracer;
+    }
+
+    /** Go's ServerInfo, as system events and trace events carry it: who sends, the next sequence number, when. */
+    public Map<String, Object> serverInfo() {
+        Map<String, Object> info = new java.util.LinkedHashMap<>();
+        info.put("name", identity.serverName());
+        info.put("host", options.host());
+        info.put("id", identity.serverId());
+        String cluster = clusterName();
+        if (!cluster.isEmpty()) {
+            info.put("cluster", cluster);
+        }
+        info.put("ver", identity.serverVersion());
+        info.put("seq", nextSystemSequence());
+        info.put("jetstream", jetStreamEnabled());
+        info.put("time", java.time.Instant.now());
+        return info;
+    }
+
+    private boolean publishTraceEvent(String account, String subject, byte[] payload) {
+        Account target = accounts.get(account);
+        if (target == null) {
+            return false;
+        }
+        nats.server.internal.account.InternalPublisher.publish(target, subject, "", payload);
+        return true;
+    }
+
+    /** An account's msg_trace settings, or null when it has no trace destination. */
+    private MessageTracer.AccountTrace accountTrace(String account) {
+        nats.server.options.AccountConfig config = accounts.config(account);
+        if (config == null || config.trace().dest().isEmpty()) {
+            return null;
+        }
+        return new MessageTracer.AccountTrace(config.trace().dest(), config.trace().sampling());
     }
 
     /** Who hears about clients connecting and leaving (the system account's events). */
@@ -641,6 +686,7 @@ public final class ServerCore implements ClientHost {
             c.close("Server Shutdown");
         }
         timers.shutdown();
+        tracer.close();
     }
 
     private void closeListener() {

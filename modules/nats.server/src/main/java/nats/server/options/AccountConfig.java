@@ -14,12 +14,28 @@ import java.util.List;
  * @param limits   limits on the account's clients
  */
 public record AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings,
-                            Limits limits) {
+                            Limits limits, MessageTrace trace) {
 
     public AccountConfig {
         exports = List.copyOf(exports);
         imports = List.copyOf(imports);
         mappings = List.copyOf(mappings);
+    }
+
+    public AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings,
+                         Limits limits) {
+        this(name, exports, imports, mappings, limits, MessageTrace.NONE);
+    }
+
+    /**
+     * Go 2.11's {@code msg_trace} (or {@code trace_dest}): where traces started by a W3C {@code traceparent}
+     * header go, and the share of such messages traced.
+     *
+     * @param dest     the subject, "" for none
+     * @param sampling 1 to 100 (percent); 0 when no destination is set
+     */
+    public record MessageTrace(String dest, int sampling) {
+        public static final MessageTrace NONE = new MessageTrace("", 0);
     }
 
     public AccountConfig(String name, List<Export> exports, List<Import> imports, List<Mapping> mappings) {
@@ -61,11 +77,17 @@ public record AccountConfig(String name, List<Export> exports, List<Import> impo
      * @param accounts  the accounts allowed to import; empty for a public export
      * @param threshold how long responses to one request stay routable (services only)
      * @param latency   service latency tracking, or null
+     * @param allowTrace Go's {@code allow_trace} (services): a traced request is traced on in the exporter
      */
     public record Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
-                         Duration threshold, Latency latency) {
+                         Duration threshold, Latency latency, boolean allowTrace) {
         public Export {
             accounts = List.copyOf(accounts);
+        }
+
+        public Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
+                      Duration threshold, Latency latency) {
+            this(kind, subject, accounts, responseType, threshold, latency, false);
         }
 
         public Export(Kind kind, String subject, List<String> accounts, ResponseType responseType,
@@ -91,8 +113,12 @@ public record AccountConfig(String name, List<Export> exports, List<Import> impo
      * @param account the exporting account
      * @param subject the subject as the exporting account knows it
      * @param to      the subject as the importing account sees it (the same when not remapped)
+     * @param allowTrace Go's {@code allow_trace} (streams): a traced message is traced on in the importer
      */
-    public record Import(Kind kind, String account, String subject, String to) {
+    public record Import(Kind kind, String account, String subject, String to, boolean allowTrace) {
+        public Import(Kind kind, String account, String subject, String to) {
+            this(kind, account, subject, to, false);
+        }
     }
 
     /**

@@ -16,6 +16,8 @@ public final class RouteProtocolParser {
     private static final int LARGE_CARRY = 64 * 1024;
 
     private final RouteProtocolHandler handler;
+    /** Leaf-node dialect: {@code LS+}/{@code LS-} and {@code LMSG}/{@code HMSG} without an account. */
+    private final boolean leaf;
     private final RoutedMessageArgs args = new RoutedMessageArgs();
 
     /** Part of a control line from earlier reads. */
@@ -33,7 +35,23 @@ public final class RouteProtocolParser {
     private int payloadCarryLength = -1;
 
     public RouteProtocolParser(RouteProtocolHandler handler) {
+        this(handler, false);
+    }
+
+    private RouteProtocolParser(RouteProtocolHandler handler, boolean leaf) {
         this.handler = handler;
+        this.leaf = leaf;
+    }
+
+    /**
+     * A parser of the leaf-node protocol, Go's route protocol without accounts (a leaf connection is bound to
+     * one): {@code LS+ subject [queue weight]} and {@code LS-} reach {@code onSubscribe}/{@code onUnsubscribe},
+     * {@code LMSG}/{@code HMSG} reach {@code onMessage} with an empty account.
+     *
+     * @since 0.1 (leaf nodes)
+     */
+    public static RouteProtocolParser forLeafNodes(RouteProtocolHandler handler) {
+        return new RouteProtocolParser(handler, true);
     }
 
     /** Parses {@code len} bytes from {@code off}; a partial line or message stays in the parser's buffers. */
@@ -93,9 +111,9 @@ public final class RouteProtocolParser {
         }
         int argLen = end - argStart;
         int verbLen = verbEnd - off;
-        if (is(line, off, verbLen, "RMSG") || is(line, off, verbLen, "HMSG")) {
+        if (is(line, off, verbLen, leaf ? "LMSG" : "RMSG") || is(line, off, verbLen, "HMSG")) {
             boolean headers = line[off] == 'H' || line[off] == 'h';
-            String error = args.parse(line, argStart, argLen, headers);
+            String error = args.parse(line, argStart, argLen, headers, !leaf);
             if (error != null) {
                 throw ProtocolException.closeSilently(error + ": '" + text(line, argStart, argLen) + "'");
             }
@@ -103,9 +121,9 @@ public final class RouteProtocolParser {
             payloadCarryLength = -1;
             argsFrom = inReadBuffer ? argStart : -1;
             argsLength = argLen;
-        } else if (is(line, off, verbLen, "RS+")) {
+        } else if (is(line, off, verbLen, leaf ? "LS+" : "RS+")) {
             handler.onSubscribe(line, argStart, argLen);
-        } else if (is(line, off, verbLen, "RS-")) {
+        } else if (is(line, off, verbLen, leaf ? "LS-" : "RS-")) {
             handler.onUnsubscribe(line, argStart, argLen);
         } else if (is(line, off, verbLen, "PING")) {
             handler.onPing();

@@ -90,13 +90,25 @@ public final class RoutedMessageArgs {
      * @return null when it parses, else Go's reason
      */
     String parse(byte[] buf, int off, int len, boolean withHeaders) {
+        return parse(buf, off, len, withHeaders, true);
+    }
+
+    /**
+     * Parses the argument line of a message, with an account first ({@code RMSG}) or without one (a leaf
+     * node's {@code LMSG}, whose account is the connection's; {@link #accountLength()} is then 0).
+     *
+     * @return null when it parses, else Go's reason
+     */
+    String parse(byte[] buf, int off, int len, boolean withHeaders, boolean withAccount) {
         buffer = buf;
         int n = split(buf, off, off + len);
         if (n < 0) {
             return "too many arguments";
         }
-        int fixed = withHeaders ? 4 : 3;
-        String op = withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs";
+        int a = withAccount ? 1 : 0;
+        int fixed = (withHeaders ? 3 : 2) + a;
+        String op = withAccount ? (withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs")
+                : (withHeaders ? "processLeafHeaderMsgArgs" : "processLeafMsgArgs");
         if (n < fixed) {
             return op + " Parse Error";
         }
@@ -104,17 +116,19 @@ public final class RoutedMessageArgs {
         queuesLength = 0;
         queuesOffset = 0;
         if (n == fixed + 1) {
-            replyOffset = starts[2];
-            replyLength = ends[2] - starts[2];
+            replyOffset = starts[a + 1];
+            replyLength = ends[a + 1] - starts[a + 1];
         } else if (n > fixed + 1) {
-            if (ends[2] - starts[2] != 1 || (buf[starts[2]] != '+' && buf[starts[2]] != '|')) {
+            int indicator = a + 1;
+            if (ends[indicator] - starts[indicator] != 1
+                    || (buf[starts[indicator]] != '+' && buf[starts[indicator]] != '|')) {
                 return op + " Bad or Missing Reply Indicator";
             }
-            int firstQueue = 3;
-            if (buf[starts[2]] == '+') {
-                replyOffset = starts[3];
-                replyLength = ends[3] - starts[3];
-                firstQueue = 4;
+            int firstQueue = a + 2;
+            if (buf[starts[indicator]] == '+') {
+                replyOffset = starts[a + 2];
+                replyLength = ends[a + 2] - starts[a + 2];
+                firstQueue = a + 3;
             }
             int lastQueue = n - (withHeaders ? 3 : 2);
             if (lastQueue >= firstQueue) {
@@ -133,10 +147,10 @@ public final class RoutedMessageArgs {
         if (withHeaders && headerSize > totalSize) {
             return op + " Header Size larger then TotalSize";
         }
-        accountOffset = starts[0];
-        accountLength = ends[0] - starts[0];
-        subjectOffset = starts[1];
-        subjectLength = ends[1] - starts[1];
+        accountOffset = withAccount ? starts[0] : 0;
+        accountLength = withAccount ? ends[0] - starts[0] : 0;
+        subjectOffset = starts[a];
+        subjectLength = ends[a] - starts[a];
         return null;
     }
 

@@ -36,6 +36,22 @@ public final class Headers {
     }
 
     /**
+     * Switches the trace headers of a stored copy off in place (Go's disableTraceHeaders: {@code Nats-Trace-Dest}
+     * and {@code traceparent} get an {@code X} for their first letter), so deliveries of the stored message do not
+     * start traces.
+     */
+    static void disableTrace(byte[] block) {
+        for (String name : new String[] {"Nats-Trace-Dest", "traceparent"}) {
+            int n = name.length();
+            for (int i = 2; i + n < block.length; i++) {
+                if (block[i - 1] == '\n' && block[i - 2] == '\r' && block[i + n] == ':' && startsWith(block, i, name)) {
+                    block[i] = 'X';
+                }
+            }
+        }
+    }
+
+    /**
      * The value of header {@code name} in {@code block[offset, offset+length)}, trimmed, or null when absent. Only
      * the first occurrence counts.
      */

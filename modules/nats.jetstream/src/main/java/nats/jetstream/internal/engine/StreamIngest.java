@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import nats.api.messaging.DirectHandler;
 import nats.api.messaging.InboundMessage;
+import nats.api.messaging.JetStreamTrace;
+import nats.api.messaging.MessageTrace;
 import nats.api.messaging.MessagePublisher;
 import nats.jetstream.internal.model.ApiError;
 import nats.jetstream.internal.model.JsErrors;
@@ -40,7 +42,17 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
     private static final int INLINE_SYNC_MAX = 8;
 
     /** A message as handed over: copies of what the publisher's buffers held. */
-    record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload) {
+    record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload, JetStreamTrace trace,
+                   boolean traceOnly) {
+
+        Inbound(String subject, byte[] reply, byte[] headers, byte[] payload) {
+            this(subject, reply, headers, payload, null, false);
+        }
+
+        /** The same message under another subject (the stream's subject transform). */
+        Inbound withSubject(String mapped) {
+            return new Inbound(mapped, reply, headers, payload, trace, traceOnly);
+        }
     }
 
     private final Stream stream;
@@ -138,7 +150,9 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
         byte[] headers = h == 0 ? StreamWriter.NO_BYTES : Arrays.copyOfRange(data, off, off + h);
         byte[] payload = Arrays.copyOfRange(data, off + h, off + m.dataLength());
         String subject = new String(m.subjectArray(), m.subjectOffset(), m.subjectLength(), StandardCharsets.UTF_8);
-        Inbound inbound = new Inbound(subject, reply, headers, payload);
+        MessageTrace trace = m.trace();
+        Inbound inbound = trace == null ? new Inbound(subject, reply, headers, payload)
+                : traced(subject, reply, headers, payload, trace);
         // Nothing queued and the writer idle: store here, in order, without waking anyone.
         if (queue.isEmpty() && stream.writeLock().tryLock()) {
             boolean stored = false;
@@ -165,6 +179,25 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
         }
         queue.offer(inbound);
         wake();
+        return true;
+    }
+
+    /**
+     * A traced message (Go 2.11): the stream's entry is added now and completed by the writer. A message that is
+     * stored has its trace headers switched off in the stored copy, as Go does, so that its deliveries to
+     * consumers do not start traces of their own.
+     */
+    private Inbound traced(String subject, byte[] reply, byte[] headers, byte[] payload, MessageTrace trace) {
+        JetStreamTrace entry = trace.jetStream(stream.name());
+        if (!trace.traceOnly()) {
+            Headers.disableTrace(headers);
+        }
+        return new Inbound(subject, reply, headers, payload, entry, trace.traceOnly());
+    }
+
+    /** Trace-only messages come here too: the writer checks them and reports, and stores nothing. */
+    @Override
+    public boolean acceptsTraceOnly() {
         return true;
     }
 

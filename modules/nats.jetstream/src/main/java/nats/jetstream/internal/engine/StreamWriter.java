@@ -47,12 +47,31 @@ final class StreamWriter {
     }
 
     void store(StreamIngest.Inbound received) {
+        if (received.trace() == null) {
+            storeChecked(received);
+            return;
+        }
+        traceError = null;
+        traceSubject = null;
+        traceNoInterest = false;
+        try {
+            storeChecked(received);
+        } finally {
+            received.trace().completed(traceSubject, traceNoInterest, traceError);
+        }
+    }
+
+    /** What a traced message's JetStream entry reports (Go's processJetStreamMsg), set as it is checked. */
+    private String traceError;
+    private String traceSubject;
+    private boolean traceNoInterest;
+
+    private void storeChecked(StreamIngest.Inbound received) {
         StreamSettings cfg = stream.config();
         // A stream's subject_transform (2.10) maps the subject before anything else looks at it.
         SubjectTransform input = stream.inputTransform();
         String mapped = input == null ? null : input.apply(received.subject());
-        StreamIngest.Inbound m = mapped == null ? received
-                : new StreamIngest.Inbound(mapped, received.reply(), received.headers(), received.payload());
+        StreamIngest.Inbound m = mapped == null ? received : received.withSubject(mapped);
         byte[] reply = cfg.noAck ? null : m.reply();
         if (cfg.sealed) {
             fail(reply, ApiError.of(JsErrors.STREAM_SEALED));
@@ -79,6 +98,7 @@ final class StreamWriter {
                 msgId = id;
                 long dup = dedupe.find(id, System.currentTimeMillis() * 1_000_000L);
                 if (dup > 0) {
+                    traceError = "msgid is duplicate";
                     if (reply != null) {
                         ingest.ackWhenDurable(dup, reply, true);
                     }
@@ -93,6 +113,7 @@ final class StreamWriter {
                 long found = store.loadLast(subject).map(StoredMessage::sequence).orElse(0L);
                 if (expected < 0 || found != expected) {
                     fail(reply, ApiError.of(JsErrors.STREAM_WRONG_LAST_SEQUENCE, found));
+                    traceError = "last sequence by subject mismatch: " + expected + " vs " + found;
                     return;
                 }
             }
@@ -102,18 +123,21 @@ final class StreamWriter {
                 long last = store.fastState().lastSequence();
                 if (expected != last) {
                     fail(reply, ApiError.of(JsErrors.STREAM_WRONG_LAST_SEQUENCE, last));
+                    traceError = "last sequence mismatch: " + expected + " vs " + last;
                     return;
                 }
             }
             String lastId = Headers.get(hdr, Headers.EXPECTED_LAST_MSG_ID);
             if (lastId != null && !lastId.isEmpty() && !lastId.equals(lastMsgId)) {
                 fail(reply, ApiError.of(JsErrors.STREAM_WRONG_LAST_MSG_ID, lastMsgId));
+                traceError = "last msgid mismatch: \"" + lastId + "\" vs \"" + lastMsgId + "\"";
                 return;
             }
             String rollup = Headers.get(hdr, Headers.ROLLUP);
             if (rollup != null && !rollup.isEmpty()) {
                 if (!cfg.allowRollup || cfg.denyPurge) {
                     fail(reply, ApiError.of(JsErrors.STREAM_ROLLUP_FAILED, "rollup not permitted"));
+                    traceError = "rollup not permitted";
                     return;
                 }
                 switch (rollup) {
@@ -121,6 +145,7 @@ final class StreamWriter {
                     case "all" -> rollupAll = true;
                     default -> {
                         // Go drops the message without an answer.
+                        traceError = "rollup value invalid: \"" + rollup + "\"";
                         return;
                     }
                 }
@@ -150,7 +175,14 @@ final class StreamWriter {
             fail(reply, ApiError.of(JsErrors.INSUFFICIENT_RESOURCES));
             return;
         }
-        if (cfg.retention == Retention.INTEREST && !stream.hasInterestIn(m.subject())) {
+        boolean noInterest = cfg.retention == Retention.INTEREST && !stream.hasInterestIn(m.subject());
+        traceSubject = m.subject();
+        traceNoInterest = noInterest;
+        if (m.traceOnly()) {
+            // Go's Nats-Trace-Only: every check made, nothing stored, no ack.
+            return;
+        }
+        if (noInterest) {
             long seq = store.skip();
             lastMsgId = msgId;
             if (!msgId.isEmpty()) {
@@ -218,6 +250,8 @@ final class StreamWriter {
     }
 
     private void fail(byte[] reply, ApiError error) {
+        // Go's ApiError text: "description (err_code)".
+        traceError = error.description() + " (" + error.errCode() + ")";
         if (reply != null) {
             ingest.sendError(reply, error);
         }

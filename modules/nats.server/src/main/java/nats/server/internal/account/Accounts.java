@@ -142,7 +142,7 @@ public final class Accounts {
                 continue;
             }
             if (imp.kind() == AccountConfig.Kind.STREAM) {
-                importer.addStreamImport(new StreamImport(exporter, imp.subject(), imp.to()));
+                importer.addStreamImport(new StreamImport(exporter, imp.subject(), imp.to(), imp.allowTrace()));
                 continue;
             }
             wireService(importer, exporter, imp, serviceExport(configs.get(imp.account()), imp));

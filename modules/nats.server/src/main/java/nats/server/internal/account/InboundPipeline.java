@@ -146,6 +146,9 @@ public final class InboundPipeline {
             m.subject = mapped.getBytes(StandardCharsets.ISO_8859_1);
             m.subjectOffset = 0;
             m.subjectLength = m.subject.length;
+            if (m.trace != null) {
+                m.trace.mapped(mapped);
+            }
         }
         return mapped;
     }

@@ -8,6 +8,7 @@ import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.Router;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Subscriber;
+import nats.server.internal.trace.ActiveTrace;
 import nats.server.options.AccountConfig;
 
 /**
@@ -62,6 +63,12 @@ public final class ServiceImport implements Subscriber {
         String reply = m.hasReply() ? responses.register(importer, m.replyString(), export, tracking) : "";
         RoutedMessage request = m.redirected(target, reply);
         withRequestInfo(request, m);
+        if (m.trace != null && !traced(m, request, subject, target)) {
+            if (!reply.isEmpty()) {
+                responses.forget(reply);
+            }
+            return true;
+        }
         MatchResult result = exporter.sublist().match(target);
         FlushSet touched = new FlushSet();
         boolean delivered = !result.isEmpty() && Router.deliver(result, request, null, true, touched);
@@ -70,6 +77,31 @@ public final class ServiceImport implements Subscriber {
             responses.forget(reply);
         }
         // As in Go, the import itself took the message: the requester waits rather than hearing "no responders".
+        return true;
+    }
+
+    /**
+     * Go's service import entry. Past it the request is traced only when the export allows it
+     * ({@code allow_trace}); otherwise it goes on untraced, its trace headers switched off so that no server
+     * further on starts a trace, or, when only the trace was asked for, not at all.
+     *
+     * @return whether the request goes on
+     */
+    private boolean traced(RoutedMessage m, RoutedMessage request, String subject, String target) {
+        m.trace.serviceImport(exporter.name(), subject, target);
+        if (export.allowTrace()) {
+            return true;
+        }
+        if (m.trace.traceOnly()) {
+            return false;
+        }
+        request.trace = null;
+        ActiveTrace.disableHeaders(request.data, request.dataOffset, Math.max(0, request.headerSize));
+        return true;
+    }
+
+    @Override
+    public boolean takesTraceOnly(ServerSubscription subscription) {
         return true;
     }
 
@@ -82,6 +114,12 @@ public final class ServiceImport implements Subscriber {
     @Override
     public boolean announcesInterest() {
         return false;
+    }
+
+    /** A leaf node must know of the import to send its clients' requests here (Go's initLeafNodeSmapAndSendSubs). */
+    @Override
+    public boolean announcesToLeaves() {
+        return true;
     }
 
     private boolean sampled() {

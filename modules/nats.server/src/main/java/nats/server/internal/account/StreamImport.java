@@ -4,6 +4,8 @@ import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.SubjectMatcher;
 import nats.server.internal.routing.Subscriber;
+import nats.server.internal.routing.TraceDelivery;
+import nats.server.internal.routing.TracedSubscriber;
 
 /**
  * A stream one account takes from another: messages the exporter publishes on {@code from} reach the
@@ -20,8 +22,11 @@ public final class StreamImport {
     private final SubjectTransform forward;
     /** Importer subject back to exporter subject, for subscriptions inside {@code to}. */
     private final SubjectTransform backward;
+    /** Go's {@code allow_trace} on the import: traces go on into the importing account. */
+    private final boolean allowTrace;
 
-    StreamImport(Account exporter, String from, String to) {
+    StreamImport(Account exporter, String from, String to, boolean allowTrace) {
+        this.allowTrace = allowTrace;
         this.exporter = exporter;
         this.from = from;
         this.to = to;
@@ -94,7 +99,32 @@ public final class StreamImport {
             if (filter != null && !SubjectMatcher.matches(subject, filter)) {
                 return false;
             }
+            if (m.trace != null) {
+                return deliverTraced(m, subject);
+            }
             return target.subscriber().deliver(target, m.redirected(subject, m.replyString()));
+        }
+
+        /**
+         * Go's stream export entry; past it the message is traced only when the import allows it
+         * ({@code allow_trace}), otherwise it is delivered untraced, or (trace only) not at all.
+         */
+        private boolean deliverTraced(RoutedMessage m, String subject) {
+            m.trace.streamExport(target.subscriber() instanceof TracedSubscriber c ? c.traceAccount() : "", subject);
+            RoutedMessage copy = m.redirected(subject, m.replyString());
+            if (!streamImport.allowTrace) {
+                if (m.trace.traceOnly()) {
+                    return true;
+                }
+                copy.trace = null;
+                return target.subscriber().deliver(target, copy);
+            }
+            return TraceDelivery.deliver(target, copy, null);
+        }
+
+        @Override
+        public boolean takesTraceOnly(ServerSubscription subscription) {
+            return true;
         }
 
         @Override

@@ -56,6 +56,7 @@ public final class ConnectionTypes {
             case "websocket" -> "WEBSOCKET";
             case "mqtt" -> "MQTT";
             case "mqtt_ws" -> "MQTT_WS";
+            case "leafnode" -> "LEAFNODE";
             default -> STANDARD;
         };
     }

@@ -24,6 +24,7 @@ import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 import nats.server.internal.routing.Subscriber;
+import nats.server.internal.routing.TracedSubscriber;
 import nats.server.options.Permissions;
 
 /**
@@ -32,7 +33,7 @@ import nats.server.options.Permissions;
  * and a plugin's session ({@link PluginSession}, e.g. MQTT) share this; they differ in how bytes reach and
  * leave the client.
  */
-public abstract class Client implements Subscriber, PublishingClient {
+public abstract class Client implements TracedSubscriber, PublishingClient {
 
     /** How a subscription request ended; {@link #OK} and {@link #DUPLICATE} succeed. */
     public enum SubscribeOutcome { OK, DUPLICATE, DENIED, TOO_MANY, INVALID_SUBJECT }
@@ -111,6 +112,30 @@ public abstract class Client implements Subscriber, PublishingClient {
 
     public String lang() {
         return options.lang();
+    }
+
+    // ---- as trace events name it -----------------------------------------------------------------------------
+
+    @Override
+    public long traceConnectionId() {
+        return id;
+    }
+
+    @Override
+    public String traceName() {
+        String n = name();
+        return n == null ? "" : n;
+    }
+
+    @Override
+    public String traceAccount() {
+        return account().name();
+    }
+
+    @Override
+    public boolean deniesDelivery(RoutedMessage m) {
+        PermissionChecker checker = pipeline.permissions();
+        return checker != null && checker.deniesSomeDeliveries() && checker.deniesDelivery(m.subjectString());
     }
 
     public String version() {

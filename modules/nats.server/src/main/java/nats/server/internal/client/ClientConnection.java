@@ -14,6 +14,7 @@ import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.ReplyPermissions;
 import nats.transport.json.Json;
 import nats.server.internal.routing.RoutedMessage;
+import nats.server.internal.trace.ActiveTrace;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.tls.ClientTls;
 import nats.server.options.User;
@@ -207,6 +208,8 @@ public final class ClientConnection extends Client implements ClientProtocolHand
             if (!moving) {
                 // Go's close reason lets a framing tell the peer why (a WebSocket close frame).
                 transport.close(closeReason());
+                // Output that can no longer be written gives its off-heap chunks back.
+                outbound.discard();
             }
         }
         if (moving) {
@@ -349,15 +352,19 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         m.prepareSizes();
         inMsgsCounting++;
         inBytesCounting += len;
+        // Only a message with headers can ask for a trace (Go 2.11), so the check costs nothing without them.
+        ActiveTrace traced = m.headerSize > 0 ? host.tracer().fromClient(buf, off, m.headerSize, len, id(),
+                traceName(), m.originAccount, m.subject, m.subjectOffset, m.subjectLength) : null;
+        m.trace = traced;
         switch (pipeline.admit(m)) {
             case DENIED_SUBJECT -> {
                 // As in Go: the message is dropped, no +OK, and the connection stays.
-                sendError("Permissions Violation for Publish to \"" + m.subjectString() + "\"");
+                refused("Permissions Violation for Publish to \"" + m.subjectString() + "\"", traced);
                 return;
             }
             case DENIED_REPLY -> {
                 // Replies starting with _R_. route service responses between accounts; clients may not forge them.
-                sendError("Permissions Violation for Publish with Reply of \"" + m.replyString() + "\"");
+                refused("Permissions Violation for Publish with Reply of \"" + m.replyString() + "\"", traced);
                 return;
             }
             case ALLOWED -> {
@@ -370,6 +377,19 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         boolean delivered = pipeline.route(m, options.echo());
         if (!delivered && m.hasReply() && options.noResponders()) {
             sendNoResponders(m);
+        }
+        if (traced != null) {
+            m.trace = null;
+            traced.finish();
+        }
+    }
+
+    private void refused(String error, ActiveTrace traced) {
+        sendError(error);
+        if (traced != null) {
+            routed.trace = null;
+            traced.ingressError(error);
+            traced.finish();
         }
     }
 

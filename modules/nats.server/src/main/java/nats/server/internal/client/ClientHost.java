@@ -14,6 +14,9 @@ public interface ClientHost {
     /** The account of clients that authenticate without naming one (and of all clients without auth). */
     Account globalAccount();
 
+    /** Message tracing (Go 2.11): starts a trace for a published message that asks for one. */
+    nats.server.internal.trace.MessageTracer tracer();
+
     /** The server's name, for client info in service latency metrics. */
     String serverName();
 

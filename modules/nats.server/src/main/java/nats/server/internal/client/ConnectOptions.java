@@ -78,7 +78,7 @@ public record ConnectOptions(boolean verbose, boolean pedantic, boolean echo, bo
     }
 
     /** What a plugin's session presented, as if it had sent CONNECT. */
-    static ConnectOptions presented(String name, String lang, String version, String user, String pass,
+    public static ConnectOptions presented(String name, String lang, String version, String user, String pass,
                                     String token, String jwt, String nkey, String signature) {
         return new ConnectOptions(false, false, true, true, false, 1, name, lang, version, user, pass, token, jwt,
                 nkey, signature, false);

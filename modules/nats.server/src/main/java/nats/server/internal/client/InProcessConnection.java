@@ -259,6 +259,12 @@ public final class InProcessConnection implements InternalConnection, Subscriber
 
     private static final ThreadLocal<BatchEnds> batchEnds = ThreadLocal.withInitial(BatchEnds::new);
 
+    /** A trace-only message reaches a direct handler that says it only reports on it (JetStream's ingest). */
+    @Override
+    public boolean takesTraceOnly(ServerSubscription subscription) {
+        return subscription.attachment() instanceof DirectHandler direct && direct.acceptsTraceOnly();
+    }
+
     private void dispatch() {
         while (true) {
             Delivery d;

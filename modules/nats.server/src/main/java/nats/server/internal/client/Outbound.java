@@ -1,112 +1,96 @@
 package nats.server.internal.client;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import nats.api.net.Connection;
 import nats.server.internal.routing.RoutedMessage;
 
 /**
- * The write side of a connection: producers append frames under a lock into a queue of chunks, and one flusher
- * thread takes the whole queue and writes it with one gathering write, so many frames leave in one system call.
- * Like the Go server's outbound queue, chunks start small and grow with the traffic (512 B to 64 KiB), a slow
- * consumer holds only what is really pending (never a doubled copy of it), and an idle connection keeps at most
- * one small chunk. Pending bytes beyond the limit make the connection a slow consumer.
+ * The write side of a connection: producers append frames under this object's monitor into a chunk, and one
+ * flusher thread takes every queued chunk and writes them with one gathering write, so many frames leave in one
+ * system call. Like the Go server's outbound queue, chunks start small and grow with the traffic (512 B to
+ * 64 KiB), a slow consumer holds only what is really pending (full 64 KiB chunks move off the heap, see
+ * {@link DirectChunks}), and an idle connection keeps at most one small chunk. Pending bytes beyond the limit
+ * make the connection a slow consumer.
+ *
+ * <p>A fan-out to hundreds of subscribers is bound by cache misses, one set per subscriber and message, so
+ * the state one append touches lives in this object: its monitor (not a separate lock and its synchronizer),
+ * the chunk being filled and its length (not a list of chunks). The flusher sleeps with
+ * {@link LockSupport#parkNanos} and is woken with one {@link LockSupport#unpark} after the producer has left
+ * the monitor, so it never wakes only to wait for the monitor.
  */
 final class Outbound {
 
     private static final int MIN_CHUNK = 512;
-    private static final int MAX_CHUNK = 64 * 1024;
+    private static final int MAX_CHUNK = DirectChunks.SIZE;
     private static final long STALL_MIN_NANOS = 100_000_000L;
     private static final long STALL_MAX_NANOS = 1_000_000_000L;
+    /** An idle flusher wakes this often (to give back its kept chunk and let its thread kind change). */
+    private static final long IDLE_NANOS = 1_000_000_000L;
     /** Largest output a publisher's reader writes itself instead of waking the flusher. */
     private static final int INLINE_LIMIT = 4 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] MSG = {'M', 'S', 'G', ' '};
     private static final byte[] HMSG = {'H', 'M', 'S', 'G', ' '};
+    private static final Thread[] NO_THREADS = {};
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition dataReady = lock.newCondition();
-    /** Signalled when pending output falls below half the limit, releasing stalled producers. */
-    private final Condition drained = lock.newCondition();
     private final long maxPending;
+    private final DirectChunks directChunks;
 
-    /** Queued chunks, oldest first; the last one is being filled. Guarded by the lock. */
-    private Chunks queued = new Chunks();
+    // Everything below is guarded by this object's monitor unless said otherwise.
+    /** The chunk being filled; null until the first frame after a write took it. */
+    private byte[] tail;
+    private int tailLength;
+    /** Filled chunks queued before {@link #tail}, oldest first. */
+    private ChunkList queued = new ChunkList();
     /** The chunks being written; swapped with {@link #queued} by the writer. Owned by the writer. */
-    private Chunks writing = new Chunks();
+    private ChunkList writing = new ChunkList();
     /** One chunk kept for the next frames after a write, so a steady stream allocates nothing. */
     private byte[] spare;
     /** The size new chunks get: doubles while chunks fill, halves while writes stay small (Go's out.sz). */
     private int chunkSize = MIN_CHUNK;
     private long pendingLength;
     private long inFlight;
-    private boolean flusherWaiting;
+    /** The flusher while it sleeps waiting for output; null otherwise (and once a producer has woken it). */
+    private Thread parkedFlusher;
     /** True while the flusher or an inline writer owns the socket's write side. */
     private boolean writingNow;
     /** When the current write began (System.nanoTime), for the write deadline; meaningful while writing. */
-    private volatile long writeStartedNanos;
+    private long writeStartedNanos;
     private boolean closing;
-    private boolean slowConsumer;
-    /** Messages and payload bytes queued for the client, counted under the lock for monitoring. */
+    private volatile boolean slowConsumer;
+    /** Producers held by the fast-producer stall until the pending bytes drain below half the limit. */
+    private Thread[] stalled = NO_THREADS;
+    private int stalledCount;
+    /** Messages and payload bytes queued for the client, counted under the monitor for monitoring. */
     private long deliveredMessages;
     private long deliveredBytes;
 
-    /** An ordered list of filled chunks with their lengths, reused from write to write. */
-    private static final class Chunks {
-        byte[][] arrays = new byte[4][];
-        int[] lengths = new int[4];
-        ByteBuffer[] buffers = new ByteBuffer[4];
-        int count;
-
-        byte[] last() {
-            return arrays[count - 1];
-        }
-
-        int lastRoom() {
-            return count == 0 ? 0 : arrays[count - 1].length - lengths[count - 1];
-        }
-
-        void add(byte[] chunk) {
-            if (count == arrays.length) {
-                arrays = java.util.Arrays.copyOf(arrays, count * 2);
-                lengths = java.util.Arrays.copyOf(lengths, count * 2);
-                buffers = java.util.Arrays.copyOf(buffers, count * 2);
-            }
-            arrays[count] = chunk;
-            lengths[count] = 0;
-            count++;
-        }
-
-        void clear() {
-            for (int i = 0; i < count; i++) {
-                arrays[i] = null;
-                buffers[i] = null;
-            }
-            count = 0;
-        }
+    Outbound(long maxPending) {
+        this(maxPending, DirectChunks.SHARED);
     }
 
-    Outbound(long maxPending) {
+    Outbound(long maxPending, DirectChunks directChunks) {
         this.maxPending = maxPending;
+        this.directChunks = directChunks;
     }
 
     /** Appends a protocol line (INFO, PONG, +OK, -ERR ...). Returns false if the connection is closing. */
-    boolean appendProtocol(byte[] bytes) {
-        lock.lock();
-        try {
-            if (closing) {
-                return false;
-            }
-            put(bytes, 0, bytes.length);
-            return true;
-        } finally {
-            lock.unlock();
+    synchronized boolean appendProtocol(byte[] bytes) {
+        if (closing) {
+            return false;
         }
+        if (tail == null || tail.length - tailLength < bytes.length) {
+            newTail(0, bytes.length);
+        }
+        put(bytes, 0, bytes.length);
+        return true;
     }
 
     /**
@@ -116,16 +100,16 @@ final class Outbound {
     boolean appendMessage(byte[] sid, RoutedMessage m, boolean stripHeaders) {
         boolean withHeaders = m.hasHeaders() && !stripHeaders;
         // A subscriber that did not ask for headers gets the payload alone, as a MSG.
-        int dataOffset = withHeaders || !m.hasHeaders() ? m.dataOffset : m.dataOffset + m.headerSize;
-        int dataLength = withHeaders || !m.hasHeaders() ? m.dataLength : m.dataLength - m.headerSize;
-        byte[] sizeAscii = withHeaders || !m.hasHeaders() ? m.totalAscii() : m.payloadAscii();
-        int sizeAsciiLength = withHeaders || !m.hasHeaders() ? m.totalAsciiLength() : m.payloadAsciiLength();
+        boolean whole = withHeaders || !m.hasHeaders();
+        int dataOffset = whole ? m.dataOffset : m.dataOffset + m.headerSize;
+        int dataLength = whole ? m.dataLength : m.dataLength - m.headerSize;
+        byte[] sizeAscii = whole ? m.totalAscii() : m.payloadAscii();
+        int sizeAsciiLength = whole ? m.totalAsciiLength() : m.payloadAsciiLength();
         int lineLength = (withHeaders ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
                 + m.frameSubjectLength() + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
                 + sizeAsciiLength + 2;
         int frameLength = lineLength + dataLength + 2;
-        lock.lock();
-        try {
+        synchronized (this) {
             if (closing) {
                 return false;
             }
@@ -133,57 +117,70 @@ final class Outbound {
                 slowConsumer = true;
                 return false;
             }
-            if (queued.lastRoom() < lineLength) {
+            if (tail == null || tail.length - tailLength < lineLength) {
                 // The line goes in one piece; the payload may span chunks.
-                newChunk(frameLength);
+                newTail(lineLength, frameLength);
             }
-            putInLast(withHeaders ? HMSG : MSG, 0, withHeaders ? HMSG.length : MSG.length);
-            putInLast(m.frameSubject(), m.frameSubjectOffset(), m.frameSubjectLength());
-            putByteInLast((byte) ' ');
-            putInLast(sid, 0, sid.length);
-            putByteInLast((byte) ' ');
+            byte[] t = tail;
+            int at = tailLength;
+            if (withHeaders) {
+                System.arraycopy(HMSG, 0, t, at, HMSG.length);
+                at += HMSG.length;
+            } else {
+                System.arraycopy(MSG, 0, t, at, MSG.length);
+                at += MSG.length;
+            }
+            System.arraycopy(m.frameSubject(), m.frameSubjectOffset(), t, at, m.frameSubjectLength());
+            at += m.frameSubjectLength();
+            t[at++] = ' ';
+            System.arraycopy(sid, 0, t, at, sid.length);
+            at += sid.length;
+            t[at++] = ' ';
             if (m.hasReply()) {
-                putInLast(m.reply, m.replyOffset, m.replyLength);
-                putByteInLast((byte) ' ');
+                System.arraycopy(m.reply, m.replyOffset, t, at, m.replyLength);
+                at += m.replyLength;
+                t[at++] = ' ';
             }
             if (withHeaders) {
-                putInLast(m.headerAscii(), 0, m.headerAsciiLength());
-                putByteInLast((byte) ' ');
+                System.arraycopy(m.headerAscii(), 0, t, at, m.headerAsciiLength());
+                at += m.headerAsciiLength();
+                t[at++] = ' ';
             }
-            putInLast(sizeAscii, 0, sizeAsciiLength);
-            putInLast(CRLF, 0, 2);
+            System.arraycopy(sizeAscii, 0, t, at, sizeAsciiLength);
+            at += sizeAsciiLength;
+            t[at++] = '\r';
+            t[at++] = '\n';
+            tailLength = at;
             pendingLength += lineLength;
             put(m.data, dataOffset, dataLength);
             put(CRLF, 0, 2);
             deliveredMessages++;
             deliveredBytes += dataLength;
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
-     * Messages queued so far, read without the lock: monitoring walks every connection (a scrape of 10,000
+     * Messages queued so far, read without the monitor: monitoring walks every connection (a scrape of 10,000
      * connections took 30,000 lock round trips, most of its cost), and a count a moment old is as good. An
-     * opaque read never tears a long; the writer's plain stores under the lock do not tear on the 64-bit
+     * opaque read never tears a long; the writer's plain stores under the monitor do not tear on the 64-bit
      * platforms the image targets.
      */
     long deliveredMessages() {
         return (long) DELIVERED_MESSAGES.getOpaque(this);
     }
 
-    /** Payload bytes queued so far, read without the lock (see {@link #deliveredMessages()}). */
+    /** Payload bytes queued so far, read without the monitor (see {@link #deliveredMessages()}). */
     long deliveredBytes() {
         return (long) DELIVERED_BYTES.getOpaque(this);
     }
 
-    private static final java.lang.invoke.VarHandle DELIVERED_MESSAGES;
-    private static final java.lang.invoke.VarHandle DELIVERED_BYTES;
+    private static final VarHandle DELIVERED_MESSAGES;
+    private static final VarHandle DELIVERED_BYTES;
 
     static {
         try {
-            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
             DELIVERED_MESSAGES = lookup.findVarHandle(Outbound.class, "deliveredMessages", long.class);
             DELIVERED_BYTES = lookup.findVarHandle(Outbound.class, "deliveredBytes", long.class);
         } catch (ReflectiveOperationException e) {
@@ -199,14 +196,15 @@ final class Outbound {
      */
     void awaitIfStalled() throws InterruptedException {
         // Unlocked first look (a stale value only shifts when stalling starts): the common case of a
-        // consumer that keeps up costs no lock.
-        if (pendingLength + inFlight <= maxPending / 2) {
+        // consumer that keeps up costs no monitor.
+        long half = maxPending / 2;
+        if (pendingLength + inFlight <= half) {
             return;
         }
-        lock.lock();
-        try {
+        long deadline;
+        Thread flusher;
+        synchronized (this) {
             long pendingBytes = pendingLength + inFlight;
-            long half = maxPending / 2;
             if (pendingBytes <= half || closing) {
                 return;
             }
@@ -216,24 +214,72 @@ final class Outbound {
             } else {
                 ttl += STALL_MIN_NANOS * ((pendingBytes - half) / Math.max(1, half / 10));
             }
-            wakeFlusherLocked();
-            long remaining = ttl;
-            while (remaining > 0 && !closing && pendingLength + inFlight > half) {
-                remaining = drained.awaitNanos(remaining);
+            deadline = System.nanoTime() + ttl;
+            flusher = flusherToWake();
+        }
+        LockSupport.unpark(flusher);
+        Thread me = Thread.currentThread();
+        try {
+            while (true) {
+                long remaining;
+                synchronized (this) {
+                    remaining = deadline - System.nanoTime();
+                    if (remaining <= 0 || closing || pendingLength + inFlight <= half) {
+                        return;
+                    }
+                    addStalled(me);
+                }
+                LockSupport.parkNanos(this, remaining);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         } finally {
-            lock.unlock();
+            synchronized (this) {
+                removeStalled(me);
+            }
+        }
+    }
+
+    private void addStalled(Thread producer) {
+        for (int i = 0; i < stalledCount; i++) {
+            if (stalled[i] == producer) {
+                return;
+            }
+        }
+        if (stalledCount == stalled.length) {
+            stalled = Arrays.copyOf(stalled, Math.max(4, stalledCount * 2));
+        }
+        stalled[stalledCount++] = producer;
+    }
+
+    private void removeStalled(Thread producer) {
+        for (int i = 0; i < stalledCount; i++) {
+            if (stalled[i] == producer) {
+                stalled[i] = stalled[--stalledCount];
+                stalled[stalledCount] = null;
+                return;
+            }
+        }
+    }
+
+    /** With the monitor held: the stalled producers to release now (they take themselves off the list). */
+    private Thread[] stalledToRelease() {
+        if (stalledCount == 0 || (!closing && pendingLength + inFlight > maxPending / 2)) {
+            return NO_THREADS;
+        }
+        return Arrays.copyOf(stalled, stalledCount);
+    }
+
+    private static void unparkAll(Thread[] threads) {
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
         }
     }
 
     /** Whether a write has been blocked for longer than {@code deadlineNanos}. */
-    boolean writeStalled(long deadlineNanos) {
-        lock.lock();
-        try {
-            return writingNow && System.nanoTime() - writeStartedNanos > deadlineNanos;
-        } finally {
-            lock.unlock();
-        }
+    synchronized boolean writeStalled(long deadlineNanos) {
+        return writingNow && System.nanoTime() - writeStartedNanos > deadlineNanos;
     }
 
     boolean isSlowConsumer() {
@@ -241,30 +287,31 @@ final class Outbound {
     }
 
     /** Bytes queued or being written. */
-    long pendingBytes() {
-        lock.lock();
-        try {
-            return pendingLength + inFlight;
-        } finally {
-            lock.unlock();
-        }
+    synchronized long pendingBytes() {
+        return pendingLength + inFlight;
     }
 
-    /** Called with the lock held: wakes a sleeping flusher when data waits and nobody is writing. */
-    private void wakeFlusherLocked() {
-        if (flusherWaiting && pendingLength > 0 && !writingNow) {
-            dataReady.signal();
+    /**
+     * With the monitor held: the sleeping flusher if it has work now (output while nobody writes, or the
+     * close), taken off {@link #parkedFlusher} so that it is woken once; the caller unparks it after leaving
+     * the monitor. Null when there is nothing to do.
+     */
+    private Thread flusherToWake() {
+        Thread flusher = parkedFlusher;
+        if (flusher != null && (closing || (pendingLength > 0 && !writingNow))) {
+            parkedFlusher = null;
+            return flusher;
         }
+        return null;
     }
 
     /** Wakes the flusher if it sleeps while data waits. */
     void signal() {
-        lock.lock();
-        try {
-            wakeFlusherLocked();
-        } finally {
-            lock.unlock();
+        Thread flusher;
+        synchronized (this) {
+            flusher = flusherToWake();
         }
+        LockSupport.unpark(flusher);
     }
 
     /**
@@ -274,15 +321,19 @@ final class Outbound {
      * write is under way, is left to the flusher.
      */
     void flushInlineOrSignal(Connection transport) {
-        lock.lock();
-        try {
+        Thread flusher = null;
+        boolean took = false;
+        synchronized (this) {
             if (writingNow || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
-                wakeFlusherLocked();
-                return;
+                flusher = flusherToWake();
+            } else {
+                takeForWriting();
+                took = true;
             }
-            takeForWriting();
-        } finally {
-            lock.unlock();
+        }
+        if (!took) {
+            LockSupport.unpark(flusher);
+            return;
         }
         boolean failed = false;
         try {
@@ -297,61 +348,79 @@ final class Outbound {
         }
     }
 
-    /** With the lock held: the queued chunks become the ones being written. */
+    /** With the monitor held: the queued chunks and the tail become the ones being written. */
     private void takeForWriting() {
         writingNow = true;
         writeStartedNanos = System.nanoTime();
-        Chunks taken = queued;
+        if (tail != null && tailLength > 0) {
+            queued.add(tail, null, tailLength);
+        } else if (tail != null && spare == null) {
+            spare = tail;
+        }
+        tail = null;
+        tailLength = 0;
+        ChunkList taken = queued;
         queued = writing;
         writing = taken;
         inFlight = pendingLength;
         pendingLength = 0;
     }
 
-    /** Writes the taken chunks with one gathering write; without the lock. */
+    /** Writes the taken chunks with one gathering write; without the monitor. */
     private void writeTaken(Connection transport) throws IOException {
-        Chunks w = writing;
-        for (int i = 0; i < w.count; i++) {
-            w.buffers[i] = ByteBuffer.wrap(w.arrays[i], 0, w.lengths[i]);
-        }
-        transport.write(w.buffers, 0, w.count);
+        ChunkList w = writing;
+        transport.write(w.prepare(), 0, w.count);
     }
 
     private void finishWrite() {
-        lock.lock();
-        try {
-            Chunks w = writing;
+        Thread flusher;
+        Thread[] released;
+        synchronized (this) {
+            ChunkList w = writing;
             long written = inFlight;
             // Keep one chunk for the next frames, of the size the traffic asks for; let the rest go.
             if (written < chunkSize / 4 && chunkSize > MIN_CHUNK) {
                 chunkSize /= 2;
             }
-            if (w.count > 0 && spare == null && w.last().length == chunkSize) {
-                spare = w.last();
+            byte[] last = w.lastArray();
+            if (spare == null && last != null && last.length == chunkSize) {
+                spare = last;
             }
-            w.clear();
+            w.clear(directChunks);
             inFlight = 0;
             writingNow = false;
-            if (pendingLength > 0 || closing) {
-                dataReady.signal();
-            }
-            if (pendingLength <= maxPending / 2) {
-                drained.signalAll();
-            }
-        } finally {
-            lock.unlock();
+            flusher = flusherToWake();
+            released = stalledToRelease();
         }
+        LockSupport.unpark(flusher);
+        unparkAll(released);
     }
 
     /** Stops accepting frames; the flusher writes what is queued, then returns. */
     void close() {
-        lock.lock();
-        try {
+        Thread flusher;
+        Thread[] released;
+        synchronized (this) {
             closing = true;
-            dataReady.signal();
-            drained.signalAll();
-        } finally {
-            lock.unlock();
+            flusher = flusherToWake();
+            released = stalledToRelease();
+        }
+        LockSupport.unpark(flusher);
+        unparkAll(released);
+    }
+
+    /**
+     * Called once the flusher has ended for good (the connection is closed): drops what was never written
+     * and gives its off-heap chunks back.
+     */
+    void discard() {
+        synchronized (this) {
+            closing = true;
+            queued.clear(directChunks);
+            tail = null;
+            tailLength = 0;
+            spare = null;
+            pendingLength = 0;
         }
     }
 
@@ -360,34 +429,40 @@ final class Outbound {
      * until {@code moveAway} says after a wake-up that the loop should continue on another thread (false).
      */
     boolean flushLoop(Connection transport, BooleanSupplier moveAway) throws IOException {
+        Thread me = Thread.currentThread();
         while (true) {
-            lock.lock();
-            try {
-                while ((pendingLength == 0 && !closing) || writingNow) {
-                    flusherWaiting = true;
-                    try {
-                        dataReady.await(1, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return true;
-                    } finally {
-                        flusherWaiting = false;
-                    }
-                    // Idle wake-ups count too, so an idle platform flusher goes back to a virtual one.
-                    if (pendingLength == 0 && !closing && !writingNow && moveAway.getAsBoolean()) {
-                        return false;
-                    }
-                    if (pendingLength == 0 && !closing && !writingNow) {
+            boolean sleep;
+            synchronized (this) {
+                sleep = (pendingLength == 0 && !closing) || writingNow;
+                if (sleep) {
+                    parkedFlusher = me;
+                } else if (pendingLength == 0) {
+                    return true;
+                } else {
+                    takeForWriting();
+                }
+            }
+            if (sleep) {
+                long parkedAt = System.nanoTime();
+                LockSupport.parkNanos(this, IDLE_NANOS);
+                if (Thread.interrupted()) {
+                    me.interrupt();
+                    return true;
+                }
+                boolean idle;
+                synchronized (this) {
+                    parkedFlusher = null;
+                    idle = pendingLength == 0 && !closing && !writingNow;
+                    if (idle && System.nanoTime() - parkedAt >= IDLE_NANOS) {
                         // Idle for a second: give the kept chunk back, so idle connections stay small.
                         spare = null;
                     }
                 }
-                if (pendingLength == 0) {
-                    return true;
+                // Idle wake-ups count too, so an idle platform flusher goes back to a virtual one.
+                if (idle && moveAway.getAsBoolean()) {
+                    return false;
                 }
-                takeForWriting();
-            } finally {
-                lock.unlock();
+                continue;
             }
             try {
                 writeTaken(transport);
@@ -401,47 +476,59 @@ final class Outbound {
         }
     }
 
-    /** With the lock held: starts a chunk big enough for {@code needed} bytes, at the traffic's size or more. */
-    private void newChunk(int needed) {
-        if (queued.count > 0 && chunkSize < MAX_CHUNK) {
-            // Chunks fill before a write takes them: the traffic wants bigger ones.
-            chunkSize *= 2;
+    /**
+     * With the monitor held: queues the filled tail and starts a new one with room for {@code minRoom} bytes
+     * in one piece, of the traffic's size or big enough for {@code wanted} bytes. A full 64 KiB tail means
+     * the consumer is behind: its bytes move to an off-heap chunk and the array is filled again.
+     */
+    private void newTail(int minRoom, int wanted) {
+        byte[] full = tail;
+        if (full != null) {
+            // The tail filled before a write took it: the traffic wants bigger chunks.
+            if (chunkSize < MAX_CHUNK) {
+                chunkSize *= 2;
+            }
+            if (tailLength > 0) {
+                if (full.length == MAX_CHUNK && minRoom <= MAX_CHUNK) {
+                    ByteBuffer offHeap = directChunks.take();
+                    if (offHeap != null) {
+                        offHeap.put(0, full, 0, tailLength);
+                        queued.add(null, offHeap, tailLength);
+                        tailLength = 0;
+                        return;
+                    }
+                }
+                queued.add(full, null, tailLength);
+            } else if (spare == null) {
+                spare = full;
+            }
         }
+        int size = Math.max(Math.max(chunkSize, Math.min(wanted, MAX_CHUNK)), minRoom);
         byte[] chunk;
-        if (spare != null && spare.length >= needed && spare.length >= chunkSize) {
+        if (spare != null && spare.length >= size) {
             chunk = spare;
             spare = null;
         } else {
-            chunk = new byte[Math.max(chunkSize, Math.min(needed, MAX_CHUNK))];
+            chunk = new byte[size];
         }
-        queued.add(chunk);
+        tail = chunk;
+        tailLength = 0;
     }
 
-    /** With the lock held: appends bytes, spanning chunks as needed, and counts them pending. */
+    /** With the monitor held: appends bytes, spanning chunks as needed, and counts them pending. */
     private void put(byte[] src, int off, int len) {
         pendingLength += len;
         while (len > 0) {
-            int room = queued.lastRoom();
+            int room = tail == null ? 0 : tail.length - tailLength;
             if (room == 0) {
-                newChunk(len);
-                room = queued.lastRoom();
+                newTail(0, len);
+                room = tail.length - tailLength;
             }
             int n = Math.min(room, len);
-            putInLast(src, off, n);
+            System.arraycopy(src, off, tail, tailLength, n);
+            tailLength += n;
             off += n;
             len -= n;
         }
-    }
-
-    /** With the lock held: copies into the last chunk, which has room (not counted pending). */
-    private void putInLast(byte[] src, int off, int len) {
-        int at = queued.count - 1;
-        System.arraycopy(src, off, queued.arrays[at], queued.lengths[at], len);
-        queued.lengths[at] += len;
-    }
-
-    private void putByteInLast(byte b) {
-        int at = queued.count - 1;
-        queued.arrays[at][queued.lengths[at]++] = b;
     }
 }

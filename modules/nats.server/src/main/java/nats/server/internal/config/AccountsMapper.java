@@ -157,6 +157,7 @@ final class AccountsMapper {
         List<User> accountUsers = List.of();
         Permissions defaults = null;
         AccountConfig.Limits limits = AccountConfig.Limits.NONE;
+        AccountConfig.MessageTrace trace = AccountConfig.MessageTrace.NONE;
         for (Map.Entry<String, Object> e : am.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
@@ -169,6 +170,7 @@ final class AccountsMapper {
                 case "mappings", "maps" -> mappings = mappings(am, k, v);
                 case "default_permissions" -> defaults = mapper.permissions(am, k, v);
                 case "limits" -> limits = limits(am, k, v);
+                case "msg_trace", "trace_dest" -> trace = messageTrace(am, k, v);
                 case "nkey" -> mapper.unsupported(am, k, "account '" + k + "' is not supported by jnatsd yet");
                 // Served by the JetStream module, which reads it through the plugin contract.
                 case "jetstream" -> pluginSettings.computeIfAbsent(name, n -> new LinkedHashMap<>()).put("jetstream", v);
@@ -182,7 +184,91 @@ final class AccountsMapper {
             }
             users.add(placed);
         }
-        return new AccountConfig(name, exports, imports, mappings, limits);
+        return new AccountConfig(name, exports, imports, mappings, limits, trace);
+    }
+
+    /**
+     * Go 2.11's {@code msg_trace: "subject"} or {@code msg_trace { dest: ..., sampling: 50 (or "50%") }}, with
+     * Go's texts; a destination without sampling samples everything, sampling without a destination is ignored.
+     */
+    private AccountConfig.MessageTrace messageTrace(Map<String, Object> m, String key, Object v)
+            throws ConfigException {
+        String dest = "";
+        int sampling = 0;
+        if (v instanceof String s) {
+            dest = traceDest(m, key, s);
+        } else if (v instanceof Map<?, ?>) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tm = (Map<String, Object>) v;
+            for (Map.Entry<String, Object> e : tm.entrySet()) {
+                String k = e.getKey();
+                Object value = e.getValue();
+                switch (Lexer.goLower(k)) {
+                    case "dest" -> {
+                        if (!(value instanceof String s)) {
+                            throw OptionsMapper.error(tm, k, "Field \"" + k + "\" should be a string, got "
+                                    + goType(value));
+                        }
+                        dest = traceDest(tm, k, s);
+                    }
+                    case "sampling" -> sampling = traceSampling(tm, k, value);
+                    default -> throw OptionsMapper.error(tm, k, "Unknown field \"" + k
+                            + "\" parsing account message trace map/struct \"" + key + "\"");
+                }
+            }
+        } else {
+            throw OptionsMapper.error(m, key, "Expected account message trace \"" + key
+                    + "\" to be a string or a map/struct, got " + goType(v));
+        }
+        if (!dest.isEmpty() && sampling == 0) {
+            sampling = 100;
+        } else if (sampling > 0 && dest.isEmpty()) {
+            mapper.warn(m, key, "Trace destination sampling ignored since no destination was set");
+            sampling = 0;
+        }
+        return new AccountConfig.MessageTrace(dest, sampling);
+    }
+
+    /** A config value's type as Go's {@code %T} prints it. */
+    private static String goType(Object v) {
+        return switch (v) {
+            case Long l -> "int64";
+            case Double d -> "float64";
+            case Boolean b -> "bool";
+            case String str -> "string";
+            case List<?> list -> "[]interface {}";
+            case Map<?, ?> map -> "map[string]interface {}";
+            default -> String.valueOf(v);
+        };
+    }
+
+    private static String traceDest(Map<String, Object> m, String key, String dest) throws ConfigException {
+        if (!Subjects.isValidSubject(dest) || SubjectMatcher.hasWildcard(dest)) {
+            throw OptionsMapper.error(m, key, "Trace destination \"" + dest + "\" is not valid");
+        }
+        return dest;
+    }
+
+    private static int traceSampling(Map<String, Object> m, String key, Object v) throws ConfigException {
+        long n;
+        if (v instanceof Long l) {
+            n = l;
+        } else if (v instanceof String s) {
+            try {
+                n = Integer.parseInt(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
+            } catch (NumberFormatException e) {
+                throw OptionsMapper.error(m, key, "Invalid trace destination sampling value \"" + s + "\"");
+            }
+        } else {
+            throw OptionsMapper.error(m, key, "Trace destination sampling field \"" + key
+                    + "\" should be an integer or a percentage, got " + goType(v));
+        }
+        if (n <= 0 || n > 100) {
+            // Go's text, typo included.
+            throw OptionsMapper.error(m, key, "Ttrace destination sampling value " + n
+                    + " is invalid, needs to be [1..100]");
+        }
+        return (int) n;
     }
 
     private AccountConfig.Limits limits(Map<String, Object> m, String key, Object v) throws ConfigException {
@@ -235,6 +321,8 @@ final class AccountsMapper {
         boolean responseSeen = false;
         Duration threshold = AccountConfig.DEFAULT_RESPONSE_THRESHOLD;
         AccountConfig.Latency latency = null;
+        boolean allowTrace = false;
+        String allowTraceKey = null;
         String firstKey = null;
         for (Map.Entry<String, Object> e : em.entrySet()) {
             String k = e.getKey();
@@ -290,6 +378,10 @@ final class AccountsMapper {
                     }
                 }
                 case "latency" -> latency = latency(em, k, v);
+                case "allow_trace" -> {
+                    allowTrace = mapper.bool(em, k, v);
+                    allowTraceKey = k;
+                }
                 case "account_token_position" -> mapper.unsupported(em, k,
                         "export '" + k + "' is not supported by jnatsd yet");
                 default -> mapper.unknown(em, k);
@@ -304,7 +396,10 @@ final class AccountsMapper {
         if (kind == Kind.STREAM && latency != null) {
             throw OptionsMapper.error(em, "latency", "Detected latency directive on non-service");
         }
-        return new Export(kind, subject, allowed, responseType, threshold, latency);
+        if (kind == Kind.STREAM && allowTraceKey != null) {
+            throw OptionsMapper.error(em, allowTraceKey, "Detected allow_trace directive on non-service");
+        }
+        return new Export(kind, subject, allowed, responseType, threshold, latency, allowTrace);
     }
 
     /** {@code latency: "subject"} or {@code {sampling: 50%, subject: "..."}}, as Go's parseServiceLatency. */
@@ -386,6 +481,8 @@ final class AccountsMapper {
         String subject = null;
         String prefix = null;
         String to = null;
+        boolean allowTrace = false;
+        String allowTraceKey = null;
         String firstKey = null;
         for (Map.Entry<String, Object> e : im.entrySet()) {
             String k = e.getKey();
@@ -419,6 +516,10 @@ final class AccountsMapper {
                 case "prefix" -> prefix = mapper.string(im, k, v);
                 case "to" -> to = mapper.string(im, k, v);
                 case "share" -> mapper.bool(im, k, v);
+                case "allow_trace" -> {
+                    allowTrace = mapper.bool(im, k, v);
+                    allowTraceKey = k;
+                }
                 default -> mapper.unknown(im, k);
             }
         }
@@ -442,7 +543,10 @@ final class AccountsMapper {
             throw OptionsMapper.error(im, firstKey, "Error adding " + (kind == Kind.STREAM ? "stream" : "service")
                     + " import \"" + subject + "\": invalid subject");
         }
-        return new Import(kind, account, subject, to);
+        if (kind == Kind.SERVICE && allowTraceKey != null) {
+            throw OptionsMapper.error(im, allowTraceKey, "Detected allow_trace directive on a non-stream");
+        }
+        return new Import(kind, account, subject, to, allowTrace);
     }
 
     /** Every import names a defined account whose exports allow it, as Go checks after reading all accounts. */

@@ -839,6 +839,11 @@ public final class OptionsMapper {
                 : new ConfigException(null, 0, 0, reason);
     }
 
+    /** Records a warning at {@code key}'s position. */
+    void warn(Map<String, Object> m, String key, String reason) {
+        warnings.add(warning(m, key, reason));
+    }
+
     static String warning(Map<String, Object> m, String key, String reason) {
         return origin(m, key).map(o -> o.position() + ": " + reason).orElse(reason);
     }

@@ -41,15 +41,21 @@ final class AccountInterest implements Sublist.ChangeListener {
     @Override
     public void inserted(ServerSubscription sub) {
         if (sub.subscriber().announcesInterest()) {
-            change(sub, 1);
+            change(sub, weight(sub));
         }
     }
 
     @Override
     public void removed(ServerSubscription sub) {
         if (sub.subscriber().announcesInterest()) {
-            change(sub, -1);
+            change(sub, -weight(sub));
         }
+    }
+
+    /** A shared link's queue interest stands for the members it announced; anything else for one. */
+    static int weight(ServerSubscription sub) {
+        return sub.queue() != null && sub.subscriber() instanceof nats.server.internal.routing.RemoteSubscriber
+                ? sub.weight() : 1;
     }
 
     private synchronized void change(ServerSubscription sub, int delta) {

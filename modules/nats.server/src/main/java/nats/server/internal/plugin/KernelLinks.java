@@ -1,5 +1,6 @@
 package nats.server.internal.plugin;
 
+import nats.server.internal.trace.MessageTracer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +29,16 @@ public final class KernelLinks implements Links {
     private final List<LinkRegistration> registrations = new CopyOnWriteArrayList<>();
     private boolean tracking;
 
-    public KernelLinks(Accounts accounts) {
+    private final MessageTracer tracer;
+
+    public KernelLinks(Accounts accounts, MessageTracer tracer) {
         this.accounts = accounts;
+        this.tracer = tracer;
     }
 
     @Override
     public LinkHandle register(Link link) {
-        LinkRegistration registration = new LinkRegistration(link, accounts, registrations::remove);
+        LinkRegistration registration = new LinkRegistration(link, accounts, tracer, registrations::remove);
         registrations.add(registration);
         return registration;
     }
@@ -88,6 +92,18 @@ public final class KernelLinks implements Links {
                 listeners.remove(listener);
             }
         };
+    }
+
+    @Override
+    public java.util.Optional<nats.api.links.InterestFeed> watchAllInterest(String accountName,
+                                                                       nats.api.links.InterestListener listener) {
+        Account account = accounts.get(accountName);
+        if (account == null) {
+            return java.util.Optional.empty();
+        }
+        AccountAllInterest feed = new AccountAllInterest(account.name(), List.of(listener), LOG);
+        account.sublist().addListenerReplaying(feed);
+        return java.util.Optional.of(() -> account.sublist().removeListener(feed));
     }
 
     private void track(Account account) {

@@ -33,6 +33,21 @@ final class LinkEndpoint implements RemoteSubscriber {
         return link.queueRole(origin);
     }
 
+    /** A leaf node accepted here counts as local interest for routes and gateways (Go's hub). */
+    @Override
+    public boolean announcesInterest() {
+        return link.sharesInterest();
+    }
+
+    @Override
+    public boolean acceptsFrom(Link source) {
+        return source == null || source.passesTo(link);
+    }
+
+    Link link() {
+        return link;
+    }
+
     @Override
     public boolean forward(LinkMessage message) {
         return !closed && link.send(message);

@@ -3,6 +3,7 @@ package nats.server.internal.plugin;
 import java.util.HashMap;
 import java.util.Map;
 
+import nats.api.links.Link;
 import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
 import nats.api.messaging.MessageOrigin;
@@ -13,6 +14,8 @@ import nats.server.internal.routing.MatchResult;
 import nats.server.internal.routing.ResultCache;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.Router;
+import nats.server.internal.trace.ActiveTrace;
+import nats.server.internal.trace.MessageTracer;
 
 /**
  * Routes what one link's reader received: in the account the message names, as the link's kind of origin,
@@ -33,9 +36,19 @@ final class LinkInjector implements LinkPublisher {
     private volatile long inMsgs;
     private volatile long inBytes;
 
-    LinkInjector(MessageOrigin kind, Accounts accounts) {
+    private final Link link;
+    private final MessageTracer tracer;
+    private final int traceKind;
+
+    LinkInjector(Link link, Accounts accounts, MessageTracer tracer) {
+        this.link = link;
         this.accounts = accounts;
+        this.tracer = tracer;
+        MessageOrigin kind = link.kind();
+        this.traceKind = kind == MessageOrigin.GATEWAY ? MessageTracer.GATEWAY
+                : kind == MessageOrigin.LEAF ? MessageTracer.LEAF : MessageTracer.ROUTER;
         m.kind = kind;
+        m.sourceLink = link;
         m.producerMayStall = false;
     }
 
@@ -69,8 +82,18 @@ final class LinkInjector implements LinkPublisher {
         m.queuesLength = in.queuesLength();
         m.originAccount = lastAccount.name();
         m.prepareSizes();
+        // A traced message (Go 2.11) carries the hop the sending server gave it; this server sends its own event.
+        ActiveTrace traced = m.headerSize > 0 ? tracer.fromLink(m.data, m.dataOffset, m.headerSize, m.dataLength,
+                traceKind, link.connectionId(), link.peerName(), name, m.subject, m.subjectOffset, m.subjectLength)
+                : null;
+        m.trace = traced;
         MatchResult result = lastCache.lookup(lastAccount.sublist(), m.subject, m.subjectOffset, m.subjectLength);
-        return !result.isEmpty() && Router.deliver(result, m, null, true, touched);
+        boolean delivered = !result.isEmpty() && Router.deliver(result, m, null, true, touched);
+        if (traced != null) {
+            m.trace = null;
+            traced.finish();
+        }
+        return delivered;
     }
 
     @Override

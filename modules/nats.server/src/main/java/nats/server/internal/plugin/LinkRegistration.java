@@ -1,5 +1,6 @@
 package nats.server.internal.plugin;
 
+import nats.server.internal.trace.MessageTracer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,10 @@ final class LinkRegistration implements LinkHandle {
     private final List<LinkInjector> publishers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
-    LinkRegistration(Link link, Accounts accounts, Consumer<LinkRegistration> onClose) {
+    private final MessageTracer tracer;
+
+    LinkRegistration(Link link, Accounts accounts, MessageTracer tracer, Consumer<LinkRegistration> onClose) {
+        this.tracer = tracer;
         this.link = link;
         this.accounts = accounts;
         this.onClose = onClose;
@@ -52,8 +56,18 @@ final class LinkRegistration implements LinkHandle {
             ServerSubscription known = interest.get(key);
             if (known != null) {
                 if (queue != null && known.weight() != Math.max(1, weight)) {
-                    // Weights are read as messages are routed: no cached result needs to change.
-                    known.weight(weight);
+                    // Interest listeners count queue interest by weight: the new weight replaces the old one as
+                    // a new subscription (added before the old one leaves, so no message misses the group).
+                    ServerSubscription replacement = new ServerSubscription(known.subscriber(), subject, queue, NO_SID);
+                    replacement.weight(weight);
+                    try {
+                        account.sublist().insert(replacement);
+                    } catch (Sublist.InvalidSubjectException e) {
+                        return Outcome.INVALID_SUBJECT;
+                    }
+                    interest.put(key, replacement);
+                    known.markClosed();
+                    account.sublist().remove(known);
                     return Outcome.ADDED;
                 }
                 return Outcome.UNCHANGED;
@@ -108,7 +122,7 @@ final class LinkRegistration implements LinkHandle {
 
     @Override
     public LinkPublisher publisher() {
-        LinkInjector injector = new LinkInjector(link.kind(), accounts);
+        LinkInjector injector = new LinkInjector(link, accounts, tracer);
         publishers.add(injector);
         return injector;
     }

@@ -56,6 +56,29 @@ final class PluginSessions implements ClientSessions {
                 : new SessionOutcome.Refused(refusal.reason(), refusal.notAuthorized());
     }
 
+    @Override
+    public Optional<nats.api.sessions.ServerGrant> authenticate(String clientType,
+                                                                nats.api.sessions.Credentials credentials,
+                                                                String clientIp) {
+        ClientProfile profile = new ClientProfile(clientType, Optional.empty(), java.util.Map.of(), Optional.empty(),
+                Optional.empty());
+        if (!core.authRequired(profile)) {
+            return Optional.of(new nats.api.sessions.ServerGrant(accounts.global().name(), "",
+                    nats.api.sessions.ServerGrant.Rules.ANY, nats.api.sessions.ServerGrant.Rules.ANY));
+        }
+        nats.server.internal.client.ConnectOptions presented = nats.server.internal.client.ConnectOptions.presented(
+                "", "", "", credentials.user(), credentials.password(), credentials.token(), credentials.jwt(),
+                credentials.nkey(), credentials.signature());
+        String nonce = credentials.nonce().isEmpty() ? null : credentials.nonce();
+        return core.authenticate(profile, presented, nonce, clientIp).map(a -> new nats.api.sessions.ServerGrant(
+                a.account().name(), a.user() == null ? "" : a.user(), rules(a.permissions().publish()),
+                rules(a.permissions().subscribe())));
+    }
+
+    private static nats.api.sessions.ServerGrant.Rules rules(nats.server.options.Permissions.Rules r) {
+        return new nats.api.sessions.ServerGrant.Rules(r.allow(), r.deny());
+    }
+
     /** The server's users by certificate name, made again only when a reload replaced the users. */
     private CertificateUsers certificateUsers() {
         List<User> users = core.options().users();

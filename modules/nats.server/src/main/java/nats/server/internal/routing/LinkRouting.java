@@ -29,6 +29,8 @@ final class LinkRouting {
         for (ServerSubscription sub : result.plain()) {
             if (echo || sub.subscriber() != publisher) {
                 delivered |= Router.deliverTo(sub, m, touched);
+            } else if (m.trace != null) {
+                TraceDelivery.noEcho(sub, m.trace);
             }
         }
         LinkTargets targets = touched.linkTargets();
@@ -45,7 +47,7 @@ final class LinkRouting {
         }
         for (ServerSubscription sub : result.links()) {
             RemoteSubscriber link = (RemoteSubscriber) sub.subscriber();
-            if (!sub.isClosed() && link.forwards(origin)) {
+            if (!sub.isClosed() && link.forwards(origin) && link.acceptsFrom(m.sourceLink)) {
                 targets.addPlain(link);
             }
         }
@@ -83,6 +85,9 @@ final class LinkRouting {
                     continue;
                 }
                 if (candidate.subscriber() instanceof RemoteSubscriber link) {
+                    if (!link.acceptsFrom(m.sourceLink)) {
+                        continue;
+                    }
                     targets.addQueue(link, candidate.queue());
                     return false;
                 }
@@ -91,14 +96,32 @@ final class LinkRouting {
                 }
             }
         }
+        // No member took it: one fallback link, chosen by the weight it announced (Go's sublist holds a
+        // remote queue subscription once per member, so its random pick is weighted the same way).
+        long fallbackTotal = 0;
         for (ServerSubscription candidate : group) {
-            if (!candidate.isClosed() && candidate.subscriber() instanceof RemoteSubscriber link
-                    && link.queueRole(origin) == QueueRole.FALLBACK) {
-                targets.addQueue(link, candidate.queue());
-                return false;
+            if (isFallback(candidate, origin, m)) {
+                fallbackTotal += candidate.weight();
+            }
+        }
+        if (fallbackTotal > 0) {
+            long pick = fallbackTotal == 1 ? 0 : ThreadLocalRandom.current().nextLong(fallbackTotal);
+            for (ServerSubscription candidate : group) {
+                if (isFallback(candidate, origin, m)) {
+                    pick -= candidate.weight();
+                    if (pick < 0) {
+                        targets.addQueue((RemoteSubscriber) candidate.subscriber(), candidate.queue());
+                        return false;
+                    }
+                }
             }
         }
         return false;
+    }
+
+    private static boolean isFallback(ServerSubscription candidate, MessageOrigin origin, RoutedMessage m) {
+        return !candidate.isClosed() && candidate.subscriber() instanceof RemoteSubscriber link
+                && link.queueRole(origin) == QueueRole.FALLBACK && link.acceptsFrom(m.sourceLink);
     }
 
     private static long weight(ServerSubscription sub, MessageOrigin origin) {

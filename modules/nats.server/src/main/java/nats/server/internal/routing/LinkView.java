@@ -103,4 +103,9 @@ final class LinkView implements LinkMessage {
     public Optional<ClientInfo> client() {
         return m.client();
     }
+
+    @Override
+    public nats.api.messaging.MessageTrace trace() {
+        return m.trace;
+    }
 }

@@ -23,6 +23,11 @@ public interface RemoteSubscriber extends Subscriber {
     /** Queues the message for the other side; see {@link nats.api.links.Link#send}. */
     boolean forward(LinkMessage message);
 
+    /** Whether a message that {@code source} injected may go to this link (null: not from a link). */
+    default boolean acceptsFrom(nats.api.links.Link source) {
+        return true;
+    }
+
     @Override
     default boolean deliver(ServerSubscription subscription, RoutedMessage message) {
         return false;

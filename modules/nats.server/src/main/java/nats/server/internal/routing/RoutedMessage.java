@@ -6,6 +6,8 @@ import java.util.Optional;
 import nats.api.messaging.ClientInfo;
 import nats.api.messaging.InboundMessage;
 import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessageTrace;
+import nats.server.internal.trace.ActiveTrace;
 
 /**
  * A message on its way through the router, as slices of the publisher's buffers. One instance is reused
@@ -48,8 +50,12 @@ public final class RoutedMessage implements InboundMessage {
      * it to, one local member each; {@code queuesLength == 0} for none. Not carried into redirected copies.
      */
     public byte[] queues;
+    /** The link that injected the message, null otherwise: links check {@link nats.api.links.Link#passesTo}. */
+    public nats.api.links.Link sourceLink;
     public int queuesOffset;
     public int queuesLength;
+    /** The message's trace (Go 2.11 message tracing); null when it is not traced, which is nearly always. */
+    public ActiveTrace trace;
 
     /**
      * A copy bound for another account with the subject and reply replaced, sharing the publisher's
@@ -73,6 +79,7 @@ public final class RoutedMessage implements InboundMessage {
         m.importHops = importHops + 1;
         m.publisher = publisher;
         m.kind = kind;
+        m.trace = trace;
         m.prepareSizes();
         return m;
     }
@@ -254,6 +261,11 @@ public final class RoutedMessage implements InboundMessage {
     @Override
     public String subject() {
         return subjectString();
+    }
+
+    @Override
+    public MessageTrace trace() {
+        return trace;
     }
 
     @Override

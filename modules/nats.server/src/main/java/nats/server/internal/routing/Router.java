@@ -27,6 +27,8 @@ public final class Router {
         for (ServerSubscription sub : result.plain()) {
             if (echo || sub.subscriber() != publisher) {
                 delivered |= deliverTo(sub, m, touched);
+            } else if (m.trace != null) {
+                TraceDelivery.noEcho(sub, m.trace);
             }
         }
         for (ServerSubscription[] group : result.queueGroups()) {
@@ -52,6 +54,9 @@ public final class Router {
     }
 
     static boolean deliverTo(ServerSubscription sub, RoutedMessage m, FlushSet touched) {
+        if (m.trace != null) {
+            return TraceDelivery.deliver(sub, m, touched);
+        }
         if (sub.isClosed() || !sub.subscriber().deliver(sub, m)) {
             return false;
         }

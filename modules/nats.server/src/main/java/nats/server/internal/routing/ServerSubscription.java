@@ -1,7 +1,8 @@
 package nats.server.internal.routing;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** One subscription held in a {@link Sublist}: who gets the messages, for which subject, under which sid. */
 public final class ServerSubscription {
@@ -10,7 +11,9 @@ public final class ServerSubscription {
     private final String subject;
     private final String queue;
     private final byte[] sid;
-    private final AtomicLong delivered = new AtomicLong();
+    /** Messages delivered, counted atomically through {@link #DELIVERED}: a field, not an AtomicLong, so a
+     *  delivery touches one object less (fan-outs to hundreds of subscribers are bound by cache misses). */
+    private volatile long delivered;
     /** Auto-unsubscribe limit; 0 for none. Written by the owning connection only. */
     private volatile long max;
     private volatile boolean closed;
@@ -63,7 +66,7 @@ public final class ServerSubscription {
     }
 
     public long delivered() {
-        return delivered.get();
+        return delivered;
     }
 
     /**
@@ -73,7 +76,7 @@ public final class ServerSubscription {
      */
     public int countDelivery() {
         long limit = max;
-        long n = delivered.incrementAndGet();
+        long n = (long) DELIVERED.getAndAdd(this, 1L) + 1;
         if (limit <= 0 || n < limit) {
             return 0;
         }
@@ -111,5 +114,15 @@ public final class ServerSubscription {
 
     public void markClosed() {
         closed = true;
+    }
+
+    private static final VarHandle DELIVERED;
+
+    static {
+        try {
+            DELIVERED = MethodHandles.lookup().findVarHandle(ServerSubscription.class, "delivered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

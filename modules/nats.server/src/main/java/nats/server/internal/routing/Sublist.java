@@ -112,8 +112,10 @@ public final class Sublist {
             }
             node.add(sub);
             count++;
-            generation.incrementAndGet();
+            // Shared entries go before the generation moves: a producer that sees the new generation must
+            // not find a result from before the change (ResultCache relies on it).
             invalidate(subject);
+            generation.incrementAndGet();
             for (ChangeListener l : listeners) {
                 l.inserted(sub);
             }
@@ -155,8 +157,8 @@ public final class Sublist {
             }
             prune(tokens, levels, path);
             count--;
-            generation.incrementAndGet();
             invalidate(sub.subject());
+            generation.incrementAndGet();
             for (ChangeListener l : listeners) {
                 l.removed(sub);
             }
@@ -180,6 +182,11 @@ public final class Sublist {
                 default -> level.literals.remove(tokens.get(i));
             }
         }
+    }
+
+    /** The shared cache's result for {@code subject}, or null when it holds none (it may have been dropped). */
+    MatchResult cachedMatch(String subject) {
+        return cache.get(subject);
     }
 
     /** All subscriptions matching a literal (or, as the Go server allows, wildcard-looking) subject. */

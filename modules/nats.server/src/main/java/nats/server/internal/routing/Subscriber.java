@@ -24,4 +24,21 @@ public interface Subscriber {
     default boolean announcesInterest() {
         return true;
     }
+
+    /**
+     * Whether a trace-only message (Go 2.11 {@code Nats-Trace-Only}) is handed to this subscriber: only to those
+     * that report what they would do without doing it (imports, JetStream's ingest); clients' deliveries are
+     * recorded by the router instead.
+     */
+    default boolean takesTraceOnly(ServerSubscription subscription) {
+        return false;
+    }
+
+    /**
+     * Whether this subscriber's interest is announced to leaf nodes: as to routes, and a service import's too
+     * (Go sends a leaf the account's imported services, since a leaf only sends where it knows of interest).
+     */
+    default boolean announcesToLeaves() {
+        return announcesInterest();
+    }
 }

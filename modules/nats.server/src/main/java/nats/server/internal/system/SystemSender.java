@@ -1,15 +1,12 @@
 package nats.server.internal.system;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import nats.api.ServerIdentity;
 import nats.server.internal.ServerCore;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.InternalPublisher;
@@ -97,20 +94,7 @@ final class SystemSender {
 
     /** Go's ServerInfo for the next message: who sends it, its sequence number and when. */
     Map<String, Object> serverInfo() {
-        ServerIdentity identity = core.identity();
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("name", identity.serverName());
-        info.put("host", core.options().host());
-        info.put("id", identity.serverId());
-        String cluster = core.clusterName();
-        if (!cluster.isEmpty()) {
-            info.put("cluster", cluster);
-        }
-        info.put("ver", identity.serverVersion());
-        info.put("seq", core.nextSystemSequence());
-        info.put("jetstream", core.jetStreamEnabled());
-        info.put("time", Instant.now());
-        return info;
+        return core.serverInfo();
     }
 
     /** Sends what is queued (bounded), then stops. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class KernelLinksTest {
 
     private final Accounts accounts = Accounts.of(new ServerOptions());
-    private final KernelLinks links = new KernelLinks(accounts);
+    private final KernelLinks links = new KernelLinks(accounts, new nats.server.internal.trace.MessageTracer(
+            java.util.Map::of, (account, subject, payload) -> false, name -> null, name -> true));
     private final List<String> events = new ArrayList<>();
 
     /** A local subscriber that counts what it gets. */

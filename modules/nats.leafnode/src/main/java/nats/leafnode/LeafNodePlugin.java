@@ -1,0 +1,86 @@
+package nats.leafnode;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import nats.api.ApiRange;
+import nats.api.PluginException;
+import nats.api.ServerContext;
+import nats.api.ServerPlugin;
+import nats.leafnode.internal.LeafConfig;
+import nats.leafnode.internal.LeafConfigReader;
+import nats.leafnode.internal.LeafNodes;
+import nats.transport.config.ConfigProblem;
+
+/**
+ * Leaf-node connections (plugin {@code leafnode}, config section {@code leafnodes}): this server as the hub of
+ * leaf nodes that connect to its leafnode port, and as a leaf of the remotes it dials, over Go's leaf protocol.
+ */
+public final class LeafNodePlugin implements ServerPlugin {
+
+    private volatile LeafNodes nodes;
+
+    @Override
+    public String id() {
+        return "leafnode";
+    }
+
+    @Override
+    public ApiRange requiredApi() {
+        return ApiRange.atLeast("2.2");
+    }
+
+    @Override
+    public Optional<String> configSection() {
+        return Optional.of("leafnodes");
+    }
+
+    @Override
+    public void validate(Map<String, Object> section) throws PluginException {
+        read(section, null);
+    }
+
+    @Override
+    public void start(ServerContext context) throws PluginException {
+        LeafConfig config = read(context.configSection(), context.logger());
+        LeafNodes n;
+        try {
+            n = new LeafNodes(context, config);
+        } catch (nats.transport.tls.TlsSetupException e) {
+            throw new PluginException("leafnodes TLS configuration error: " + e.getMessage(), e);
+        }
+        try {
+            n.start();
+        } catch (IOException e) {
+            n.stop();
+            throw new PluginException("Error listening on leafnode port: " + config.port() + " - " + e.getMessage(), e);
+        }
+        nodes = n;
+    }
+
+    @Override
+    public void stop() {
+        LeafNodes n = nodes;
+        if (n != null) {
+            n.stop();
+        }
+    }
+
+    /** The running leaf-node side, for tests and monitoring; empty before start. */
+    public Optional<LeafNodes> leafNodes() {
+        return Optional.ofNullable(nodes);
+    }
+
+    private static LeafConfig read(Map<String, Object> section, System.Logger logger) throws PluginException {
+        try {
+            return new LeafConfigReader(w -> {
+                if (logger != null) {
+                    logger.log(System.Logger.Level.WARNING, w.getMessage());
+                }
+            }).read(section);
+        } catch (ConfigProblem e) {
+            throw new PluginException(e.getMessage(), e);
+        }
+    }
+}

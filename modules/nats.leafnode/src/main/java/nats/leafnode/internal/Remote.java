@@ -1,0 +1,175 @@
+package nats.leafnode.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import nats.api.net.Connection;
+import nats.leafnode.internal.LeafConfig.RemoteConfig;
+import nats.transport.net.PlainConnection;
+import nats.transport.net.TimedRead;
+import nats.transport.tls.TlsHandshake;
+
+/**
+ * One configured remote, as Go's leafNodeCfg and connectToRemoteLeafNode: its URLs tried in turn, one connection
+ * at a time, dialled again after the {@code reconnect} interval whenever it ends (or after a longer pause the
+ * other side asked for: 30 s after a loop was detected).
+ */
+final class Remote {
+
+    /** Go's DEFAULT_LEAF_NODE_DIAL... the dial timeout of a leaf remote. */
+    private static final int DIAL_TIMEOUT_MILLIS = 2000;
+
+    private final LeafNodes nodes;
+    private final RemoteConfig config;
+    private int urlIndex = -1;
+    private volatile LeafUrl current;
+    private volatile Duration nextDelay;
+    private volatile LeafConnection connection;
+    /** Dials are made one at a time (each schedules the next), so plain fields do. */
+    private int failedAttempts;
+    private boolean everConnected;
+
+    Remote(LeafNodes nodes, RemoteConfig config) {
+        this.nodes = nodes;
+        this.config = config;
+        this.current = config.urls().getFirst();
+    }
+
+    RemoteConfig config() {
+        return config;
+    }
+
+    LeafUrl currentUrl() {
+        return current;
+    }
+
+    /** Dials now, on a thread of its own. */
+    void connectSoon(Duration delay) {
+        if (!nodes.running()) {
+            return;
+        }
+        nodes.timers().schedule(() -> Thread.ofVirtual().name("nats-leaf-dial").start(this::dial),
+                delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void dial() {
+        if (!nodes.running()) {
+            return;
+        }
+        LeafUrl url = nextUrl();
+        if (url.isWebSocket()) {
+            nodes.log().log(System.Logger.Level.ERROR,
+                    "Error trying to connect as leafnode to remote server {0}: websocket remotes are not supported",
+                    url.redacted());
+            connectSoon(nodes.config().reconnect());
+            return;
+        }
+        SocketChannel channel;
+        Connection c;
+        byte[] info;
+        try {
+            channel = open(url);
+            info = readInfo(channel);
+            boolean tls = config.tls().isPresent() || new String(info, StandardCharsets.UTF_8)
+                    .contains("\"tls_required\":true");
+            if (tls) {
+                RemoteTls remoteTls = config.tls().orElseGet(RemoteTls::defaults);
+                c = TlsHandshake.connect(channel, remoteTls.policy(), url.host(), url.port());
+            } else {
+                c = new PlainConnection(channel);
+            }
+        } catch (IOException | TlsHandshake.Refused e) {
+            failedAttempts++;
+            // Go's DEFAULT_CONNECT_ERROR_REPORTS / DEFAULT_RECONNECT_ERROR_REPORTS: a hub that stays down is
+            // reported now and then, not every second.
+            int every = everConnected ? 10 : 3600;
+            boolean report = failedAttempts == 1 || failedAttempts % every == 0;
+            nodes.log().log(report ? System.Logger.Level.ERROR : System.Logger.Level.DEBUG,
+                    "Error trying to connect as leafnode to remote server {0} (attempt {1}): {2}", url.redacted(),
+                    failedAttempts, e.getMessage());
+            connectSoon(nodes.config().reconnect());
+            return;
+        }
+        failedAttempts = 0;
+        nextDelay = null;
+        nodes.solicited(this, c, info);
+    }
+
+    /**
+     * Reads the hub's first INFO line in plain text (Go's INFO comes before any TLS handshake), within Go's
+     * DEFAULT_LEAFNODE_INFO_WAIT; the hub sends nothing more until this side answers.
+     */
+    private static byte[] readInfo(SocketChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            if (!buffer.hasRemaining()) {
+                ByteBuffer larger = ByteBuffer.allocate(buffer.capacity() * 2);
+                buffer.flip();
+                larger.put(buffer);
+                buffer = larger;
+            }
+            int n = TimedRead.read(channel, buffer, deadline);
+            if (n < 0) {
+                channel.close();
+                throw new IOException("connection closed before the INFO");
+            }
+            for (int i = 0; i < buffer.position(); i++) {
+                if (buffer.get(i) == '\n') {
+                    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+                }
+            }
+            if (buffer.position() > 1 << 20) {
+                channel.close();
+                throw new IOException("no INFO line");
+            }
+        }
+    }
+
+    private synchronized LeafUrl nextUrl() {
+        urlIndex = (urlIndex + 1) % config.urls().size();
+        current = config.urls().get(urlIndex);
+        return current;
+    }
+
+    private static SocketChannel open(LeafUrl url) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(new InetSocketAddress(url.host(), url.port()), DIAL_TIMEOUT_MILLIS);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return channel;
+    }
+
+    void connected(LeafConnection c) {
+        connection = c;
+        everConnected = true;
+    }
+
+    /** The connection ended: dial again after the reconnect interval, or the pause the other side asked for. */
+    void closed(LeafConnection c) {
+        if (connection == c) {
+            connection = null;
+        }
+        Duration delay = nextDelay != null ? nextDelay : nodes.config().reconnect();
+        nextDelay = null;
+        connectSoon(delay);
+    }
+
+    void delayNextAttempt(Duration delay) {
+        nextDelay = delay;
+    }
+
+    LeafConnection connection() {
+        return connection;
+    }
+}

@@ -1,0 +1,65 @@
+package nats.raft;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One running member of a RAFT group. All methods are thread-safe; work is done on the node's own thread.
+ * Futures fail with {@link RaftException} when the request cannot be served (for instance not the leader).
+ */
+public interface RaftNode extends AutoCloseable {
+
+    String id();
+
+    String group();
+
+    RaftState state();
+
+    Health health();
+
+    long term();
+
+    Optional<String> leader();
+
+    /** The highest index known committed, and the highest applied to the state machine. */
+    long commitIndex();
+
+    long appliedIndex();
+
+    /**
+     * Replicates {@code data}; completes with its log index once a quorum has it on disk and this node has
+     * applied it. Only the leader accepts proposals.
+     */
+    CompletableFuture<Long> propose(byte[] data);
+
+    /**
+     * A linearizable read point: completes once this node has confirmed it is still the leader (a quorum answered
+     * a heartbeat sent after the call) and has applied everything committed before the call.
+     */
+    CompletableFuture<Long> readIndex();
+
+    /** Adds a member (voter or observer); one membership change at a time. Completes when committed. */
+    CompletableFuture<Long> addMember(Member member);
+
+    /** Removes a member; a leader removing itself steps down once the change is committed. */
+    CompletableFuture<Long> removeMember(String id);
+
+    /** Hands leadership to {@code id}; completes when this node is no longer the leader. */
+    CompletableFuture<Void> transferLeadership(String id);
+
+    /** Hands leadership to the most up-to-date other voter (Go's StepDown). */
+    CompletableFuture<Void> stepDown();
+
+    /** What this node, as leader, knows of the other members; empty on a follower. */
+    List<PeerInfo> peers();
+
+    /** The current members, as this node's log says. */
+    List<Member> members();
+
+    /** Hands in one frame the transport received for this node. */
+    void receive(byte[] frame);
+
+    @Override
+    void close();
+}
