@@ -34,7 +34,10 @@ public final class JetStreamPlugin implements ServerPlugin {
         return "jetstream";
     }
 
-    /** 2.2: the stream ingest reports traced messages ({@code InboundMessage.trace()}). */
+    /**
+     * 2.2: the stream ingest reports traced messages ({@code InboundMessage.trace()}) and syncs at the end of a
+     * publisher's batch ({@code DirectHandler.Batched}).
+     */
     @Override
     public ApiRange requiredApi() {
         return ApiRange.atLeast("2.2");

@@ -118,6 +118,12 @@ class MonitoringDifferentialTest {
             assertEquals(norm.normalize(nats.transport.json.GoJson.compact(goVarz)),
                     norm.normalize(nats.transport.json.GoJson.compact(ourVarz)), "same /varz jetstream section");
             assertTrue(oc.getServerInfo().isJetStreamAvailable(), "INFO says jetstream: true");
+            for (String acc : List.of("APP", "SYS")) {
+                Object goEnabled = Json.parseObject(get(goHttp, "/accountz?acc=" + acc)).get("account_detail");
+                Object ourEnabled = Json.parseObject(get(ourHttp, "/accountz?acc=" + acc)).get("account_detail");
+                assertEquals(((Map<?, ?>) goEnabled).get("jetstream_enabled"),
+                        ((Map<?, ?>) ourEnabled).get("jetstream_enabled"), "jetstream_enabled of " + acc);
+            }
             try (Connection gs = connect(go.url(), "sys"); Connection os = connect(ours.url(), "sys")) {
                 for (String subject : List.of("$SYS.REQ.ACCOUNT.APP.JSZ", "$SYS.REQ.ACCOUNT.NOPE.JSZ")) {
                     String g = new String(gs.request(subject, "{\"streams\":true}".getBytes(StandardCharsets.UTF_8),

@@ -23,4 +23,19 @@ public interface DirectHandler {
     default boolean acceptsTraceOnly() {
         return false;
     }
+
+    /**
+     * A direct handler that is also told when the publisher's current batch ends: once per read of a network
+     * client (or per flush of an in-process publisher) in which it accepted a message, on the same thread,
+     * after the last message of the batch. Work deferred per message can be done once there for the whole
+     * batch, e.g. one sync of a file for every message stored from the read (group commit on the
+     * publisher's thread). It may block for such work the batch itself caused, never for unrelated work.
+     *
+     * @since API 2.2
+     */
+    interface Batched extends DirectHandler {
+
+        /** The batch in which this handler accepted messages is over. */
+        void endOfBatch();
+    }
 }

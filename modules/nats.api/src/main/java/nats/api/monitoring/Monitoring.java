@@ -45,6 +45,16 @@ public interface Monitoring {
      */
     void announceInfo();
 
+    /**
+     * Sets a field of an account's details ({@code /accountz?acc=}, {@code $SYS.REQ.ACCOUNT.<account>.INFO}) from
+     * the account's name, e.g. {@code jetstream_enabled}: a field the kernel already prints keeps its place and
+     * takes this value; a null value leaves the kernel's.
+     *
+     * @since API 2.2
+     */
+    default void accountField(String name, java.util.function.Function<String, Object> value) {
+    }
+
     /** Adds a section to the server statistics events and {@code STATSZ} answers (e.g. {@code jetstream}). */
     void statszSection(String name, Supplier<Object> section);
 

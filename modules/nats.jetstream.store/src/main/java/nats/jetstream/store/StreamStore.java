@@ -125,6 +125,36 @@ public interface StreamStore extends AutoCloseable {
     /** Blocks until every message appended so far is durable. */
     void sync();
 
+    /**
+     * Makes what was appended so far durable on the calling thread, if no flush is under way: writes (and
+     * under {@code sync_interval: always} syncs) and tells the durability listener, on this thread, before
+     * it returns. Returns {@code false} at once when a flush is already running, when the caller is a virtual
+     * thread (a sync would pin its carrier), or when this store has no such work; the store's own flusher then
+     * covers the appends as usual. A writer that calls this right
+     * after appending (outside its own locks) saves the hand-off to the flusher and back: a lone writer
+     * waiting for each ack pays one sync and no thread switch. Never needed for correctness.
+     */
+    default boolean flushOnCaller() {
+        return false;
+    }
+
+    /**
+     * Announces that the calling thread calls {@link #flushOnCaller()} after its next appends: until it does,
+     * those appends do not wake the store's flusher (the caller's own round takes its place, and waking a
+     * thread per message costs as much as the message). One thread at a time; a later caller replaces an
+     * earlier one, whose appends then wake the flusher as usual.
+     */
+    default void deferFlushToCaller() {
+    }
+
+    /**
+     * Wakes the store's flusher for appends whose wake-up was deferred ({@link #deferFlushToCaller()}) when the
+     * caller decides not to run the round itself after all (e.g. a large batch, whose next messages should be
+     * stored while this one syncs).
+     */
+    default void flushSoon() {
+    }
+
     // --- reading ------------------------------------------------------------------------------------------
 
     /** The message under {@code sequence}, if there is one. */

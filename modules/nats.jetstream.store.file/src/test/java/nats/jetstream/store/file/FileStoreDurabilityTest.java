@@ -1,5 +1,6 @@
 package nats.jetstream.store.file;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The durability listener is told about every append without a later append to push it along: writers that
- * wait for their own message before appending the next never wait long.
+ * wait for their own message before appending the next never wait long, also when they run the rounds
+ * themselves ({@code flushOnCaller}) and their appends do not wake the flusher.
  */
 @Timeout(120)
 class FileStoreDurabilityTest {
@@ -27,6 +29,11 @@ class FileStoreDurabilityTest {
 
     private void eachAppendBecomesDurableOnItsOwn(Durability durability, int writers, int perWriter)
             throws Exception {
+        eachAppendBecomesDurableOnItsOwn(durability, writers, perWriter, false);
+    }
+
+    private void eachAppendBecomesDurableOnItsOwn(Durability durability, int writers, int perWriter,
+            boolean callerFlushes) throws Exception {
         StreamStore store = new FileStoreProvider().open(StreamConfig.builder("D").build(),
                 StoreContext.builder().directory(directory).durability(durability).build());
         try {
@@ -44,7 +51,13 @@ class FileStoreDurabilityTest {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
                         for (int i = 0; i < perWriter; i++) {
+                            if (callerFlushes) {
+                                store.deferFlushToCaller();
+                            }
                             long seq = store.append("d", new byte[0], new byte[128], 0).sequence();
+                            if (callerFlushes) {
+                                store.flushOnCaller();
+                            }
                             long deadline = System.nanoTime() + 2_000_000_000L;
                             synchronized (monitor) {
                                 while (durable.get() < seq && System.nanoTime() < deadline) {
@@ -84,5 +97,52 @@ class FileStoreDurabilityTest {
     @Test
     void withASyncIntervalEachWriteIsToldAtOnce() throws Exception {
         eachAppendBecomesDurableOnItsOwn(Durability.interval(Duration.ofSeconds(30)), 4, 300);
+    }
+
+    @Test
+    void writersRunningTheirOwnRoundsLeaveNoAppendBehind() throws Exception {
+        // A writer whose round is refused (another runs) relies on that round, or the flusher, to cover it.
+        eachAppendBecomesDurableOnItsOwn(Durability.ALWAYS, 1, 300, true);
+        eachAppendBecomesDurableOnItsOwn(Durability.ALWAYS, 8, 100, true);
+    }
+
+    @Test
+    void flushOnCallerSyncsAndTellsTheListenerBeforeItReturns() throws Exception {
+        StreamStore store = new FileStoreProvider().open(StreamConfig.builder("C").build(),
+                StoreContext.builder().directory(directory).durability(Durability.ALWAYS).build());
+        try {
+            List<Thread> toldOn = new ArrayList<>();
+            AtomicLong durable = new AtomicLong();
+            store.setDurabilityListener(sequence -> {
+                synchronized (toldOn) {
+                    toldOn.add(Thread.currentThread());
+                }
+                durable.accumulateAndGet(sequence, Math::max);
+            });
+            long syncsBefore = store.stats().syncs();
+            store.deferFlushToCaller();
+            for (int i = 0; i < 3; i++) {
+                store.append("c", new byte[0], new byte[16], 0);
+            }
+            boolean ran = false;
+            // The flusher may be finishing a round of its own; once it is idle the caller's round runs.
+            for (int attempt = 0; attempt < 100 && !ran && durable.get() < 3; attempt++) {
+                ran = store.flushOnCaller();
+                if (!ran) {
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(durable.get() >= 3, "expected the three appends durable, got " + durable.get());
+            assertTrue(store.stats().syncs() > syncsBefore, "expected a sync before the listener was told");
+            if (ran) {
+                synchronized (toldOn) {
+                    assertTrue(toldOn.contains(Thread.currentThread()),
+                            "expected the listener told on the caller's thread, was told on " + toldOn);
+                }
+            }
+            assertEquals(3, store.durableSequence(), "durable sequence after the caller's round");
+        } finally {
+            store.close();
+        }
     }
 }

@@ -11,7 +11,10 @@ import nats.jetstream.store.StoreException.Kind;
 
 /**
  * A {@link ConsumerStore} over a {@link ConsumerStateMachine}: updates change the state in memory and
- * schedule one background save, which coalesces every update made while it waits or runs.
+ * schedule one background save, which coalesces every update made while it waits or runs. Background saves
+ * of one consumer are at least {@link #MIN_SAVE_INTERVAL_NANOS} apart, as Go's consumer store keeps "about 10
+ * updates per second per consumer under load": a busy consumer otherwise rewrites (and syncs) its state file
+ * back to back, at a cost per message. {@link #flush()} saves at once.
  */
 final class EngineConsumerStore implements ConsumerStore {
 
@@ -19,7 +22,12 @@ final class EngineConsumerStore implements ConsumerStore {
     private final ConsumerPersistence persistence;
     private final Consumer<EngineConsumerStore> onClose;
     private final ConsumerStateMachine machine;
+    /** Go's {@code minTime} in {@code consumerFileStore.flushLoop}. */
+    static final long MIN_SAVE_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** When the last save started (System.nanoTime), 0 before the first. */
+    private volatile long lastSaveNanos;
     private final Object saving = new Object();
     private long changes;
     private volatile long saved;
@@ -173,7 +181,13 @@ final class EngineConsumerStore implements ConsumerStore {
             lock.unlock();
         }
         if (schedule) {
-            StoreThreads.background().execute(this::saveQuietly);
+            long wait = lastSaveNanos == 0 ? 0 : MIN_SAVE_INTERVAL_NANOS - (System.nanoTime() - lastSaveNanos);
+            if (wait <= 0) {
+                StoreThreads.background().execute(this::saveQuietly);
+            } else {
+                StoreThreads.timer().schedule(() -> StoreThreads.background().execute(this::saveQuietly), wait,
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -202,6 +216,7 @@ final class EngineConsumerStore implements ConsumerStore {
                 }
                 encoded = ConsumerStateCodec.encode(machine.snapshot());
                 upTo = changes;
+                lastSaveNanos = System.nanoTime() | 1;
             } finally {
                 lock.unlock();
             }

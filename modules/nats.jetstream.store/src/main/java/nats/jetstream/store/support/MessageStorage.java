@@ -84,6 +84,19 @@ public interface MessageStorage {
     /** Blocks until everything written so far is durable. */
     void sync();
 
+    /** {@link nats.jetstream.store.StreamStore#deferFlushToCaller()}. */
+    default void deferFlushToCaller() {
+    }
+
+    /** {@link nats.jetstream.store.StreamStore#flushSoon()}. */
+    default void flushSoon() {
+    }
+
+    /** {@link nats.jetstream.store.StreamStore#flushOnCaller()}: no engine lock held. */
+    default boolean flushOnCaller() {
+        return false;
+    }
+
     /** Stores the owner's metadata. */
     void writeMetadata(byte[] metadata);
 

@@ -324,6 +324,21 @@ public final class StreamEngine implements StreamStore {
         log.storage.sync();
     }
 
+    @Override
+    public void deferFlushToCaller() {
+        log.storage.deferFlushToCaller();
+    }
+
+    @Override
+    public void flushSoon() {
+        log.storage.flushSoon();
+    }
+
+    @Override
+    public boolean flushOnCaller() {
+        return !closed && log.storage.flushOnCaller();
+    }
+
     // --- reading ------------------------------------------------------------------------------------------
 
     @Override

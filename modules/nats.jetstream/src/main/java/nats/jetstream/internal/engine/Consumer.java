@@ -68,7 +68,9 @@ public final class Consumer {
     private int lastPerSubjectNext;
     private long lastPerSubjectResume;
     final PullRequests waiting;
-    private Instant lastDelivered;
+    /** When the last message went out, epoch nanoseconds (an Instant is made only for CONSUMER.INFO). */
+    private long lastDeliveredNanos;
+    private byte[] ackPrefix;
     Instant lastAcked;
     private long lastTimestamp;
     /** The last look for a message found none (not merely max ack pending): no-wait requests end then. */
@@ -500,6 +502,7 @@ public final class Consumer {
             if (waiting != null) {
                 waiting.expire(System.nanoTime(), replies);
             }
+            Instant lastDelivered = lastDeliveredNanos == 0 ? null : Instant.ofEpochSecond(0, lastDeliveredNanos);
             return new Snapshot(dseq - 1, sseq - 1, lastDelivered, adflr, asflr, lastAcked, pending.size(), rdc.size(),
                     waiting == null ? 0 : waiting.size(), numPending(), config.isPush() && active);
         } finally {
@@ -704,15 +707,13 @@ public final class Consumer {
         StoredMessage sm = next.message();
         long dc = next.deliveries();
         long pendingAfter = dc == 1 ? Math.max(0, pendingBefore - 1) : pendingBefore;
-        String ackReply = "$JS.ACK." + stream.name() + "." + name + "." + dc + "." + sm.sequence() + "." + dseq + "."
-                + sm.timestamp() + "." + pendingAfter;
+        byte[] reply = AckSubject.build(ackPrefix(), dc, sm.sequence(), dseq, sm.timestamp(), pendingAfter);
         byte[] headers = sm.headers();
         byte[] payload = sm.payload();
         if (cfg.headersOnly) {
             headers = Headers.append(headers, Headers.MSG_SIZE, Integer.toString(payload.length));
             payload = StreamWriter.NO_BYTES;
         }
-        byte[] reply = ackReply.getBytes(StandardCharsets.UTF_8);
         int size = sm.subject().length() + reply.length + headers.length + payload.length;
         byte[] route;
         if (cfg.isPush()) {
@@ -752,7 +753,7 @@ public final class Consumer {
         }
         long deliverySeq = dseq++;
         long ts = System.currentTimeMillis() * 1_000_000L;
-        lastDelivered = Instant.now();
+        lastDeliveredNanos = ts;
         if (cfg.ackPolicy == Ack.EXPLICIT || cfg.ackPolicy == Ack.ALL) {
             long[] p = pending.get(sm.sequence());
             if (p != null) {
@@ -789,6 +790,16 @@ public final class Consumer {
     }
 
     private record Next(StoredMessage message, long deliveries) {
+    }
+
+    /** {@code $JS.ACK.<stream>.<consumer>.}, the part of every ack subject that never changes. */
+    private byte[] ackPrefix() {
+        byte[] p = ackPrefix;
+        if (p == null) {
+            p = ("$JS.ACK." + stream.name() + "." + name + ".").getBytes(StandardCharsets.UTF_8);
+            ackPrefix = p;
+        }
+        return p;
     }
 
     /** Go's {@code getNextMsg}: a redelivery first, then the skip list of last-per-subject, then the next match. */

@@ -31,7 +31,8 @@ final class ConsumerAcks implements DirectHandler {
         byte[] data = m.dataArray();
         int off = m.dataOffset() + m.headerLength();
         int len = m.payloadLength();
-        String reply = m.reply();
+        // No String for the usual ack without a reply.
+        String reply = m.replyLength() == 0 ? "" : m.reply();
         boolean replyToAck = ack.streamSequence() != 0;
         if (len == 0 || is(data, off, len, "+ACK") || is(data, off, len, "+OK")) {
             ackMessage(ack, true);
@@ -50,6 +51,13 @@ final class ConsumerAcks implements DirectHandler {
             term(ack);
         }
         if (!reply.isEmpty() && replyToAck) {
+            // A client that waits for its ack's reply (ackSync) learns that the ack is on disk: background
+            // saves come at most ten times a second, so this one is made now.
+            try {
+                consumer.store().flush();
+            } catch (StoreException e) {
+                // Not saved (the store failed or closed): the reply still says the ack was processed, as Go's.
+            }
             consumer.stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS, new byte[0]));
         }
         return true;

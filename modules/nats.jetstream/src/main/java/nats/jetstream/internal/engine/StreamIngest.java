@@ -22,9 +22,11 @@ import nats.jetstream.internal.model.JsErrors;
  * lock is free (a lone publisher pays no hand-off); otherwise it is copied into a bounded queue that the agent
  * thread drains in batches under the write lock, in arrival order. Publish acks wait for the store to report
  * their message durable (group commit): whichever thread learns of durability (the store's flusher, or the
- * writer for a memory store) sends every ready ack in one batch.
+ * writer for a memory store) sends every ready ack in one batch. After storing, the writer (at the end of the
+ * publisher's batch, or of the agent's) asks a file store to sync on its own thread when no sync is running
+ * ({@code flushOnCaller}), so a lone synchronous publisher's ack needs no thread hand-off at all.
  */
-final class StreamIngest implements DirectHandler, Runnable {
+final class StreamIngest implements DirectHandler.Batched, Runnable {
 
     /** Messages the queue may hold before publishers are slowed down. */
     private static final int MAX_BACKLOG = 32 * 1024;
@@ -33,6 +35,11 @@ final class StreamIngest implements DirectHandler, Runnable {
     /** How long a publisher waits for room before its message is refused. */
     private static final long MAX_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int ACK_BATCH = 256;
+    /**
+     * A publisher batch of at most this many directly stored messages is synced on the publisher's thread; a
+     * larger one by the flusher, so that reading and storing the next messages overlaps the sync.
+     */
+    private static final int INLINE_SYNC_MAX = 8;
 
     /** A message as handed over: copies of what the publisher's buffers held. */
     record Inbound(String subject, byte[] reply, byte[] headers, byte[] payload, JetStreamTrace trace,
@@ -60,6 +67,8 @@ final class StreamIngest implements DirectHandler, Runnable {
     private final boolean memory;
     /** Acks are ready for the agent to send (memory stores). */
     private volatile boolean ackWork;
+    /** Messages stored on publishers' threads since a batch last ended (a hint: publishers may interleave). */
+    private int directSinceBatchEnd;
 
     /** The ack sender: one at a time, using one publisher; others leave a note and go. */
     private final ReentrantLock ackLock = new ReentrantLock();
@@ -149,17 +158,18 @@ final class StreamIngest implements DirectHandler, Runnable {
             boolean stored = false;
             try {
                 if (queue.isEmpty()) {
+                    if (!memory) {
+                        stream.store().deferFlushToCaller();
+                    }
                     storeOne(inbound);
+                    directSinceBatchEnd++;
                     stored = true;
                 }
             } finally {
                 stream.writeLock().unlock();
             }
             if (stored) {
-                if (!memory) {
-                    // A duplicate's ack refers to a message already durable: nothing else will send it.
-                    sendReadyAcks();
-                }
+                // A file store syncs at the end of this publisher's batch (endOfBatch), on this thread.
                 return true;
             }
         }
@@ -191,6 +201,27 @@ final class StreamIngest implements DirectHandler, Runnable {
         return true;
     }
 
+    /**
+     * The publisher's batch (one read of its socket) is over: a file store syncs what this thread stored
+     * directly, here, once for the whole batch, unless a sync is running already (which then covers it). The
+     * acks then leave from this thread, written inline to the publisher's socket when it is this reader's own
+     * client. Then the acks of duplicates, whose messages are durable already: nothing else would send them.
+     */
+    @Override
+    public void endOfBatch() {
+        if (!memory && !stopped) {
+            int stored = directSinceBatchEnd;
+            directSinceBatchEnd = 0;
+            if (stored <= INLINE_SYNC_MAX) {
+                stream.store().flushOnCaller();
+            } else {
+                // A pipelining publisher: its next messages are better stored while the flusher syncs these.
+                stream.store().flushSoon();
+            }
+            sendReadyAcks();
+        }
+    }
+
     /** A fast producer waits for the writer a little, as Go stalls a producer ahead of a slow consumer. */
     private boolean waitForRoom() {
         long deadline = System.nanoTime() + MAX_STALL_NANOS;
@@ -220,6 +251,10 @@ final class StreamIngest implements DirectHandler, Runnable {
         while (true) {
             ackWork = false;
             int done = drain();
+            if (done > 0 && !memory) {
+                // This batch's sync on this thread when no flush runs: one hand-off less per ack.
+                stream.store().flushOnCaller();
+            }
             sendReadyAcks();
             if (done > 0) {
                 continue;
@@ -245,6 +280,9 @@ final class StreamIngest implements DirectHandler, Runnable {
         int n = 0;
         stream.writeLock().lock();
         try {
+            if (!memory) {
+                stream.store().deferFlushToCaller();
+            }
             Object item;
             while (n < BATCH && (item = queue.poll()) != null) {
                 n++;

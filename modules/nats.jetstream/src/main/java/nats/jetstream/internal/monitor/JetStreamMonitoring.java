@@ -42,6 +42,8 @@ public final class JetStreamMonitoring {
         monitoring.statszSection("jetstream", m::statsz);
         monitoring.document("/jsz", "JSZ", m::jsz);
         monitoring.accountDocument("JSZ", m::accountJsz);
+        // Go's AccountInfo.JetStream: whether the account has JetStream (a.js != nil).
+        monitoring.accountField("jetstream_enabled", account -> js.account(account).isPresent());
         monitoring.healthCheck(q -> js.isShuttingDown() ? Optional.of("JetStream not enabled") : Optional.empty());
     }
 

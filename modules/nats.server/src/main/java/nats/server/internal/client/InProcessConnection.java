@@ -187,7 +187,11 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         }
         if (subscription.attachment() instanceof DirectHandler direct) {
             try {
-                return direct.onMessage(m);
+                boolean accepted = direct.onMessage(m);
+                if (accepted && direct instanceof DirectHandler.Batched batched) {
+                    batchEnds.get().add(batched);
+                }
+                return accepted;
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "direct handler of " + name + " on " + m.subjectString()
                         + " failed", e);
@@ -204,8 +208,56 @@ public final class InProcessConnection implements InternalConnection, Subscriber
 
     @Override
     public void flushPending() {
-        // Deliveries are queued individually; the dispatcher is already awake.
+        // Queued deliveries need nothing (the dispatcher is awake); batched direct handlers hear the batch end.
+        BatchEnds ends = batchEnds.get();
+        if (ends.size > 0) {
+            ends.run();
+        }
     }
+
+    /**
+     * The batched direct handlers (of any in-process connection) that accepted a message in the current
+     * thread's batch, each once. The batch's end reaches {@link #flushPending} on the same thread (the
+     * producer's flush set holds every connection it delivered to), so a per-thread list needs no lock.
+     */
+    private static final class BatchEnds {
+        private DirectHandler.Batched[] handlers = new DirectHandler.Batched[4];
+        private int size;
+
+        void add(DirectHandler.Batched handler) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (handlers[i] == handler) {
+                    return;
+                }
+            }
+            if (size == handlers.length) {
+                handlers = java.util.Arrays.copyOf(handlers, size * 2);
+            }
+            handlers[size++] = handler;
+        }
+
+        private DirectHandler.Batched[] spare = new DirectHandler.Batched[4];
+
+        void run() {
+            // Taken first: a handler's end of batch may publish, and so start a nested batch on this thread.
+            int n = size;
+            DirectHandler.Batched[] taken = handlers;
+            handlers = spare != null ? spare : new DirectHandler.Batched[4];
+            spare = null;
+            size = 0;
+            for (int i = 0; i < n; i++) {
+                try {
+                    taken[i].endOfBatch();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "end of batch of a direct handler failed", e);
+                }
+                taken[i] = null;
+            }
+            spare = taken;
+        }
+    }
+
+    private static final ThreadLocal<BatchEnds> batchEnds = ThreadLocal.withInitial(BatchEnds::new);
 
     /** A trace-only message reaches a direct handler that says it only reports on it (JetStream's ingest). */
     @Override

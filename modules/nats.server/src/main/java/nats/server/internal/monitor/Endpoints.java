@@ -603,6 +603,8 @@ final class Endpoints {
         info.put("complete", true);
         info.put("jetstream_enabled", false);
         info.put("leafnode_connections", 0);
+        // Plugins' fields (JetStream's jetstream_enabled) take the place of the kernel's defaults above.
+        extensions.putAccountFields(account.name(), info);
         info.put("client_connections", account.clientCount());
         info.put("subscriptions", account.subscriptionCount());
         AccountConfig config = core.accounts().config(account.name());

@@ -32,6 +32,8 @@ public final class MonitorExtensions implements Monitoring {
     private final Map<String, AccountDocument> accountDocuments = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Object>> varz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Supplier<Object>> statsz = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, java.util.function.Function<String, Object>> accountFields =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<HealthCheck> health = new CopyOnWriteArrayList<>();
     private final PluginMetrics metrics = new PluginMetrics();
     private final List<Consumer<String>> newRequestNames = new CopyOnWriteArrayList<>();
@@ -80,6 +82,25 @@ public final class MonitorExtensions implements Monitoring {
     @Override
     public void announceInfo() {
         announceInfo.run();
+    }
+
+    @Override
+    public void accountField(String name, java.util.function.Function<String, Object> value) {
+        accountFields.put(name, java.util.Objects.requireNonNull(value, "value"));
+    }
+
+    /** Puts the plugins' fields of {@code account}'s details into {@code info} (an existing key keeps its place). */
+    void putAccountFields(String account, Map<String, Object> info) {
+        List<Map.Entry<String, java.util.function.Function<String, Object>>> fields;
+        synchronized (accountFields) {
+            fields = new ArrayList<>(accountFields.entrySet());
+        }
+        for (Map.Entry<String, java.util.function.Function<String, Object>> f : fields) {
+            Object value = f.getValue().apply(account);
+            if (value != null) {
+                info.put(f.getKey(), value);
+            }
+        }
     }
 
     @Override

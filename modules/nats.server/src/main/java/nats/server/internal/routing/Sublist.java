@@ -19,10 +19,13 @@ public final class Sublist {
 
     /** Like the Go server: enough for hot subjects, small enough to sweep on change. */
     static final int CACHE_MAX = 1024;
+    /** Once the cache is half full, one miss in this many is cached (a power of two). */
+    static final int ADMIT_FULL = 16;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Level root = new Level();
     private final ConcurrentHashMap<String, MatchResult> cache = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger fullMisses = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong generation = new AtomicLong();
     private long count;
 
@@ -201,8 +204,17 @@ public final class Sublist {
         try {
             matchLevel(root, tokens, 0, collector);
             MatchResult result = collector.build();
-            if (cache.size() >= CACHE_MAX) {
-                shrinkCache();
+            int size = cache.size();
+            if (size >= CACHE_MAX / 2) {
+                // Past what a shrink leaves: admit one miss in ADMIT_FULL. Subjects used once (JetStream ack
+                // subjects, unique inboxes) would otherwise cost an insert and, amortized, an eviction each; a
+                // subject used again soon misses again and gets in after a few tries.
+                if ((fullMisses.incrementAndGet() & (ADMIT_FULL - 1)) != 0) {
+                    return result;
+                }
+                if (size >= CACHE_MAX) {
+                    shrinkCache();
+                }
             }
             cache.put(subject, result);
             return result;
@@ -264,23 +276,64 @@ public final class Sublist {
         }
     }
 
-    /** Splits into tokens; null for an empty subject or an empty token. */
+    /**
+     * Splits into tokens; null for an empty subject or an empty token. The tokens are made as they are asked
+     * for: a match usually stops long before the end of a long subject (an ack subject's trie path ends in
+     * {@code >} after four of its nine tokens), and each token made is a String to allocate and hash.
+     */
     static List<String> tokenize(String subject) {
         if (subject.isEmpty()) {
             return null;
         }
-        List<String> tokens = new ArrayList<>(8);
+        int dots = 0;
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        int[] starts = new int[dots + 2];
+        int n = 0;
         int start = 0;
         for (int i = 0; i <= subject.length(); i++) {
             if (i == subject.length() || subject.charAt(i) == '.') {
                 if (i == start) {
                     return null;
                 }
-                tokens.add(subject.substring(start, i));
+                starts[n++] = start;
                 start = i + 1;
             }
         }
-        return tokens;
+        starts[n] = subject.length() + 1;
+        return new Tokens(subject, starts, n);
+    }
+
+    /** The tokens of a subject, each made (once) when first read. */
+    private static final class Tokens extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final String subject;
+        /** Token i spans [starts[i], starts[i + 1] - 1). */
+        private final int[] starts;
+        private final String[] made;
+
+        Tokens(String subject, int[] starts, int count) {
+            this.subject = subject;
+            this.starts = starts;
+            this.made = new String[count];
+        }
+
+        @Override
+        public String get(int index) {
+            String token = made[index];
+            if (token == null) {
+                token = subject.substring(starts[index], starts[index + 1] - 1);
+                made[index] = token;
+            }
+            return token;
+        }
+
+        @Override
+        public int size() {
+            return made.length;
+        }
     }
 
     /** Every subscription, for listing and shutdown. */

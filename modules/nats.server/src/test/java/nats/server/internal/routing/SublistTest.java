@@ -376,6 +376,21 @@ class SublistTest {
     }
 
     @Test
+    void aFullCacheStillAdmitsASubjectUsedAgain() throws Exception {
+        insert("s.>");
+        for (int i = 0; i < Sublist.CACHE_MAX * 2; i++) {
+            sublist.match("s." + i);
+        }
+        // Subjects used once no longer churn the full cache; one matched repeatedly gets in within a few misses.
+        for (int i = 0; i < Sublist.ADMIT_FULL; i++) {
+            sublist.match("s.hot");
+        }
+        MatchResult cached = sublist.match("s.hot");
+        assertSame(cached, sublist.match("s.hot"), "expected the hot subject's result cached");
+        assertEquals(1, cached.plain().length, "and correct");
+    }
+
+    @Test
     void generationChangesOnEveryInsertAndRemove() throws Exception {
         long g0 = sublist.generation();
         ServerSubscription a = insert("a");

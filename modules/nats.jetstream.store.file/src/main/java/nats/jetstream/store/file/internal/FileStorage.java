@@ -211,7 +211,7 @@ public final class FileStorage implements MessageStorage {
 
     @Override
     public void appended(long sequence) {
-        flusher.wake();
+        flusher.wakeForAppend();
     }
 
     private void marker(byte type, long sequence, long count) {
@@ -226,7 +226,8 @@ public final class FileStorage implements MessageStorage {
             block.tombstones.add(sequence);
         }
         publish(block, offset + length, length);
-        flusher.wake();
+        // A marker made by a writer that runs its own round (a KV put's tombstone) wakes nobody either.
+        flusher.wakeForAppend();
     }
 
     /** Publishes appended bytes to the flusher: the bytes first, then the end (volatile). */
@@ -573,6 +574,21 @@ public final class FileStorage implements MessageStorage {
     public void sync() {
         flusher.syncNow();
         checkWritable();
+    }
+
+    @Override
+    public void deferFlushToCaller() {
+        flusher.deferToCaller();
+    }
+
+    @Override
+    public void flushSoon() {
+        flusher.wakeDeferred();
+    }
+
+    @Override
+    public boolean flushOnCaller() {
+        return failure == null && flusher.flushOnCaller();
     }
 
     // --- metadata and consumers ---------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import nats.jetstream.store.StoreException;
  * syncs before telling the {@link DurabilityListener} how far the store is durable: appends that arrive
  * while a sync runs share the next one (group commit). With a sync interval it reports after the write and
  * syncs every interval. Deleting block files and compressing sealed blocks wait until what makes them safe
- * is synced.
+ * is synced. A round runs on this thread, or on a writer's thread that asks for it right after appending
+ * ({@link #flushOnCaller}) while no round is under way; one round runs at a time.
  */
 final class Flusher implements Runnable {
 
@@ -33,8 +34,11 @@ final class Flusher implements Runnable {
     private record Deferred(long appendedBytes, Block block, Runnable task) {
     }
 
-    /** How long the flusher spins for more work before it parks. */
-    private static final long SPIN_NANOS = Long.getLong("nats.jetstream.store.flusherSpinMicros", 50) * 1000;
+    /**
+     * How long the flusher spins for more work before it parks. None by default: a writer waiting for its ack
+     * runs the next round itself ({@link #flushOnCaller}), and a spinning flusher would only take it away.
+     */
+    private static final long SPIN_NANOS = Long.getLong("nats.jetstream.store.flusherSpinMicros", 0) * 1000;
 
     private final FileStorage storage;
     private final boolean always;
@@ -42,6 +46,8 @@ final class Flusher implements Runnable {
     private final ArrayDeque<Block> dirty = new ArrayDeque<>();
     private final List<Deferred> deferred = new ArrayList<>();
     private final ReentrantLock stateLock = new ReentrantLock();
+    /** Held for a round, by this thread or a writer running one; guards the round's own state below. */
+    private final ReentrantLock roundLock = new ReentrantLock();
     private final Condition progress = stateLock.newCondition();
     private Thread thread;
     private volatile boolean idle;
@@ -87,6 +93,29 @@ final class Flusher implements Runnable {
             dirty.add(block);
         } finally {
             storage.flushLock.unlock();
+        }
+    }
+
+    /** The thread whose appends do not wake the flusher: it runs a round itself afterwards. */
+    private volatile Thread deferredTo;
+
+    /** {@link #flushOnCaller} follows the calling thread's next appends. */
+    void deferToCaller() {
+        deferredTo = Thread.currentThread();
+    }
+
+    /** The caller that deferred its wake-ups leaves the round to the flusher after all. */
+    void wakeDeferred() {
+        if (deferredTo == Thread.currentThread()) {
+            deferredTo = null;
+        }
+        wake();
+    }
+
+    /** After an append: wakes the flusher unless the appending thread is about to run a round itself. */
+    void wakeForAppend() {
+        if (deferredTo != Thread.currentThread()) {
+            wake();
         }
     }
 
@@ -198,15 +227,59 @@ final class Flusher implements Runnable {
         }
     }
 
+    /**
+     * Runs a round on the caller's thread if none is under way; false if one is (it, or the flusher after it,
+     * covers what the caller appended). Afterwards the flusher is woken when work remains, so that appends
+     * made during this round do not wait for a later writer.
+     */
+    boolean flushOnCaller() {
+        if (deferredTo == Thread.currentThread()) {
+            deferredTo = null;
+        }
+        // A virtual thread would pin its carrier for the sync (file I/O is not virtualized; the scheduler
+        // compensates with another carrier): the flusher does it instead.
+        if (!running || Thread.currentThread().isVirtual() || !roundLock.tryLock()) {
+            // The round under way (or the flusher after it) covers these appends; make sure it looks.
+            wake();
+            return false;
+        }
+        try {
+            guardedRound();
+        } finally {
+            roundLock.unlock();
+        }
+        if (!running || hasWork()) {
+            wakeAlways();
+        }
+        return true;
+    }
+
+    /** A round with the round lock held; a failure fails the store rather than the caller. */
+    private boolean guardedRound() {
+        try {
+            return round();
+        } catch (IOException | RuntimeException e) {
+            storage.fail("writing to disk failed", e);
+            signal();
+            return false;
+        }
+    }
+
     @Override
     public void run() {
         while (true) {
             boolean worked = false;
+            if (!roundLock.tryLock()) {
+                // A writer is running a round; it wakes this thread afterwards if work remains.
+                idle = true;
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+                idle = false;
+                continue;
+            }
             try {
-                worked = round();
-            } catch (IOException | RuntimeException e) {
-                storage.fail("writing to disk failed", e);
-                signal();
+                worked = guardedRound();
+            } finally {
+                roundLock.unlock();
             }
             if (!running && !hasWork()) {
                 return;
@@ -227,7 +300,7 @@ final class Flusher implements Runnable {
     }
 
     /**
-     * Parks until there is work. After a round that did work it first spins for a moment: a writer waiting
+     * Parks until there is work. It may first spin for a moment (off unless configured): a writer waiting
      * for its ack usually appends again within microseconds, and catching that without a park and unpark
      * saves two thread hand-offs per round for a lone synchronous publisher.
      */
