@@ -20,6 +20,7 @@ import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.net.OutboundQueue;
 import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
 import nats.transport.protocol.RouteProtocolParser;
 import nats.transport.protocol.RoutedMessageArgs;
@@ -50,7 +51,7 @@ final class Route implements Link, RouteProtocolHandler {
     private final RouteProtocolParser parser = new RouteProtocolParser(this);
     private final OutboundQueue out;
     final RouteHandshake handshake;
-    private final RoutedFrame inbound = new RoutedFrame();
+    private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.ROUTE);
     private final AtomicBoolean closed = new AtomicBoolean();
     final Instant start = Instant.now();
     private final String remoteAddress;

@@ -17,6 +17,7 @@ import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.net.OutboundQueue;
 import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
 import nats.transport.protocol.RouteProtocolParser;
 import nats.transport.protocol.RoutedMessageArgs;
@@ -46,7 +47,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
     final RemoteGateway remote;
     private final RouteProtocolParser parser = new RouteProtocolParser(this);
     private final OutboundQueue out;
-    private final GatewayFrame inbound = new GatewayFrame();
+    private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.GATEWAY);
     private final AtomicBoolean closed = new AtomicBoolean();
     final Instant start = Instant.now();
     private final String remoteAddress;

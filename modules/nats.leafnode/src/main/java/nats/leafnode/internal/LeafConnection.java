@@ -19,6 +19,7 @@ import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.net.OutboundQueue;
 import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
 import nats.transport.protocol.RouteProtocolParser;
 import nats.transport.protocol.RoutedMessageArgs;
@@ -53,7 +54,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     final Instant start = Instant.now();
     private final RouteProtocolParser parser = RouteProtocolParser.forLeafNodes(this);
     private final OutboundQueue out;
-    private final LeafFrame inbound = new LeafFrame();
+    private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.LEAF);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InterestMap smap;
     private final String remoteAddress;

@@ -1,27 +1,47 @@
-package nats.cluster.internal;
+package nats.transport.protocol;
 
 import java.util.Optional;
 
 import nats.api.links.LinkMessage;
 import nats.api.messaging.ClientInfo;
 import nats.api.messaging.MessageOrigin;
-import nats.transport.protocol.RoutedMessageArgs;
 
-/** An RMSG/HMSG as the parser left it, seen by the kernel as a {@link LinkMessage}; reused for every message. */
-final class RoutedFrame implements LinkMessage {
+/**
+ * A message a server-to-server link (route, gateway, leaf node) read, as the parser left it ({@code RMSG},
+ * {@code LMSG} or {@code HMSG} arguments plus the payload in the read buffer), shown to the kernel as a
+ * {@link LinkMessage}. One instance per connection, rewrapped for every message, so injection allocates nothing.
+ */
+public final class ReceivedLinkMessage implements LinkMessage {
 
+    private final MessageOrigin origin;
     private RoutedMessageArgs args;
     private byte[] data;
     private int offset;
     private int length;
     private String account;
+    private int subjectSkip;
 
-    void wrap(RoutedMessageArgs routed, byte[] buf, int off, int len, String accountName) {
-        this.args = routed;
+    /** @param origin the kind of link the messages come from */
+    public ReceivedLinkMessage(MessageOrigin origin) {
+        this.origin = origin;
+    }
+
+    /** Points at the next message: its parsed arguments, its payload and the account it is routed in. */
+    public void wrap(RoutedMessageArgs parsed, byte[] buf, int off, int len, String accountName) {
+        wrap(parsed, buf, off, len, accountName, 0);
+    }
+
+    /**
+     * As {@link #wrap(RoutedMessageArgs, byte[], int, int, String)}, with the subject's first {@code skip} bytes
+     * left out (a gateway's {@code _GR_.} reply prefix).
+     */
+    public void wrap(RoutedMessageArgs parsed, byte[] buf, int off, int len, String accountName, int skip) {
+        this.args = parsed;
         this.data = buf;
         this.offset = off;
         this.length = len;
         this.account = accountName;
+        this.subjectSkip = skip;
     }
 
     @Override
@@ -46,12 +66,12 @@ final class RoutedFrame implements LinkMessage {
 
     @Override
     public int subjectOffset() {
-        return args.subjectOffset();
+        return args.subjectOffset() + subjectSkip;
     }
 
     @Override
     public int subjectLength() {
-        return args.subjectLength();
+        return args.subjectLength() - subjectSkip;
     }
 
     @Override
@@ -96,7 +116,7 @@ final class RoutedFrame implements LinkMessage {
 
     @Override
     public MessageOrigin origin() {
-        return MessageOrigin.ROUTE;
+        return origin;
     }
 
     @Override
