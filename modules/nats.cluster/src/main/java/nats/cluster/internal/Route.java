@@ -19,6 +19,7 @@ import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.net.OutboundQueue;
+import nats.transport.protocol.InterestLine;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
@@ -449,17 +450,7 @@ final class Route implements Link, RouteProtocolHandler {
         if (isClosed()) {
             return;
         }
-        StringBuilder line = new StringBuilder(8 + account.length() + subject.length()
-                + (queue == null ? 0 : queue.length() + 12));
-        line.append(weight > 0 ? "RS+ " : "RS- ").append(account).append(' ').append(subject);
-        if (queue != null) {
-            line.append(' ').append(queue);
-            if (weight > 0) {
-                line.append(' ').append(weight);
-            }
-        }
-        line.append("\r\n");
-        sendLine(line.toString().getBytes(StandardCharsets.UTF_8));
+        sendLine(InterestLine.encode("RS", account, subject, queue, weight));
     }
 
     /** Queues a protocol line (INFO, CONNECT, -ERR...) and wakes the writer. */

@@ -18,6 +18,7 @@ import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.net.OutboundQueue;
+import nats.transport.protocol.InterestLine;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
@@ -479,16 +480,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         if (isClosed()) {
             return;
         }
-        StringBuilder line = new StringBuilder(8 + subject.length() + (queue == null ? 0 : queue.length() + 12));
-        line.append(weight > 0 ? "LS+ " : "LS- ").append(subject);
-        if (queue != null) {
-            line.append(' ').append(queue);
-            if (weight > 0) {
-                line.append(' ').append(weight);
-            }
-        }
-        line.append("\r\n");
-        sendLine(line.toString().getBytes(StandardCharsets.UTF_8));
+        sendLine(InterestLine.encode("LS", null, subject, queue, weight));
     }
 
     void sendLine(byte[] line) {
