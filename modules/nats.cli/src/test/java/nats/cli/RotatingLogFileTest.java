@@ -26,6 +26,8 @@ class RotatingLogFileTest {
     private static final Pattern BACKUP = Pattern.compile("nats\\.log\\.\\d{4}\\.\\d{2}\\.\\d{2}\\.\\d{2}\\.\\d{2}"
             + "\\.\\d{2}\\.\\d{9}");
     private static final String LINE = "x".repeat(80);
+    /** A name with the shape of a stamp but month 13: the rotation must not take it for a backup. */
+    private static final String INVALID_STAMP = "nats.log.2024.13.01.00.00.00.000000000";
 
     @TempDir
     Path dir;
@@ -33,7 +35,7 @@ class RotatingLogFileTest {
     private List<Path> backups() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> BACKUP.matcher(p.getFileName().toString()).matches()
-                    && !p.getFileName().toString().contains(".13.")).sorted().toList();
+                    && !p.getFileName().toString().equals(INVALID_STAMP)).sorted().toList();
         }
     }
 
@@ -79,7 +81,7 @@ class RotatingLogFileTest {
     void keepsMaxMinusOneBackupsDeletingTheOldest() throws Exception {
         Path file = dir.resolve("nats.log");
         Files.writeString(dir.resolve("nats.log.old"), "not a backup");
-        Files.writeString(dir.resolve("nats.log.2024.13.01.00.00.00.000000000"), "month 13: not a backup");
+        Files.writeString(dir.resolve(INVALID_STAMP), "month 13: not a backup");
         Files.writeString(dir.resolve("nats.log.2000.01.01.00.00.00.000000001"), "the oldest backup");
         try (RotatingLogFile log = new RotatingLogFile(file, true, false)) {
             log.sizeLimit(200);
@@ -94,7 +96,7 @@ class RotatingLogFileTest {
         assertEquals(2, kept.size(), "max 3 files: the log and two backups: " + kept);
         assertFalse(Files.exists(dir.resolve("nats.log.2000.01.01.00.00.00.000000001")), "the oldest went first");
         assertTrue(Files.exists(dir.resolve("nats.log.old")), "other files stay");
-        assertTrue(Files.exists(dir.resolve("nats.log.2024.13.01.00.00.00.000000000")), "and so do invalid stamps");
+        assertTrue(Files.exists(dir.resolve(INVALID_STAMP)), "and so do invalid stamps");
         String current = Files.readString(file);
         assertTrue(current.contains("[INF] Purged log file \"nats.log."), "each deletion is noted: " + current);
         assertTrue(current.contains("\"\r\n"), "as direct lines ending in CR LF");
