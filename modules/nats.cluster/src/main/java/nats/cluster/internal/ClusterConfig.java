@@ -26,18 +26,55 @@ import nats.transport.tls.TlsOptions;
  * @param pingInterval   {@code ping_interval} for routes (Go 2.10+); empty for the server's
  * @param pingMax        {@code ping_max} for routes (Go 2.10+); 0 for the server's
  * @param writeDeadline  {@code write_deadline} for routes (Go 2.10+); empty for the server's
+ * @param poolSize       {@code pool_size} (Go 2.10+): route connections per peer; 0 for Go's default (3), negative
+ *                       for none (one route, as Go 2.9, which also rules out pinned accounts)
+ * @param pinnedAccounts {@code accounts} (Go 2.10+): accounts with a route connection of their own per peer
+ * @param compression    {@code compression} (Go 2.10+)
  */
 public record ClusterConfig(String name, String host, int port, String advertise, List<RouteUrl> routes,
                             String username, String password, Duration authTimeout, Optional<TlsOptions> tls,
                             boolean noAdvertise, int connectRetries, RoutePermissions permissions,
                             boolean connectBackoff, Optional<Duration> pingInterval, int pingMax,
-                            Optional<Duration> writeDeadline) {
+                            Optional<Duration> writeDeadline, int poolSize, List<String> pinnedAccounts,
+                            RouteCompression compression) {
 
     /** Go's DEFAULT_HOST for the route listener. */
     public static final String DEFAULT_HOST = "0.0.0.0";
 
     public ClusterConfig {
         routes = List.copyOf(routes);
+        pinnedAccounts = List.copyOf(pinnedAccounts);
+    }
+
+    /** Go's DEFAULT_ROUTE_POOL_SIZE. */
+    public static final int DEFAULT_POOL_SIZE = 3;
+
+    /** Whether routes are pooled (and accounts may be pinned): Go disables both with a negative pool size. */
+    public boolean pooling() {
+        return poolSize >= 0;
+    }
+
+    /** The pool size announced in INFO ({@code route_pool_size}); 0 when pooling is off. */
+    public int announcedPoolSize() {
+        return poolSize == 0 ? DEFAULT_POOL_SIZE : Math.max(0, poolSize);
+    }
+
+    /** Connections per pooled peer (Go's routesPoolSize): 1 without pooling. */
+    public int routesPoolSize() {
+        return Math.max(1, announcedPoolSize());
+    }
+
+    /**
+     * The accounts with routes of their own: the configured ones and, as Go adds it whenever pooling is on, the
+     * system account.
+     */
+    public List<String> pinned(java.util.Optional<String> systemAccount) {
+        if (!pooling()) {
+            return List.of();
+        }
+        List<String> all = new java.util.ArrayList<>(pinnedAccounts);
+        systemAccount.filter(a -> !all.contains(a)).ifPresent(all::add);
+        return List.copyOf(all);
     }
 
     public boolean dynamicName() {
