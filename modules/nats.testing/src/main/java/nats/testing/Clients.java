@@ -1,4 +1,4 @@
-package nats.cluster.testing;
+package nats.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,7 +19,10 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 
-/** jnats clients driving a cluster, with bounded waits for interest to cross it. */
+/** jnats clients driving clusters and super-clusters, with bounded waits for interest to cross them. */
+// "try": jnats declares Connection.close() with InterruptedException, and tests close in try-with-resources.
+// "exports": the jnats types in the signatures reach every user, which has jnats as a test dependency itself.
+@SuppressWarnings({"try", "exports"})
 public final class Clients {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
@@ -169,20 +172,76 @@ public final class Clients {
         }
     }
 
-    /** The queue weight the routes of the server monitored at {@code httpPort} registered for {@code group}. */
-    @SuppressWarnings("unchecked")
-    public static int remoteQueueSubscriptions(int httpPort, String group) {
-        int total = 0;
-        for (Map<String, Object> route : (List<Map<String, Object>>) Monitor.get(httpPort, "/routez?subs=detail")
-                .get("routes")) {
-            if (route.get("subscriptions_list_detail") instanceof List<?> subs) {
-                for (Object s : subs) {
-                    if (group.equals(((Map<String, Object>) s).get("qgroup"))) {
-                        total++;
-                    }
-                }
+    /**
+     * Queue members in two clusters, messages published in the first: as long as the first cluster has members they
+     * get everything (Go prefers the local cluster); once they leave, the other cluster's members get the messages,
+     * each exactly once.
+     */
+    public static void assertQueuePrefersLocalCluster(String pubUrl, String localUrl, String remoteUrl, int n,
+                                                      Runnable awaitRemoteMembers) throws Exception {
+        String subject = "q." + System.nanoTime();
+        Map<String, AtomicInteger> perServer = new ConcurrentHashMap<>();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        try (Connection pub = connect(pubUrl); Connection local = connect(localUrl); Connection remote = connect(remoteUrl)) {
+            List<io.nats.client.Dispatcher> localMembers = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                localMembers.add(member(local, subject, "local", perServer, seen, duplicates));
+                member(remote, subject, "remote", perServer, seen, duplicates);
             }
+            local.flush(Duration.ofSeconds(2));
+            remote.flush(Duration.ofSeconds(2));
+            awaitRemoteMembers.run();
+            for (int i = 0; i < n; i++) {
+                pub.publish(subject, ("a" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            pub.flush(WAIT);
+            Monitor.await(WAIT, "the first " + n + " queue messages", () -> count(perServer, "local") >= n);
+            Thread.sleep(300);
+            assertEquals(n, count(perServer, "local"), "the publisher's cluster keeps its queue messages");
+            assertEquals(0, count(perServer, "remote"), "the other cluster gets none while local members exist");
+            for (io.nats.client.Dispatcher d : localMembers) {
+                local.closeDispatcher(d);
+            }
+            local.flush(Duration.ofSeconds(2));
+            // The local members' interest leaves: the next messages go to the other cluster.
+            Monitor.await(WAIT, "queue messages reach the other cluster", () -> {
+                try {
+                    pub.publish(subject, "probe".getBytes(StandardCharsets.UTF_8));
+                    pub.flush(Duration.ofSeconds(1));
+                    Thread.sleep(50);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return count(perServer, "remote") > 0;
+            });
+            int before = count(perServer, "remote");
+            for (int i = 0; i < n; i++) {
+                pub.publish(subject, ("b" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            pub.flush(WAIT);
+            Monitor.await(WAIT, n + " queue messages in the other cluster", () -> count(perServer, "remote") >= before + n);
+            Thread.sleep(300);
+            assertEquals(before + n, count(perServer, "remote"), "each message once in the other cluster");
+            assertEquals(0, duplicates.get(), "no message twice");
         }
-        return total;
+    }
+
+    private static io.nats.client.Dispatcher member(Connection conn, String subject, String where,
+                                                  Map<String, AtomicInteger> perServer, Set<String> seen,
+                                                  AtomicInteger duplicates) {
+        io.nats.client.Dispatcher d = conn.createDispatcher(m -> {
+            String body = new String(m.getData(), StandardCharsets.UTF_8);
+            if (!body.equals("probe") && !seen.add(body)) {
+                duplicates.incrementAndGet();
+            }
+            perServer.computeIfAbsent(where, x -> new AtomicInteger()).incrementAndGet();
+        });
+        d.subscribe(subject, "workers");
+        return d;
+    }
+
+    private static int count(Map<String, AtomicInteger> perServer, String where) {
+        return perServer.getOrDefault(where, new AtomicInteger()).get();
     }
 }
