@@ -60,6 +60,7 @@ public final class Cluster {
     private final Set<Route> pending = ConcurrentHashMap.newKeySet();
     private final ConnectUrls connectUrls;
     private final Solicitor solicitor;
+    private final RouteInfoWriter infoWriter = new RouteInfoWriter(this);
     private volatile boolean running;
     private volatile boolean lameDuck;
     private volatile InterestWatch interest;
@@ -218,33 +219,11 @@ public final class Cluster {
                 firstOfPeer = false;
                 filled = 0;
             } else {
-                int idx = -1;
-                int count = 0;
-                if (peer.poolEmpty()) {
-                    idx = route.noPool ? 0 : info.routePoolIdx();
-                } else if (pool) {
-                    if (!route.solicited) {
-                        idx = info.routePoolIdx();
-                        if (peer.pool[idx] != null) {
-                            peer.pool[idx].handshake.takeOver(route.handshake);
-                            return Registration.DUPLICATE;
-                        }
-                    }
-                    for (int i = 0; i < peer.pool.length; i++) {
-                        if (idx == -1 && peer.pool[i] == null) {
-                            idx = i;
-                        } else if (peer.pool[i] != null) {
-                            count++;
-                        }
-                    }
-                } else {
-                    peer.pool[0].handshake.takeOver(route.handshake);
-                    if (route.noPool) {
-                        route.handshake.noReconnect(true);
-                    }
+                int idx = peer.slotFor(route, info.routePoolIdx(), pool);
+                if (idx == Peer.TAKEN) {
                     return Registration.DUPLICATE;
                 }
-                if (idx < 0) {
+                if (idx == Peer.FULL) {
                     log.log(System.Logger.Level.DEBUG, "Route pool size reached, closing extra connection to \"{0}\"",
                             info.id());
                     route.handshake.noReconnect(true);
@@ -252,7 +231,7 @@ public final class Cluster {
                 }
                 route.poolIdx = idx;
                 peer.pool[idx] = route;
-                count++;
+                int count = peer.poolCount();
                 firstOfPeer = !pool || count == 1;
                 if (firstOfPeer) {
                     peer.connectUrls = info.connectUrls();
@@ -505,92 +484,18 @@ public final class Cluster {
     }
 
     private byte[] routeInfoLine(boolean withNonce, boolean ldm, String account, String compression, int poolIdx) {
-        ServerIdentity id = identity();
-        ClusterConfig c = config;
-        JsonWriter json = new JsonWriter().beginObject()
-                .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", runtimeVersion());
-        String[] advertised = advertised(c);
-        json.field("host", advertised[0]).field("port", Integer.parseInt(advertised[1])).field("headers", true);
-        if (c.authRequired()) {
-            json.field("auth_required", true);
-        }
-        if (c.tls().isPresent()) {
-            json.field("tls_required", true).field("tls_verify", true);
-        }
-        json.field("max_payload", context.settings().maxPayload());
-        if (!c.advertise().isEmpty()) {
-            json.field("ip", "nats-route://" + advertised[0] + ":" + advertised[1] + "/");
-        }
-        if (withNonce) {
-            json.field("nonce", nonce());
-        }
-        json.field("cluster", name);
-        if (dynamic) {
-            json.field("cluster_dynamic", true);
-        }
-        if (!c.noAdvertise()) {
-            List<String> own = connectUrls.own();
-            if (!own.isEmpty()) {
-                json.name("connect_urls").value(own);
-            }
-        }
-        if (ldm) {
-            json.field("ldm", true);
-        }
-        if (!compression.isEmpty() && !compression.equals(RouteCompression.NOT_SUPPORTED)) {
-            json.field("compression", compression);
-        }
-        if (c.announcedPoolSize() > 0) {
-            json.field("route_pool_size", c.announcedPoolSize());
-        }
-        if (poolIdx > 0) {
-            json.field("route_pool_idx", poolIdx);
-        }
-        if (!account.isEmpty()) {
-            json.field("route_account", account);
-        }
-        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
-            for (Map.Entry<String, Object> f : g.routeInfoFields().entrySet()) {
-                json.name(f.getKey()).value(f.getValue());
-            }
-        }
-        c.permissions().importJson().ifPresent(p -> json.name("import").value(p));
-        c.permissions().exportJson().ifPresent(p -> json.name("export").value(p));
-        // Go joins "INFO", the JSON and CRLF with spaces for its own route INFO.
-        return ("INFO " + json.endObject() + " \r\n").getBytes(StandardCharsets.UTF_8);
+        return infoWriter.line(withNonce, ldm, account, compression, poolIdx);
     }
 
     /** An INFO line with these fields (another link type's gossip over the routes). */
     private static byte[] infoLine(Map<String, Object> fields) {
-        JsonWriter json = new JsonWriter();
-        json.value(fields);
-        return ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The host and port peers should dial: cluster_advertise, else the listener's. */
-    private String[] advertised(ClusterConfig c) {
-        if (!c.advertise().isEmpty()) {
-            String a = c.advertise();
-            int colon = a.lastIndexOf(':');
-            if (colon > 0 && !a.endsWith("]")) {
-                return new String[] {a.substring(0, colon), a.substring(colon + 1)};
-            }
-            return new String[] {a, Integer.toString(port())};
-        }
-        return new String[] {c.host(), Integer.toString(port())};
+        return RouteInfoWriter.infoLine(fields);
     }
 
     /** The route port bound (the chosen one with port -1). */
     public int port() {
         BoundListener l = listener;
         return l == null ? config.port() : l.port();
-    }
-
-    private static String nonce() {
-        byte[] raw = new byte[11];
-        new SecureRandom().nextBytes(raw);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     private static String generatedName() {
@@ -600,15 +505,6 @@ public final class Cluster {
             id[i] = BASE62[random.nextInt(BASE62.length)];
         }
         return new String(id);
-    }
-
-    static String runtimeVersion() {
-        StringBuilder sb = new StringBuilder("java");
-        List<Integer> parts = Runtime.version().version();
-        for (int i = 0; i < parts.size(); i++) {
-            sb.append(i == 0 ? "" : ".").append(parts.get(i));
-        }
-        return sb.toString();
     }
 
     private static String hostOnly(String hostPort) {

@@ -10,6 +10,11 @@ import java.util.Map;
  */
 final class Peer {
 
+    /** {@link #slotFor}: the slot the peer named is taken (a duplicate). */
+    static final int TAKEN = -1;
+    /** {@link #slotFor}: the pool is full (an extra connection). */
+    static final int FULL = -2;
+
     final String id;
     final Route[] pool;
     final Map<String, Route> pinned = new HashMap<>();
@@ -28,6 +33,51 @@ final class Peer {
             }
         }
         return true;
+    }
+
+    int poolCount() {
+        int n = 0;
+        for (Route r : pool) {
+            if (r != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Go's addRoute slot choice for a pooled (or, from a Go 2.9 peer, the only) connection: the first connection
+     * takes the slot the peer named (0 without pooling); later ones, the named slot when the peer dialled (taken:
+     * a duplicate), the first free one when this server dialled. A second connection of a peer without pooling
+     * is a duplicate. A duplicate's survivor takes over what the dropped one knew (Go's handleDuplicateRoute).
+     *
+     * @param named the {@code route_pool_idx} of the peer's INFO
+     * @return the slot, {@link #TAKEN} or {@link #FULL}
+     */
+    int slotFor(Route route, int named, boolean pooled) {
+        if (poolEmpty()) {
+            return route.noPool ? 0 : named;
+        }
+        if (!pooled) {
+            pool[0].handshake.takeOver(route.handshake);
+            if (route.noPool) {
+                route.handshake.noReconnect(true);
+            }
+            return TAKEN;
+        }
+        if (!route.solicited) {
+            if (pool[named] != null) {
+                pool[named].handshake.takeOver(route.handshake);
+                return TAKEN;
+            }
+            return named;
+        }
+        for (int i = 0; i < pool.length; i++) {
+            if (pool[i] == null) {
+                return i;
+            }
+        }
+        return FULL;
     }
 
     boolean empty() {
