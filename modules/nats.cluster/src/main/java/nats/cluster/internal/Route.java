@@ -165,6 +165,22 @@ final class Route implements Link, RouteProtocolHandler {
     @Override
     public void onPong() {
         channel.onPong();
+        adjustAutoCompression();
+    }
+
+    /** Go's updateS2AutoCompressionLevel: with s2_auto the level follows the measured round trip. */
+    private void adjustAutoCompression() {
+        RouteCompression configured = cluster.config().compression();
+        String current = compression;
+        if (!configured.mode().equals(RouteCompression.S2_AUTO) || !RouteCompression.needsCompression(current)
+                || channel.rttNanos() == 0) {
+            return;
+        }
+        String level = configured.levelFor(java.time.Duration.ofNanos(channel.rttNanos()));
+        if (!level.equals(current)) {
+            compression = level;
+            compressWrites(level);
+        }
     }
 
     @Override
