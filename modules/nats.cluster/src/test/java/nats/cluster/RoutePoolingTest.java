@@ -1,6 +1,7 @@
 package nats.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +61,7 @@ class RoutePoolingTest {
 
     @Test
     void aPoolAndPinnedAccountsBetweenOurServers() throws Exception {
-        String cluster = "name: pool, pool_size: 3, accounts: [PIN]";
+        String cluster = "name: pool, pool_size: 3, accounts: [PIN], compression: accept";
         try (Node a = Node.start(dir, "A", Ports.free(), cluster, ACCOUNTS);
              Node b = Node.start(dir, "B", Ports.free(), cluster + ", routes: [\"" + a.routeUrl() + "\"]", ACCOUNTS)) {
             // Three pooled connections, one for PIN and one for the system account (Go pins it by default).
@@ -108,9 +109,10 @@ class RoutePoolingTest {
 
     @Test
     void compressedRoutesCarryEverythingIntact() throws Exception {
-        try (Node a = Node.start(dir, "A", Ports.free(), "name: zip, compression: s2_fast", "");
-             Node b = Node.start(dir, "B", Ports.free(), "name: zip, routes: [\"" + a.routeUrl() + "\"]", "");
-             Node c = Node.start(dir, "C", Ports.free(), "name: zip, compression: {mode: s2_auto}, routes: [\""
+        try (Node a = Node.start(dir, "A", Ports.free(), "name: zip, pool_size: 3, compression: s2_fast", "");
+             Node b = Node.start(dir, "B", Ports.free(), "name: zip, pool_size: 3, compression: accept, routes: [\""
+                     + a.routeUrl() + "\"]", "");
+             Node c = Node.start(dir, "C", Ports.free(), "name: zip, pool_size: 3, compression: {mode: s2_auto}, routes: [\""
                      + a.routeUrl() + "\"]", "")) {
             Monitor.awaitRoutes(WAIT, 2, a.httpPort, b.httpPort, c.httpPort);
             for (Node n : List.of(a, b, c)) {
@@ -126,8 +128,9 @@ class RoutePoolingTest {
             for (String peer : List.of(a.serverId(), b.serverId())) {
                 List<Object> levels = routez(c.httpPort, "").stream().filter(r -> peer.equals(r.get("remote_id")))
                         .map(r -> r.get("compression")).toList();
-                assertTrue(!levels.isEmpty() && List.of("s2_uncompressed", "s2_fast").containsAll(levels),
-                        "C's s2_auto levels on loopback: " + levels);
+                // Which level depends on how long the handshake took: a loaded machine takes over 50 or 100 ms.
+                assertTrue(!levels.isEmpty() && List.of("s2_uncompressed", "s2_fast", "s2_better", "s2_best")
+                        .containsAll(levels), "C's s2_auto levels: " + levels);
             }
             for (Node[] pair : new Node[][] {{a, b}, {b, a}, {a, c}, {c, b}}) {
                 Clients.assertPubSub(pair[0].clientUrl(), pair[1].clientUrl(), "zip.ps." + pair[0].name + pair[1].name);
@@ -136,6 +139,22 @@ class RoutePoolingTest {
             Clients.assertBurst(a.clientUrl(), b.clientUrl(), "zip.burst.1", 3000, 2000);
             Clients.assertBurst(b.clientUrl(), a.clientUrl(), "zip.burst.2", 3000, 2000);
             Clients.assertBurst(c.clientUrl(), a.clientUrl(), "zip.burst.3", 1000, 700);
+        }
+    }
+
+    @Test
+    void unconfiguredRoutesAreGo29s() throws Exception {
+        try (Node a = Node.start(dir, "A", Ports.free(), "name: plain", "");
+             Node b = Node.start(dir, "B", Ports.free(), "name: plain, routes: [\"" + a.routeUrl() + "\"]", "")) {
+            Monitor.awaitRoutes(WAIT, 1, a.httpPort, b.httpPort);
+            for (Node n : List.of(a, b)) {
+                assertEquals(1, Monitor.routeConnections(n.httpPort), "one route per peer, as Go 2.9.10, on " + n.name);
+                routez(n.httpPort, "").forEach(r -> assertTrue(!r.containsKey("compression") && !r.containsKey("account"),
+                        "no Go 2.10 fields: " + r));
+                assertFalse(((Map<?, ?>) Monitor.get(n.httpPort, "/varz").get("cluster")).containsKey("pool_size"),
+                        "no pool_size in /varz");
+            }
+            Clients.assertPubSub(a.clientUrl(), b.clientUrl(), "plain.ps");
         }
     }
 

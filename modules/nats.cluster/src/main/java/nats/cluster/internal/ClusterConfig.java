@@ -26,8 +26,8 @@ import nats.transport.tls.TlsOptions;
  * @param pingInterval   {@code ping_interval} for routes (Go 2.10+); empty for the server's
  * @param pingMax        {@code ping_max} for routes (Go 2.10+); 0 for the server's
  * @param writeDeadline  {@code write_deadline} for routes (Go 2.10+); empty for the server's
- * @param poolSize       {@code pool_size} (Go 2.10+): route connections per peer; 0 for Go's default (3), negative
- *                       for none (one route, as Go 2.9, which also rules out pinned accounts)
+ * @param poolSize       {@code pool_size} (Go 2.10+): route connections per peer; 0 (unset) or negative for none
+ *                       (one route, as Go 2.9, which also rules out pinned accounts)
  * @param pinnedAccounts {@code accounts} (Go 2.10+): accounts with a route connection of their own per peer
  * @param compression    {@code compression} (Go 2.10+)
  */
@@ -46,17 +46,24 @@ public record ClusterConfig(String name, String host, int port, String advertise
         pinnedAccounts = List.copyOf(pinnedAccounts);
     }
 
-    /** Go's DEFAULT_ROUTE_POOL_SIZE. */
-    public static final int DEFAULT_POOL_SIZE = 3;
+    /** Go 2.10's DEFAULT_ROUTE_POOL_SIZE, used when pinned accounts are configured without a pool size. */
+    static final int GO_2_10_POOL_SIZE = 3;
 
-    /** Whether routes are pooled (and accounts may be pinned): Go disables both with a negative pool size. */
+    /**
+     * Whether routes are pooled (and accounts may be pinned): with a positive {@code pool_size}, or with pinned
+     * {@code accounts} and no pool size (Go 2.10's default pool then). With neither, this server keeps the one
+     * route per peer of Go 2.9, the version it reports; Go disables pooling with a negative size.
+     */
     public boolean pooling() {
-        return poolSize >= 0;
+        return announcedPoolSize() > 0;
     }
 
     /** The pool size announced in INFO ({@code route_pool_size}); 0 when pooling is off. */
     public int announcedPoolSize() {
-        return poolSize == 0 ? DEFAULT_POOL_SIZE : Math.max(0, poolSize);
+        if (poolSize == 0 && !pinnedAccounts.isEmpty()) {
+            return GO_2_10_POOL_SIZE;
+        }
+        return Math.max(0, poolSize);
     }
 
     /** Connections per pooled peer (Go's routesPoolSize): 1 without pooling. */

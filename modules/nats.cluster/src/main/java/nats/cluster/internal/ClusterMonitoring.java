@@ -132,8 +132,8 @@ final class ClusterMonitoring {
             m.put("tls_verify", true);
         }
         if (c.poolSize() != 0 || c.pooling()) {
-            // Go 2.10 shows the pool size after its defaults: 3 unless configured, -1 when turned off.
-            m.put("pool_size", c.poolSize() == 0 ? ClusterConfig.DEFAULT_POOL_SIZE : c.poolSize());
+            // Only when pooling is configured: Go 2.9, the version this server reports, has no pool.
+            m.put("pool_size", c.poolSize() == 0 ? c.announcedPoolSize() : c.poolSize());
         }
         return m;
     }

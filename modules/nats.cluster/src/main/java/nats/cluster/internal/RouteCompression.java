@@ -26,8 +26,16 @@ record RouteCompression(String mode, List<Duration> rttThresholds) {
     static final List<Duration> DEFAULT_RTT_THRESHOLDS = List.of(Duration.ofMillis(10), Duration.ofMillis(50),
             Duration.ofMillis(100));
 
-    /** Go's default for routes: compression is not started, but taken when the peer starts it. */
-    static final RouteCompression DEFAULT = new RouteCompression(ACCEPT, List.of());
+    /**
+     * Not configured: the route protocol of Go 2.9, the version this server reports, with nothing about
+     * compression in the route INFO or in {@code /routez}. (Go 2.10's default is {@code accept}; configure it to
+     * take compression from 2.10+ peers that start it.)
+     */
+    static final RouteCompression DEFAULT = new RouteCompression("", List.of());
+
+    boolean configured() {
+        return !mode.isEmpty();
+    }
 
     RouteCompression {
         rttThresholds = List.copyOf(rttThresholds);

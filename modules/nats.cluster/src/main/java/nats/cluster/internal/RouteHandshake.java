@@ -196,6 +196,10 @@ final class RouteHandshake {
      */
     private boolean compression(RemoteInfo info) {
         RouteCompression configured = cluster.config().compression();
+        if (!configured.configured()) {
+            route.compression = "";
+            return true;
+        }
         if (!configured.negotiates()) {
             route.compression = info.compression().isEmpty() || configured.mode().equals(RouteCompression.NOT_SUPPORTED)
                     ? RouteCompression.NOT_SUPPORTED : RouteCompression.OFF;

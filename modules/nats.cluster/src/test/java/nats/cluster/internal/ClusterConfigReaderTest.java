@@ -110,8 +110,13 @@ class ClusterConfigReaderTest {
     @Test
     void poolingDefaultsAndOffAsGo() throws Exception {
         ClusterConfig defaults = reader.read(block("name", "x"));
-        assertEquals(3, defaults.routesPoolSize(), "Go 2.10's default pool of 3");
-        assertEquals("accept", defaults.compression().mode(), "Go 2.10's default compression: accept");
+        assertEquals(1, defaults.routesPoolSize(), "unset: one route per peer, as Go 2.9 (the version we report)");
+        assertEquals(0, defaults.announcedPoolSize(), "and no route_pool_size in INFO");
+        assertEquals(List.of(), defaults.pinned(Optional.of("$SYS")), "nothing pinned, not even the system account");
+        assertFalse(defaults.compression().configured(), "compression unset: not negotiated, as Go 2.9");
+        ClusterConfig pinnedOnly = reader.read(block("accounts", List.of("ONE")));
+        assertEquals(3, pinnedOnly.routesPoolSize(), "pinned accounts alone: Go 2.10's default pool of 3");
+        assertEquals(List.of("ONE", "$SYS"), pinnedOnly.pinned(Optional.of("$SYS")), "and the system account pinned");
         ClusterConfig off = reader.read(block("pool_size", -1L, "accounts", List.of("ONE"), "compression", false));
         assertEquals(1, off.routesPoolSize(), "pool_size -1: one route per peer");
         assertEquals(0, off.announcedPoolSize(), "and none announced");
