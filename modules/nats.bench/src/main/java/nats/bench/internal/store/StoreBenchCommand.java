@@ -55,10 +55,12 @@ public final class StoreBenchCommand implements Callable<Integer> {
     System.out.printf("nats-bench store: %s, %d s per row, %d B payloads, %d cores%n", root, seconds, size,
         Runtime.getRuntime().availableProcessors());
     if (wanted("fsync")) {
-      print(rows, bench.fsyncRate());
+      print(rows, bench.fsyncRate(false));
+      print(rows, bench.fsyncRate(true));
     }
     if (wanted("durable1")) {
       print(rows, bench.durableAppends(1, Durability.ALWAYS));
+      print(rows, bench.durableAppends(1, Durability.ALWAYS, true));
     }
     if (wanted("durable64")) {
       print(rows, bench.durableAppends(64, Durability.ALWAYS));
