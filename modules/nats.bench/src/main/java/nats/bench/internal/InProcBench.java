@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class InProcBench {
   private static final String ORDERS = "$BENCH.inproc";
+  private static final long NO_PLUGIN_NANOS = 5_000_000_000L;
 
   private InProcBench() {}
 
@@ -41,6 +42,7 @@ final class InProcBench {
         while (ordered < n) {
           while (ordered - group.slowest() > window - chunk) {
             control.check("waiting for the subscriber");
+            noPluginCheck(group, start);
             LockSupport.parkNanos(100_000);
           }
           long count = Math.min(chunk, n - ordered);
@@ -51,6 +53,7 @@ final class InProcBench {
         // The plugin works through its orders after they arrive: wait for the last message first.
         while (group.total() < n) {
           control.check("waiting for the in-process publisher's last messages");
+          noPluginCheck(group, start);
           LockSupport.parkNanos(100_000);
         }
         group.drain();
@@ -64,6 +67,14 @@ final class InProcBench {
         orders.close();
       }
       group.close();
+    }
+  }
+
+  /** A server without the plugin (Go, or jnatsd without the jar) sends nothing: stop early. */
+  private static void noPluginCheck(ReaderGroup group, long start) {
+    if (group.total() == 0 && System.nanoTime() - start > NO_PLUGIN_NANOS) {
+      throw new IllegalStateException("no message within 5 s: the server has no bench-inproc plugin"
+          + " (copy plugins/bench-inproc/target/bench-inproc-*.jar into its --plugins-dir)");
     }
   }
 
