@@ -14,6 +14,10 @@ public enum Scenario {
   INPROC("inproc", Param.NONE, 2_000_000,
       "in-process publisher (jnatsd with the bench-inproc plugin), 1 network subscriber;"
           + " compare with pubsub."),
+  /** One network publisher, the subscriber inside the server (the bench-inproc plugin). */
+  INPROC_SUB("inproc-sub", Param.NONE, 2_000_000,
+      "1 network publisher, in-process subscriber (jnatsd with the bench-inproc plugin);"
+          + " compare with pubsub."),
   /** One publisher, K subscribers on the same subject. */
   FANOUT("fanout", Param.SUBS, 8_000_000,
       "1 publisher, K subscribers (--subs, default 8); total and per-subscriber deliveries/s."),
