@@ -12,6 +12,7 @@ import nats.api.ServerPlugin;
 import nats.api.accounts.AccountListener;
 import nats.api.accounts.PluginAccount;
 import nats.jetstream.internal.api.ApiRouter;
+import nats.jetstream.internal.cluster.JsCluster;
 import nats.jetstream.internal.config.AccountLimits;
 import nats.jetstream.internal.config.JetStreamOptions;
 import nats.jetstream.internal.engine.JetStream;
@@ -27,6 +28,7 @@ public final class JetStreamPlugin implements ServerPlugin {
 
     private volatile JetStream js;
     private volatile ApiRouter router;
+    private volatile JsCluster cluster;
     private AccountListener.Registration accounts;
 
     @Override
@@ -85,6 +87,11 @@ public final class JetStreamPlugin implements ServerPlugin {
         Banner.log(log, engine);
         js = engine;
         router = new ApiRouter(engine);
+        // Routes start after this plugin: the cluster joins their gossip and runs once JetStream peers appear.
+        JsCluster jsCluster = new JsCluster(engine, context);
+        jsCluster.start();
+        router.clustered(jsCluster);
+        cluster = jsCluster;
         boolean globalOnly = !context.settings().operatorMode() && context.accounts().all().stream()
                 .noneMatch(a -> !a.isSystem() && !a.name().equals("$G"));
         try {
@@ -109,7 +116,7 @@ public final class JetStreamPlugin implements ServerPlugin {
             engine.close();
             throw new PluginException("Can't start JetStream: " + e.getMessage(), e);
         }
-        JetStreamMonitoring.register(context, engine);
+        JetStreamMonitoring.register(context, engine, jsCluster);
         log.log(System.Logger.Level.INFO, "---------------- JETSTREAM ----------------");
     }
 
@@ -151,6 +158,10 @@ public final class JetStreamPlugin implements ServerPlugin {
     public void stop() {
         if (accounts != null) {
             accounts.close();
+        }
+        JsCluster c = cluster;
+        if (c != null) {
+            c.stop();
         }
         ApiRouter r = router;
         if (r != null) {

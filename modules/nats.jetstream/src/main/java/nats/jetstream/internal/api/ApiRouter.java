@@ -33,6 +33,7 @@ public final class ApiRouter {
     private final StreamRequests streams;
     private final ConsumerRequests consumers;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
+    private volatile ClusterApi cluster;
 
     /** The subscriptions serving one account. */
     private record Served(InternalConnection connection, List<Subscription> subscriptions) {
@@ -42,6 +43,11 @@ public final class ApiRouter {
         this.js = js;
         this.streams = new StreamRequests(js);
         this.consumers = new ConsumerRequests();
+    }
+
+    /** In a cluster: requests are answered once, by the server Go would answer them on. */
+    public void clustered(nats.jetstream.internal.cluster.JsCluster jsCluster) {
+        this.cluster = new ClusterApi(js, jsCluster);
     }
 
     /** Starts answering in {@code account}; {@code enabled} tells whether JetStream is on there. */
@@ -72,6 +78,10 @@ public final class ApiRouter {
         if (!m.hasReplyTo()) {
             return;
         }
+        ClusterApi c = cluster;
+        if (c != null && c.active() && !c.route(accountName, connection, m)) {
+            return;
+        }
         JsAccount account = js.account(accountName).orElse(null);
         if (account == null) {
             notEnabled(connection, m);
@@ -83,6 +93,9 @@ public final class ApiRouter {
         try {
             if (!dispatch(req)) {
                 return;
+            }
+            if (c != null && c.active()) {
+                c.decorate(req);
             }
             response = req.okResponse();
         } catch (ApiException e) {

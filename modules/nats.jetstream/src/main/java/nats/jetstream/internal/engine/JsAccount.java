@@ -219,6 +219,29 @@ public final class JsAccount {
         }
     }
 
+    /**
+     * Opens a replica of a clustered stream (a fresh store under {@code replicas/}: the group's log rebuilds it) and
+     * starts it without subscribing to its subjects.
+     */
+    Stream addReplica(StreamSettings cfg, Instant created) {
+        lock.lock();
+        try {
+            Stream existing = streams.get(cfg.name);
+            if (existing != null) {
+                return existing;
+            }
+            Path dir = directory.resolve("replicas").resolve(cfg.name);
+            Replicas.deleteTree(dir);
+            Stream stream = Stream.create(this, cfg, dir, created);
+            stream.markReplica();
+            streams.put(cfg.name, stream);
+            stream.start();
+            return stream;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Path streamDirectory(String streamName) {
         return directory.resolve("streams").resolve(streamName);
     }

@@ -47,6 +47,8 @@ public final class Stream implements StoreListener {
     private volatile SubjectTransform inputTransform;
     private volatile StreamSources sources;
     private volatile boolean closed;
+    /** A replica of a clustered stream: its group's leader feeds it, so it subscribes to no subjects itself. */
+    private volatile boolean replica;
 
     private Stream(JsAccount account, StreamSettings config, StreamStore store, Instant created) {
         this.account = account;
@@ -120,7 +122,7 @@ public final class Stream implements StoreListener {
         StreamSettings cfg = config;
         var conn = account.connection();
         synchronized (subscriptions) {
-            for (String subject : cfg.subjects) {
+            for (String subject : replica ? List.<String>of() : cfg.subjects) {
                 subscriptions.add(conn.subscribeDirect(subject, null, ingest));
             }
             if (cfg.allowDirect) {
@@ -146,8 +148,19 @@ public final class Stream implements StoreListener {
         }
     }
 
+    void markReplica() {
+        replica = true;
+    }
+
+    public boolean isReplica() {
+        return replica;
+    }
+
     void startSources() {
         StreamSettings cfg = config;
+        if (replica) {
+            return;
+        }
         if ((cfg.mirror.isPresent() || !cfg.sources.isEmpty()) && sources == null && !closed) {
             sources = new StreamSources(this);
             sources.start();

@@ -29,13 +29,16 @@ public final class JetStreamMonitoring {
     private final JetStream js;
     private final ServerContext context;
 
-    private JetStreamMonitoring(ServerContext context, JetStream js) {
+    private final nats.jetstream.internal.cluster.JsCluster cluster;
+
+    private JetStreamMonitoring(ServerContext context, JetStream js, nats.jetstream.internal.cluster.JsCluster cluster) {
         this.context = context;
         this.js = js;
+        this.cluster = cluster;
     }
 
-    public static void register(ServerContext context, JetStream js) {
-        JetStreamMonitoring m = new JetStreamMonitoring(context, js);
+    public static void register(ServerContext context, JetStream js, nats.jetstream.internal.cluster.JsCluster cluster) {
+        JetStreamMonitoring m = new JetStreamMonitoring(context, js, cluster);
         var monitoring = context.monitoring();
         monitoring.infoField("jetstream", () -> Boolean.TRUE);
         monitoring.varzSection("jetstream", m::varz);
@@ -93,6 +96,7 @@ public final class JetStreamMonitoring {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("config", config());
         v.put("stats", stats());
+        cluster.metaClusterInfo().ifPresent(meta -> v.put("meta", meta));
         return v;
     }
 
@@ -169,6 +173,7 @@ public final class JetStreamMonitoring {
         j.put("consumers", nConsumers);
         j.put("messages", messages);
         j.put("bytes", bytes);
+        cluster.metaClusterInfo().ifPresent(meta -> j.put("meta_cluster", meta));
         List<JsAccount> selected;
         Optional<JsAccount> only = all.stream().filter(a -> a.name().equals(filter)).findFirst();
         if (only.isPresent()) {

@@ -1,0 +1,365 @@
+package nats.jetstream.internal.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
+import nats.jetstream.internal.cluster.JsCluster;
+import nats.jetstream.internal.engine.JetStream;
+import nats.jetstream.internal.engine.JsAccount;
+import nats.jetstream.internal.engine.Replicas;
+import nats.jetstream.internal.engine.SubjectRules;
+import nats.jetstream.internal.model.ApiError;
+import nats.jetstream.internal.model.ApiException;
+import nats.jetstream.internal.model.JsErrors;
+import nats.jetstream.internal.model.Policies.Storage;
+import nats.jetstream.internal.model.StreamSettings;
+import nats.transport.json.GoJson;
+
+/**
+ * Who answers a {@code $JS.API} request in a cluster, as Go decides it, so that every request is answered once:
+ * the meta leader takes stream create, update and delete (it places the stream and replicates the assignment),
+ * stream names and lists, account info and everything not scoped to a stream; the stream's leader answers requests
+ * about its stream and its consumers (on the single-server path, its stream being a local replica). Every other
+ * server stays silent. Without a meta leader, Go's 503 "JetStream system temporarily unavailable".
+ */
+final class ClusterApi {
+
+    private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final JetStream js;
+    private final JsCluster cluster;
+
+    ClusterApi(JetStream js, JsCluster cluster) {
+        this.js = js;
+        this.cluster = cluster;
+    }
+
+    boolean active() {
+        return cluster.isClustered();
+    }
+
+    /**
+     * Decides a request: true when the single-server path on this server answers it, false when it was answered
+     * here (now or once committed) or is not this server's to answer.
+     */
+    boolean route(String accountName, InternalConnection connection, Message m) {
+        String[] t = m.subject().split("\\.", -1);
+        String group = t.length > 2 ? t[2] : "";
+        String op = t.length > 3 ? t[3] : "";
+        if (group.equals("META") && op.equals("LEADER") && t.length == 5 && t[4].equals("STEPDOWN")) {
+            metaStepDown(connection, m);
+            return false;
+        }
+        JsAccount account = js.account(accountName).orElse(null);
+        if (account == null) {
+            return cluster.isMetaLeader();
+        }
+        if (!cluster.hasMetaLeader()) {
+            fail(connection, m, ApiRouter.responseType(m.subject()), ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
+            return false;
+        }
+        boolean metaLeader = cluster.isMetaLeader();
+        if (group.equals("STREAM")) {
+            switch (op) {
+                case "CREATE", "UPDATE", "DELETE", "NAMES", "LIST" -> {
+                    if (metaLeader) {
+                        metaRequest(account, connection, m, op, t);
+                    }
+                    return false;
+                }
+                case "INFO" -> {
+                    return streamScoped(account, t.length > 4 ? t[4] : "");
+                }
+                case "MSG" -> {
+                    if (t.length == 6 && t[4].equals("GET")) {
+                        return streamScoped(account, t[5]);
+                    }
+                    if (metaLeader) {
+                        notReplicated(connection, m, "MSG." + (t.length > 4 ? t[4] : ""));
+                    }
+                    return false;
+                }
+                case "LEADER" -> {
+                    String stream = t.length > 5 ? t[5] : "";
+                    if (cluster.isStreamLeader(account.name(), stream)) {
+                        streamStepDown(account, stream, connection, m);
+                    } else if (metaLeader && cluster.streamConfig(account.name(), stream).isEmpty()) {
+                        fail(connection, m, "stream_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
+                    }
+                    return false;
+                }
+                default -> {
+                    // Purge, message delete, snapshot, restore, peer removal: not replicated yet.
+                    if (metaLeader) {
+                        notReplicated(connection, m, op);
+                    }
+                    return false;
+                }
+            }
+        }
+        if (group.equals("CONSUMER")) {
+            String stream = op.equals("DURABLE") || op.equals("LEADER") ? (t.length > 5 ? t[5] : "")
+                    : (t.length > 4 ? t[4] : "");
+            return streamScoped(account, stream);
+        }
+        return metaLeader;
+    }
+
+    /** A request about one stream: its leader answers; the meta leader answers for a stream not assigned. */
+    private boolean streamScoped(JsAccount account, String stream) {
+        if (cluster.streamConfig(account.name(), stream).isEmpty()) {
+            return cluster.isMetaLeader();
+        }
+        return cluster.isStreamLeader(account.name(), stream);
+    }
+
+    /** Adds the {@code cluster} block to a stream info answered on the single-server path. */
+    void decorate(ApiRequest req) {
+        Object config = req.response.get("config");
+        if (config instanceof Map<?, ?> c && c.get("name") instanceof String name && req.response.containsKey("state")
+                && cluster.streamConfig(req.account.name(), name).isPresent()) {
+            req.response.put("cluster", cluster.clusterInfo(req.account.name(), name));
+        }
+    }
+
+    // --- the meta leader's requests --------------------------------------------------------------------------
+
+    private void metaRequest(JsAccount account, InternalConnection connection, Message m, String op, String[] t) {
+        ApiRequest req = new ApiRequest(account, m);
+        try {
+            switch (op) {
+                case "CREATE" -> create(req, connection);
+                case "UPDATE" -> update(req, connection);
+                case "DELETE" -> delete(req, connection);
+                case "NAMES" -> names(req, connection);
+                default -> list(req, connection);
+            }
+        } catch (ApiException e) {
+            send(connection, m, req.errorResponse(e.error()));
+        } catch (RuntimeException e) {
+            send(connection, m, req.errorResponse(new ApiError(500, 0, e.toString())));
+        }
+    }
+
+    private void create(ApiRequest req, InternalConnection connection) {
+        req.type("stream_create_response");
+        if (req.tokenCount() != 5) {
+            return;
+        }
+        StreamSettings requested = StreamSettings.parse(req.json());
+        if (!req.token(4).equals(requested.name)) {
+            throw new ApiException(JsErrors.STREAM_MISMATCH);
+        }
+        if (requested.sealed) {
+            throw new ApiException(JsErrors.STREAM_INVALID_CONFIG, "stream configuration for create can not be sealed");
+        }
+        StreamSettings cfg = Replicas.checkCreate(req.account, requested);
+        int replicas = (int) Math.max(1, cfg.replicas);
+        cfg.replicas = replicas;
+        String account = req.account.name();
+        Optional<Map<String, Object>> existing = cluster.streamConfig(account, cfg.name);
+        if (existing.isPresent()) {
+            if (!GoJson.compact(existing.get()).equals(GoJson.compact(cfg.toJson()))) {
+                throw new ApiException(JsErrors.STREAM_NAME_EXIST);
+            }
+            req.response.put("config", existing.get());
+            req.response.put("cluster", cluster.clusterInfo(account, cfg.name));
+            req.response.put("did_create", true);
+            send(connection, req.message, req.okResponse());
+            return;
+        }
+        for (String other : cluster.streamNames(account)) {
+            @SuppressWarnings("unchecked")
+            List<Object> subjects = (List<Object>) cluster.streamConfig(account, other).orElseThrow()
+                    .getOrDefault("subjects", List.of());
+            for (String a : cfg.subjects) {
+                for (Object b : subjects) {
+                    if (SubjectRules.collide(a, b.toString())) {
+                        throw new ApiException(JsErrors.STREAM_SUBJECT_OVERLAP);
+                    }
+                }
+            }
+        }
+        List<String> peers = cluster.place(replicas).orElseThrow(
+                () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement"));
+        Map<String, Object> sa = new LinkedHashMap<>();
+        sa.put("account", account);
+        sa.put("config", cfg.toJson());
+        sa.put("group", JsCluster.groupName(replicas, cfg.storage == Storage.MEMORY));
+        sa.put("peers", peers);
+        sa.put("created", JsCluster.now().toString());
+        sa.put("reply", req.message.replyTo());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("op", "add_stream");
+        entry.put("stream", sa);
+        entry.put("ts", System.currentTimeMillis());
+        // The stream's first leader answers; only a failure to commit is answered here.
+        propose(entry).whenComplete((index, error) -> {
+            if (error != null) {
+                send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
+            }
+        });
+    }
+
+    private void update(ApiRequest req, InternalConnection connection) {
+        req.type("stream_update_response");
+        if (req.tokenCount() != 5) {
+            return;
+        }
+        StreamSettings requested = StreamSettings.parse(req.json());
+        if (!req.token(4).equals(requested.name)) {
+            throw new ApiException(JsErrors.STREAM_MISMATCH);
+        }
+        String account = req.account.name();
+        Map<String, Object> old = cluster.streamConfig(account, requested.name)
+                .orElseThrow(() -> new ApiException(JsErrors.STREAM_NOT_FOUND));
+        StreamSettings oldCfg = StreamSettings.parse(old);
+        if (requested.replicas == 0) {
+            requested.replicas = 1;
+        }
+        if (requested.replicas != oldCfg.replicas) {
+            throw new ApiException(JsErrors.STREAM_UPDATE, "changing the replicas of a clustered stream is not "
+                    + "supported yet");
+        }
+        StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("op", "update_stream");
+        entry.put("account", account);
+        entry.put("config", cfg.toJson());
+        entry.put("reply", req.message.replyTo());
+        entry.put("ts", System.currentTimeMillis());
+        propose(entry).whenComplete((index, error) -> {
+            if (error != null) {
+                send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
+            }
+        });
+    }
+
+    private void delete(ApiRequest req, InternalConnection connection) {
+        req.type("stream_delete_response");
+        if (req.tokenCount() != 5) {
+            return;
+        }
+        String account = req.account.name();
+        String name = req.token(4);
+        if (cluster.streamConfig(account, name).isEmpty()) {
+            throw new ApiException(JsErrors.STREAM_NOT_FOUND);
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("op", "delete_stream");
+        entry.put("account", account);
+        entry.put("name", name);
+        propose(entry).whenComplete((index, error) -> {
+            if (error != null) {
+                send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
+            } else {
+                req.response.put("success", true);
+                send(connection, req.message, req.okResponse());
+                req.account.advisories().streamAction(name, "delete");
+            }
+        });
+    }
+
+    private void names(ApiRequest req, InternalConnection connection) {
+        req.type("stream_names_response");
+        List<String> names = cluster.streamNames(req.account.name());
+        req.response.put("total", names.size());
+        req.response.put("offset", 0);
+        req.response.put("limit", StreamRequests.NAMES_LIMIT);
+        req.response.put("streams", names);
+        send(connection, req.message, req.okResponse());
+    }
+
+    /**
+     * Stream infos from the assignments: the state where this server holds a replica, zeros elsewhere (Go's meta
+     * leader asks each stream leader; not done yet).
+     */
+    private void list(ApiRequest req, InternalConnection connection) {
+        req.type("stream_list_response");
+        String account = req.account.name();
+        List<Object> infos = new ArrayList<>();
+        for (String name : cluster.streamNames(account)) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            var local = req.account.stream(name);
+            if (local.isPresent()) {
+                InfoJson.streamInfo(info, local.get(), local.get().store().fastState(), null, false);
+            } else {
+                info.put("config", cluster.streamConfig(account, name).orElseThrow());
+            }
+            info.put("cluster", cluster.clusterInfo(account, name));
+            infos.add(info);
+        }
+        req.response.put("total", infos.size());
+        req.response.put("offset", 0);
+        req.response.put("limit", StreamRequests.LIST_LIMIT);
+        req.response.put("streams", infos);
+        send(connection, req.message, req.okResponse());
+    }
+
+    // --- leader changes --------------------------------------------------------------------------------------
+
+    private void streamStepDown(JsAccount account, String stream, InternalConnection connection, Message m) {
+        ApiRequest req = new ApiRequest(account, m);
+        req.type("stream_leader_stepdown_response");
+        cluster.stepDownStream(account.name(), stream).orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        send(connection, m, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
+                    } else {
+                        req.response.put("success", true);
+                        send(connection, m, req.okResponse());
+                    }
+                });
+    }
+
+    private void metaStepDown(InternalConnection connection, Message m) {
+        if (!cluster.isMetaLeader()) {
+            return;
+        }
+        String type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
+        cluster.stepDownMeta().orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("type", type);
+                    if (error != null) {
+                        r.put("error", ApiError.of(JsErrors.CLUSTER_NOT_AVAIL).toJson());
+                    } else {
+                        r.put("success", true);
+                    }
+                    send(connection, m, GoJson.compact(r));
+                });
+    }
+
+    /** A stream operation that is not replicated yet: refused rather than applied on one replica only. */
+    private static void notReplicated(InternalConnection connection, Message m, String op) {
+        fail(connection, m, ApiRouter.responseType(m.subject()), new ApiError(500, 10009,
+                "JetStream cluster can not handle request: " + op + " is not supported on clustered streams yet"));
+    }
+
+    private CompletableFuture<Long> propose(Map<String, Object> entry) {
+        return cluster.proposeMeta(entry).orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void fail(InternalConnection connection, Message m, String type, ApiError error) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("type", "io.nats.jetstream.api.v1." + type);
+        r.put("error", error.toJson());
+        r.putAll(ApiRequest.zeroFields(type));
+        send(connection, m, GoJson.compact(r));
+    }
+
+    private static void send(InternalConnection connection, Message m, String body) {
+        if (m.hasReplyTo()) {
+            connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+}

@@ -1,0 +1,522 @@
+package nats.jetstream.internal.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import nats.api.ServerContext;
+import nats.api.accounts.PluginAccount;
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
+import nats.jetstream.internal.engine.JetStream;
+import nats.jetstream.internal.engine.JsAccount;
+import nats.jetstream.internal.engine.Replicas;
+import nats.raft.Member;
+import nats.raft.RaftConfig;
+import nats.raft.RaftGroups;
+import nats.raft.RaftNode;
+import nats.raft.RaftState;
+import nats.raft.StateMachine;
+import nats.raft.RaftTransport;
+import nats.transport.json.GoJson;
+import nats.transport.json.Json;
+
+/**
+ * Clustered JetStream on this server (Go's {@code jetStreamCluster}): the JetStream servers of the cluster, learnt
+ * from the routes, form the meta group {@code _meta_}; its leader places streams on peers and replicates the
+ * assignments, and every server applies them, running its member of each stream group it was placed in.
+ *
+ * <p>Clustered mode starts when a JetStream peer appears on a route: once the set of JetStream peers has not
+ * changed for {@link #SETTLE}, the meta group is created with them all as voters, and its members are kept
+ * ({@code peers.json}) so a restart rejoins the same group.
+ */
+public final class JsCluster {
+
+    static final String META = "_meta_";
+    /** How long the JetStream peer set must stay unchanged before the meta group is first created. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
+    private final JetStream js;
+    private final ServerContext context;
+    private final System.Logger log;
+    private final String selfName;
+    private final String selfId;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private final JsPeers peers;
+    private final Path root;
+    private final Duration electionMin;
+    private final Map<String, StreamAssignment> streams = new ConcurrentHashMap<>();
+    private final Map<String, StreamReplica> replicas = new ConcurrentHashMap<>();
+    private volatile InternalConnection system;
+    private volatile RaftNode meta;
+    private volatile NrgTransport metaTransport;
+    private volatile long peersChangedAt = System.nanoTime();
+    private ScheduledFuture<?> ticker;
+    private volatile boolean stopped;
+    private boolean warnedNoName;
+
+    public JsCluster(JetStream js, ServerContext context) {
+        this.js = js;
+        this.context = context;
+        this.log = js.log();
+        this.selfName = context.identity().serverName();
+        this.selfId = JsPeers.nodeId(selfName);
+        this.peers = new JsPeers(selfName, () -> peersChangedAt = System.nanoTime());
+        // Go keeps the meta group under the system account: <store>/$SYS/_js_/_meta_.
+        this.root = js.options().storeRoot().resolve("$SYS").resolve("_js_");
+        long ms = Long.getLong("nats.jetstream.cluster.election_ms", 4000);
+        this.electionMin = Duration.ofMillis(ms);
+    }
+
+    /** Joins the route gossip (before the routes start) and starts watching for JetStream peers. */
+    public void start() {
+        context.links().addRouteGossip(peers);
+        PluginAccount sys = context.accounts().system().orElse(context.accounts().global());
+        system = sys.connect("jetstream-cluster");
+        ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        stopped = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        replicas.values().forEach(r -> r.stop(false));
+        replicas.clear();
+        RaftNode m = meta;
+        if (m != null) {
+            m.close();
+            metaTransport.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    /** Whether the meta group runs: requests are then answered the clustered way. */
+    public boolean isClustered() {
+        return meta != null;
+    }
+
+    public boolean isMetaLeader() {
+        RaftNode m = meta;
+        return m != null && m.state() == RaftState.LEADER;
+    }
+
+    /** Whether the meta group has a leader this server knows of. */
+    public boolean hasMetaLeader() {
+        RaftNode m = meta;
+        return m != null && m.leader().isPresent();
+    }
+
+    String selfId() {
+        return selfId;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    System.Logger log() {
+        return log;
+    }
+
+    InternalConnection systemConnection() {
+        return system;
+    }
+
+    JsPeers peers() {
+        return peers;
+    }
+
+    public String clusterName() {
+        return peers.clusterName();
+    }
+
+    public String serverName(String nodeId) {
+        return peers.name(nodeId);
+    }
+
+    Path groupDirectory(String group) {
+        return root.resolve(group);
+    }
+
+    // --- the meta group --------------------------------------------------------------------------------------
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        try {
+            if (meta == null) {
+                maybeStartMeta();
+            }
+            for (StreamReplica r : replicas.values()) {
+                r.tick();
+            }
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "JetStream cluster: " + e, e);
+        }
+    }
+
+    private void maybeStartMeta() {
+        Path dir = groupDirectory(META);
+        Path peersFile = dir.resolve("peers.json");
+        List<String> members;
+        if (Files.exists(peersFile)) {
+            members = readPeers(peersFile);
+            log.log(System.Logger.Level.INFO, "JetStream cluster recovering state");
+        } else {
+            List<String> online = new ArrayList<>(peers.onlineNodeIds());
+            if (online.isEmpty() || System.nanoTime() - peersChangedAt < SETTLE.toNanos()) {
+                return;
+            }
+            if (selfName.equals(context.identity().serverId())) {
+                // Go refuses this at start-up; this plugin only learns of the cluster from its routes.
+                if (!warnedNoName) {
+                    warnedNoName = true;
+                    log.log(System.Logger.Level.ERROR, "jetstream cluster requires `server_name` to be set");
+                }
+                return;
+            }
+            online.add(selfId);
+            members = online.stream().sorted().distinct().toList();
+            log.log(System.Logger.Level.INFO, "JetStream cluster bootstrapping");
+            writePeers(peersFile, members);
+        }
+        log.log(System.Logger.Level.INFO, "Creating JetStream metadata controller");
+        metaTransport = new NrgTransport(system, META);
+        RaftNode node = startGroup(META, members.stream().map(Member::voter).toList(), new MetaMachine(),
+                metaTransport);
+        metaTransport.attach(selfId, node);
+        meta = node;
+    }
+
+    private static List<String> readPeers(Path file) {
+        try {
+            Object parsed = Json.parse(Files.readString(file));
+            return ((List<?>) parsed).stream().map(Object::toString).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writePeers(Path file, List<String> members) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, GoJson.compact(members));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    RaftNode startGroup(String group, List<Member> members, StateMachine machine, RaftTransport transport) {
+        Duration min = electionMin;
+        RaftConfig cfg = RaftConfig.of(group, selfId, members, groupDirectory(group))
+                .withTiming(min, min.multipliedBy(9).dividedBy(4), min.dividedBy(4))
+                .withSnapshotThreshold(group.equals(META) ? 10_000 : Long.MAX_VALUE);
+        return RaftGroups.load().start(cfg, machine, transport);
+    }
+
+    /** The meta group's members and who leads it (for {@code /jsz} and stream placement). */
+    public Optional<RaftNode> metaNode() {
+        return Optional.ofNullable(meta);
+    }
+
+    public String metaLeaderName() {
+        RaftNode m = meta;
+        return m == null ? "" : m.leader().map(peers::name).orElse("");
+    }
+
+    /** Go's {@code MetaClusterInfo}: name, leader, its node id, the replicas (on the leader) and the size. */
+    public Optional<Map<String, Object>> metaClusterInfo() {
+        RaftNode m = meta;
+        if (m == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        if (!clusterName().isEmpty()) {
+            info.put("name", clusterName());
+        }
+        m.leader().ifPresent(l -> {
+            info.put("leader", peers.name(l));
+            info.put("peer", l);
+        });
+        if (m.state() == RaftState.LEADER) {
+            List<Map<String, Object>> list = peerInfos(m);
+            if (!list.isEmpty()) {
+                info.put("replicas", list);
+            }
+        }
+        info.put("cluster_size", m.members().stream().filter(Member::voter).count());
+        return Optional.of(info);
+    }
+
+    /** Go's {@code PeerInfo} of each other member, as the leader {@code node} sees them. */
+    private List<Map<String, Object>> peerInfos(RaftNode node) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (nats.raft.PeerInfo p : node.peers()) {
+            if (p.id().equals(selfId)) {
+                continue;
+            }
+            Map<String, Object> pi = new LinkedHashMap<>();
+            pi.put("name", peers.name(p.id()));
+            pi.put("current", p.current());
+            if (!peers.isOnline(p.id())) {
+                pi.put("offline", true);
+            }
+            pi.put("active", p.lastContactMs() < 0 ? 0L : p.lastContactMs() * 1_000_000L);
+            if (p.lag() > 0) {
+                pi.put("lag", p.lag());
+            }
+            list.add(pi);
+        }
+        return list;
+    }
+
+    /** Peers a new stream may be placed on: this server and the JetStream peers online now, meta members only. */
+    List<String> placementCandidates() {
+        List<String> out = new ArrayList<>();
+        RaftNode m = meta;
+        if (m == null) {
+            return out;
+        }
+        for (Member member : m.members()) {
+            if (member.id().equals(selfId) || peers.isOnline(member.id())) {
+                out.add(member.id());
+            }
+        }
+        return out;
+    }
+
+    /** Proposes an entry of the meta group (the caller is its leader). */
+    public CompletableFuture<Long> proposeMeta(Map<String, Object> entry) {
+        RaftNode m = meta;
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no meta group"));
+        }
+        return m.propose(GoJson.compact(entry).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Picks {@code replicas} peers at random among the candidates; empty when there are too few. */
+    public Optional<List<String>> place(int replicas) {
+        List<String> candidates = new ArrayList<>(placementCandidates());
+        if (candidates.size() < replicas) {
+            return Optional.empty();
+        }
+        java.util.Collections.shuffle(candidates, ThreadLocalRandom.current());
+        return Optional.of(List.copyOf(candidates.subList(0, replicas)));
+    }
+
+    /** Go's stream group name: {@code S-R<n><F|M>-<random>}. */
+    public static String groupName(int replicas, boolean memory) {
+        String letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder b = new StringBuilder("S-R").append(replicas).append(memory ? 'M' : 'F').append('-');
+        for (int i = 0; i < 8; i++) {
+            b.append(letters.charAt(ThreadLocalRandom.current().nextInt(letters.length())));
+        }
+        return b.toString();
+    }
+
+    private static String key(String account, String stream) {
+        return account + " > " + stream;
+    }
+
+    public Optional<Map<String, Object>> streamConfig(String account, String stream) {
+        StreamAssignment sa = streams.get(key(account, stream));
+        return sa == null ? Optional.empty() : Optional.of(sa.config());
+    }
+
+    public Optional<String> streamGroup(String account, String stream) {
+        StreamAssignment sa = streams.get(key(account, stream));
+        return sa == null ? Optional.empty() : Optional.of(sa.group());
+    }
+
+    /** Names of the streams assigned in an account, sorted. */
+    public List<String> streamNames(String account) {
+        return streams.values().stream().filter(sa -> sa.account().equals(account)).map(StreamAssignment::name)
+                .sorted().toList();
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+
+    /** Whether this server leads the stream's group. */
+    public boolean isStreamLeader(String account, String stream) {
+        StreamReplica r = replicas.get(key(account, stream));
+        return r != null && r.isLeader();
+    }
+
+    /** Whether the stream's group has a leader (as far as this server's member knows, when it has one). */
+    public boolean streamHasLeader(String account, String stream) {
+        StreamReplica r = replicas.get(key(account, stream));
+        return r != null && r.node().leader().isPresent();
+    }
+
+    /** The stream's leader steps down; completes when it did. */
+    public CompletableFuture<Void> stepDownStream(String account, String stream) {
+        StreamReplica r = replicas.get(key(account, stream));
+        return r == null ? CompletableFuture.failedFuture(new IllegalStateException("no replica"))
+                : r.node().stepDown();
+    }
+
+    public CompletableFuture<Void> stepDownMeta() {
+        RaftNode m = meta;
+        return m == null ? CompletableFuture.failedFuture(new IllegalStateException("no meta group")) : m.stepDown();
+    }
+
+    /** Go's {@code ClusterInfo} of a stream's group, as this server's member sees it. */
+    public Map<String, Object> clusterInfo(String account, String stream) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", clusterName());
+        StreamReplica r = replicas.get(key(account, stream));
+        if (r == null) {
+            return m;
+        }
+        RaftNode node = r.node();
+        node.leader().ifPresent(l -> m.put("leader", peers.name(l)));
+        List<Map<String, Object>> list = node.state() == RaftState.LEADER ? peerInfos(node) : List.of();
+        if (!list.isEmpty()) {
+            m.put("replicas", list);
+        }
+        return m;
+    }
+
+    /** The answer to a create or update request, sent by the group's leader once it leads. */
+    void answerStreamRequest(StreamReplica r, String reply, String type) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1." + type);
+        var stream = r.stream();
+        nats.jetstream.internal.api.InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
+        response.put("cluster", clusterInfo(r.assignment().account(), stream.name()));
+        if (type.equals("stream_create_response")) {
+            response.put("did_create", true);
+        }
+        r.stream().account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
+                GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // --- applying the meta group's entries --------------------------------------------------------------------
+
+    /** The replicated assignments; applied on the meta group's thread. */
+    private final class MetaMachine implements StateMachine {
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void apply(long index, byte[] data) {
+            Map<String, Object> e = Json.parseObject(new String(data, StandardCharsets.UTF_8));
+            String op = (String) e.get("op");
+            try {
+                switch (op) {
+                    case "add_stream" -> addStream(StreamAssignment.fromJson((Map<String, Object>) e.get("stream")),
+                            recent(e));
+                    case "update_stream" -> updateStream((String) e.get("account"),
+                            (Map<String, Object>) e.get("config"), recent(e) ? (String) e.getOrDefault("reply", "") : "");
+                    case "delete_stream" -> deleteStream((String) e.get("account"), (String) e.get("name"));
+                    default -> log.log(System.Logger.Level.WARNING, "JetStream cluster: unknown meta entry {0}", op);
+                }
+            } catch (RuntimeException ex) {
+                log.log(System.Logger.Level.ERROR, "JetStream cluster: applying " + op + " failed: " + ex, ex);
+            }
+        }
+
+        /**
+         * Whether an entry was proposed moments ago: its request is answered. One replayed at a restart is not
+         * (its requester has long had its answer or given up).
+         */
+        private boolean recent(Map<String, Object> e) {
+            return e.get("ts") instanceof Number ts && System.currentTimeMillis() - ts.longValue() < 30_000;
+        }
+
+        @Override
+        public byte[] snapshot() {
+            List<Object> all = new ArrayList<>();
+            for (StreamAssignment sa : streams.values()) {
+                all.add(sa.withConfig(sa.config(), "").toJson());
+            }
+            return GoJson.compact(all).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void restore(byte[] snapshot) {
+            List<Object> all = (List<Object>) Json.parse(new String(snapshot, StandardCharsets.UTF_8));
+            List<String> keep = new ArrayList<>();
+            for (Object o : all) {
+                StreamAssignment sa = StreamAssignment.fromJson((Map<String, Object>) o);
+                keep.add(key(sa.account(), sa.name()));
+                if (!streams.containsKey(key(sa.account(), sa.name()))) {
+                    addStream(sa, false);
+                }
+            }
+            for (String k : List.copyOf(streams.keySet())) {
+                if (!keep.contains(k)) {
+                    StreamAssignment sa = streams.get(k);
+                    deleteStream(sa.account(), sa.name());
+                }
+            }
+        }
+    }
+
+    private void addStream(StreamAssignment sa, boolean live) {
+        String k = key(sa.account(), sa.name());
+        if (streams.putIfAbsent(k, sa) != null) {
+            return;
+        }
+        if (!sa.peers().contains(selfId)) {
+            return;
+        }
+        Optional<JsAccount> account = js.account(sa.account());
+        if (account.isEmpty()) {
+            log.log(System.Logger.Level.WARNING, "JetStream cluster: stream ''{0}'' assigned to an account without "
+                    + "JetStream here", k);
+            return;
+        }
+        // Only a request applied now is answered: a replayed one was answered before.
+        String reply = live ? sa.reply() : "";
+        replicas.put(k, new StreamReplica(this, account.get(), sa, reply, "stream_create_response"));
+    }
+
+    private void updateStream(String account, Map<String, Object> config, String reply) {
+        String k = key(account, (String) config.get("name"));
+        StreamAssignment sa = streams.get(k);
+        if (sa == null) {
+            return;
+        }
+        StreamAssignment updated = sa.withConfig(config, "");
+        streams.put(k, updated);
+        StreamReplica r = replicas.get(k);
+        if (r != null) {
+            r.update(updated, reply);
+        }
+    }
+
+    private void deleteStream(String account, String name) {
+        String k = key(account, name);
+        StreamAssignment sa = streams.remove(k);
+        StreamReplica r = replicas.remove(k);
+        if (r != null) {
+            r.stop(true);
+        } else if (sa != null) {
+            Replicas.deleteTree(groupDirectory(sa.group()));
+        }
+    }
+
+    public static Instant now() {
+        return Instant.now();
+    }
+}

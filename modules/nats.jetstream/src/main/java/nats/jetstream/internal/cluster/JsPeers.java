@@ -1,0 +1,98 @@
+package nats.jetstream.internal.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import nats.api.links.RouteGossip;
+
+/**
+ * The JetStream-enabled servers of this cluster, learnt from the routes: each server adds Go's
+ * {@code "jetstream": true} to its route INFO, and a peer's INFO names it ({@code server_name}) and its cluster.
+ * RAFT member ids are Go's node ids: the first 8 characters of the base64 (URL) SHA-256 of the server name.
+ */
+final class JsPeers implements RouteGossip {
+
+    /** A JetStream peer reachable now: its server name and node id, by server id. */
+    record Peer(String serverId, String name, String nodeId) {
+    }
+
+    private final Map<String, Peer> online = new ConcurrentHashMap<>();
+    /** Node id to server name, for every server ever seen (names in stream info outlive a route). */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Runnable changed;
+    private volatile String clusterName = "";
+
+    JsPeers(String selfName, Runnable changed) {
+        this.changed = changed;
+        names.put(nodeId(selfName), selfName);
+    }
+
+    /** Go's {@code getHash}: the node id of a server name. */
+    static String nodeId(String serverName) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(serverName.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().encodeToString(sha).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> routeInfoFields() {
+        return Map.of("jetstream", true);
+    }
+
+    @Override
+    public void routeRegistered(String peerId, Map<String, Object> info, Consumer<Map<String, Object>> send) {
+        if (info.get("cluster") instanceof String c && !c.isEmpty()) {
+            clusterName = c;
+        }
+        if (!Boolean.TRUE.equals(info.get("jetstream"))) {
+            return;
+        }
+        String name = info.get("server_name") instanceof String n && !n.isEmpty() ? n : peerId;
+        Peer peer = new Peer(peerId, name, nodeId(name));
+        names.put(peer.nodeId(), name);
+        online.put(peerId, peer);
+        changed.run();
+    }
+
+    @Override
+    public void routeClosed(String peerId, Map<String, Object> info) {
+        if (online.remove(peerId) != null) {
+            changed.run();
+        }
+    }
+
+    @Override
+    public boolean routeInfo(String peerId, Map<String, Object> info) {
+        return false;
+    }
+
+    /** Node ids of the JetStream peers reachable now (not this server). */
+    Set<String> onlineNodeIds() {
+        Set<String> ids = new TreeSet<>();
+        online.values().forEach(p -> ids.add(p.nodeId()));
+        return ids;
+    }
+
+    boolean isOnline(String nodeId) {
+        return online.values().stream().anyMatch(p -> p.nodeId().equals(nodeId));
+    }
+
+    /** The server name of a node id, or the id itself when never seen. */
+    String name(String nodeId) {
+        return names.getOrDefault(nodeId, nodeId);
+    }
+
+    String clusterName() {
+        return clusterName;
+    }
+}

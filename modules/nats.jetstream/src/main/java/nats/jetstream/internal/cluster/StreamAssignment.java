@@ -1,0 +1,41 @@
+package nats.jetstream.internal.cluster;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Go's {@code streamAssignment}: a stream of an account placed on a RAFT group of peers (node ids), as the meta
+ * group replicates it. {@code config} is the stream configuration as JSON values; {@code reply} and
+ * {@code proposer} say where the create or update request's answer goes (the group's first leader sends it).
+ */
+record StreamAssignment(String account, Map<String, Object> config, String group, List<String> peers,
+                        String created, String reply) {
+
+    String name() {
+        return (String) config.get("name");
+    }
+
+    StreamAssignment withConfig(Map<String, Object> newConfig, String newReply) {
+        return new StreamAssignment(account, newConfig, group, peers, created, newReply);
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("account", account);
+        m.put("config", config);
+        m.put("group", group);
+        m.put("peers", peers);
+        m.put("created", created);
+        m.put("reply", reply);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static StreamAssignment fromJson(Map<String, Object> m) {
+        List<String> peers = ((List<Object>) m.get("peers")).stream().map(Object::toString).toList();
+        return new StreamAssignment((String) m.get("account"), (Map<String, Object>) m.get("config"),
+                (String) m.get("group"), peers, (String) m.get("created"),
+                m.get("reply") instanceof String r ? r : "");
+    }
+}

@@ -1,0 +1,190 @@
+package nats.jetstream.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import nats.api.messaging.DirectHandler;
+import nats.api.messaging.InboundMessage;
+import nats.api.messaging.Subscription;
+import nats.jetstream.internal.engine.JsAccount;
+import nats.jetstream.internal.engine.Replicas;
+import nats.jetstream.internal.engine.Stream;
+import nats.jetstream.internal.model.StreamSettings;
+import nats.raft.Member;
+import nats.raft.RaftNode;
+import nats.raft.RaftState;
+import nats.raft.StateMachine;
+
+/**
+ * This server's member of one stream's RAFT group (Go's stream group, e.g. {@code S-R3F-...}). The leader subscribes
+ * to the stream's subjects and proposes each message as received; every member applies committed messages
+ * through the stream's own writer ({@link Replicas#apply}), in log order, so all replicas run the same checks and
+ * store the same sequences. Only the member that proposed an entry in this run answers its publisher, after the
+ * commit (a quorum has it on disk) and the local store made it durable.
+ *
+ * <p>The replica's store is rebuilt from the group's log when the server starts (stream groups keep their whole
+ * log: no snapshots yet), which makes a replayed entry impossible to store twice.
+ */
+final class StreamReplica implements StateMachine, DirectHandler {
+
+    private static final byte MESSAGE = 1;
+
+    private final JsCluster cluster;
+    private final JsAccount account;
+    private volatile StreamAssignment assignment;
+    private final String self;
+    private final Stream stream;
+    private final NrgTransport transport;
+    private final RaftNode node;
+    private final List<Subscription> ingest = new ArrayList<>();
+    private boolean leading;
+    /** The create or update request this member answers when it leads (set when applied live, not replayed). */
+    private volatile String pendingReply = "";
+    private volatile String pendingType = "";
+
+    StreamReplica(JsCluster cluster, JsAccount account, StreamAssignment sa, String pendingReply, String pendingType) {
+        this.cluster = cluster;
+        this.account = account;
+        this.assignment = sa;
+        this.self = cluster.selfId() + "/" + cluster.runId();
+        this.pendingReply = pendingReply;
+        this.pendingType = pendingType;
+        StreamSettings cfg = StreamSettings.parse(sa.config());
+        this.stream = Replicas.openReplica(account, cfg, Instant.parse(sa.created()));
+        this.transport = new NrgTransport(cluster.systemConnection(), sa.group());
+        List<Member> members = sa.peers().stream().map(Member::voter).toList();
+        this.node = cluster.startGroup(sa.group(), members, this, transport);
+        transport.attach(cluster.selfId(), node);
+    }
+
+    Stream stream() {
+        return stream;
+    }
+
+    RaftNode node() {
+        return node;
+    }
+
+    StreamAssignment assignment() {
+        return assignment;
+    }
+
+    /** Follows leadership: the leader takes the stream's subjects and answers a pending request. */
+    synchronized void tick() {
+        boolean leader = node.state() == RaftState.LEADER;
+        if (leader && !leading) {
+            leading = true;
+            subscribe();
+        } else if (!leader && leading) {
+            leading = false;
+            unsubscribe();
+        }
+        if (leader && !pendingReply.isEmpty() && node.appliedIndex() >= node.commitIndex()) {
+            String reply = pendingReply;
+            pendingReply = "";
+            cluster.answerStreamRequest(this, reply, pendingType);
+        }
+    }
+
+    boolean isLeader() {
+        return node.state() == RaftState.LEADER;
+    }
+
+    /** A configuration update committed by the meta group. */
+    synchronized void update(StreamAssignment sa, String reply) {
+        assignment = sa;
+        Replicas.update(stream, StreamSettings.parse(sa.config()));
+        if (leading) {
+            unsubscribe();
+            subscribe();
+        }
+        if (!reply.isEmpty()) {
+            pendingType = "stream_update_response";
+            pendingReply = reply;
+        }
+    }
+
+    private void subscribe() {
+        for (String subject : stream.config().subjects) {
+            ingest.add(account.connection().subscribeDirect(subject, null, this));
+        }
+    }
+
+    private void unsubscribe() {
+        ingest.forEach(Subscription::unsubscribe);
+        ingest.clear();
+    }
+
+    /** The leader's ingest: copies the message and proposes it; the answer comes from {@link #apply}. */
+    @Override
+    public boolean onMessage(InboundMessage m) {
+        if (node.state() != RaftState.LEADER) {
+            return false;
+        }
+        byte[] subject = Arrays.copyOfRange(m.subjectArray(), m.subjectOffset(), m.subjectOffset() + m.subjectLength());
+        byte[] reply = Arrays.copyOfRange(m.replyArray(), m.replyOffset(), m.replyOffset() + m.replyLength());
+        int h = m.headerLength();
+        byte[] data = m.dataArray();
+        int off = m.dataOffset();
+        byte[] proposer = self.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer entry = ByteBuffer.allocate(1 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + 4
+                + m.dataLength());
+        entry.put(MESSAGE).putShort((short) proposer.length).put(proposer).putShort((short) subject.length)
+                .put(subject).putShort((short) reply.length).put(reply).putInt(h).put(data, off, m.dataLength());
+        node.propose(entry.array());
+        return true;
+    }
+
+    @Override
+    public void apply(long index, byte[] data) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        if (b.get() != MESSAGE) {
+            return;
+        }
+        String proposer = text(b, b.getShort() & 0xFFFF);
+        String subject = text(b, b.getShort() & 0xFFFF);
+        byte[] reply = new byte[b.getShort() & 0xFFFF];
+        b.get(reply);
+        int h = b.getInt();
+        byte[] headers = new byte[h];
+        b.get(headers);
+        byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        boolean answer = reply.length > 0 && proposer.equals(self);
+        Replicas.apply(stream, subject, answer ? reply : null, headers, payload);
+    }
+
+    private static String text(ByteBuffer b, int length) {
+        byte[] bytes = new byte[length];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Stream groups keep their whole log (see the class comment): nothing to snapshot. */
+    @Override
+    public byte[] snapshot() {
+        throw new UnsupportedOperationException("stream groups do not take snapshots yet");
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+        cluster.log().log(System.Logger.Level.ERROR, "stream group {0}: catch-up by snapshot is not implemented",
+                assignment.group());
+    }
+
+    /** Stops this member; {@code delete} also removes the stream's data and the group's log. */
+    synchronized void stop(boolean delete) {
+        unsubscribe();
+        leading = false;
+        node.close();
+        transport.close();
+        if (delete) {
+            account.deleteStream(stream);
+            Replicas.deleteTree(cluster.groupDirectory(assignment.group()));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package nats.jetstream.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import nats.server.ConfigFiles;
+import nats.server.NatsServer;
+import nats.server.options.ServerOptions;
+import nats.transport.json.Json;
+
+/**
+ * Three of our servers on loopback, in-process, clustered with routes and JetStream enabled (server names A, B, C,
+ * cluster {@code jsc}, each with its monitoring port for {@code /jsz}). Elections are sped up for tests with the
+ * {@code nats.jetstream.cluster.election_ms} property (Go's timing otherwise).
+ */
+final class JsCluster3 implements AutoCloseable {
+
+    static final List<String> NAMES = List.of("A", "B", "C");
+
+    private final Path dir;
+    private final Map<String, Integer> routePorts = new LinkedHashMap<>();
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+    private final Map<String, NatsServer> servers = new LinkedHashMap<>();
+
+    JsCluster3(Path dir) {
+        this.dir = dir;
+        System.setProperty("nats.jetstream.cluster.election_ms", "600");
+    }
+
+    void startAll() throws Exception {
+        for (String n : NAMES) {
+            routePorts.put(n, freePort());
+            httpPorts.put(n, freePort());
+        }
+        for (String n : NAMES) {
+            start(n);
+        }
+    }
+
+    void start(String name) throws Exception {
+        List<String> routes = new ArrayList<>();
+        routePorts.forEach((n, p) -> {
+            if (!n.equals(name)) {
+                routes.add("\"nats-route://127.0.0.1:" + p + "\"");
+            }
+        });
+        Path store = dir.resolve(name);
+        String conf = "server_name: " + name + "\n"
+                + "http: \"127.0.0.1:" + httpPorts.get(name) + "\"\n"
+                + "jetstream { store_dir: \"" + store + "\" }\n"
+                + "cluster { name: jsc, listen: \"127.0.0.1:" + routePorts.get(name) + "\", routes: " + routes + " }\n";
+        Path file = Files.writeString(dir.resolve(name + ".conf"), conf);
+        ServerOptions options = new ServerOptions().host("127.0.0.1").port(0);
+        List<String> warnings = ConfigFiles.load(file, options, false);
+        if (!warnings.isEmpty()) {
+            throw new IOException("config warnings: " + warnings);
+        }
+        options.host("127.0.0.1").port(0);
+        servers.put(name, NatsServer.start(options));
+    }
+
+    void stop(String name) {
+        NatsServer s = servers.remove(name);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    List<String> running() {
+        return List.copyOf(servers.keySet());
+    }
+
+    String url(String name) {
+        return "nats://127.0.0.1:" + servers.get(name).port();
+    }
+
+    Connection connect(String name) throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server(url(name)).connectionTimeout(Duration.ofSeconds(5))
+                .maxReconnects(0).errorListener(new io.nats.client.ErrorListener() {
+                }).build());
+    }
+
+    /** {@code /jsz} of one server, parsed. */
+    Map<String, Object> jsz(String name) throws IOException, InterruptedException {
+        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz").toURL()
+                .openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(2000);
+        try (var in = c.getInputStream()) {
+            return Json.parseObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** Waits until every running server names the same meta leader; returns its name. */
+    String awaitMetaLeader(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String leader = null;
+            boolean agreed = true;
+            for (String n : running()) {
+                Object meta = jsz(n).get("meta_cluster");
+                Object l = meta instanceof Map<?, ?> m ? m.get("leader") : null;
+                if (!(l instanceof String s) || (leader != null && !leader.equals(s))) {
+                    agreed = false;
+                    break;
+                }
+                leader = s;
+            }
+            if (agreed && leader != null && running().contains(leader)) {
+                return leader;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no meta leader agreed by " + running() + " within " + timeout);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String n : running()) {
+            stop(n);
+        }
+    }
+}
