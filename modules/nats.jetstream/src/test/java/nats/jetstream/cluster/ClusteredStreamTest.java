@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.MessageInfo;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Clustered JetStream end to end with jnats: three servers form the meta group, an R3 stream is created once
  * (one answer), messages are acknowledged after commit, the stream leader's server is stopped, publishing goes on
  * with a new leader, and every acknowledged message is read back exactly once at its acknowledged sequence from
- * both remaining replicas (each in turn made leader).
+ * both remaining replicas (each in turn made leader); a durable pull consumer goes on from its acknowledged position
+ * on the new leader.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusteredStreamTest {
@@ -49,6 +56,7 @@ class ClusteredStreamTest {
             assertTrue(JsCluster3.NAMES.contains(metaLeader), "a meta leader among A, B, C: " + metaLeader);
 
             Map<Long, String> acked = new TreeMap<>();
+            List<Long> consumed = new ArrayList<>();
             String streamLeader;
             try (Connection nc = cluster.connect("A")) {
                 // Exactly one answer to the create request (a second would be a second server answering).
@@ -72,6 +80,14 @@ class ClusteredStreamTest {
                 assertNotNull(streamLeader, "a stream leader");
                 assertEquals(2, info.getClusterInfo().getReplicas().size(), "two other replicas: " + info);
                 publish(nc.jetStream(), acked, 0, 100);
+
+                // A durable pull consumer takes the first 60, acknowledged one by one.
+                jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("worker")
+                        .ackPolicy(AckPolicy.Explicit).build());
+                JetStreamSubscription sub1 = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("ORDERS", "worker"));
+                consumed.addAll(fetchAndAck(sub1, 60));
+                // The consumer's state reaches the group within 200 ms.
+                Thread.sleep(1000);
             }
 
             cluster.stop(streamLeader);
@@ -82,6 +98,12 @@ class ClusteredStreamTest {
                 String newLeader = jsm.getStreamInfo("ORDERS").getClusterInfo().getLeader();
                 assertNotEquals(streamLeader, newLeader, "a new stream leader");
                 assertReadBack(jsm, acked, newLeader);
+
+                // The durable consumer goes on where it was on the new leader: every other message, once.
+                JetStreamSubscription sub2 = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("ORDERS", "worker"));
+                consumed.addAll(fetchAndAck(sub2, acked.size() - 60));
+                assertEquals(new ArrayList<>(acked.keySet()), consumed,
+                        "the durable consumer delivered each acknowledged message once, in order, across the failover");
 
                 // The other remaining replica leads next, and holds the same messages at the same sequences.
                 Message r = nc.request("$JS.API.STREAM.LEADER.STEPDOWN.ORDERS", new byte[0], WAIT);
@@ -115,6 +137,20 @@ class ClusteredStreamTest {
                     "sequence " + ack.getSeqno() + " acknowledged for " + previous + " and " + body);
             acked.put(ack.getSeqno(), body);
         }
+    }
+
+    /** Fetches and acknowledges {@code count} messages; returns their stream sequences in delivery order. */
+    private static List<Long> fetchAndAck(JetStreamSubscription sub, int count) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (seqs.size() < count && System.nanoTime() < deadline) {
+            for (Message m : sub.fetch(Math.min(20, count - seqs.size()), Duration.ofSeconds(1))) {
+                seqs.add(m.metaData().streamSequence());
+                m.ackSync(Duration.ofSeconds(2));
+            }
+        }
+        assertEquals(count, seqs.size(), "fetched " + count + " messages: " + seqs);
+        return seqs;
     }
 
     private static void assertReadBack(JetStreamManagement jsm, Map<Long, String> acked, String leader)

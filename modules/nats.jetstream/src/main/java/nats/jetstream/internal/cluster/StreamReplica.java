@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import nats.api.messaging.DirectHandler;
 import nats.api.messaging.InboundMessage;
@@ -26,12 +29,22 @@ import nats.raft.StateMachine;
  * store the same sequences. Only the member that proposed an entry in this run answers its publisher, after the
  * commit (a quorum has it on disk) and the local store made it durable.
  *
+ * <p>Consumers run on the leader only. Their definitions and states travel through the same group: the leader
+ * proposes a consumer's definition when it appears, its state (delivered, ack floor, pending) every 200 ms when it
+ * changed, and its deletion; a new leader starts each consumer from the last committed state, so a durable
+ * consumer continues (messages delivered but not yet acknowledged in a committed state are delivered again).
+ *
  * <p>The replica's store is rebuilt from the group's log when the server starts (stream groups keep their whole
  * log: no snapshots yet), which makes a replayed entry impossible to store twice.
  */
 final class StreamReplica implements StateMachine, DirectHandler {
 
     private static final byte MESSAGE = 1;
+    private static final byte CONSUMER_DEFINED = 2;
+    private static final byte CONSUMER_DELETED = 3;
+    private static final byte CONSUMER_STATE = 4;
+    /** How often the leader replicates its consumers' states (when they changed). */
+    private static final long CONSUMER_SYNC_NANOS = 200_000_000L;
 
     private final JsCluster cluster;
     private final JsAccount account;
@@ -42,6 +55,14 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private final RaftNode node;
     private final List<Subscription> ingest = new ArrayList<>();
     private boolean leading;
+    /** The consumers and their last states, as committed in the group (applied on the group's thread). */
+    private final Map<String, byte[]> consumerDefs = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> consumerStates = new ConcurrentHashMap<>();
+    /** The leader's side: consumers started from the group's state, and what it proposed last. */
+    private boolean consumersInstalled;
+    private final Map<String, byte[]> proposedDefs = new HashMap<>();
+    private final Map<String, byte[]> proposedStates = new HashMap<>();
+    private long lastConsumerSync;
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
     private volatile String pendingReply = "";
     private volatile String pendingType = "";
@@ -82,12 +103,73 @@ final class StreamReplica implements StateMachine, DirectHandler {
         } else if (!leader && leading) {
             leading = false;
             unsubscribe();
+            stopConsumers();
+        }
+        if (leader && node.appliedIndex() >= node.commitIndex()) {
+            syncConsumers();
         }
         if (leader && !pendingReply.isEmpty() && node.appliedIndex() >= node.commitIndex()) {
             String reply = pendingReply;
             pendingReply = "";
             cluster.answerStreamRequest(this, reply, pendingType);
         }
+    }
+
+    /**
+     * The leader runs the consumers: once it has applied what was committed, it starts them from the group's
+     * definitions and states; then it proposes each consumer created, deleted, or whose state changed.
+     */
+    private void syncConsumers() {
+        if (!consumersInstalled) {
+            consumersInstalled = true;
+            consumerDefs.forEach((name, def) -> {
+                byte[] state = consumerStates.get(name);
+                Replicas.installConsumer(stream, name, def, state == null ? null : ConsumerStateCodec.decode(state));
+                proposedDefs.put(name, def);
+                if (state != null) {
+                    proposedStates.put(name, state);
+                }
+            });
+        }
+        long now = System.nanoTime();
+        if (now - lastConsumerSync < CONSUMER_SYNC_NANOS) {
+            return;
+        }
+        lastConsumerSync = now;
+        Map<String, byte[]> defs = Replicas.consumerDefinitions(stream);
+        for (Map.Entry<String, byte[]> d : defs.entrySet()) {
+            if (!Arrays.equals(proposedDefs.get(d.getKey()), d.getValue())) {
+                proposedDefs.put(d.getKey(), d.getValue());
+                node.propose(consumerEntry(CONSUMER_DEFINED, d.getKey(), d.getValue()));
+            }
+            Replicas.consumerState(stream, d.getKey()).ifPresent(state -> {
+                byte[] encoded = ConsumerStateCodec.encode(state);
+                if (!Arrays.equals(proposedStates.get(d.getKey()), encoded)) {
+                    proposedStates.put(d.getKey(), encoded);
+                    node.propose(consumerEntry(CONSUMER_STATE, d.getKey(), encoded));
+                }
+            });
+        }
+        for (String name : List.copyOf(proposedDefs.keySet())) {
+            if (!defs.containsKey(name)) {
+                proposedDefs.remove(name);
+                proposedStates.remove(name);
+                node.propose(consumerEntry(CONSUMER_DELETED, name, new byte[0]));
+            }
+        }
+    }
+
+    private void stopConsumers() {
+        Replicas.stopConsumers(stream);
+        consumersInstalled = false;
+        proposedDefs.clear();
+        proposedStates.clear();
+    }
+
+    private static byte[] consumerEntry(byte type, String name, byte[] data) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 2 + n.length + data.length).put(type).putShort((short) n.length).put(n)
+                .put(data).array();
     }
 
     boolean isLeader() {
@@ -142,7 +224,21 @@ final class StreamReplica implements StateMachine, DirectHandler {
     @Override
     public void apply(long index, byte[] data) {
         ByteBuffer b = ByteBuffer.wrap(data);
-        if (b.get() != MESSAGE) {
+        byte type = b.get();
+        if (type != MESSAGE) {
+            String name = text(b, b.getShort() & 0xFFFF);
+            byte[] rest = new byte[b.remaining()];
+            b.get(rest);
+            switch (type) {
+                case CONSUMER_DEFINED -> consumerDefs.put(name, rest);
+                case CONSUMER_STATE -> consumerStates.put(name, rest);
+                case CONSUMER_DELETED -> {
+                    consumerDefs.remove(name);
+                    consumerStates.remove(name);
+                }
+                default -> cluster.log().log(System.Logger.Level.WARNING, "stream group {0}: unknown entry type {1}",
+                        assignment.group(), type);
+            }
             return;
         }
         String proposer = text(b, b.getShort() & 0xFFFF);
@@ -179,6 +275,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** Stops this member; {@code delete} also removes the stream's data and the group's log. */
     synchronized void stop(boolean delete) {
         unsubscribe();
+        if (!delete) {
+            Replicas.stopConsumers(stream);
+        }
         leading = false;
         node.close();
         transport.close();

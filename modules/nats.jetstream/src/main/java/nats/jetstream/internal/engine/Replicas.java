@@ -5,9 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream.Builder;
 
 import nats.jetstream.internal.model.StreamSettings;
+import nats.jetstream.store.AckPolicy;
+import nats.jetstream.store.ConsumerConfig;
+import nats.jetstream.store.ConsumerState;
+import nats.jetstream.store.ConsumerStore;
 
 /**
  * What clustered JetStream ({@code nats.jetstream.internal.cluster}) needs of the single-server engine: the
@@ -60,6 +68,51 @@ public final class Replicas {
             ingest.durableThrough(stream.store().durableSequence());
         } else {
             stream.store().flushSoon();
+        }
+    }
+
+    // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
+
+    /** Each consumer's definition (its persisted metadata: configuration and creation time), by name. */
+    public static Map<String, byte[]> consumerDefinitions(Stream stream) {
+        Map<String, byte[]> defs = new TreeMap<>();
+        for (Consumer c : stream.consumers()) {
+            defs.put(c.name(), ConsumerFactory.metadata(c));
+        }
+        return defs;
+    }
+
+    /** A consumer's persisted state (delivered, ack floor, pending, redelivered). */
+    public static Optional<ConsumerState> consumerState(Stream stream, String name) {
+        return stream.consumer(name).map(c -> c.store().state());
+    }
+
+    /**
+     * Starts a consumer on a new leader from its replicated definition and state, through the path a restart
+     * takes ({@link ConsumerFactory#recover}).
+     */
+    public static void installConsumer(Stream stream, String name, byte[] definition, ConsumerState state) {
+        if (stream.consumer(name).isPresent() || stream.isClosed()) {
+            return;
+        }
+        ConsumerStore store = stream.store().consumer(name, new ConsumerConfig(AckPolicy.NONE, 0));
+        store.writeMetadata(definition);
+        if (state != null) {
+            store.forceUpdate(state);
+        }
+        store.close();
+        Consumer c = ConsumerFactory.recover(stream, name);
+        if (c != null) {
+            stream.putConsumer(c);
+            c.start();
+        }
+    }
+
+    /** Stops every consumer of a stream whose leadership moved elsewhere; their state stays in the group. */
+    public static void stopConsumers(Stream stream) {
+        for (Consumer c : List.copyOf(stream.consumers())) {
+            stream.consumers().remove(c);
+            c.close();
         }
     }
 
