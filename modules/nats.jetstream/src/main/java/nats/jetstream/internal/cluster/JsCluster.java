@@ -282,6 +282,7 @@ public final class JsCluster {
             if (p.lag() > 0) {
                 pi.put("lag", p.lag());
             }
+            pi.put("peer", p.id());
             list.add(pi);
         }
         return list;
