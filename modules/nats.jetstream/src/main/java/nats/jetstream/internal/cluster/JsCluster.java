@@ -164,6 +164,7 @@ public final class JsCluster {
             if (meta == null) {
                 maybeStartMeta();
             }
+            startMissingReplicas();
             for (StreamReplica r : replicas.values()) {
                 r.tick();
             }
@@ -481,15 +482,29 @@ public final class JsCluster {
         if (!sa.peers().contains(selfId)) {
             return;
         }
-        Optional<JsAccount> account = js.account(sa.account());
-        if (account.isEmpty()) {
-            log.log(System.Logger.Level.WARNING, "JetStream cluster: stream ''{0}'' assigned to an account without "
-                    + "JetStream here", k);
+        // Only a request applied now is answered: a replayed one was answered before.
+        startReplica(k, sa, live ? sa.reply() : "");
+    }
+
+    /** Starts this server's member of a stream's group, unless its account has no JetStream here (yet). */
+    private synchronized void startReplica(String k, StreamAssignment sa, String reply) {
+        if (replicas.containsKey(k) || streams.get(k) != sa || stopped) {
             return;
         }
-        // Only a request applied now is answered: a replayed one was answered before.
-        String reply = live ? sa.reply() : "";
+        Optional<JsAccount> account = js.account(sa.account());
+        if (account.isEmpty()) {
+            return;
+        }
         replicas.put(k, new StreamReplica(this, account.get(), sa, reply, "stream_create_response"));
+    }
+
+    /** Members whose account was not there when their assignment was applied start once it is. */
+    private void startMissingReplicas() {
+        for (Map.Entry<String, StreamAssignment> e : streams.entrySet()) {
+            if (e.getValue().peers().contains(selfId) && !replicas.containsKey(e.getKey())) {
+                startReplica(e.getKey(), e.getValue(), "");
+            }
+        }
     }
 
     private void updateStream(String account, Map<String, Object> config, String reply) {
@@ -506,7 +521,7 @@ public final class JsCluster {
         }
     }
 
-    private void deleteStream(String account, String name) {
+    private synchronized void deleteStream(String account, String name) {
         String k = key(account, name);
         StreamAssignment sa = streams.remove(k);
         StreamReplica r = replicas.remove(k);
