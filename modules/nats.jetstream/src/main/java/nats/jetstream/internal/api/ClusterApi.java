@@ -310,7 +310,28 @@ final class ClusterApi {
     private void streamStepDown(JsAccount account, String stream, InternalConnection connection, Message m) {
         ApiRequest req = new ApiRequest(account, m);
         req.type("stream_leader_stepdown_response");
-        cluster.stepDownStream(account.name(), stream).orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        // Go 2.11's optional {"placement":{"preferred":"<server>"}}: hand the leadership to that replica.
+        String preferred = "";
+        if (!req.isEmptyBody()) {
+            try {
+                if (req.json().get("placement") instanceof Map<?, ?> p && p.get("preferred") instanceof String s) {
+                    preferred = s;
+                }
+            } catch (ApiException e) {
+                send(connection, m, req.errorResponse(e.error()));
+                return;
+            }
+            // Go 2.11's getStepDownPreferredPlacement texts.
+            String problem = preferred.isEmpty() ? ""
+                    : preferred.equals(js.context().identity().serverName()) ? "is already leader"
+                    : !cluster.isStreamPeer(account.name(), stream, preferred) ? "not known" : "";
+            if (!problem.isEmpty()) {
+                send(connection, m, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NO_PEERS,
+                        "preferred server \"" + preferred + "\" " + problem)));
+                return;
+            }
+        }
+        cluster.stepDownStream(account.name(), stream, preferred).orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> {
                     if (error != null) {
                         send(connection, m, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));

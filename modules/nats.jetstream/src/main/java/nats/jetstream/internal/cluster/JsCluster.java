@@ -370,10 +370,18 @@ public final class JsCluster {
     }
 
     /** The stream's leader steps down; completes when it did. */
-    public CompletableFuture<Void> stepDownStream(String account, String stream) {
+    public CompletableFuture<Void> stepDownStream(String account, String stream, String preferred) {
         StreamReplica r = replicas.get(key(account, stream));
-        return r == null ? CompletableFuture.failedFuture(new IllegalStateException("no replica"))
-                : r.node().stepDown();
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no replica"));
+        }
+        return preferred.isEmpty() ? r.node().stepDown() : r.node().transferLeadership(JsPeers.nodeId(preferred));
+    }
+
+    /** Whether the server named {@code serverName} holds a replica of the stream. */
+    public boolean isStreamPeer(String account, String stream, String serverName) {
+        StreamAssignment sa = streams.get(key(account, stream));
+        return sa != null && sa.peers().contains(JsPeers.nodeId(serverName));
     }
 
     public CompletableFuture<Void> stepDownMeta() {
