@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Which server answers what in a cluster of three (Go 2.9.10 checked by hand for the texts): each request gets
  * exactly one answer whichever server the client is on; placement beyond the cluster's size fails with Go's 10005
  * "no suitable peers for placement"; R1 and R3 streams, names, info with the {@code cluster} block, account info,
- * delete, meta leader step-down and {@code /jsz} {@code meta_cluster}.
+ * purge and message delete applied by every replica, stream and meta leader step-down, delete and {@code /jsz}
+ * {@code meta_cluster}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterApiTest {
@@ -74,8 +75,22 @@ class ClusterApiTest {
                 assertEquals(2, ((List<?>) ((Map<?, ?>) info.get("cluster")).get("replicas")).size(),
                         "R3 shows its two other replicas: " + info);
 
-                Map<String, Object> purge = only(b, "$JS.API.STREAM.PURGE.THREE", "");
-                assertNotNull(purge.get("error"), "purge is refused on a clustered stream, once: " + purge);
+                // Purge and message delete go through the stream's group: every replica applies them.
+                for (int i = 1; i <= 5; i++) {
+                    assertEquals(i, a.jetStream().publish("three.x", ("t" + i).getBytes(StandardCharsets.UTF_8))
+                            .getSeqno(), "message " + i + " of THREE");
+                }
+                Map<String, Object> deletedMsg = only(c, "$JS.API.STREAM.MSG.DELETE.THREE", "{\"seq\":5}");
+                assertEquals(Boolean.TRUE, deletedMsg.get("success"), "message 5 deleted: " + deletedMsg);
+                Map<String, Object> purge = only(b, "$JS.API.STREAM.PURGE.THREE", "{\"keep\":1}");
+                assertEquals(3L, purge.get("purged"), "purge keeping one: " + purge);
+                String threeLeader = (String) ((Map<?, ?>) only(a, "$JS.API.STREAM.INFO.THREE", "").get("cluster"))
+                        .get("leader");
+                Map<String, Object> down3 = only(a, "$JS.API.STREAM.LEADER.STEPDOWN.THREE", "");
+                assertEquals(Boolean.TRUE, down3.get("success"), "stream step-down: " + down3);
+                Map<?, ?> state = awaitStateOnOtherLeader(a, threeLeader);
+                assertEquals(1L, state.get("messages"), "one message left on the next leader: " + state);
+                assertEquals(4L, state.get("first_seq"), "message 4 kept on the next leader: " + state);
 
                 Map<String, Object> leaderJsz = cluster.jsz(metaLeader);
                 Map<?, ?> meta = (Map<?, ?>) leaderJsz.get("meta_cluster");
@@ -91,6 +106,23 @@ class ClusterApiTest {
                 assertEquals(List.of("THREE"), only(b, "$JS.API.STREAM.NAMES", "").get("streams"), "ONE is gone");
             }
         }
+    }
+
+    /** The stream state of THREE as a leader other than {@code old} reports it. */
+    private static Map<?, ?> awaitStateOnOtherLeader(Connection nc, String old) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message m = nc.request("$JS.API.STREAM.INFO.THREE", new byte[0], Duration.ofSeconds(2));
+            if (m != null) {
+                Map<String, Object> info = Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+                Object leader = info.get("cluster") instanceof Map<?, ?> ci ? ci.get("leader") : null;
+                if (leader != null && !leader.equals(old)) {
+                    return (Map<?, ?>) info.get("state");
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("THREE kept its leader " + old);
     }
 
     private static String awaitOtherMetaLeader(JsCluster3 cluster, String old) throws Exception {

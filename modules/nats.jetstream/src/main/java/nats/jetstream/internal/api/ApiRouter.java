@@ -47,7 +47,7 @@ public final class ApiRouter {
 
     /** In a cluster: requests are answered once, by the server Go would answer them on. */
     public void clustered(nats.jetstream.internal.cluster.JsCluster jsCluster) {
-        this.cluster = new ClusterApi(js, jsCluster);
+        this.cluster = new ClusterApi(js, jsCluster, this);
     }
 
     /** Starts answering in {@code account}; {@code enabled} tells whether JetStream is on there. */
@@ -111,6 +111,20 @@ public final class ApiRouter {
                 response.getBytes(StandardCharsets.UTF_8)));
         account.advisories().apiAudit(js.context().identity().serverName(), Map.of(), m.subject(),
                 new String(m.payload(), StandardCharsets.UTF_8), response);
+    }
+
+    /** The single-server answer to a request (a clustered stream's replica applying a replicated request). */
+    String answer(JsAccount account, Message m) {
+        ApiRequest req = new ApiRequest(account, m);
+        try {
+            dispatch(req);
+            return req.okResponse();
+        } catch (ApiException e) {
+            return req.errorResponse(e.error());
+        } catch (RuntimeException e) {
+            js.log().log(System.Logger.Level.WARNING, "JetStream replicated request on " + m.subject() + " failed", e);
+            return req.errorResponse(new ApiError(500, 0, e.toString()));
+        }
     }
 
     /** Routes by subject; false when the request gets no answer (an unknown subject). */

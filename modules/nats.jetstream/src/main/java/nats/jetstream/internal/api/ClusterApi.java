@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
+import nats.jetstream.internal.cluster.ClusterRequests;
 import nats.jetstream.internal.cluster.JsCluster;
 import nats.jetstream.internal.engine.JetStream;
 import nats.jetstream.internal.engine.JsAccount;
@@ -31,16 +32,38 @@ import nats.transport.json.GoJson;
  * about its stream and its consumers (on the single-server path, its stream being a local replica). Every other
  * server stays silent. Without a meta leader, Go's 503 "JetStream system temporarily unavailable".
  */
-final class ClusterApi {
+final class ClusterApi implements ClusterRequests {
 
     private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final JetStream js;
     private final JsCluster cluster;
 
-    ClusterApi(JetStream js, JsCluster cluster) {
+    private final ApiRouter router;
+
+    ClusterApi(JetStream js, JsCluster cluster, ApiRouter router) {
         this.js = js;
         this.cluster = cluster;
+        this.router = router;
+        cluster.requests(this);
+    }
+
+    @Override
+    public void answerStream(nats.jetstream.internal.engine.Stream stream, String reply, String type) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1." + type);
+        InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
+        response.put("cluster", cluster.clusterInfo(stream.account().name(), stream.name()));
+        if (type.equals("stream_create_response")) {
+            response.put("did_create", true);
+        }
+        stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
+                GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public String applyRequest(JsAccount account, Message request) {
+        return router.answer(account, request);
     }
 
     boolean active() {
@@ -83,10 +106,13 @@ final class ClusterApi {
                     if (t.length == 6 && t[4].equals("GET")) {
                         return streamScoped(account, t[5]);
                     }
-                    if (metaLeader) {
-                        notReplicated(connection, m, "MSG." + (t.length > 4 ? t[4] : ""));
+                    if (t.length == 6 && t[4].equals("DELETE")) {
+                        return replicated(account, t[5], m);
                     }
                     return false;
+                }
+                case "PURGE" -> {
+                    return t.length == 5 && replicated(account, t[4], m);
                 }
                 case "LEADER" -> {
                     String stream = t.length > 5 ? t[5] : "";
@@ -98,7 +124,7 @@ final class ClusterApi {
                     return false;
                 }
                 default -> {
-                    // Purge, message delete, snapshot, restore, peer removal: not replicated yet.
+                    // Snapshot, restore, peer removal: not replicated yet.
                     if (metaLeader) {
                         notReplicated(connection, m, op);
                     }
@@ -112,6 +138,20 @@ final class ClusterApi {
             return streamScoped(account, stream);
         }
         return metaLeader;
+    }
+
+    /**
+     * A request that changes a stream's messages: its leader replicates it through the stream's group and answers
+     * once it is applied; for a stream not assigned, the meta leader answers on the single-server path.
+     */
+    private boolean replicated(JsAccount account, String stream, Message m) {
+        if (cluster.streamConfig(account.name(), stream).isEmpty()) {
+            return cluster.isMetaLeader();
+        }
+        if (cluster.isStreamLeader(account.name(), stream)) {
+            cluster.proposeRequest(account.name(), stream, m);
+        }
+        return false;
     }
 
     /** A request about one stream: its leader answers; the meta leader answers for a stream not assigned. */

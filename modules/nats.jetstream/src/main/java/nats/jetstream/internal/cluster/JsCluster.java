@@ -66,6 +66,7 @@ public final class JsCluster {
     private volatile long peersChangedAt = System.nanoTime();
     private ScheduledFuture<?> ticker;
     private volatile boolean stopped;
+    private volatile ClusterRequests requests;
     private boolean warnedNoName;
 
     public JsCluster(JetStream js, ServerContext context) {
@@ -408,16 +409,30 @@ public final class JsCluster {
 
     /** The answer to a create or update request, sent by the group's leader once it leads. */
     void answerStreamRequest(StreamReplica r, String reply, String type) {
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("type", "io.nats.jetstream.api.v1." + type);
-        var stream = r.stream();
-        nats.jetstream.internal.api.InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
-        response.put("cluster", clusterInfo(r.assignment().account(), stream.name()));
-        if (type.equals("stream_create_response")) {
-            response.put("did_create", true);
+        ClusterRequests a = requests;
+        if (a != null) {
+            a.answerStream(r.stream(), reply, type);
         }
-        r.stream().account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
-                GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The API layer's side (see {@link ClusterRequests}). */
+    public void requests(ClusterRequests handler) {
+        this.requests = handler;
+    }
+
+    ClusterRequests requests() {
+        return requests;
+    }
+
+    /**
+     * Replicates a request about a stream through its group (this server leads it): every replica handles it in
+     * log order, and this server answers it.
+     */
+    public void proposeRequest(String account, String stream, Message request) {
+        StreamReplica r = replicas.get(key(account, stream));
+        if (r != null) {
+            r.proposeRequest(request);
+        }
     }
 
     // --- applying the meta group's entries --------------------------------------------------------------------

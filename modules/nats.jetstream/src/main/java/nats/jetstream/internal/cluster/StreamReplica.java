@@ -43,6 +43,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private static final byte CONSUMER_DEFINED = 2;
     private static final byte CONSUMER_DELETED = 3;
     private static final byte CONSUMER_STATE = 4;
+    private static final byte REQUEST = 5;
     /** How often the leader replicates its consumers' states (when they changed). */
     private static final long CONSUMER_SYNC_NANOS = 200_000_000L;
 
@@ -221,10 +222,43 @@ final class StreamReplica implements StateMachine, DirectHandler {
         return true;
     }
 
+    /** Replicates an API request about this stream (the leader's side); its answer comes from {@link #apply}. */
+    void proposeRequest(nats.api.messaging.Message request) {
+        byte[] proposer = self.getBytes(StandardCharsets.UTF_8);
+        byte[] subject = request.subject().getBytes(StandardCharsets.UTF_8);
+        byte[] reply = request.replyTo().getBytes(StandardCharsets.UTF_8);
+        byte[] body = request.payload();
+        node.propose(ByteBuffer.allocate(1 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + body.length)
+                .put(REQUEST).putShort((short) proposer.length).put(proposer).putShort((short) subject.length)
+                .put(subject).putShort((short) reply.length).put(reply).put(body).array());
+    }
+
+    private void applyRequest(ByteBuffer b) {
+        String proposer = text(b, b.getShort() & 0xFFFF);
+        String subject = text(b, b.getShort() & 0xFFFF);
+        String reply = text(b, b.getShort() & 0xFFFF);
+        byte[] body = new byte[b.remaining()];
+        b.get(body);
+        ClusterRequests handler = cluster.requests();
+        if (handler == null) {
+            return;
+        }
+        String response = handler.applyRequest(account, new nats.api.messaging.Message(subject, reply,
+                nats.api.messaging.Message.NO_HEADERS, body));
+        if (proposer.equals(self) && !reply.isEmpty()) {
+            account.connection().publish(new nats.api.messaging.Message(reply, "", nats.api.messaging.Message.NO_HEADERS,
+                    response.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     @Override
     public void apply(long index, byte[] data) {
         ByteBuffer b = ByteBuffer.wrap(data);
         byte type = b.get();
+        if (type == REQUEST) {
+            applyRequest(b);
+            return;
+        }
         if (type != MESSAGE) {
             String name = text(b, b.getShort() & 0xFFFF);
             byte[] rest = new byte[b.remaining()];
