@@ -40,15 +40,19 @@ final class JsCluster3 implements AutoCloseable {
 
     void startAll() throws Exception {
         for (String n : NAMES) {
-            routePorts.put(n, freePort());
-            httpPorts.put(n, freePort());
-        }
-        for (String n : NAMES) {
             start(n);
         }
     }
 
+    /** Starts one server (the ports of all three are chosen at the first start). */
+
     void start(String name) throws Exception {
+        if (routePorts.isEmpty()) {
+            for (String n : NAMES) {
+                routePorts.put(n, freePort());
+                httpPorts.put(n, freePort());
+            }
+        }
         List<String> routes = new ArrayList<>();
         routePorts.forEach((n, p) -> {
             if (!n.equals(name)) {

@@ -48,6 +48,10 @@ public final class JsCluster {
     static final String META = "_meta_";
     /** How long the JetStream peer set must stay unchanged before the meta group is first created. */
     static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long a server about to create the meta group waits for a running group's leader to answer first. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(1);
+    /** Asked on the system account by a server that would create the meta group: the leader answers its members. */
+    static final String MEMBERS_SUBJECT = "$JSC.META.MEMBERS";
 
     private final JetStream js;
     private final ServerContext context;
@@ -68,6 +72,9 @@ public final class JsCluster {
     private volatile boolean stopped;
     private volatile ClusterRequests requests;
     private boolean warnedNoName;
+    private long joinAskedAt;
+    private volatile List<String> joinAnswer;
+    private CompletableFuture<Long> memberChange;
 
     public JsCluster(JetStream js, ServerContext context) {
         this.js = js;
@@ -87,6 +94,7 @@ public final class JsCluster {
         context.links().addRouteGossip(peers);
         PluginAccount sys = context.accounts().system().orElse(context.accounts().global());
         system = sys.connect("jetstream-cluster");
+        system.subscribe(MEMBERS_SUBJECT, this::answerMembers);
         ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -164,6 +172,8 @@ public final class JsCluster {
         try {
             if (meta == null) {
                 maybeStartMeta();
+            } else {
+                addNewPeers();
             }
             startMissingReplicas();
             for (StreamReplica r : replicas.values()) {
@@ -183,7 +193,8 @@ public final class JsCluster {
             log.log(System.Logger.Level.INFO, "JetStream cluster recovering state");
         } else {
             List<String> online = new ArrayList<>(peers.onlineNodeIds());
-            if (online.isEmpty() || System.nanoTime() - peersChangedAt < SETTLE.toNanos()) {
+            long now = System.nanoTime();
+            if (online.isEmpty() || now - peersChangedAt < SETTLE.toNanos()) {
                 return;
             }
             if (selfName.equals(context.identity().serverId())) {
@@ -194,9 +205,23 @@ public final class JsCluster {
                 }
                 return;
             }
-            online.add(selfId);
-            members = online.stream().sorted().distinct().toList();
-            log.log(System.Logger.Level.INFO, "JetStream cluster bootstrapping");
+            // A meta group may run already (this server started late): then join it, else create it.
+            if (joinAskedAt == 0) {
+                askForMembers();
+                joinAskedAt = now;
+                return;
+            }
+            List<String> running = joinAnswer;
+            if (running != null) {
+                members = running;
+                log.log(System.Logger.Level.INFO, "JetStream cluster joining the metadata group of {0}", running);
+            } else if (now - joinAskedAt < JOIN_WAIT.toNanos()) {
+                return;
+            } else {
+                online.add(selfId);
+                members = online.stream().sorted().distinct().toList();
+                log.log(System.Logger.Level.INFO, "JetStream cluster bootstrapping");
+            }
             writePeers(peersFile, members);
         }
         log.log(System.Logger.Level.INFO, "Creating JetStream metadata controller");
@@ -205,6 +230,45 @@ public final class JsCluster {
                 metaTransport);
         metaTransport.attach(selfId, node);
         meta = node;
+    }
+
+    private void askForMembers() {
+        String inbox = "$JSC.META.JOIN." + selfId + "." + runId;
+        system.subscribe(inbox, m -> {
+            try {
+                joinAnswer = ((List<?>) Json.parse(new String(m.payload(), StandardCharsets.UTF_8))).stream()
+                        .map(Object::toString).filter(id -> !id.equals(selfId)).toList();
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "JetStream cluster: bad meta members answer: {0}", e.toString());
+            }
+        });
+        system.publish(new Message(MEMBERS_SUBJECT, inbox, Message.NO_HEADERS, new byte[0]));
+    }
+
+    /** The meta leader tells a server about to create the meta group that it runs already, and its members. */
+    private void answerMembers(Message m) {
+        RaftNode node = meta;
+        if (node != null && node.state() == RaftState.LEADER && m.hasReplyTo()) {
+            List<String> ids = node.members().stream().map(Member::id).toList();
+            system.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
+                    GoJson.compact(ids).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** The meta leader adds JetStream peers that are online but not members (servers that joined late). */
+    private void addNewPeers() {
+        RaftNode node = meta;
+        if (node == null || node.state() != RaftState.LEADER || (memberChange != null && !memberChange.isDone())) {
+            return;
+        }
+        List<String> ids = node.members().stream().map(Member::id).toList();
+        for (String id : peers.onlineNodeIds()) {
+            if (!ids.contains(id)) {
+                log.log(System.Logger.Level.INFO, "JetStream cluster adding peer {0} ({1})", peers.name(id), id);
+                memberChange = node.addMember(Member.voter(id));
+                return;
+            }
+        }
     }
 
     private static List<String> readPeers(Path file) {
