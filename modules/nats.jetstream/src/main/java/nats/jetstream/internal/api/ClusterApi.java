@@ -86,84 +86,102 @@ final class ClusterApi implements ClusterRequests {
         if (account == null) {
             return cluster.isMetaLeader();
         }
+        // A request about an assigned stream is its leader's, whether or not the meta group has a leader now.
+        String stream = streamOf(group, op, t);
+        if (!stream.isEmpty() && cluster.streamConfig(account.name(), stream).isPresent()) {
+            return byStreamLeader(account, stream, group, op, t, connection, m);
+        }
         if (!cluster.hasMetaLeader()) {
             fail(connection, m, ApiRouter.responseType(m.subject()), ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
             return false;
         }
-        boolean metaLeader = cluster.isMetaLeader();
+        if (!cluster.isMetaLeader()) {
+            return false;
+        }
         if (group.equals("STREAM")) {
             switch (op) {
                 case "CREATE", "UPDATE", "DELETE", "NAMES", "LIST" -> {
-                    if (metaLeader) {
-                        metaRequest(account, connection, m, op, t);
-                    }
+                    metaRequest(account, connection, m, op, t);
                     return false;
-                }
-                case "INFO" -> {
-                    return streamScoped(account, t.length > 4 ? t[4] : "");
-                }
-                case "MSG" -> {
-                    if (t.length == 6 && t[4].equals("GET")) {
-                        return streamScoped(account, t[5]);
-                    }
-                    if (t.length == 6 && t[4].equals("DELETE")) {
-                        return replicated(account, t[5], m);
-                    }
-                    return false;
-                }
-                case "PURGE" -> {
-                    return t.length == 5 && replicated(account, t[4], m);
                 }
                 case "LEADER" -> {
-                    String stream = t.length > 5 ? t[5] : "";
-                    if (cluster.isStreamLeader(account.name(), stream)) {
-                        streamStepDown(account, stream, connection, m);
-                    } else if (metaLeader && cluster.streamConfig(account.name(), stream).isEmpty()) {
-                        fail(connection, m, "stream_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
-                    }
+                    fail(connection, m, "stream_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
                     return false;
                 }
                 default -> {
-                    // Snapshot, restore, peer removal: not replicated yet.
-                    if (metaLeader) {
-                        notReplicated(connection, m, op);
-                    }
-                    return false;
+                    // Not assigned: the single-server path answers (stream not found).
+                    return true;
                 }
             }
         }
-        if (group.equals("CONSUMER")) {
-            String stream = op.equals("DURABLE") || op.equals("LEADER") ? (t.length > 5 ? t[5] : "")
-                    : (t.length > 4 ? t[4] : "");
-            return streamScoped(account, stream);
+        return true;
+    }
+
+    /** The stream a stream-scoped request is about ({@code STREAM.INFO.<s>}, {@code CONSUMER.*.<s>...}), or "". */
+    private static String streamOf(String group, String op, String[] t) {
+        if (group.equals("STREAM")) {
+            return switch (op) {
+                case "INFO", "PURGE", "SNAPSHOT", "RESTORE" -> t.length == 5 ? t[4] : "";
+                case "MSG", "LEADER", "PEER" -> t.length == 6 ? t[5] : "";
+                default -> "";
+            };
         }
-        return metaLeader;
+        if (group.equals("CONSUMER")) {
+            return op.equals("DURABLE") || op.equals("LEADER") ? (t.length > 5 ? t[5] : "") : (t.length > 4 ? t[4] : "");
+        }
+        return "";
     }
 
     /**
-     * A request that changes a stream's messages: its leader replicates it through the stream's group and answers
-     * once it is applied; for a stream not assigned, the meta leader answers on the single-server path.
+     * An assigned stream's leader answers requests about it and its consumers (purge and message delete through
+     * its group); what clustered streams do not support yet is refused, by the leader too.
      */
-    private boolean replicated(JsAccount account, String stream, Message m) {
-        if (cluster.streamConfig(account.name(), stream).isEmpty()) {
-            return cluster.isMetaLeader();
+    private boolean byStreamLeader(JsAccount account, String stream, String group, String op, String[] t,
+                                   InternalConnection connection, Message m) {
+        if (!cluster.isStreamLeader(account.name(), stream)) {
+            return false;
         }
-        if (cluster.isStreamLeader(account.name(), stream)) {
-            cluster.proposeRequest(account.name(), stream, m);
+        if (group.equals("CONSUMER")) {
+            return true;
         }
-        return false;
+        switch (op) {
+            case "INFO" -> {
+                return true;
+            }
+            case "MSG" -> {
+                if (t[4].equals("GET")) {
+                    return true;
+                }
+                if (t[4].equals("DELETE")) {
+                    cluster.proposeRequest(account.name(), stream, m);
+                }
+                return false;
+            }
+            case "PURGE" -> {
+                cluster.proposeRequest(account.name(), stream, m);
+                return false;
+            }
+            case "LEADER" -> {
+                streamStepDown(account, stream, connection, m);
+                return false;
+            }
+            default -> {
+                // Snapshot, restore, peer removal: not replicated yet.
+                notReplicated(connection, m, op);
+                return false;
+            }
+        }
     }
 
-    /** A request about one stream: its leader answers; the meta leader answers for a stream not assigned. */
-    private boolean streamScoped(JsAccount account, String stream) {
-        if (cluster.streamConfig(account.name(), stream).isEmpty()) {
-            return cluster.isMetaLeader();
-        }
-        return cluster.isStreamLeader(account.name(), stream);
-    }
-
-    /** Adds the {@code cluster} block to a stream info answered on the single-server path. */
+    /**
+     * Adds the {@code cluster} block to a stream info answered on the single-server path; account info counts the
+     * account's streams from the assignments (this server holds replicas of some only).
+     */
     void decorate(ApiRequest req) {
+        if (req.response.containsKey("limits") && req.response.containsKey("streams")) {
+            req.response.put("streams", cluster.streamNames(req.account.name()).size());
+            return;
+        }
         Object config = req.response.get("config");
         if (config instanceof Map<?, ?> c && c.get("name") instanceof String name && req.response.containsKey("state")
                 && cluster.streamConfig(req.account.name(), name).isPresent()) {
@@ -203,6 +221,7 @@ final class ClusterApi implements ClusterRequests {
             throw new ApiException(JsErrors.STREAM_INVALID_CONFIG, "stream configuration for create can not be sealed");
         }
         StreamSettings cfg = Replicas.checkCreate(req.account, requested);
+        unsupported(cfg);
         int replicas = (int) Math.max(1, cfg.replicas);
         cfg.replicas = replicas;
         String account = req.account.name();
@@ -250,6 +269,22 @@ final class ClusterApi implements ClusterRequests {
         });
     }
 
+    /**
+     * What clustered streams do not do yet, refused rather than accepted and left undone: mirrors and sources
+     * (nothing would feed the replicas), and interest or work-queue retention (acknowledgements remove messages on
+     * the leader only, so replicas would differ).
+     */
+    private static void unsupported(StreamSettings cfg) {
+        if (cfg.mirror.isPresent() || !cfg.sources.isEmpty()) {
+            throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: mirrors and "
+                    + "sources are not supported on clustered streams yet"));
+        }
+        if (cfg.retention != nats.jetstream.internal.model.Policies.Retention.LIMITS) {
+            throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: only limits "
+                    + "retention is supported on clustered streams yet"));
+        }
+    }
+
     private void update(ApiRequest req, InternalConnection connection) {
         req.type("stream_update_response");
         if (req.tokenCount() != 5) {
@@ -271,6 +306,7 @@ final class ClusterApi implements ClusterRequests {
                     + "supported yet");
         }
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
+        unsupported(cfg);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);

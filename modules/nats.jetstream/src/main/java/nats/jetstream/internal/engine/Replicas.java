@@ -50,7 +50,7 @@ public final class Replicas {
     /**
      * Stores a committed message through the stream's writer: every publish check (dedupe, expected headers,
      * limits) runs on every replica in log order, so all come to the same sequence. With a reply (the leader that
-     * proposed it) the ack or error goes out once the message is durable in the store.
+     * proposed it) the ack or error goes out at once: the entry is committed (on a quorum's disks).
      */
     public static void apply(Stream stream, String subject, byte[] reply, byte[] headers, byte[] payload) {
         StreamIngest ingest = stream.ingest();
@@ -63,11 +63,11 @@ public final class Replicas {
         } finally {
             stream.writeLock().unlock();
         }
+        // The entry is committed: it is on a quorum's disks in the group's log, from which a replica's store is
+        // rebuilt at start. So the ack need not wait for this store's own sync, which runs on its flusher.
+        stream.store().flushSoon();
         if (reply != null) {
-            stream.store().flushOnCaller();
-            ingest.durableThrough(stream.store().durableSequence());
-        } else {
-            stream.store().flushSoon();
+            ingest.durableThrough(stream.store().fastState().lastSequence());
         }
     }
 
