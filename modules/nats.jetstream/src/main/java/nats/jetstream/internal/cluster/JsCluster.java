@@ -1,11 +1,11 @@
 package nats.jetstream.internal.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,26 +32,18 @@ import nats.raft.RaftState;
 import nats.raft.StateMachine;
 import nats.raft.RaftTransport;
 import nats.transport.json.GoJson;
-import nats.transport.json.Json;
 
 /**
  * Clustered JetStream on this server (Go's {@code jetStreamCluster}): the JetStream servers of the cluster, learnt
  * from the routes, form the meta group {@code _meta_}; its leader places streams on peers and replicates the
  * assignments, and every server applies them, running its member of each stream group it was placed in.
  *
- * <p>Clustered mode starts when a JetStream peer appears on a route: once the set of JetStream peers has not
- * changed for {@link #SETTLE}, the meta group is created with them all as voters, and its members are kept
- * ({@code peers.json}) so a restart rejoins the same group.
+ * <p>Clustered mode starts when the meta group does ({@link MetaMembership}: once JetStream peers appear on the
+ * routes); until then this server answers {@code $JS.API} on its own, as a single server.
  */
 public final class JsCluster {
 
     static final String META = "_meta_";
-    /** How long the JetStream peer set must stay unchanged before the meta group is first created. */
-    static final Duration SETTLE = Duration.ofSeconds(2);
-    /** How long a server about to create the meta group waits for a running group's leader to answer first. */
-    static final Duration JOIN_WAIT = Duration.ofSeconds(1);
-    /** Asked on the system account by a server that would create the meta group: the leader answers its members. */
-    static final String MEMBERS_SUBJECT = "$JSC.META.MEMBERS";
 
     private final JetStream js;
     private final ServerContext context;
@@ -67,14 +59,10 @@ public final class JsCluster {
     private volatile InternalConnection system;
     private volatile RaftNode meta;
     private volatile NrgTransport metaTransport;
-    private volatile long peersChangedAt = System.nanoTime();
+    private volatile MetaMembership membership;
     private ScheduledFuture<?> ticker;
     private volatile boolean stopped;
     private volatile ClusterRequests requests;
-    private boolean warnedNoName;
-    private long joinAskedAt;
-    private volatile List<String> joinAnswer;
-    private CompletableFuture<Long> memberChange;
 
     public JsCluster(JetStream js, ServerContext context) {
         this.js = js;
@@ -82,7 +70,12 @@ public final class JsCluster {
         this.log = js.log();
         this.selfName = context.identity().serverName();
         this.selfId = JsPeers.nodeId(selfName);
-        this.peers = new JsPeers(selfName, () -> peersChangedAt = System.nanoTime());
+        this.peers = new JsPeers(selfName, () -> {
+            MetaMembership m = membership;
+            if (m != null) {
+                m.peersChanged();
+            }
+        });
         // Go keeps the meta group under the system account: <store>/$SYS/_js_/_meta_.
         this.root = js.options().storeRoot().resolve("$SYS").resolve("_js_");
         long ms = Long.getLong("nats.jetstream.cluster.election_ms", 4000);
@@ -94,7 +87,9 @@ public final class JsCluster {
         context.links().addRouteGossip(peers);
         PluginAccount sys = context.accounts().system().orElse(context.accounts().global());
         system = sys.connect("jetstream-cluster");
-        system.subscribe(MEMBERS_SUBJECT, this::answerMembers);
+        membership = new MetaMembership(peers, system, selfId, !selfName.equals(context.identity().serverId()),
+                groupDirectory(META).resolve("peers.json"), runId, log);
+        system.subscribe(MetaMembership.MEMBERS_SUBJECT, m -> membership.answerMembers(meta, m));
         ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -173,7 +168,7 @@ public final class JsCluster {
             if (meta == null) {
                 maybeStartMeta();
             } else {
-                addNewPeers();
+                membership.addNewPeers(meta);
             }
             startMissingReplicas();
             for (StreamReplica r : replicas.values()) {
@@ -185,108 +180,16 @@ public final class JsCluster {
     }
 
     private void maybeStartMeta() {
-        Path dir = groupDirectory(META);
-        Path peersFile = dir.resolve("peers.json");
-        List<String> members;
-        if (Files.exists(peersFile)) {
-            members = readPeers(peersFile);
-            log.log(System.Logger.Level.INFO, "JetStream cluster recovering state");
-        } else {
-            List<String> online = new ArrayList<>(peers.onlineNodeIds());
-            long now = System.nanoTime();
-            if (online.isEmpty() || now - peersChangedAt < SETTLE.toNanos()) {
-                return;
-            }
-            if (selfName.equals(context.identity().serverId())) {
-                // Go refuses this at start-up; this plugin only learns of the cluster from its routes.
-                if (!warnedNoName) {
-                    warnedNoName = true;
-                    log.log(System.Logger.Level.ERROR, "jetstream cluster requires `server_name` to be set");
-                }
-                return;
-            }
-            // A meta group may run already (this server started late): then join it, else create it.
-            if (joinAskedAt == 0) {
-                askForMembers();
-                joinAskedAt = now;
-                return;
-            }
-            List<String> running = joinAnswer;
-            if (running != null) {
-                members = running;
-                log.log(System.Logger.Level.INFO, "JetStream cluster joining the metadata group of {0}", running);
-            } else if (now - joinAskedAt < JOIN_WAIT.toNanos()) {
-                return;
-            } else {
-                online.add(selfId);
-                members = online.stream().sorted().distinct().toList();
-                log.log(System.Logger.Level.INFO, "JetStream cluster bootstrapping");
-            }
-            writePeers(peersFile, members);
+        Optional<List<String>> members = membership.initialMembers();
+        if (members.isEmpty()) {
+            return;
         }
         log.log(System.Logger.Level.INFO, "Creating JetStream metadata controller");
         metaTransport = new NrgTransport(system, META);
-        RaftNode node = startGroup(META, members.stream().map(Member::voter).toList(), new MetaMachine(),
+        RaftNode node = startGroup(META, members.get().stream().map(Member::voter).toList(), new MetaMachine(this),
                 metaTransport);
         metaTransport.attach(selfId, node);
         meta = node;
-    }
-
-    private void askForMembers() {
-        String inbox = "$JSC.META.JOIN." + selfId + "." + runId;
-        system.subscribe(inbox, m -> {
-            try {
-                joinAnswer = ((List<?>) Json.parse(new String(m.payload(), StandardCharsets.UTF_8))).stream()
-                        .map(Object::toString).filter(id -> !id.equals(selfId)).toList();
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, "JetStream cluster: bad meta members answer: {0}", e.toString());
-            }
-        });
-        system.publish(new Message(MEMBERS_SUBJECT, inbox, Message.NO_HEADERS, new byte[0]));
-    }
-
-    /** The meta leader tells a server about to create the meta group that it runs already, and its members. */
-    private void answerMembers(Message m) {
-        RaftNode node = meta;
-        if (node != null && node.state() == RaftState.LEADER && m.hasReplyTo()) {
-            List<String> ids = node.members().stream().map(Member::id).toList();
-            system.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
-                    GoJson.compact(ids).getBytes(StandardCharsets.UTF_8)));
-        }
-    }
-
-    /** The meta leader adds JetStream peers that are online but not members (servers that joined late). */
-    private void addNewPeers() {
-        RaftNode node = meta;
-        if (node == null || node.state() != RaftState.LEADER || (memberChange != null && !memberChange.isDone())) {
-            return;
-        }
-        List<String> ids = node.members().stream().map(Member::id).toList();
-        for (String id : peers.onlineNodeIds()) {
-            if (!ids.contains(id)) {
-                log.log(System.Logger.Level.INFO, "JetStream cluster adding peer {0} ({1})", peers.name(id), id);
-                memberChange = node.addMember(Member.voter(id));
-                return;
-            }
-        }
-    }
-
-    private static List<String> readPeers(Path file) {
-        try {
-            Object parsed = Json.parse(Files.readString(file));
-            return ((List<?>) parsed).stream().map(Object::toString).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void writePeers(Path file, List<String> members) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, GoJson.compact(members));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     RaftNode startGroup(String group, List<Member> members, StateMachine machine, RaftTransport transport) {
@@ -295,16 +198,6 @@ public final class JsCluster {
                 .withTiming(min, min.multipliedBy(9).dividedBy(4), min.dividedBy(4))
                 .withSnapshotThreshold(group.equals(META) ? 10_000 : Long.MAX_VALUE);
         return RaftGroups.load().start(cfg, machine, transport);
-    }
-
-    /** The meta group's members and who leads it (for {@code /jsz} and stream placement). */
-    public Optional<RaftNode> metaNode() {
-        return Optional.ofNullable(meta);
-    }
-
-    public String metaLeaderName() {
-        RaftNode m = meta;
-        return m == null ? "" : m.leader().map(peers::name).orElse("");
     }
 
     /** Go's {@code MetaClusterInfo}: name, leader, its node id, the replicas (on the leader) and the size. */
@@ -407,31 +300,16 @@ public final class JsCluster {
         return sa == null ? Optional.empty() : Optional.of(sa.config());
     }
 
-    public Optional<String> streamGroup(String account, String stream) {
-        StreamAssignment sa = streams.get(key(account, stream));
-        return sa == null ? Optional.empty() : Optional.of(sa.group());
-    }
-
     /** Names of the streams assigned in an account, sorted. */
     public List<String> streamNames(String account) {
         return streams.values().stream().filter(sa -> sa.account().equals(account)).map(StreamAssignment::name)
                 .sorted().toList();
     }
 
-    public int streamCount() {
-        return streams.size();
-    }
-
     /** Whether this server leads the stream's group. */
     public boolean isStreamLeader(String account, String stream) {
         StreamReplica r = replicas.get(key(account, stream));
         return r != null && r.isLeader();
-    }
-
-    /** Whether the stream's group has a leader (as far as this server's member knows, when it has one). */
-    public boolean streamHasLeader(String account, String stream) {
-        StreamReplica r = replicas.get(key(account, stream));
-        return r != null && r.node().leader().isPresent();
     }
 
     /** The stream's leader steps down; completes when it did. */
@@ -499,69 +377,30 @@ public final class JsCluster {
         }
     }
 
-    // --- applying the meta group's entries --------------------------------------------------------------------
+    // --- applying the meta group's entries (MetaMachine) -------------------------------------------------------
 
-    /** The replicated assignments; applied on the meta group's thread. */
-    private final class MetaMachine implements StateMachine {
+    Collection<StreamAssignment> assignments() {
+        return streams.values();
+    }
 
-        @Override
-        @SuppressWarnings("unchecked")
-        public void apply(long index, byte[] data) {
-            Map<String, Object> e = Json.parseObject(new String(data, StandardCharsets.UTF_8));
-            String op = (String) e.get("op");
-            try {
-                switch (op) {
-                    case "add_stream" -> addStream(StreamAssignment.fromJson((Map<String, Object>) e.get("stream")),
-                            recent(e));
-                    case "update_stream" -> updateStream((String) e.get("account"),
-                            (Map<String, Object>) e.get("config"), recent(e) ? (String) e.getOrDefault("reply", "") : "");
-                    case "delete_stream" -> deleteStream((String) e.get("account"), (String) e.get("name"));
-                    default -> log.log(System.Logger.Level.WARNING, "JetStream cluster: unknown meta entry {0}", op);
-                }
-            } catch (RuntimeException ex) {
-                log.log(System.Logger.Level.ERROR, "JetStream cluster: applying " + op + " failed: " + ex, ex);
+    /** A snapshot's assignments replace the current ones: streams gone are removed, new ones added. */
+    void replaceAssignments(List<StreamAssignment> all) {
+        List<String> keep = new ArrayList<>();
+        for (StreamAssignment sa : all) {
+            keep.add(key(sa.account(), sa.name()));
+            if (!streams.containsKey(key(sa.account(), sa.name()))) {
+                addStream(sa, false);
             }
         }
-
-        /**
-         * Whether an entry was proposed moments ago: its request is answered. One replayed at a restart is not
-         * (its requester has long had its answer or given up).
-         */
-        private boolean recent(Map<String, Object> e) {
-            return e.get("ts") instanceof Number ts && System.currentTimeMillis() - ts.longValue() < 30_000;
-        }
-
-        @Override
-        public byte[] snapshot() {
-            List<Object> all = new ArrayList<>();
-            for (StreamAssignment sa : streams.values()) {
-                all.add(sa.withConfig(sa.config(), "").toJson());
-            }
-            return GoJson.compact(all).getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public void restore(byte[] snapshot) {
-            List<Object> all = (List<Object>) Json.parse(new String(snapshot, StandardCharsets.UTF_8));
-            List<String> keep = new ArrayList<>();
-            for (Object o : all) {
-                StreamAssignment sa = StreamAssignment.fromJson((Map<String, Object>) o);
-                keep.add(key(sa.account(), sa.name()));
-                if (!streams.containsKey(key(sa.account(), sa.name()))) {
-                    addStream(sa, false);
-                }
-            }
-            for (String k : List.copyOf(streams.keySet())) {
-                if (!keep.contains(k)) {
-                    StreamAssignment sa = streams.get(k);
-                    deleteStream(sa.account(), sa.name());
-                }
+        for (String k : List.copyOf(streams.keySet())) {
+            StreamAssignment sa = streams.get(k);
+            if (!keep.contains(k) && sa != null) {
+                deleteStream(sa.account(), sa.name());
             }
         }
     }
 
-    private void addStream(StreamAssignment sa, boolean live) {
+    void addStream(StreamAssignment sa, boolean live) {
         String k = key(sa.account(), sa.name());
         if (streams.putIfAbsent(k, sa) != null) {
             return;
@@ -594,7 +433,7 @@ public final class JsCluster {
         }
     }
 
-    private void updateStream(String account, Map<String, Object> config, String reply) {
+    void updateStream(String account, Map<String, Object> config, String reply) {
         String k = key(account, (String) config.get("name"));
         StreamAssignment sa = streams.get(k);
         if (sa == null) {
@@ -608,7 +447,7 @@ public final class JsCluster {
         }
     }
 
-    private synchronized void deleteStream(String account, String name) {
+    synchronized void deleteStream(String account, String name) {
         String k = key(account, name);
         StreamAssignment sa = streams.remove(k);
         StreamReplica r = replicas.remove(k);
