@@ -84,6 +84,8 @@ class ClusteredStreamTest {
                 // A durable pull consumer takes the first 60, acknowledged one by one.
                 jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("worker")
                         .ackPolicy(AckPolicy.Explicit).build());
+                assertEquals(streamLeader, jsm.getConsumerInfo("ORDERS", "worker").getClusterInfo().getLeader(),
+                        "the consumer is led by the stream leader");
                 JetStreamSubscription sub1 = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("ORDERS", "worker"));
                 consumed.addAll(fetchAndAck(sub1, 60));
                 // The consumer's state reaches the group within 200 ms.

@@ -182,6 +182,19 @@ final class ClusterApi implements ClusterRequests {
             req.response.put("streams", cluster.streamNames(req.account.name()).size());
             return;
         }
+        if (req.response.get("stream_name") instanceof String stream && req.response.containsKey("num_pending")
+                && cluster.streamConfig(req.account.name(), stream).isPresent()) {
+            // Go's ConsumerInfo: cluster after num_pending. A consumer is led by its stream's leader.
+            Map<String, Object> copy = new LinkedHashMap<>(req.response);
+            req.response.clear();
+            copy.forEach((k, v) -> {
+                req.response.put(k, v);
+                if (k.equals("num_pending")) {
+                    req.response.put("cluster", cluster.clusterInfo(req.account.name(), stream));
+                }
+            });
+            return;
+        }
         Object config = req.response.get("config");
         if (config instanceof Map<?, ?> c && c.get("name") instanceof String name && req.response.containsKey("state")
                 && cluster.streamConfig(req.account.name(), name).isPresent()) {
