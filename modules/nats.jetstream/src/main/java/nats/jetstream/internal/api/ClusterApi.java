@@ -142,6 +142,11 @@ final class ClusterApi implements ClusterRequests {
             return false;
         }
         if (group.equals("CONSUMER")) {
+            if (op.equals("LEADER")) {
+                // Consumers have no group of their own yet: their leader is the stream's.
+                notReplicated(connection, m, "CONSUMER.LEADER.STEPDOWN");
+                return false;
+            }
             return true;
         }
         switch (op) {
