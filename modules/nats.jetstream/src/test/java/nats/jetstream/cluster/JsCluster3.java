@@ -35,7 +35,7 @@ final class JsCluster3 implements AutoCloseable {
 
     JsCluster3(Path dir) {
         this.dir = dir;
-        System.setProperty("nats.jetstream.cluster.election_ms", "600");
+        System.setProperty("nats.jetstream.cluster.election_ms", "1000");
     }
 
     void startAll() throws Exception {
