@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import nats.api.messaging.DirectHandler;
@@ -64,6 +65,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private final Map<String, byte[]> proposedDefs = new HashMap<>();
     private final Map<String, byte[]> proposedStates = new HashMap<>();
     private long lastConsumerSync;
+    /** The new leader's read index: done once it has applied what was committed before its election. */
+    private CompletableFuture<Long> readIndex;
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
     private volatile String pendingReply = "";
     private volatile String pendingType = "";
@@ -106,14 +109,30 @@ final class StreamReplica implements StateMachine, DirectHandler {
             unsubscribe();
             stopConsumers();
         }
-        if (leader && node.appliedIndex() >= node.commitIndex()) {
+        if (!leader) {
+            readIndex = null;
+        }
+        if (leader && caughtUp()) {
             syncConsumers();
         }
-        if (leader && !pendingReply.isEmpty() && node.appliedIndex() >= node.commitIndex()) {
+        if (leader && !pendingReply.isEmpty() && caughtUp()) {
             String reply = pendingReply;
             pendingReply = "";
             cluster.answerStreamRequest(this, reply, pendingType);
         }
+    }
+
+    /**
+     * Whether this leader has applied everything committed before it was elected: a new leader holds every
+     * committed entry but learns that they are committed only with a quorum's answer, so it asks for a read index.
+     */
+    private boolean caughtUp() {
+        CompletableFuture<Long> r = readIndex;
+        if (r == null || (r.isCompletedExceptionally() && node.state() == RaftState.LEADER)) {
+            readIndex = node.readIndex();
+            return false;
+        }
+        return r.isDone() && !r.isCompletedExceptionally();
     }
 
     /**
