@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which server answers what in a cluster of three (Go 2.9.10 checked by hand for the texts): each request gets
  * exactly one answer whichever server the client is on; placement beyond the cluster's size fails with Go's 10005
- * "no suitable peers for placement"; R1 and R3 streams, names, info with the {@code cluster} block, account info,
+ * "no suitable peers for placement"; R1 and R3 streams, names, lists gathered from the stream leaders, info with
+ * the {@code cluster} block, account info,
  * purge and message delete applied by every replica, stream and meta leader step-down, delete and {@code /jsz}
  * {@code meta_cluster}.
  */
@@ -71,6 +72,17 @@ class ClusterApiTest {
 
                 PublishAck ack = a.jetStream().publish("one.x", "hello".getBytes(StandardCharsets.UTF_8));
                 assertEquals(1, ack.getSeqno(), "first message of the R1 stream");
+                // The meta leader gathers each stream's info from its leader (Go's $JSC.SI scatter and gather).
+                for (Connection nc : List.of(a, b, c)) {
+                    Map<String, Object> list = only(nc, "$JS.API.STREAM.LIST", "");
+                    List<?> streams = (List<?>) list.get("streams");
+                    assertEquals(2, streams.size(), "two streams listed: " + list);
+                    assertEquals(null, list.get("missing"), "every leader answered: " + list);
+                    Map<?, ?> first = (Map<?, ?>) streams.get(0);
+                    assertEquals("ONE", ((Map<?, ?>) first.get("config")).get("name"), "sorted by name: " + list);
+                    assertEquals(1L, ((Map<?, ?>) first.get("state")).get("messages"), "ONE's state: " + list);
+                    assertNotNull(first.get("cluster"), "cluster block in the list: " + list);
+                }
                 Map<String, Object> info = only(a, "$JS.API.STREAM.INFO.THREE", "");
                 assertEquals(2, ((List<?>) ((Map<?, ?>) info.get("cluster")).get("replicas")).size(),
                         "R3 shows its two other replicas: " + info);

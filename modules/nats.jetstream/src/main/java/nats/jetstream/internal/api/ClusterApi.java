@@ -374,29 +374,45 @@ final class ClusterApi implements ClusterRequests {
     }
 
     /**
-     * Stream infos from the assignments: the state where this server holds a replica, zeros elsewhere (Go's meta
-     * leader asks each stream leader; not done yet).
+     * Go's scatter and gather: the infos of the account's streams, from this server where it leads them and from
+     * their leaders otherwise ({@code $JSC.SI}); streams whose leader did not answer within 4 s are listed under
+     * {@code missing}.
      */
     private void list(ApiRequest req, InternalConnection connection) {
         req.type("stream_list_response");
         String account = req.account.name();
-        List<Object> infos = new ArrayList<>();
-        for (String name : cluster.streamNames(account)) {
-            Map<String, Object> info = new LinkedHashMap<>();
-            var local = req.account.stream(name);
-            if (local.isPresent()) {
-                InfoJson.streamInfo(info, local.get(), local.get().store().fastState(), null, false);
+        List<String> names = cluster.streamNames(account);
+        Map<String, Object> local = new java.util.TreeMap<>();
+        List<String> remote = new ArrayList<>();
+        for (String name : names) {
+            var stream = req.account.stream(name);
+            if (stream.isPresent() && cluster.isStreamLeader(account, name)) {
+                local.put(name, nats.transport.json.Json.parseObject(streamInfo(stream.get())));
             } else {
-                info.put("config", cluster.streamConfig(account, name).orElseThrow());
+                remote.add(name);
             }
-            info.put("cluster", cluster.clusterInfo(account, name));
-            infos.add(info);
         }
-        req.response.put("total", infos.size());
-        req.response.put("offset", 0);
-        req.response.put("limit", StreamRequests.LIST_LIMIT);
-        req.response.put("streams", infos);
-        send(connection, req.message, req.okResponse());
+        cluster.gatherStreamInfos(account, remote, Duration.ofSeconds(4)).thenAccept(answers -> {
+            Map<String, Object> all = new java.util.TreeMap<>(local);
+            answers.forEach((name, body) -> all.put(name, nats.transport.json.Json.parseObject(body)));
+            List<String> missing = names.stream().filter(n -> !all.containsKey(n)).toList();
+            req.response.put("total", names.size());
+            req.response.put("offset", 0);
+            req.response.put("limit", StreamRequests.LIST_LIMIT);
+            req.response.put("streams", new ArrayList<>(all.values()));
+            if (!missing.isEmpty()) {
+                req.response.put("missing", missing);
+            }
+            send(connection, req.message, req.okResponse());
+        });
+    }
+
+    @Override
+    public String streamInfo(nats.jetstream.internal.engine.Stream stream) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        InfoJson.streamInfo(info, stream, stream.store().fastState(), null, false);
+        info.put("cluster", cluster.clusterInfo(stream.account().name(), stream.name()));
+        return GoJson.compact(info);
     }
 
     // --- leader changes --------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ public interface ClusterRequests {
     /** Sends the create or update answer ({@code type}) for {@code stream} to {@code reply}. */
     void answerStream(Stream stream, String reply, String type);
 
+    /** Go's {@code StreamInfo} of a stream this server leads, with its {@code cluster} block, as JSON. */
+    String streamInfo(Stream stream);
+
     /** Handles a replicated request on this replica's stream; returns the response body. */
     String applyRequest(JsAccount account, Message request);
 }

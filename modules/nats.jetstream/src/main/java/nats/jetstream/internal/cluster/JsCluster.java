@@ -32,6 +32,7 @@ import nats.raft.RaftState;
 import nats.raft.StateMachine;
 import nats.raft.RaftTransport;
 import nats.transport.json.GoJson;
+import nats.transport.json.Json;
 
 /**
  * Clustered JetStream on this server (Go's {@code jetStreamCluster}): the JetStream servers of the cluster, learnt
@@ -90,6 +91,7 @@ public final class JsCluster {
         membership = new MetaMembership(peers, system, selfId, !selfName.equals(context.identity().serverId()),
                 groupDirectory(META).resolve("peers.json"), runId, log);
         system.subscribe(MetaMembership.MEMBERS_SUBJECT, m -> membership.answerMembers(meta, m));
+        system.subscribe("$JSC.SI.*.*", this::answerStreamInfo);
         ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -355,6 +357,54 @@ public final class JsCluster {
         if (a != null) {
             a.answerStream(r.stream(), reply, type);
         }
+    }
+
+    /** Go's {@code $JSC.SI.<account>.<stream>}: the stream's leader answers with its info (for stream lists). */
+    private void answerStreamInfo(Message m) {
+        String[] t = m.subject().split("\\.");
+        ClusterRequests handler = requests;
+        if (t.length != 4 || !m.hasReplyTo() || handler == null) {
+            return;
+        }
+        StreamReplica r = replicas.get(key(t[2], t[3]));
+        if (r != null && r.isLeader()) {
+            system.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
+                    handler.streamInfo(r.stream()).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * Asks the leaders of {@code streams} of {@code account} for their infos (Go's scatter and gather for stream
+     * lists); completes with the answers by stream name once all came or {@code timeout} passed.
+     */
+    public CompletableFuture<Map<String, String>> gatherStreamInfos(String account, List<String> streams,
+                                                                    Duration timeout) {
+        CompletableFuture<Map<String, String>> done = new CompletableFuture<>();
+        Map<String, String> answers = new ConcurrentHashMap<>();
+        if (streams.isEmpty()) {
+            done.complete(answers);
+            return done;
+        }
+        String inbox = "$JSC.SIR." + selfId + "." + UUID.randomUUID().toString().replace("-", "");
+        var sub = system.subscribe(inbox, m -> {
+            String body = new String(m.payload(), StandardCharsets.UTF_8);
+            try {
+                if (Json.parseObject(body).get("config") instanceof Map<?, ?> c && c.get("name") instanceof String n) {
+                    answers.put(n, body);
+                    if (answers.keySet().containsAll(streams)) {
+                        done.complete(answers);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "JetStream cluster: bad stream info answer: {0}", e.toString());
+            }
+        });
+        js.timers().schedule(() -> done.complete(answers), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        done.whenComplete((v, e) -> sub.unsubscribe());
+        for (String stream : streams) {
+            system.publish(new Message("$JSC.SI." + account + "." + stream, inbox, Message.NO_HEADERS, new byte[0]));
+        }
+        return done;
     }
 
     /** The API layer's side (see {@link ClusterRequests}). */
