@@ -71,8 +71,22 @@ final class JsCluster3 implements AutoCloseable {
             throw new IOException("config warnings: " + warnings);
         }
         options.host("127.0.0.1").port(0);
-        servers.put(name, NatsServer.start(options));
+        try {
+            servers.put(name, NatsServer.start(options));
+        } catch (nats.server.options.ServerStartException | RuntimeException e) {
+            // A port chosen free was taken by another process meanwhile: new ports for this server (it dials the
+            // others, so they need not know its route port), a few times.
+            if (String.valueOf(e.getMessage()).contains("already in use") && ++bindRetries <= 3) {
+                routePorts.put(name, freePort());
+                httpPorts.put(name, freePort());
+                start(name);
+                return;
+            }
+            throw e;
+        }
     }
+
+    private int bindRetries;
 
     void stop(String name) {
         NatsServer s = servers.remove(name);
