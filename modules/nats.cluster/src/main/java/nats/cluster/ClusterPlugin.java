@@ -54,7 +54,8 @@ public final class ClusterPlugin implements ServerPlugin {
 
     @Override
     public void start(ServerContext context) throws PluginException {
-        ClusterConfig config = read(context.configSection(), context.logger());
+        ClusterConfig config = withRequiredName(read(context.configSection(), context.logger()),
+                context.links().routeGossip());
         if (!config.listens()) {
             // As Go: without a cluster port there is no routing (routes alone are not dialled).
             context.logger().log(System.Logger.Level.WARNING,
@@ -76,6 +77,25 @@ public final class ClusterPlugin implements ServerPlugin {
             throw new PluginException("Error listening on router port: " + config.port() + " - " + e.getMessage(), e);
         }
         cluster = c;
+    }
+
+    /**
+     * Go's validateCluster: a gateway's name is the cluster's; a different configured name stops the start, and a
+     * cluster without a name takes the gateway's (configured, not dynamic).
+     */
+    static ClusterConfig withRequiredName(ClusterConfig config, java.util.List<nats.api.links.RouteGossip> gossip)
+            throws PluginException {
+        for (nats.api.links.RouteGossip g : gossip) {
+            Optional<String> required = g.requiredClusterName();
+            if (required.isEmpty() || required.get().equals(config.name())) {
+                continue;
+            }
+            if (!config.dynamicName()) {
+                throw new PluginException("cluster name conflicts between cluster and gateway definitions");
+            }
+            config = config.withName(required.get());
+        }
+        return config;
     }
 
     @Override

@@ -40,6 +40,12 @@ public record ClusterConfig(String name, String host, int port, String advertise
         routes = List.copyOf(routes);
     }
 
+    /** The same configuration under another cluster name. */
+    public ClusterConfig withName(String other) {
+        return new ClusterConfig(other, host, port, advertise, routes, username, password, authTimeout, tls,
+                noAdvertise, connectRetries, permissions, connectBackoff, pingInterval, pingMax, writeDeadline);
+    }
+
     public boolean dynamicName() {
         return name.isEmpty();
     }
