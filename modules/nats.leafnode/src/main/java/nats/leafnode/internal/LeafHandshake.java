@@ -258,11 +258,20 @@ final class LeafHandshake {
                 string(proto.get("jwt")), string(proto.get("nkey")), string(proto.get("sig")), nonce);
         String ip = c.remoteAddress().substring(0, c.remoteAddress().lastIndexOf(':'));
         Optional<ServerGrant> grant = c.nodes.sessions().authenticate("leafnode", presented, ip);
+        if (grant.isEmpty() && anonymous(presented) && !c.nodes.settings().operatorMode()) {
+            // Go's processClientOrLeafAuthentication: a leaf that presents no user, nkey or JWT is not refused by
+            // the server's users; it is bound to the global account (Go's "no required username/password").
+            return Optional.of(grant(global, ""));
+        }
         grant.ifPresent(g -> {
             grantedImport = toJson(g.subscribe());
             grantedExport = toJson(g.publish());
         });
         return grant;
+    }
+
+    private static boolean anonymous(Credentials presented) {
+        return presented.user().isEmpty() && presented.jwt().isEmpty() && presented.nkey().isEmpty();
     }
 
     private static ServerGrant grant(String account, String user) {
