@@ -43,7 +43,7 @@ public final class LeafNodes {
 
     private final ServerContext context;
     private final System.Logger log;
-    private final LeafConfig config;
+    private volatile LeafConfig config;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextCid = new AtomicLong();
     private final Map<Long, LeafConnection> connections = new ConcurrentHashMap<>();
@@ -52,7 +52,7 @@ public final class LeafNodes {
     private volatile boolean running;
     private volatile BoundListener listener;
     /** The listener's TLS, run after the plain INFO as Go does; null without TLS. */
-    private final ServerTls serverTls;
+    private volatile ServerTls serverTls;
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
         this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
@@ -79,6 +79,23 @@ public final class LeafNodes {
             remotes.add(remote);
             remote.connectSoon(Duration.ZERO);
         }
+    }
+
+    /**
+     * Applies a reload {@link LeafReload} accepted: the listener's TLS and each remote's TLS for connections made
+     * from now on; the running remotes keep their deny lists, as in Go.
+     */
+    public void reload(LeafConfig fresh) throws TlsSetupException {
+        ServerTls tls = fresh.tls().isPresent() ? ServerTls.create(fresh.tls().get()) : null;
+        for (Remote r : remotes) {
+            for (LeafConfig.RemoteConfig candidate : fresh.remotes()) {
+                if (LeafReload.key(candidate).equals(LeafReload.key(r.config()))) {
+                    r.tls(candidate.tls());
+                }
+            }
+        }
+        serverTls = tls;
+        config = fresh;
     }
 
     public void stop() {

@@ -27,6 +27,8 @@ final class Remote {
 
     private final LeafNodes nodes;
     private final RemoteConfig config;
+    /** The remote's TLS, which a reload may replace for the next dial (Go's updateRemoteLeafNodesTLSConfig). */
+    private volatile java.util.Optional<RemoteTls> tls;
     private int urlIndex = -1;
     private volatile LeafUrl current;
     private volatile Duration nextDelay;
@@ -38,6 +40,7 @@ final class Remote {
     Remote(LeafNodes nodes, RemoteConfig config) {
         this.nodes = nodes;
         this.config = config;
+        this.tls = config.tls();
         this.current = config.urls().getFirst();
     }
 
@@ -76,10 +79,11 @@ final class Remote {
         try {
             channel = open(url);
             info = readInfo(channel);
-            boolean tls = config.tls().isPresent() || new String(info, StandardCharsets.UTF_8)
+            java.util.Optional<RemoteTls> ownTls = this.tls;
+            boolean tls = ownTls.isPresent() || new String(info, StandardCharsets.UTF_8)
                     .contains("\"tls_required\":true");
             if (tls) {
-                RemoteTls remoteTls = config.tls().orElseGet(RemoteTls::defaults);
+                RemoteTls remoteTls = ownTls.orElseGet(RemoteTls::defaults);
                 c = TlsHandshake.connect(channel, remoteTls.policy(), url.host(), url.port());
             } else {
                 c = new PlainConnection(channel);
@@ -148,6 +152,10 @@ final class Remote {
             throw e;
         }
         return channel;
+    }
+
+    void tls(java.util.Optional<RemoteTls> fresh) {
+        tls = fresh;
     }
 
     void connected(LeafConnection c) {
