@@ -394,25 +394,42 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     }
 
     /**
-     * A traced message (Go 2.11). Leaf connections do not carry trace hops yet, so the peer counts as one that
-     * does not trace, as Go treats a leaf below its protocol level: the egress entry says no event comes from there,
-     * and a trace-only message is not sent at all (the other side would deliver it).
+     * A traced message (Go 2.11's msgtrace): a peer at Go's MsgTraceProto level (its INFO's {@code proto} or
+     * CONNECT's {@code protocol}) gets it with its hop id ({@code Nats-Trace-Hop}) and sends its own event; a peer
+     * below it (Go 2.9) is told nothing, gets the message only when more than the trace was asked for, and the
+     * egress entry says that no event will come from there (Go's texts).
      */
     private boolean sendTraced(LinkMessage m, MessageTrace trace) {
         String peer = handshake.remoteName();
-        if (trace.traceOnly()) {
-            trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
-            return false;
+        if (!handshake.peerTraces()) {
+            if (trace.traceOnly()) {
+                trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+                return false;
+            }
+            boolean sent = write(m);
+            trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+            return sent;
         }
-        boolean sent = write(m);
-        trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+        String hop = trace.nextHop();
+        byte[] headers = trace.headersForHop(m.account(), hop);
+        int payload = m.dataLength() - m.headerLength();
+        byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
+        System.arraycopy(m.dataArray(), m.dataOffset() + m.headerLength(), data, headers.length, payload);
+        boolean sent = write(m, data, 0, headers.length, data.length);
+        trace.linkEgress(MessageOrigin.LEAF, cid, peer, hop, sent ? null : "Not delivered because client is closed");
         return sent;
     }
 
     private boolean write(LinkMessage m) {
-        boolean headers = m.hasHeaders() && handshake.peerTakesHeaders();
-        int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
-        int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
+        return write(m, m.dataArray(), m.dataOffset(), Math.max(0, m.headerLength()), m.dataLength());
+    }
+
+    /** LMSG or HMSG with the given header block and payload ({@code headerLength} 0 for none). */
+    private boolean write(LinkMessage m, byte[] bytes, int offset, int headerLength, int length) {
+        boolean hasHeaders = headerLength > 0;
+        boolean headers = hasHeaders && handshake.peerTakesHeaders();
+        int dataOffset = offset + (hasHeaders && !headers ? headerLength : 0);
+        int dataLength = length - (hasHeaders && !headers ? headerLength : 0);
         int max = 5 + m.subjectLength() + 1 + 2 + m.replyLength() + 1 + m.queuesLength() + 1 + 22 + 2 + dataLength + 2;
         if (!out.begin(max)) {
             if (out.isOverLimit()) {
@@ -439,12 +456,12 @@ final class LeafConnection implements Link, RouteProtocolHandler {
                 out.put((byte) ' ');
             }
             if (headers) {
-                out.putDecimal(m.headerLength());
+                out.putDecimal(headerLength);
                 out.put((byte) ' ');
             }
             out.putDecimal(dataLength);
             out.put(CRLF);
-            out.put(m.dataArray(), dataOffset, dataLength);
+            out.put(bytes, dataOffset, dataLength);
             out.put(CRLF);
         } finally {
             out.end(true, dataLength);

@@ -38,6 +38,8 @@ final class LeafHandshake {
     private volatile String remoteCluster = "";
     private volatile boolean spoke;
     private volatile boolean peerHeaders;
+    /** The peer's protocol level (its INFO's {@code proto}, its CONNECT's {@code protocol}); tracing needs 3. */
+    private volatile int peerProto;
     private volatile String nonce = "";
     private volatile boolean infoReceived;
     private volatile boolean connected;
@@ -112,6 +114,7 @@ final class LeafHandshake {
             }
             nonce = string(info.get("nonce"));
             peerHeaders = Boolean.TRUE.equals(info.get("headers"));
+            peerProto = (int) number(info.get("proto"));
             remoteId = string(info.get("server_id"));
             remoteName = string(info.get("server_name")).isEmpty() ? remoteId : string(info.get("server_name"));
             remoteCluster = string(info.get("cluster"));
@@ -158,7 +161,7 @@ final class LeafHandshake {
         if (r.hub()) {
             json.field("is_hub", true);
         }
-        json.field("headers", true);
+        json.field("headers", true).field("protocol", LeafNodes.MSG_TRACE_PROTO);
         if (!r.denyImports().isEmpty()) {
             json.name("deny_pub").value(r.denyImports());
         }
@@ -216,6 +219,7 @@ final class LeafHandshake {
         // The other side declared itself our hub: this server takes the spoke's role on this connection.
         spoke = Boolean.TRUE.equals(proto.get("is_hub"));
         peerHeaders = Boolean.TRUE.equals(proto.get("headers"));
+        peerProto = (int) number(proto.get("protocol"));
         if (proto.get("deny_pub") instanceof List<?> deny) {
             // The leaf's deny_imports: this side never sends it those (Go's mergeDenyPermissions).
             messageRules = messageRules.denying(deny.stream().map(String::valueOf).toList());
@@ -318,6 +322,11 @@ final class LeafHandshake {
 
     boolean peerTakesHeaders() {
         return peerHeaders;
+    }
+
+    /** Whether the peer sends trace events of its own (Go 2.11's MsgTraceProto). */
+    boolean peerTraces() {
+        return peerProto >= LeafNodes.MSG_TRACE_PROTO && peerHeaders;
     }
 
     SubjectRules messageRules() {

@@ -51,7 +51,10 @@ public final class LeafNodes {
     private final List<Remote> remotes = new ArrayList<>();
     private volatile boolean running;
     private volatile BoundListener listener;
-    /** The listener's TLS, run after the plain INFO as Go does; null without TLS. */
+    /** Go 2.11's MsgTraceProto: the protocol level at which a peer carries trace hops and sends its events. */
+    static final int MSG_TRACE_PROTO = 3;
+
+    /** The listener's TLS, run after the plain INFO as Go does; null without TLS (a reload may replace it). */
     private volatile ServerTls serverTls;
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
@@ -235,7 +238,7 @@ public final class LeafNodes {
         ServerIdentity id = identity();
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", 1).field("go", runtimeVersion())
+                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", runtimeVersion())
                 .field("host", config.host()).field("port", port()).field("headers", true)
                 .field("auth_required", true);
         if (config.tls().isPresent()) {
