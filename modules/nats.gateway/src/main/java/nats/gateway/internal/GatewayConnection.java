@@ -13,6 +13,7 @@ import nats.api.links.LinkMessage;
 import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.net.OutboundQueue;
@@ -328,19 +329,56 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
         boolean mapReply = m.hasReply() && gateways.interest().recentlySubscribed(m.account(), m.replyArray(),
                 m.replyOffset(), m.replyLength());
+        MessageTrace trace = m.trace();
+        if (trace != null) {
+            return sendTraced(m, mapReply, trace);
+        }
         return write(m, mapReply);
     }
 
     /** Writes a {@code _GR_.} reply as it is, to the cluster it names (Go's direct send). */
     boolean sendDirect(LinkMessage m) {
-        return write(m, false);
+        MessageTrace trace = m.trace();
+        return trace != null ? sendTraced(m, false, trace) : write(m, false);
+    }
+
+    /**
+     * A traced message (Go 2.11's msgtrace): a server of the other cluster at Go's MsgTraceProto level gets it with
+     * its hop id ({@code Nats-Trace-Hop}) and sends its own event; one below it (Go 2.9) is told nothing, gets the
+     * message only when more than the trace was asked for, and the egress entry says no event comes from there.
+     */
+    private boolean sendTraced(LinkMessage m, boolean mapReply, MessageTrace trace) {
+        String peer = handshake.remoteName();
+        if (!handshake.peerTraces()) {
+            if (trace.traceOnly()) {
+                trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+                return false;
+            }
+            boolean sent = write(m, mapReply);
+            trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+            return sent;
+        }
+        String hop = trace.nextHop();
+        byte[] headers = trace.headersForHop(m.account(), hop);
+        int payload = m.dataLength() - Math.max(0, m.headerLength());
+        byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
+        System.arraycopy(m.dataArray(), m.dataOffset() + Math.max(0, m.headerLength()), data, headers.length, payload);
+        boolean sent = write(m, mapReply, data, 0, headers.length, data.length);
+        trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, hop, sent ? null : "Not delivered because client is closed");
+        return sent;
     }
 
     private boolean write(LinkMessage m, boolean mapReply) {
+        return write(m, mapReply, m.dataArray(), m.dataOffset(), Math.max(0, m.headerLength()), m.dataLength());
+    }
+
+    /** RMSG or HMSG with the given header block and payload ({@code headerLength} 0 for none). */
+    private boolean write(LinkMessage m, boolean mapReply, byte[] bytes, int offset, int headerLength, int length) {
         byte[] account = accountBytes(m.account());
-        boolean headers = m.hasHeaders() && handshake.peerHeaders();
-        int dataOffset = m.dataOffset() + (m.hasHeaders() && !headers ? m.headerLength() : 0);
-        int dataLength = m.dataLength() - (m.hasHeaders() && !headers ? m.headerLength() : 0);
+        boolean hasHeaders = headerLength > 0;
+        boolean headers = hasHeaders && handshake.peerHeaders();
+        int dataOffset = offset + (hasHeaders && !headers ? headerLength : 0);
+        int dataLength = length - (hasHeaders && !headers ? headerLength : 0);
         byte[] prefix = gateways.replyPrefix().bytes();
         int replyLength = m.replyLength() + (mapReply ? prefix.length : 0);
         int max = 5 + account.length + 1 + m.subjectLength() + 1 + 2 + replyLength + 1 + m.queuesLength() + 1
@@ -370,12 +408,12 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
                 putReply(m, mapReply, prefix);
             }
             if (headers) {
-                out.putDecimal(m.headerLength());
+                out.putDecimal(headerLength);
                 out.put((byte) ' ');
             }
             out.putDecimal(dataLength);
             out.put(CRLF);
-            out.put(m.dataArray(), dataOffset, dataLength);
+            out.put(bytes, dataOffset, dataLength);
             out.put(CRLF);
         } finally {
             out.end(true, dataLength);

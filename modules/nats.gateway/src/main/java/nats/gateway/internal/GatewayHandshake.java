@@ -27,6 +27,8 @@ final class GatewayHandshake {
     private volatile boolean infoReceived;
     private volatile boolean connectReceived;
     private volatile boolean peerHeaders;
+    /** The accepting server's protocol level from its INFO; trace hops need {@link GatewayInfo#MSG_TRACE_PROTO}. */
+    private volatile int peerProto;
 
     GatewayHandshake(GatewayConnection connection, GatewayUrl dialled) {
         this.c = connection;
@@ -107,6 +109,7 @@ final class GatewayHandshake {
             infoReceived = true;
             remoteId = string(info, "server_id");
             peerHeaders = Boolean.TRUE.equals(info.get("headers"));
+            peerProto = info.get("proto") instanceof Number n ? n.intValue() : 0;
             c.append(connectLine());
             c.append(gateways.infoLine());
             if (!gateways.registerOutbound(c)) {
@@ -189,6 +192,11 @@ final class GatewayHandshake {
 
     String remoteId() {
         return remoteId;
+    }
+
+    /** Whether the other cluster's server sends trace events of its own (Go 2.11's MsgTraceProto). */
+    boolean peerTraces() {
+        return peerProto >= GatewayInfo.MSG_TRACE_PROTO && peerHeaders;
     }
 
     boolean peerHeaders() {
