@@ -33,7 +33,7 @@ public final class ClusterPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.2");
+        return ApiRange.atLeast("2.3");
     }
 
     /** Gateways start first, so the first route INFO carries this server's gateway URL (Go starts them first). */

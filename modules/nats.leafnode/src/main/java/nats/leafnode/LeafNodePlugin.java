@@ -29,7 +29,7 @@ public final class LeafNodePlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.2");
+        return ApiRange.atLeast("2.3");
     }
 
     @Override

@@ -118,7 +118,8 @@ final class LeafHandshake {
             remoteId = string(info.get("server_id"));
             remoteName = string(info.get("server_name")).isEmpty() ? remoteId : string(info.get("server_name"));
             remoteCluster = string(info.get("cluster"));
-            if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls()) {
+            // Over WebSocket the TLS (wss) was settled before the upgrade; Go ignores the INFO's tls_required then.
+            if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls() && !c.remote.currentUrl().isWebSocket()) {
                 // The dialler read this INFO before deciding on TLS; getting here without it is a protocol error.
                 throw ProtocolException.closeSilently("the hub requires TLS");
             }

@@ -75,6 +75,19 @@ public final class LeafNodes {
         if (config.listens()) {
             listener = context.listeners().open(new ListenerSpec("leafnodes", config.host(), config.port(),
                     Optional.empty(), "Listening for leafnode connections on"), this::accepted);
+            // Go's websocket listener creates a leaf connection for its /leafnode endpoint when leaf nodes are
+            // accepted here; the WebSocket plugin hands such connections over by this name.
+            context.registerStreamProtocol(new nats.api.net.StreamProtocol() {
+                @Override
+                public String name() {
+                    return "leafnode";
+                }
+
+                @Override
+                public void serve(Connection connection, String carrier) {
+                    serveCarried(connection);
+                }
+            });
         }
         new LeafMonitoring(this).register(context.monitoring());
         for (LeafConfig.RemoteConfig r : config.remotes()) {
@@ -163,6 +176,18 @@ public final class LeafNodes {
             leaf.close("Server Shutdown");
             return;
         }
+        leaf.start();
+        LeafReader.run(leaf);
+    }
+
+    /** A leaf node that came in over another plugin's listener (WebSocket): served on the calling thread. */
+    private void serveCarried(Connection connection) {
+        if (!running) {
+            connection.close("Server Shutdown");
+            return;
+        }
+        LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, null);
+        connections.put(leaf.cid, leaf);
         leaf.start();
         LeafReader.run(leaf);
     }
