@@ -91,9 +91,11 @@ public final class KernelContext implements ServerContext {
         }
     }
 
+    /** By name; a plugin built for API 2.1/2.2 registered its one protocol as a plain service, which counts too. */
     @Override
     public Optional<nats.api.net.StreamProtocol> streamProtocol(String name) {
-        return Optional.ofNullable(protocols().get(name));
+        return Optional.ofNullable(protocols().get(name))
+                .or(() -> service(nats.api.net.StreamProtocol.class).filter(p -> p.name().equals(name)));
     }
 
     /** The carried protocols by name, kept with the services under a key of their own. */
