@@ -134,6 +134,7 @@ final class LeafHandshake {
                 || (first && !Boolean.TRUE.equals(info.get("info_on_connect")));
         if (finish && !connected) {
             connected = true;
+            denyJetStream();
             if (c.nodes.registered(c) && c.bind()) {
                 c.remote.connected(c);
             }
@@ -225,6 +226,7 @@ final class LeafHandshake {
             // The leaf's deny_imports: this side never sends it those (Go's mergeDenyPermissions).
             messageRules = messageRules.denying(deny.stream().map(String::valueOf).toList());
         }
+        denyJetStream();
         if (!c.nodes.registered(c)) {
             return;
         }
@@ -329,6 +331,24 @@ final class LeafHandshake {
     boolean peerTraces() {
         return peerProto >= LeafNodes.MSG_TRACE_PROTO && peerHeaders;
     }
+
+    /**
+     * Go 2.9's addLeafNodeConnection: the JetStream API never crosses a leaf connection of an application account
+     * (Go's denyAllClientJs, both ways: not sent, no interest announced; a domain's {@code $JS.<domain>.API}
+     * subjects do cross), and JetStream's internal traffic never crosses the system account's, since this server
+     * does not extend a JetStream domain over a leaf connection (Go's denyAllJs).
+     */
+    private void denyJetStream() {
+        boolean system = c.nodes.settings().systemAccount().map(account::equals).orElse(false);
+        List<String> deny = system ? DENY_ALL_JS : DENY_ALL_CLIENT_JS;
+        messageRules = messageRules.denying(deny);
+        interestRules = interestRules.denying(deny);
+    }
+
+    /** Go's denyAllClientJs. */
+    private static final List<String> DENY_ALL_CLIENT_JS = List.of("$JS.API.>", "$KV.>", "$OBJ.>");
+    /** Go's denyAllJs: also the JetStream cluster and RAFT subjects. */
+    private static final List<String> DENY_ALL_JS = List.of("$JSC.>", "$NRG.>", "$JS.API.>", "$KV.>", "$OBJ.>");
 
     SubjectRules messageRules() {
         return messageRules;
