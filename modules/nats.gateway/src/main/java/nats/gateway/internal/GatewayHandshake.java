@@ -37,14 +37,27 @@ final class GatewayHandshake {
         this.remoteName = connection.remote == null ? "" : connection.remote.name;
     }
 
+    /**
+     * Go's isGatewayAuthorized: with {@code verify_and_map} the dialling server's certificate must name the
+     * authorization's user (and without a user nothing passes); otherwise the CONNECT's user and password, when a
+     * user is configured.
+     */
+    private boolean authorized(GatewayConfig config, Map<String, Object> json) {
+        if (config.tls().map(t -> t.verifyAndMap()).orElse(false)) {
+            return !config.username().isEmpty() && c.tlsSession()
+                    .map(session -> CertificateNames.of(session).contains(config.username())).orElse(false);
+        }
+        return !config.authRequired() || (config.username().equals(string(json, "user"))
+                && Passwords.matches(config.password(), string(json, "pass")));
+    }
+
     /** An inbound connection's CONNECT (an outbound one never gets one). */
     void connect(Map<String, Object> json) throws ProtocolException {
         if (c.outbound) {
             throw ProtocolException.closeSilently("CONNECT on an outbound gateway");
         }
         GatewayConfig config = gateways.config();
-        if (config.authRequired() && (!config.username().equals(string(json, "user"))
-                || !Passwords.matches(config.password(), string(json, "pass")))) {
+        if (!authorized(config, json)) {
             gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway authentication error",
                     c.remoteAddress(), c.cid);
             throw ProtocolException.fatal("Authorization Violation", "gateway authentication failed");
