@@ -192,10 +192,14 @@ class OperatorModeDifferentialTest {
                     JwtFactory.user(a, ua, "\"allowed_connection_types\":[\"STANDARD\",\"MQTT\"]", 0), true));
             log.add("all day: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua,
                     "\"times\":[{\"start\":\"00:00:00\",\"end\":\"23:59:59\"}],\"times_location\":\"UTC\"", 0), true));
-            java.time.LocalTime in2h = java.time.LocalTime.now(java.time.ZoneOffset.UTC).plusHours(2).withNano(0);
-            log.add("later window: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua,
-                    "\"times\":[{\"start\":\"" + in2h + "\",\"end\":\"" + in2h.plusMinutes(30)
-                    + "\"}],\"times_location\":\"UTC\"", 0), true));
+            // A window that excludes now and never crosses midnight, always written with seconds
+            // (LocalTime.toString drops ":00" seconds, a form Go's time parsing refuses).
+            java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+            java.time.LocalTime start = now.getHour() < 12 ? now.plusHours(2) : now.minusHours(3);
+            java.time.format.DateTimeFormatter hms = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+            log.add("other window: " + RawNats.connectWithJwt(port, ua, JwtFactory.user(a, ua,
+                    "\"times\":[{\"start\":\"" + start.format(hms) + "\",\"end\":\""
+                    + start.plusMinutes(30).format(hms) + "\"}],\"times_location\":\"UTC\"", 0), true));
 
             String adminJwt = JwtFactory.user(sys, admin, "", 0);
             try (Connection sysConn = connect(port, admin, adminJwt)) {
