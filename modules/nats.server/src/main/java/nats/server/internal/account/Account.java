@@ -68,6 +68,38 @@ public final class Account {
     Account(String name, SubjectMappings mappings) {
         this.name = name;
         this.mappings = mappings;
+        this.configuredMappings = mappings;
+    }
+
+    /** The mappings of the configuration or JWT (replaced on reload); plugins' come after them. */
+    private volatile SubjectMappings configuredMappings;
+    /** Mappings plugins added (JetStream's domain mappings), kept across reloads of the configured ones. */
+    private final List<nats.server.options.AccountConfig.Mapping> pluginMappings =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Adds a mapping for a plugin, as Go's Account.AddMapping, unless one with that source exists: messages
+     * published to {@code source} (by clients and leaf nodes) go to {@code destination}, and leaf nodes are told of
+     * the source as of an import (Go announces mapping sources on leaf connections).
+     *
+     * @return false when the source was mapped already
+     */
+    public synchronized boolean addMapping(String source, String destination) {
+        SubjectMappings current = mappings;
+        if (current != null && current.hasSource(source)) {
+            return false;
+        }
+        nats.server.options.AccountConfig.Mapping mapping = new nats.server.options.AccountConfig.Mapping(source,
+                List.of(new nats.server.options.AccountConfig.Mapping.Destination(destination, 100)));
+        SubjectMappings.of(List.of(mapping)); // refuses a destination that does not fit the source
+        try {
+            sublist.insert(new ServerSubscription(MappingSource.INSTANCE, source, null, new byte[0]));
+        } catch (Sublist.InvalidSubjectException e) {
+            throw new IllegalArgumentException("invalid mapping source \"" + source + "\"", e);
+        }
+        pluginMappings.add(mapping);
+        mappings = SubjectMappings.concat(configuredMappings, SubjectMappings.of(List.copyOf(pluginMappings)));
+        return true;
     }
 
     public String name() {
@@ -95,8 +127,9 @@ public final class Account {
         clients.decrementAndGet();
     }
 
-    void reset(SubjectMappings replaced) {
-        mappings = replaced;
+    synchronized void reset(SubjectMappings replaced) {
+        configuredMappings = replaced;
+        mappings = SubjectMappings.concat(replaced, SubjectMappings.of(List.copyOf(pluginMappings)));
     }
 
     /** Takes the imports away (before a reload wires the new ones). */

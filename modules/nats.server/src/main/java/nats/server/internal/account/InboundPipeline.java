@@ -144,8 +144,12 @@ public final class InboundPipeline {
         return delivered;
     }
 
-    /** @return the (mapped) subject as a String when the mappings needed it, else null */
-    private static String applyMappings(Account account, RoutedMessage m) {
+    /**
+     * Applies the account's mappings to {@code m} in place (Go maps what clients and leaf nodes publish).
+     *
+     * @return the (mapped) subject as a String when the mappings needed it, else null
+     */
+    public static String applyMappings(Account account, RoutedMessage m) {
         SubjectMappings mappings = account.mappings();
         if (mappings == null) {
             return null;
