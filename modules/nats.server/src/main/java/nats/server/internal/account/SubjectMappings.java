@@ -55,6 +55,15 @@ public final class SubjectMappings {
         return m;
     }
 
+    /** The mappings' sources, in order. */
+    public List<String> sources() {
+        List<String> out = new ArrayList<>();
+        for (Entry e : entries) {
+            out.add(e.source);
+        }
+        return out;
+    }
+
     /** Whether a mapping has exactly this source. */
     public boolean hasSource(String source) {
         for (Entry e : entries) {
