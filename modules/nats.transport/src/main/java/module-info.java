@@ -1,7 +1,7 @@
 /**
  * Wire-level building blocks shared by the kernel and protocol plugins: the allocation-free NATS client
  * protocol parser, plain and TLS connections, the {@code tls {}} block loaded one way for every listener,
- * JSON as Go writes it, an HTTP/1.1 request reader for upgrades (WebSocket), and helpers for reading Go-format
+ * JSON as Go writes it, the plumbing shared by server-to-server links, an HTTP/1.1 request reader for upgrades (WebSocket), and helpers for reading Go-format
  * config blocks.
  */
 module nats.transport {
@@ -11,6 +11,7 @@ module nats.transport {
     exports nats.transport.config;
     exports nats.transport.http;
     exports nats.transport.json;
+    exports nats.transport.link;
     exports nats.transport.net;
     exports nats.transport.protocol;
     exports nats.transport.tls;

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import nats.cluster.testing.GoNode;
-import nats.cluster.testing.Monitor;
 import nats.cluster.testing.Node;
 import nats.cluster.testing.Ports;
+import nats.testing.Monitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import nats.cluster.testing.Clients;
 import nats.cluster.testing.GoNode;
-import nats.cluster.testing.Monitor;
 import nats.cluster.testing.Node;
 import nats.cluster.testing.Ports;
+import nats.testing.Clients;
+import nats.testing.Monitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +96,6 @@ class MixedClusterTest {
         Clients.assertBurst(third, first, "mix.burst.3", 5000, 700);
         Clients.assertQueueExactlyOnce(first, urls, 1500, () -> Monitor.await(WAIT,
                 "the publisher's server knows the other servers' queue members",
-                () -> Clients.remoteQueueSubscriptions(firstHttp, "workers") == 2));
+                () -> Monitor.remoteQueueSubscriptions(firstHttp, "workers") == 2));
     }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Subscription;
-import nats.cluster.testing.Clients;
 import nats.cluster.testing.GoNode;
-import nats.cluster.testing.Monitor;
 import nats.cluster.testing.Node;
 import nats.cluster.testing.Ports;
+import nats.testing.Clients;
+import nats.testing.Monitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import nats.cluster.testing.Clients;
 import nats.cluster.testing.GoNode;
-import nats.cluster.testing.Monitor;
 import nats.cluster.testing.Node;
 import nats.cluster.testing.Ports;
+import nats.testing.Clients;
+import nats.testing.Monitor;
 import nats.transport.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -81,7 +81,7 @@ class GatewayConfigTest {
                 nats.gateway.testing.Member.Kind.OURS)) {
             try (nats.gateway.testing.Member m = nats.gateway.testing.Member.start(dir, kind, "N" + kind.ordinal(),
                     new nats.gateway.testing.Member.Plan(), "", "name: GW")) {
-                Object cluster = nats.gateway.testing.Monitor.get(m.httpPort, "/varz").get("cluster");
+                Object cluster = nats.testing.Monitor.get(m.httpPort, "/varz").get("cluster");
                 assertEquals("GW", ((java.util.Map<?, ?>) cluster).get("name"), kind + ": the cluster is named after "
                         + "the gateway");
             }

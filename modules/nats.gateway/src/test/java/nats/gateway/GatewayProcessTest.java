@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
-import nats.gateway.testing.Clients;
-import nats.gateway.testing.Member;
 import nats.gateway.testing.Member.Kind;
-import nats.gateway.testing.Monitor;
+import nats.gateway.testing.Member;
+import nats.testing.Clients;
+import nats.testing.Monitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

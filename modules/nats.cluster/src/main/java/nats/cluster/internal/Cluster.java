@@ -25,7 +25,6 @@ import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.api.net.TlsPolicy;
 import nats.transport.json.JsonWriter;
-import nats.transport.protocol.ProtocolException;
 
 /**
  * This server's place in the cluster: the route listener, the routes by peer (one per peer, duplicates
@@ -99,7 +98,7 @@ public final class Cluster {
         new ClusterMonitoring(this).register(context.monitoring());
         timers.scheduleAtFixedRate(() -> {
             long deadlineNanos = this.config.writeDeadline().orElse(context.settings().writeDeadline()).toNanos();
-            allRoutes().forEach(r -> r.writeDeadlineTick(deadlineNanos));
+            allRoutes().forEach(r -> r.channel.writeDeadlineTick(deadlineNanos));
         }, 1, 1, TimeUnit.SECONDS);
         for (RouteUrl url : config.routes()) {
             solicitor.connect(url, true, true);
@@ -143,22 +142,7 @@ public final class Cluster {
         route.start();
         log.log(System.Logger.Level.INFO, "{0} - rid:{1} - Route connection created", route.remoteAddress(),
                 route.rid);
-        return new ConnectionReader() {
-            @Override
-            public void onBytes(byte[] buffer, int offset, int length) throws IOException {
-                try {
-                    route.onBytes(buffer, offset, length);
-                } catch (ProtocolException e) {
-                    route.readEnded(e);
-                    throw new IOException("route protocol violation", e);
-                }
-            }
-
-            @Override
-            public void closed() {
-                route.readEnded(null);
-            }
-        };
+        return route.channel.reader();
     }
 
     /** A connection this server dialled: becomes a route with its own reader. */
@@ -172,7 +156,7 @@ public final class Cluster {
         route.start();
         log.log(System.Logger.Level.INFO, "{0} - rid:{1} - Route connection created", route.remoteAddress(),
                 route.rid);
-        Thread.ofPlatform().daemon().name("nats-route-in-" + route.rid).start(() -> RouteReader.run(route));
+        Thread.ofPlatform().daemon().name("nats-route-in-" + route.rid).start(route.channel::readLoop);
     }
 
     // ---- registration ----------------------------------------------------------------------------------------

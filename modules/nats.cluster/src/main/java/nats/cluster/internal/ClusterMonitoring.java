@@ -71,18 +71,18 @@ final class ClusterMonitoring {
         int colon = address.lastIndexOf(':');
         m.put("ip", address.substring(0, colon));
         m.put("port", Integer.parseInt(address.substring(colon + 1)));
-        m.put("start", route.start);
-        m.put("last_activity", route.lastActivity());
-        m.put("rtt", GoDurations.duration(route.rttNanos()));
-        m.put("uptime", GoDurations.uptime(Duration.between(route.start, now).toNanos()));
-        m.put("idle", GoDurations.uptime(Duration.between(route.lastActivity(), now).toNanos()));
+        m.put("start", route.channel.start());
+        m.put("last_activity", route.channel.lastActivity());
+        m.put("rtt", GoDurations.duration(route.channel.rttNanos()));
+        m.put("uptime", GoDurations.uptime(Duration.between(route.channel.start(), now).toNanos()));
+        m.put("idle", GoDurations.uptime(Duration.between(route.channel.lastActivity(), now).toNanos()));
         h.peerPermissions().importJson().ifPresent(p -> m.put("import", p));
         h.peerPermissions().exportJson().ifPresent(p -> m.put("export", p));
-        m.put("pending_size", route.pendingBytes());
-        m.put("in_msgs", route.inMsgs());
-        m.put("out_msgs", route.outMsgs());
-        m.put("in_bytes", route.inBytes());
-        m.put("out_bytes", route.outBytes());
+        m.put("pending_size", route.channel.pendingBytes());
+        m.put("in_msgs", route.channel.inMsgs());
+        m.put("out_msgs", route.channel.outMsgs());
+        m.put("in_bytes", route.channel.inBytes());
+        m.put("out_bytes", route.channel.outBytes());
         List<RemoteInterest> interest = route.interest();
         m.put("subscriptions", interest.size());
         if (!interest.isEmpty() && detail) {
@@ -140,9 +140,9 @@ final class ClusterMonitoring {
             if (!route.handshake.remoteName().isEmpty()) {
                 m.put("name", route.handshake.remoteName());
             }
-            m.put("sent", dataStats(route.outMsgs(), route.outBytes()));
-            m.put("received", dataStats(route.inMsgs(), route.inBytes()));
-            m.put("pending", route.pendingBytes());
+            m.put("sent", dataStats(route.channel.outMsgs(), route.channel.outBytes()));
+            m.put("received", dataStats(route.channel.inMsgs(), route.channel.inBytes()));
+            m.put("pending", route.channel.pendingBytes());
             list.add(m);
         }
         return list;

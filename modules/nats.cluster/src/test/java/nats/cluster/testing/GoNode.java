@@ -1,5 +1,6 @@
 package nats.cluster.testing;
 
+import nats.testing.Monitor;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import java.util.List;
 import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
+import nats.testing.Monitor;
 
 /**
  * One of our servers in-process with the cluster plugin (found on the class path), on fixed free loopback ports

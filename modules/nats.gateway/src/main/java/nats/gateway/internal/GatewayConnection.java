@@ -1,22 +1,18 @@
 package nats.gateway.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import nats.api.links.Link;
-import nats.api.links.LinkHandle;
 import nats.api.links.LinkMessage;
-import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.json.Json;
-import nats.transport.net.OutboundQueue;
+import nats.transport.link.LinkChannel;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.ReceivedLinkMessage;
 import nats.transport.protocol.RouteProtocolHandler;
@@ -31,62 +27,37 @@ import nats.transport.protocol.RoutedMessageArgs;
  */
 final class GatewayConnection implements Link, RouteProtocolHandler {
 
-    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RMSG = "RMSG ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HMSG = "HMSG ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] REPLY_AND_QUEUES = {'+', ' '};
-    private static final byte[] QUEUES_ONLY = {'|', ' '};
-    private static final int INLINE_LIMIT = 16 * 1024;
+    private static final byte[] NO_PREFIX = new byte[0];
 
     final Gateways gateways;
     final long cid;
     final boolean outbound;
-    final Connection connection;
     /** The remote as configured or learned (outbound); null for an inbound one. */
     final RemoteGateway remote;
-    private final RouteProtocolParser parser = new RouteProtocolParser(this);
-    private final OutboundQueue out;
+    /** Writer, counters, liveness and lines out, shared with the other kinds of links. */
+    final LinkChannel channel;
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.GATEWAY);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    final Instant start = Instant.now();
-    private final String remoteAddress;
     final GatewayHandshake handshake;
-    private volatile LinkHandle handle;
-    private LinkPublisher publisher;
     private volatile OutboundInterest outInterest;
     private volatile InboundInterest inInterest;
-    private volatile long lastActivityMillis = System.currentTimeMillis();
-    private volatile int pingsOut;
-    private volatile long pingSentNanos;
-    private volatile long rttNanos;
-    private long inMsgsCounting;
-    private long inBytesCounting;
-    private volatile long inMsgs;
-    private volatile long inBytes;
-    private String lastAccount;
-    private byte[] lastAccountBytes;
-    private String inboundAccount;
 
     GatewayConnection(Gateways gateways, long cid, Connection connection, RemoteGateway remote, GatewayUrl dialled) {
         this.gateways = gateways;
         this.cid = cid;
         this.outbound = remote != null;
-        this.connection = connection;
         this.remote = remote;
         this.handshake = new GatewayHandshake(this, dialled);
-        this.out = new OutboundQueue(gateways.settings().maxPending());
-        this.remoteAddress = address(connection);
+        this.channel = new LinkChannel(connection, new RouteProtocolParser(this), gateways.settings().maxPending(),
+                gateways.timers(), gateways.log(), this::close);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 
     /** Starts the writer; an inbound connection greets with this server's INFO and must send CONNECT in time. */
     void start() {
-        Thread.ofPlatform().daemon().name("nats-gateway-out-" + cid).start(this::writeLoop);
+        channel.startWriter("nats-gateway-out-" + cid);
         if (!outbound) {
-            out.append(gateways.infoLine());
+            channel.sendLine(gateways.infoLine());
             gateways.timers().schedule(() -> {
                 if (!handshake.connectReceived() && !isClosed()) {
                     sendError("Authentication Timeout");
@@ -96,91 +67,23 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
     }
 
-    private void writeLoop() {
-        try {
-            out.writeLoop(connection);
-        } catch (java.io.IOException e) {
-            close("Write Error");
-        } finally {
-            connection.close();
-        }
-    }
-
-    /** The bytes of one read. */
-    void onBytes(byte[] buffer, int offset, int length) throws ProtocolException {
-        lastActivityMillis = System.currentTimeMillis();
-        try {
-            parser.parse(buffer, offset, length);
-        } finally {
-            inMsgs = inMsgsCounting;
-            inBytes = inBytesCounting;
-            LinkPublisher p = publisher;
-            if (p != null) {
-                p.flush();
-            }
-        }
-    }
-
-    /** The read side ended: EOF (null) or an error. */
-    void readEnded(Throwable cause) {
-        if (cause instanceof ProtocolException e) {
-            if (!e.clientError().isEmpty()) {
-                sendError(e.clientError());
-            }
-            gateways.log().log(System.Logger.Level.DEBUG, "gateway {0}: {1}", cid, e.getMessage());
-            close("Protocol Violation");
-        } else {
-            close(cause == null ? "Client Closed" : "Read Error");
-        }
-    }
-
     boolean isClosed() {
-        return closed.get();
+        return channel.isClosed();
     }
 
     void close(String reason) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (channel.close()) {
+            gateways.closed(this, reason);
         }
-        LinkHandle h = handle;
-        if (h != null) {
-            h.close();
-        }
-        out.close();
-        gateways.timers().schedule(() -> connection.close(), 2, TimeUnit.SECONDS);
-        gateways.closed(this, reason);
     }
 
     void startPings() {
         // Go pings gateways regardless of traffic, at most every 15 s.
-        long first = Math.min(1000, interval());
-        gateways.timers().schedule(this::pingTick, first, TimeUnit.MILLISECONDS);
+        channel.startPings(Math.min(1000, interval()), () -> gateways.settings().maxPingsOut(), this::interval, true);
     }
 
     private long interval() {
         return Math.min(gateways.settings().pingInterval().toMillis(), 15_000);
-    }
-
-    private void pingTick() {
-        if (isClosed()) {
-            return;
-        }
-        if (pingsOut + 1 > gateways.settings().maxPingsOut()) {
-            sendError("Stale Connection");
-            close("Stale Connection");
-            return;
-        }
-        pingsOut++;
-        pingSentNanos = System.nanoTime();
-        out.append(PING);
-        gateways.timers().schedule(this::pingTick, interval(), TimeUnit.MILLISECONDS);
-    }
-
-    void writeDeadlineTick(long deadlineNanos) {
-        if (!isClosed() && out.writeStalledFor(deadlineNanos)) {
-            close("Slow Consumer (Write Deadline)");
-            connection.close();
-        }
     }
 
     // ---- handshake (GatewayHandshake decides) ---------------------------------------------------------------
@@ -197,43 +100,35 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
 
     /** The handshake registered the connection: it holds interest (outbound) and injects what it receives. */
     void registerWithKernel() {
-        handle = gateways.links().register(this);
-        publisher = handle.publisher();
-        if (isClosed()) {
-            handle.close();
-        }
+        channel.register(gateways.links().register(this));
     }
 
     /** An outbound connection's view of the remote's interest, once the remote's INFO said which mode it runs. */
     void outboundInterest(boolean remoteInterestOnly) {
-        outInterest = new OutboundInterest(handle, remoteInterestOnly);
+        outInterest = new OutboundInterest(channel.handle().orElseThrow(), remoteInterestOnly);
     }
 
     /** Queues a protocol line as it is (CONNECT, INFO). */
     void append(byte[] line) {
-        out.append(line);
+        channel.sendLine(line);
     }
 
     // ---- protocol ----------------------------------------------------------------------------------------
 
     @Override
     public void onPing() {
-        out.append(PONG);
+        channel.onPing();
     }
 
     @Override
     public void onPong() {
-        pingsOut = 0;
-        long sent = pingSentNanos;
-        if (sent != 0) {
-            rttNanos = Math.max(1, System.nanoTime() - sent);
-        }
+        channel.onPong();
     }
 
     @Override
     public void onError(byte[] buf, int off, int len) throws ProtocolException {
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
-        gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway Error {2}", remoteAddress, cid, text);
+        gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway Error {2}", remoteAddress(), cid, text);
         throw ProtocolException.closeSilently("gateway sent -ERR " + text);
     }
 
@@ -275,13 +170,10 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
 
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
-        inMsgsCounting++;
-        inBytesCounting += len;
-        LinkPublisher p = publisher;
-        if (p == null) {
+        if (!channel.received(len)) {
             return;
         }
-        String account = accountName(args);
+        String account = channel.account(args);
         int skip = 0;
         if (ReplyPrefix.isRouted(args.buffer(), args.subjectOffset(), args.subjectLength())) {
             // Go's handleGatewayReply: a reply routed back to this cluster; another cluster's is dropped.
@@ -291,7 +183,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
             skip = ReplyPrefix.LENGTH;
         }
         inbound.wrap(args, buf, off, len, account, skip);
-        if (!p.publish(inbound) && skip == 0 && args.queuesLength() == 0) {
+        if (!channel.publish(inbound) && skip == 0 && args.queuesLength() == 0) {
             gateways.noInterest(this, account, args.subject());
         }
     }
@@ -369,93 +261,34 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
     }
 
     private boolean write(LinkMessage m, boolean mapReply) {
-        return write(m, mapReply, m.dataArray(), m.dataOffset(), Math.max(0, m.headerLength()), m.dataLength());
+        return write(m, mapReply, m.dataArray(), m.dataOffset(), m.headerLength(), m.dataLength());
     }
 
-    /** RMSG or HMSG with the given header block and payload ({@code headerLength} 0 for none). */
+    /** RMSG or HMSG with the given header block and payload (a traced message carries new headers). */
     private boolean write(LinkMessage m, boolean mapReply, byte[] bytes, int offset, int headerLength, int length) {
-        byte[] account = accountBytes(m.account());
-        boolean hasHeaders = headerLength > 0;
-        boolean headers = hasHeaders && handshake.peerHeaders();
-        int dataOffset = offset + (hasHeaders && !headers ? headerLength : 0);
-        int dataLength = length - (hasHeaders && !headers ? headerLength : 0);
-        byte[] prefix = gateways.replyPrefix().bytes();
-        int replyLength = m.replyLength() + (mapReply ? prefix.length : 0);
-        int max = 5 + account.length + 1 + m.subjectLength() + 1 + 2 + replyLength + 1 + m.queuesLength() + 1
-                + 22 + 2 + dataLength + 2;
-        if (!out.begin(max)) {
-            if (out.isOverLimit()) {
-                gateways.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
-            }
-            return false;
-        }
-        try {
-            out.put(headers ? HMSG : RMSG);
-            out.put(account);
-            out.put((byte) ' ');
-            out.put(m.subjectArray(), m.subjectOffset(), m.subjectLength());
-            out.put((byte) ' ');
-            if (m.hasQueues()) {
-                if (m.hasReply()) {
-                    out.put(REPLY_AND_QUEUES);
-                    putReply(m, mapReply, prefix);
-                } else {
-                    out.put(QUEUES_ONLY);
-                }
-                out.put(m.queuesArray(), m.queuesOffset(), m.queuesLength());
-                out.put((byte) ' ');
-            } else if (m.hasReply()) {
-                putReply(m, mapReply, prefix);
-            }
-            if (headers) {
-                out.putDecimal(headerLength);
-                out.put((byte) ' ');
-            }
-            out.putDecimal(dataLength);
-            out.put(CRLF);
-            out.put(bytes, dataOffset, dataLength);
-            out.put(CRLF);
-        } finally {
-            out.end(true, dataLength);
-        }
-        return true;
-    }
-
-    private void putReply(LinkMessage m, boolean mapReply, byte[] prefix) {
-        if (mapReply) {
-            out.put(prefix);
-        }
-        out.put(m.replyArray(), m.replyOffset(), m.replyLength());
-        out.put((byte) ' ');
+        return channel.sendMessage(m, m.account(), mapReply ? gateways.replyPrefix().bytes() : NO_PREFIX,
+                bytes, offset, headerLength, length, handshake.peerHeaders());
     }
 
     @Override
     public void flush() {
-        try {
-            if (!out.writeInline(connection, INLINE_LIMIT)) {
-                out.signal();
-            }
-        } catch (java.io.IOException e) {
-            gateways.timers().execute(() -> close("Write Error"));
-        }
+        channel.flush();
     }
 
     @Override
     public long sentMessages() {
-        return out.messages();
+        return channel.outMsgs();
     }
 
     @Override
     public long sentBytes() {
-        return out.messageBytes();
+        return channel.outBytes();
     }
 
     // ---- lines out ----------------------------------------------------------------------------------------
 
     void sendLine(byte[] line) {
-        if (!out.append(line) && out.isOverLimit()) {
-            gateways.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
-        }
+        channel.sendLine(line);
     }
 
     void sendLine(String line) {
@@ -463,7 +296,7 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
     }
 
     void sendError(String text) {
-        sendLine("-ERR '" + text + "'");
+        channel.sendError(text);
     }
 
     /** The inbound side's interest bookkeeping, set when the connection registers. */
@@ -489,45 +322,8 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         return handshake.remoteId();
     }
 
-    long inMsgs() {
-        return inMsgs;
-    }
-
-    long inBytes() {
-        return inBytes;
-    }
-
-    long outMsgs() {
-        return out.messages();
-    }
-
-    long outBytes() {
-        return out.messageBytes();
-    }
-
-    long pendingBytes() {
-        return out.pendingBytes();
-    }
-
-    long rttNanos() {
-        return rttNanos;
-    }
-
-    int interestCount() {
-        LinkHandle h = handle;
-        return h == null ? 0 : h.interestCount();
-    }
-
-    Instant lastActivity() {
-        return Instant.ofEpochMilli(lastActivityMillis);
-    }
-
     String remoteAddress() {
-        return remoteAddress;
-    }
-
-    java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
-        return connection.tlsSession();
+        return channel.remoteAddress();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
@@ -544,35 +340,4 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
-    private static String address(Connection connection) {
-        java.net.InetSocketAddress a = connection.remoteAddress();
-        return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
-    }
-
-    private byte[] accountBytes(String account) {
-        if (account != lastAccount) {
-            lastAccountBytes = account.getBytes(StandardCharsets.UTF_8);
-            lastAccount = account;
-        }
-        return lastAccountBytes;
-    }
-
-    private String accountName(RoutedMessageArgs args) {
-        String known = inboundAccount;
-        if (known != null && known.length() == args.accountLength()
-                && sameAscii(known, args.buffer(), args.accountOffset(), args.accountLength())) {
-            return known;
-        }
-        inboundAccount = args.account();
-        return inboundAccount;
-    }
-
-    private static boolean sameAscii(String s, byte[] buf, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            if (buf[off + i] != (byte) s.charAt(i) || s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -44,7 +44,7 @@ final class GatewayHandshake {
      */
     private boolean authorized(GatewayConfig config, Map<String, Object> json) {
         if (config.tls().map(t -> t.verifyAndMap()).orElse(false)) {
-            return !config.username().isEmpty() && c.tlsSession()
+            return !config.username().isEmpty() && c.channel.tlsSession()
                     .map(session -> CertificateNames.of(session).contains(config.username())).orElse(false);
         }
         return !config.authRequired() || (config.username().equals(string(json, "user"))

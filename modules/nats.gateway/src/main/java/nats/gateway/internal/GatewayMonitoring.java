@@ -96,21 +96,21 @@ final class GatewayMonitoring {
         int colon = address.lastIndexOf(':');
         m.put("ip", address.substring(0, colon));
         m.put("port", Integer.parseInt(address.substring(colon + 1)));
-        m.put("start", c.start);
-        m.put("last_activity", c.lastActivity());
-        m.put("rtt", GoDurations.duration(c.rttNanos()));
-        m.put("uptime", GoDurations.uptime(Duration.between(c.start, now).toNanos()));
-        m.put("idle", GoDurations.uptime(Math.max(0, Duration.between(c.lastActivity(), now).toNanos())));
-        m.put("pending_bytes", c.pendingBytes());
-        m.put("in_msgs", c.inMsgs());
-        m.put("out_msgs", c.outMsgs());
-        m.put("in_bytes", c.inBytes());
-        m.put("out_bytes", c.outBytes());
-        m.put("subscriptions", c.interestCount());
+        m.put("start", c.channel.start());
+        m.put("last_activity", c.channel.lastActivity());
+        m.put("rtt", GoDurations.duration(c.channel.rttNanos()));
+        m.put("uptime", GoDurations.uptime(Duration.between(c.channel.start(), now).toNanos()));
+        m.put("idle", GoDurations.uptime(Math.max(0, Duration.between(c.channel.lastActivity(), now).toNanos())));
+        m.put("pending_bytes", c.channel.pendingBytes());
+        m.put("in_msgs", c.channel.inMsgs());
+        m.put("out_msgs", c.channel.outMsgs());
+        m.put("in_bytes", c.channel.inBytes());
+        m.put("out_bytes", c.channel.outBytes());
+        m.put("subscriptions", c.channel.interestCount());
         if (!c.remoteId().isEmpty()) {
             m.put("name", c.remoteId());
         }
-        c.tlsSession().ifPresent(s -> {
+        c.channel.tlsSession().ifPresent(s -> {
             m.put("tls_version", s.getProtocol().replace("TLSv", ""));
             m.put("tls_cipher_suite", s.getCipherSuite());
         });
@@ -231,14 +231,14 @@ final class GatewayMonitoring {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("gwid", c.cid);
             m.put("name", c.remote.name);
-            m.put("sent", stats(c.outMsgs(), c.outBytes()));
+            m.put("sent", stats(c.channel.outMsgs(), c.channel.outBytes()));
             long msgs = 0;
             long bytes = 0;
             int n = 0;
             for (GatewayConnection in : ins) {
                 if (in.remoteName().equals(c.remote.name)) {
-                    msgs += in.inMsgs();
-                    bytes += in.inBytes();
+                    msgs += in.channel.inMsgs();
+                    bytes += in.channel.inBytes();
                     n++;
                 }
             }

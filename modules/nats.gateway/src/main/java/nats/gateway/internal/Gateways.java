@@ -27,7 +27,7 @@ import nats.api.net.Connection;
 import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.api.net.TlsPolicy;
-import nats.transport.protocol.ProtocolException;
+import nats.transport.protocol.InterestLine;
 import nats.transport.tls.ServerTls;
 import nats.transport.tls.TlsOptions;
 import nats.transport.tls.TlsSetupException;
@@ -126,7 +126,7 @@ public final class Gateways {
         new GatewayMonitoring(this).register(context.monitoring());
         timers.scheduleAtFixedRate(() -> {
             long deadline = context.settings().writeDeadline().toNanos();
-            allConnections().forEach(c -> c.writeDeadlineTick(deadline));
+            allConnections().forEach(c -> c.channel.writeDeadlineTick(deadline));
             interest.pruneRecent();
         }, 1, 1, TimeUnit.SECONDS);
         timers.schedule(() -> remotes.values().stream().filter(r -> !r.implicit)
@@ -203,26 +203,7 @@ public final class Gateways {
         log.log(System.Logger.Level.INFO, "{0} - gid:{1} - Processing inbound gateway connection",
                 c.remoteAddress(), c.cid);
         c.start();
-        return new ConnectionReader() {
-            @Override
-            public void onBytes(byte[] buffer, int offset, int length) {
-                if (c.isClosed()) {
-                    return;
-                }
-                try {
-                    c.onBytes(buffer, offset, length);
-                } catch (ProtocolException e) {
-                    // The connection's writer sends the -ERR, then closes the socket (within two seconds at
-                    // most); closing it here at once would race the -ERR away.
-                    c.readEnded(e);
-                }
-            }
-
-            @Override
-            public void closed() {
-                c.readEnded(null);
-            }
-        };
+        return c.channel.reader();
     }
 
     /** A connection this server dialled to {@code remote}: becomes an outbound gateway with its own reader. */
@@ -236,7 +217,7 @@ public final class Gateways {
         log.log(System.Logger.Level.INFO, "{0} - gid:{1} - Creating outbound gateway connection to \"{2}\"",
                 c.remoteAddress(), c.cid, remote.name);
         c.start();
-        Thread.ofPlatform().daemon().name("nats-gateway-in-" + c.cid).start(() -> GatewayReader.run(c));
+        Thread.ofPlatform().daemon().name("nats-gateway-in-" + c.cid).start(c.channel::readLoop);
     }
 
     /** Go's registerOutboundGatewayConnection: one outbound connection per remote. */
@@ -268,7 +249,7 @@ public final class Gateways {
     void inboundRegistered(GatewayConnection c, Map<String, Object> info) {
         InboundInterest ii = new InboundInterest(new InboundInterest.Sender() {
             @Override
-            public void line(String line) {
+            public void line(byte[] line) {
                 c.sendLine(line);
             }
 
@@ -282,7 +263,7 @@ public final class Gateways {
             inbound.put(c.cid, c);
             pending.remove(c);
             interest.queueEntries().forEach((account, entries) -> entries.forEach(e ->
-                    c.sendLine("RS+ " + account + ' ' + e.subject() + ' ' + e.queue() + " 1")));
+                    c.sendLine(InterestLine.encode("RS", account, e.subject(), e.queue(), 1))));
         });
         log.log(System.Logger.Level.INFO, "{0} - gid:{1} - Inbound gateway connection from \"{2}\" ({3}) registered",
                 c.remoteAddress(), c.cid, c.remoteName(), c.remoteId());

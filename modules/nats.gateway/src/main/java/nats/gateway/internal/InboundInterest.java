@@ -1,9 +1,12 @@
 package nats.gateway.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+
+import nats.transport.protocol.InterestLine;
 
 /**
  * What an inbound gateway connection told the remote about this cluster's interest, per account (Go's insim):
@@ -27,7 +30,8 @@ final class InboundInterest {
 
     /** What the connection sends. */
     interface Sender {
-        void line(String protocolLine);
+        /** A protocol line, CRLF included. */
+        void line(byte[] protocolLine);
 
         /** An INFO with a gateway command for the account (start or end of all subscriptions). */
         void command(int command, String account);
@@ -50,15 +54,14 @@ final class InboundInterest {
             if (added && accounts.get(account) == ACCOUNT_UNSUBSCRIBED) {
                 accounts.remove(account);
             }
-            sender.line((added ? "RS+ " : "RS- ") + account + ' ' + entry.subject() + ' ' + entry.queue()
-                    + (added ? " 1" : ""));
+            sender.line(InterestLine.encode("RS", account, entry.subject(), entry.queue(), added ? 1 : 0));
             return;
         }
         Account e = accounts.get(account);
         if (e == ACCOUNT_UNSUBSCRIBED) {
             if (added) {
                 accounts.remove(account);
-                sender.line("A+ " + account);
+                sender.line(accountLine("A+ ", account));
             }
             return;
         }
@@ -77,7 +80,7 @@ final class InboundInterest {
             send = true;
         }
         if (send) {
-            sender.line((added ? "RS+ " : "RS- ") + account + ' ' + subject);
+            sender.line(InterestLine.encode("RS", account, subject, null, added ? 1 : 0));
         }
     }
 
@@ -98,7 +101,7 @@ final class InboundInterest {
             Account e = accounts.get(account);
             if (e != ACCOUNT_UNSUBSCRIBED) {
                 accounts.put(account, ACCOUNT_UNSUBSCRIBED);
-                sender.line("A- " + account);
+                sender.line(accountLine("A- ", account));
             }
             return;
         }
@@ -107,13 +110,13 @@ final class InboundInterest {
             e = new Account();
             e.noInterest.add(subject);
             accounts.put(account, e);
-            sender.line("RS- " + account + ' ' + subject);
+            sender.line(InterestLine.encode("RS", account, subject, null, 0));
         } else if (e.noInterest != null && !e.noInterest.contains(subject)) {
             if (e.noInterest.size() >= SWITCH_THRESHOLD) {
                 switchToInterestOnly(account, e);
             } else {
                 e.noInterest.add(subject);
-                sender.line("RS- " + account + ' ' + subject);
+                sender.line(InterestLine.encode("RS", account, subject, null, 0));
             }
         }
     }
@@ -135,7 +138,8 @@ final class InboundInterest {
         e.noInterest = null;
         e.mode = InterestMode.TRANSITIONING;
         sender.command(Gateways.CMD_ALL_SUBS_START, account);
-        cluster.forEach(account, false, entry -> sender.line("RS+ " + account + ' ' + entry.subject()));
+        cluster.forEach(account, false, entry -> sender.line(
+                InterestLine.encode("RS", account, entry.subject(), null, 1)));
         e.mode = InterestMode.INTEREST_ONLY;
         sender.command(Gateways.CMD_ALL_SUBS_COMPLETE, account);
     }
@@ -143,6 +147,11 @@ final class InboundInterest {
     /** For /gatewayz: account, mode and the number of subjects without interest (null for an A- account). */
     Map<String, Account> accounts() {
         return Map.copyOf(accounts);
+    }
+
+    /** {@code A+ account} or {@code A- account}. */
+    private static byte[] accountLine(String op, String account) {
+        return (op + account + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean unsubscribedMarker(Account e) {

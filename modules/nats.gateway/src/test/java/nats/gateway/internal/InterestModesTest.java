@@ -27,8 +27,10 @@ class InterestModesTest {
     private final ClusterInterest cluster = new ClusterInterest((account, entry, added) -> { });
     private final InboundInterest inbound = new InboundInterest(new InboundInterest.Sender() {
         @Override
-        public void line(String line) {
-            sent.add(line);
+        public void line(byte[] line) {
+            String text = new String(line, StandardCharsets.UTF_8);
+            assertTrue(text.endsWith("\r\n"), "a protocol line ends in CRLF: " + text);
+            sent.add(text.substring(0, text.length() - 2));
         }
 
         @Override

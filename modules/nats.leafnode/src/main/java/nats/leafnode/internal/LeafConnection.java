@@ -1,23 +1,17 @@
 package nats.leafnode.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import nats.api.links.InterestFeed;
 import nats.api.links.Link;
 import nats.api.links.LinkHandle;
 import nats.api.links.LinkMessage;
-import nats.api.links.LinkPublisher;
 import nats.api.links.QueueRole;
-import nats.api.links.RemoteInterest;
 import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
-import nats.transport.net.OutboundQueue;
+import nats.transport.link.LinkChannel;
 import nats.transport.protocol.InterestLine;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.ReceivedLinkMessage;
@@ -35,41 +29,19 @@ import nats.transport.protocol.RoutedMessageArgs;
  */
 final class LeafConnection implements Link, RouteProtocolHandler {
 
-    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LMSG = "LMSG ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HMSG = "HMSG ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] REPLY_AND_QUEUES = {'+', ' '};
-    private static final byte[] QUEUES_ONLY = {'|', ' '};
-    private static final int INLINE_LIMIT = 16 * 1024;
     /** Go's loop-detection subject prefix. */
     static final String LDS_PREFIX = "$LDS.";
 
     final LeafNodes nodes;
     final long cid;
-    final Connection connection;
     /** The remote this server dialled, null for a leaf node that connected here. */
     final Remote remote;
     final LeafHandshake handshake;
-    final Instant start = Instant.now();
-    private final RouteProtocolParser parser = RouteProtocolParser.forLeafNodes(this);
-    private final OutboundQueue out;
+    /** Writer, counters, liveness and lines out, shared with the other kinds of links. */
+    final LinkChannel channel;
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.LEAF);
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final InterestMap smap;
-    private final String remoteAddress;
-    private volatile long lastActivityMillis = System.currentTimeMillis();
-    private volatile LinkHandle handle;
     private volatile InterestFeed feed;
-    private LinkPublisher publisher;
-    private volatile int pingsOut;
-    private volatile long pingSentNanos;
-    private volatile long rttNanos;
-    private long inMsgsCounting;
-    private long inBytesCounting;
-    private volatile long inMsgs;
-    private volatile long inBytes;
 
     LeafConnection(LeafNodes nodes, long cid, Connection connection, Remote remote) {
         this(nodes, cid, connection, remote, "");
@@ -82,84 +54,37 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     LeafConnection(LeafNodes nodes, long cid, Connection connection, Remote remote, String greetedWith) {
         this.nodes = nodes;
         this.cid = cid;
-        this.connection = connection;
         this.remote = remote;
-        this.out = new OutboundQueue(nodes.settings().maxPending());
+        this.channel = new LinkChannel(connection, RouteProtocolParser.forLeafNodes(this), nodes.settings().maxPending(),
+                nodes.timers(), nodes.log(), this::close);
         this.handshake = new LeafHandshake(this, greetedWith);
         this.smap = new InterestMap(this);
-        java.net.InetSocketAddress a = connection.remoteAddress();
-        this.remoteAddress = (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":"
-                + a.getPort();
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 
     /** Starts the writer; a hub side greets with its INFO and waits for CONNECT, a spoke waits for the INFO. */
     void start() {
-        Thread.ofPlatform().daemon().name("nats-leaf-out-" + cid).start(this::writeLoop);
+        channel.startWriter("nats-leaf-out-" + cid);
         handshake.start();
         long first = 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(200);
-        nodes.timers().schedule(this::pingTick, first, TimeUnit.MILLISECONDS);
-    }
-
-    private void writeLoop() {
-        try {
-            out.writeLoop(connection);
-        } catch (java.io.IOException e) {
-            close("Write Error");
-        } finally {
-            connection.close();
-        }
-    }
-
-    void onBytes(byte[] buffer, int offset, int length) throws ProtocolException {
-        if (isClosed()) {
-            return;
-        }
-        lastActivityMillis = System.currentTimeMillis();
-        try {
-            parser.parse(buffer, offset, length);
-        } finally {
-            inMsgs = inMsgsCounting;
-            inBytes = inBytesCounting;
-            LinkPublisher p = publisher;
-            if (p != null) {
-                p.flush();
-            }
-        }
-    }
-
-    void readEnded(Throwable cause) {
-        if (cause instanceof ProtocolException e) {
-            if (!e.clientError().isEmpty()) {
-                sendError(e.clientError());
-            }
-            nodes.log().log(System.Logger.Level.DEBUG, "leafnode {0}: {1}", cid, e.getMessage());
-            close("Protocol Violation");
-        } else {
-            close(cause == null ? "Client Closed" : "Read Error");
-        }
+        channel.startPings(first, () -> nodes.settings().maxPingsOut(), () -> nodes.settings().pingInterval().toMillis(),
+                false);
     }
 
     boolean isClosed() {
-        return closed.get();
+        return channel.isClosed();
     }
 
     /** Closes the connection: its interest leaves the kernel, queued output is still written. */
     void close(String reason) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!channel.close()) {
             return;
         }
         InterestFeed f = feed;
         if (f != null) {
             f.close();
         }
-        LinkHandle h = handle;
-        if (h != null) {
-            h.close();
-        }
-        out.close();
-        nodes.timers().schedule(() -> connection.close(), 2, TimeUnit.SECONDS);
         nodes.connectionClosed(this, reason);
     }
 
@@ -168,8 +93,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
      * interest its role lets it announce (with the account's loop-detection subject) and follows its changes.
      */
     boolean bind() {
-        handle = nodes.links().register(this);
-        publisher = handle.publisher();
+        LinkHandle handle = channel.register(nodes.links().register(this));
         String account = handshake.account();
         smap.add(nodes.loopSubject(account), null, 1);
         Optional<InterestFeed> f = nodes.links().watchAllInterest(account, smap);
@@ -187,27 +111,6 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         return true;
     }
 
-    // ---- liveness ----------------------------------------------------------------------------------------
-
-    private void pingTick() {
-        if (isClosed()) {
-            return;
-        }
-        if (pingsOut + 1 > nodes.settings().maxPingsOut()) {
-            sendError("Stale Connection");
-            close("Stale Connection");
-            return;
-        }
-        long intervalMillis = nodes.settings().pingInterval().toMillis();
-        boolean idle = System.currentTimeMillis() - lastActivityMillis >= intervalMillis;
-        if (idle || rttNanos == 0 || pingSentNanos == 0) {
-            pingsOut++;
-            pingSentNanos = System.nanoTime();
-            out.append(PING);
-        }
-        nodes.timers().schedule(this::pingTick, intervalMillis, TimeUnit.MILLISECONDS);
-    }
-
     // ---- RouteProtocolHandler (leaf dialect) ---------------------------------------------------------------
 
     @Override
@@ -222,22 +125,18 @@ final class LeafConnection implements Link, RouteProtocolHandler {
 
     @Override
     public void onPing() {
-        out.append(PONG);
+        channel.onPing();
     }
 
     @Override
     public void onPong() {
-        pingsOut = 0;
-        long sent = pingSentNanos;
-        if (sent != 0) {
-            rttNanos = Math.max(1, System.nanoTime() - sent);
-        }
+        channel.onPong();
     }
 
     @Override
     public void onError(byte[] buf, int off, int len) throws ProtocolException {
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
-        nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - Leafnode Error {2}", remoteAddress, cid, text);
+        nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - Leafnode Error {2}", remoteAddress(), cid, text);
         if (text.contains("Loop detected") && remote != null) {
             remote.delayNextAttempt(LeafNodes.LOOP_DELAY);
         }
@@ -251,8 +150,8 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         if (args.length != 1 && args.length != 3) {
             throw ProtocolException.closeSilently("processLeafSub Parse Error: '" + String.join(" ", args) + "'");
         }
-        LinkHandle h = handle;
-        if (h == null) {
+        Optional<LinkHandle> handle = channel.handle();
+        if (handle.isEmpty()) {
             return;
         }
         String subject = args[0];
@@ -273,7 +172,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         }
         String queue = args.length == 3 ? args[1] : null;
         int weight = args.length == 3 ? parseWeight(args[2]) : 1;
-        switch (h.addInterest(handshake.account(), subject, queue, weight)) {
+        switch (handle.get().addInterest(handshake.account(), subject, queue, weight)) {
             case INVALID_SUBJECT -> sendError("Invalid Subscription");
             case UNKNOWN_ACCOUNT -> nodes.log().log(System.Logger.Level.ERROR,
                     "lid:{0} - Unknown account \"{1}\" for leafnode subject \"{2}\"", cid, handshake.account(), subject);
@@ -288,22 +187,16 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         if (args.length != 1 && args.length != 2) {
             throw ProtocolException.closeSilently("processLeafUnsub Parse Error: '" + String.join(" ", args) + "'");
         }
-        LinkHandle h = handle;
-        if (h != null) {
-            h.removeInterest(handshake.account(), args[0], args.length == 2 ? args[1] : null);
-        }
+        channel.handle().ifPresent(h -> h.removeInterest(handshake.account(), args[0],
+                args.length == 2 ? args[1] : null));
     }
 
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
-        inMsgsCounting++;
-        inBytesCounting += len;
-        LinkPublisher p = publisher;
-        if (p == null) {
-            return;
+        if (channel.received(len)) {
+            inbound.wrap(args, buf, off, len, handshake.account());
+            channel.publish(inbound);
         }
-        inbound.wrap(args, buf, off, len, handshake.account());
-        p.publish(inbound);
     }
 
     /** Go's handleLeafNodeLoop: the other side announced this account's own loop-detection subject. */
@@ -316,7 +209,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
             remote.delayNextAttempt(LeafNodes.LOOP_DELAY);
         }
         sendError(text);
-        nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - {2}", remoteAddress, cid, text);
+        nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - {2}", remoteAddress(), cid, text);
         close("Protocol Violation");
     }
 
@@ -420,74 +313,31 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         return sent;
     }
 
+    private static final byte[] NO_REPLY_PREFIX = new byte[0];
+
     private boolean write(LinkMessage m) {
-        return write(m, m.dataArray(), m.dataOffset(), Math.max(0, m.headerLength()), m.dataLength());
+        return channel.sendMessage(m, null, handshake.peerTakesHeaders());
     }
 
-    /** LMSG or HMSG with the given header block and payload ({@code headerLength} 0 for none). */
+    /** LMSG or HMSG with other bytes than the message's own (a traced message carries new headers). */
     private boolean write(LinkMessage m, byte[] bytes, int offset, int headerLength, int length) {
-        boolean hasHeaders = headerLength > 0;
-        boolean headers = hasHeaders && handshake.peerTakesHeaders();
-        int dataOffset = offset + (hasHeaders && !headers ? headerLength : 0);
-        int dataLength = length - (hasHeaders && !headers ? headerLength : 0);
-        int max = 5 + m.subjectLength() + 1 + 2 + m.replyLength() + 1 + m.queuesLength() + 1 + 22 + 2 + dataLength + 2;
-        if (!out.begin(max)) {
-            if (out.isOverLimit()) {
-                nodes.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
-            }
-            return false;
-        }
-        try {
-            out.put(headers ? HMSG : LMSG);
-            out.put(m.subjectArray(), m.subjectOffset(), m.subjectLength());
-            out.put((byte) ' ');
-            if (m.hasQueues()) {
-                if (m.hasReply()) {
-                    out.put(REPLY_AND_QUEUES);
-                    out.put(m.replyArray(), m.replyOffset(), m.replyLength());
-                    out.put((byte) ' ');
-                } else {
-                    out.put(QUEUES_ONLY);
-                }
-                out.put(m.queuesArray(), m.queuesOffset(), m.queuesLength());
-                out.put((byte) ' ');
-            } else if (m.hasReply()) {
-                out.put(m.replyArray(), m.replyOffset(), m.replyLength());
-                out.put((byte) ' ');
-            }
-            if (headers) {
-                out.putDecimal(headerLength);
-                out.put((byte) ' ');
-            }
-            out.putDecimal(dataLength);
-            out.put(CRLF);
-            out.put(bytes, dataOffset, dataLength);
-            out.put(CRLF);
-        } finally {
-            out.end(true, dataLength);
-        }
-        return true;
+        return channel.sendMessage(m, null, NO_REPLY_PREFIX, bytes, offset, headerLength, length,
+                handshake.peerTakesHeaders());
     }
 
     @Override
     public void flush() {
-        try {
-            if (!out.writeInline(connection, INLINE_LIMIT)) {
-                out.signal();
-            }
-        } catch (java.io.IOException e) {
-            nodes.timers().execute(() -> close("Write Error"));
-        }
+        channel.flush();
     }
 
     @Override
     public long sentMessages() {
-        return out.messages();
+        return channel.outMsgs();
     }
 
     @Override
     public long sentBytes() {
-        return out.messageBytes();
+        return channel.outBytes();
     }
 
     // ---- protocol lines out --------------------------------------------------------------------------------
@@ -501,61 +351,25 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     }
 
     void sendLine(byte[] line) {
-        if (!out.append(line) && out.isOverLimit()) {
-            nodes.timers().execute(() -> close("Slow Consumer (Pending Bytes)"));
-        }
+        channel.sendLine(line);
     }
 
     void sendError(String text) {
-        sendLine(("-ERR '" + text + "'\r\n").getBytes(StandardCharsets.UTF_8));
+        channel.sendError(text);
     }
 
     // ---- monitoring ----------------------------------------------------------------------------------------
 
-    long inMsgs() {
-        return inMsgs;
-    }
-
-    long inBytes() {
-        return inBytes;
-    }
-
-    long outMsgs() {
-        return out.messages();
-    }
-
-    long outBytes() {
-        return out.messageBytes();
-    }
-
-    long rttNanos() {
-        return rttNanos;
-    }
-
-    Instant lastActivity() {
-        return Instant.ofEpochMilli(lastActivityMillis);
-    }
-
-    List<RemoteInterest> interest() {
-        LinkHandle h = handle;
-        return h == null ? List.of() : h.interest();
-    }
-
-    int interestCount() {
-        LinkHandle h = handle;
-        return h == null ? 0 : h.interestCount();
-    }
-
     boolean isTls() {
-        return connection.tlsSession().isPresent();
+        return channel.tlsSession().isPresent();
     }
 
     boolean isBound() {
-        return handle != null;
+        return channel.handle().isPresent();
     }
 
     String remoteAddress() {
-        return remoteAddress;
+        return channel.remoteAddress();
     }
 
     /** The interest this connection announced to the other side, for tests and monitoring. */

@@ -60,12 +60,12 @@ final class LeafMonitoring {
         int colon = address.lastIndexOf(':');
         m.put("ip", address.substring(0, colon));
         m.put("port", Integer.parseInt(address.substring(colon + 1)));
-        m.put("rtt", GoDurations.duration(c.rttNanos()));
-        m.put("in_msgs", c.inMsgs());
-        m.put("out_msgs", c.outMsgs());
-        m.put("in_bytes", c.inBytes());
-        m.put("out_bytes", c.outBytes());
-        List<RemoteInterest> interest = c.interest();
+        m.put("rtt", GoDurations.duration(c.channel.rttNanos()));
+        m.put("in_msgs", c.channel.inMsgs());
+        m.put("out_msgs", c.channel.outMsgs());
+        m.put("in_bytes", c.channel.inBytes());
+        m.put("out_bytes", c.channel.outBytes());
+        List<RemoteInterest> interest = c.channel.interest();
         m.put("subscriptions", interest.size());
         if (subs && !interest.isEmpty()) {
             m.put("subscriptions_list", interest.stream().map(RemoteInterest::subject).toList());

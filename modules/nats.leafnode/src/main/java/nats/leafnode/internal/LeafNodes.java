@@ -141,23 +141,7 @@ public final class LeafNodes {
         LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, null);
         connections.put(leaf.cid, leaf);
         leaf.start();
-        return new ConnectionReader() {
-            @Override
-            public void onBytes(byte[] buffer, int offset, int length) throws IOException {
-                try {
-                    leaf.onBytes(buffer, offset, length);
-                } catch (ProtocolException e) {
-                    // Not rethrown: the kernel would close the socket before the -ERR is written; the
-                    // connection's writer closes it once drained (bounded by the close timer).
-                    leaf.readEnded(e);
-                }
-            }
-
-            @Override
-            public void closed() {
-                leaf.readEnded(null);
-            }
-        };
+        return leaf.channel.reader();
     }
 
     private void acceptTls(PlainConnection plain) {
@@ -177,7 +161,7 @@ public final class LeafNodes {
             return;
         }
         leaf.start();
-        LeafReader.run(leaf);
+        leaf.channel.readLoop();
     }
 
     /** A leaf node that came in over another plugin's listener (WebSocket): served on the calling thread. */
@@ -189,7 +173,7 @@ public final class LeafNodes {
         LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, null);
         connections.put(leaf.cid, leaf);
         leaf.start();
-        LeafReader.run(leaf);
+        leaf.channel.readLoop();
     }
 
     /** A connection a remote dialled: becomes a leaf connection read by a platform thread of its own. */
@@ -203,12 +187,12 @@ public final class LeafNodes {
         leaf.start();
         Thread.ofPlatform().daemon().name("nats-leaf-in-" + leaf.cid).start(() -> {
             try {
-                leaf.onBytes(info, 0, info.length);
+                leaf.channel.read(info, 0, info.length);
             } catch (ProtocolException e) {
-                leaf.readEnded(e);
+                leaf.channel.readEnded(e);
                 return;
             }
-            LeafReader.run(leaf);
+            leaf.channel.readLoop();
         });
     }
 

@@ -1,7 +1,8 @@
-package nats.gateway.testing;
+package nats.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +19,10 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 
-/** jnats clients driving a super-cluster, with bounded waits for interest to cross it. */
+/** jnats clients driving clusters and super-clusters, with bounded waits for interest to cross them. */
+// "try": jnats declares Connection.close() with InterruptedException, and tests close in try-with-resources.
+// "exports": the jnats types in the signatures reach every user, which has jnats as a test dependency itself.
+@SuppressWarnings({"try", "exports"})
 public final class Clients {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
@@ -143,6 +147,57 @@ public final class Clients {
             assertEquals(inbox, reply.getSubject(), subject + ": delivered on the inbox itself");
             org.junit.jupiter.api.Assertions.assertNull(replies.nextMessage(Duration.ofMillis(300)),
                     subject + ": the answer arrived once");
+        }
+    }
+
+    /**
+     * Two queue members on each of {@code memberUrls}, {@code n} messages published at {@code pubUrl}: each message
+     * reaches exactly one member in the cluster, and every server's members get some.
+     *
+     * @param awaitMembers waits until the publisher's server knows all members (e.g. by monitoring)
+     */
+    public static void assertQueueExactlyOnce(String pubUrl, List<String> memberUrls, int n, Runnable awaitMembers)
+            throws Exception {
+        List<Connection> conns = new ArrayList<>();
+        Map<String, AtomicInteger> perServer = new ConcurrentHashMap<>();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        AtomicInteger received = new AtomicInteger();
+        String subject = "q." + System.nanoTime();
+        try (Connection pub = connect(pubUrl)) {
+            for (String url : memberUrls) {
+                Connection conn = connect(url);
+                conns.add(conn);
+                for (int k = 0; k < 2; k++) {
+                    conn.createDispatcher(m -> {
+                        String body = new String(m.getData(), StandardCharsets.UTF_8);
+                        if (!seen.add(body)) {
+                            duplicates.incrementAndGet();
+                        }
+                        received.incrementAndGet();
+                        perServer.computeIfAbsent(url, x -> new AtomicInteger()).incrementAndGet();
+                    }).subscribe(subject, "workers");
+                }
+                conn.flush(Duration.ofSeconds(2));
+            }
+            awaitMembers.run();
+            for (int i = 0; i < n; i++) {
+                pub.publish(subject, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            pub.flush(WAIT);
+            Monitor.await(WAIT, "all " + n + " queue messages delivered", () -> received.get() >= n);
+            Thread.sleep(300);
+            assertEquals(n, received.get(), "each message delivered exactly once in the cluster");
+            assertEquals(0, duplicates.get(), "no message twice");
+            for (String url : memberUrls) {
+                int got = perServer.getOrDefault(url, new AtomicInteger()).get();
+                assertTrue(got > n / memberUrls.size() / 3, url + " members got a fair share: " + got + " of " + n
+                        + " " + perServer);
+            }
+        } finally {
+            for (Connection c : conns) {
+                c.close();
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package nats.cluster.testing;
+package nats.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +12,8 @@ import java.util.function.Predicate;
 
 import nats.transport.json.Json;
 
-/** Reads a server's monitoring JSON over HTTP, and waits for it to show something (bounded). */
+/** Reads a server's monitoring JSON over HTTP (routes, gateways), and waits for it to show something (bounded). */
 public final class Monitor {
-
 
     private Monitor() {
     }
@@ -56,6 +55,41 @@ public final class Monitor {
     public static List<String> remoteIds(int httpPort) {
         List<Map<String, Object>> routes = (List<Map<String, Object>>) get(httpPort, "/routez").get("routes");
         return routes.stream().map(r -> (String) r.get("remote_id")).sorted().toList();
+    }
+
+    /** The outbound gateways /gatewayz lists, by remote name. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> outbound(int httpPort) {
+        return (Map<String, Object>) get(httpPort, "/gatewayz").get("outbound_gateways");
+    }
+
+    /** The inbound gateways /gatewayz lists, by remote name. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> inbound(int httpPort) {
+        return (Map<String, Object>) get(httpPort, "/gatewayz").get("inbound_gateways");
+    }
+
+    /** Waits until the server monitored at {@code httpPort} has an outbound gateway to each of {@code names}. */
+    public static void awaitOutbound(Duration timeout, int httpPort, String... names) {
+        await(timeout, "outbound gateways " + List.of(names) + " on " + httpPort,
+                () -> outbound(httpPort).keySet().containsAll(List.of(names)));
+    }
+
+    /** The queue weight the routes of the server monitored at {@code httpPort} registered for {@code group}. */
+    @SuppressWarnings("unchecked")
+    public static int remoteQueueSubscriptions(int httpPort, String group) {
+        int total = 0;
+        for (Map<String, Object> route : (List<Map<String, Object>>) get(httpPort, "/routez?subs=detail")
+                .get("routes")) {
+            if (route.get("subscriptions_list_detail") instanceof List<?> subs) {
+                for (Object s : subs) {
+                    if (group.equals(((Map<String, Object>) s).get("qgroup"))) {
+                        total++;
+                    }
+                }
+            }
+        }
+        return total;
     }
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
