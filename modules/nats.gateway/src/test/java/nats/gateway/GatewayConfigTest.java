@@ -57,7 +57,9 @@ class GatewayConfigTest {
                 "gateway { name: A, port: -1, gateways: [{name: B}] }",
                 "gateway { name: A, port: -1, gateways: [{url: \"nats://h:4\"}] }",
                 // Go's validateCluster: the gateway's name is the cluster's
-                "cluster { name: C, listen: 127.0.0.1:-1 }\ngateway { name: A, listen: 127.0.0.1:-1 }")) {
+                "cluster { name: C, listen: 127.0.0.1:-1 }\ngateway { name: A, listen: 127.0.0.1:-1 }",
+                // Go's validateLeafNode: a leafnode listener and a gateway need an explicit system account
+                "leafnodes { listen: 127.0.0.1:-1 }\ngateway { name: A, listen: 127.0.0.1:-1 }")) {
             Path conf = Files.writeString(dir.resolve("t.conf"), "listen: 127.0.0.1:-1\n" + block + "\n");
             String goCheck = goOutput(conf, "-t");
             assertTrue(goCheck.contains("is valid"), "Go accepts under -t: " + goCheck);

@@ -42,9 +42,20 @@ public final class LeafNodePlugin implements ServerPlugin {
         read(section, null);
     }
 
+    /** Gateways start first, so this plugin can tell whether one runs (Go's validateLeafNode checks both). */
+    @Override
+    public java.util.Set<String> startsAfter() {
+        return java.util.Set.of("gateway");
+    }
+
     @Override
     public void start(ServerContext context) throws PluginException {
         LeafConfig config = read(context.configSection(), context.logger());
+        boolean gateway = context.links().routeGossip().stream().anyMatch(g -> g.requiredClusterName().isPresent());
+        if (config.listens() && gateway && !context.settings().systemAccountConfigured()) {
+            throw new PluginException(
+                    "leaf nodes and gateways (both being defined) require a system account to also be configured");
+        }
         LeafNodes n;
         try {
             n = new LeafNodes(context, config);
