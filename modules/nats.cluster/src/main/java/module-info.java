@@ -5,6 +5,7 @@
 module nats.cluster {
     requires nats.api;
     requires nats.transport;
+    requires org.xerial.snappy;
 
     provides nats.api.ServerPlugin with nats.cluster.ClusterPlugin;
 }

@@ -45,16 +45,24 @@ public final class Monitor {
         }
     }
 
-    /** The number of routes /routez lists. */
+    /**
+     * The number of servers this one has routes to: /routez's distinct {@code remote_id}s (with Go 2.10's route
+     * pooling a peer has several route connections; {@link #routeConnections} counts those).
+     */
     public static int routes(int httpPort) {
+        return remoteIds(httpPort).size();
+    }
+
+    /** The route connections /routez lists ({@code num_routes}: pooled and per-account ones included). */
+    public static int routeConnections(int httpPort) {
         return ((Number) get(httpPort, "/routez").get("num_routes")).intValue();
     }
 
-    /** The remote server ids of /routez. */
+    /** The remote server ids of /routez, each once, sorted. */
     @SuppressWarnings("unchecked")
     public static List<String> remoteIds(int httpPort) {
         List<Map<String, Object>> routes = (List<Map<String, Object>>) get(httpPort, "/routez").get("routes");
-        return routes.stream().map(r -> (String) r.get("remote_id")).sorted().toList();
+        return routes.stream().map(r -> (String) r.get("remote_id")).distinct().sorted().toList();
     }
 
     /** The outbound gateways /gatewayz lists, by remote name. */
@@ -115,7 +123,7 @@ public final class Monitor {
                 + (last == null ? "" : " (last error: " + last + ")"));
     }
 
-    /** Waits until every server in {@code httpPorts} lists {@code count} routes. */
+    /** Waits until every server in {@code httpPorts} has routes to {@code count} servers. */
     public static void awaitRoutes(Duration timeout, int count, int... httpPorts) {
         for (int port : httpPorts) {
             await(timeout, count + " routes on the server monitored at " + port, () -> routes(port) == count);

@@ -45,6 +45,7 @@ final class ClusterBench {
             return switch (cfg.scenario()) {
                 case PUBSUB, FANOUT, QUEUE -> delivery(cfg, cluster);
                 case REQREP -> requestReply(cfg, cluster);
+                case FANIN -> fanIn(cfg, cluster);
                 default -> Result.failed(name, cfg.size(), "not a cluster scenario");
             };
         } catch (IOException e) {
@@ -108,6 +109,81 @@ final class ClusterBench {
         } finally {
             if (pubConn != null) {
                 pubConn.close();
+            }
+            group.close();
+        }
+    }
+
+    /**
+     * Fan-in over the routes: in each of N accounts a publisher on the first node and a subscriber on the second,
+     * all publishing at once. With Go 2.10's route pooling the accounts spread over several route connections.
+     */
+    private static Result fanIn(BenchConfig cfg, ClusterNodes cluster) throws Exception {
+        List<ClusterNodes.Node> nodes = cluster.nodes();
+        int accounts = cfg.pubs();
+        long n = cfg.msgs();
+        RunControl control = new RunControl(cfg.durationLimitSeconds());
+        String base = Subjects.unique("bench.cluster.fanin");
+        ReaderGroup group = new ReaderGroup(control);
+        List<Connection> pubs = new java.util.ArrayList<>();
+        try {
+            for (int i = 1; i <= accounts; i++) {
+                Connection c = Connection.openAs(nodes.get(1).address(), "sub-" + i, 64 * 1024, 4 * 1024, control,
+                        "acc" + i);
+                c.subscribe(base + "." + i, null, 1);
+                c.parser().expectMsg(base + "." + i, 1, cfg.size());
+                group.add(c);
+            }
+            for (int i = 1; i <= accounts; i++) {
+                ClusterNodes.awaitRouteInterest(nodes.get(0), base + "." + i, 1, control);
+                pubs.add(Connection.openAs(nodes.get(0).address(), "pub-" + i, 64 * 1024, 4 * 1024, control,
+                        "acc" + i));
+            }
+            Workers workers = new Workers(control);
+            group.start(workers, cfg.readers());
+            ClusterCpu cpu = new ClusterCpu(cluster);
+            long start = System.nanoTime();
+            Workers publishers = new Workers(control);
+            java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
+            for (int i = 0; i < accounts; i++) {
+                String subject = base + "." + (i + 1);
+                ReaderGroup.Sub sub = group.subs().get(i);
+                Publisher pub = new Publisher(pubs.get(i), Protocol.pub(subject, null, Protocol.payload(cfg.size())),
+                        cfg.flowIntervalWithSubscribers(subject), cfg.maxPings(), () -> sub.received,
+                        cfg.windowMsgs(subject), control);
+                publishers.start("pub-" + (i + 1), () -> {
+                    pub.publish(n);
+                    published.addAndGet(pub.sent());
+                });
+            }
+            publishers.join();
+            try {
+                while (group.total() < n * accounts) {
+                    control.check("subscribers receiving what crossed the routes");
+                    LockSupport.parkNanos(200_000);
+                }
+                group.drain();
+            } catch (Exception e) {
+                control.fail(e);
+            }
+            workers.join();
+            long delivered = group.total();
+            String note = control.reason();
+            if (note == null && delivered != n * accounts) {
+                note = "delivered " + delivered + " of " + n * accounts;
+            }
+            Map<String, Number> m = new LinkedHashMap<>();
+            m.put("msgs", published.get());
+            m.put("accounts", accounts);
+            m.put("delivered", delivered);
+            m.put("expected", n * accounts);
+            long end = Math.max(start, group.lastReceiveNanos());
+            Rates.put(m, delivered, cfg.size(), (note == null ? end : System.nanoTime()) - start);
+            cpu.finish(m, published.get(), delivered);
+            return new Result(cfg.scenario().cliName(), cfg.size(), note == null, note, m);
+        } finally {
+            for (Connection c : pubs) {
+                c.close();
             }
             group.close();
         }

@@ -47,7 +47,7 @@ public final class ClusterCompareCommand implements Callable<Integer> {
     int nodes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST", defaultValue = "pubsub,fanout,queue,reqrep",
-            description = "Scenarios: pubsub,fanout,queue,reqrep (default: ${DEFAULT-VALUE}).")
+            description = "Scenarios: pubsub,fanout,queue,reqrep,fanin (fanin: --pubs accounts) (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Option(names = "--sizes", split = ",", paramLabel = "LIST", defaultValue = "16,128",
@@ -72,7 +72,7 @@ public final class ClusterCompareCommand implements Callable<Integer> {
             for (String s : scenarios) {
                 Scenario scenario = Scenario.parse(s);
                 if (scenario != Scenario.PUBSUB && scenario != Scenario.FANOUT && scenario != Scenario.QUEUE
-                        && scenario != Scenario.REQREP) {
+                        && scenario != Scenario.REQREP && scenario != Scenario.FANIN) {
                     throw new IllegalArgumentException("not a cluster scenario: " + s);
                 }
                 list.add(scenario);

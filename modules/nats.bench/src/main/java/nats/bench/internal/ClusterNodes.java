@@ -29,7 +29,8 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    private static final java.util.regex.Pattern ROUTES = java.util.regex.Pattern.compile("\"routes\":\\s*(\\d+)");
+    private static final java.util.regex.Pattern REMOTE_ID =
+            java.util.regex.Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
 
     /** The global account's entry of /gatewayz?accs=1 (num_subs is left out when 0). */
     private static final java.util.regex.Pattern GLOBAL_SUBS = java.util.regex.Pattern.compile(
@@ -261,8 +262,13 @@ final class ClusterNodes implements AutoCloseable {
                     throw new IOException("node " + n.name() + " exited: " + tail(n));
                 }
                 try {
-                    java.util.regex.Matcher m = ROUTES.matcher(get(n.http(), "/varz"));
-                    if (m.find() && Integer.parseInt(m.group(1)) == nodes.size() - 1) {
+                    // Distinct peers: with Go 2.10's route pooling a peer has several route connections.
+                    java.util.regex.Matcher m = REMOTE_ID.matcher(get(n.http(), "/routez"));
+                    java.util.Set<String> peers = new java.util.HashSet<>();
+                    while (m.find()) {
+                        peers.add(m.group(1));
+                    }
+                    if (peers.size() == nodes.size() - 1) {
                         break;
                     }
                 } catch (IOException | RuntimeException notYet) {

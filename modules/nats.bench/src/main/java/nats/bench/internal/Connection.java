@@ -52,6 +52,12 @@ final class Connection implements AutoCloseable {
     return open(address, name, inSize, outSize, control, new FrameParser(), 0);
   }
 
+  /** As {@link #open(NatsAddress, String, int, int, RunControl)}, authenticated as {@code user}. */
+  static Connection openAs(NatsAddress address, String name, int inSize, int outSize,
+      RunControl control, String user) throws IOException {
+    return open(address, name, inSize, outSize, control, new FrameParser(), 0, Protocol.connectAs(user));
+  }
+
   /**
    * Connects, waits for {@code INFO}, sends {@code CONNECT} and completes a PING/PONG round trip.
    *
@@ -61,6 +67,11 @@ final class Connection implements AutoCloseable {
    */
   static Connection open(NatsAddress address, String name, int inSize, int outSize,
       RunControl control, FrameParser parser, int receiveBuffer) throws IOException {
+    return open(address, name, inSize, outSize, control, parser, receiveBuffer, Protocol.CONNECT);
+  }
+
+  private static Connection open(NatsAddress address, String name, int inSize, int outSize,
+      RunControl control, FrameParser parser, int receiveBuffer, byte[] connect) throws IOException {
     SocketChannel ch = SocketChannel.open();
     Selector sel = null;
     Connection c = null;
@@ -73,7 +84,7 @@ final class Connection implements AutoCloseable {
       sel = Selector.open();
       c = new Connection(name, ch, sel, inSize, outSize, parser, control);
       c.connect(address);
-      c.handshake();
+      c.handshake(connect);
       return c;
     } catch (IOException | RuntimeException e) {
       if (c != null) {
@@ -98,7 +109,7 @@ final class Connection implements AutoCloseable {
     }
   }
 
-  private void handshake() throws IOException {
+  private void handshake(byte[] connect) throws IOException {
     while (parser.infos() == 0) {
       control.check(name + " waiting for INFO");
       readOnce();
@@ -106,7 +117,7 @@ final class Connection implements AutoCloseable {
         throw new IOException(name + ": server did not start with INFO");
       }
     }
-    put(Protocol.CONNECT);
+    put(connect);
     ping();
     awaitPongs(0);
   }

@@ -10,6 +10,12 @@ final class Protocol {
   static final byte[] CONNECT = ascii(
       "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"no_responders\":true,"
           + "\"protocol\":1,\"name\":\"nats-bench\",\"lang\":\"java-raw\",\"version\":\"0.1.0\"}\r\n");
+  /** CONNECT as {@link #CONNECT}, with a user whose password is its name (fanin's accounts). */
+  static byte[] connectAs(String user) {
+    String plain = new String(CONNECT, java.nio.charset.StandardCharsets.US_ASCII);
+    return ascii(plain.replace("{\"verbose\"", "{\"user\":\"" + user + "\",\"pass\":\"" + user + "\",\"verbose\""));
+  }
+
   static final byte[] PING = ascii("PING\r\n");
   static final byte[] PONG = ascii("PONG\r\n");
 

@@ -13,6 +13,10 @@ public enum Scenario {
   /** One publisher, K subscribers on the same subject. */
   FANOUT("fanout", Param.SUBS, 8_000_000,
       "1 publisher, K subscribers (--subs, default 8); total and per-subscriber deliveries/s."),
+  /** Publishers in N accounts on one cluster node, their subscribers on another (cluster-compare). */
+  FANIN("fanin", Param.PUBS, 1_000_000,
+      "N accounts (--pubs; users acc1..accN, password = user): in each, one publisher on the"
+          + " first node and one subscriber on the second; total deliveries/s (cluster-compare only)."),
   /** One publisher, K subscribers in one queue group. */
   QUEUE("queue", Param.SUBS, 2_000_000,
       "1 publisher, K subscribers in one queue group; each message must arrive exactly once."),

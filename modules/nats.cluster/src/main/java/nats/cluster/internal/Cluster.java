@@ -41,7 +41,7 @@ public final class Cluster {
 
 
     /** How {@link #addRoute} went. */
-    enum Registration { ADDED_FIRST, ADDED, DUPLICATE, STOPPED }
+    enum Registration { ADDED_FIRST, ADDED, DUPLICATE, REFUSED, STOPPED }
 
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
@@ -53,13 +53,14 @@ public final class Cluster {
     private volatile boolean dynamic;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextRid = new AtomicLong();
-    /** Registered routes by rid, and by the peer's server id. */
+    /** Registered routes by rid, and the peers' connections by their server id. */
     private final Map<Long, Route> routes = new ConcurrentHashMap<>();
-    private final Map<String, Route> remotes = new ConcurrentHashMap<>();
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     /** Routes not registered yet (handshaking), so a shutdown closes them too. */
     private final Set<Route> pending = ConcurrentHashMap.newKeySet();
     private final ConnectUrls connectUrls;
     private final Solicitor solicitor;
+    private final RouteInfoWriter infoWriter = new RouteInfoWriter(this);
     private volatile boolean running;
     private volatile boolean lameDuck;
     private volatile InterestWatch interest;
@@ -90,7 +91,9 @@ public final class Cluster {
         }
         interest = context.links().watchLocalInterest((account, subject, queue, weight) -> {
             for (Route r : routes.values()) {
-                r.sendInterest(account, subject, queue, weight);
+                if (r.carries(account)) {
+                    r.sendInterest(account, subject, queue, weight);
+                }
             }
         });
         listener = context.listeners().open(new ListenerSpec("cluster", config.host(), config.port(), tls,
@@ -101,7 +104,7 @@ public final class Cluster {
             allRoutes().forEach(r -> r.channel.writeDeadlineTick(deadlineNanos));
         }, 1, 1, TimeUnit.SECONDS);
         for (RouteUrl url : config.routes()) {
-            solicitor.connect(url, true, true);
+            solicitor.connect(url, true, true, "");
         }
     }
 
@@ -137,7 +140,7 @@ public final class Cluster {
             connection.close();
             return ConnectionReader.HANDED_OVER;
         }
-        Route route = new Route(this, nextRid.incrementAndGet(), connection, false, null, false);
+        Route route = new Route(this, nextRid.incrementAndGet(), connection, false, null, false, "");
         pending.add(route);
         route.start();
         log.log(System.Logger.Level.INFO, "{0} - rid:{1} - Route connection created", route.remoteAddress(),
@@ -146,8 +149,8 @@ public final class Cluster {
     }
 
     /** A connection this server dialled: becomes a route with its own reader. */
-    void solicited(Connection connection, RouteUrl url, boolean explicit) {
-        Route route = new Route(this, nextRid.incrementAndGet(), connection, true, url, explicit);
+    void solicited(Connection connection, RouteUrl url, boolean explicit, String account) {
+        Route route = new Route(this, nextRid.incrementAndGet(), connection, true, url, explicit, account);
         pending.add(route);
         if (!running) {
             route.close("Server Shutdown");
@@ -161,38 +164,144 @@ public final class Cluster {
 
     // ---- registration ----------------------------------------------------------------------------------------
 
-    /** Go's addRoute: the first route to a peer is kept, a second one is a duplicate. */
+    /**
+     * Go 2.10's addRoute: a pinned account's route, or a pooled one in the slot the dialling side chose (the
+     * dialling side takes the first free slot and dials the next until the pool is full); a peer without pooling
+     * (Go 2.9) gets one route, the first kept and a second a duplicate, as before. Pool sizes must match.
+     */
     Registration addRoute(Route route, RemoteInfo info) {
-        Route existing;
-        boolean first;
+        ClusterConfig c = config;
+        String account = route.account();
+        int size = c.routesPoolSize();
+        boolean pool = info.routePoolSize() > 0;
+        String refusal = null;
+        if (info.routePoolSize() <= 0 || !c.pooling()) {
+            if (!account.isEmpty()) {
+                refusal = "Not possible to have a dedicate route for account \"" + account + "\" between those servers";
+                route.handshake.noReconnect(true);
+            } else {
+                pool = false;
+                route.noPool = true;
+                route.poolIdx = 0;
+            }
+        } else if (info.routePoolSize() != size) {
+            refusal = "Mismatch route pool size: " + size + " vs " + info.routePoolSize();
+        } else if (route.solicited) {
+            if (info.routePoolIdx() != 0) {
+                refusal = "Route pool index should not be set but is set to " + info.routePoolIdx();
+            }
+        } else if (info.routePoolIdx() < 0 || info.routePoolIdx() >= size) {
+            refusal = "Invalid route pool index: " + info.routePoolIdx() + " - pool size is " + info.routePoolSize();
+        }
+        if (refusal == null && !account.isEmpty() && !isPinned(account)) {
+            refusal = "No route for account \"" + account + "\"";
+        }
+        if (refusal != null) {
+            log.log(System.Logger.Level.ERROR, "{0} - rid:{1} - {2}", route.remoteAddress(), route.rid, refusal);
+            route.sendError(refusal);
+            return Registration.REFUSED;
+        }
+        boolean firstOfPeer;
+        int filled;
         synchronized (this) {
             if (!running) {
                 return Registration.STOPPED;
             }
-            existing = remotes.get(info.id());
-            if (existing == null) {
-                route.registered();
-                routes.put(route.rid, route);
-                remotes.put(info.id(), route);
-                pending.remove(route);
-                first = routes.size() == 1;
+            Peer peer = peers.computeIfAbsent(info.id(), id -> new Peer(id, size));
+            if (!account.isEmpty()) {
+                Route existing = peer.pinned.get(account);
+                if (existing != null) {
+                    existing.handshake.takeOver(route.handshake);
+                    route.handshake.noReconnect(true);
+                    return Registration.DUPLICATE;
+                }
+                peer.pinned.put(account, route);
+                firstOfPeer = false;
+                filled = 0;
             } else {
-                existing.handshake.takeOver(route.handshake);
-                return Registration.DUPLICATE;
+                int idx = peer.slotFor(route, info.routePoolIdx(), pool);
+                if (idx == Peer.TAKEN) {
+                    return Registration.DUPLICATE;
+                }
+                if (idx == Peer.FULL) {
+                    log.log(System.Logger.Level.DEBUG, "Route pool size reached, closing extra connection to \"{0}\"",
+                            info.id());
+                    route.handshake.noReconnect(true);
+                    return Registration.DUPLICATE;
+                }
+                route.poolIdx = idx;
+                peer.pool[idx] = route;
+                int count = peer.poolCount();
+                firstOfPeer = !pool || count == 1;
+                if (firstOfPeer) {
+                    peer.connectUrls = info.connectUrls();
+                }
+                filled = pool && route.solicited ? count : size;
+            }
+            route.registered();
+            routes.put(route.rid, route);
+            pending.remove(route);
+        }
+        if (route.solicited && account.isEmpty()) {
+            // Go sends a pooled route's INFO once its slot is known.
+            route.sendLine(routeInfoLine(account, c.compression().forInfo(route.compression), route.poolIdx));
+        }
+        // What this server is interested in goes to the new connection; changes meanwhile reach it too (or twice).
+        interest.replay((a, subject, queue, weight) -> {
+            if (route.carries(a)) {
+                route.sendInterest(a, subject, queue, weight);
+            }
+        });
+        if (!account.isEmpty()) {
+            // The other servers dial their own route for this account to the new peer (Go forwards this INFO too).
+            forwardNewRoute(info, gossipAddress(route, info));
+            return Registration.ADDED;
+        }
+        if (firstOfPeer) {
+            for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+                g.routeRegistered(info.id(), info.json(), fields -> route.sendLine(infoLine(fields)));
+            }
+            if (peers.size() > 1) {
+                forwardNewRoute(info, gossipAddress(route, info));
+            }
+            connectUrls.add(info.connectUrls());
+        }
+        if (firstOfPeer && pool && route.solicited) {
+            // Go dials a route per pinned account to every configured server at start; this server waits until the
+            // peer has shown it pools, so a Go 2.9 peer is never offered one (Go 2.10 refuses it after the fact).
+            RouteUrl url = route.handshake.url();
+            boolean explicit = route.handshake.explicit();
+            for (String pinned : pinnedAccounts()) {
+                solicitor.connect(url, explicit, true, pinned);
             }
         }
-        // What this server is interested in goes to the new peer; changes meanwhile reach it too (or twice).
-        interest.replay(route::sendInterest);
-        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
-            g.routeRegistered(info.id(), info.json(), fields -> route.sendLine(infoLine(fields)));
+        if (filled < size) {
+            // Go fills the pool from the dialling side, a connection at a time.
+            RouteUrl url = route.handshake.url();
+            boolean explicit = route.handshake.explicit();
+            timers.schedule(() -> solicitor.connect(url, explicit, true, ""),
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(100), TimeUnit.MILLISECONDS);
         }
-        if (!first) {
-            String ip = info.ip().isEmpty() ? "nats-route://" + hostOnly(route.remoteAddress()) + ":" + info.port()
-                    + "/" : info.ip();
-            forwardNewRoute(info, ip);
-        }
-        connectUrls.add(info.connectUrls());
-        return first ? Registration.ADDED_FIRST : Registration.ADDED;
+        return firstOfPeer ? Registration.ADDED_FIRST : Registration.ADDED;
+    }
+
+    private String gossipAddress(Route route, RemoteInfo info) {
+        return info.ip().isEmpty() ? "nats-route://" + hostOnly(route.remoteAddress()) + ":" + info.port() + "/"
+                : info.ip();
+    }
+
+    /** Whether {@code account} has routes of its own (configured, or the system account with pooling on). */
+    boolean isPinned(String account) {
+        return pinnedAccounts().contains(account);
+    }
+
+    List<String> pinnedAccounts() {
+        return config.pinned(context.settings().systemAccount());
+    }
+
+    /** Go's computeRoutePoolIdx: FNV-1a of the account name, modulo the pool size. */
+    int poolIndex(String account) {
+        return PoolIndex.of(account, config.routesPoolSize());
     }
 
     /** Go's forwardNewRouteInfoToKnownServers: the other peers learn the new one and dial it. */
@@ -200,8 +309,9 @@ public final class Cluster {
         JsonWriter json = new JsonWriter();
         json.value(info.forwarded(ip));
         byte[] line = ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
-        for (Route r : routes.values()) {
-            if (!r.handshake.remoteId().equals(info.id())) {
+        for (Peer p : peers.values()) {
+            Route r = p.any();
+            if (r != null && !p.id.equals(info.id())) {
                 r.sendLine(line);
             }
         }
@@ -209,7 +319,12 @@ public final class Cluster {
 
     /** Go's processImplicitRoute: a peer told us of another server; dial it unless known or configured. */
     void gossip(RemoteInfo info) {
-        if (!running || info.id().equals(identity().serverId()) || remotes.containsKey(info.id())) {
+        if (!running || info.id().equals(identity().serverId())) {
+            return;
+        }
+        Peer known = peers.get(info.id());
+        String account = info.routeAccount();
+        if (known != null && (account.isEmpty() ? !known.poolEmpty() : known.pinned.containsKey(account))) {
             return;
         }
         for (RouteUrl configured : config.routes()) {
@@ -231,27 +346,54 @@ public final class Cluster {
             url = new RouteUrl(url.text(), url.host(), url.port(), Optional.of(config.username()),
                     Optional.of(config.password()));
         }
-        solicitor.connect(url, false, true);
+        solicitor.connect(url, false, true, account);
     }
 
     /** A route closed: forget it, withdraw its client URLs, and reconnect as Go's reconnect decides. */
     void routeClosed(Route route, String reason) {
         boolean wasRegistered;
+        boolean lastOfPeer;
+        List<String> urls = List.of();
         synchronized (this) {
             pending.remove(route);
             wasRegistered = routes.remove(route.rid, route);
-            remotes.remove(route.handshake.remoteId(), route);
+            Peer peer = peers.get(route.handshake.remoteId());
+            lastOfPeer = wasRegistered && forget(route);
+            if (lastOfPeer && peer != null) {
+                urls = peer.connectUrls;
+                peer.connectUrls = List.of();
+            }
         }
         log.log(System.Logger.Level.INFO, "{0} - rid:{1} - Router connection closed: {2}", route.remoteAddress(),
                 route.rid, reason);
-        if (wasRegistered) {
-            connectUrls.remove(route.handshake.connectUrls());
+        if (lastOfPeer) {
+            connectUrls.remove(urls);
             RemoteInfo first = route.handshake.firstInfo();
             for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
                 g.routeClosed(route.handshake.remoteId(), first == null ? Map.of() : first.json());
             }
         }
         reconnect(route);
+    }
+
+    /** Takes a closed route out of its peer; true when it was the peer's last pooled one. Under the lock. */
+    private boolean forget(Route route) {
+        Peer peer = peers.get(route.handshake.remoteId());
+        if (peer == null) {
+            return false;
+        }
+        boolean pooled = route.account().isEmpty();
+        if (!pooled) {
+            peer.pinned.remove(route.account(), route);
+        } else if (route.poolIdx >= 0 && peer.pool[route.poolIdx] == route) {
+            peer.pool[route.poolIdx] = null;
+        } else {
+            return false;
+        }
+        if (peer.empty()) {
+            peers.remove(peer.id, peer);
+        }
+        return pooled && peer.poolEmpty();
     }
 
     private void reconnect(Route route) {
@@ -264,7 +406,8 @@ public final class Cluster {
             return;
         }
         String rid = h.remoteId();
-        if (!rid.isEmpty() && remotes.containsKey(rid)) {
+        // Go checks this only without pooling: a pooled peer's other connections do not fill this slot.
+        if (route.account().isEmpty() && config.routesPoolSize() <= 1 && !rid.isEmpty() && connectedTo(rid)) {
             log.log(System.Logger.Level.DEBUG, "Not attempting reconnect for solicited route, already connected to \"{0}\"",
                     rid);
             return;
@@ -273,7 +416,7 @@ public final class Cluster {
             return;
         }
         log.log(System.Logger.Level.DEBUG, "Attempting reconnect for solicited route \"{0}\"", h.url().redacted());
-        solicitor.reconnect(h.url(), h.explicit());
+        solicitor.reconnect(h.url(), h.explicit(), route.account());
     }
 
     // ---- cluster name ----------------------------------------------------------------------------------------
@@ -300,15 +443,22 @@ public final class Cluster {
     // ---- peers' INFO updates ---------------------------------------------------------------------------------
 
     void peerEnteredLameDuck(Route route) {
-        List<String> urls = route.handshake.connectUrls();
-        route.handshake.clearConnectUrls();
+        List<String> urls;
+        synchronized (this) {
+            Peer peer = peers.get(route.handshake.remoteId());
+            if (peer == null) {
+                return;
+            }
+            urls = peer.connectUrls;
+            peer.connectUrls = List.of();
+        }
         connectUrls.remove(urls);
     }
 
     /** Go's updateRemoteRoutePerms: interest the peer may now take that it could not before is sent to it. */
     void peerPermissionsChanged(Route route, RoutePermissions before, RoutePermissions now) {
         interest.replay((account, subject, queue, weight) -> {
-            if (now.canExport(subject) && !before.canExport(subject)) {
+            if (route.carries(account) && now.canExport(subject) && !before.canExport(subject)) {
                 route.sendInterest(account, subject, queue, weight);
             }
         });
@@ -316,86 +466,36 @@ public final class Cluster {
 
     // ---- what routes need ------------------------------------------------------------------------------------
 
-    /** This server's route INFO (Go's routeInfo); the first one on a connection carries a nonce. */
-    byte[] routeInfoLine(boolean withNonce) {
-        return routeInfoLine(withNonce, false);
+    /**
+     * The INFO a route connection starts with (Go's generateRouteInitialInfoJSON): with a nonce, the account of
+     * a pinned route, the compression mode and the pool slot.
+     */
+    byte[] routeInfoLine(String account, String compression, int poolIdx) {
+        return routeInfoLine(true, false, account, compression, poolIdx);
+    }
+
+    /** A later INFO (lame duck, reload): no nonce, account, compression or pool slot, as Go clears them. */
+    byte[] routeInfoLine() {
+        return routeInfoLine(false, false, "", "", 0);
     }
 
     private byte[] routeInfoLine(boolean withNonce, boolean ldm) {
-        ServerIdentity id = identity();
-        ClusterConfig c = config;
-        JsonWriter json = new JsonWriter().beginObject()
-                .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", runtimeVersion());
-        String[] advertised = advertised(c);
-        json.field("host", advertised[0]).field("port", Integer.parseInt(advertised[1])).field("headers", true);
-        if (c.authRequired()) {
-            json.field("auth_required", true);
-        }
-        if (c.tls().isPresent()) {
-            json.field("tls_required", true).field("tls_verify", true);
-        }
-        json.field("max_payload", context.settings().maxPayload());
-        if (!c.advertise().isEmpty()) {
-            json.field("ip", "nats-route://" + advertised[0] + ":" + advertised[1] + "/");
-        }
-        if (withNonce) {
-            json.field("nonce", nonce());
-        }
-        json.field("cluster", name);
-        if (dynamic) {
-            json.field("cluster_dynamic", true);
-        }
-        if (!c.noAdvertise()) {
-            List<String> own = connectUrls.own();
-            if (!own.isEmpty()) {
-                json.name("connect_urls").value(own);
-            }
-        }
-        if (ldm) {
-            json.field("ldm", true);
-        }
-        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
-            for (Map.Entry<String, Object> f : g.routeInfoFields().entrySet()) {
-                json.name(f.getKey()).value(f.getValue());
-            }
-        }
-        c.permissions().importJson().ifPresent(p -> json.name("import").value(p));
-        c.permissions().exportJson().ifPresent(p -> json.name("export").value(p));
-        // Go joins "INFO", the JSON and CRLF with spaces for its own route INFO.
-        return ("INFO " + json.endObject() + " \r\n").getBytes(StandardCharsets.UTF_8);
+        return routeInfoLine(withNonce, ldm, "", "", 0);
+    }
+
+    private byte[] routeInfoLine(boolean withNonce, boolean ldm, String account, String compression, int poolIdx) {
+        return infoWriter.line(withNonce, ldm, account, compression, poolIdx);
     }
 
     /** An INFO line with these fields (another link type's gossip over the routes). */
     private static byte[] infoLine(Map<String, Object> fields) {
-        JsonWriter json = new JsonWriter();
-        json.value(fields);
-        return ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The host and port peers should dial: cluster_advertise, else the listener's. */
-    private String[] advertised(ClusterConfig c) {
-        if (!c.advertise().isEmpty()) {
-            String a = c.advertise();
-            int colon = a.lastIndexOf(':');
-            if (colon > 0 && !a.endsWith("]")) {
-                return new String[] {a.substring(0, colon), a.substring(colon + 1)};
-            }
-            return new String[] {a, Integer.toString(port())};
-        }
-        return new String[] {c.host(), Integer.toString(port())};
+        return RouteInfoWriter.infoLine(fields);
     }
 
     /** The route port bound (the chosen one with port -1). */
     public int port() {
         BoundListener l = listener;
         return l == null ? config.port() : l.port();
-    }
-
-    private static String nonce() {
-        byte[] raw = new byte[11];
-        new SecureRandom().nextBytes(raw);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     private static String generatedName() {
@@ -405,15 +505,6 @@ public final class Cluster {
             id[i] = BASE62[random.nextInt(BASE62.length)];
         }
         return new String(id);
-    }
-
-    static String runtimeVersion() {
-        StringBuilder sb = new StringBuilder("java");
-        List<Integer> parts = Runtime.version().version();
-        for (int i = 0; i < parts.size(); i++) {
-            sb.append(i == 0 ? "" : ".").append(parts.get(i));
-        }
-        return sb.toString();
     }
 
     private static String hostOnly(String hostPort) {
@@ -460,7 +551,7 @@ public final class Cluster {
 
     /** Dials a route added by a reload. */
     void solicit(RouteUrl url) {
-        solicitor.connect(url, true, true);
+        solicitor.connect(url, true, true, "");
     }
 
     void config(ClusterConfig fresh) {
@@ -509,7 +600,8 @@ public final class Cluster {
 
     /** Whether a peer with this server id is connected. */
     boolean connectedTo(String serverId) {
-        return remotes.containsKey(serverId);
+        Peer p = peers.get(serverId);
+        return p != null && !p.poolEmpty();
     }
 
     /** Registered routes, for monitoring. */

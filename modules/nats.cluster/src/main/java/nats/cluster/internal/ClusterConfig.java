@@ -26,18 +26,62 @@ import nats.transport.tls.TlsOptions;
  * @param pingInterval   {@code ping_interval} for routes (Go 2.10+); empty for the server's
  * @param pingMax        {@code ping_max} for routes (Go 2.10+); 0 for the server's
  * @param writeDeadline  {@code write_deadline} for routes (Go 2.10+); empty for the server's
+ * @param poolSize       {@code pool_size} (Go 2.10+): route connections per peer; 0 (unset) or negative for none
+ *                       (one route, as Go 2.9, which also rules out pinned accounts)
+ * @param pinnedAccounts {@code accounts} (Go 2.10+): accounts with a route connection of their own per peer
+ * @param compression    {@code compression} (Go 2.10+)
  */
 public record ClusterConfig(String name, String host, int port, String advertise, List<RouteUrl> routes,
                             String username, String password, Duration authTimeout, Optional<TlsOptions> tls,
                             boolean noAdvertise, int connectRetries, RoutePermissions permissions,
                             boolean connectBackoff, Optional<Duration> pingInterval, int pingMax,
-                            Optional<Duration> writeDeadline) {
+                            Optional<Duration> writeDeadline, int poolSize, List<String> pinnedAccounts,
+                            RouteCompression compression) {
 
     /** Go's DEFAULT_HOST for the route listener. */
     public static final String DEFAULT_HOST = "0.0.0.0";
 
     public ClusterConfig {
         routes = List.copyOf(routes);
+        pinnedAccounts = List.copyOf(pinnedAccounts);
+    }
+
+    /** Go 2.10's DEFAULT_ROUTE_POOL_SIZE, used when pinned accounts are configured without a pool size. */
+    static final int GO_2_10_POOL_SIZE = 3;
+
+    /**
+     * Whether routes are pooled (and accounts may be pinned): with a positive {@code pool_size}, or with pinned
+     * {@code accounts} and no pool size (Go 2.10's default pool then). With neither, this server keeps the one
+     * route per peer of Go 2.9, the version it reports; Go disables pooling with a negative size.
+     */
+    public boolean pooling() {
+        return announcedPoolSize() > 0;
+    }
+
+    /** The pool size announced in INFO ({@code route_pool_size}); 0 when pooling is off. */
+    public int announcedPoolSize() {
+        if (poolSize == 0 && !pinnedAccounts.isEmpty()) {
+            return GO_2_10_POOL_SIZE;
+        }
+        return Math.max(0, poolSize);
+    }
+
+    /** Connections per pooled peer (Go's routesPoolSize): 1 without pooling. */
+    public int routesPoolSize() {
+        return Math.max(1, announcedPoolSize());
+    }
+
+    /**
+     * The accounts with routes of their own: the configured ones and, as Go adds it whenever pooling is on, the
+     * system account.
+     */
+    public List<String> pinned(java.util.Optional<String> systemAccount) {
+        if (!pooling()) {
+            return List.of();
+        }
+        List<String> all = new java.util.ArrayList<>(pinnedAccounts);
+        systemAccount.filter(a -> !all.contains(a)).ifPresent(all::add);
+        return List.copyOf(all);
     }
 
     /** The same configuration under another cluster name. */

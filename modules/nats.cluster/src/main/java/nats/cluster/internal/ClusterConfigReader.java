@@ -43,6 +43,9 @@ public final class ClusterConfigReader {
         Optional<Duration> pingInterval = Optional.empty();
         int pingMax = 0;
         Optional<Duration> writeDeadline = Optional.empty();
+        int poolSize = 0;
+        List<String> pinned = List.of();
+        RouteCompression compression = RouteCompression.DEFAULT;
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -85,9 +88,12 @@ public final class ClusterConfigReader {
                 case "ping_interval" -> pingInterval = Optional.of(ConfigValues.duration(section, key, v));
                 case "ping_max" -> pingMax = (int) ConfigValues.integer(section, key, v);
                 case "write_deadline" -> writeDeadline = Optional.of(ConfigValues.duration(section, key, v));
-                case "pool_size", "accounts", "compression", "write_timeout" -> warnings.accept(new ConfigProblem(
-                        section, key, "cluster \"" + key + "\" is not supported by jnatsd: routes are not pooled, "
-                        + "pinned or compressed (as between Go 2.9 servers), and a Go 2.10 peer falls back to that"));
+                case "pool_size" -> poolSize = (int) ConfigValues.integer(section, key, v);
+                case "accounts" -> pinned = accounts(section, key, v);
+                case "compression" -> compression = compression(section, key, v);
+                case "write_timeout" -> warnings.accept(new ConfigProblem(section, key,
+                        "cluster \"write_timeout\" is not supported by jnatsd: a route that blocks beyond the write"
+                        + " deadline is closed"));
                 default -> throw unknown(section, key);
             }
         }
@@ -102,7 +108,63 @@ public final class ClusterConfigReader {
         }
         return new ClusterConfig(name, host, port, advertise, routes, user, password,
                 authTimeout.orElse(ClusterConfig.defaultAuthTimeout(tls)), tls, noAdvertise, connectRetries,
-                permissions, connectBackoff, pingInterval, pingMax, writeDeadline);
+                permissions, connectBackoff, pingInterval, pingMax, writeDeadline, poolSize, pinned, compression);
+    }
+
+    /** Go's parseStringArray for {@code accounts}: a list of names (or one name). */
+    private static List<String> accounts(Map<String, Object> m, String key, Object v) throws ConfigProblem {
+        if (v instanceof String one) {
+            return List.of(one);
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new ConfigProblem(m, key, "error parsing accounts: unsupported type " + ConfigValues.typeName(v));
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String name)) {
+                throw new ConfigProblem(m, key, "error parsing accounts: unsupported type in array "
+                        + ConfigValues.typeName(o));
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /** Go's parseCompression (routes: {@code true} means {@code s2_fast}) and its validation. */
+    private static RouteCompression compression(Map<String, Object> m, String key, Object v) throws ConfigProblem {
+        String mode;
+        List<Duration> thresholds = new java.util.ArrayList<>();
+        if (v instanceof String s) {
+            mode = s;
+        } else if (v instanceof Boolean b) {
+            mode = b ? RouteCompression.S2_FAST : RouteCompression.OFF;
+        } else if (v instanceof Map<?, ?> raw) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> block = (Map<String, Object>) raw;
+            mode = "";
+            for (Map.Entry<String, Object> e : block.entrySet()) {
+                switch (ConfigValues.goLower(e.getKey())) {
+                    case "mode" -> mode = ConfigValues.string(block, e.getKey(), e.getValue());
+                    case "rtt_thresholds", "thresholds", "rtts", "rtt" -> {
+                        if (!(e.getValue() instanceof List<?> list)) {
+                            throw new ConfigProblem(block, e.getKey(), "expected an array of durations");
+                        }
+                        for (Object d : list) {
+                            thresholds.add(ConfigValues.duration(block, e.getKey(), d));
+                        }
+                    }
+                    default -> throw unknown(block, e.getKey());
+                }
+            }
+        } else {
+            throw new ConfigProblem(m, key, "field \"" + key + "\" should be a boolean or a structure, got "
+                    + ConfigValues.typeName(v));
+        }
+        try {
+            return RouteCompression.of(mode, thresholds);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(m, key, e.getMessage());
+        }
     }
 
     private record HostPort(String host, int port) {

@@ -104,6 +104,13 @@ final class ClusterMonitoring {
         } else if (!interest.isEmpty() && subs) {
             m.put("subscriptions_list", interest.stream().map(RemoteInterest::subject).toList());
         }
+        // Go 2.10: the pinned account of a per-account route, and the compression negotiated.
+        if (!route.account().isEmpty()) {
+            m.put("account", route.account());
+        }
+        if (!route.compression.isEmpty()) {
+            m.put("compression", route.compression);
+        }
         return m;
     }
 
@@ -123,6 +130,10 @@ final class ClusterMonitoring {
         if (c.tls().isPresent()) {
             m.put("tls_required", true);
             m.put("tls_verify", true);
+        }
+        if (c.poolSize() != 0 || c.pooling()) {
+            // Only when pooling is configured: Go 2.9, the version this server reports, has no pool.
+            m.put("pool_size", c.poolSize() == 0 ? c.announcedPoolSize() : c.poolSize());
         }
         return m;
     }

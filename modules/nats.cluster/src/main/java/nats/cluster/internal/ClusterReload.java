@@ -30,6 +30,20 @@ public final class ClusterReload {
             throw new PluginException("config reload not supported for cluster port: old=" + current.port()
                     + ", new=" + fresh.port());
         }
+        // Go 2.10 reloads these by re-pooling its routes; jnatsd does not (yet): a restart applies them.
+        if (current.routesPoolSize() != fresh.routesPoolSize() || current.pooling() != fresh.pooling()) {
+            throw new PluginException("config reload not supported for cluster pool_size: old="
+                    + current.poolSize() + ", new=" + fresh.poolSize() + " (jnatsd applies it at restart)");
+        }
+        if (!current.pinnedAccounts().equals(fresh.pinnedAccounts())) {
+            throw new PluginException("config reload not supported for cluster accounts: old="
+                    + current.pinnedAccounts() + ", new=" + fresh.pinnedAccounts() + " (jnatsd applies it at restart)");
+        }
+        if (!current.compression().equals(fresh.compression())) {
+            throw new PluginException("config reload not supported for cluster compression: old="
+                    + current.compression().mode() + ", new=" + fresh.compression().mode()
+                    + " (jnatsd applies it at restart)");
+        }
         if (!fresh.advertise().isEmpty() && fresh.advertise().lastIndexOf(':') == fresh.advertise().length() - 1) {
             throw new PluginException("invalid Cluster.Advertise value of " + fresh.advertise());
         }
@@ -68,7 +82,7 @@ public final class ClusterReload {
 
     /** Go's reloadClusterPermissions. */
     private static void permissionsChanged(Cluster cluster, RoutePermissions before, RoutePermissions now) {
-        byte[] info = cluster.routeInfoLine(false);
+        byte[] info = cluster.routeInfoLine();
         for (Route route : cluster.registeredRoutes()) {
             for (RemoteInterest i : route.interest()) {
                 if (!now.canExport(i.subject())) {
@@ -82,7 +96,9 @@ public final class ClusterReload {
             boolean nowOk = now.canImport(subject);
             if (then != nowOk) {
                 for (Route route : cluster.registeredRoutes()) {
-                    route.sendInterestUnchecked(account, subject, queue, nowOk ? weight : 0);
+                    if (route.carries(account)) {
+                        route.sendInterestUnchecked(account, subject, queue, nowOk ? weight : 0);
+                    }
                 }
             }
         });

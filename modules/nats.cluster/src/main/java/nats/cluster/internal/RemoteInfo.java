@@ -82,6 +82,26 @@ public record RemoteInfo(Map<String, Object> json) {
         return strings("ws_connect_urls");
     }
 
+    /** Go 2.10's {@code route_pool_size}: the peer's pool size; 0 from a server without pooling (Go 2.9). */
+    public int routePoolSize() {
+        return json.get("route_pool_size") instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** Go 2.10's {@code route_pool_idx}: the slot of the pool this connection takes. */
+    public int routePoolIdx() {
+        return json.get("route_pool_idx") instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** Go 2.10's {@code route_account}: the account this connection is dedicated to; empty for a pooled one. */
+    public String routeAccount() {
+        return text("route_account");
+    }
+
+    /** Go 2.10's {@code compression}: the peer's mode; empty from a server that does not compress (Go 2.9). */
+    public String compression() {
+        return text("compression");
+    }
+
     /** The import/export permissions the peer announced. */
     public RoutePermissions permissions() {
         return RoutePermissions.fromInfo(json.get("import"), json.get("export"));

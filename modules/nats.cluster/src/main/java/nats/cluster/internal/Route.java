@@ -34,31 +34,57 @@ final class Route implements Link, RouteProtocolHandler {
     final Cluster cluster;
     final long rid;
     final boolean solicited;
+    private final RouteProtocolParser parser;
     /** Writer, counters, liveness and lines out, shared with the other kinds of links. */
     final LinkChannel channel;
+    /** Go 2.10's per-account route: the account this connection carries alone; empty for a pooled one. */
+    private volatile String account;
+    /** The pool slot this connection takes (Go's poolIdx); -1 until registered or for a pinned route. */
+    volatile int poolIdx = -1;
+    /** A route to a server without pooling (Go 2.9): it carries every account. */
+    volatile boolean noPool;
+    /** The compression negotiated ({@link RouteCompression}'s modes), as /routez shows it. */
+    volatile String compression = "";
     final RouteHandshake handshake;
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.ROUTE);
 
-    Route(Cluster cluster, long rid, Connection connection, boolean solicited, RouteUrl url, boolean explicit) {
+    /** @param account the pinned account this server dials a route for; empty for a pooled one */
+    Route(Cluster cluster, long rid, Connection connection, boolean solicited, RouteUrl url, boolean explicit,
+          String account) {
         this.cluster = cluster;
         this.rid = rid;
         this.solicited = solicited;
-        this.channel = new LinkChannel(connection, new RouteProtocolParser(this), cluster.settings().maxPending(),
-                cluster.timers(), cluster.log(), this::close);
+        this.parser = new RouteProtocolParser(this);
+        this.channel = new LinkChannel(connection, parser, cluster.settings().maxPending(), cluster.timers(),
+                cluster.log(), this::close);
+        this.account = "";
+        bindAccount(account);
         this.handshake = new RouteHandshake(this, url, explicit);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 
-    /** Starts the writer, greets the peer (CONNECT first when this side dialled), arms the timers. */
+    /**
+     * Starts the writer, greets the peer (CONNECT first when this side dialled), arms the timers. As Go 2.10, a
+     * dialling server holds its INFO back while it negotiates compression or until it knows the pool slot.
+     */
     void start() {
         channel.startWriter("nats-route-out-" + rid);
+        ClusterConfig c = cluster.config();
         if (solicited) {
             channel.sendLine(handshake.connectLine());
         }
-        channel.sendLine(cluster.routeInfoLine(true));
+        if (!solicited || !(c.compression().negotiates() || handshake.infoWaitsForPoolSlot())) {
+            channel.sendLine(cluster.routeInfoLine(account, c.compression().forInfo(c.compression().mode()), 0));
+        }
         handshake.armAuthTimer();
-        // Go pings a new route after about a second (plus up to 20 %), to measure the round trip.
+        if (!c.compression().negotiates()) {
+            startPings();
+        }
+    }
+
+    /** Go pings a new route after about a second (plus up to 20 %), to measure the round trip. */
+    void startPings() {
         long first = 1000 + ThreadLocalRandom.current().nextLong(200);
         channel.startPings(first,
                 () -> cluster.config().pingMax() > 0 ? cluster.config().pingMax() : cluster.settings().maxPingsOut(),
@@ -79,6 +105,38 @@ final class Route implements Link, RouteProtocolHandler {
     /** Becomes a link of the kernel once the peer is known: from now on it holds interest and gets messages. */
     void registered() {
         channel.register(cluster.links().register(this));
+    }
+
+    /**
+     * Binds this connection to one account (Go 2.10's per-account route): its RS+/RS-/RMSG name no account.
+     * Called before registration, on the reading thread (or at construction).
+     */
+    void bindAccount(String name) {
+        if (!name.isEmpty()) {
+            account = name;
+            parser.bindAccount();
+        }
+    }
+
+    /** The pinned account; empty for a pooled route. */
+    String account() {
+        return account;
+    }
+
+    /** Whether this connection carries {@code name}'s interest and messages to its peer. */
+    boolean carries(String name) {
+        if (!account.isEmpty()) {
+            return account.equals(name);
+        }
+        if (noPool) {
+            return true;
+        }
+        return !cluster.isPinned(name) && poolIdx == cluster.poolIndex(name);
+    }
+
+    /** From now on the route's output is an S2 stream at {@code level} (Go's s2 writer). */
+    void compressWrites(String level) {
+        channel.encodeWritesWith(new S2Writer(!level.equals(RouteCompression.S2_UNCOMPRESSED)));
     }
 
     // ---- RouteProtocolHandler ------------------------------------------------------------------------------
@@ -107,6 +165,22 @@ final class Route implements Link, RouteProtocolHandler {
     @Override
     public void onPong() {
         channel.onPong();
+        adjustAutoCompression();
+    }
+
+    /** Go's updateS2AutoCompressionLevel: with s2_auto the level follows the measured round trip. */
+    private void adjustAutoCompression() {
+        RouteCompression configured = cluster.config().compression();
+        String current = compression;
+        if (!configured.mode().equals(RouteCompression.S2_AUTO) || !RouteCompression.needsCompression(current)
+                || channel.rttNanos() == 0) {
+            return;
+        }
+        String level = configured.levelFor(java.time.Duration.ofNanos(channel.rttNanos()));
+        if (!level.equals(current)) {
+            compression = level;
+            compressWrites(level);
+        }
     }
 
     @Override
@@ -118,9 +192,10 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
-        String[] args = split(buf, off, len);
+        String[] args = withAccount(split(buf, off, len));
         if (args.length != 2 && args.length != 4) {
-            throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + String.join(" ", args) + "'");
+            throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + new String(buf, off, len,
+                    StandardCharsets.UTF_8).trim() + "'");
         }
         handshake.requireConnected();
         String account = args[0];
@@ -148,9 +223,10 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException {
-        String[] args = split(buf, off, len);
+        String[] args = withAccount(split(buf, off, len));
         if (args.length != 2 && args.length != 3) {
-            throw ProtocolException.closeSilently("processRemoteUnsub parse error: '" + String.join(" ", args) + "'");
+            throw ProtocolException.closeSilently("processRemoteUnsub parse error: '" + new String(buf, off, len,
+                    StandardCharsets.UTF_8).trim() + "'");
         }
         channel.handle().ifPresent(h -> h.removeInterest(args[0], args[1], args.length == 3 ? args[2] : null));
     }
@@ -158,7 +234,7 @@ final class Route implements Link, RouteProtocolHandler {
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
         if (channel.received(len)) {
-            inbound.wrap(args, buf, off, len, channel.account(args));
+            inbound.wrap(args, buf, off, len, account.isEmpty() ? channel.account(args) : account);
             channel.publish(inbound);
         }
     }
@@ -203,7 +279,7 @@ final class Route implements Link, RouteProtocolHandler {
         if (trace != null) {
             return sendTraced(m, trace);
         }
-        return channel.sendMessage(m, m.account(), handshake.peerTakesHeaders());
+        return channel.sendMessage(m, accountInFrames(m), handshake.peerTakesHeaders());
     }
 
     /**
@@ -218,7 +294,7 @@ final class Route implements Link, RouteProtocolHandler {
                 trace.linkEgress(MessageOrigin.ROUTE, rid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
                 return false;
             }
-            boolean sent = channel.sendMessage(m, m.account(), handshake.peerTakesHeaders());
+            boolean sent = channel.sendMessage(m, accountInFrames(m), handshake.peerTakesHeaders());
             trace.linkEgress(MessageOrigin.ROUTE, rid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
             return sent;
         }
@@ -227,7 +303,7 @@ final class Route implements Link, RouteProtocolHandler {
         int payload = m.dataLength() - m.headerLength();
         byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
         System.arraycopy(m.dataArray(), m.dataOffset() + m.headerLength(), data, headers.length, payload);
-        boolean sent = channel.sendMessage(m, m.account(), new byte[0], data, 0, headers.length, data.length,
+        boolean sent = channel.sendMessage(m, accountInFrames(m), new byte[0], data, 0, headers.length, data.length,
                 handshake.peerTakesHeaders());
         trace.linkEgress(MessageOrigin.ROUTE, rid, peer, hop, sent ? null : "Not delivered because client is closed");
         return sent;
@@ -271,7 +347,7 @@ final class Route implements Link, RouteProtocolHandler {
         if (isClosed()) {
             return;
         }
-        sendLine(InterestLine.encode("RS", account, subject, queue, weight));
+        sendLine(InterestLine.encode("RS", this.account.isEmpty() ? account : null, subject, queue, weight));
     }
 
     /** Queues a protocol line (INFO, CONNECT, -ERR...) and wakes the writer. */
@@ -296,6 +372,22 @@ final class Route implements Link, RouteProtocolHandler {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** The account a frame names: none on a per-account route. */
+    private String accountInFrames(LinkMessage m) {
+        return account.isEmpty() ? m.account() : null;
+    }
+
+    /** RS+/RS- arguments with the account first, the route's own where the peer leaves it out. */
+    private String[] withAccount(String[] args) {
+        if (account.isEmpty()) {
+            return args;
+        }
+        String[] all = new String[args.length + 1];
+        all[0] = account;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
+    }
 
     private static int parseWeight(String text) {
         try {

@@ -35,10 +35,11 @@ final class RouteHandshake {
     private volatile int peerProto;
     private volatile boolean peerHeaders;
     private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
-    private volatile List<String> connectUrls = List.of();
     private volatile boolean noReconnect;
     /** The peer's first INFO (what other link types read from it, e.g. its gateway URL). */
     private volatile RemoteInfo firstInfo;
+    /** Whether compression was negotiated on the first INFO (Go's compressionNegotiated flag). */
+    private boolean compressionNegotiated;
 
     RouteHandshake(Route route, RouteUrl url, boolean explicit) {
         this.route = route;
@@ -156,6 +157,9 @@ final class RouteHandshake {
             route.close("Duplicate Server Name");
             return;
         }
+        if (!compression(info)) {
+            return;
+        }
         infoReceived = true;
         firstInfo = info;
         remoteId = info.id();
@@ -166,17 +170,87 @@ final class RouteHandshake {
         if (url == null) {
             url = RouteUrl.learned(info.host(), info.port(), Optional.empty(), Optional.empty());
         }
+        if (!route.solicited) {
+            route.bindAccount(info.routeAccount());
+        }
         switch (cluster.addRoute(route, info)) {
             case STOPPED -> route.close("Server Shutdown");
+            case REFUSED -> route.close("Protocol Violation");
             case DUPLICATE -> {
                 cluster.log().log(System.Logger.Level.DEBUG, "Detected duplicate remote route \"{0}\"", info.id());
                 route.close("Duplicate Route");
             }
             case ADDED, ADDED_FIRST -> {
-                connectUrls = info.connectUrls();
                 cluster.log().log(System.Logger.Level.DEBUG, "Registering remote route \"{0}\"", info.id());
             }
         }
+    }
+
+    /**
+     * Go 2.10's compression negotiation on the first INFO (processRouteInfo, negotiateRouteCompression). When
+     * both sides compress, the dialling side sends its INFO plainly and then compresses, the accepting side
+     * compresses first and then sends its INFO; both read compressed after that INFO, and the route is registered
+     * on the INFO that follows.
+     *
+     * @return whether to go on with this INFO (false: wait for the next one, or closed)
+     */
+    private boolean compression(RemoteInfo info) {
+        RouteCompression configured = cluster.config().compression();
+        if (!configured.configured()) {
+            route.compression = "";
+            return true;
+        }
+        if (!configured.negotiates()) {
+            route.compression = info.compression().isEmpty() || configured.mode().equals(RouteCompression.NOT_SUPPORTED)
+                    ? RouteCompression.NOT_SUPPORTED : RouteCompression.OFF;
+            return true;
+        }
+        if (compressionNegotiated) {
+            if (route.solicited && !infoWaitsForPoolSlot()) {
+                route.sendLine(cluster.routeInfoLine(route.account(), configured.forInfo(route.compression), 0));
+            }
+            return true;
+        }
+        compressionNegotiated = true;
+        String mode;
+        try {
+            mode = configured.select(info.compression());
+        } catch (IllegalArgumentException e) {
+            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - {2}", route.remoteAddress(), route.rid,
+                    e.getMessage());
+            route.sendError(e.getMessage());
+            route.close("Protocol Violation");
+            return false;
+        }
+        if (mode.equals(RouteCompression.S2_AUTO)) {
+            // Go's first guess: the time the handshake took stands for the round trip.
+            mode = configured.levelFor(java.time.Duration.between(route.channel.start(), java.time.Instant.now()));
+        }
+        route.compression = mode;
+        route.startPings();
+        if (!RouteCompression.needsCompression(mode)) {
+            if (route.solicited && !infoWaitsForPoolSlot()) {
+                route.sendLine(cluster.routeInfoLine(route.account(), configured.forInfo(mode), 0));
+            }
+            return true;
+        }
+        byte[] line = cluster.routeInfoLine(route.account(), configured.forInfo(mode), 0);
+        if (route.solicited) {
+            route.sendLine(line);
+            route.channel.drain(2000);
+            route.compressWrites(mode);
+        } else {
+            route.channel.drain(2000);
+            route.compressWrites(mode);
+            route.sendLine(line);
+        }
+        route.channel.decodeReadsAfterThisRead(new S2Reader());
+        return false;
+    }
+
+    /** Go's routeShouldDelayInfo: a pooled route's INFO waits until registration gives it its pool slot. */
+    boolean infoWaitsForPoolSlot() {
+        return route.account().isEmpty() && cluster.config().pooling();
     }
 
     /** A later INFO: a server the peer learned of, the peer's lame-duck mode, or its new permissions. */
@@ -232,14 +306,6 @@ final class RouteHandshake {
 
     RoutePermissions peerPermissions() {
         return peerPermissions;
-    }
-
-    List<String> connectUrls() {
-        return connectUrls;
-    }
-
-    void clearConnectUrls() {
-        connectUrls = List.of();
     }
 
     RouteUrl url() {

@@ -35,21 +35,26 @@ final class Solicitor {
         this.cluster = cluster;
     }
 
-    /** Dials {@code url} on a thread of its own. */
-    void connect(RouteUrl url, boolean tryForever, boolean firstConnect) {
-        Thread.ofVirtual().name("nats-route-dial").start(() -> dial(url, tryForever, firstConnect));
+    /**
+     * Dials {@code url} on a thread of its own.
+     *
+     * @param account the pinned account the route is for; empty for a pooled route
+     */
+    void connect(RouteUrl url, boolean tryForever, boolean firstConnect, String account) {
+        Thread.ofVirtual().name("nats-route-dial").start(() -> dial(url, tryForever, firstConnect, account));
     }
 
     /**
      * Go's reConnectToRoute: a random pause under 100 ms (so two servers that dropped each other's duplicate do
      * not collide again), plus a second for an explicit route.
      */
-    void reconnect(RouteUrl url, boolean explicit) {
+    void reconnect(RouteUrl url, boolean explicit, String account) {
         long delay = ThreadLocalRandom.current().nextLong(100) + (explicit ? RECONNECT_DELAY.toMillis() : 0);
-        cluster.timers().schedule(() -> connect(url, explicit, false), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        cluster.timers().schedule(() -> connect(url, explicit, false, account), delay,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private void dial(RouteUrl url, boolean tryForever, boolean firstConnect) {
+    private void dial(RouteUrl url, boolean tryForever, boolean firstConnect, String account) {
         int attempts = 0;
         Duration delay = CONNECT_DELAY;
         while (cluster.running()) {
@@ -72,7 +77,7 @@ final class Solicitor {
                     connection.close();
                     return;
                 }
-                cluster.solicited(connection, url, tryForever);
+                cluster.solicited(connection, url, tryForever, account);
                 return;
             }
             attempts++;

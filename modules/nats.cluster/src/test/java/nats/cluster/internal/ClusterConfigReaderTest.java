@@ -94,15 +94,38 @@ class ClusterConfigReaderTest {
     }
 
     @Test
-    void goTwoTenKeysAreReadOrWarnedAbout() throws Exception {
+    void goTwoTenKeysAreRead() throws Exception {
         ClusterConfig c = reader.read(block("ping_interval", "5s", "ping_max", 4L, "write_deadline", "3s",
-                "connect_backoff", true, "pool_size", 3L, "compression", "s2_auto"));
+                "connect_backoff", true, "pool_size", 5L, "accounts", List.of("ONE", "TWO"), "compression", "s2_auto"));
         assertEquals(Optional.of(Duration.ofSeconds(5)), c.pingInterval(), "route ping interval");
         assertEquals(4, c.pingMax(), "route ping max");
         assertEquals(Optional.of(Duration.ofSeconds(3)), c.writeDeadline(), "route write deadline");
         assertTrue(c.connectBackoff(), "connect_backoff");
-        assertEquals(2, warnings.size(), "pool_size and compression are warned about: " + warnings);
-        assertTrue(warnings.get(0).contains("not supported by jnatsd"), warnings.get(0));
+        assertEquals(5, c.routesPoolSize(), "pool_size");
+        assertEquals(List.of("ONE", "TWO", "$SYS"), c.pinned(Optional.of("$SYS")), "pinned accounts, the system one added");
+        assertEquals("s2_auto", c.compression().mode(), "compression");
+        assertEquals(List.of(), warnings, "nothing to warn about");
+    }
+
+    @Test
+    void poolingDefaultsAndOffAsGo() throws Exception {
+        ClusterConfig defaults = reader.read(block("name", "x"));
+        assertEquals(1, defaults.routesPoolSize(), "unset: one route per peer, as Go 2.9 (the version we report)");
+        assertEquals(0, defaults.announcedPoolSize(), "and no route_pool_size in INFO");
+        assertEquals(List.of(), defaults.pinned(Optional.of("$SYS")), "nothing pinned, not even the system account");
+        assertFalse(defaults.compression().configured(), "compression unset: not negotiated, as Go 2.9");
+        ClusterConfig pinnedOnly = reader.read(block("accounts", List.of("ONE")));
+        assertEquals(3, pinnedOnly.routesPoolSize(), "pinned accounts alone: Go 2.10's default pool of 3");
+        assertEquals(List.of("ONE", "$SYS"), pinnedOnly.pinned(Optional.of("$SYS")), "and the system account pinned");
+        ClusterConfig off = reader.read(block("pool_size", -1L, "accounts", List.of("ONE"), "compression", false));
+        assertEquals(1, off.routesPoolSize(), "pool_size -1: one route per peer");
+        assertEquals(0, off.announcedPoolSize(), "and none announced");
+        assertEquals(List.of(), off.pinned(Optional.of("$SYS")), "no pinned accounts without pooling (Go)");
+        assertEquals("off", off.compression().mode(), "compression: false");
+        ClusterConfig map = reader.read(block("compression", block("mode", "s2_auto", "rtt_thresholds",
+                List.of("1ms", "2ms"))));
+        assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(2)), map.compression().rttThresholds(), "thresholds");
+        assertEquals("unsupported compression mode \"lz4\"", problem(block("compression", "lz4")), "Go's text");
     }
 
     @Test

@@ -47,6 +47,8 @@ public final class LinkChannel {
     private static final int READ_BUFFER = 64 * 1024;
 
     private final Connection connection;
+    /** What the writer writes to: the connection, through the encoder once one is set. */
+    private final Connection sink;
     private final RouteProtocolParser parser;
     private final OutboundQueue out;
     private final ScheduledExecutorService timers;
@@ -69,6 +71,22 @@ public final class LinkChannel {
     /** The account of the last message sent and of the last one received: links carry few accounts. */
     private volatile AccountBytes lastSent = new AccountBytes("", new byte[0]);
     private String lastReceived;
+    /** Set once both sides agreed to transform the stream (route compression); null before. */
+    private volatile Encoder encoder;
+    private Decoder decoder;
+    private volatile Decoder nextDecoder;
+
+    /** Transforms what the writer writes, once switched on (compression). */
+    public interface Encoder {
+        /** The bytes to write for {@code plain} (consumed). */
+        ByteBuffer encode(ByteBuffer plain) throws IOException;
+    }
+
+    /** Transforms what is read back into protocol bytes, once switched on (decompression). */
+    public interface Decoder {
+        /** Decodes one read, handing every complete piece of protocol to {@code parser}. */
+        void decode(byte[] buffer, int offset, int length, RouteProtocolParser parser) throws ProtocolException;
+    }
 
     /**
      * @param parser     reads what the peer sends, calling the owner back
@@ -79,6 +97,7 @@ public final class LinkChannel {
     public LinkChannel(Connection connection, RouteProtocolParser parser, long maxPending,
                        ScheduledExecutorService timers, System.Logger log, Consumer<String> owner) {
         this.connection = connection;
+        this.sink = new EncodingConnection(this::encoder, connection);
         this.parser = parser;
         this.out = new OutboundQueue(maxPending);
         this.timers = timers;
@@ -95,7 +114,7 @@ public final class LinkChannel {
     public void startWriter(String threadName) {
         Thread.ofPlatform().daemon().name(threadName).start(() -> {
             try {
-                out.writeLoop(connection);
+                out.writeLoop(sink);
             } catch (IOException e) {
                 owner.accept("Write Error");
             } finally {
@@ -149,7 +168,18 @@ public final class LinkChannel {
         }
         lastActivityMillis = System.currentTimeMillis();
         try {
-            parser.parse(buffer, offset, length);
+            Decoder d = decoder;
+            if (d == null && nextDecoder != null) {
+                // Switched during an earlier read: the peer changed its stream after what that read held (Go
+                // switches its reader at a read's end too).
+                d = nextDecoder;
+                decoder = d;
+            }
+            if (d != null) {
+                d.decode(buffer, offset, length, parser);
+            } else {
+                parser.parse(buffer, offset, length);
+            }
         } finally {
             inMsgs = inMsgsCounting;
             inBytes = inBytesCounting;
@@ -314,7 +344,7 @@ public final class LinkChannel {
      * Queues a message as it is ({@code RMSG} with the account, {@code LMSG} without; {@code HMSG} when it has
      * headers and the peer takes them, otherwise its headers are dropped).
      *
-     * @param account the account, or null where the connection binds it (leaf nodes)
+     * @param account the account, or null where the connection binds it (leaf nodes, a per-account route)
      * @return false when it was refused (closed, or over the pending limit: the link is then closed)
      */
     public boolean sendMessage(LinkMessage m, String account, boolean peerTakesHeaders) {
@@ -329,7 +359,7 @@ public final class LinkChannel {
     public boolean sendMessage(LinkMessage m, String account, byte[] replyPrefix, byte[] data, int offset,
                                int headerLength, int length, boolean peerTakesHeaders) {
         byte[] accountBytes = account == null ? null : accountBytes(account);
-        if (MessageFrame.write(out, m, accountBytes, replyPrefix, data, offset, headerLength, length,
+        if (MessageFrame.write(out, m, parser.leafDialect(), accountBytes, replyPrefix, data, offset, headerLength, length,
                 peerTakesHeaders)) {
             return true;
         }
@@ -345,12 +375,51 @@ public final class LinkChannel {
      */
     public void flush() {
         try {
-            if (!out.writeInline(connection, INLINE_LIMIT)) {
+            if (!out.writeInline(sink, INLINE_LIMIT)) {
                 out.signal();
             }
         } catch (IOException e) {
             timers.execute(() -> owner.accept("Write Error"));
         }
+    }
+
+    // ---- switching to a transformed stream (route compression) -------------------------------------------
+
+    /** What is read after the current read is decoded with {@code d}. Called on the reading thread. */
+    public void decodeReadsAfterThisRead(Decoder d) {
+        nextDecoder = d;
+    }
+
+    /**
+     * Waits until everything queued has been written (bounded), so that what is queued next can be written
+     * differently: Go flushes the INFO that announces compression before it compresses.
+     *
+     * @return false when the queue did not drain in time
+     */
+    public boolean drain(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        out.signal();
+        while (out.pendingBytes() > 0) {
+            if (isClosed() || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** From now on every write passes through {@code e}; call it with nothing queued ({@link #drain}). */
+    public void encodeWritesWith(Encoder e) {
+        encoder = e;
+    }
+
+    private Encoder encoder() {
+        return encoder;
     }
 
     // ---- monitoring ----------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import nats.transport.net.OutboundQueue;
 
 /**
  * Writes one message as servers send it to each other, allocation-free: {@code RMSG account subject [reply]
- * size} on routes and gateways, {@code LMSG subject [reply] size} on leaf connections, {@code HMSG} with the
+ * size} on routes and gateways (without the account on a route bound to one), {@code LMSG subject [reply] size} on
+ * leaf connections, {@code HMSG} with the
  * header size where the peer takes headers. A message for queue groups names them after the reply:
  * {@code + reply queues...} or {@code | queues...} without a reply (Go's route protocol).
  */
@@ -26,7 +27,8 @@ final class MessageFrame {
     }
 
     /**
-     * @param account      the account's bytes, or null where the connection binds it (LMSG)
+     * @param leaf         LMSG rather than RMSG (a leaf connection)
+     * @param account      the account's bytes, or null where the connection binds it (LMSG, a per-account route)
      * @param replyPrefix  bytes put before the reply ({@code _GR_.} routing), empty for none
      * @param data         the header block followed by the payload
      * @param headerLength the header block's length, 0 for none
@@ -34,7 +36,7 @@ final class MessageFrame {
      * @param headers      whether the peer takes headers (HMSG); if not, the header block is dropped
      * @return false when the queue refused the frame (closed or over its pending limit)
      */
-    static boolean write(OutboundQueue out, LinkMessage m, byte[] account, byte[] replyPrefix, byte[] data,
+    static boolean write(OutboundQueue out, LinkMessage m, boolean leaf, byte[] account, byte[] replyPrefix, byte[] data,
                          int offset, int headerLength, int length, boolean headers) {
         boolean hmsg = headerLength > 0 && headers;
         int skip = headerLength > 0 && !headers ? headerLength : 0;
@@ -46,7 +48,7 @@ final class MessageFrame {
             return false;
         }
         try {
-            out.put(hmsg ? HMSG : account == null ? LMSG : RMSG);
+            out.put(hmsg ? HMSG : leaf ? LMSG : RMSG);
             if (account != null) {
                 out.put(account);
                 out.put((byte) ' ');

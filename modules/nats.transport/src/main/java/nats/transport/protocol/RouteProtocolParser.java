@@ -18,6 +18,8 @@ public final class RouteProtocolParser {
     private final RouteProtocolHandler handler;
     /** Leaf-node dialect: {@code LS+}/{@code LS-} and {@code LMSG}/{@code HMSG} without an account. */
     private final boolean leaf;
+    /** Whether RMSG/HMSG name their account: not on a leaf connection nor on a route bound to one account. */
+    private boolean accountInMessages;
     private final RoutedMessageArgs args = new RoutedMessageArgs();
 
     /** Part of a control line from earlier reads. */
@@ -41,6 +43,20 @@ public final class RouteProtocolParser {
     private RouteProtocolParser(RouteProtocolHandler handler, boolean leaf) {
         this.handler = handler;
         this.leaf = leaf;
+        this.accountInMessages = !leaf;
+    }
+
+    /** Whether this parser reads the leaf-node dialect. */
+    public boolean leafDialect() {
+        return leaf;
+    }
+
+    /**
+     * From now on {@code RMSG}/{@code HMSG} name no account (a Go 2.10 per-account route: the connection is bound
+     * to one); {@code onMessage} gets an empty account. Called on the reading thread.
+     */
+    public void bindAccount() {
+        accountInMessages = false;
     }
 
     /**
@@ -113,7 +129,7 @@ public final class RouteProtocolParser {
         int verbLen = verbEnd - off;
         if (is(line, off, verbLen, leaf ? "LMSG" : "RMSG") || is(line, off, verbLen, "HMSG")) {
             boolean headers = line[off] == 'H' || line[off] == 'h';
-            String error = args.parse(line, argStart, argLen, headers, !leaf);
+            String error = args.parse(line, argStart, argLen, headers, accountInMessages);
             if (error != null) {
                 throw ProtocolException.closeSilently(error + ": '" + text(line, argStart, argLen) + "'");
             }

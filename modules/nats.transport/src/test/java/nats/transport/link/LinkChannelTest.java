@@ -238,6 +238,32 @@ class LinkChannelTest {
         channel.close();
     }
 
+    @Test
+    void switchesToAnEncodedStreamAfterDrainingAndDecodesFromTheNextRead() throws Exception {
+        LinkChannel channel = channel(1 << 20);
+        channel.sendLine("INFO {}\r\n".getBytes(StandardCharsets.US_ASCII));
+        channel.flush();
+        assertTrue(channel.drain(1000), "drained");
+        channel.encodeWritesWith(plain -> {
+            byte[] b = new byte[plain.remaining() + 1];
+            b[0] = '#';
+            plain.get(b, 1, b.length - 1);
+            return ByteBuffer.wrap(b);
+        });
+        channel.sendLine("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        channel.flush();
+        assertEquals("INFO {}\r\n#PING\r\n", socket.text(), "what was queued before stays plain, the rest is encoded");
+
+        List<String> decoded = new CopyOnWriteArrayList<>();
+        byte[] first = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+        channel.read(first, 0, first.length);
+        channel.decodeReadsAfterThisRead((buf, off, len, parser) -> decoded.add(new String(buf, off, len,
+                StandardCharsets.US_ASCII)));
+        byte[] rest = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+        channel.read(rest, 0, rest.length);
+        assertEquals(List.of("PONG\r\n"), decoded, "the read after the switch goes through the decoder");
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
