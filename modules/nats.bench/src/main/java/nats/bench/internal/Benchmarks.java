@@ -36,6 +36,8 @@ public final class Benchmarks {
       return switch (cfg.scenario()) {
         case PUB -> PubBench.run(cfg);
         case PUBSUB, FANOUT, QUEUE -> DeliveryBench.run(cfg);
+        case INPROC -> InProcBench.run(cfg);
+        case INPROC_SUB -> InProcSubBench.run(cfg);
         case REQREP -> ReqRepBench.run(cfg);
         case CHURN -> ChurnBench.run(cfg);
         case SLOWSUB -> SlowSubBench.run(cfg);

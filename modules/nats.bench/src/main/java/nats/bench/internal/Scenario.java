@@ -10,6 +10,14 @@ public enum Scenario {
   /** One publisher, one subscriber on the same subject. */
   PUBSUB("pubsub", Param.NONE, 2_000_000,
       "1 publisher, 1 subscriber on one subject; throughput measured at the subscriber."),
+  /** The publisher inside the server (the bench-inproc plugin), one network subscriber. */
+  INPROC("inproc", Param.NONE, 2_000_000,
+      "in-process publisher (jnatsd with the bench-inproc plugin), 1 network subscriber;"
+          + " compare with pubsub."),
+  /** One network publisher, the subscriber inside the server (the bench-inproc plugin). */
+  INPROC_SUB("inproc-sub", Param.NONE, 2_000_000,
+      "1 network publisher, in-process subscriber (jnatsd with the bench-inproc plugin);"
+          + " compare with pubsub."),
   /** One publisher, K subscribers on the same subject. */
   FANOUT("fanout", Param.SUBS, 8_000_000,
       "1 publisher, K subscribers (--subs, default 8); total and per-subscriber deliveries/s."),

@@ -55,27 +55,48 @@ final class StoreBench {
     return StreamConfig.builder("BENCH").subjects("bench.>").build();
   }
 
-  /** Appends of {@code size} bytes and fdatasync, one after another, in a plain file: the physical limit. */
-  Row fsyncRate() throws IOException {
+  /**
+   * Appends of {@code size} bytes and fdatasync, one after another, in a plain file: the physical limit of a
+   * store whose files grow with every append. With {@code preallocated}, the same writes overwrite a file
+   * filled with zeros beforehand, so the sync needs no metadata (no journal commit): the limit of a store that
+   * writes ahead of its records, as the file store does in the block it appends to.
+   */
+  Row fsyncRate(boolean preallocated) throws IOException {
     Path file = root.resolve("fsync-probe");
     long ops = 0;
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
+      long capacity = 0;
+      if (preallocated) {
+        capacity = 64L << 20;
+        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        for (long at = 0; at < capacity; at += zeros.capacity()) {
+          zeros.clear();
+          channel.write(zeros, at);
+        }
+        channel.force(true);
+      }
       ByteBuffer record = ByteBuffer.allocate(size);
       long[] samples = new long[1 << 20];
+      long position = 0;
+      long start = System.nanoTime();
+      long end = start + duration.toNanos();
       while (System.nanoTime() < end) {
         long t0 = System.nanoTime();
         record.clear();
-        channel.write(record);
+        if (preallocated && position + size > capacity) {
+          position = 0;
+        }
+        position += channel.write(record, position);
         channel.force(false);
         samples[(int) (ops++ & (samples.length - 1))] = System.nanoTime() - t0;
       }
       long[] sorted = Arrays.copyOf(samples, (int) Math.min(ops, samples.length));
       Arrays.sort(sorted);
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Row("disk fsync (write " + size + " B + fdatasync)", ops / seconds, "ops/s",
+      String name = preallocated ? "disk fsync, preallocated (overwrite " + size + " B + fdatasync)"
+          : "disk fsync (write " + size + " B + fdatasync)";
+      return new Row(name, ops / seconds, "ops/s",
           String.format("p50 %s p99 %s max %s", micros(sorted, 0.5), micros(sorted, 0.99), micros(sorted, 1)));
     } finally {
       Files.deleteIfExists(file);
@@ -87,6 +108,15 @@ final class StoreBench {
    * the next: the rate at which acknowledged messages are produced.
    */
   Row durableAppends(int writers, Durability durability) throws Exception {
+    return durableAppends(writers, durability, false);
+  }
+
+  /**
+   * With {@code ownSync}, each writer runs the store's write-and-sync round on its own thread after its
+   * append ({@code flushOnCaller}), as JetStream's writer does for a lone synchronous publisher, instead of
+   * waking the store's flusher thread and waiting for it.
+   */
+  Row durableAppends(int writers, Durability durability, boolean ownSync) throws Exception {
     Path dir = newDirectory();
     StreamStore store = provider.open(config(), context(dir, durability));
     try {
@@ -106,7 +136,13 @@ final class StoreBench {
           String subject = "bench." + writer;
           while (!stop.get()) {
             long t0 = System.nanoTime();
+            if (ownSync) {
+              store.deferFlushToCaller();
+            }
             long seq = store.append(subject, new byte[0], payload, 0).sequence();
+            if (ownSync) {
+              store.flushOnCaller();
+            }
             waiter.await(seq);
             samples[n++ & (samples.length - 1)] = System.nanoTime() - t0;
             done.incrementAndGet();
@@ -125,7 +161,8 @@ final class StoreBench {
       long syncs = store.stats().syncs();
       long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
       String mode = durability.isAlways() ? "durable" : "lazy (sync every " + durability.syncInterval().toMillis() + " ms)";
-      return new Row(mode + ", " + writers + (writers == 1 ? " writer" : " writers"), count / seconds, "msgs/s",
+      return new Row(mode + ", " + writers + (writers == 1 ? " writer" : " writers")
+          + (ownSync ? ", syncing on its thread" : ""), count / seconds, "msgs/s",
           String.format("p50 %s p99 %s max %s, %.1f msgs per fsync", micros(all, 0.50), micros(all, 0.99),
               micros(all, 1),
               syncs == 0 ? 0.0 : (double) count / syncs));

@@ -37,6 +37,12 @@ public final class StoreBenchCommand implements Callable<Integer> {
       description = "Sync interval of the lazy rows (default ${DEFAULT-VALUE})")
   long syncIntervalMs;
 
+  @Option(names = "--rounds", defaultValue = "1",
+      description = "Rounds of the fsync and append rows, one after another (so a noisy disk hits every row"
+          + " alike); with more than one, medians and each row's ratio to the disk's rate in the same round"
+          + " (default ${DEFAULT-VALUE})")
+  int rounds;
+
   @Option(names = "--only", split = ",",
       description = "Rows to run: fsync, durable1, durable64, lazy1, lazy64, loads, recovery (default: all)")
   List<String> only;
@@ -54,20 +60,30 @@ public final class StoreBenchCommand implements Callable<Integer> {
     List<StoreBench.Row> rows = new ArrayList<>();
     System.out.printf("nats-bench store: %s, %d s per row, %d B payloads, %d cores%n", root, seconds, size,
         Runtime.getRuntime().availableProcessors());
-    if (wanted("fsync")) {
-      print(rows, bench.fsyncRate());
+    for (int round = 1; round <= rounds; round++) {
+      if (rounds > 1) {
+        System.out.printf("round %d/%d%n", round, rounds);
+      }
+      if (wanted("fsync")) {
+        print(rows, bench.fsyncRate(false));
+        print(rows, bench.fsyncRate(true));
+      }
+      if (wanted("durable1")) {
+        print(rows, bench.durableAppends(1, Durability.ALWAYS));
+        print(rows, bench.durableAppends(1, Durability.ALWAYS, true));
+      }
+      if (wanted("durable64")) {
+        print(rows, bench.durableAppends(64, Durability.ALWAYS));
+      }
+      if (wanted("lazy1")) {
+        print(rows, bench.durableAppends(1, lazy));
+      }
+      if (wanted("lazy64")) {
+        print(rows, bench.durableAppends(64, lazy));
+      }
     }
-    if (wanted("durable1")) {
-      print(rows, bench.durableAppends(1, Durability.ALWAYS));
-    }
-    if (wanted("durable64")) {
-      print(rows, bench.durableAppends(64, Durability.ALWAYS));
-    }
-    if (wanted("lazy1")) {
-      print(rows, bench.durableAppends(1, lazy));
-    }
-    if (wanted("lazy64")) {
-      print(rows, bench.durableAppends(64, lazy));
+    if (rounds > 1) {
+      RoundSummary.print(rows, rounds);
     }
     if (wanted("loads")) {
       for (StoreBench.Row row : bench.loads(500_000, 10_000, 1)) {

@@ -50,6 +50,9 @@ public final class ClientConnection extends Client implements ClientProtocolHand
     private final GatewayReplies gatewayReplies = new GatewayReplies();
     private final ReadLoop reader;
     private final PlatformThreads.Activity flusherActivity = new PlatformThreads.Activity();
+    /** Other threads' writes to this client's socket, possible while a platform reader keeps it non-blocking. */
+    private final Outbound.NonBlockingWrite nonBlockingWrite =
+            (srcs, offset, length) -> transport instanceof PlainConnection plain && plain.tryWrite(srcs, offset, length);
     private final ProtocolTrace trace;
 
     private volatile boolean connectReceived;
@@ -169,6 +172,24 @@ public final class ClientConnection extends Client implements ClientProtocolHand
             inMsgs = inMsgsCounting;
             inBytes = inBytesCounting;
             pipeline.flush();
+        }
+
+        /**
+         * A busy client's platform reader keeps a plain socket in non-blocking mode, so that other readers may
+         * write small output to it without waking its flusher (see {@link Outbound#flushFromElsewhere}); a
+         * virtual reader needs blocking mode back, and waits for it while a write is under way.
+         */
+        @Override
+        public boolean beforeMove(boolean toPlatform) {
+            if (!(transport instanceof PlainConnection plain)) {
+                return true;
+            }
+            if (toPlatform) {
+                // A platform reader works in either mode: a failed switch only keeps the hand-offs.
+                outbound.switchMode(true, plain::enterNonBlocking);
+                return true;
+            }
+            return !plain.isNonBlocking() || outbound.switchMode(false, plain::leaveNonBlocking);
         }
 
         @Override
@@ -552,7 +573,7 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         if (reader.isReaderThread()) {
             outbound.flushInlineOrSignal(transport);
         } else {
-            outbound.signal();
+            outbound.flushFromElsewhere(nonBlockingWrite);
         }
     }
 

@@ -61,6 +61,10 @@ final class Outbound {
     private Thread parkedFlusher;
     /** True while the flusher or an inline writer owns the socket's write side. */
     private boolean writingNow;
+    /** Set when a write begun by another thread is left unfinished for the flusher to complete. */
+    private boolean handedOff;
+    /** Whether the socket is in non-blocking mode, so that other threads may write to it (see below). */
+    private boolean nonBlockingWrites;
     /** When the current write began (System.nanoTime), for the write deadline; meaningful while writing. */
     private long writeStartedNanos;
     private boolean closing;
@@ -356,6 +360,96 @@ final class Outbound {
         }
     }
 
+    /** A socket write that never blocks: writes what the socket takes now and says if that was all. */
+    interface NonBlockingWrite {
+        boolean tryWrite(ByteBuffer[] srcs, int offset, int length) throws IOException;
+    }
+
+    /** A change of the socket's blocking mode, run while no write is under way. */
+    interface ModeChange {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} (the socket's switch to or from non-blocking mode) while owning the write side, so
+     * that no write is under way meanwhile, and records the new mode. Returns false, running nothing, while a
+     * write is under way or the connection is closing, or if the change failed.
+     */
+    boolean switchMode(boolean nonBlocking, ModeChange change) {
+        synchronized (this) {
+            if (writingNow || closing) {
+                return false;
+            }
+            writingNow = true;
+        }
+        boolean changed = false;
+        try {
+            change.run();
+            changed = true;
+        } catch (IOException e) {
+            // The socket keeps its mode; the caller stays where it is.
+        } finally {
+            Thread flusher;
+            Thread[] released;
+            synchronized (this) {
+                writingNow = false;
+                if (changed) {
+                    nonBlockingWrites = nonBlocking;
+                }
+                flusher = flusherToWake();
+                released = stalledToRelease();
+            }
+            LockSupport.unpark(flusher);
+            unparkAll(released);
+        }
+        return changed;
+    }
+
+    /**
+     * Called by a thread that is not this connection's reader (another connection's reader at the end of its
+     * read batch): when the socket is in non-blocking mode, nobody writes and little is pending, writes it now
+     * without blocking, so a request or a reply leaves without waking this connection's flusher (each wake-up
+     * is a futex call and a context switch, most of a small message's cost). What the socket does not take at
+     * once is left to the flusher; a full socket therefore never holds up the caller. Otherwise wakes the
+     * flusher as {@link #signal()} does.
+     */
+    void flushFromElsewhere(NonBlockingWrite socket) {
+        Thread flusher = null;
+        boolean took = false;
+        synchronized (this) {
+            if (!nonBlockingWrites || writingNow || closing || pendingLength == 0 || pendingLength > INLINE_LIMIT) {
+                flusher = flusherToWake();
+            } else {
+                takeForWriting();
+                took = true;
+            }
+        }
+        if (!took) {
+            LockSupport.unpark(flusher);
+            return;
+        }
+        boolean done;
+        try {
+            ChunkList w = writing;
+            done = socket.tryWrite(w.prepare(), 0, w.count);
+        } catch (IOException e) {
+            finishWrite();
+            close();
+            return;
+        }
+        if (done) {
+            finishWrite();
+            return;
+        }
+        synchronized (this) {
+            // The write side stays owned (writingNow) and passes to the flusher with the rest of the buffers.
+            handedOff = true;
+            flusher = parkedFlusher;
+            parkedFlusher = null;
+        }
+        LockSupport.unpark(flusher);
+    }
+
     /** With the monitor held: the queued chunks and the tail become the ones being written. */
     private void takeForWriting() {
         writingNow = true;
@@ -440,14 +534,21 @@ final class Outbound {
         Thread me = Thread.currentThread();
         while (true) {
             boolean sleep;
+            boolean resume = false;
             synchronized (this) {
-                sleep = (pendingLength == 0 && !closing) || writingNow;
-                if (sleep) {
-                    parkedFlusher = me;
-                } else if (pendingLength == 0) {
-                    return true;
+                if (handedOff) {
+                    handedOff = false;
+                    resume = true;
+                    sleep = false;
                 } else {
-                    takeForWriting();
+                    sleep = (pendingLength == 0 && !closing) || writingNow;
+                    if (sleep) {
+                        parkedFlusher = me;
+                    } else if (pendingLength == 0) {
+                        return true;
+                    } else {
+                        takeForWriting();
+                    }
                 }
             }
             if (sleep) {
@@ -473,7 +574,13 @@ final class Outbound {
                 continue;
             }
             try {
-                writeTaken(transport);
+                if (resume) {
+                    // The rest of a write another thread began: the buffers' positions say what is left.
+                    ChunkList w = writing;
+                    transport.write(w.buffers, 0, w.count);
+                } else {
+                    writeTaken(transport);
+                }
             } finally {
                 finishWrite();
             }

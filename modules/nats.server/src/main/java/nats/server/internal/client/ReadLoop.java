@@ -26,6 +26,14 @@ public final class ReadLoop {
         default void afterRead() {
         }
 
+        /**
+         * The loop is about to continue on a platform thread ({@code toPlatform}) or a virtual one; called on the
+         * current reader thread, between two reads. Returning false keeps the loop where it is for now.
+         */
+        default boolean beforeMove(boolean toPlatform) {
+            return true;
+        }
+
         /** Whether the connection was closed meanwhile, so the loop stops. */
         boolean stopped();
 
@@ -105,6 +113,12 @@ public final class ReadLoop {
         if (platform && !PlatformThreads.SHARED.tryAcquire()) {
             return false;
         }
+        if (!reader.beforeMove(platform)) {
+            if (platform) {
+                PlatformThreads.SHARED.release();
+            }
+            return false;
+        }
         try {
             Thread next = PlatformThreads.unstartedOther(!platform, threadName, () -> readFrom(buffer));
             thread = next;
@@ -115,6 +129,7 @@ public final class ReadLoop {
             if (platform) {
                 PlatformThreads.SHARED.release();
             }
+            reader.beforeMove(!platform);
             return false;
         }
         return true;

@@ -179,4 +179,113 @@ class OutboundTest {
         assertEquals(pool.reserved(), (long) pool.idle() * DirectChunks.SIZE, "every off-heap chunk is idle again");
         assertFalse(outbound.appendMessage(SID, m, false), "nothing is queued after discard");
     }
+    /** A non-blocking socket that takes at most {@code room} bytes, then reports itself full. */
+    private static final class PartialSocket implements Outbound.NonBlockingWrite {
+        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        int room;
+        int calls;
+
+        PartialSocket(int room) {
+            this.room = room;
+        }
+
+        @Override
+        public synchronized boolean tryWrite(ByteBuffer[] srcs, int offset, int length) {
+            calls++;
+            for (int i = offset; i < offset + length; i++) {
+                while (srcs[i].hasRemaining() && room > 0) {
+                    taken.write(srcs[i].get());
+                    room--;
+                }
+                if (srcs[i].hasRemaining()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Test
+    void anotherThreadWritesSmallOutputWithoutTheFlusherOnceTheSocketIsNonBlocking() throws Exception {
+        Outbound outbound = new Outbound(1 << 20, new DirectChunks(1 << 20));
+        Sink sink = new Sink();
+        Thread flusher = flusher(outbound, sink);
+        PartialSocket socket = new PartialSocket(Integer.MAX_VALUE);
+        assertTrue(outbound.appendMessage(SID, message("a", "r.1", "req"), false), "queued");
+        outbound.flushFromElsewhere(socket);
+        assertEquals(0, socket.calls, "blocking mode: no write from another thread, the flusher writes it");
+        assertTrue(waitFor(() -> sink.text().equals("MSG a 7 r.1 3\r\nreq\r\n")), "written by the flusher");
+
+        assertTrue(outbound.switchMode(true, () -> { }), "switched while no write is under way");
+        assertTrue(outbound.appendMessage(SID, message("b", null, "one"), false), "queued");
+        outbound.flushFromElsewhere(socket);
+        assertEquals("MSG b 7 3\r\none\r\n", socket.taken.toString(StandardCharsets.ISO_8859_1),
+                "written at once by the calling thread");
+        assertEquals(0, outbound.pendingBytes(), "nothing left pending");
+
+        assertTrue(outbound.switchMode(false, () -> { }), "back to blocking mode");
+        assertTrue(outbound.appendMessage(SID, message("c", null, "two"), false), "queued");
+        outbound.flushFromElsewhere(socket);
+        assertEquals(1, socket.calls, "no other-thread write after leaving non-blocking mode");
+        assertTrue(waitFor(() -> sink.text().endsWith("MSG c 7 3\r\ntwo\r\n")), "the flusher wrote it");
+        outbound.close();
+        flusher.join(5_000);
+        assertFalse(flusher.isAlive(), "flusher ended");
+    }
+
+    @Test
+    void aFullSocketHandsTheRestToTheFlusherInOrder() throws Exception {
+        Outbound outbound = new Outbound(1 << 20, new DirectChunks(1 << 20));
+        Sink sink = new Sink();
+        Thread flusher = flusher(outbound, sink);
+        assertTrue(outbound.switchMode(true, () -> { }), "non-blocking mode");
+        PartialSocket socket = new PartialSocket(10);
+        assertTrue(outbound.appendMessage(SID, message("first", null, "0123456789"), false), "queued");
+        outbound.flushFromElsewhere(socket);
+        assertEquals("MSG first ", socket.taken.toString(StandardCharsets.ISO_8859_1), "the socket took 10 bytes");
+        // Frames queued meanwhile go after the rest of the first one.
+        assertTrue(outbound.appendMessage(SID, message("second", null, "x"), false), "queued");
+        outbound.signal();
+        assertTrue(waitFor(() -> sink.text().equals("7 10\r\n0123456789\r\nMSG second 7 1\r\nx\r\n")),
+                "the flusher finished the first frame, then wrote the second; got " + sink.text());
+        // The write side is free again: small output goes out from the calling thread once more.
+        socket.room = Integer.MAX_VALUE;
+        assertTrue(outbound.appendMessage(SID, message("third", null, "y"), false), "queued");
+        outbound.flushFromElsewhere(socket);
+        assertTrue(socket.taken.toString(StandardCharsets.ISO_8859_1).endsWith("MSG third 7 1\r\ny\r\n"),
+                "written by the caller after the hand-off ended");
+        outbound.close();
+        flusher.join(5_000);
+        assertFalse(flusher.isAlive(), "flusher ended");
+    }
+
+    @Test
+    void modeDoesNotChangeWhileAWriteIsUnderWay() throws Exception {
+        Outbound outbound = new Outbound(1 << 20, new DirectChunks(1 << 20));
+        Sink sink = new Sink();
+        sink.gate = new CountDownLatch(1);
+        Thread flusher = flusher(outbound, sink);
+        assertTrue(outbound.appendMessage(SID, message("a", null, "x"), false), "queued");
+        outbound.signal();
+        assertTrue(waitFor(() -> outbound.writeStalled(0)), "the flusher is blocked in its write");
+        boolean[] ran = {false};
+        assertFalse(outbound.switchMode(true, () -> ran[0] = true), "refused while a write is under way");
+        assertFalse(ran[0], "the change did not run");
+        sink.gate.countDown();
+        assertTrue(waitFor(() -> outbound.pendingBytes() == 0), "drained");
+        outbound.close();
+        flusher.join(5_000);
+        assertFalse(flusher.isAlive(), "flusher ended");
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(2);
+        }
+        return condition.getAsBoolean();
+    }
 }

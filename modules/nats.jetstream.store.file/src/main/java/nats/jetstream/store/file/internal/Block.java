@@ -69,6 +69,11 @@ final class Block {
     volatile long appendEnd;
     volatile long writtenEnd;
     boolean flushing;
+    /**
+     * How far the file holds bytes the flusher wrote (records, then zeros written ahead of them): overwriting
+     * zeros changes no file size, so a data sync needs no journal commit. Flusher only.
+     */
+    long preallocatedEnd;
     boolean directorySynced;
     boolean syncedAfterWrite = true;
 

@@ -26,8 +26,11 @@ final class BlockScanner {
         void garbage(long fileOffset, long length, boolean atEnd);
     }
 
-    /** What the walk learnt about the block. */
-    record Result(long logicalEnd, Block.Frames frames) {
+    /**
+     * What the walk learnt about the block; {@code zeroTail} when nothing but zeros (written ahead by
+     * {@link Preallocation}) follows the last intact record.
+     */
+    record Result(long logicalEnd, Block.Frames frames, boolean zeroTail) {
     }
 
     private byte[] buffer = new byte[0];
@@ -54,7 +57,8 @@ final class BlockScanner {
             return scanFrames(buffer, end, crypto, key, visitor);
         }
         int start = Math.min(end, BlockHeader.SIZE);
-        return new Result(walk(buffer, start, end, 0, visitor, true), null);
+        long validEnd = walk(buffer, start, end, 0, visitor, true);
+        return new Result(validEnd, null, validEnd < end && Preallocation.zeros(buffer, (int) validEnd, end));
     }
 
     /**
@@ -66,6 +70,9 @@ final class BlockScanner {
         long validEnd = base + start;
         while (position < end) {
             if (end - position < RecordFormat.HEADER || !RecordFormat.headerValid(bytes, position)) {
+                if (Preallocation.zeros(bytes, position, end)) {
+                    return validEnd; // space written ahead of the records: the block's end, not damage
+                }
                 int next = resync(bytes, position + 1, end);
                 if (reportGarbage) {
                     visitor.garbage(base + position, (next < 0 ? end : next) - position, next < 0);
@@ -102,6 +109,9 @@ final class BlockScanner {
             if (after >= end || startsRecord(bytes, after, end)) {
                 position = after;
                 continue;
+            }
+            if (Preallocation.zeros(bytes, after, end)) {
+                return validEnd;
             }
             int next = resync(bytes, after, end);
             if (reportGarbage) {
@@ -175,7 +185,7 @@ final class BlockScanner {
             rawLength[i] = (int) rawLengths.get(i);
             storedLength[i] = (int) storedLengths.get(i);
         }
-        return new Result(logicalEnd, new Block.Frames(starts, rawLength, offsets, storedLength, sealed));
+        return new Result(logicalEnd, new Block.Frames(starts, rawLength, offsets, storedLength, sealed), false);
     }
 
     private static int nextFrame(byte[] bytes, int from, int end) {

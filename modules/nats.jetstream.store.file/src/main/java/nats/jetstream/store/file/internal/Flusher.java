@@ -222,6 +222,11 @@ final class Flusher implements Runnable {
         }
         try {
             storage.mark.sync();
+            for (Block block : dirty) {
+                if (block.fullyWritten()) {
+                    Preallocation.trim(block); // a clean close leaves files that end with their records
+                }
+            }
         } catch (IOException e) {
             storage.fail("syncing the high-water mark failed", e);
         }
@@ -349,6 +354,9 @@ final class Flusher implements Runnable {
         for (Segment segment : segments) {
             write(segment);
             written += segment.to() - segment.from();
+            if (always && !segment.block().sealed) {
+                Preallocation.ahead(segment.block(), segment.to(), storage.blockSize());
+            }
             if (!unsynced.contains(segment.block())) {
                 unsynced.add(segment.block());
             }
@@ -372,15 +380,29 @@ final class Flusher implements Runnable {
             }
             lastSyncNanos = System.nanoTime();
         }
+        List<Block> done = List.of();
         storage.flushLock.lock();
         try {
             for (Segment segment : segments) {
                 segment.block().writtenEnd = segment.to();
                 segment.block().flushing = false;
             }
-            dirty.removeIf(block -> block.sealed && block.fullyWritten());
+            for (Block block : dirty) {
+                if (block.sealed && block.fullyWritten()) {
+                    if (done.isEmpty()) {
+                        done = new ArrayList<>();
+                    }
+                    done.add(block);
+                }
+            }
+            dirty.removeAll(done);
         } finally {
             storage.flushLock.unlock();
+        }
+        for (Block block : done) {
+            // Its records are all written: the zeros written ahead of them go (before deferred work such as
+            // compression reads the file).
+            Preallocation.trim(block);
         }
         storage.writtenBytes += written;
         storage.bytesWritten.addAndGet(written);

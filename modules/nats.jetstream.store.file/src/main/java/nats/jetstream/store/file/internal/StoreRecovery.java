@@ -303,6 +303,9 @@ final class StoreRecovery {
                             Block.newCacheId());
                 }
                 long end = scan.logicalEnd();
+                if (scan.zeroTail() && !readOnly) {
+                    channel.truncate(end); // zeros written ahead of records that never came
+                }
                 block.appendEnd = end;
                 block.writtenEnd = end;
                 ok = true;
