@@ -61,4 +61,23 @@ public interface ServerContext {
 
     /** A service registered by the kernel or an earlier plugin. */
     <T> Optional<T> service(Class<T> type);
+
+    /**
+     * Offers a protocol another plugin carries (MQTT, leaf nodes over WebSocket), one per name, so several
+     * plugins may each offer theirs.
+     *
+     * @since API 2.3
+     */
+    default void registerStreamProtocol(nats.api.net.StreamProtocol protocol) {
+        registerService(nats.api.net.StreamProtocol.class, protocol);
+    }
+
+    /**
+     * The protocol offered under {@code name}, looked up when a carried connection asks for it.
+     *
+     * @since API 2.3
+     */
+    default Optional<nats.api.net.StreamProtocol> streamProtocol(String name) {
+        return service(nats.api.net.StreamProtocol.class).filter(p -> p.name().equals(name));
+    }
 }

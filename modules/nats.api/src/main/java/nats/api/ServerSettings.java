@@ -21,6 +21,16 @@ public interface ServerSettings {
     /** The system account's name, when there is one. */
     Optional<String> systemAccount();
 
+    /**
+     * Whether the configuration named the system account ({@code system_account}, or the operator's JWT) rather
+     * than the server taking {@code $SYS} by default; Go's start-up checks ask for one in some setups.
+     *
+     * @since API 2.3
+     */
+    default boolean systemAccountConfigured() {
+        return systemAccount().isPresent();
+    }
+
     /** Whether the server runs in operator (JWT) mode. */
     boolean operatorMode();
 

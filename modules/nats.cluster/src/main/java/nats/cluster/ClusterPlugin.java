@@ -33,7 +33,7 @@ public final class ClusterPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.2");
+        return ApiRange.atLeast("2.3");
     }
 
     /** Gateways start first, so the first route INFO carries this server's gateway URL (Go starts them first). */
@@ -55,7 +55,8 @@ public final class ClusterPlugin implements ServerPlugin {
 
     @Override
     public void start(ServerContext context) throws PluginException {
-        ClusterConfig config = read(context.configSection(), context.logger());
+        ClusterConfig config = withRequiredName(read(context.configSection(), context.logger()),
+                context.links().routeGossip());
         if (!config.listens()) {
             // As Go: without a cluster port there is no routing (routes alone are not dialled).
             context.logger().log(System.Logger.Level.WARNING,
@@ -77,6 +78,25 @@ public final class ClusterPlugin implements ServerPlugin {
             throw new PluginException("Error listening on router port: " + config.port() + " - " + e.getMessage(), e);
         }
         cluster = c;
+    }
+
+    /**
+     * Go's validateCluster: a gateway's name is the cluster's; a different configured name stops the start, and a
+     * cluster without a name takes the gateway's (configured, not dynamic).
+     */
+    static ClusterConfig withRequiredName(ClusterConfig config, java.util.List<nats.api.links.RouteGossip> gossip)
+            throws PluginException {
+        for (nats.api.links.RouteGossip g : gossip) {
+            Optional<String> required = g.requiredClusterName();
+            if (required.isEmpty() || required.get().equals(config.name())) {
+                continue;
+            }
+            if (!config.dynamicName()) {
+                throw new PluginException("cluster name conflicts between cluster and gateway definitions");
+            }
+            config = config.withName(required.get());
+        }
+        return config;
     }
 
     @Override

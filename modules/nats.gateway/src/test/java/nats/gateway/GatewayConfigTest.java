@@ -55,7 +55,11 @@ class GatewayConfigTest {
                 "gateway { name: A }",
                 "gateway { port: 5222 }",
                 "gateway { name: A, port: -1, gateways: [{name: B}] }",
-                "gateway { name: A, port: -1, gateways: [{url: \"nats://h:4\"}] }")) {
+                "gateway { name: A, port: -1, gateways: [{url: \"nats://h:4\"}] }",
+                // Go's validateCluster: the gateway's name is the cluster's
+                "cluster { name: C, listen: 127.0.0.1:-1 }\ngateway { name: A, listen: 127.0.0.1:-1 }",
+                // Go's validateLeafNode: a leafnode listener and a gateway need an explicit system account
+                "leafnodes { listen: 127.0.0.1:-1 }\ngateway { name: A, listen: 127.0.0.1:-1 }")) {
             Path conf = Files.writeString(dir.resolve("t.conf"), "listen: 127.0.0.1:-1\n" + block + "\n");
             String goCheck = goOutput(conf, "-t");
             assertTrue(goCheck.contains("is valid"), "Go accepts under -t: " + goCheck);
@@ -70,6 +74,19 @@ class GatewayConfigTest {
             // The kernel names the plugin that refused the start before Go's text.
             assertTrue(e.getMessage().endsWith(": " + goText), "Go's start failure '" + goText + "' ends ours: "
                     + e.getMessage());
+        }
+    }
+
+    @Test
+    void aClusterWithoutANameTakesTheGatewaysAsInGo() throws Exception {
+        for (nats.gateway.testing.Member.Kind kind : List.of(nats.gateway.testing.Member.Kind.GO,
+                nats.gateway.testing.Member.Kind.OURS)) {
+            try (nats.gateway.testing.Member m = nats.gateway.testing.Member.start(dir, kind, "N" + kind.ordinal(),
+                    new nats.gateway.testing.Member.Plan(), "", "name: GW")) {
+                Object cluster = nats.testing.Monitor.get(m.httpPort, "/varz").get("cluster");
+                assertEquals("GW", ((java.util.Map<?, ?>) cluster).get("name"), kind + ": the cluster is named after "
+                        + "the gateway");
+            }
         }
     }
 

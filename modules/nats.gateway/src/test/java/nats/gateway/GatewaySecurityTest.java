@@ -55,6 +55,40 @@ class GatewaySecurityTest {
         }
     }
 
+    /**
+     * Go's isGatewayAuthorized with {@code verify_and_map}: the dialling server's certificate must name the
+     * authorization's user (its DNS name {@code localhost} here); a user it does not name keeps the gateway out.
+     * Each case runs with a Go acceptor too, so both servers decide the same.
+     */
+    @Test
+    void verifyAndMapLetsInTheGatewayItsCertificateNames() throws Exception {
+        Path tls = tlsFiles();
+        String files = "cert_file: \"" + tls.resolve("route-cert.pem") + "\", key_file: \""
+                + tls.resolve("route-key.pem") + "\", ca_file: \"" + tls.resolve("ca.pem") + "\"";
+        for (Kind acceptor : List.of(Kind.GO, Kind.OURS)) {
+            for (String user : List.of("localhost", "nobody")) {
+                Member.Plan ap = new Member.Plan();
+                Member.Plan bp = new Member.Plan();
+                try (Member a = Member.start(dir, acceptor, "A" + acceptor.ordinal() + user.length(), ap, null,
+                        "name: A\n  tls { " + files + ", verify_and_map: true }\n  authorization { user: " + user + " }");
+                     Member b = Member.start(dir, Kind.OURS, "B" + acceptor.ordinal() + user.length(), bp, null,
+                             "name: B\n  tls { " + files + ", verify: true }\n  gateways: [{name: A, urls: [\""
+                                     + "nats://localhost:" + ap.gatewayPort + "\"]}]")) {
+                    if (user.equals("localhost")) {
+                        Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+                        Clients.assertPubSub(b.clientUrl(), a.clientUrl(), "map." + acceptor);
+                    } else {
+                        Thread.sleep(2500);
+                        assertTrue(Monitor.outbound(b.httpPort).get("A") == null
+                                || ((Map<?, ?>) Monitor.outbound(b.httpPort).get("A")).get("connection") == null,
+                                acceptor + " keeps out a gateway whose certificate does not name " + user);
+                        assertTrue(Monitor.inbound(a.httpPort).isEmpty(), acceptor + " has no inbound gateway");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void credentialsAndUnknownClustersAreRefused() throws Exception {
         Member.Plan ap = new Member.Plan();

@@ -42,7 +42,7 @@ public final class JetStreamPlugin implements ServerPlugin {
      */
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.2");
+        return ApiRange.atLeast("2.3");
     }
 
     @Override
@@ -126,6 +126,7 @@ public final class JetStreamPlugin implements ServerPlugin {
         Optional<AccountLimits> limits = account.isSystem() ? Optional.empty() : limitsOf(account, globalOnly);
         if (limits.isPresent()) {
             engine.enable(account, limits.get());
+            nats.jetstream.internal.api.DomainMappings.apply(account, engine.options().domain());
         } else {
             engine.disable(account.name());
         }

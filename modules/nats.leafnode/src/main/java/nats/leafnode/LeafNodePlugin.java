@@ -10,6 +10,7 @@ import nats.api.ServerContext;
 import nats.api.ServerPlugin;
 import nats.leafnode.internal.LeafConfig;
 import nats.leafnode.internal.LeafConfigReader;
+import nats.leafnode.internal.LeafReload;
 import nats.leafnode.internal.LeafNodes;
 import nats.transport.config.ConfigProblem;
 
@@ -28,7 +29,7 @@ public final class LeafNodePlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.2");
+        return ApiRange.atLeast("2.3");
     }
 
     @Override
@@ -41,9 +42,20 @@ public final class LeafNodePlugin implements ServerPlugin {
         read(section, null);
     }
 
+    /** Gateways start first, so this plugin can tell whether one runs (Go's validateLeafNode checks both). */
+    @Override
+    public java.util.Set<String> startsAfter() {
+        return java.util.Set.of("gateway");
+    }
+
     @Override
     public void start(ServerContext context) throws PluginException {
         LeafConfig config = read(context.configSection(), context.logger());
+        boolean gateway = context.links().routeGossip().stream().anyMatch(g -> g.requiredClusterName().isPresent());
+        if (config.listens() && gateway && !context.settings().systemAccountConfigured()) {
+            throw new PluginException(
+                    "leaf nodes and gateways (both being defined) require a system account to also be configured");
+        }
         LeafNodes n;
         try {
             n = new LeafNodes(context, config);
@@ -57,6 +69,33 @@ public final class LeafNodePlugin implements ServerPlugin {
             throw new PluginException("Error listening on leafnode port: " + config.port() + " - " + e.getMessage(), e);
         }
         nodes = n;
+    }
+
+    /** Go's reload of the leafnodes block: TLS (for new connections) and a few reorderings; see {@link LeafReload}. */
+    @Override
+    public void checkReload(Map<String, Object> current, Map<String, Object> fresh) throws PluginException {
+        LeafConfig after = read(fresh, null);
+        LeafReload.check(read(current, null), after);
+        try {
+            if (after.tls().isPresent()) {
+                nats.transport.tls.ServerTls.create(after.tls().get());
+            }
+        } catch (nats.transport.tls.TlsSetupException e) {
+            throw new PluginException("leafnodes TLS configuration error: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void applyReload(Map<String, Object> current, Map<String, Object> fresh) {
+        LeafNodes n = nodes;
+        if (n == null) {
+            return;
+        }
+        try {
+            n.reload(read(fresh, null));
+        } catch (PluginException | nats.transport.tls.TlsSetupException e) {
+            throw new IllegalStateException("a reload checked before could not be applied: " + e.getMessage(), e);
+        }
     }
 
     @Override

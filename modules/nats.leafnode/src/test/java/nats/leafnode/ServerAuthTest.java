@@ -59,6 +59,30 @@ class ServerAuthTest {
         }
     }
 
+    /**
+     * Go's processClientOrLeafAuthentication: a leaf presenting no credentials is not refused by the server's users
+     * but bound to the global account; one with a wrong password is refused. Go's hub and ours, the same.
+     */
+    @Test
+    void aLeafWithoutCredentialsIsBoundToTheGlobalAccountAsByGo() throws Exception {
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
+        int goHttp = Ports.free();
+        int goLeaf = Ports.free();
+        try (GoServer go = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + goHttp + "\n"
+                + ACCOUNTS + "\nleafnodes { listen: 127.0.0.1:" + goLeaf + " }\n");
+             Ours hub = Ours.start(dir, "HUB", ACCOUNTS + "\nleafnodes { listen: \"127.0.0.1:%LEAF%\" }");
+             Ours toGo = Ours.start(dir, "L1", "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:" + goLeaf
+                     + "\"}] }");
+             Ours toOurs = Ours.start(dir, "L2", "leafnodes { remotes: [{url: \"" + hub.leafUrl("") + "\"}] }");
+             Ours wrong = Ours.start(dir, "L3", "leafnodes { remotes: [{url: \"" + hub.leafUrl("leaf:bad") + "\"}] }")) {
+            Leafz.await(WAIT, 1, goHttp, hub.httpPort);
+            assertEquals("$G", Leafz.leafs(goHttp, "").getFirst().get("account"), "Go binds it to $G");
+            assertEquals("$G", Leafz.leafs(hub.httpPort, "").getFirst().get("account"), "so do we");
+            Thread.sleep(500);
+            assertEquals(1, Leafz.count(hub.httpPort), "the leaf with a wrong password stays out");
+        }
+    }
+
     @Test
     void ourLeafOnAGoHubWithServerUsers() throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");

@@ -48,7 +48,7 @@ public final class MqttPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.1");
+        return ApiRange.atLeast("2.3");
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class MqttPlugin implements ServerPlugin {
         server = s;
         context.monitoring().varzSection("mqtt", this::varz);
         // MQTT over WebSocket: the websocket plugin hands its /mqtt connections over.
-        context.registerService(StreamProtocol.class, new StreamProtocol() {
+        context.registerStreamProtocol(new StreamProtocol() {
             @Override
             public String name() {
                 return "mqtt";

@@ -122,6 +122,35 @@ public final class Clients {
     }
 
     /**
+     * A request published right after its inbox subscription (so a gateway on its way maps the reply to
+     * {@code _GR_.}): the responder at {@code responderUrl} is shown the bare inbox, and its answer to it reaches
+     * the requester once.
+     */
+    public static void assertFreshReplyHiddenAndAnswered(String requesterUrl, String responderUrl, String subject)
+            throws Exception {
+        try (Connection responder = connect(responderUrl); Connection requester = connect(requesterUrl)) {
+            Subscription requests = responder.subscribe(subject);
+            responder.flush(Duration.ofSeconds(2));
+            awaitInterest(requester, subject, requests);
+            String inbox = "_INBOX.fresh." + System.nanoTime();
+            Subscription replies = requester.subscribe(inbox);
+            requester.flush(Duration.ofSeconds(2));
+            requester.publish(subject, inbox, "q".getBytes(StandardCharsets.UTF_8));
+            requester.flush(Duration.ofSeconds(2));
+            Message request = requests.nextMessage(WAIT);
+            assertNotNull(request, subject + ": the request crossed from " + requesterUrl + " to " + responderUrl);
+            assertEquals(inbox, request.getReplyTo(), subject + ": the responder sees the bare inbox");
+            responder.publish(request.getReplyTo(), "a".getBytes(StandardCharsets.UTF_8));
+            responder.flush(Duration.ofSeconds(2));
+            Message reply = replies.nextMessage(WAIT);
+            assertNotNull(reply, subject + ": the answer to the bare inbox reached the requester");
+            assertEquals(inbox, reply.getSubject(), subject + ": delivered on the inbox itself");
+            org.junit.jupiter.api.Assertions.assertNull(replies.nextMessage(Duration.ofMillis(300)),
+                    subject + ": the answer arrived once");
+        }
+    }
+
+    /**
      * Two queue members on each of {@code memberUrls}, {@code n} messages published at {@code pubUrl}: each message
      * reaches exactly one member in the cluster, and every server's members get some.
      *

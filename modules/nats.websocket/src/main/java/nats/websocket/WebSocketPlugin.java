@@ -36,7 +36,7 @@ public final class WebSocketPlugin implements ServerPlugin {
 
     @Override
     public ApiRange requiredApi() {
-        return ApiRange.atLeast("2.1");
+        return ApiRange.atLeast("2.3");
     }
 
     @Override

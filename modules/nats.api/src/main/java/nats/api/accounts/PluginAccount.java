@@ -37,6 +37,18 @@ public interface PluginAccount {
     int clientCount();
 
     /**
+     * Adds a subject mapping, as Go's {@code Account.AddMapping} (JetStream maps {@code $JS.<domain>.API.>} to
+     * {@code $JS.API.>}): what clients and leaf nodes publish to {@code source} goes to {@code destination}, and
+     * leaf nodes hear of the source. A source mapped already (by the configuration or before) is left as it is.
+     *
+     * @return false when the source was mapped already
+     * @since API 2.3
+     */
+    default boolean addMapping(String source, String destination) {
+        throw new UnsupportedOperationException("this kernel does not take plugin subject mappings");
+    }
+
+    /**
      * Calls {@code listener} with {@code true} when a literal subject gains its first interested subscriber and
      * {@code false} when it loses its last one (Go's sublist notifications: a push consumer watches its deliver
      * subject); called once at once with the current state.

@@ -34,4 +34,15 @@ public interface RouteGossip {
      * @return true when it was this participant's (the plugin running routes then does nothing more with it)
      */
     boolean routeInfo(String peerId, Map<String, Object> info);
+
+    /**
+     * The cluster name this participant requires, read by the plugin running routes before it starts: Go's
+     * gateway name is its cluster's name (a different configured cluster name is refused with {@code cluster name
+     * conflicts between cluster and gateway definitions}; a cluster without one takes it, not a dynamic name).
+     *
+     * @since API 2.3
+     */
+    default java.util.Optional<String> requiredClusterName() {
+        return java.util.Optional.empty();
+    }
 }

@@ -3,8 +3,9 @@ package nats.api.net;
 /**
  * A protocol that a plugin serves over connections another plugin brings in: MQTT over the WebSocket
  * listener's upgraded connections, as Go's {@code websocket {}} block carries MQTT clients on its
- * {@code /mqtt} endpoint. The serving plugin registers it with
- * {@link nats.api.ServerContext#registerService(Class, Object) registerService(StreamProtocol.class, ...)};
+ * {@code /mqtt} endpoint and leaf nodes on {@code /leafnode}. The serving plugin registers it with
+ * {@link nats.api.ServerContext#registerStreamProtocol(StreamProtocol)} (API 2.3; before, with
+ * {@code registerService(StreamProtocol.class, ...)}, one protocol only);
  * the carrying plugin looks it up when a connection asks for it (not at start, so start order does not
  * matter) and refuses the connection as Go does when no plugin serves the protocol.
  *

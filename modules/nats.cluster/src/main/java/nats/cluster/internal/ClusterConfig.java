@@ -84,6 +84,13 @@ public record ClusterConfig(String name, String host, int port, String advertise
         return List.copyOf(all);
     }
 
+    /** The same configuration under another cluster name. */
+    public ClusterConfig withName(String other) {
+        return new ClusterConfig(other, host, port, advertise, routes, username, password, authTimeout, tls,
+                noAdvertise, connectRetries, permissions, connectBackoff, pingInterval, pingMax, writeDeadline, poolSize,
+                pinnedAccounts, compression);
+    }
+
     public boolean dynamicName() {
         return name.isEmpty();
     }

@@ -9,6 +9,7 @@ import nats.api.links.Link;
 import nats.api.links.LinkMessage;
 import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
+import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
 import nats.transport.json.Json;
 import nats.transport.link.LinkChannel;
@@ -220,17 +221,53 @@ final class GatewayConnection implements Link, RouteProtocolHandler {
         }
         boolean mapReply = m.hasReply() && gateways.interest().recentlySubscribed(m.account(), m.replyArray(),
                 m.replyOffset(), m.replyLength());
+        MessageTrace trace = m.trace();
+        if (trace != null) {
+            return sendTraced(m, mapReply, trace);
+        }
         return write(m, mapReply);
     }
 
     /** Writes a {@code _GR_.} reply as it is, to the cluster it names (Go's direct send). */
     boolean sendDirect(LinkMessage m) {
-        return write(m, false);
+        MessageTrace trace = m.trace();
+        return trace != null ? sendTraced(m, false, trace) : write(m, false);
+    }
+
+    /**
+     * A traced message (Go 2.11's msgtrace): a server of the other cluster at Go's MsgTraceProto level gets it with
+     * its hop id ({@code Nats-Trace-Hop}) and sends its own event; one below it (Go 2.9) is told nothing, gets the
+     * message only when more than the trace was asked for, and the egress entry says no event comes from there.
+     */
+    private boolean sendTraced(LinkMessage m, boolean mapReply, MessageTrace trace) {
+        String peer = handshake.remoteName();
+        if (!handshake.peerTraces()) {
+            if (trace.traceOnly()) {
+                trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+                return false;
+            }
+            boolean sent = write(m, mapReply);
+            trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+            return sent;
+        }
+        String hop = trace.nextHop();
+        byte[] headers = trace.headersForHop(m.account(), hop);
+        int payload = m.dataLength() - Math.max(0, m.headerLength());
+        byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
+        System.arraycopy(m.dataArray(), m.dataOffset() + Math.max(0, m.headerLength()), data, headers.length, payload);
+        boolean sent = write(m, mapReply, data, 0, headers.length, data.length);
+        trace.linkEgress(MessageOrigin.GATEWAY, cid, peer, hop, sent ? null : "Not delivered because client is closed");
+        return sent;
     }
 
     private boolean write(LinkMessage m, boolean mapReply) {
+        return write(m, mapReply, m.dataArray(), m.dataOffset(), m.headerLength(), m.dataLength());
+    }
+
+    /** RMSG or HMSG with the given header block and payload (a traced message carries new headers). */
+    private boolean write(LinkMessage m, boolean mapReply, byte[] bytes, int offset, int headerLength, int length) {
         return channel.sendMessage(m, m.account(), mapReply ? gateways.replyPrefix().bytes() : NO_PREFIX,
-                m.dataArray(), m.dataOffset(), m.headerLength(), m.dataLength(), handshake.peerHeaders());
+                bytes, offset, headerLength, length, handshake.peerHeaders());
     }
 
     @Override

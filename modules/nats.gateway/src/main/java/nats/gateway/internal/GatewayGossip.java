@@ -22,6 +22,12 @@ final class GatewayGossip implements RouteGossip {
         this.gateways = gateways;
     }
 
+    /** Go's validateCluster: the gateway's name is the cluster's. */
+    @Override
+    public java.util.Optional<String> requiredClusterName() {
+        return java.util.Optional.of(gateways.config().name());
+    }
+
     @Override
     public Map<String, Object> routeInfoFields() {
         String url = gateways.url();

@@ -27,6 +27,8 @@ final class GatewayHandshake {
     private volatile boolean infoReceived;
     private volatile boolean connectReceived;
     private volatile boolean peerHeaders;
+    /** The accepting server's protocol level from its INFO; trace hops need {@link GatewayInfo#MSG_TRACE_PROTO}. */
+    private volatile int peerProto;
 
     GatewayHandshake(GatewayConnection connection, GatewayUrl dialled) {
         this.c = connection;
@@ -35,14 +37,27 @@ final class GatewayHandshake {
         this.remoteName = connection.remote == null ? "" : connection.remote.name;
     }
 
+    /**
+     * Go's isGatewayAuthorized: with {@code verify_and_map} the dialling server's certificate must name the
+     * authorization's user (and without a user nothing passes); otherwise the CONNECT's user and password, when a
+     * user is configured.
+     */
+    private boolean authorized(GatewayConfig config, Map<String, Object> json) {
+        if (config.tls().map(t -> t.verifyAndMap()).orElse(false)) {
+            return !config.username().isEmpty() && c.channel.tlsSession()
+                    .map(session -> CertificateNames.of(session).contains(config.username())).orElse(false);
+        }
+        return !config.authRequired() || (config.username().equals(string(json, "user"))
+                && Passwords.matches(config.password(), string(json, "pass")));
+    }
+
     /** An inbound connection's CONNECT (an outbound one never gets one). */
     void connect(Map<String, Object> json) throws ProtocolException {
         if (c.outbound) {
             throw ProtocolException.closeSilently("CONNECT on an outbound gateway");
         }
         GatewayConfig config = gateways.config();
-        if (config.authRequired() && (!config.username().equals(string(json, "user"))
-                || !Passwords.matches(config.password(), string(json, "pass")))) {
+        if (!authorized(config, json)) {
             gateways.log().log(System.Logger.Level.ERROR, "{0} - gid:{1} - Gateway authentication error",
                     c.remoteAddress(), c.cid);
             throw ProtocolException.fatal("Authorization Violation", "gateway authentication failed");
@@ -107,6 +122,7 @@ final class GatewayHandshake {
             infoReceived = true;
             remoteId = string(info, "server_id");
             peerHeaders = Boolean.TRUE.equals(info.get("headers"));
+            peerProto = info.get("proto") instanceof Number n ? n.intValue() : 0;
             c.append(connectLine());
             c.append(gateways.infoLine());
             if (!gateways.registerOutbound(c)) {
@@ -189,6 +205,11 @@ final class GatewayHandshake {
 
     String remoteId() {
         return remoteId;
+    }
+
+    /** Whether the other cluster's server sends trace events of its own (Go 2.11's MsgTraceProto). */
+    boolean peerTraces() {
+        return peerProto >= GatewayInfo.MSG_TRACE_PROTO && peerHeaders;
     }
 
     boolean peerHeaders() {

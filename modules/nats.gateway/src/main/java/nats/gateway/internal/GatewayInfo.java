@@ -32,13 +32,16 @@ final class GatewayInfo {
         this.interestOnly = interestOnly;
     }
 
+    /** Go 2.11's MsgTraceProto: the level at which a gateway peer carries trace hops and sends its events. */
+    static final int MSG_TRACE_PROTO = 3;
+
     /** This server's gateway INFO (Go's gateway infoJSON). */
     byte[] infoLine(String url, List<String> clusterUrls) {
         ServerIdentity id = context.identity();
         String[] hp = splitHostPort(url);
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", 0).field("go", "")
+                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", "")
                 .field("host", hp[0]).field("port", Integer.parseInt(hp[1])).field("headers", true);
         if (config.authRequired()) {
             json.field("auth_required", true);

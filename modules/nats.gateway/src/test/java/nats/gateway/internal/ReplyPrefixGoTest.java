@@ -2,6 +2,7 @@ package nats.gateway.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,46 +21,86 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code _GR_.} prefix Go 2.9.10 puts on a fresh reply subject crossing a gateway is the one this module
- * computes ({@link ReplyPrefix}: Go's 6-character hashes of the gateway name and the server id), and a reply
- * published on it by a client of ours finds its way back to the Go requester.
+ * A request published right after its inbox subscription crosses a gateway with its reply mapped to
+ * {@code _GR_.<cluster hash>.<server hash>.<inbox>} (Go's rsubs); the responder's client is shown the bare inbox
+ * (Go's processMsgResults strips the prefix) and its answer to the bare inbox goes straight back to the requester's
+ * cluster (Go's gwReplyMapping). Both hashes must be Go's for the answer to arrive: the answering cluster finds the
+ * requester's cluster by them. Checked between Go 2.9.10 and ours both ways, between two of ours, and between two Go
+ * servers (the oracle: what a client of a Go cluster sees).
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ReplyPrefixGoTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
 
     @Test
-    void goPrefixesAFreshReplyAsWeComputeItAndTheReplyComesBack() throws Exception {
+    void aFreshReplyIsHiddenFromTheResponderAndItsAnswerComesBackBetweenGoAndOurs() throws Exception {
         Member.Plan jp = new Member.Plan();
         Member.Plan gp = new Member.Plan();
         try (Member j = Member.start(dir, Kind.OURS, "J", jp, null, "name: J");
              Member g = Member.start(dir, Kind.GO, "G", gp, null, "name: G, gateways: [{name: J, urls: [\""
-                     + jp.gatewayUrl() + "\"]}]");
-             Connection responder = Clients.connect(j.clientUrl());
-             Connection requester = Clients.connect(g.clientUrl())) {
-            Monitor.awaitOutbound(Duration.ofSeconds(20), g.httpPort, "J");
-            Monitor.awaitOutbound(Duration.ofSeconds(20), j.httpPort, "G");
-            Subscription requests = responder.subscribe("hash.check");
+                     + jp.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, g.httpPort, "J");
+            Monitor.awaitOutbound(WAIT, j.httpPort, "G");
+            assertHiddenAndAnswered(g, j, "hidden.go.to.ours");
+            assertHiddenAndAnswered(j, g, "hidden.ours.to.go");
+        }
+    }
+
+    @Test
+    void aFreshReplyIsHiddenBetweenTwoOfOurs() throws Exception {
+        Member.Plan ap = new Member.Plan();
+        Member.Plan bp = new Member.Plan();
+        try (Member a = Member.start(dir, Kind.OURS, "A", ap, null, "name: A");
+             Member b = Member.start(dir, Kind.OURS, "B", bp, null, "name: B, gateways: [{name: A, urls: [\""
+                     + ap.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, a.httpPort, "B");
+            Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+            assertHiddenAndAnswered(a, b, "hidden.a.to.b");
+            assertHiddenAndAnswered(b, a, "hidden.b.to.a");
+        }
+    }
+
+    @Test
+    void goHidesTheReplyToo() throws Exception {
+        Member.Plan g1p = new Member.Plan();
+        Member.Plan g2p = new Member.Plan();
+        try (Member g1 = Member.start(dir, Kind.GO, "G1", g1p, null, "name: G1");
+             Member g2 = Member.start(dir, Kind.GO, "G2", g2p, null, "name: G2, gateways: [{name: G1, urls: [\""
+                     + g1p.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, g1.httpPort, "G2");
+            Monitor.awaitOutbound(WAIT, g2.httpPort, "G1");
+            assertHiddenAndAnswered(g1, g2, "hidden.go.only");
+        }
+    }
+
+    private static void assertHiddenAndAnswered(Member requesterSide, Member responderSide, String subject)
+            throws Exception {
+        try (Connection responder = Clients.connect(responderSide.clientUrl());
+             Connection requester = Clients.connect(requesterSide.clientUrl())) {
+            Subscription requests = responder.subscribe(subject);
             responder.flush(Duration.ofSeconds(2));
-            Monitor.await(Duration.ofSeconds(20), "Go knows our interest in hash.check", () -> globalSubs(g, "J") >= 1);
-            String goId = (String) Monitor.get(g.httpPort, "/varz").get("server_id");
+            Monitor.await(WAIT, requesterSide.name + " knows the interest in " + subject,
+                    () -> globalSubs(requesterSide, responderSide.name) >= 1);
             String inbox = "_INBOX.fresh." + System.nanoTime();
             Subscription replies = requester.subscribe(inbox);
             requester.flush(Duration.ofSeconds(2));
-            // Published right after the inbox subscription: Go maps the reply (its rsubs are two seconds long).
-            requester.publish("hash.check", inbox, "q".getBytes(StandardCharsets.UTF_8));
+            // Published right after the inbox subscription: the reply is mapped (rsubs last two seconds).
+            requester.publish(subject, inbox, "q".getBytes(StandardCharsets.UTF_8));
             requester.flush(Duration.ofSeconds(2));
             Message request = requests.nextMessage(Duration.ofSeconds(10));
-            assertNotNull(request, "the request crossed");
-            assertEquals(new String(new ReplyPrefix("G", goId).bytes(), StandardCharsets.US_ASCII) + inbox,
-                    request.getReplyTo(), "Go's prefix: _GR_.<hash of G>.<hash of its server id>.<reply>");
+            assertNotNull(request, "the request crossed from " + requesterSide.name + " to " + responderSide.name);
+            assertEquals(inbox, request.getReplyTo(), "the responder on " + responderSide.name
+                    + " sees the bare inbox, not the gateway prefix");
             responder.publish(request.getReplyTo(), "a".getBytes(StandardCharsets.UTF_8));
             responder.flush(Duration.ofSeconds(2));
             Message reply = replies.nextMessage(Duration.ofSeconds(10));
-            assertNotNull(reply, "the reply on the prefixed subject reached the Go requester");
+            assertNotNull(reply, "the answer to the bare inbox reached the requester on " + requesterSide.name);
             assertEquals(inbox, reply.getSubject(), "delivered on the inbox itself");
+            assertNull(replies.nextMessage(Duration.ofMillis(300)), "the answer arrived once");
         }
     }
 

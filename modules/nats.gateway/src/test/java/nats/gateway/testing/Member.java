@@ -55,8 +55,10 @@ public final class Member implements AutoCloseable {
             text.append("cluster {\n  listen: 127.0.0.1:").append(clusterPort).append("\n  ").append(clusterBlock)
                     .append("\n}\n");
         }
-        text.append("gateway {\n  listen: 127.0.0.1:").append(gatewayPort).append("\n  ").append(gatewayBlock)
-                .append("\n}\n");
+        if (gatewayBlock != null) {
+            text.append("gateway {\n  listen: 127.0.0.1:").append(gatewayPort).append("\n  ").append(gatewayBlock)
+                    .append("\n}\n");
+        }
         this.config = Files.writeString(dir.resolve(kind.name().toLowerCase() + "-" + name + ".conf"), text);
     }
 
@@ -83,7 +85,7 @@ public final class Member implements AutoCloseable {
      * Starts a server.
      *
      * @param clusterBlock the inside of {@code cluster {}} after {@code listen}, or null for no cluster
-     * @param gatewayBlock the inside of {@code gateway {}} after {@code listen}
+     * @param gatewayBlock the inside of {@code gateway {}} after {@code listen}; null for no gateway
      */
     public static Member start(Path dir, Kind kind, String name, Plan plan, String clusterBlock, String gatewayBlock,
                                String... jvmArgs) throws Exception {

@@ -287,23 +287,42 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     }
 
     /**
-     * A traced message (Go 2.11). Leaf connections do not carry trace hops yet, so the peer counts as one that
-     * does not trace, as Go treats a leaf below its protocol level: the egress entry says no event comes from there,
-     * and a trace-only message is not sent at all (the other side would deliver it).
+     * A traced message (Go 2.11's msgtrace): a peer at Go's MsgTraceProto level (its INFO's {@code proto} or
+     * CONNECT's {@code protocol}) gets it with its hop id ({@code Nats-Trace-Hop}) and sends its own event; a peer
+     * below it (Go 2.9) is told nothing, gets the message only when more than the trace was asked for, and the
+     * egress entry says that no event will come from there (Go's texts).
      */
     private boolean sendTraced(LinkMessage m, MessageTrace trace) {
         String peer = handshake.remoteName();
-        if (trace.traceOnly()) {
-            trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
-            return false;
+        if (!handshake.peerTraces()) {
+            if (trace.traceOnly()) {
+                trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_TRACE_ONLY_NOT_SUPPORTED);
+                return false;
+            }
+            boolean sent = write(m);
+            trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+            return sent;
         }
-        boolean sent = write(m);
-        trace.linkEgress(MessageOrigin.LEAF, cid, peer, null, MessageTrace.ERROR_NOT_SUPPORTED);
+        String hop = trace.nextHop();
+        byte[] headers = trace.headersForHop(m.account(), hop);
+        int payload = m.dataLength() - m.headerLength();
+        byte[] data = java.util.Arrays.copyOf(headers, headers.length + payload);
+        System.arraycopy(m.dataArray(), m.dataOffset() + m.headerLength(), data, headers.length, payload);
+        boolean sent = write(m, data, 0, headers.length, data.length);
+        trace.linkEgress(MessageOrigin.LEAF, cid, peer, hop, sent ? null : "Not delivered because client is closed");
         return sent;
     }
 
+    private static final byte[] NO_REPLY_PREFIX = new byte[0];
+
     private boolean write(LinkMessage m) {
         return channel.sendMessage(m, null, handshake.peerTakesHeaders());
+    }
+
+    /** LMSG or HMSG with other bytes than the message's own (a traced message carries new headers). */
+    private boolean write(LinkMessage m, byte[] bytes, int offset, int headerLength, int length) {
+        return channel.sendMessage(m, null, NO_REPLY_PREFIX, bytes, offset, headerLength, length,
+                handshake.peerTakesHeaders());
     }
 
     @Override

@@ -38,6 +38,8 @@ final class LeafHandshake {
     private volatile String remoteCluster = "";
     private volatile boolean spoke;
     private volatile boolean peerHeaders;
+    /** The peer's protocol level (its INFO's {@code proto}, its CONNECT's {@code protocol}); tracing needs 3. */
+    private volatile int peerProto;
     private volatile String nonce = "";
     private volatile boolean infoReceived;
     private volatile boolean connected;
@@ -112,10 +114,12 @@ final class LeafHandshake {
             }
             nonce = string(info.get("nonce"));
             peerHeaders = Boolean.TRUE.equals(info.get("headers"));
+            peerProto = (int) number(info.get("proto"));
             remoteId = string(info.get("server_id"));
             remoteName = string(info.get("server_name")).isEmpty() ? remoteId : string(info.get("server_name"));
             remoteCluster = string(info.get("cluster"));
-            if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls()) {
+            // Over WebSocket the TLS (wss) was settled before the upgrade; Go ignores the INFO's tls_required then.
+            if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls() && !c.remote.currentUrl().isWebSocket()) {
                 // The dialler read this INFO before deciding on TLS; getting here without it is a protocol error.
                 throw ProtocolException.closeSilently("the hub requires TLS");
             }
@@ -130,6 +134,7 @@ final class LeafHandshake {
                 || (first && !Boolean.TRUE.equals(info.get("info_on_connect")));
         if (finish && !connected) {
             connected = true;
+            denyJetStream();
             if (c.nodes.registered(c) && c.bind()) {
                 c.remote.connected(c);
             }
@@ -158,7 +163,7 @@ final class LeafHandshake {
         if (r.hub()) {
             json.field("is_hub", true);
         }
-        json.field("headers", true);
+        json.field("headers", true).field("protocol", LeafNodes.MSG_TRACE_PROTO);
         if (!r.denyImports().isEmpty()) {
             json.name("deny_pub").value(r.denyImports());
         }
@@ -216,10 +221,12 @@ final class LeafHandshake {
         // The other side declared itself our hub: this server takes the spoke's role on this connection.
         spoke = Boolean.TRUE.equals(proto.get("is_hub"));
         peerHeaders = Boolean.TRUE.equals(proto.get("headers"));
+        peerProto = (int) number(proto.get("protocol"));
         if (proto.get("deny_pub") instanceof List<?> deny) {
             // The leaf's deny_imports: this side never sends it those (Go's mergeDenyPermissions).
             messageRules = messageRules.denying(deny.stream().map(String::valueOf).toList());
         }
+        denyJetStream();
         if (!c.nodes.registered(c)) {
             return;
         }
@@ -258,11 +265,20 @@ final class LeafHandshake {
                 string(proto.get("jwt")), string(proto.get("nkey")), string(proto.get("sig")), nonce);
         String ip = c.remoteAddress().substring(0, c.remoteAddress().lastIndexOf(':'));
         Optional<ServerGrant> grant = c.nodes.sessions().authenticate("leafnode", presented, ip);
+        if (grant.isEmpty() && anonymous(presented) && !c.nodes.settings().operatorMode()) {
+            // Go's processClientOrLeafAuthentication: a leaf that presents no user, nkey or JWT is not refused by
+            // the server's users; it is bound to the global account (Go's "no required username/password").
+            return Optional.of(grant(global, ""));
+        }
         grant.ifPresent(g -> {
             grantedImport = toJson(g.subscribe());
             grantedExport = toJson(g.publish());
         });
         return grant;
+    }
+
+    private static boolean anonymous(Credentials presented) {
+        return presented.user().isEmpty() && presented.jwt().isEmpty() && presented.nkey().isEmpty();
     }
 
     private static ServerGrant grant(String account, String user) {
@@ -310,6 +326,29 @@ final class LeafHandshake {
     boolean peerTakesHeaders() {
         return peerHeaders;
     }
+
+    /** Whether the peer sends trace events of its own (Go 2.11's MsgTraceProto). */
+    boolean peerTraces() {
+        return peerProto >= LeafNodes.MSG_TRACE_PROTO && peerHeaders;
+    }
+
+    /**
+     * Go 2.9's addLeafNodeConnection: the JetStream API never crosses a leaf connection of an application account
+     * (Go's denyAllClientJs, both ways: not sent, no interest announced; a domain's {@code $JS.<domain>.API}
+     * subjects do cross), and JetStream's internal traffic never crosses the system account's, since this server
+     * does not extend a JetStream domain over a leaf connection (Go's denyAllJs).
+     */
+    private void denyJetStream() {
+        boolean system = c.nodes.settings().systemAccount().map(account::equals).orElse(false);
+        List<String> deny = system ? DENY_ALL_JS : DENY_ALL_CLIENT_JS;
+        messageRules = messageRules.denying(deny);
+        interestRules = interestRules.denying(deny);
+    }
+
+    /** Go's denyAllClientJs. */
+    private static final List<String> DENY_ALL_CLIENT_JS = List.of("$JS.API.>", "$KV.>", "$OBJ.>");
+    /** Go's denyAllJs: also the JetStream cluster and RAFT subjects. */
+    private static final List<String> DENY_ALL_JS = List.of("$JSC.>", "$NRG.>", "$JS.API.>", "$KV.>", "$OBJ.>");
 
     SubjectRules messageRules() {
         return messageRules;

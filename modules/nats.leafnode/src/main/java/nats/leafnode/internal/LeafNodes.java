@@ -43,7 +43,7 @@ public final class LeafNodes {
 
     private final ServerContext context;
     private final System.Logger log;
-    private final LeafConfig config;
+    private volatile LeafConfig config;
     private final ScheduledExecutorService timers;
     private final AtomicLong nextCid = new AtomicLong();
     private final Map<Long, LeafConnection> connections = new ConcurrentHashMap<>();
@@ -51,8 +51,11 @@ public final class LeafNodes {
     private final List<Remote> remotes = new ArrayList<>();
     private volatile boolean running;
     private volatile BoundListener listener;
-    /** The listener's TLS, run after the plain INFO as Go does; null without TLS. */
-    private final ServerTls serverTls;
+    /** Go 2.11's MsgTraceProto: the protocol level at which a peer carries trace hops and sends its events. */
+    static final int MSG_TRACE_PROTO = 3;
+
+    /** The listener's TLS, run after the plain INFO as Go does; null without TLS (a reload may replace it). */
+    private volatile ServerTls serverTls;
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
         this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
@@ -72,6 +75,19 @@ public final class LeafNodes {
         if (config.listens()) {
             listener = context.listeners().open(new ListenerSpec("leafnodes", config.host(), config.port(),
                     Optional.empty(), "Listening for leafnode connections on"), this::accepted);
+            // Go's websocket listener creates a leaf connection for its /leafnode endpoint when leaf nodes are
+            // accepted here; the WebSocket plugin hands such connections over by this name.
+            context.registerStreamProtocol(new nats.api.net.StreamProtocol() {
+                @Override
+                public String name() {
+                    return "leafnode";
+                }
+
+                @Override
+                public void serve(Connection connection, String carrier) {
+                    serveCarried(connection);
+                }
+            });
         }
         new LeafMonitoring(this).register(context.monitoring());
         for (LeafConfig.RemoteConfig r : config.remotes()) {
@@ -79,6 +95,23 @@ public final class LeafNodes {
             remotes.add(remote);
             remote.connectSoon(Duration.ZERO);
         }
+    }
+
+    /**
+     * Applies a reload {@link LeafReload} accepted: the listener's TLS and each remote's TLS for connections made
+     * from now on; the running remotes keep their deny lists, as in Go.
+     */
+    public void reload(LeafConfig fresh) throws TlsSetupException {
+        ServerTls tls = fresh.tls().isPresent() ? ServerTls.create(fresh.tls().get()) : null;
+        for (Remote r : remotes) {
+            for (LeafConfig.RemoteConfig candidate : fresh.remotes()) {
+                if (LeafReload.key(candidate).equals(LeafReload.key(r.config()))) {
+                    r.tls(candidate.tls());
+                }
+            }
+        }
+        serverTls = tls;
+        config = fresh;
     }
 
     public void stop() {
@@ -127,6 +160,18 @@ public final class LeafNodes {
             leaf.close("Server Shutdown");
             return;
         }
+        leaf.start();
+        leaf.channel.readLoop();
+    }
+
+    /** A leaf node that came in over another plugin's listener (WebSocket): served on the calling thread. */
+    private void serveCarried(Connection connection) {
+        if (!running) {
+            connection.close("Server Shutdown");
+            return;
+        }
+        LeafConnection leaf = new LeafConnection(this, nextCid.incrementAndGet(), connection, null);
+        connections.put(leaf.cid, leaf);
         leaf.start();
         leaf.channel.readLoop();
     }
@@ -202,7 +247,7 @@ public final class LeafNodes {
         ServerIdentity id = identity();
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
-                .field("version", id.serverVersion()).field("proto", 1).field("go", runtimeVersion())
+                .field("version", id.serverVersion()).field("proto", MSG_TRACE_PROTO).field("go", runtimeVersion())
                 .field("host", config.host()).field("port", port()).field("headers", true)
                 .field("auth_required", true);
         if (config.tls().isPresent()) {

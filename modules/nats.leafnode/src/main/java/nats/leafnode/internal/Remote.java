@@ -27,6 +27,8 @@ final class Remote {
 
     private final LeafNodes nodes;
     private final RemoteConfig config;
+    /** The remote's TLS, which a reload may replace for the next dial (Go's updateRemoteLeafNodesTLSConfig). */
+    private volatile java.util.Optional<RemoteTls> tls;
     private int urlIndex = -1;
     private volatile LeafUrl current;
     private volatile Duration nextDelay;
@@ -38,6 +40,7 @@ final class Remote {
     Remote(LeafNodes nodes, RemoteConfig config) {
         this.nodes = nodes;
         this.config = config;
+        this.tls = config.tls();
         this.current = config.urls().getFirst();
     }
 
@@ -63,23 +66,25 @@ final class Remote {
             return;
         }
         LeafUrl url = nextUrl();
-        if (url.isWebSocket()) {
-            nodes.log().log(System.Logger.Level.ERROR,
-                    "Error trying to connect as leafnode to remote server {0}: websocket remotes are not supported",
-                    url.redacted());
-            connectSoon(nodes.config().reconnect());
-            return;
-        }
         SocketChannel channel;
         Connection c;
         byte[] info;
         try {
             channel = open(url);
+            if (url.isWebSocket()) {
+                c = webSocket(channel, url);
+                info = readInfo(c);
+                failedAttempts = 0;
+                nextDelay = null;
+                nodes.solicited(this, c, info);
+                return;
+            }
             info = readInfo(channel);
-            boolean tls = config.tls().isPresent() || new String(info, StandardCharsets.UTF_8)
+            java.util.Optional<RemoteTls> ownTls = this.tls;
+            boolean tls = ownTls.isPresent() || new String(info, StandardCharsets.UTF_8)
                     .contains("\"tls_required\":true");
             if (tls) {
-                RemoteTls remoteTls = config.tls().orElseGet(RemoteTls::defaults);
+                RemoteTls remoteTls = ownTls.orElseGet(RemoteTls::defaults);
                 c = TlsHandshake.connect(channel, remoteTls.policy(), url.host(), url.port());
             } else {
                 c = new PlainConnection(channel);
@@ -99,6 +104,58 @@ final class Remote {
         failedAttempts = 0;
         nextDelay = null;
         nodes.solicited(this, c, info);
+    }
+
+    /**
+     * Go's leafNodeSolicitWSConnection: TLS first for {@code wss://} (or a remote with a {@code tls} block), then the
+     * HTTP upgrade to {@code /leafnode}; the hub's INFO follows in a frame.
+     */
+    private Connection webSocket(SocketChannel channel, LeafUrl url) throws IOException {
+        java.util.Optional<RemoteTls> ownTls = this.tls;
+        boolean secure = url.scheme().equals("wss") || ownTls.isPresent();
+        Connection under;
+        try {
+            under = secure ? TlsHandshake.connect(channel, ownTls.orElseGet(RemoteTls::defaults).policy(), url.host(),
+                    url.port()) : new PlainConnection(channel);
+        } catch (TlsHandshake.Refused e) {
+            channel.close();
+            throw new IOException(e.getMessage(), e);
+        }
+        // Go's DEFAULT_LEAFNODE_INFO_WAIT bounds the upgrade and the INFO: a silent peer is cut off.
+        java.util.concurrent.ScheduledFuture<?> cutOff = nodes.timers().schedule((Runnable) under::close, 1, TimeUnit.SECONDS);
+        try {
+            return WebSocketClient.upgrade(under, url.host(), url.port(), secure);
+        } catch (IOException e) {
+            under.close();
+            throw e;
+        } finally {
+            cutOff.cancel(false);
+        }
+    }
+
+    /** The hub's first INFO line from a WebSocket stream, within Go's DEFAULT_LEAFNODE_INFO_WAIT. */
+    private byte[] readInfo(Connection c) throws IOException {
+        java.util.concurrent.ScheduledFuture<?> cutOff = nodes.timers().schedule((Runnable) c::close, 1, TimeUnit.SECONDS);
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(1);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            // One byte at a time: what follows the INFO must stay in the stream for the connection's reader.
+            while (line.size() < 1 << 20) {
+                buffer.clear();
+                if (c.read(buffer) < 0) {
+                    c.close();
+                    throw new IOException("connection closed before the INFO");
+                }
+                line.write(buffer.get(0));
+                if (buffer.get(0) == '\n') {
+                    return line.toByteArray();
+                }
+            }
+            c.close();
+            throw new IOException("no INFO line");
+        } finally {
+            cutOff.cancel(false);
+        }
     }
 
     /**
@@ -148,6 +205,10 @@ final class Remote {
             throw e;
         }
         return channel;
+    }
+
+    void tls(java.util.Optional<RemoteTls> fresh) {
+        tls = fresh;
     }
 
     void connected(LeafConnection c) {

@@ -20,7 +20,7 @@ public final class Ours implements AutoCloseable {
     public final int httpPort;
     public final int leafPort;
     private final Path dir;
-    private final String body;
+    private String body;
     private NatsServer server;
 
     private Ours(String name, Path dir, String body, int leafPort) throws Exception {
@@ -53,6 +53,17 @@ public final class Ours implements AutoCloseable {
             throw new IllegalStateException("config warnings: " + warnings);
         }
         server = NatsServer.start(options);
+    }
+
+    /** Rewrites the config with {@code newBody} and reloads it, as SIGHUP does. */
+    public void reload(String newBody) throws Exception {
+        body = newBody;
+        String config = "server_name: " + name + "\nlisten: 127.0.0.1:" + port + "\nhttp: 127.0.0.1:" + httpPort
+                + "\n" + body.replace("%LEAF%", Integer.toString(leafPort)) + "\n";
+        Path file = Files.writeString(dir.resolve(name + ".conf"), config);
+        ServerOptions options = new ServerOptions();
+        ConfigFiles.load(file, options, true);
+        server.reload(options);
     }
 
     public String clientUrl() {

@@ -499,7 +499,15 @@ public final class ServerOptions {
 
     public ServerOptions systemAccount(String systemAccount) {
         this.systemAccount = systemAccount;
+        this.systemAccountConfigured = true;
         return this;
+    }
+
+    private boolean systemAccountConfigured;
+
+    /** Whether {@code system_account} (or the operator's JWT) named the system account, as Go's opts.SystemAccount. */
+    public boolean systemAccountConfigured() {
+        return systemAccountConfigured;
     }
 
     public boolean noSystemAccount() {

@@ -216,6 +216,15 @@ class DifferentialConformanceTest {
         // delivery
         cases.add(named("pub_sub_msg").send(C + "SUB foo 1\r\n" + pub("foo", "hello") + PING));
         cases.add(named("pub_with_reply").send(C + "SUB foo 1\r\n" + pub("foo", "bar.reply", "hello") + PING));
+        // Reserved prefixes (Go's hasGWRoutedReplyPrefix and isReservedReply): clients may not publish to the
+        // gateway reply prefix, nor use it or JetStream's ack prefix as a reply (only longer than the prefix)
+        cases.add(named("pub_gateway_prefix_refused").send(C + "SUB _GR_.> 1\r\n" + pub("_GR_.abc", "hi") + PING));
+        cases.add(named("pub_gateway_prefix_alone").send(C + "SUB _GR_. 1\r\n" + pub("_GR_.", "hi") + PING));
+        cases.add(named("reply_gateway_prefix_refused").send(
+                C + "SUB foo 1\r\n" + pub("foo", "_GR_.abcdef.ghijkl.in.1", "hi") + PING));
+        cases.add(named("reply_gateway_prefix_alone").send(C + "SUB foo 1\r\n" + pub("foo", "_GR_.", "hi") + PING));
+        cases.add(named("reply_js_ack_refused").send(C + "SUB foo 1\r\n" + pub("foo", "$JS.ACK.s.c.1", "hi") + PING));
+        cases.add(named("reply_js_ack_alone").send(C + "SUB foo 1\r\n" + pub("foo", "$JS.ACK.", "hi") + PING));
         cases.add(named("pub_zero_length").send(C + "SUB foo 1\r\nPUB foo 0\r\n\r\n" + PING));
         cases.add(named("payload_contains_crlf").send(C + "SUB foo 1\r\n" + pub("foo", "ab\r\nPING\r\ncd") + PING));
         cases.add(named("payload_binary").send(0, (C + "SUB foo 1\r\nPUB foo 4\r\n").getBytes(StandardCharsets.ISO_8859_1))

@@ -110,7 +110,7 @@ public final class WebSocketListener {
     }
 
     private static Optional<StreamProtocol> protocol(ServerContext context, String name) {
-        return context.service(StreamProtocol.class).filter(p -> p.name().equals(name));
+        return context.streamProtocol(name);
     }
 
     /** The port bound (the chosen one for {@code port: -1}). */

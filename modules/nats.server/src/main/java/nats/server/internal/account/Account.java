@@ -68,6 +68,39 @@ public final class Account {
     Account(String name, SubjectMappings mappings) {
         this.name = name;
         this.mappings = mappings;
+        this.configuredMappings = mappings;
+        announceSources(mappings == null ? List.of() : mappings.sources());
+    }
+
+    /** The mappings of the configuration or JWT (replaced on reload); plugins' come after them. */
+    private volatile SubjectMappings configuredMappings;
+    /** Mappings plugins added (JetStream's domain mappings), kept across reloads of the configured ones. */
+    private final List<nats.server.options.AccountConfig.Mapping> pluginMappings =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Adds a mapping for a plugin, as Go's Account.AddMapping, unless one with that source exists: messages
+     * published to {@code source} (by clients and leaf nodes) go to {@code destination}, and leaf nodes are told of
+     * the source as of an import (Go announces mapping sources on leaf connections).
+     *
+     * @return false when the source was mapped already
+     */
+    public synchronized boolean addMapping(String source, String destination) {
+        SubjectMappings current = mappings;
+        if (current != null && current.hasSource(source)) {
+            return false;
+        }
+        nats.server.options.AccountConfig.Mapping mapping = new nats.server.options.AccountConfig.Mapping(source,
+                List.of(new nats.server.options.AccountConfig.Mapping.Destination(destination, 100)));
+        SubjectMappings.of(List.of(mapping)); // refuses a destination that does not fit the source
+        try {
+            sublist.insert(new ServerSubscription(MappingSource.INSTANCE, source, null, new byte[0]));
+        } catch (Sublist.InvalidSubjectException e) {
+            throw new IllegalArgumentException("invalid mapping source \"" + source + "\"", e);
+        }
+        pluginMappings.add(mapping);
+        mappings = SubjectMappings.concat(configuredMappings, SubjectMappings.of(List.copyOf(pluginMappings)));
+        return true;
     }
 
     public String name() {
@@ -95,8 +128,37 @@ public final class Account {
         clients.decrementAndGet();
     }
 
-    void reset(SubjectMappings replaced) {
-        mappings = replaced;
+    synchronized void reset(SubjectMappings replaced) {
+        configuredMappings = replaced;
+        mappings = SubjectMappings.concat(replaced, SubjectMappings.of(List.copyOf(pluginMappings)));
+        announceSources(replaced == null ? List.of() : replaced.sources());
+    }
+
+    /** The stand-ins of the configured mappings' sources in the sublist, by source. */
+    private final java.util.Map<String, ServerSubscription> configuredSources =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Go announces every mapping source to leaf nodes: keeps one stand-in per configured source. */
+    private void announceSources(List<String> sources) {
+        for (java.util.Iterator<java.util.Map.Entry<String, ServerSubscription>> it =
+                     configuredSources.entrySet().iterator(); it.hasNext(); ) {
+            java.util.Map.Entry<String, ServerSubscription> e = it.next();
+            if (!sources.contains(e.getKey())) {
+                sublist.remove(e.getValue());
+                it.remove();
+            }
+        }
+        for (String source : sources) {
+            if (!configuredSources.containsKey(source)) {
+                ServerSubscription sub = new ServerSubscription(MappingSource.INSTANCE, source, null, new byte[0]);
+                try {
+                    sublist.insert(sub);
+                    configuredSources.put(source, sub);
+                } catch (Sublist.InvalidSubjectException e) {
+                    // A source the config reader let through but the sublist refuses maps messages all the same.
+                }
+            }
+        }
     }
 
     /** Takes the imports away (before a reload wires the new ones). */
@@ -157,10 +219,16 @@ public final class Account {
 
     /**
      * Subscriptions as the Go server counts them; the route that carries this account's service responses back
-     * to importers ({@code _R_.<prefix>.>}) counts once the first request made it, as in Go.
+     * to importers ({@code _R_.<prefix>.>}) counts once the first request made it, as in Go; the stand-ins of
+     * mapping sources do not (they are no subscriptions in Go).
      */
     public long subscriptionCount() {
-        return sublist.count();
+        return sublist.count() - configuredSources.size() - pluginMappings.size();
+    }
+
+    /** Whether a sublist entry only stands in for a mapping source (left out of monitoring, as in Go). */
+    public static boolean isMappingSource(ServerSubscription sub) {
+        return sub.subscriber() == MappingSource.INSTANCE;
     }
 
     /** The response routes for services this account exports, created with the first service import. */

@@ -28,6 +28,10 @@ public final class InboundPipeline {
         DENIED_REPLY
     }
 
+    private static final byte[] SERVICE_REPLY = {'_', 'R', '_', '.'};
+    private static final byte[] JS_ACK = {'$', 'J', 'S', '.', 'A', 'C', 'K', '.'};
+    private static final byte[] GATEWAY_REPLY = {'_', 'G', 'R', '_', '.'};
+
     private final Subscriber self;
     private final FlushSet touched = new FlushSet();
     private ResultCache cache = new ResultCache();
@@ -93,7 +97,7 @@ public final class InboundPipeline {
                 }
             }
         }
-        if (clientRules && m.replyLength > 3 && isReservedReply(m.reply, m.replyOffset)) {
+        if (clientRules && m.replyLength > 3 && isReservedReply(m.reply, m.replyOffset, m.replyLength)) {
             return Admission.DENIED_REPLY;
         }
         return Admission.ALLOWED;
@@ -108,6 +112,12 @@ public final class InboundPipeline {
     public boolean route(RoutedMessage m, boolean echo) {
         MatchResult result = cache.lookup(account.sublist(), m.subject, m.subjectOffset, m.subjectLength);
         return !result.isEmpty() && Router.deliver(result, m, self, echo, touched);
+    }
+
+    /** Routes an admitted message to the links alone (see {@link Router#deliverToLinks}). */
+    public boolean routeToLinks(RoutedMessage m) {
+        MatchResult result = cache.lookup(account.sublist(), m.subject, m.subjectOffset, m.subjectLength);
+        return !result.isEmpty() && Router.deliverToLinks(result, m, touched);
     }
 
     /** Wakes the subscribers routed to since the last flush. */
@@ -134,8 +144,12 @@ public final class InboundPipeline {
         return delivered;
     }
 
-    /** @return the (mapped) subject as a String when the mappings needed it, else null */
-    private static String applyMappings(Account account, RoutedMessage m) {
+    /**
+     * Applies the account's mappings to {@code m} in place (Go maps what clients and leaf nodes publish).
+     *
+     * @return the (mapped) subject as a String when the mappings needed it, else null
+     */
+    public static String applyMappings(Account account, RoutedMessage m) {
         SubjectMappings mappings = account.mappings();
         if (mappings == null) {
             return null;
@@ -153,7 +167,22 @@ public final class InboundPipeline {
         return mapped;
     }
 
-    private static boolean isReservedReply(byte[] reply, int off) {
-        return reply[off] == '_' && reply[off + 1] == 'R' && reply[off + 2] == '_' && reply[off + 3] == '.';
+    /** Go's isReservedReply: service replies ({@code _R_.}), JetStream acks and gateway-routed replies. */
+    private static boolean isReservedReply(byte[] reply, int off, int len) {
+        return startsWith(reply, off, len, SERVICE_REPLY) && len >= SERVICE_REPLY.length
+                || startsWith(reply, off, len, JS_ACK) && len > JS_ACK.length
+                || startsWith(reply, off, len, GATEWAY_REPLY) && len > GATEWAY_REPLY.length;
+    }
+
+    private static boolean startsWith(byte[] b, int off, int len, byte[] prefix) {
+        if (len < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[off + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -44,6 +44,36 @@ public final class SubjectMappings {
         return m;
     }
 
+    /** {@code first}'s mappings, then {@code then}'s; either may be null (none). */
+    public static SubjectMappings concat(SubjectMappings first, SubjectMappings then) {
+        if (first == null || then == null) {
+            return first == null ? then : first;
+        }
+        SubjectMappings m = new SubjectMappings();
+        m.entries.addAll(first.entries);
+        m.entries.addAll(then.entries);
+        return m;
+    }
+
+    /** The mappings' sources, in order. */
+    public List<String> sources() {
+        List<String> out = new ArrayList<>();
+        for (Entry e : entries) {
+            out.add(e.source);
+        }
+        return out;
+    }
+
+    /** Whether a mapping has exactly this source. */
+    public boolean hasSource(String source) {
+        for (Entry e : entries) {
+            if (e.source.equals(source)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The subject a message published to {@code subject} goes to; {@code subject} itself when unmapped. */
     public String map(String subject) {
         for (Entry e : entries) {

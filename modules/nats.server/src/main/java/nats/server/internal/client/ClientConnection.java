@@ -46,6 +46,8 @@ public final class ClientConnection extends Client implements ClientProtocolHand
     private final Outbound outbound;
     private final ClientProtocolParser parser;
     private final RoutedMessage routed = new RoutedMessage();
+    /** Replies shown without their gateway prefix, mapped back when the client answers (Go's gwReplyMapping). */
+    private final GatewayReplies gatewayReplies = new GatewayReplies();
     private final ReadLoop reader;
     private final PlatformThreads.Activity flusherActivity = new PlatformThreads.Activity();
     /** Other threads' writes to this client's socket, possible while a platform reader keeps it non-blocking. */
@@ -377,6 +379,11 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         ActiveTrace traced = m.headerSize > 0 ? host.tracer().fromClient(buf, off, m.headerSize, len, id(),
                 traceName(), m.originAccount, m.subject, m.subjectOffset, m.subjectLength) : null;
         m.trace = traced;
+        if (GatewayReplies.isReserved(m.subject, m.subjectOffset, m.subjectLength)) {
+            // Go reserves the gateway reply prefix: a client answers to the bare reply and the server maps it.
+            refused("Permissions Violation for Publish to \"" + m.subjectString() + "\"", traced);
+            return;
+        }
         switch (pipeline.admit(m)) {
             case DENIED_SUBJECT -> {
                 // As in Go: the message is dropped, no +OK, and the connection stays.
@@ -395,7 +402,16 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         if (options.verbose()) {
             sendOk();
         }
-        boolean delivered = pipeline.route(m, options.echo());
+        byte[] routedReply = gatewayReplies.routedSubject(m.subject, m.subjectOffset, m.subjectLength);
+        boolean delivered;
+        if (routedReply == null) {
+            delivered = pipeline.route(m, options.echo());
+        } else {
+            m.subject = routedReply;
+            m.subjectOffset = 0;
+            m.subjectLength = routedReply.length;
+            delivered = pipeline.routeToLinks(m);
+        }
         if (!delivered && m.hasReply() && options.noResponders()) {
             sendNoResponders(m);
         }
@@ -530,13 +546,18 @@ public final class ClientConnection extends Client implements ClientProtocolHand
             return false;
         }
         boolean stripHeaders = m.hasHeaders() && !options.headers();
-        boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders);
+        int replySkip = m.hasReply() ? GatewayReplies.prefixLength(m.reply, m.replyOffset, m.replyLength) : 0;
+        boolean queued = outbound.appendMessage(sub.sid(), m, stripHeaders, replySkip);
+        if (queued && replySkip > 0) {
+            gatewayReplies.track(m.reply, m.replyOffset, m.replyLength);
+        }
         ReplyPermissions replies = pipeline.replyPermissions();
         if (replies != null && queued && m.hasReply()) {
-            replies.requestDelivered(m.replyString());
+            replies.requestDelivered(replySkip == 0 ? m.replyString() : new String(m.reply,
+                    m.replyOffset + replySkip, m.replyLength - replySkip, StandardCharsets.ISO_8859_1));
         }
         if (trace != null && queued) {
-            trace.delivered(sub, m, stripHeaders);
+            trace.delivered(sub, m, stripHeaders, replySkip);
         }
         if (limit == 1) {
             unsubscribe(sub);

@@ -102,6 +102,14 @@ final class Outbound {
      * when the pending limit is exceeded, in which case {@link #isSlowConsumer()} turns true.
      */
     boolean appendMessage(byte[] sid, RoutedMessage m, boolean stripHeaders) {
+        return appendMessage(sid, m, stripHeaders, 0);
+    }
+
+    /**
+     * As {@link #appendMessage(byte[], RoutedMessage, boolean)}, leaving out the first {@code replySkip} bytes of
+     * the reply subject (a gateway's {@code _GR_.} prefix, which clients do not see).
+     */
+    boolean appendMessage(byte[] sid, RoutedMessage m, boolean stripHeaders, int replySkip) {
         boolean withHeaders = m.hasHeaders() && !stripHeaders;
         // A subscriber that did not ask for headers gets the payload alone, as a MSG.
         boolean whole = withHeaders || !m.hasHeaders();
@@ -110,7 +118,7 @@ final class Outbound {
         byte[] sizeAscii = whole ? m.totalAscii() : m.payloadAscii();
         int sizeAsciiLength = whole ? m.totalAsciiLength() : m.payloadAsciiLength();
         int lineLength = (withHeaders ? HMSG.length + m.headerAsciiLength() + 1 : MSG.length)
-                + m.frameSubjectLength() + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength + 1 : 0)
+                + m.frameSubjectLength() + 1 + sid.length + 1 + (m.hasReply() ? m.replyLength - replySkip + 1 : 0)
                 + sizeAsciiLength + 2;
         int frameLength = lineLength + dataLength + 2;
         synchronized (this) {
@@ -141,8 +149,8 @@ final class Outbound {
             at += sid.length;
             t[at++] = ' ';
             if (m.hasReply()) {
-                System.arraycopy(m.reply, m.replyOffset, t, at, m.replyLength);
-                at += m.replyLength;
+                System.arraycopy(m.reply, m.replyOffset + replySkip, t, at, m.replyLength - replySkip);
+                at += m.replyLength - replySkip;
                 t[at++] = ' ';
             }
             if (withHeaders) {

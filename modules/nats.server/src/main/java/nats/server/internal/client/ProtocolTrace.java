@@ -44,10 +44,10 @@ final class ProtocolTrace {
                 escape(new String(buf, off, len, StandardCharsets.UTF_8)));
     }
 
-    void delivered(ServerSubscription sub, RoutedMessage m, boolean stripHeaders) {
+    void delivered(ServerSubscription sub, RoutedMessage m, boolean stripHeaders, int replySkip) {
         boolean headers = m.hasHeaders() && !stripHeaders;
         out((headers ? "HMSG " : "MSG ") + m.subjectString() + " " + sub.sidString()
-                + (m.hasReply() ? " " + m.replyString() : "")
+                + (m.hasReply() ? " " + m.replyString().substring(replySkip) : "")
                 + (headers ? " " + m.headerSize : "") + " "
                 + (stripHeaders ? m.dataLength - m.headerSize : m.dataLength));
     }

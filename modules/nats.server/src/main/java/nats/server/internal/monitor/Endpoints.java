@@ -469,7 +469,7 @@ final class Endpoints {
         for (Account account : !subs || !accountSelected ? List.<Account>of()
                 : selected == null ? core.accounts().all() : List.of(selected)) {
             for (ServerSubscription s : account.sublist().all()) {
-                if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject())) {
+                if (!test.isEmpty() && !SubjectMatcher.matches(test, s.subject()) || Account.isMappingSource(s)) {
                     continue;
                 }
                 // In-process (plugin) subscriptions have no client id; Go's internal clients have one, so

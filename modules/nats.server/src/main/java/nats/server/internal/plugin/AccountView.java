@@ -68,6 +68,11 @@ final class AccountView implements PluginAccount {
     }
 
     @Override
+    public boolean addMapping(String source, String destination) {
+        return account.addMapping(source, destination);
+    }
+
+    @Override
     public InterestWatch watchInterest(String literalSubject, InterestListener listener) {
         return watches.watch(literalSubject, listener);
     }

@@ -84,6 +84,31 @@ public final class KernelContext implements ServerContext {
         return Optional.ofNullable(kernel.services().get(type)).map(type::cast);
     }
 
+    @Override
+    public void registerStreamProtocol(nats.api.net.StreamProtocol protocol) {
+        if (protocols().putIfAbsent(protocol.name(), protocol) != null) {
+            throw new IllegalStateException("a stream protocol " + protocol.name() + " is already registered");
+        }
+    }
+
+    /** By name; a plugin built for API 2.1/2.2 registered its one protocol as a plain service, which counts too. */
+    @Override
+    public Optional<nats.api.net.StreamProtocol> streamProtocol(String name) {
+        return Optional.ofNullable(protocols().get(name))
+                .or(() -> service(nats.api.net.StreamProtocol.class).filter(p -> p.name().equals(name)));
+    }
+
+    /** The carried protocols by name, kept with the services under a key of their own. */
+    private StreamProtocols protocols() {
+        return (StreamProtocols) kernel.services().computeIfAbsent(StreamProtocols.class, k -> new StreamProtocols());
+    }
+
+    /** The registry of {@link nats.api.net.StreamProtocol}s, one per name. */
+    private static final class StreamProtocols
+            extends ConcurrentHashMap<String, nats.api.net.StreamProtocol> {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** What every plugin's context shares: the kernel's services behind the plugin API. */
     public record KernelServices(ServerIdentity identity, ServerSettings settings, AccountDirectory accounts,
                                  PluginListeners listeners, ClientSessions sessions, Monitoring monitoring,

@@ -44,6 +44,11 @@ final class KernelSettings implements ServerSettings {
     }
 
     @Override
+    public boolean systemAccountConfigured() {
+        return options.get().systemAccountConfigured();
+    }
+
+    @Override
     public Optional<String> systemAccount() {
         ServerOptions o = options.get();
         return o.noSystemAccount() ? Optional.empty() : Optional.of(o.systemAccount());

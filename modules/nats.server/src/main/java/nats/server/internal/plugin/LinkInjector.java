@@ -81,7 +81,15 @@ final class LinkInjector implements LinkPublisher {
         m.queuesOffset = in.queuesOffset();
         m.queuesLength = in.queuesLength();
         m.originAccount = lastAccount.name();
+        m.shownSubject = null;
+        if (m.replyLength > 0) {
+            nats.server.internal.routing.JetStreamReplies.decode(m);
+        }
         m.prepareSizes();
+        if (traceKind == MessageTracer.LEAF && lastAccount.mappings() != null) {
+            // Go's parser maps what leaf nodes publish as it maps clients' (JetStream domains rely on it).
+            nats.server.internal.account.InboundPipeline.applyMappings(lastAccount, m);
+        }
         // A traced message (Go 2.11) carries the hop the sending server gave it; this server sends its own event.
         ActiveTrace traced = m.headerSize > 0 ? tracer.fromLink(m.data, m.dataOffset, m.headerSize, m.dataLength,
                 traceKind, link.connectionId(), link.peerName(), name, m.subject, m.subjectOffset, m.subjectLength)

@@ -17,11 +17,20 @@ final class LinkView implements LinkMessage {
     private byte[] queues;
     private int queuesLength;
 
+    /**
+     * The reply with Go's {@code @<subject>} suffix when the message is delivered on another subject than its own
+     * (a JetStream delivery: matched on the deliver subject or inbox, shown with the message's subject), as Go's
+     * processMsgResults appends {@code pa.deliver} for routes and leaf nodes; null when the reply goes as it is.
+     */
+    private byte[] encodedReply;
+
     void wrap(RoutedMessage message, String accountName, byte[] queueNames, int queueNamesLength) {
         this.m = message;
         this.account = accountName;
         this.queues = queueNames;
         this.queuesLength = queueNamesLength;
+        this.encodedReply = message != null && message.shownSubject != null && message.replyLength > 0
+                ? JetStreamReplies.encode(message) : null;
     }
 
     @Override
@@ -56,17 +65,17 @@ final class LinkView implements LinkMessage {
 
     @Override
     public byte[] replyArray() {
-        return m.reply;
+        return encodedReply != null ? encodedReply : m.reply;
     }
 
     @Override
     public int replyOffset() {
-        return m.replyOffset;
+        return encodedReply != null ? 0 : m.replyOffset;
     }
 
     @Override
     public int replyLength() {
-        return m.replyLength;
+        return encodedReply != null ? encodedReply.length : m.replyLength;
     }
 
     @Override

@@ -38,6 +38,22 @@ public final class Router {
     }
 
     /**
+     * Delivers only to the links of a match result that forward the message's origin: a client's answer to a
+     * request that crossed a gateway goes back the way it came (Go's handleGWReplyMap), never to local
+     * subscribers of the prefixed subject.
+     */
+    public static boolean deliverToLinks(MatchResult result, RoutedMessage m, FlushSet touched) {
+        LinkTargets targets = touched.linkTargets();
+        for (ServerSubscription sub : result.links()) {
+            RemoteSubscriber link = (RemoteSubscriber) sub.subscriber();
+            if (!sub.isClosed() && link.forwards(m.kind) && link.acceptsFrom(m.sourceLink)) {
+                targets.addPlain(link);
+            }
+        }
+        return !targets.isEmpty() && targets.sendAll(m, touched);
+    }
+
+    /**
      * Starts at a random member and goes on to the next while a member refuses the message (closed, a
      * subscribe-deny permission, a slow consumer), as Go tries the queue's members in turn.
      */
