@@ -1,15 +1,15 @@
 package nats.gateway.internal;
 
 import java.security.cert.Certificate;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
+
+import nats.transport.tls.SubjectAlternativeNames;
 
 /**
  * The names a dialling gateway's certificate offers for {@code verify_and_map}, in the order Go's
@@ -18,10 +18,6 @@ import javax.security.auth.x500.X500Principal;
  * the gateway {@code authorization}'s user. Not covered: the subject with domain components appended.
  */
 final class CertificateNames {
-
-    private static final int SAN_EMAIL = 1;
-    private static final int SAN_DNS = 2;
-    private static final int SAN_URI = 6;
 
     private CertificateNames() {
     }
@@ -39,28 +35,11 @@ final class CertificateNames {
         } catch (SSLPeerUnverifiedException e) {
             return names;
         }
-        for (int type : new int[] {SAN_EMAIL, SAN_DNS, SAN_URI}) {
-            names.addAll(alternativeNames(cert, type));
+        for (int type : SubjectAlternativeNames.GO_ORDER) {
+            names.addAll(SubjectAlternativeNames.of(cert, type));
         }
         names.add(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
         return names;
     }
 
-    private static List<String> alternativeNames(X509Certificate cert, int type) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> all = cert.getSubjectAlternativeNames();
-            if (all != null) {
-                for (List<?> entry : all) {
-                    if (entry.size() >= 2 && entry.get(0) instanceof Integer t && t == type
-                            && entry.get(1) instanceof String value) {
-                        names.add(value);
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // A certificate whose extension cannot be read offers its subject only.
-        }
-        return names;
-    }
 }

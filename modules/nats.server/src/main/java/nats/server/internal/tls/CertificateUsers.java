@@ -1,10 +1,8 @@
 package nats.server.internal.tls;
 
 import java.security.cert.Certificate;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,7 @@ import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
 
 import nats.server.options.User;
+import nats.transport.tls.SubjectAlternativeNames;
 
 /**
  * {@code verify_and_map}: the user a client certificate names, looked up as Go's checkClientTLSCertSubject
@@ -23,10 +22,6 @@ import nats.server.options.User;
  * in RFC 2253 text. Not covered: Go's extra form that appends domain components to the subject text.
  */
 public final class CertificateUsers {
-
-    private static final int SAN_EMAIL = 1;
-    private static final int SAN_DNS = 2;
-    private static final int SAN_URI = 6;
 
     private final Map<String, User> byName = new HashMap<>();
     /** Users whose name parses as a distinguished name, with its RDNs in canonical form. */
@@ -51,8 +46,8 @@ public final class CertificateUsers {
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
         }
-        for (int type : new int[] {SAN_EMAIL, SAN_DNS, SAN_URI}) {
-            for (String name : alternativeNames(cert, type)) {
+        for (int type : SubjectAlternativeNames.GO_ORDER) {
+            for (String name : SubjectAlternativeNames.of(cert, type)) {
                 User user = byName.get(name);
                 if (user != null) {
                     return Optional.of(user);
@@ -69,24 +64,6 @@ public final class CertificateUsers {
             }
         }
         return Optional.ofNullable(byName.get(cert.getSubjectX500Principal().getName(X500Principal.RFC2253)));
-    }
-
-    private static List<String> alternativeNames(X509Certificate cert, int type) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> all = cert.getSubjectAlternativeNames();
-            if (all != null) {
-                for (List<?> entry : all) {
-                    if (entry.size() >= 2 && entry.get(0) instanceof Integer t && t == type
-                            && entry.get(1) instanceof String value) {
-                        names.add(value);
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // A certificate whose extension cannot be read maps by its subject only.
-        }
-        return names;
     }
 
     /** The RDNs of a distinguished name in canonical form (case and spacing normalised), most specific first. */
