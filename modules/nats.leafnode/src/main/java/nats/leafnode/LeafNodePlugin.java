@@ -42,10 +42,13 @@ public final class LeafNodePlugin implements ServerPlugin {
         read(section, null);
     }
 
-    /** Gateways start first, so this plugin can tell whether one runs (Go's validateLeafNode checks both). */
+    /**
+     * Gateways start first, so this plugin can tell whether one runs (Go's validateLeafNode checks both); JetStream
+     * too, so its domain is known before the first leaf handshake.
+     */
     @Override
     public java.util.Set<String> startsAfter() {
-        return java.util.Set.of("gateway");
+        return java.util.Set.of("gateway", "jetstream");
     }
 
     @Override

@@ -36,6 +36,8 @@ final class LeafHandshake {
     private volatile String remoteName = "";
     private volatile String remoteId = "";
     private volatile String remoteCluster = "";
+    /** The peer's JetStream domain (its INFO's or CONNECT's {@code domain}), empty for none. */
+    private volatile String remoteDomain = "";
     private volatile boolean spoke;
     private volatile boolean peerHeaders;
     /** The peer's protocol level (its INFO's {@code proto}, its CONNECT's {@code protocol}); tracing needs 3. */
@@ -118,6 +120,7 @@ final class LeafHandshake {
             remoteId = string(info.get("server_id"));
             remoteName = string(info.get("server_name")).isEmpty() ? remoteId : string(info.get("server_name"));
             remoteCluster = string(info.get("cluster"));
+            remoteDomain = string(info.get("domain"));
             // Over WebSocket the TLS (wss) was settled before the upgrade; Go ignores the INFO's tls_required then.
             if (Boolean.TRUE.equals(info.get("tls_required")) && !c.isTls() && !c.remote.currentUrl().isWebSocket()) {
                 // The dialler read this INFO before deciding on TLS; getting here without it is a protocol error.
@@ -158,8 +161,12 @@ final class LeafHandshake {
             json.field("user", url.user().get());
             url.password().ifPresent(p -> json.field("pass", p));
         }
-        json.field("tls_required", c.isTls()).field("server_id", c.nodes.identity().serverId())
-                .field("name", c.nodes.identity().serverName());
+        json.field("tls_required", c.isTls()).field("server_id", c.nodes.identity().serverId());
+        String domain = c.nodes.jetStream().domain();
+        if (!domain.isEmpty()) {
+            json.field("domain", domain);
+        }
+        json.field("name", c.nodes.identity().serverName());
         if (r.hub()) {
             json.field("is_hub", true);
         }
@@ -218,6 +225,7 @@ final class LeafHandshake {
         remoteName = string(proto.get("name"));
         remoteId = string(proto.get("server_id"));
         remoteCluster = string(proto.get("cluster"));
+        remoteDomain = string(proto.get("domain"));
         // The other side declared itself our hub: this server takes the spoke's role on this connection.
         spoke = Boolean.TRUE.equals(proto.get("is_hub"));
         peerHeaders = Boolean.TRUE.equals(proto.get("headers"));
@@ -319,6 +327,11 @@ final class LeafHandshake {
         return remoteCluster;
     }
 
+    /** The peer's JetStream domain, empty for none. */
+    String remoteDomain() {
+        return remoteDomain;
+    }
+
     String user() {
         return user;
     }
@@ -333,16 +346,60 @@ final class LeafHandshake {
     }
 
     /**
-     * Go 2.9's addLeafNodeConnection: the JetStream API never crosses a leaf connection of an application account
-     * (Go's denyAllClientJs, both ways: not sent, no interest announced; a domain's {@code $JS.<domain>.API}
-     * subjects do cross), and JetStream's internal traffic never crosses the system account's, since this server
-     * does not extend a JetStream domain over a leaf connection (Go's denyAllJs).
+     * Go 2.9's addLeafNodeConnection. Unless both sides run one JetStream domain over a shared system account,
+     * the JetStream API stays on its side of a leaf connection: {@code $JS.API.>}, {@code $KV.>} and {@code $OBJ.>}
+     * (Go's denyAllClientJs) cross neither as messages nor as interest, and for the system account neither do
+     * JetStream's cluster subjects ({@code $JSC.>}, {@code $NRG.>}: Go's denyAllJs); a domain's
+     * {@code $JS.<domain>.API} subjects do cross, and when the domains differ (or a side has none) this side's own
+     * domain API is not sent out either, so a request for this domain is answered here only. With the same
+     * domain, an application account keeps the denies (its API traffic goes through the system account), and the
+     * system account gets none, as Go extends the domain over it.
      */
     private void denyJetStream() {
-        boolean system = c.nodes.settings().systemAccount().map(account::equals).orElse(false);
-        List<String> deny = system ? DENY_ALL_JS : DENY_ALL_CLIENT_JS;
-        messageRules = messageRules.denying(deny);
-        interestRules = interestRules.denying(deny);
+        LocalJetStream.State js = c.nodes.jetStream();
+        String local = js.domain();
+        Optional<String> systemAccount = c.nodes.settings().systemAccount();
+        boolean system = systemAccount.map(account::equals).orElse(false);
+        String peer = remoteCluster.isEmpty() ? remoteName : remoteName + "/" + remoteCluster;
+        boolean blockOwnDomain = false;
+        if (!local.equals(remoteDomain) || (!js.enabled() && local.isEmpty()) || systemAccount.isEmpty()) {
+            if (system) {
+                notice("System Account Connected from " + peer);
+                notice("JetStream Not Extended, adding denies " + goList(DENY_ALL_JS));
+                deny(DENY_ALL_JS);
+            } else {
+                notice("JetStream Not Extended, adding deny " + goList(DENY_ALL_CLIENT_JS) + " for account \""
+                        + account + "\"");
+                deny(DENY_ALL_CLIENT_JS);
+            }
+            blockOwnDomain = true;
+        } else if (system) {
+            notice("Extending JetStream domain \"" + remoteDomain + "\" as System Account connected from server "
+                    + peer);
+        } else {
+            notice("Adding deny " + goList(DENY_ALL_CLIENT_JS) + " for account \"" + account + "\"");
+            deny(DENY_ALL_CLIENT_JS);
+        }
+        if (blockOwnDomain && !local.isEmpty() && !system && js.enabled()) {
+            // Go's guard against two sides named with one domain: requests for it stay on this side.
+            String own = "$JS." + local + ".API.>";
+            messageRules = messageRules.denying(List.of(own));
+            notice("Adding deny \"" + own + "\" for outgoing messages to account \"" + account + "\"");
+        }
+    }
+
+    private void deny(List<String> subjects) {
+        messageRules = messageRules.denying(subjects);
+        interestRules = interestRules.denying(subjects);
+    }
+
+    private void notice(String text) {
+        c.nodes.log().log(System.Logger.Level.INFO, "lid:{0} - {1}", c.cid, text);
+    }
+
+    /** A list as Go's {@code %+v} prints a slice. */
+    private static String goList(List<String> subjects) {
+        return "[" + String.join(" ", subjects) + "]";
     }
 
     /** Go's denyAllClientJs. */

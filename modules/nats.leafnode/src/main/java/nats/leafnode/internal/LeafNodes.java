@@ -56,12 +56,14 @@ public final class LeafNodes {
 
     /** The listener's TLS, run after the plain INFO as Go does; null without TLS (a reload may replace it). */
     private volatile ServerTls serverTls;
+    private final LocalJetStream jetStream;
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
         this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
         this.context = context;
         this.log = context.logger();
         this.config = config;
+        this.jetStream = new LocalJetStream(this);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-leaf-timers");
             t.setDaemon(true);
@@ -72,6 +74,8 @@ public final class LeafNodes {
     /** Opens the leafnode listener (when a port is set) and dials the remotes. */
     public void start() throws IOException {
         running = true;
+        // Learn JetStream's domain before the first handshake needs it (the plugin starts after JetStream's).
+        jetStream.get();
         if (config.listens()) {
             listener = context.listeners().open(new ListenerSpec("leafnodes", config.host(), config.port(),
                     Optional.empty(), "Listening for leafnode connections on"), this::accepted);
@@ -257,10 +261,17 @@ public final class LeafNodes {
             }
         }
         json.field("max_payload", settings().maxPayload());
+        LocalJetStream.State js = jetStream.get();
+        if (js.enabled()) {
+            json.field("jetstream", true);
+        }
         if (!nonce.isEmpty()) {
             json.field("nonce", nonce);
         }
         json.field("client_id", cid);
+        if (!js.domain().isEmpty()) {
+            json.field("domain", js.domain());
+        }
         json.name("leafnode_urls").value(List.of(advertisedUrl()));
         imports.ifPresent(i -> json.name("import").value(i));
         exports.ifPresent(e -> json.name("export").value(e));
@@ -350,6 +361,10 @@ public final class LeafNodes {
 
     Links links() {
         return context.links();
+    }
+
+    LocalJetStream.State jetStream() {
+        return jetStream.get();
     }
 
     ScheduledExecutorService timers() {

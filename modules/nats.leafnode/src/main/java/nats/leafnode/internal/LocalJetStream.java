@@ -1,0 +1,96 @@
+package nats.leafnode.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import nats.api.accounts.PluginAccount;
+import nats.api.messaging.InternalConnection;
+import nats.api.messaging.Message;
+import nats.api.messaging.Subscription;
+import nats.transport.json.Json;
+
+/**
+ * Whether this server runs JetStream and in which domain, as the leaf handshake needs them (Go's
+ * {@code opts.JetStream} and {@code opts.JetStreamDomain}: the {@code jetstream}/{@code domain} fields of the leaf
+ * INFO and CONNECT, and the denies of addLeafNodeConnection). Plugins see no other plugin's settings, so this asks
+ * the server the way any system client may: its own {@code $SYS.REQ.SERVER.<id>.VARZ}, whose {@code jetstream}
+ * section has a {@code config} (with {@code domain}) only when JetStream runs. The answer is kept; a lookup that
+ * gets none (no system account, or the system services not up yet) is tried again next time.
+ */
+final class LocalJetStream {
+
+    /** What was learned: JetStream on or off, and its domain (empty for none). */
+    record State(boolean enabled, String domain) {
+        static final State NONE = new State(false, "");
+    }
+
+    private static final long WAIT_MILLIS = 2000;
+
+    private final LeafNodes nodes;
+    private volatile State known;
+
+    LocalJetStream(LeafNodes nodes) {
+        this.nodes = nodes;
+    }
+
+    /** The local JetStream state; {@link State#NONE} while the server cannot tell (that lookup is retried). */
+    State get() {
+        State s = known;
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            if (known == null) {
+                lookUp().ifPresent(found -> known = found);
+            }
+            return known == null ? State.NONE : known;
+        }
+    }
+
+    private Optional<State> lookUp() {
+        Optional<PluginAccount> system = nodes.accounts().system();
+        if (system.isEmpty()) {
+            return Optional.of(State.NONE);
+        }
+        InternalConnection conn = system.get().connect("leafnode-jetstream-lookup");
+        try {
+            CompletableFuture<Message> answer = new CompletableFuture<>();
+            String inbox = "_INBOX.leaf." + UUID.randomUUID().toString().replace("-", "");
+            Subscription sub = conn.subscribe(inbox, answer::complete);
+            try {
+                conn.publish(new Message("$SYS.REQ.SERVER." + nodes.identity().serverId() + ".VARZ", inbox,
+                        Message.NO_HEADERS, new byte[0]));
+                return Optional.of(parse(answer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).payload()));
+            } finally {
+                sub.unsubscribe();
+            }
+        } catch (TimeoutException | ExecutionException | Json.JsonException e) {
+            nodes.log().log(System.Logger.Level.DEBUG, "JetStream state not known yet: {0}", e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            conn.close();
+        }
+    }
+
+    /** Reads {@code data.jetstream.config.domain} of a VARZ answer; no {@code config}: JetStream is off. */
+    static State parse(byte[] payload) throws Json.JsonException {
+        Map<String, Object> doc = Json.parseObject(new String(payload, StandardCharsets.UTF_8));
+        if (!(doc.get("data") instanceof Map<?, ?> data)) {
+            throw new Json.JsonException("VARZ answer without data: " + doc.get("error"));
+        }
+        if (data.get("jetstream") instanceof Map<?, ?> js && js.get("config") instanceof Map<?, ?> config) {
+            Object domain = config.get("domain");
+            return new State(true, domain == null ? "" : String.valueOf(domain));
+        }
+        return State.NONE;
+    }
+}
