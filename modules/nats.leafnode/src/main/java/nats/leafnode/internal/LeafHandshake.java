@@ -345,67 +345,19 @@ final class LeafHandshake {
         return peerProto >= LeafNodes.MSG_TRACE_PROTO && peerHeaders;
     }
 
-    /**
-     * Go 2.9's addLeafNodeConnection. Unless both sides run one JetStream domain over a shared system account,
-     * the JetStream API stays on its side of a leaf connection: {@code $JS.API.>}, {@code $KV.>} and {@code $OBJ.>}
-     * (Go's denyAllClientJs) cross neither as messages nor as interest, and for the system account neither do
-     * JetStream's cluster subjects ({@code $JSC.>}, {@code $NRG.>}: Go's denyAllJs); a domain's
-     * {@code $JS.<domain>.API} subjects do cross, and when the domains differ (or a side has none) this side's own
-     * domain API is not sent out either, so a request for this domain is answered here only. With the same
-     * domain, an application account keeps the denies (its API traffic goes through the system account), and the
-     * system account gets none, as Go extends the domain over it.
-     */
+    /** Go 2.9's addLeafNodeConnection: the JetStream subjects kept on each side, by domain (see JetStreamDenies). */
     private void denyJetStream() {
         LocalJetStream.State js = c.nodes.jetStream();
-        String local = js.domain();
         Optional<String> systemAccount = c.nodes.settings().systemAccount();
-        boolean system = systemAccount.map(account::equals).orElse(false);
         String peer = remoteCluster.isEmpty() ? remoteName : remoteName + "/" + remoteCluster;
-        boolean blockOwnDomain = false;
-        if (!local.equals(remoteDomain) || (!js.enabled() && local.isEmpty()) || systemAccount.isEmpty()) {
-            if (system) {
-                notice("System Account Connected from " + peer);
-                notice("JetStream Not Extended, adding denies " + goList(DENY_ALL_JS));
-                deny(DENY_ALL_JS);
-            } else {
-                notice("JetStream Not Extended, adding deny " + goList(DENY_ALL_CLIENT_JS) + " for account \""
-                        + account + "\"");
-                deny(DENY_ALL_CLIENT_JS);
-            }
-            blockOwnDomain = true;
-        } else if (system) {
-            notice("Extending JetStream domain \"" + remoteDomain + "\" as System Account connected from server "
-                    + peer);
-        } else {
-            notice("Adding deny " + goList(DENY_ALL_CLIENT_JS) + " for account \"" + account + "\"");
-            deny(DENY_ALL_CLIENT_JS);
-        }
-        if (blockOwnDomain && !local.isEmpty() && !system && js.enabled()) {
-            // Go's guard against two sides named with one domain: requests for it stay on this side.
-            String own = "$JS." + local + ".API.>";
-            messageRules = messageRules.denying(List.of(own));
-            notice("Adding deny \"" + own + "\" for outgoing messages to account \"" + account + "\"");
-        }
+        JetStreamDenies.Decision d = JetStreamDenies.decide(new JetStreamDenies.Sides(js.enabled(), js.domain(),
+                remoteDomain, systemAccount.isPresent(), systemAccount.map(account::equals).orElse(false), account,
+                peer));
+        d.notices().forEach(n -> c.nodes.log().log(System.Logger.Level.INFO, "lid:{0} - {1}", c.cid, n));
+        messageRules = messageRules.denying(d.bothWays());
+        interestRules = interestRules.denying(d.bothWays());
+        d.outgoing().ifPresent(own -> messageRules = messageRules.denying(List.of(own)));
     }
-
-    private void deny(List<String> subjects) {
-        messageRules = messageRules.denying(subjects);
-        interestRules = interestRules.denying(subjects);
-    }
-
-    private void notice(String text) {
-        c.nodes.log().log(System.Logger.Level.INFO, "lid:{0} - {1}", c.cid, text);
-    }
-
-    /** A list as Go's {@code %+v} prints a slice. */
-    private static String goList(List<String> subjects) {
-        return "[" + String.join(" ", subjects) + "]";
-    }
-
-    /** Go's denyAllClientJs. */
-    private static final List<String> DENY_ALL_CLIENT_JS = List.of("$JS.API.>", "$KV.>", "$OBJ.>");
-    /** Go's denyAllJs: also the JetStream cluster and RAFT subjects. */
-    private static final List<String> DENY_ALL_JS = List.of("$JSC.>", "$NRG.>", "$JS.API.>", "$KV.>", "$OBJ.>");
 
     SubjectRules messageRules() {
         return messageRules;

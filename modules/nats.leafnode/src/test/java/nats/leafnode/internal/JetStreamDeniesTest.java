@@ -1,0 +1,82 @@
+package nats.leafnode.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+
+import nats.leafnode.internal.JetStreamDenies.Decision;
+import nats.leafnode.internal.JetStreamDenies.Sides;
+import org.junit.jupiter.api.Test;
+
+/** The decision table of Go 2.9.10's addLeafNodeConnection, case by case, with Go's notices. */
+class JetStreamDeniesTest {
+
+    private static final List<String> CLIENT = List.of("$JS.API.>", "$KV.>", "$OBJ.>");
+    private static final List<String> ALL = List.of("$JSC.>", "$NRG.>", "$JS.API.>", "$KV.>", "$OBJ.>");
+
+    private static Decision app(boolean js, String local, String remote) {
+        return JetStreamDenies.decide(new Sides(js, local, remote, true, false, "A", "S1"));
+    }
+
+    private static Decision sys(boolean js, String local, String remote) {
+        return JetStreamDenies.decide(new Sides(js, local, remote, true, true, "SYS", "S1/C1"));
+    }
+
+    @Test
+    void differentDomainsDenyTheApiAndKeepTheOwnDomainHere() {
+        Decision d = app(true, "HUB", "SPOKE");
+        assertEquals(CLIENT, d.bothWays(), "Go's denyAllClientJs both ways");
+        assertEquals(Optional.of("$JS.HUB.API.>"), d.outgoing(), "the own domain's API is not sent out");
+        assertEquals(List.of("JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\"",
+                "Adding deny \"$JS.HUB.API.>\" for outgoing messages to account \"A\""), d.notices(), "Go's notices");
+    }
+
+    @Test
+    void aPeerWithoutDomainIsADifferentDomain() {
+        assertEquals(Optional.of("$JS.HUB.API.>"), app(true, "HUB", "").outgoing(), "the peer has no domain");
+        Decision none = app(true, "", "SPOKE");
+        assertEquals(CLIENT, none.bothWays(), "no local domain: still denied");
+        assertEquals(Optional.empty(), none.outgoing(), "no own domain to keep here");
+    }
+
+    @Test
+    void withoutJetStreamNothingOfTheOwnDomainIsGuarded() {
+        Decision d = app(false, "", "");
+        assertEquals(CLIENT, d.bothWays(), "no JetStream and no domain: not extended");
+        assertEquals(Optional.empty(), d.outgoing(), "no JetStream: no own domain");
+        assertEquals(List.of("JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\""),
+                d.notices(), "Go's notice");
+    }
+
+    @Test
+    void sameDomainKeepsTheApplicationAccountsDenyWithoutTheOutgoingGuard() {
+        Decision d = app(true, "D", "D");
+        assertEquals(CLIENT, d.bothWays(), "the API goes through the system account in an extension");
+        assertEquals(Optional.empty(), d.outgoing(), "same domain: no guard");
+        assertEquals(List.of("Adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\""), d.notices(), "Go's notice");
+        assertEquals(CLIENT, app(true, "", "").bothWays(), "both without domain, JetStream on: same");
+    }
+
+    @Test
+    void theSystemAccountExtendsOneDomainAndIsDeniedEverythingOtherwise() {
+        Decision same = sys(true, "D", "D");
+        assertEquals(List.of(), same.bothWays(), "one domain over the system account: nothing denied");
+        assertEquals(List.of("Extending JetStream domain \"D\" as System Account connected from server S1/C1"),
+                same.notices(), "Go's notice");
+        Decision other = sys(true, "D", "E");
+        assertEquals(ALL, other.bothWays(), "Go's denyAllJs");
+        assertEquals(Optional.empty(), other.outgoing(), "no outgoing guard on the system account");
+        assertEquals(List.of("System Account Connected from S1/C1",
+                "JetStream Not Extended, adding denies [$JSC.> $NRG.> $JS.API.> $KV.> $OBJ.>]"), other.notices(),
+                "Go's notices");
+        assertEquals(ALL, sys(false, "", "").bothWays(), "no JetStream, no domain: not extended");
+    }
+
+    @Test
+    void withoutASystemAccountNothingIsExtended() {
+        Decision d = JetStreamDenies.decide(new Sides(true, "D", "D", false, false, "A", "S1"));
+        assertEquals(CLIENT, d.bothWays(), "no system account: not extended");
+        assertEquals(Optional.of("$JS.D.API.>"), d.outgoing(), "and the own domain is guarded");
+    }
+}
