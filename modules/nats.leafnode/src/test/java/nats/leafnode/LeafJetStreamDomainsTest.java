@@ -46,7 +46,7 @@ class LeafJetStreamDomainsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How long extra answers are waited for once the first came. */
-    private static final Duration QUIET = Duration.ofMillis(600);
+    private static final Duration QUIET = Duration.ofMillis(300);
 
     @TempDir
     Path dir;
@@ -185,6 +185,62 @@ class LeafJetStreamDomainsTest {
                     assertEquals(List.of("D"), answers(c, "$JS.D.API.INFO"), "one answer for the domain at " + url);
                 }
             }
+        }
+    }
+
+    /**
+     * A leaf bound to an account without JetStream still gets the hub's domain mappings in that account, as Go's
+     * addLeafNodeConnection adds them (and announces them), so a leaf client's request for the hub's domain crosses
+     * and reaches the hub's JetStream API in that account. (What answers it there is JetStream's business: Go stays
+     * silent for an account without JetStream that has leaf connections, its checkJetStream; ours answers
+     * "JetStream not enabled for account".)
+     */
+    @Test
+    void anAccountWithoutJetStreamGetsTheDomainMappingsAsOnGo() throws Exception {
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
+        String accounts = "accounts { A { jetstream: enabled, users: [{user: a, password: a}] }, "
+                + "B { users: [{user: b, password: b}] } }\n";
+        int hubLeaf = Ports.free();
+        int hubHttp = Ports.free();
+        String hubJs = goJs("HUB", "go-hub");
+        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
+                + "\n" + hubJs + accounts + "leafnodes { listen: 127.0.0.1:" + hubLeaf
+                + ", authorization { users: [{user: lb, password: lb, account: B}] } }\n");
+             Ours leaf = Ours.start(dir, "LEAF1", "leafnodes { remotes: [{url: \"nats-leaf://lb:lb@127.0.0.1:"
+                     + hubLeaf + "\"}] }")) {
+            Leafz.await(WAIT, 1, hubHttp, leaf.httpPort);
+            assertTrue(hub.log().contains("Adding JetStream Domain Mapping \"$JS.HUB.API.INFO\" -> $JS.API.INFO to "
+                    + "account \"B\""), "the oracle maps in B:\n" + hub.log());
+            assertEquals("silence", fate(leaf.clientUrl(), "$JS.HUB.API.INFO"), "Go's hub does not answer");
+        }
+        try (Ours hub = Ours.start(dir, "HUB", goJs("HUB", "our-hub") + accounts + "leafnodes { listen: "
+                + "\"127.0.0.1:%LEAF%\", authorization { users: [{user: lb, password: lb, account: B}] } }");
+             Ours leaf = Ours.start(dir, "LEAF2", "leafnodes { remotes: [{url: \"" + hub.leafUrl("lb:lb") + "\"}] }")) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            assertTrue(ourLog.stream().anyMatch(l -> l.endsWith("Adding JetStream Domain Mapping \"$JS.HUB.API.INFO\""
+                    + " -> $JS.API.INFO to account \"B\"")), "we map in B: " + ourLog);
+            String fate = fate(leaf.clientUrl(), "$JS.HUB.API.INFO");
+            assertTrue(fate.startsWith("answer") && fate.contains("10039"), "the request crossed and reached B's "
+                    + "JetStream API, not 'no responders': " + fate);
+        }
+    }
+
+    /** What a request meets, once the interest had time to cross: an answer, no responders, or silence. */
+    private static String fate(String url, String subject) throws Exception {
+        try (Connection c = Messaging.connect(url)) {
+            Thread.sleep(500);
+            String inbox = c.createInbox();
+            Subscription sub = c.subscribe(inbox);
+            c.flush(WAIT);
+            c.publish(subject, inbox, new byte[0]);
+            Message m = sub.nextMessage(Duration.ofSeconds(2));
+            if (m == null) {
+                return "silence";
+            }
+            if (m.isStatusMessage()) {
+                return "status " + m.getStatus().getCode();
+            }
+            return "answer " + new String(m.getData(), StandardCharsets.UTF_8);
         }
     }
 

@@ -1,7 +1,9 @@
 package nats.leafnode.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,9 @@ import java.util.Optional;
  * {@code $NRG.>}: Go's denyAllJs). A domain's {@code $JS.<domain>.API} subjects do cross; when the domains differ
  * (or a side has none) this side's own domain API is not sent out either, Go's guard against two sides named with
  * one domain. With the same domain an application account keeps its denies (its API traffic would go through the
- * system account), and the system account gets none: Go extends the domain over it.
+ * system account), and the system account gets none: Go extends the domain over it. An application account bound
+ * to the connection also gets the domain's mappings ({@code $JS.<domain>.API.>} to {@code $JS.API.>}), even
+ * without JetStream of its own, as Go adds them there.
  */
 final class JetStreamDenies {
 
@@ -26,9 +30,11 @@ final class JetStreamDenies {
      *
      * @param bothWays subjects that cross neither as messages nor as interest
      * @param outgoing a subject whose messages are not sent to the peer (this side's own domain API)
+     * @param mappings the domain's mappings the account gets, source to destination
      * @param notices  Go's notices for the decision, in Go's words
      */
-    record Decision(List<String> bothWays, Optional<String> outgoing, List<String> notices) {
+    record Decision(List<String> bothWays, Optional<String> outgoing, Map<String, String> mappings,
+                    List<String> notices) {
     }
 
     /** This server's side of a connection, and its peer's domain. */
@@ -63,12 +69,32 @@ final class JetStreamDenies {
             deny = DENY_ALL_CLIENT_JS;
         }
         Optional<String> outgoing = Optional.empty();
+        Map<String, String> mappings = Map.of();
+        if (!s.localDomain().isEmpty() && !s.systemAccount() && s.jetStream()) {
+            mappings = mappingTable(s.localDomain());
+            mappings.forEach((from, to) -> notices.add("Adding JetStream Domain Mapping " + quoted(from) + " -> " + to
+                    + " to account " + quoted(s.account())));
+        }
         if (notExtended && !s.localDomain().isEmpty() && !s.systemAccount() && s.jetStream()) {
             outgoing = Optional.of("$JS." + s.localDomain() + ".API.>");
             notices.add("Adding deny " + quoted(outgoing.get()) + " for outgoing messages to account "
                     + quoted(s.account()));
         }
-        return new Decision(deny, outgoing, List.copyOf(notices));
+        return new Decision(deny, outgoing, mappings, List.copyOf(notices));
+    }
+
+    /**
+     * Go's generateJSMappingTable. The JetStream plugin installs the same table in its own accounts; plugins share
+     * no code, so the leaf side keeps its copy for the accounts it binds.
+     */
+    static Map<String, String> mappingTable(String domain) {
+        Map<String, String> table = new LinkedHashMap<>();
+        for (String api : List.of("INFO", "STREAM.>", "CONSUMER.>", "DIRECT.>", "META.>", "SERVER.>", "ACCOUNT.>")) {
+            table.put("$JS." + domain + ".API." + api, "$JS.API." + api);
+        }
+        table.put("$JS." + domain + ".API.$KV.>", "$KV.>");
+        table.put("$JS." + domain + ".API.$OBJ.>", "$OBJ.>");
+        return table;
     }
 
     /** A list as Go's {@code %+v} prints a slice. */

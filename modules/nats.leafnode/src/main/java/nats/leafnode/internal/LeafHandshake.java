@@ -353,7 +353,11 @@ final class LeafHandshake {
         JetStreamDenies.Decision d = JetStreamDenies.decide(new JetStreamDenies.Sides(js.enabled(), js.domain(),
                 remoteDomain, systemAccount.isPresent(), systemAccount.map(account::equals).orElse(false), account,
                 peer));
-        d.notices().forEach(n -> c.nodes.log().log(System.Logger.Level.INFO, "lid:{0} - {1}", c.cid, n));
+        d.notices().forEach(n -> c.nodes.log().log(System.Logger.Level.INFO, "{0} - lid:{1} - {2}",
+                c.remoteAddress(), c.cid, n));
+        if (!d.mappings().isEmpty()) {
+            c.nodes.accounts().find(account).ifPresent(a -> d.mappings().forEach(a::addMapping));
+        }
         messageRules = messageRules.denying(d.bothWays());
         interestRules = interestRules.denying(d.bothWays());
         d.outgoing().ifPresent(own -> messageRules = messageRules.denying(List.of(own)));

@@ -28,8 +28,17 @@ class JetStreamDeniesTest {
         Decision d = app(true, "HUB", "SPOKE");
         assertEquals(CLIENT, d.bothWays(), "Go's denyAllClientJs both ways");
         assertEquals(Optional.of("$JS.HUB.API.>"), d.outgoing(), "the own domain's API is not sent out");
-        assertEquals(List.of("JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\"",
-                "Adding deny \"$JS.HUB.API.>\" for outgoing messages to account \"A\""), d.notices(), "Go's notices");
+        assertEquals(9, d.mappings().size(), "Go's generateJSMappingTable for the account");
+        assertEquals("$JS.API.INFO", d.mappings().get("$JS.HUB.API.INFO"), "the INFO mapping");
+        assertEquals("$KV.>", d.mappings().get("$JS.HUB.API.$KV.>"), "the KV mapping");
+        assertEquals("$JS.API.STREAM.>", d.mappings().get("$JS.HUB.API.STREAM.>"), "the stream mapping");
+        assertEquals(11, d.notices().size(), "a notice per mapping: " + d.notices());
+        assertEquals("JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\"",
+                d.notices().get(0), "Go's first notice");
+        assertEquals("Adding JetStream Domain Mapping \"$JS.HUB.API.INFO\" -> $JS.API.INFO to account \"A\"",
+                d.notices().get(1), "Go's mapping notice");
+        assertEquals("Adding deny \"$JS.HUB.API.>\" for outgoing messages to account \"A\"", d.notices().get(10),
+                "Go's last notice");
     }
 
     @Test
@@ -54,7 +63,8 @@ class JetStreamDeniesTest {
         Decision d = app(true, "D", "D");
         assertEquals(CLIENT, d.bothWays(), "the API goes through the system account in an extension");
         assertEquals(Optional.empty(), d.outgoing(), "same domain: no guard");
-        assertEquals(List.of("Adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\""), d.notices(), "Go's notice");
+        assertEquals("Adding deny [$JS.API.> $KV.> $OBJ.>] for account \"A\"", d.notices().get(0), "Go's notice");
+        assertEquals(9, d.mappings().size(), "the domain's mappings still");
         assertEquals(CLIENT, app(true, "", "").bothWays(), "both without domain, JetStream on: same");
     }
 
@@ -67,6 +77,7 @@ class JetStreamDeniesTest {
         Decision other = sys(true, "D", "E");
         assertEquals(ALL, other.bothWays(), "Go's denyAllJs");
         assertEquals(Optional.empty(), other.outgoing(), "no outgoing guard on the system account");
+        assertEquals(0, other.mappings().size(), "no mappings in the system account");
         assertEquals(List.of("System Account Connected from S1/C1",
                 "JetStream Not Extended, adding denies [$JSC.> $NRG.> $JS.API.> $KV.> $OBJ.>]"), other.notices(),
                 "Go's notices");
