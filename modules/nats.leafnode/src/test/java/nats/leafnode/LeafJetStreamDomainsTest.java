@@ -225,6 +225,64 @@ class LeafJetStreamDomainsTest {
         }
     }
 
+    private static final String ACCOUNTS = "accounts { SYS { users: [{user: sys, password: sys}] }, "
+            + "A { jetstream: enabled, users: [{user: a, password: a}] } }\nsystem_account: SYS\n";
+    private static final String NOT_EXTENDED_WARNING = "not extended over the System Account connected from server";
+
+    /**
+     * One domain and a shared system account: Go would extend the domain (no denies on the system account, the
+     * leaf's meta group an observer of the hub's); this server cannot, so it keeps Go's not-extended denies there
+     * and warns, and each side's JetStream answers its own requests once. Ours with ours, and our leaf on a Go hub
+     * (which extends on its side: its notice, yet nothing crosses, since we announce none of it).
+     */
+    @Test
+    void oneDomainOverTheSystemAccountIsNotExtendedHere() throws Exception {
+        String hubAuth = "authorization { users: [{user: ls, password: ls, account: SYS}, "
+                + "{user: la, password: la, account: A}] }";
+        try (Ours hub = Ours.start(dir, "HUB", goJs("D", "our-hub") + ACCOUNTS + "leafnodes { listen: "
+                + "\"127.0.0.1:%LEAF%\", " + hubAuth + " }");
+             Ours leaf = Ours.start(dir, "LEAF", goJs("D", "our-leaf") + ACCOUNTS + "leafnodes { remotes: [{url: \""
+                     + hub.leafUrl("ls:ls") + "\", account: SYS}, {url: \"" + hub.leafUrl("la:la")
+                     + "\", account: A}] }")) {
+            Leafz.await(WAIT, 2, hub.httpPort, leaf.httpPort);
+            assertEquals(2, ourLog.stream().filter(l -> l.contains(NOT_EXTENDED_WARNING)).count(),
+                    "both sides warn: " + ourLog);
+            onceEach(hub.clientUrl().replace("nats://", "nats://a:a@"), leaf.clientUrl().replace("nats://", "nats://a:a@"));
+        }
+    }
+
+    @Test
+    void ourLeafOverTheSystemAccountOfAGoHubWithOneDomain() throws Exception {
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
+        int hubLeaf = Ports.free();
+        int hubHttp = Ports.free();
+        String hubJs = goJs("D", "go-hub");
+        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
+                + "\n" + hubJs + ACCOUNTS + "leafnodes { listen: 127.0.0.1:" + hubLeaf
+                + ", authorization { users: [{user: ls, password: ls, account: SYS}, {user: la, password: la, "
+                + "account: A}] } }\n");
+             Ours leaf = Ours.start(dir, "LEAF", goJs("D", "our-leaf") + ACCOUNTS + "leafnodes { remotes: ["
+                     + "{url: \"nats-leaf://ls:ls@127.0.0.1:" + hubLeaf + "\", account: SYS}, "
+                     + "{url: \"nats-leaf://la:la@127.0.0.1:" + hubLeaf + "\", account: A}] }")) {
+            Leafz.await(WAIT, 2, hubHttp, leaf.httpPort);
+            assertTrue(hub.log().contains("Extending JetStream domain \"D\" as System Account connected from server "
+                    + "LEAF"), "the Go hub extends on its side:\n" + hub.log());
+            assertEquals(1, ourLog.stream().filter(l -> l.contains(NOT_EXTENDED_WARNING)).count(),
+                    "our leaf warns: " + ourLog);
+            onceEach("nats://a:a@127.0.0.1:" + hub.port(), leaf.clientUrl().replace("nats://", "nats://a:a@"));
+        }
+    }
+
+    private static void onceEach(String hubUrl, String leafUrl) throws Exception {
+        try (Connection hub = Messaging.connect(hubUrl); Connection leaf = Messaging.connect(leafUrl)) {
+            Thread.sleep(500);
+            for (Connection c : List.of(hub, leaf)) {
+                assertEquals(List.of("D"), answers(c, "$JS.API.INFO"), "answered once, by its own side");
+                assertEquals(List.of("D"), answers(c, "$JS.D.API.INFO"), "the domain answered once");
+            }
+        }
+    }
+
     /** What a request meets, once the interest had time to cross: an answer, no responders, or silence. */
     private static String fate(String url, String subject) throws Exception {
         try (Connection c = Messaging.connect(url)) {

@@ -14,7 +14,10 @@ import java.util.Optional;
  * {@code $NRG.>}: Go's denyAllJs). A domain's {@code $JS.<domain>.API} subjects do cross; when the domains differ
  * (or a side has none) this side's own domain API is not sent out either, Go's guard against two sides named with
  * one domain. With the same domain an application account keeps its denies (its API traffic would go through the
- * system account), and the system account gets none: Go extends the domain over it. An application account bound
+ * system account). There Go extends the domain over the system account (no denies; the leaf's meta group joins
+ * the hub's as an observer); this server cannot extend a domain, so it keeps Go's not-extended denies on the
+ * system account and says so in a warning rather than open the link to cluster traffic it would not take part
+ * in. An application account bound
  * to the connection also gets the domain's mappings ({@code $JS.<domain>.API.>} to {@code $JS.API.>}), even
  * without JetStream of its own, as Go adds them there.
  */
@@ -32,9 +35,10 @@ final class JetStreamDenies {
      * @param outgoing a subject whose messages are not sent to the peer (this side's own domain API)
      * @param mappings the domain's mappings the account gets, source to destination
      * @param notices  Go's notices for the decision, in Go's words
+     * @param warning  why the domain is not extended where Go would extend it
      */
     record Decision(List<String> bothWays, Optional<String> outgoing, Map<String, String> mappings,
-                    List<String> notices) {
+                    List<String> notices, Optional<String> warning) {
     }
 
     /** This server's side of a connection, and its peer's domain. */
@@ -47,6 +51,7 @@ final class JetStreamDenies {
 
     static Decision decide(Sides s) {
         List<String> notices = new ArrayList<>();
+        Optional<String> warning = Optional.empty();
         List<String> deny;
         boolean notExtended = !s.localDomain().equals(s.remoteDomain())
                 || (!s.jetStream() && s.localDomain().isEmpty()) || !s.systemAccountExists();
@@ -61,9 +66,10 @@ final class JetStreamDenies {
                 deny = DENY_ALL_CLIENT_JS;
             }
         } else if (s.systemAccount()) {
-            notices.add("Extending JetStream domain " + quoted(s.remoteDomain())
-                    + " as System Account connected from server " + s.peer());
-            deny = List.of();
+            warning = Optional.of("JetStream domain " + quoted(s.remoteDomain()) + " not extended over the System "
+                    + "Account connected from server " + s.peer() + ": this server does not extend JetStream "
+                    + "domains; adding denies " + goList(DENY_ALL_JS));
+            deny = DENY_ALL_JS;
         } else {
             notices.add("Adding deny " + goList(DENY_ALL_CLIENT_JS) + " for account " + quoted(s.account()));
             deny = DENY_ALL_CLIENT_JS;
@@ -80,7 +86,7 @@ final class JetStreamDenies {
             notices.add("Adding deny " + quoted(outgoing.get()) + " for outgoing messages to account "
                     + quoted(s.account()));
         }
-        return new Decision(deny, outgoing, mappings, List.copyOf(notices));
+        return new Decision(deny, outgoing, mappings, List.copyOf(notices), warning);
     }
 
     /**

@@ -355,6 +355,8 @@ final class LeafHandshake {
                 peer));
         d.notices().forEach(n -> c.nodes.log().log(System.Logger.Level.INFO, "{0} - lid:{1} - {2}",
                 c.remoteAddress(), c.cid, n));
+        d.warning().ifPresent(w -> c.nodes.log().log(System.Logger.Level.WARNING, "{0} - lid:{1} - {2}",
+                c.remoteAddress(), c.cid, w));
         if (!d.mappings().isEmpty()) {
             c.nodes.accounts().find(account).ifPresent(a -> d.mappings().forEach(a::addMapping));
         }

@@ -69,11 +69,13 @@ class JetStreamDeniesTest {
     }
 
     @Test
-    void theSystemAccountExtendsOneDomainAndIsDeniedEverythingOtherwise() {
+    void theSystemAccountIsDeniedEverythingAndOneDomainIsNotExtendedHere() {
         Decision same = sys(true, "D", "D");
-        assertEquals(List.of(), same.bothWays(), "one domain over the system account: nothing denied");
-        assertEquals(List.of("Extending JetStream domain \"D\" as System Account connected from server S1/C1"),
-                same.notices(), "Go's notice");
+        assertEquals(ALL, same.bothWays(), "Go would extend; this server cannot, so Go's denyAllJs stays");
+        assertEquals(List.of(), same.notices(), "no 'Extending' notice: nothing is extended");
+        assertEquals(Optional.of("JetStream domain \"D\" not extended over the System Account connected from server "
+                + "S1/C1: this server does not extend JetStream domains; adding denies "
+                + "[$JSC.> $NRG.> $JS.API.> $KV.> $OBJ.>]"), same.warning(), "said in a warning");
         Decision other = sys(true, "D", "E");
         assertEquals(ALL, other.bothWays(), "Go's denyAllJs");
         assertEquals(Optional.empty(), other.outgoing(), "no outgoing guard on the system account");
