@@ -74,8 +74,6 @@ public final class LeafNodes {
     /** Opens the leafnode listener (when a port is set) and dials the remotes. */
     public void start() throws IOException {
         running = true;
-        // Learn JetStream's domain before the first handshake needs it (the plugin starts after JetStream's).
-        jetStream.get();
         if (config.listens()) {
             listener = context.listeners().open(new ListenerSpec("leafnodes", config.host(), config.port(),
                     Optional.empty(), "Listening for leafnode connections on"), this::accepted);

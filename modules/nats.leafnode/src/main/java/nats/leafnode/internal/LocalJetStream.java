@@ -21,7 +21,7 @@ import nats.transport.json.Json;
  * INFO and CONNECT, and the denies of addLeafNodeConnection). Plugins see no other plugin's settings, so this asks
  * the server the way any system client may: its own {@code $SYS.REQ.SERVER.<id>.VARZ}, whose {@code jetstream}
  * section has a {@code config} (with {@code domain}) only when JetStream runs. The answer is kept; a lookup that
- * gets none (no system account, or the system services not up yet) is tried again next time.
+ * gets none within 3 s is tried again next time. The plugin starts after JetStream's, so the answer is final.
  */
 final class LocalJetStream {
 
@@ -30,7 +30,8 @@ final class LocalJetStream {
         static final State NONE = new State(false, "");
     }
 
-    private static final long WAIT_MILLIS = 2000;
+    private static final long WAIT_MILLIS = 3000;
+    private static final long RETRY_MILLIS = 50;
 
     private final LeafNodes nodes;
     private volatile State known;
@@ -64,9 +65,21 @@ final class LocalJetStream {
             String inbox = "_INBOX.leaf." + UUID.randomUUID().toString().replace("-", "");
             Subscription sub = conn.subscribe(inbox, answer::complete);
             try {
-                conn.publish(new Message("$SYS.REQ.SERVER." + nodes.identity().serverId() + ".VARZ", inbox,
-                        Message.NO_HEADERS, new byte[0]));
-                return Optional.of(parse(answer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).payload()));
+                // The system services start after the plugins: a remote dialled at start may ask before they
+                // listen, so the request is repeated until answered.
+                Message request = new Message("$SYS.REQ.SERVER." + nodes.identity().serverId() + ".VARZ", inbox,
+                        Message.NO_HEADERS, new byte[0]);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+                while (true) {
+                    conn.publish(request);
+                    try {
+                        return Optional.of(parse(answer.get(RETRY_MILLIS, TimeUnit.MILLISECONDS).payload()));
+                    } catch (TimeoutException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                    }
+                }
             } finally {
                 sub.unsubscribe();
             }
