@@ -101,7 +101,7 @@ class LeafJetStreamDomainsTest {
             assertTrue(hub.log().contains(GUARD_HUB), "the oracle's hub notice:\n" + hub.log());
             assertTrue(leaf.log().contains(GUARD_SPOKE), "the oracle's leaf notice:\n" + leaf.log());
             assertTrue(hub.log().contains(NOT_EXTENDED), "the oracle's deny notice");
-            assertEquals("HUB", infoDomain(hubLeaf), "Go's leaf INFO names the domain");
+            assertEquals("HUB jetstream=true", infoDomain(hubLeaf), "Go's leaf INFO names the domain");
         }
     }
 
@@ -115,7 +115,7 @@ class LeafJetStreamDomainsTest {
             assertTrue(ourLog.stream().anyMatch(l -> l.endsWith(GUARD_HUB)), "our hub's notice: " + ourLog);
             assertTrue(ourLog.stream().anyMatch(l -> l.endsWith(GUARD_SPOKE)), "our leaf's notice: " + ourLog);
             assertTrue(ourLog.stream().anyMatch(l -> l.endsWith(NOT_EXTENDED)), "the deny notice: " + ourLog);
-            assertEquals("HUB", infoDomain(hub.leafPort), "our leaf INFO names the domain");
+            assertEquals("HUB jetstream=true", infoDomain(hub.leafPort), "our leaf INFO names the domain");
         }
     }
 
@@ -354,11 +354,11 @@ class LeafJetStreamDomainsTest {
         }
     }
 
-    /** The {@code domain} of the INFO a leafnode port greets with. */
+    /** The {@code domain} and {@code jetstream} of the INFO a leafnode port greets with. */
     private static String infoDomain(int leafPort) throws Exception {
         try (RawClient c = RawClient.connect(leafPort)) {
-            String line = c.readLine(5000);
-            return String.valueOf(Json.parseObject(line.substring(5)).get("domain"));
+            Map<String, Object> info = Json.parseObject(c.readLine(5000).substring(5));
+            return info.get("domain") + " jetstream=" + info.get("jetstream");
         }
     }
 }

@@ -97,6 +97,8 @@ class LeafProtocolDifferentialTest {
             assertEquals(Boolean.TRUE, info.get("info_on_connect"), "the second INFO will follow CONNECT");
             assertEquals(Boolean.TRUE, info.get("auth_required"), "auth_required, always on a leafnode port");
             assertTrue(!String.valueOf(info.get("nonce")).isEmpty(), "a nonce to sign");
+            assertTrue(!info.containsKey("jetstream") && !info.containsKey("domain"),
+                    "no jetstream or domain without JetStream (Go's omitempty): " + line);
         }
     }
 
