@@ -63,6 +63,11 @@ public final class ClusterPlugin implements ServerPlugin {
                     "cluster block without a port: routing is not started");
             return;
         }
+        // Go's start-up checks for what routes carry (JetStream requires a server name, cluster name and routes).
+        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+            g.checkCluster(config.dynamicName() ? Optional.empty() : Optional.of(config.name()),
+                    config.routes().size());
+        }
         Optional<TlsPolicy> tls;
         try {
             tls = config.tls().isPresent() ? Optional.of(ServerTls.create(config.tls().get()).policy())

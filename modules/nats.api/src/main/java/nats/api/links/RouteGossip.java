@@ -45,4 +45,19 @@ public interface RouteGossip {
     default java.util.Optional<String> requiredClusterName() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Checks what the {@code cluster {}} block configures, called by the plugin running routes before it starts
+     * (only when the block has a port, as Go checks only then). Go refuses to start a JetStream cluster without a
+     * {@code server_name}, a {@code cluster.name} or configured routes; throwing refuses the server's start with
+     * the exception's text.
+     *
+     * @param clusterName      the cluster's configured name (or the one a gateway gave it); empty when dynamic
+     * @param configuredRoutes how many routes the block configures
+     * @throws nats.api.PluginException with Go's text for the missing setting
+     * @since API 2.3
+     */
+    default void checkCluster(java.util.Optional<String> clusterName, int configuredRoutes)
+            throws nats.api.PluginException {
+    }
 }

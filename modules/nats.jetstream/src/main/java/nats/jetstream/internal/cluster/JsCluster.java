@@ -71,7 +71,9 @@ public final class JsCluster {
         this.log = js.log();
         this.selfName = context.identity().serverName();
         this.selfId = JsPeers.nodeId(selfName);
-        this.peers = new JsPeers(selfName, () -> {
+        StartChecks checks = new StartChecks(!selfName.equals(context.identity().serverId()),
+                js.options().extensionHint(), js.options().maxCatchup());
+        this.peers = new JsPeers(selfName, checks, () -> {
             MetaMembership m = membership;
             if (m != null) {
                 m.peersChanged();

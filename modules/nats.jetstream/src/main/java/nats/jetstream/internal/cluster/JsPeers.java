@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import nats.api.PluginException;
 import nats.api.links.RouteGossip;
 
 /**
@@ -28,9 +30,11 @@ final class JsPeers implements RouteGossip {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Runnable changed;
     private volatile String clusterName = "";
+    private final StartChecks checks;
 
-    JsPeers(String selfName, Runnable changed) {
+    JsPeers(String selfName, StartChecks checks, Runnable changed) {
         this.changed = changed;
+        this.checks = checks;
         names.put(nodeId(selfName), selfName);
     }
 
@@ -42,6 +46,12 @@ final class JsPeers implements RouteGossip {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Go's start-up checks for JetStream in a cluster ({@link StartChecks}). */
+    @Override
+    public void checkCluster(Optional<String> configuredClusterName, int configuredRoutes) throws PluginException {
+        checks.check(configuredClusterName, configuredRoutes);
     }
 
     @Override

@@ -77,7 +77,7 @@ final class MetaMembership {
             return Optional.empty();
         }
         if (!named) {
-            // Go refuses this at start-up; this plugin only learns of the cluster from its routes.
+            // Refused at start-up when a cluster block with a port is configured (StartChecks); kept for safety.
             if (!warnedNoName) {
                 warnedNoName = true;
                 log.log(System.Logger.Level.ERROR, "jetstream cluster requires `server_name` to be set");

@@ -25,10 +25,12 @@ import nats.transport.config.ConfigValues;
  * @param encryption     {@code cipher} and {@code key}
  * @param uniqueTag      {@code unique_tag}
  * @param limits         {@code limits {}}: server-wide caps on consumers
+ * @param extensionHint  {@code extension_hint} as written (Go checks it only in a cluster)
+ * @param maxCatchup     {@code max_outstanding_catchup}, 0 when absent (Go checks it only in a cluster)
  */
 public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long maxMemory, long maxStore, String domain,
                                Durability durability, Optional<Encryption> encryption, String uniqueTag,
-                               ServerLimits limits) {
+                               ServerLimits limits, String extensionHint, long maxCatchup) {
 
     /**
      * The {@code limits {}} block.
@@ -44,7 +46,7 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
     /** JetStream on with every default. */
     public static JetStreamOptions defaults() {
         return new JetStreamOptions(true, Optional.empty(), -1, -1, "", Durability.ALWAYS, Optional.empty(), "",
-                ServerLimits.NONE);
+                ServerLimits.NONE, "", 0);
     }
 
     /** Reads the section (an empty map for {@code jetstream: enabled} or {@code -js}). */
@@ -59,6 +61,8 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
         Encryption.Cipher cipher = Encryption.Cipher.CHACHA20_POLY1305;
         String uniqueTag = "";
         ServerLimits limits = ServerLimits.NONE;
+        String extensionHint = "";
+        long maxCatchup = 0;
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
@@ -70,7 +74,9 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
                 case "enable", "enabled" -> enabled = enabledValue(section, k, v);
                 case "key", "ek", "encryption_key" -> key = requireString(section, k, v);
                 case "cipher" -> cipher = cipher(section, k, v);
-                case "extension_hint", "max_outstanding_catchup", "strict", "max_buffered_msgs", "max_buffered_size",
+                case "extension_hint" -> extensionHint = requireString(section, k, v);
+                case "max_outstanding_catchup" -> maxCatchup = size(section, k, v, ConfigValues.goLower(k));
+                case "strict", "max_buffered_msgs", "max_buffered_size",
                      "request_queue_limit", "tpm", "max_catchup" -> {
                     // Accepted as Go accepts them; they tune clustering and limits this server does not have.
                 }
@@ -83,7 +89,7 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
         Optional<Encryption> encryption = key == null || key.isEmpty() ? Optional.empty()
                 : Optional.of(new Encryption(cipher, key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return new JetStreamOptions(enabled, Optional.ofNullable(storeDir), maxMemory, maxStore, domain, durability,
-                encryption, uniqueTag, limits);
+                encryption, uniqueTag, limits, extensionHint, maxCatchup);
     }
 
     /** The directory streams are kept in: {@code <store_dir>/jetstream}, Go's default under the temp directory. */
