@@ -365,23 +365,34 @@ final class ClusterApi implements ClusterRequests {
 
     private void names(ApiRequest req, InternalConnection connection) {
         req.type("stream_names_response");
-        List<String> names = cluster.streamNames(req.account.name());
-        req.response.put("total", names.size());
-        req.response.put("offset", 0);
+        StreamPage page = StreamPage.of(req, "JSApiStreamNamesRequest", cluster, StreamRequests.NAMES_LIMIT);
+        req.response.put("total", page.matched());
+        req.response.put("offset", page.offset());
         req.response.put("limit", StreamRequests.NAMES_LIMIT);
-        req.response.put("streams", names);
+        // Go's list is null when nothing matched, empty when the offset passed every match.
+        req.response.put("streams", page.matched() == 0 ? null : page.names());
         send(connection, req.message, req.okResponse());
     }
 
     /**
-     * Go's scatter and gather: the infos of the account's streams, from this server where it leads them and from
-     * their leaders otherwise ({@code $JSC.SI}); streams whose leader did not answer within 4 s are listed under
-     * {@code missing}.
+     * Go's scatter and gather: the infos of a page of the account's streams, from this server where it leads them
+     * and from their leaders otherwise ({@code $JSC.SI}); streams whose leader did not answer within 4 s are listed
+     * under {@code missing}.
      */
     private void list(ApiRequest req, InternalConnection connection) {
         req.type("stream_list_response");
         String account = req.account.name();
-        List<String> names = cluster.streamNames(account);
+        StreamPage page = StreamPage.of(req, "JSApiStreamListRequest", cluster, StreamRequests.LIST_LIMIT);
+        List<String> names = page.names();
+        if (names.isEmpty()) {
+            // As Go 2.9.10's meta leader: an empty page is answered without its total.
+            req.response.put("total", 0);
+            req.response.put("offset", page.offset());
+            req.response.put("limit", StreamRequests.LIST_LIMIT);
+            req.response.put("streams", List.of());
+            send(connection, req.message, req.okResponse());
+            return;
+        }
         Map<String, Object> local = new java.util.TreeMap<>();
         List<String> remote = new ArrayList<>();
         for (String name : names) {
@@ -396,8 +407,8 @@ final class ClusterApi implements ClusterRequests {
             Map<String, Object> all = new java.util.TreeMap<>(local);
             answers.forEach((name, body) -> all.put(name, nats.transport.json.Json.parseObject(body)));
             List<String> missing = names.stream().filter(n -> !all.containsKey(n)).toList();
-            req.response.put("total", names.size());
-            req.response.put("offset", 0);
+            req.response.put("total", page.matched());
+            req.response.put("offset", page.offset());
             req.response.put("limit", StreamRequests.LIST_LIMIT);
             req.response.put("streams", new ArrayList<>(all.values()));
             if (!missing.isEmpty()) {

@@ -1,0 +1,101 @@
+package nats.jetstream.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import nats.transport.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stream names and lists in a cluster of three, paged and filtered as Go 2.9.10's meta leader does it (the expected
+ * answers were taken from three Go 2.9.10 servers given the same streams and requests, 2026-12-07): the {@code
+ * subject} filter against each stream's subjects (its name without subjects), sorted by name, {@code offset}
+ * clamped to the count; names are {@code null} when nothing matched and {@code []} past the last match; an empty
+ * list page has total 0.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterListsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void namesAndListsArePagedAndFilteredAsGoDoes() throws Exception {
+        try (JsCluster3 cluster = new JsCluster3(dir)) {
+            cluster.startAll();
+            cluster.awaitMetaLeader(Duration.ofSeconds(20));
+            try (Connection a = cluster.connect("A"); Connection c = cluster.connect("C")) {
+                create(a, "A1", "{\"name\":\"A1\",\"subjects\":[\"a.1\"],\"num_replicas\":3}");
+                create(a, "A2", "{\"name\":\"A2\",\"subjects\":[\"a.2\",\"x\"],\"num_replicas\":1,"
+                        + "\"storage\":\"memory\"}");
+                create(a, "B1", "{\"name\":\"B1\",\"subjects\":[\"b.>\"],\"num_replicas\":3,\"storage\":\"memory\"}");
+                create(a, "NS", "{\"name\":\"NS\",\"num_replicas\":1}");
+
+                assertNames(c, "{\"subject\":\"a.*\"}", 2, 0, List.of("A1", "A2"));
+                assertNames(c, "{\"subject\":\"a.*\",\"offset\":1}", 2, 1, List.of("A2"));
+                assertNames(c, "{\"subject\":\"a.*\",\"offset\":5}", 2, 2, List.of());
+                assertNames(c, "{\"subject\":\"zz\"}", 0, 0, null);
+                assertNames(c, "{\"subject\":\"NS\"}", 1, 0, List.of("NS"));
+                assertNames(c, "{\"offset\":2}", 4, 2, List.of("B1", "NS"));
+                assertNames(c, "", 4, 0, List.of("A1", "A2", "B1", "NS"));
+
+                assertList(c, "{\"subject\":\"a.*\",\"offset\":5}", 0, 2, List.of());
+                assertList(c, "{\"subject\":\"b.x\"}", 1, 0, List.of("B1"));
+                assertList(c, "{\"subject\":\"zz\"}", 0, 0, List.of());
+                assertList(c, "{\"offset\":1}", 4, 1, List.of("A2", "B1", "NS"));
+                assertList(c, "{\"subject\":\"x\"}", 1, 0, List.of("A2"));
+
+                Map<String, Object> bad = request(c, "$JS.API.STREAM.NAMES", "{\"offset\":");
+                assertEquals(10025L, ((Map<?, ?>) bad.get("error")).get("err_code"), "invalid JSON: " + bad);
+            }
+        }
+    }
+
+    private static void create(Connection nc, String name, String config) throws Exception {
+        Map<String, Object> r = request(nc, "$JS.API.STREAM.CREATE." + name, config);
+        assertEquals(null, r.get("error"), name + " created: " + r);
+    }
+
+    private static void assertNames(Connection nc, String body, long total, long offset, List<String> names)
+            throws Exception {
+        Map<String, Object> r = request(nc, "$JS.API.STREAM.NAMES", body);
+        assertEquals(total, r.get("total"), "total for " + body + ": " + r);
+        assertEquals(offset, r.get("offset"), "offset for " + body + ": " + r);
+        assertEquals(1024L, r.get("limit"), "limit for " + body + ": " + r);
+        assertEquals(names, r.get("streams"), "names for " + body + ": " + r);
+    }
+
+    private static void assertList(Connection nc, String body, long total, long offset, List<String> names)
+            throws Exception {
+        Map<String, Object> r = request(nc, "$JS.API.STREAM.LIST", body);
+        assertEquals(total, r.get("total"), "total for " + body + ": " + r);
+        assertEquals(offset, r.get("offset"), "offset for " + body + ": " + r);
+        assertEquals(256L, r.get("limit"), "limit for " + body + ": " + r);
+        List<String> listed = new ArrayList<>();
+        for (Object s : (List<?>) r.get("streams")) {
+            listed.add((String) ((Map<?, ?>) ((Map<?, ?>) s).get("config")).get("name"));
+        }
+        assertEquals(names, listed, "streams for " + body + ": " + r);
+        assertEquals(null, r.get("missing"), "every leader answered for " + body + ": " + r);
+    }
+
+    static Map<String, Object> request(Connection nc, String subject, String body) throws Exception {
+        Message m = nc.request(subject, body.getBytes(StandardCharsets.UTF_8), WAIT);
+        assertNotNull(m, "an answer to " + subject + " " + body);
+        return Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
+    }
+}
