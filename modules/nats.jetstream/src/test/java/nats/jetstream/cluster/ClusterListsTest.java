@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers were taken from three Go 2.9.10 servers given the same streams and requests, 2026-12-07): the {@code
  * subject} filter against each stream's subjects (its name without subjects), sorted by name, {@code offset}
  * clamped to the count; names are {@code null} when nothing matched and {@code []} past the last match; an empty
- * list page has total 0.
+ * list page has total 0. Account info counts usage over every replica and the consumers of every stream.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterListsTest {
@@ -61,8 +61,45 @@ class ClusterListsTest {
 
                 Map<String, Object> bad = request(c, "$JS.API.STREAM.NAMES", "{\"offset\":");
                 assertEquals(10025L, ((Map<?, ?>) bad.get("error")).get("err_code"), "invalid JSON: " + bad);
+
+                // Account info over the cluster (Go 2.9.10 with the same streams, messages and consumers: memory
+                // 420 = A2 105 + B1 3 x 105, storage 585 = A1 3 x 195, streams 4, consumers 3).
+                for (int i = 1; i <= 5; i++) {
+                    a.jetStream().publish("a.1", ("hello" + i).getBytes(StandardCharsets.UTF_8));
+                    a.jetStream().publish("a.2", ("x" + i).getBytes(StandardCharsets.UTF_8));
+                    a.jetStream().publish("b.q", ("y" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                durable(c, "A1", "D1");
+                durable(c, "A2", "D2");
+                durable(c, "B1", "D3");
+                for (Connection nc : List.of(a, c)) {
+                    Map<String, Object> info = awaitUsage(nc, 3);
+                    assertEquals(420L, info.get("memory"), "memory over every replica: " + info);
+                    assertEquals(585L, info.get("storage"), "storage over every replica: " + info);
+                    assertEquals(4L, info.get("streams"), "streams assigned: " + info);
+                    assertEquals(3L, info.get("consumers"), "consumers of every stream: " + info);
+                }
             }
         }
+    }
+
+    private static void durable(Connection nc, String stream, String name) throws Exception {
+        Map<String, Object> r = request(nc, "$JS.API.CONSUMER.DURABLE.CREATE." + stream + "." + name,
+                "{\"stream_name\":\"" + stream + "\",\"config\":{\"durable_name\":\"" + name
+                        + "\",\"ack_policy\":\"explicit\"}}");
+        assertEquals(null, r.get("error"), name + " created: " + r);
+    }
+
+    /** Account info once the servers' usage reports (about a second apart) show every consumer and byte. */
+    private static Map<String, Object> awaitUsage(Connection nc, long consumers) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Map<String, Object> info = request(nc, "$JS.API.INFO", "");
+        while (System.nanoTime() < deadline && !(Long.valueOf(consumers).equals(info.get("consumers"))
+                && Long.valueOf(420).equals(info.get("memory")) && Long.valueOf(585).equals(info.get("storage")))) {
+            Thread.sleep(200);
+            info = request(nc, "$JS.API.INFO", "");
+        }
+        return info;
     }
 
     private static void create(Connection nc, String name, String config) throws Exception {

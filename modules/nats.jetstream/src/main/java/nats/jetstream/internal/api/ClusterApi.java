@@ -180,10 +180,12 @@ final class ClusterApi implements ClusterRequests {
 
     /**
      * Adds the {@code cluster} block to a stream info answered on the single-server path; account info counts the
-     * account's streams from the assignments (this server holds replicas of some only).
+     * account's streams from the assignments and its usage over the whole cluster (this server holds replicas of
+     * some streams only).
      */
     void decorate(ApiRequest req) {
         if (req.response.containsKey("limits") && req.response.containsKey("streams")) {
+            cluster.putAccountUsage(req.response, req.account);
             req.response.put("streams", cluster.streamNames(req.account.name()).size());
             return;
         }

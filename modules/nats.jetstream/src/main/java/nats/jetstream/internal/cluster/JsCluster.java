@@ -62,6 +62,8 @@ public final class JsCluster {
     private volatile NrgTransport metaTransport;
     private volatile MetaMembership membership;
     private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> usageTicker;
+    private final UsageGossip usage;
     private volatile boolean stopped;
     private volatile ClusterRequests requests;
 
@@ -81,6 +83,7 @@ public final class JsCluster {
         });
         // Go keeps the meta group under the system account: <store>/$SYS/_js_/_meta_.
         this.root = js.options().storeRoot().resolve("$SYS").resolve("_js_");
+        this.usage = new UsageGossip(js, selfId, this::isStreamLeader, (a, st) -> streams.containsKey(key(a, st)));
         long ms = Long.getLong("nats.jetstream.cluster.election_ms", 4000);
         this.electionMin = Duration.ofMillis(ms);
     }
@@ -95,12 +98,17 @@ public final class JsCluster {
         system.subscribe(MetaMembership.MEMBERS_SUBJECT, m -> membership.answerMembers(meta, m));
         system.subscribe("$JSC.SI.*.*", this::answerStreamInfo);
         ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
+        system.subscribe(UsageGossip.SUBJECT_PREFIX + "*", this::receiveUsage);
+        usageTicker = js.timers().scheduleWithFixedDelay(this::publishUsage, 1, 1, TimeUnit.SECONDS);
     }
 
     public void stop() {
         stopped = true;
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (usageTicker != null) {
+            usageTicker.cancel(false);
         }
         replicas.values().forEach(r -> r.stop(false));
         replicas.clear();
@@ -160,6 +168,39 @@ public final class JsCluster {
 
     Path groupDirectory(String group) {
         return root.resolve(group);
+    }
+
+    /**
+     * Puts Go's clustered account usage into an account info: memory and storage held by every replica in the
+     * cluster, consumers of every stream (from the servers' usage reports, {@link UsageGossip}; about a second
+     * behind).
+     */
+    public void putAccountUsage(Map<String, Object> out, JsAccount account) {
+        UsageGossip.Usage u = usage.total(account);
+        out.put("memory", u.memory());
+        out.put("storage", u.storage());
+        out.put("consumers", u.consumers());
+    }
+
+    private void publishUsage() {
+        InternalConnection sys = system;
+        if (stopped || meta == null || sys == null) {
+            return;
+        }
+        try {
+            usage.publish(sys);
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "JetStream cluster: usage report not sent: " + e, e);
+        }
+    }
+
+    private void receiveUsage(Message m) {
+        try {
+            usage.receive(m);
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "JetStream cluster: bad usage report on {0}: {1}", m.subject(),
+                    e.toString());
+        }
     }
 
     // --- the meta group --------------------------------------------------------------------------------------
