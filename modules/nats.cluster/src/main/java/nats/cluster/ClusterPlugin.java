@@ -65,8 +65,11 @@ public final class ClusterPlugin implements ServerPlugin {
         }
         // Go's start-up checks for what routes carry (JetStream requires a server name, cluster name and routes).
         for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
-            g.checkCluster(config.dynamicName() ? Optional.empty() : Optional.of(config.name()),
-                    config.routes().size());
+            Optional<String> refusal = g.checkCluster(config.dynamicName() ? Optional.empty()
+                    : Optional.of(config.name()), config.routes().size());
+            if (refusal.isPresent()) {
+                throw new PluginException(refusal.get());
+            }
         }
         Optional<TlsPolicy> tls;
         try {

@@ -49,15 +49,15 @@ public interface RouteGossip {
     /**
      * Checks what the {@code cluster {}} block configures, called by the plugin running routes before it starts
      * (only when the block has a port, as Go checks only then). Go refuses to start a JetStream cluster without a
-     * {@code server_name}, a {@code cluster.name} or configured routes; throwing refuses the server's start with
-     * the exception's text.
+     * {@code server_name}, a {@code cluster.name} or configured routes; the plugin running routes refuses the
+     * server's start with the text returned.
      *
      * @param clusterName      the cluster's configured name (or the one a gateway gave it); empty when dynamic
      * @param configuredRoutes how many routes the block configures
-     * @throws nats.api.PluginException with Go's text for the missing setting
+     * @return Go's text for what is missing; empty to accept
      * @since API 2.3
      */
-    default void checkCluster(java.util.Optional<String> clusterName, int configuredRoutes)
-            throws nats.api.PluginException {
+    default java.util.Optional<String> checkCluster(java.util.Optional<String> clusterName, int configuredRoutes) {
+        return java.util.Optional.empty();
     }
 }

@@ -11,7 +11,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import nats.api.PluginException;
 import nats.api.links.RouteGossip;
 
 /**
@@ -50,8 +49,8 @@ final class JsPeers implements RouteGossip {
 
     /** Go's start-up checks for JetStream in a cluster ({@link StartChecks}). */
     @Override
-    public void checkCluster(Optional<String> configuredClusterName, int configuredRoutes) throws PluginException {
-        checks.check(configuredClusterName, configuredRoutes);
+    public Optional<String> checkCluster(Optional<String> configuredClusterName, int configuredRoutes) {
+        return checks.refusal(configuredClusterName, configuredRoutes);
     }
 
     @Override

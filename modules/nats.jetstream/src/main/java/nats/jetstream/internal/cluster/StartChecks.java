@@ -3,8 +3,6 @@ package nats.jetstream.internal.cluster;
 import java.util.Locale;
 import java.util.Optional;
 
-import nats.api.PluginException;
-
 /**
  * Go's start-up checks for JetStream in a cluster, in Go's order and with its texts: {@code validateJetStreamOptions}
  * (server name, cluster name, {@code extension_hint}, {@code max_outstanding_catchup}), then
@@ -20,27 +18,28 @@ record StartChecks(boolean named, String extensionHint, long maxCatchup) {
     /**
      * @param clusterName      the cluster's configured name; empty when dynamic
      * @param configuredRoutes how many routes the cluster block configures
-     * @throws PluginException with Go's text for the first check that fails
+     * @return Go's text for the first check that fails; empty when all pass
      */
-    void check(Optional<String> clusterName, int configuredRoutes) throws PluginException {
+    Optional<String> refusal(Optional<String> clusterName, int configuredRoutes) {
         if (!named) {
-            throw new PluginException("jetstream cluster requires `server_name` to be set");
+            return Optional.of("jetstream cluster requires `server_name` to be set");
         }
         if (clusterName.isEmpty()) {
-            throw new PluginException("jetstream cluster requires `cluster.name` to be set");
+            return Optional.of("jetstream cluster requires `cluster.name` to be set");
         }
         String hint = extensionHint.toLowerCase(Locale.ROOT);
         if (!hint.isEmpty() && !hint.equals("will_extend") && !hint.equals("no_extend")) {
-            throw new PluginException("expected 'no_extend' for string value, got '" + hint + "'");
+            return Optional.of("expected 'no_extend' for string value, got '" + hint + "'");
         }
         if (maxCatchup < 0) {
-            throw new PluginException("jetstream max catchup cannot be negative");
+            return Optional.of("jetstream max catchup cannot be negative");
         }
         // Go also accepts a solicited leafnode sharing the system account instead of routes; this plugin does not
         // see leafnode remotes (and does not extend a domain over one).
         if (configuredRoutes == 0) {
-            throw new PluginException("Can't start JetStream: JetStream cluster requires configured routes or "
+            return Optional.of("Can't start JetStream: JetStream cluster requires configured routes or "
                     + "solicited leafnode for the system account");
         }
+        return Optional.empty();
     }
 }
