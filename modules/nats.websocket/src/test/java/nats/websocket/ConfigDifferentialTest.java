@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mistakes in a {@code websocket {}} block refuse the start with Go's texts (and Go's file:line:column where Go
- * gives one): the same file goes to both servers. Our start refusals carry the kernel's prefix naming the
- * plugin; the text after it must be Go's.
+ * gives one): the same file goes to both servers, and our refusal must be Go's text (the kernel shows a
+ * built-in module's refusal as the module words it).
  */
 @Timeout(60)
 class ConfigDifferentialTest {
@@ -76,7 +76,7 @@ class ConfigDifferentialTest {
                 go = go.replaceFirst(":\\d+:\\d+: ", ": ");
                 ours = ours.replaceFirst(":\\d+:\\d+: ", ": ");
             }
-            if (!ours.endsWith(go)) {
+            if (!ours.equals(go)) {
                 differences.add(c.getKey() + ":\n  go:   " + go + "\n  ours: " + ours);
             }
         }
@@ -125,9 +125,10 @@ class ConfigDifferentialTest {
     }
 
     @Test
-    void theRefusalNamesThePlugin() throws Exception {
+    void theRefusalIsGosTextAlone() throws Exception {
         ServerStartException e = assertThrows(ServerStartException.class,
                 () -> WsTestServer.start(dir, "websocket { port: -1, no_tls: true, jwt_cookie: c }\n"));
-        assertTrue(e.getMessage().contains("websocket"), () -> "expected the plugin named, got " + e.getMessage());
+        assertEquals("trusted operators or trusted keys configuration is required for JWT authentication via cookie"
+                + " \"c\"", e.getMessage(), "printed as Go prints it, after \"nats-server: \"");
     }
 }

@@ -64,7 +64,10 @@ public final class PluginLifecycle {
         ordered.add(plugin);
     }
 
-    /** Starts the plugins; on a refusal stops what started and reports which plugin refused and why. */
+    /**
+     * Starts the plugins; on a refusal stops what started and reports it: a built-in plugin's refusal with its own
+     * (Go's) text, a drop-in's and any failure with the plugin's name.
+     */
     public void startAll(List<DiscoveredPlugin> enabled, ContextFactory contexts) throws ServerStartException {
         for (DiscoveredPlugin p : startOrder(enabled)) {
             ServerPlugin plugin = p.plugin();
@@ -73,10 +76,16 @@ public final class PluginLifecycle {
                 started.push(plugin);
                 LOG.log(System.Logger.Level.INFO, "Started plugin {0} {1} ({2})", plugin.id(), plugin.version(),
                         p.origin());
-            } catch (PluginException | RuntimeException e) {
+            } catch (PluginException e) {
                 stopAll();
-                throw new ServerStartException("plugin '" + plugin.id() + "' " + p.origin() + " refused to start: "
-                        + e.getMessage(), e);
+                // A built-in module's refusal is the text Go prints for the same condition, shown as it is; a
+                // drop-in's names the plugin and its jar, which Go has no counterpart for.
+                throw new ServerStartException(p.builtIn() ? e.getMessage()
+                        : "plugin '" + plugin.id() + "' " + p.origin() + " refused to start: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                stopAll();
+                throw new ServerStartException("plugin '" + plugin.id() + "' " + p.origin() + " failed to start: "
+                        + e, e);
             }
         }
     }

@@ -36,7 +36,7 @@ public final class PluginLoader {
     public static List<DiscoveredPlugin> discover(Path pluginsDir) throws ServerStartException {
         List<DiscoveredPlugin> found = new ArrayList<>();
         for (ServerPlugin plugin : load(ServiceLoader.load(ServerPlugin.class, PluginLoader.class.getClassLoader()))) {
-            found.add(new DiscoveredPlugin(plugin, "built-in"));
+            found.add(new DiscoveredPlugin(plugin, DiscoveredPlugin.BUILT_IN));
         }
         if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
             found.addAll(loadDropIns(pluginsDir));

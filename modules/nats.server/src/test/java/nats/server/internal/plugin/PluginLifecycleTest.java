@@ -115,6 +115,15 @@ class PluginLifecycleTest {
     }
 
     @Test
+    void aBuiltInModulesRefusalIsItsOwnGoText() {
+        List<DiscoveredPlugin> plugins = List.of(new DiscoveredPlugin(new FakePlugin("jetstream", Set.of(), true, null),
+                DiscoveredPlugin.BUILT_IN));
+        ServerStartException e = assertThrows(ServerStartException.class,
+                () -> new PluginLifecycle().startAll(plugins, p -> null), "a refusal fails the start");
+        assertEquals("store directory is not writable", e.getMessage(), "printed as Go prints it: nats-server: <text>");
+    }
+
+    @Test
     void missingDependencyAndCyclesAreRefused() {
         ServerStartException missing = assertThrows(ServerStartException.class,
                 () -> PluginLifecycle.startOrder(List.of(plugin("mqtt", "jetstream"))), "missing dependency");
