@@ -13,11 +13,19 @@ import java.util.Arrays;
  * only its own subject's, as in Go). So subscription churn on other subjects costs a publisher one shared
  * look-up per subject and change, not a String, a trie match and a copy of the key. The table starts at 64
  * slots and doubles (up to 512, Go's per-client cache size) while subjects keep evicting each other.
+ *
+ * <p>A subject gets an entry only on its second miss within a short while (a small table of recent misses'
+ * hashes remembers the first). Subjects used once, a JetStream ack or a reply to a unique inbox, are matched
+ * on their bytes ({@link Sublist#match(byte[], int, int, ByteMatch)}: no String, no shared cache, usually no
+ * allocation) and leave both caches alone, so they neither pay for entries never read again nor evict the
+ * entries of subjects that are published again.
  */
 public final class ResultCache {
 
     private static final int INITIAL_SLOTS = 64;
     private static final int MAX_SLOTS = 512;
+    /** Recent misses remembered (a power of two); a few unique subjects between two uses of one leave it in. */
+    private static final int SEEN_SLOTS = 256;
 
     /** One cached subject: everything a hit reads sits in one object. */
     private static final class Entry {
@@ -40,6 +48,9 @@ public final class ResultCache {
     private Entry[] entries = new Entry[INITIAL_SLOTS];
     /** Entries replaced by another subject since the table last grew. */
     private int evictions;
+    /** Hashes of subjects that missed once and were not cached; made on the first such miss. */
+    private int[] seen;
+    private final ByteMatch scratch = new ByteMatch();
 
     public MatchResult lookup(Sublist sublist, byte[] subject, int off, int len) {
         // Read before any look-up: a result found or made now is at least as new as this generation.
@@ -67,6 +78,9 @@ public final class ResultCache {
             e.checked = current;
             return e.result;
         }
+        if (!seenBefore(hash)) {
+            return sublist.match(subject, off, len, scratch);
+        }
         String name = new String(subject, off, len, StandardCharsets.ISO_8859_1);
         MatchResult result = sublist.match(name);
         if (e != null && ++evictions > entries.length && entries.length < MAX_SLOTS) {
@@ -75,6 +89,22 @@ public final class ResultCache {
         entries[(hash ^ (hash >>> 16)) & (entries.length - 1)] =
                 new Entry(Arrays.copyOfRange(subject, off, off + len), name, hash, result, current);
         return result;
+    }
+
+    /** Whether a subject with this hash missed recently; if not, remembers that it did now. */
+    private boolean seenBefore(int hash) {
+        int[] table = seen;
+        if (table == null) {
+            table = seen = new int[SEEN_SLOTS];
+        }
+        int slot = (hash ^ (hash >>> 16)) & (SEEN_SLOTS - 1);
+        if (table[slot] == hash) {
+            // Forget it: a subject admitted now and evicted later starts over.
+            table[slot] = 0;
+            return true;
+        }
+        table[slot] = hash;
+        return false;
     }
 
     /** Doubles the table, keeping the entries (they are rechecked by generation as before). */

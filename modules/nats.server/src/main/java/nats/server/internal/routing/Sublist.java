@@ -223,6 +223,69 @@ public final class Sublist {
         }
     }
 
+    /**
+     * All subscriptions matching the subject {@code bytes[off, off + len)} (read as ISO-8859-1, as
+     * {@link #match(String)} would see it), without making a String and without the shared cache: the path
+     * for subjects a producer's {@link ResultCache} does not keep, mostly used once (JetStream acks, unique
+     * reply inboxes). A result that comes from one trie node alone is that node's own, so such a miss
+     * allocates nothing.
+     *
+     * @param scratch the calling producer's scratch, used by one thread at a time
+     */
+    MatchResult match(byte[] bytes, int off, int len, ByteMatch scratch) {
+        int end = off + len;
+        if (len == 0 || bytes[off] == '.' || bytes[end - 1] == '.') {
+            return MatchResult.EMPTY;
+        }
+        for (int i = off + 1; i < end; i++) {
+            if (bytes[i] == '.' && bytes[i - 1] == '.') {
+                return MatchResult.EMPTY;
+            }
+        }
+        lock.readLock().lock();
+        try {
+            matchLevel(root, bytes, off, end, scratch);
+            return scratch.finish();
+        } finally {
+            scratch.clear();
+            lock.readLock().unlock();
+        }
+    }
+
+    /** {@link #matchLevel(Level, List, int, Collector)} on bytes: the same walk, the same order of nodes. */
+    private static void matchLevel(Level level, byte[] bytes, int start, int end, ByteMatch out) {
+        Level current = level;
+        int i = start;
+        while (current != null) {
+            int dot = i;
+            while (dot < end && bytes[dot] != '.') {
+                dot++;
+            }
+            boolean last = dot == end;
+            if (current.fwc != null) {
+                out.hit(current.fwc);
+            }
+            if (current.pwc != null && !last) {
+                matchLevel(current.pwc.next, bytes, dot + 1, end, out);
+            }
+            Node literal = current.literals.isEmpty() ? null : current.literals.get(out.token(bytes, i, dot));
+            if (last) {
+                if (literal != null) {
+                    out.hit(literal);
+                }
+                if (current.pwc != null) {
+                    out.hit(current.pwc);
+                }
+                return;
+            }
+            if (literal == null) {
+                return;
+            }
+            current = literal.next;
+            i = dot + 1;
+        }
+    }
+
     private static void matchLevel(Level level, List<String> tokens, int index, Collector out) {
         Level current = level;
         for (int i = index; i < tokens.size() && current != null; i++) {
@@ -374,12 +437,30 @@ public final class Sublist {
         }
     }
 
-    private static final class Node {
+    static final class Node {
         Level next;
         List<ServerSubscription> plain = List.of();
         Map<String, List<ServerSubscription>> queues = Map.of();
+        /**
+         * The result when this node is the only one matching, made on first need under the read lock and
+         * dropped on every change under the write lock (a racing reader may make an equal one; MatchResult's
+         * final fields publish it safely).
+         */
+        private MatchResult alone;
+
+        MatchResult alone() {
+            MatchResult result = alone;
+            if (result == null) {
+                Collector collector = new Collector();
+                collector.addEach(this);
+                result = collector.build();
+                alone = result;
+            }
+            return result;
+        }
 
         void add(ServerSubscription sub) {
+            alone = null;
             if (sub.isQueue()) {
                 if (queues.isEmpty()) {
                     queues = new LinkedHashMap<>(2);
@@ -394,6 +475,7 @@ public final class Sublist {
         }
 
         boolean remove(ServerSubscription sub) {
+            alone = null;
             if (!sub.isQueue()) {
                 return !plain.isEmpty() && plain.remove(sub);
             }
@@ -417,14 +499,34 @@ public final class Sublist {
         }
     }
 
-    /** Gathers matches from several trie nodes, merging queue members of the same group. */
-    private static final class Collector {
+    /**
+     * Gathers matches from several trie nodes, merging queue members of the same group. While only one
+     * non-empty node matched, its own result ({@link Node#alone()}) is the answer and nothing is copied.
+     */
+    static final class Collector {
         private final List<ServerSubscription> plain = new ArrayList<>();
         private Map<String, List<ServerSubscription>> queues;
         private List<ServerSubscription> links;
         private boolean remoteQueueMembers;
+        private Node only;
+        private boolean several;
 
         void addAll(Node node) {
+            if (node.isEmpty()) {
+                return;
+            }
+            if (!several && only == null) {
+                only = node;
+                return;
+            }
+            if (!several) {
+                several = true;
+                addEach(only);
+            }
+            addEach(node);
+        }
+
+        private void addEach(Node node) {
             for (ServerSubscription sub : node.plain) {
                 if (sub.subscriber() instanceof RemoteSubscriber) {
                     addLink(sub);
@@ -459,6 +561,9 @@ public final class Sublist {
         }
 
         MatchResult build() {
+            if (!several && only != null) {
+                return only.alone();
+            }
             if (plain.isEmpty() && queues == null && links == null) {
                 return MatchResult.EMPTY;
             }

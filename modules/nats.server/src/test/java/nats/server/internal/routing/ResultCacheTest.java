@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +33,19 @@ class ResultCacheTest {
         return cache.lookup(sublist, buffer, 4, subject.length());
     }
 
+    /** A subject gets an entry on its second miss. */
+    private MatchResult warm(String subject) {
+        lookup(subject);
+        return lookup(subject);
+    }
+
     @Test
     void literalChurnOnOtherSubjectsKeepsTheEntry() throws Exception {
         ServerSubscription a = subscribe("orders.new");
-        MatchResult first = lookup("orders.new");
-        assertArrayEquals(new ServerSubscription[] {a}, first.plain(), "the subscriber of orders.new");
+        // Two matching nodes: each match makes a new result, so the same one again means a hit.
+        ServerSubscription any = subscribe("orders.*");
+        MatchResult first = warm("orders.new");
+        assertArrayEquals(new ServerSubscription[] {a, any}, first.plain(), "the subscribers of orders.new");
         for (int i = 0; i < 100; i++) {
             sublist.remove(subscribe("inbox." + i));
         }
@@ -46,7 +55,7 @@ class ResultCacheTest {
     @Test
     void changeOnTheSameSubjectOrAMatchingWildcardIsSeenAtOnce() throws Exception {
         ServerSubscription a = subscribe("orders.new");
-        MatchResult first = lookup("orders.new");
+        MatchResult first = warm("orders.new");
         ServerSubscription b = subscribe("orders.new");
         MatchResult second = lookup("orders.new");
         assertNotSame(first, second, "a SUB on the subject itself replaces the result");
@@ -61,15 +70,110 @@ class ResultCacheTest {
     @Test
     void manySubjectsGrowTheTableAndStayCorrect() throws Exception {
         ServerSubscription all = subscribe("s.>");
+        ServerSubscription star = subscribe("s.*");
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 300; i++) {
-                assertArrayEquals(new ServerSubscription[] {all}, lookup("s." + i).plain(), "s." + i + " round " + round);
+                assertArrayEquals(new ServerSubscription[] {all, star}, lookup("s." + i).plain(),
+                        "s." + i + " round " + round);
             }
         }
+        MatchResult s8 = warm("s.8");
         ServerSubscription one = subscribe("s.7");
-        assertEquals(2, lookup("s.7").plain().length, "s.7 sees its new literal subscriber");
-        assertSame(lookup("s.8"), lookup("s.8"), "other subjects stay cached");
+        assertEquals(3, lookup("s.7").plain().length, "s.7 sees its new literal subscriber");
+        assertSame(s8, lookup("s.8"), "other subjects stay cached");
         sublist.remove(one);
-        assertEquals(1, lookup("s.7").plain().length, "and loses it again");
+        assertEquals(2, lookup("s.7").plain().length, "and loses it again");
+    }
+
+    @Test
+    void subjectsUsedOnceDoNotEvictAHotEntry() throws Exception {
+        ServerSubscription acks = subscribe("$JS.ACK.>");
+        subscribe("orders.new");
+        subscribe("orders.*");
+        MatchResult hot = warm("orders.new");
+        for (int i = 0; i < 10_000; i++) {
+            String ack = "$JS.ACK.S.C.1." + i + "." + i + ".1700000000000000000.0";
+            assertArrayEquals(new ServerSubscription[] {acks}, lookup(ack).plain(), ack);
+            if (i % 100 == 0) {
+                assertSame(hot, lookup("orders.new"), "the hot subject is still a hit after " + i + " acks");
+            }
+        }
+        assertSame(hot, lookup("orders.new"), "the hot subject's entry survived 10,000 unique subjects");
+        assertEquals(null, sublist.cachedMatch("$JS.ACK.S.C.1.5.5.1700000000000000000.0"),
+                "nor did they enter the shared cache");
+    }
+
+    @Test
+    void aSubjectUsedAgainIsCachedOnItsSecondMiss() throws Exception {
+        subscribe("orders.new");
+        subscribe("orders.*");
+        MatchResult once = lookup("orders.new");
+        MatchResult twice = lookup("orders.new");
+        assertNotSame(once, twice, "the first miss is matched on the bytes, the second makes the entry");
+        assertSame(twice, lookup("orders.new"), "then it is a hit");
+        assertSame(twice, sublist.cachedMatch("orders.new"), "shared with the sublist's cache");
+    }
+
+    /** Lets the reader do a few look-ups (races included: the first may overlap the change), at most 50 ms. */
+    private static void awaitReads(java.util.concurrent.atomic.AtomicLong reads,
+                                   java.util.concurrent.atomic.AtomicBoolean stop) {
+        long target = reads.get() + 4;
+        long deadline = System.nanoTime() + 50_000_000L;
+        while (reads.get() < target && !stop.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * A producer looking subjects up (cached ones and ones used once) while another thread subscribes and
+     * unsubscribes a wildcard covering them: a look-up that starts after a change has completed sees it.
+     * The writer's counter is odd while it changes the list; even values alternate absent / present.
+     */
+    @Test
+    void subUnsubRacingMissesIsNeverMissed() throws Exception {
+        subscribe("race.hot");
+        subscribe("race.*");
+        ServerSubscription racer = new ServerSubscription(SublistTest.NOBODY, "race.>", null, new byte[] {'r'});
+        java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < 2_000 && !stop.get(); i++) {
+                    epoch.incrementAndGet();
+                    sublist.insert(racer);
+                    epoch.incrementAndGet();
+                    awaitReads(reads, stop);
+                    epoch.incrementAndGet();
+                    sublist.remove(racer);
+                    epoch.incrementAndGet();
+                    awaitReads(reads, stop);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        long checked = 0;
+        try {
+            for (int n = 0; writer.isAlive(); n++) {
+                String subject = n % 2 == 0 ? "race.hot" : "race.u" + n;
+                long before = epoch.get();
+                MatchResult r = lookup(subject);
+                reads.incrementAndGet();
+                if (before % 2 == 0 && epoch.get() == before) {
+                    boolean present = before % 4 == 2;
+                    boolean seen = java.util.Arrays.asList(r.plain()).contains(racer);
+                    assertEquals(present, seen, subject + " at epoch " + before);
+                    checked++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            writer.join(5_000);
+        }
+        assertEquals(null, failure.get(), "writer failed");
+        assertTrue(checked > 2_000, "look-ups ran between changes: " + checked);
+        assertEquals(2, warm("race.hot").plain().length, "after the last UNSUB: race.hot and race.*");
     }
 }
