@@ -1,7 +1,6 @@
 package nats.cluster.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 
 /** Free loopback ports for servers whose addresses other servers must know before they start. */
 public final class Ports {
@@ -9,10 +8,10 @@ public final class Ports {
     private Ports() {
     }
 
+    /** {@link nats.testing.Ports#free()} (never one handed out recently), unchecked for test set-up code. */
     public static int free() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        try {
+            return nats.testing.Ports.free();
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);
         }
