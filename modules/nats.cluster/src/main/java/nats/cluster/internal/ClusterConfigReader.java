@@ -74,7 +74,7 @@ public final class ClusterConfigReader {
                                         "setting \"permissions\" within cluster authorization block is deprecated"));
                                 authPermissions = permissions(auth, a.getKey(), a.getValue());
                             }
-                            default -> throw unknown(auth, a.getKey());
+                            default -> throw ConfigValues.unknownField(auth, a.getKey());
                         }
                     }
                 }
@@ -94,7 +94,7 @@ public final class ClusterConfigReader {
                 case "write_timeout" -> warnings.accept(new ConfigProblem(section, key,
                         "cluster \"write_timeout\" is not supported by jnatsd: a route that blocks beyond the write"
                         + " deadline is closed"));
-                default -> throw unknown(section, key);
+                default -> throw ConfigValues.unknownField(section, key);
             }
         }
         if (permissions == null) {
@@ -153,7 +153,7 @@ public final class ClusterConfigReader {
                             thresholds.add(ConfigValues.duration(block, e.getKey(), d));
                         }
                     }
-                    default -> throw unknown(block, e.getKey());
+                    default -> throw ConfigValues.unknownField(block, e.getKey());
                 }
             }
         } else {
@@ -176,7 +176,7 @@ public final class ClusterConfigReader {
             return new HostPort("", l.intValue());
         }
         if (!(v instanceof String s)) {
-            throw new ConfigProblem(m, key, "expected port or host:port, got " + goType(v));
+            throw new ConfigProblem(m, key, "expected port or host:port, got " + ConfigValues.goType(v));
         }
         String text = s.contains("://") ? s.substring(s.indexOf("://") + 3) : s;
         if (text.endsWith("/")) {
@@ -298,7 +298,7 @@ public final class ClusterConfigReader {
             }
         } else {
             throw new ConfigProblem(m, key, "Expected subject permissions to be a subject, or array of subjects, got "
-                    + goType(v));
+                    + ConfigValues.goType(v));
         }
         for (String s : subjects) {
             if (!Subjects.isValidSubject(s)) {
@@ -311,22 +311,5 @@ public final class ClusterConfigReader {
             }
         }
         return List.copyOf(subjects);
-    }
-
-    private static ConfigProblem unknown(Map<String, Object> m, String key) {
-        return new ConfigProblem(m, key, "unknown field \"" + key + "\"");
-    }
-
-    private static String goType(Object v) {
-        return switch (v) {
-            case null -> "<nil>";
-            case String s -> "string";
-            case Long l -> "int64";
-            case Double d -> "float64";
-            case Boolean b -> "bool";
-            case List<?> l -> "[]interface {}";
-            case Map<?, ?> mm -> "map[string]interface {}";
-            default -> v.getClass().getSimpleName();
-        };
     }
 }

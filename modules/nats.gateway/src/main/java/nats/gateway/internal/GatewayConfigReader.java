@@ -56,7 +56,7 @@ public final class GatewayConfigReader {
                                     "Gateway authorization does not allow multiple users");
                             case "token" -> throw new ConfigProblem(section, key,
                                     "Gateway authorization does not support tokens");
-                            default -> throw unknown(auth, a.getKey());
+                            default -> throw ConfigValues.unknownField(auth, a.getKey());
                         }
                     }
                 }
@@ -65,7 +65,7 @@ public final class GatewayConfigReader {
                 case "connect_retries" -> connectRetries = (int) ConfigValues.integer(section, key, v);
                 case "gateways" -> gateways = gateways(section, key, v);
                 case "reject_unknown", "reject_unknown_cluster" -> rejectUnknown = ConfigValues.bool(section, key, v);
-                default -> throw unknown(section, key);
+                default -> throw ConfigValues.unknownField(section, key);
             }
         }
         if (host.isEmpty()) {
@@ -103,7 +103,7 @@ public final class GatewayConfigReader {
 
     private List<RemoteGatewayConfig> gateways(Map<String, Object> m, String key, Object v) throws ConfigProblem {
         if (!(v instanceof List<?> list)) {
-            throw new ConfigProblem(m, key, "Expected gateways field to be an array, got " + goType(v));
+            throw new ConfigProblem(m, key, "Expected gateways field to be an array, got " + ConfigValues.goType(v));
         }
         List<RemoteGatewayConfig> remotes = new ArrayList<>();
         for (Object item : list) {
@@ -123,14 +123,14 @@ public final class GatewayConfigReader {
                     case "urls" -> {
                         if (!(e.getValue() instanceof List<?> us)) {
                             throw new ConfigProblem(g, e.getKey(), "Expected urls field to be an array, got "
-                                    + goType(e.getValue()));
+                                    + ConfigValues.goType(e.getValue()));
                         }
                         urls.clear();
                         for (Object u : us) {
                             urls.add(url(g, e.getKey(), u));
                         }
                     }
-                    default -> throw unknown(g, e.getKey());
+                    default -> throw ConfigValues.unknownField(g, e.getKey());
                 }
             }
             remotes.add(new RemoteGatewayConfig(name, urls, tls));
@@ -153,7 +153,7 @@ public final class GatewayConfigReader {
             return "";
         }
         if (!(v instanceof String s)) {
-            throw new ConfigProblem(m, key, "expected port or host:port, got " + goType(v));
+            throw new ConfigProblem(m, key, "expected port or host:port, got " + ConfigValues.goType(v));
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
@@ -185,22 +185,5 @@ public final class GatewayConfigReader {
     static Duration defaultAuthTimeout(Optional<TlsOptions> tls) {
         Duration fromTls = tls.map(t -> t.timeout().plusSeconds(1)).orElse(Duration.ZERO);
         return fromTls.compareTo(Duration.ofSeconds(2)) > 0 ? fromTls : Duration.ofSeconds(2);
-    }
-
-    private static ConfigProblem unknown(Map<String, Object> m, String key) {
-        return new ConfigProblem(m, key, "unknown field \"" + key + "\"");
-    }
-
-    private static String goType(Object v) {
-        return switch (v) {
-            case null -> "<nil>";
-            case String s -> "string";
-            case Long l -> "int64";
-            case Double d -> "float64";
-            case Boolean b -> "bool";
-            case List<?> l -> "[]interface {}";
-            case Map<?, ?> mm -> "map[string]interface {}";
-            default -> v.getClass().getSimpleName();
-        };
     }
 }

@@ -66,7 +66,7 @@ public final class LeafConfigReader {
                         "leafnodes \"" + key + "\" is not supported by jnatsd and is ignored"));
                 case "compression" -> warnings.accept(new ConfigProblem(section, key,
                         "leafnodes \"compression\" is not supported by jnatsd: connections are uncompressed, as Go 2.9's"));
-                default -> throw unknown(section, key);
+                default -> throw ConfigValues.unknownField(section, key);
             }
         }
         if (host.isEmpty()) {
@@ -97,7 +97,7 @@ public final class LeafConfigReader {
                         : v instanceof Long l ? Duration.ofSeconds(l) : Duration.ofSeconds(1);
                 case "users" -> users = users(block, key, v);
                 case "account" -> account = ConfigValues.string(block, key, v);
-                default -> throw unknown(block, key);
+                default -> throw ConfigValues.unknownField(block, key);
             }
         }
         if (!users.isEmpty()) {
@@ -134,7 +134,7 @@ public final class LeafConfigReader {
                     case "user", "username" -> user = ConfigValues.string(u, e.getKey(), e.getValue());
                     case "pass", "password" -> password = ConfigValues.string(u, e.getKey(), e.getValue());
                     case "account" -> account = ConfigValues.string(u, e.getKey(), e.getValue());
-                    default -> throw unknown(u, e.getKey());
+                    default -> throw ConfigValues.unknownField(u, e.getKey());
                 }
             }
             users.add(new LeafUser(user, password, account));
@@ -144,7 +144,7 @@ public final class LeafConfigReader {
 
     private List<RemoteConfig> remotes(Map<String, Object> m, String key, Object v) throws ConfigProblem {
         if (!(v instanceof List<?> list)) {
-            throw new ConfigProblem(m, key, "Expected remotes field to be an array, got " + goType(v));
+            throw new ConfigProblem(m, key, "Expected remotes field to be an array, got " + ConfigValues.goType(v));
         }
         List<RemoteConfig> remotes = new ArrayList<>();
         for (Object item : list) {
@@ -181,7 +181,7 @@ public final class LeafConfigReader {
                      "websocket_compression", "ws_no_masking", "websocket_no_masking", "jetstream_cluster_migrate",
                      "js_cluster_migrate", "compression" -> warnings.accept(new ConfigProblem(r, key,
                         "remote leafnode \"" + key + "\" is not supported by jnatsd and is ignored"));
-                default -> throw unknown(r, key);
+                default -> throw ConfigValues.unknownField(r, key);
             }
         }
         boolean ws = urls.stream().anyMatch(LeafUrl::isWebSocket);
@@ -221,7 +221,7 @@ public final class LeafConfigReader {
             }
         } else {
             throw new ConfigProblem(m, key,
-                    "Expected subject permissions to be a subject, or array of subjects, got " + goType(v));
+                    "Expected subject permissions to be a subject, or array of subjects, got " + ConfigValues.goType(v));
         }
         for (String s : subjects) {
             if (!Subjects.isValidSubject(s)) {
@@ -236,7 +236,7 @@ public final class LeafConfigReader {
             return new String[] {"", Long.toString(l)};
         }
         if (!(v instanceof String s)) {
-            throw new ConfigProblem(m, key, "expected port or host:port, got " + goType(v));
+            throw new ConfigProblem(m, key, "expected port or host:port, got " + ConfigValues.goType(v));
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
@@ -260,22 +260,5 @@ public final class LeafConfigReader {
             return System.getProperty("user.home") + path.substring(1);
         }
         return path;
-    }
-
-    private static ConfigProblem unknown(Map<String, Object> m, String key) {
-        return new ConfigProblem(m, key, "unknown field \"" + key + "\"");
-    }
-
-    private static String goType(Object v) {
-        return switch (v) {
-            case null -> "<nil>";
-            case String s -> "string";
-            case Long l -> "int64";
-            case Double d -> "float64";
-            case Boolean b -> "bool";
-            case List<?> l -> "[]interface {}";
-            case Map<?, ?> mm -> "map[string]interface {}";
-            default -> v.getClass().getSimpleName();
-        };
     }
 }

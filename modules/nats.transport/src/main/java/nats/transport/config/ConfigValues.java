@@ -37,6 +37,25 @@ public final class ConfigValues {
         };
     }
 
+    /** How Go's {@code %T} names a parsed config value, as Go's "wrong type" errors show it. */
+    public static String goType(Object value) {
+        return switch (value) {
+            case null -> "<nil>";
+            case String s -> "string";
+            case Long l -> "int64";
+            case Double d -> "float64";
+            case Boolean b -> "bool";
+            case List<?> l -> "[]interface {}";
+            case Map<?, ?> m -> "map[string]interface {}";
+            default -> value.getClass().getSimpleName();
+        };
+    }
+
+    /** Go's refusal of a key a block does not know: {@code unknown field "x"}. */
+    public static ConfigProblem unknownField(Map<String, Object> m, String key) {
+        return new ConfigProblem(m, key, "unknown field \"" + key + "\"");
+    }
+
     /** A boolean value. */
     public static boolean bool(Map<String, Object> m, String key, Object v) throws ConfigProblem {
         if (v instanceof Boolean b) {
