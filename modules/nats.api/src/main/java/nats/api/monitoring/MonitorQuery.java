@@ -30,4 +30,28 @@ public record MonitorQuery(Map<String, String> http, Map<String, Object> json) {
         Object value = json.get(jsonName);
         return value == null ? Optional.empty() : Optional.of(String.valueOf(value));
     }
+
+    /**
+     * A boolean option as Go's monitor decodes it ({@code decodeBool}): absent or empty is false.
+     *
+     * @throws MonitorException with Go's 400 text for anything {@code strconv.ParseBool} refuses
+     */
+    public boolean flag(String httpName, String jsonName) throws MonitorException {
+        return goBool(httpName, option(httpName, jsonName).orElse(""));
+    }
+
+    /**
+     * {@code value} as Go's monitor decodes a boolean query parameter: empty is false, then {@code strconv.ParseBool}.
+     *
+     * @throws MonitorException with Go's 400 text naming {@code param}
+     */
+    public static boolean goBool(String param, String value) throws MonitorException {
+        return switch (value) {
+            case "" -> false;
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw new MonitorException("Error decoding boolean for '" + param
+                    + "': strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+        };
+    }
 }

@@ -41,7 +41,7 @@ final class ClusterMonitoring {
         String subsOption = query.option("subs", "subscriptions").orElse("");
         boolean detail = subsOption.equalsIgnoreCase("detail")
                 || Boolean.parseBoolean(query.option("", "subscriptions_detail").orElse("false"));
-        boolean subs = !detail && parseBool("subs", subsOption);
+        boolean subs = !detail && MonitorQuery.goBool("subs", subsOption);
         Instant now = Instant.now();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("server_id", cluster.identity().serverId());
@@ -164,16 +164,5 @@ final class ClusterMonitoring {
         m.put("msgs", msgs);
         m.put("bytes", bytes);
         return m;
-    }
-
-    /** Go's decodeBool (strconv.ParseBool), with its 400 text. */
-    private static boolean parseBool(String param, String value) throws MonitorException {
-        return switch (value) {
-            case "" -> false;
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new MonitorException("Error decoding boolean for '" + param
-                    + "': strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
-        };
     }
 }

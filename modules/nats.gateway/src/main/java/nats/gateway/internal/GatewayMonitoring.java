@@ -36,7 +36,7 @@ final class GatewayMonitoring {
 
     /** Go's Gatewayz. */
     Map<String, Object> gatewayz(MonitorQuery query) throws MonitorException {
-        boolean accs = parseBool("accs", query.option("accs", "accounts").orElse(""));
+        boolean accs = query.flag("accs", "accounts");
         String gwName = query.option("gw_name", "name").orElse("");
         String accName = query.option("acc_name", "account_name").orElse("");
         if (!accName.isEmpty()) {
@@ -254,16 +254,5 @@ final class GatewayMonitoring {
         m.put("msgs", msgs);
         m.put("bytes", bytes);
         return m;
-    }
-
-    /** Go's decodeBool (strconv.ParseBool), with its 400 text. */
-    private static boolean parseBool(String param, String value) throws MonitorException {
-        return switch (value) {
-            case "" -> false;
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new MonitorException("Error decoding boolean for '" + param
-                    + "': strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
-        };
     }
 }

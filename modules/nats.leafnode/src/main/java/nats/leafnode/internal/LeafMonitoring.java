@@ -35,7 +35,7 @@ final class LeafMonitoring {
 
     /** Go's Leafz. */
     Map<String, Object> leafz(MonitorQuery query) throws MonitorException {
-        boolean subs = parseBool("subs", query.option("subs", "subscriptions").orElse(""));
+        boolean subs = query.flag("subs", "subscriptions");
         String account = query.option("acc", "account").orElse("");
         List<Object> leafs = new ArrayList<>();
         for (LeafConnection c : nodes.connections()) {
@@ -111,16 +111,5 @@ final class LeafMonitoring {
             m.put("remotes", remotes);
         }
         return m;
-    }
-
-    /** Go's decodeBool (strconv.ParseBool), with its 400 text. */
-    private static boolean parseBool(String param, String value) throws MonitorException {
-        return switch (value) {
-            case "" -> false;
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new MonitorException("Error decoding boolean for '" + param
-                    + "': strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
-        };
     }
 }

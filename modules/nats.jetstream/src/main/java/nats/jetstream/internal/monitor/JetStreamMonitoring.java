@@ -105,19 +105,6 @@ public final class JetStreamMonitoring {
         return varz();
     }
 
-    private static boolean flag(MonitorQuery q, String http, String json) throws MonitorException {
-        Optional<String> v = q.option(http, json);
-        if (v.isEmpty() || v.get().isEmpty()) {
-            return false;
-        }
-        return switch (v.get()) {
-            case "1", "true", "TRUE", "True", "t", "T" -> true;
-            case "0", "false", "FALSE", "False", "f", "F" -> false;
-            default -> throw new MonitorException("Error decoding boolean for '" + http + "': strconv.ParseBool: parsing "
-                    + "\"" + v.get() + "\": invalid syntax");
-        };
-    }
-
     private static int number(MonitorQuery q, String http, String json) throws MonitorException {
         Optional<String> v = q.option(http, json);
         if (v.isEmpty() || v.get().isEmpty()) {
@@ -133,13 +120,13 @@ public final class JetStreamMonitoring {
 
     /** Go's {@code Jsz}. */
     private Object jsz(MonitorQuery q) throws MonitorException {
-        boolean accounts = flag(q, "accounts", "accounts");
-        boolean streams = flag(q, "streams", "streams");
-        boolean consumers = flag(q, "consumers", "consumer");
-        boolean config = flag(q, "config", "config");
+        boolean accounts = q.flag("accounts", "accounts");
+        boolean streams = q.flag("streams", "streams");
+        boolean consumers = q.flag("consumers", "consumer");
+        boolean config = q.flag("config", "config");
         int offset = number(q, "offset", "offset");
         int limit = number(q, "limit", "limit");
-        flag(q, "leader-only", "leader_only");
+        q.flag("leader-only", "leader_only");
         String filter = q.option("acc", "account").orElse("");
         if (limit == 0) {
             limit = 1024;
@@ -265,9 +252,9 @@ public final class JetStreamMonitoring {
 
     /** {@code $SYS.REQ.ACCOUNT.<acc>.JSZ}: Go's {@code JszAccount}. */
     private Object accountJsz(String account, MonitorQuery q) throws MonitorException {
-        boolean consumers = flag(q, "consumers", "consumer");
-        boolean streams = flag(q, "streams", "streams") || consumers;
-        boolean config = flag(q, "config", "config");
+        boolean consumers = q.flag("consumers", "consumer");
+        boolean streams = q.flag("streams", "streams") || consumers;
+        boolean config = q.flag("config", "config");
         if (context.accounts().find(account).isEmpty()) {
             throw new MonitorException("account \"" + account + "\" not found");
         }
