@@ -77,6 +77,33 @@ class ReplyPrefixGoTest {
         }
     }
 
+    @Test
+    void anInternalSubscriberSeesTheBareReplyAndItsAnswerComesBack() throws Exception {
+        // Go's processMsgResults hands internal subscriptions (system, JetStream, service imports) the reply
+        // without its _GR_. prefix too, and trackGWReply keeps it on the account: whichever internal client answers
+        // to the bare reply, the answer goes back to the requester's cluster.
+        Member.Plan ap = new Member.Plan();
+        Member.Plan bp = new Member.Plan();
+        try (Member a = Member.startWith(dir, Kind.OURS, "A", ap, "reply_echo {}", null, "name: A");
+             Member b = Member.start(dir, Kind.OURS, "B", bp, null, "name: B, gateways: [{name: A, urls: [\""
+                     + ap.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, a.httpPort, "B");
+            Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+            try (Connection requester = Clients.connect(b.clientUrl())) {
+                String inbox = "_INBOX.internal." + System.nanoTime();
+                Subscription replies = requester.subscribe(inbox);
+                requester.flush(Duration.ofSeconds(2));
+                requester.publish("internal.echo", inbox, "q".getBytes(StandardCharsets.UTF_8));
+                requester.flush(Duration.ofSeconds(2));
+                Message reply = replies.nextMessage(Duration.ofSeconds(10));
+                assertNotNull(reply, "the internal subscriber's answer to the bare reply reached cluster B");
+                assertEquals(inbox, new String(reply.getData(), StandardCharsets.UTF_8),
+                        "the internal subscriber on A was shown the bare inbox, not the gateway prefix");
+                assertNull(replies.nextMessage(Duration.ofMillis(300)), "the answer arrived once");
+            }
+        }
+    }
+
     private static void assertHiddenAndAnswered(Member requesterSide, Member responderSide, String subject)
             throws Exception {
         try (Connection responder = Clients.connect(responderSide.clientUrl());
