@@ -30,8 +30,11 @@ final class WebSocketClient implements Connection {
     /** Go's wsMaxFrameHeaderSize: the largest header a frame can have. */
     private static final int MAX_HEADER = 14;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** The largest compressed message inflated: Go's largest max_payload (64 MiB) with room for the protocol. */
-    private static final long MAX_INFLATED = 72L << 20;
+    /**
+     * The largest compressed message inflated (a bound against a message that inflates without end): Go compresses
+     * all the output pending for the connection into one message, up to its {@code max_pending} (64 MiB by default).
+     */
+    private static final long MAX_INFLATED = 256L << 20;
 
     private final Connection under;
     /** Bytes read from the socket not decoded yet (starts with what followed the HTTP response). */
@@ -138,6 +141,12 @@ final class WebSocketClient implements Connection {
                     return false;
                 }
                 length = in.getLong();
+                if (length < 0) {
+                    throw new IOException("websocket frame length out of range");
+                }
+            }
+            if ((opcode == OP_TEXT || opcode == OP_BINARY) && inCompressedMessage) {
+                throw new IOException("new message started before final frame for previous message was received");
             }
             byte[] mask = null;
             if (masked) {
