@@ -95,4 +95,45 @@ class LeafClusterNameTest {
             assertEquals(0, Leafz.count(same.httpPort), "the leaf of the hub's own cluster H is refused");
         }
     }
+
+    /**
+     * Go's cluster-wide no echo on one hub server: a spoke cluster S of two routed servers, both leaves of one hub.
+     * The hub does not announce one spoke's interest to the other, nor pass one's messages to the other: a message
+     * published on the first spoke reaches a subscriber of the second once (over the spokes' route), while the hub's
+     * own subscriber still gets it.
+     */
+    @Test
+    void aSpokeClusterOnOneHubGetsEachMessageOnce() throws Exception {
+        int r1 = Ports.free();
+        int r2 = Ports.free();
+        try (Ours hub = Ours.start(dir, "HUB", cluster("H") + "leafnodes { listen: \"127.0.0.1:%LEAF%\" }");
+             Ours s1 = Ours.start(dir, "S1", "cluster { name: S, listen: 127.0.0.1:" + r1 + ", routes: [\""
+                     + "nats-route://127.0.0.1:" + r2 + "\"] }\nleafnodes { remotes: [{url: \"" + hub.leafUrl("")
+                     + "\"}] }");
+             Ours s2 = Ours.start(dir, "S2", "cluster { name: S, listen: 127.0.0.1:" + r2 + ", routes: [\""
+                     + "nats-route://127.0.0.1:" + r1 + "\"] }\nleafnodes { remotes: [{url: \"" + hub.leafUrl("")
+                     + "\"}] }");
+             io.nats.client.Connection onHub = Messaging.connect(hub.clientUrl());
+             io.nats.client.Connection onS1 = Messaging.connect(s1.clientUrl());
+             io.nats.client.Connection onS2 = Messaging.connect(s2.clientUrl())) {
+            Leafz.await(WAIT, 2, hub.httpPort);
+            io.nats.client.Subscription atS2 = onS2.subscribe("spoke.x");
+            io.nats.client.Subscription atHub = onHub.subscribe("spoke.x");
+            onS2.flush(WAIT);
+            onHub.flush(WAIT);
+            Messaging.awaitInterest(onS1, "spoke.x", atS2);
+            Messaging.awaitInterest(onS1, "spoke.x", atHub);
+            while (atS2.nextMessage(Duration.ofMillis(200)) != null) {
+                // the second probe run's copies
+            }
+            Messaging.assertFlow(onS1, "spoke.x", atS2, 50);
+            org.junit.jupiter.api.Assertions.assertNull(atS2.nextMessage(Duration.ofMillis(300)),
+                    "no copy through the hub reached the second spoke");
+            for (int i = 0; i < 50; i++) {
+                io.nats.client.Message m = atHub.nextMessage(WAIT);
+                assertEquals("m" + i, m == null ? null : new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8),
+                        "the hub's own subscriber got the spoke's message " + i);
+            }
+        }
+    }
 }
