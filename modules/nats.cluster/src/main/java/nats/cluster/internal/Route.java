@@ -168,6 +168,12 @@ final class Route implements Link, RouteProtocolHandler {
         adjustAutoCompression();
     }
 
+    /** The level {@code s2_auto} picks for this route's measured round trip; the current one before a measure. */
+    String autoLevel(RouteCompression configured) {
+        long rtt = channel.rttNanos();
+        return rtt == 0 ? compression : configured.levelFor(java.time.Duration.ofNanos(rtt));
+    }
+
     /** Go's updateS2AutoCompressionLevel: with s2_auto the level follows the measured round trip. */
     private void adjustAutoCompression() {
         RouteCompression configured = cluster.config().compression();
