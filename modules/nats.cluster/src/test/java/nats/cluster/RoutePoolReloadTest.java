@@ -157,6 +157,22 @@ class RoutePoolReloadTest {
         }
     }
 
+    @Test
+    void withoutPoolingOrCompressionAReloadLeavesTheGo29RouteAlone() throws Exception {
+        try (Node a = Node.start(dir, "A", Ports.free(), "name: plain", "");
+             Node b = Node.start(dir, "B", Ports.free(), "name: plain, routes: [\"" + a.routeUrl() + "\"]", "")) {
+            awaitConnections(1, a, b);
+            List<Object> rids = rids(a);
+            a.reload("name: plain, no_advertise: true", "");
+            b.reload("name: plain, no_advertise: true, routes: [\"" + a.routeUrl() + "\"]", "");
+            Thread.sleep(300);
+            assertEquals(rids, rids(a), "the one route stayed");
+            assertTrue(routez(a.httpPort).stream().noneMatch(r -> r.containsKey("compression")),
+                    "nothing about compression, as Go 2.9.10: " + routez(a.httpPort));
+            Clients.assertPubSub(a.clientUrl(), b.clientUrl(), "plain.after");
+        }
+    }
+
     private static List<Object> rids(Node n) {
         return routez(n.httpPort).stream().map(r -> r.get("rid")).sorted((x, y) -> Long.compare(
                 ((Number) x).longValue(), ((Number) y).longValue())).toList();
