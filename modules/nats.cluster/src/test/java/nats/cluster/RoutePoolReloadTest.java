@@ -126,6 +126,51 @@ class RoutePoolReloadTest {
     }
 
     @Test
+    void anAccountPinnedOnlyAtAPeersRequestGoesBackToThePoolWhenThatPeerUnpinsIt() throws Exception {
+        try (Node a = Node.start(dir, "A", Ports.free(), "name: back, pool_size: 2", ACCOUNTS);
+             Node b = Node.start(dir, "B", Ports.free(), "name: back, pool_size: 2, routes: [\"" + a.routeUrl() + "\"]",
+                     ACCOUNTS);
+             Connection pub = user(a, "pin"); Connection subConn = user(b, "pin")) {
+            awaitConnections(3, a, b);
+            Subscription sub = subConn.subscribe("back.x");
+            subConn.flush(Duration.ofSeconds(2));
+            a.reload("name: back, pool_size: 2, accounts: [PIN]", ACCOUNTS);
+            awaitConnections(4, a, b);
+            assertStillDelivered(pub, sub, "over PIN's route");
+            // B never had PIN in its configuration: A's refusal of B's try tells B to give PIN back to the pool.
+            a.reload("name: back, pool_size: 2", ACCOUNTS);
+            awaitConnections(3, a, b);
+            Monitor.await(WAIT, "B has no PIN route", () -> routez(b.httpPort).stream()
+                    .noneMatch(r -> "PIN".equals(r.get("account"))));
+            assertStillDelivered(pub, sub, "B's interest over the pool again");
+        }
+    }
+
+    @Test
+    void inThreeServersThePeersThatWereToldDialEachOther() throws Exception {
+        try (Node a = Node.start(dir, "A", Ports.free(), "name: tri, pool_size: 2", ACCOUNTS);
+             Node b = Node.start(dir, "B", Ports.free(), "name: tri, pool_size: 2, routes: [\"" + a.routeUrl() + "\"]",
+                     ACCOUNTS);
+             Node c = Node.start(dir, "C", Ports.free(), "name: tri, pool_size: 2, routes: [\"" + a.routeUrl() + "\", \""
+                     + b.routeUrl() + "\"]", ACCOUNTS);
+             Connection pubB = user(b, "pin"); Connection pubA = user(a, "pin"); Connection subConn = user(c, "pin")) {
+            awaitConnections(6, a, b, c);
+            Subscription sub = subConn.subscribe("tri.x");
+            subConn.flush(Duration.ofSeconds(2));
+            assertStillDelivered(pubB, sub, "B to C before the reload");
+            // Only A pins PIN: B and C pin it at A's request, A dials both, and B and C dial each other.
+            a.reload("name: tri, pool_size: 2, accounts: [PIN]", ACCOUNTS);
+            awaitConnections(8, a, b, c);
+            for (Node n : List.of(a, b, c)) {
+                assertEquals(2, routez(n.httpPort).stream().filter(r -> "PIN".equals(r.get("account"))).count(),
+                        n.name + " has a PIN route to each peer");
+            }
+            assertStillDelivered(pubB, sub, "B to C over their PIN route");
+            assertStillDelivered(pubA, sub, "A to C over theirs");
+        }
+    }
+
+    @Test
     void compressionChangedByAReloadIsNegotiatedAgainOrChangedInPlace() throws Exception {
         try (Node a = Node.start(dir, "A", Ports.free(), "name: z, pool_size: 2, compression: s2_fast", "");
              Node b = Node.start(dir, "B", Ports.free(), "name: z, pool_size: 2, compression: s2_fast, routes: [\""

@@ -28,6 +28,8 @@ final class AccountRoutes {
 
     private final Cluster cluster;
     private final Set<String> pinnedByPeers = ConcurrentHashMap.newKeySet();
+    /** Accounts pinned at a peer's request whose routes to the other peers this server dialled already. */
+    private final Set<String> dialledToOthers = ConcurrentHashMap.newKeySet();
     private volatile String requestId = "";
     private volatile CountDownLatch answers;
 
@@ -43,6 +45,7 @@ final class AccountRoutes {
     /** The configuration now pins {@code account} (or no longer does): it is not one pinned for a peer any more. */
     void forget(String account) {
         pinnedByPeers.remove(account);
+        dialledToOthers.remove(account);
     }
 
     /**
@@ -118,16 +121,63 @@ final class AccountRoutes {
     }
 
     /**
+     * A peer refused this server's route for {@code account} ("No route for account"): when the account was pinned
+     * only at a peer's request, that peer unpinned it (its reload), so it goes back to the pool here too and its
+     * interest is sent over the pooled connection that carries it. Accounts this server's configuration pins stay.
+     *
+     * @return whether the account was unpinned
+     */
+    boolean refusedByPeer(String account) {
+        if (!pinnedByPeers.remove(account)) {
+            return false;
+        }
+        dialledToOthers.remove(account);
+        cluster.log().log(System.Logger.Level.INFO, "Account \"{0}\" no longer has routes of its own: a peer unpinned it",
+                account);
+        cluster.replayInterest((a, subject, queue, weight) -> {
+            if (a.equals(account)) {
+                for (Route r : cluster.registeredRoutes()) {
+                    if (r.account().isEmpty() && r.carries(a)) {
+                        r.sendInterest(a, subject, queue, weight);
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
+    /**
      * An account's own route to a peer registered: interest for the account that the peer's pooled connections
      * still brought (sent in the moment before the peer switched, Go's transitioning state) goes, so no message
      * of the account goes to the peer twice.
      */
     void registered(Route dedicated) {
         String peer = dedicated.handshake.remoteId();
+        String account = dedicated.account();
         for (Route r : cluster.registeredRoutes()) {
             if (r.account().isEmpty() && !r.noPool && peer.equals(r.handshake.remoteId())) {
-                dropInterest(r, dedicated.account());
+                dropInterest(r, account);
             }
+        }
+        if (pinnedByPeers.contains(account) && dialledToOthers.add(account)) {
+            dialOtherPeers(account, peer);
+        }
+    }
+
+    /**
+     * The server that pinned the account dials every peer once they all answered; the peers it told dial each
+     * other (once the first route of the account registered here, so they all pinned it by then).
+     */
+    private void dialOtherPeers(String account, String except) {
+        Set<String> done = new java.util.HashSet<>(Set.of(except));
+        for (Route r : cluster.registeredRoutes()) {
+            RouteUrl url = r.handshake.url();
+            String peer = r.handshake.remoteId();
+            if (!r.account().isEmpty() || r.noPool || url == null || !done.add(peer)
+                    || cluster.hasAccountRoute(peer, account)) {
+                continue;
+            }
+            cluster.solicitRoute(url, false, account);
         }
     }
 

@@ -323,6 +323,12 @@ public final class Cluster {
         return accountRoutes;
     }
 
+    /** Whether a route of {@code account}'s own to this peer is registered. */
+    synchronized boolean hasAccountRoute(String peerId, String account) {
+        Peer p = peers.get(peerId);
+        return p != null && p.pinned.containsKey(account);
+    }
+
     /** Go's computeRoutePoolIdx: FNV-1a of the account name, modulo the pool size. */
     int poolIndex(String account) {
         return PoolIndex.of(account, config.routesPoolSize());
@@ -423,6 +429,13 @@ public final class Cluster {
     private void reconnect(Route route) {
         RouteHandshake h = route.handshake;
         if (!running || h.noReconnect()) {
+            return;
+        }
+        if (!route.account().isEmpty() && !h.didSolicit() && h.url() != null
+                && accountRoutes.pinnedByPeers().contains(route.account())) {
+            // Pinned at a peer's request, the route dialled from there: one try from here tells whether the peer
+            // still pins the account (a refusal gives it back to the pool here, AccountRoutes.refusedByPeer).
+            solicitor.reconnect(h.url(), false, route.account());
             return;
         }
         boolean retryImplicit = h.retry() || (h.didSolicit() && !h.explicit());

@@ -193,6 +193,11 @@ final class Route implements Link, RouteProtocolHandler {
     public void onError(byte[] buf, int off, int len) throws ProtocolException {
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Route Error {2}", remoteAddress(), rid, text);
+        if (solicited && !account.isEmpty() && text.contains("No route for account")
+                && cluster.accountRoutes().refusedByPeer(account)) {
+            // The account was pinned only because a peer asked, and that peer no longer pins it.
+            handshake.noReconnect(true);
+        }
         throw ProtocolException.closeSilently("route sent -ERR " + text);
     }
 
