@@ -86,6 +86,10 @@ class RoutePoolReloadTest {
             awaitConnections(1, a, b);
             assertTrue(routez(a.httpPort).stream().noneMatch(r -> r.containsKey("account")), "no pinned route");
             assertStillDelivered(pub, sub, "after pooling went off");
+            a.reload("name: rp, pool_size: 2", ACCOUNTS);
+            b.reload("name: rp, pool_size: 2, routes: [\"" + a.routeUrl() + "\"]", ACCOUNTS);
+            awaitConnections(3, a, b);
+            assertStillDelivered(pub, sub, "after pooling came back on");
         }
     }
 
