@@ -36,7 +36,7 @@ class LeafJetStreamSilenceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How long a request is given to be answered before it counts as unanswered. */
-    private static final long QUIET_MILLIS = 700;
+    private static final long QUIET_MILLIS = 1500;
     private static final List<String> SUBJECTS = List.of("$JS.API.INFO", "$JS.API.STREAM.NAMES",
             "$JS.API.STREAM.LIST", "$JS.API.STREAM.CREATE.X", "$JS.API.STREAM.INFO.X", "$JS.API.STREAM.DELETE.X",
             "$JS.API.STREAM.PURGE.X", "$JS.API.STREAM.MSG.GET.X", "$JS.API.STREAM.SNAPSHOT.X",
