@@ -90,13 +90,7 @@ public final class Cluster {
         if (dynamic) {
             log.log(System.Logger.Level.WARNING, "Cluster name was dynamically generated, consider setting one");
         }
-        interest = context.links().watchLocalInterest((account, subject, queue, weight) -> {
-            for (Route r : routes.values()) {
-                if (r.carries(account)) {
-                    r.sendInterest(account, subject, queue, weight);
-                }
-            }
-        });
+        interest = context.links().watchLocalInterest(new OriginInterestRelay(this));
         listener = context.listeners().open(new ListenerSpec("cluster", config.host(), config.port(), tls,
                 "Listening for route connections on"), this::accepted);
         new ClusterMonitoring(this).register(context.monitoring());
@@ -649,6 +643,11 @@ public final class Cluster {
     /** Registered routes, for monitoring. */
     public List<Route> registeredRoutes() {
         return new ArrayList<>(routes.values());
+    }
+
+    /** The registered routes, live (no copy), for relaying interest. */
+    java.util.Collection<Route> routeList() {
+        return routes.values();
     }
 
     private List<Route> allRoutes() {

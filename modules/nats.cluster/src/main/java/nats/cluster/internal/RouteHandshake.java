@@ -34,6 +34,8 @@ final class RouteHandshake {
     /** The peer's protocol level from its INFO; tracing needs {@link Cluster#MSG_TRACE_PROTO}. */
     private volatile int peerProto;
     private volatile boolean peerHeaders;
+    /** Whether the peer announced Go's leafnode origin cluster support ({@code lnoc}, in CONNECT or INFO). */
+    private volatile boolean peerLnoc;
     private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
     private volatile boolean noReconnect;
     /** The peer's first INFO (what other link types read from it, e.g. its gateway URL). */
@@ -62,6 +64,7 @@ final class RouteHandshake {
         if (cluster.dynamicName()) {
             json.field("cluster_dynamic", true);
         }
+        json.field("lnoc", true);
         return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -125,6 +128,7 @@ final class RouteHandshake {
         }
         remoteId = string(json, "name");
         peerHeaders = Boolean.TRUE.equals(json.get("headers"));
+        peerLnoc = Boolean.TRUE.equals(json.get("lnoc"));
         connectReceived = true;
     }
 
@@ -165,6 +169,7 @@ final class RouteHandshake {
         remoteId = info.id();
         remoteName = info.name();
         peerHeaders = info.headers();
+        peerLnoc = info.lnoc();
         peerProto = info.proto();
         peerPermissions = info.permissions();
         if (url == null) {
@@ -302,6 +307,11 @@ final class RouteHandshake {
 
     boolean peerTakesHeaders() {
         return peerHeaders;
+    }
+
+    /** Whether messages from leaf nodes go to the peer with their origin cluster (Go's {@code route.lnoc}). */
+    boolean peerTakesOrigin() {
+        return peerLnoc;
     }
 
     /** Whether the peer sends trace events of its own (Go 2.11's MsgTraceProto). */
