@@ -207,6 +207,11 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        subscribe(buf, off, len, "");
+    }
+
+    /** RS+ or LS+ ({@code origin} not empty): records the interest, with its origin when the key is new. */
+    private void subscribe(byte[] buf, int off, int len, String origin) throws ProtocolException {
         String[] args = withAccount(split(buf, off, len));
         if (args.length != 2 && args.length != 4) {
             throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + new String(buf, off, len,
@@ -226,13 +231,27 @@ final class Route implements Link, RouteProtocolHandler {
         if (handle.isEmpty()) {
             return;
         }
+        // Only a peer that announced lnoc sends LS+; the origin is the first announcement's (Go keeps the sub).
+        boolean tracked = handshake.peerTakesOrigin() && origins.recordIfAbsent(account, subject, queue, origin);
         switch (handle.get().addInterest(account, subject, queue, weight)) {
-            case UNKNOWN_ACCOUNT -> cluster.log().log(System.Logger.Level.ERROR,
-                    "{0} - rid:{1} - Unknown account \"{2}\" for remote subject \"{3}\"", remoteAddress(), rid,
-                    account, subject);
-            case INVALID_SUBJECT -> sendError("Invalid Subscription");
+            case UNKNOWN_ACCOUNT -> {
+                forgetOrigin(tracked, account, subject, queue);
+                cluster.log().log(System.Logger.Level.ERROR,
+                        "{0} - rid:{1} - Unknown account \"{2}\" for remote subject \"{3}\"", remoteAddress(), rid,
+                        account, subject);
+            }
+            case INVALID_SUBJECT -> {
+                forgetOrigin(tracked, account, subject, queue);
+                sendError("Invalid Subscription");
+            }
             case ADDED, UNCHANGED -> {
             }
+        }
+    }
+
+    private void forgetOrigin(boolean tracked, String account, String subject, String queue) {
+        if (tracked) {
+            origins.remove(account, subject, queue);
         }
     }
 
@@ -268,12 +287,7 @@ final class Route implements Link, RouteProtocolHandler {
             throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + new String(buf, off, len,
                     StandardCharsets.UTF_8).trim() + "'");
         }
-        String origin = new String(buf, originStart, at - originStart, StandardCharsets.UTF_8);
-        String[] args = withAccount(split(buf, at, end - at));
-        if (args.length == 2 || args.length == 4) {
-            origins.recordIfAbsent(args[0], args[1], args.length == 4 ? args[2] : null, origin);
-        }
-        onSubscribe(buf, at, end - at);
+        subscribe(buf, at, end - at, new String(buf, originStart, at - originStart, StandardCharsets.UTF_8));
     }
 
     @Override

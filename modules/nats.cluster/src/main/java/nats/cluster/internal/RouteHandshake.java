@@ -10,6 +10,7 @@ import nats.transport.config.Passwords;
 import nats.transport.json.Json;
 import nats.transport.json.JsonWriter;
 import nats.transport.protocol.ProtocolException;
+import nats.transport.tls.PeerCertificates;
 
 /**
  * Who is at the other end of a route and how the two servers agree to talk, as Go's processRouteConnect and
@@ -80,6 +81,25 @@ final class RouteHandshake {
         }
     }
 
+    /**
+     * Go's isRouterAuthorized: with {@code verify_and_map} the dialling server's certificate must name the
+     * authorization's user (without a user nothing passes), with {@code verify_cert_and_check_known_urls} one of its
+     * DNS names must match the host of a configured route URL (either suffices when both are set); the CONNECT's
+     * user and password do not count then. Otherwise the user and password, when a user is configured.
+     */
+    private boolean authorized(ClusterConfig config, Map<String, Object> json) {
+        boolean map = config.tls().map(t -> t.verifyAndMap()).orElse(false);
+        boolean knownUrls = config.tls().map(t -> t.checkKnownUrls()).orElse(false);
+        if (map || knownUrls) {
+            return route.channel.tlsSession().map(session -> knownUrls && PeerCertificates.dnsNameMatchesKnownHost(
+                    session, config.routes().stream().map(RouteUrl::host).toList())
+                    || map && !config.username().isEmpty()
+                    && PeerCertificates.namesForMapping(session).contains(config.username())).orElse(false);
+        }
+        return !config.authRequired() || (config.username().equals(string(json, "user"))
+                && Passwords.matches(config.password(), string(json, "pass")));
+    }
+
     /** Before CONNECT an accepted route may send nothing else (Go's authorization violation). */
     void requireConnected() throws ProtocolException {
         if (!route.solicited && !connectReceived) {
@@ -95,10 +115,8 @@ final class RouteHandshake {
             throw ProtocolException.closeSilently("bad route CONNECT: " + e.getMessage());
         }
         ClusterConfig config = cluster.config();
-        if (!route.solicited && config.authRequired()
-                && (!config.username().equals(string(json, "user"))
-                || !Passwords.matches(config.password(), string(json, "pass")))) {
-            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Router authentication error",
+        if (!route.solicited && !authorized(config, json)) {
+            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - authentication error",
                     route.remoteAddress(), route.rid);
             throw ProtocolException.fatal("Authorization Violation", "route authentication failed");
         }
