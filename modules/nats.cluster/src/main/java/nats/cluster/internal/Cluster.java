@@ -1,7 +1,6 @@
 package nats.cluster.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import nats.api.net.Connection;
 import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.api.net.TlsPolicy;
-import nats.transport.json.JsonWriter;
 
 /**
  * This server's place in the cluster: the route listener, the routes by peer (one per peer, duplicates
@@ -62,6 +60,7 @@ public final class Cluster {
     private final Solicitor solicitor;
     private final RouteInfoWriter infoWriter = new RouteInfoWriter(this);
     private final AccountRoutes accountRoutes = new AccountRoutes(this);
+    private final ImplicitRoutes implicitRoutes;
     private volatile boolean running;
     private volatile boolean lameDuck;
     private volatile InterestWatch interest;
@@ -81,6 +80,7 @@ public final class Cluster {
         });
         this.connectUrls = new ConnectUrls(context, () -> this.config.noAdvertise(), () -> lameDuck);
         this.solicitor = new Solicitor(this);
+        this.implicitRoutes = new ImplicitRoutes(this, peers, solicitor);
     }
 
     /** Opens the route listener, starts the interest relay and dials the configured routes. */
@@ -258,7 +258,7 @@ public final class Cluster {
         if (!account.isEmpty()) {
             accountRoutes.registered(route);
             // The other servers dial their own route for this account to the new peer (Go forwards this INFO too).
-            forwardNewRoute(info, gossipAddress(route, info));
+            implicitRoutes.forward(info, ImplicitRoutes.address(route, info));
             return Registration.ADDED;
         }
         if (firstOfPeer) {
@@ -266,7 +266,7 @@ public final class Cluster {
                 g.routeRegistered(info.id(), info.json(), fields -> route.sendLine(infoLine(fields)));
             }
             if (peers.size() > 1) {
-                forwardNewRoute(info, gossipAddress(route, info));
+                implicitRoutes.forward(info, ImplicitRoutes.address(route, info));
             }
             connectUrls.add(info.connectUrls());
         }
@@ -287,11 +287,6 @@ public final class Cluster {
                     java.util.concurrent.ThreadLocalRandom.current().nextLong(100), TimeUnit.MILLISECONDS);
         }
         return firstOfPeer ? Registration.ADDED_FIRST : Registration.ADDED;
-    }
-
-    private String gossipAddress(Route route, RemoteInfo info) {
-        return info.ip().isEmpty() ? "nats-route://" + hostOnly(route.remoteAddress()) + ":" + info.port() + "/"
-                : info.ip();
     }
 
     /**
@@ -328,49 +323,9 @@ public final class Cluster {
         return PoolIndex.of(account, config.routesPoolSize());
     }
 
-    /** Go's forwardNewRouteInfoToKnownServers: the other peers learn the new one and dial it. */
-    private void forwardNewRoute(RemoteInfo info, String ip) {
-        JsonWriter json = new JsonWriter();
-        json.value(info.forwarded(ip));
-        byte[] line = ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
-        for (Peer p : peers.values()) {
-            Route r = p.any();
-            if (r != null && !p.id.equals(info.id())) {
-                r.sendLine(line);
-            }
-        }
-    }
-
     /** Go's processImplicitRoute: a peer told us of another server; dial it unless known or configured. */
     void gossip(RemoteInfo info) {
-        if (!running || info.id().equals(identity().serverId())) {
-            return;
-        }
-        Peer known = peers.get(info.id());
-        String account = info.routeAccount();
-        if (known != null && (account.isEmpty() ? !known.poolEmpty() : known.pinned.containsKey(account))) {
-            return;
-        }
-        for (RouteUrl configured : config.routes()) {
-            if (configured.sameAddress(info.host(), info.port())) {
-                return;
-            }
-        }
-        if (info.ip().isEmpty()) {
-            return;
-        }
-        RouteUrl url;
-        try {
-            url = RouteUrl.parse(info.ip());
-        } catch (IllegalArgumentException e) {
-            log.log(System.Logger.Level.ERROR, "Error parsing URL from INFO: {0}", e.getMessage());
-            return;
-        }
-        if (info.authRequired() && config.authRequired()) {
-            url = new RouteUrl(url.text(), url.host(), url.port(), Optional.of(config.username()),
-                    Optional.of(config.password()));
-        }
-        solicitor.connect(url, false, true, account);
+        implicitRoutes.learned(info);
     }
 
     /** A route closed: forget it, withdraw its client URLs, and reconnect as Go's reconnect decides. */
@@ -536,10 +491,6 @@ public final class Cluster {
             id[i] = BASE62[random.nextInt(BASE62.length)];
         }
         return new String(id);
-    }
-
-    private static String hostOnly(String hostPort) {
-        return hostPort.substring(0, hostPort.lastIndexOf(':'));
     }
 
     ClusterConfig config() {
