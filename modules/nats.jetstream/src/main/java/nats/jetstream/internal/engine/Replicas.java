@@ -1,6 +1,7 @@
 package nats.jetstream.internal.engine;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream.Builder;
 
+import nats.jetstream.internal.model.ConsumerSettings;
 import nats.jetstream.internal.model.StreamSettings;
 import nats.jetstream.store.AckPolicy;
 import nats.jetstream.store.ConsumerConfig;
 import nats.jetstream.store.ConsumerState;
 import nats.jetstream.store.ConsumerStore;
+import nats.jetstream.store.SubjectFilter;
+import nats.transport.json.Json;
 
 /**
  * What clustered JetStream ({@code nats.jetstream.internal.cluster}) needs of the single-server engine: the
@@ -69,6 +74,36 @@ public final class Replicas {
         if (reply != null) {
             ingest.durableThrough(stream.store().fastState().lastSequence());
         }
+    }
+
+    /** Connects a replica to its group (see {@link ReplicaHooks}). */
+    public static void hooks(Stream stream, ReplicaHooks hooks) {
+        stream.replicaHooks(hooks);
+    }
+
+    /** Applies a committed removal of an acknowledged message (interest and work-queue retention). */
+    public static void removeAcknowledged(Stream stream, long sequence) {
+        stream.writeLock().lock();
+        try {
+            if (!stream.isClosed()) {
+                stream.store().remove(sequence);
+            }
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
+    /** The leader's consumers were started: drop what they acknowledged and the old leader did not remove. */
+    public static void sweepAcknowledged(Stream stream) {
+        stream.sweepAcknowledged();
+    }
+
+    /** The subjects a consumer definition ({@link #consumerDefinitions}) takes, for interest retention. */
+    @SuppressWarnings("unchecked")
+    public static Predicate<String> interestOf(byte[] definition) {
+        Map<String, Object> json = Json.parseObject(new String(definition, StandardCharsets.UTF_8));
+        ConsumerSettings cfg = ConsumerSettings.parse((Map<String, Object>) json.get("config"));
+        return SubjectFilter.of(cfg.filters())::matches;
     }
 
     // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
