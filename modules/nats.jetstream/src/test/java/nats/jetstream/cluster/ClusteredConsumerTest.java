@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,6 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import nats.transport.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +63,9 @@ class ClusteredConsumerTest {
                 // The create is answered after its commit: the leader is stopped at once, the consumer survives.
                 jsm.addOrUpdateConsumer("JOBS", ConsumerConfiguration.builder().durable("early")
                         .ackPolicy(AckPolicy.Explicit).build());
-                jsm.addOrUpdateConsumer("JOBS", ConsumerConfiguration.builder().durable("worker")
+                var created = jsm.addOrUpdateConsumer("JOBS", ConsumerConfiguration.builder().durable("worker")
                         .ackPolicy(AckPolicy.Explicit).ackWait(Duration.ofSeconds(2)).build());
+                assertEquals(leader, created.getClusterInfo().getLeader(), "the create answer's cluster block");
                 JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind("JOBS", "worker"));
                 // 30 double-acked (in a scattered pattern), 10 delivered and left unacknowledged.
                 while (acked.size() + unacked.size() < 40) {
@@ -112,24 +111,34 @@ class ClusteredConsumerTest {
 
                 // Go's answers to CONSUMER.LEADER.STEPDOWN: the leadership moves (with the stream's), unknown
                 // consumers get 10014.
-                Map<String, Object> down = request(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS.worker");
-                assertEquals(Boolean.TRUE, down.get("success"), "step-down answered: " + down);
-                assertEquals("io.nats.jetstream.api.v1.consumer_leader_stepdown_response", down.get("type"),
-                        "response type");
+                assertEquals("{\"type\":\"io.nats.jetstream.api.v1.consumer_leader_stepdown_response\","
+                        + "\"success\":true}", text(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS.worker"),
+                        "step-down answered as Go");
                 String moved = awaitLeaderOtherThan(jsm, newLeader);
                 assertNotEquals(newLeader, moved, "the consumer's leader moved");
-                Map<String, Object> missing = request(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS.nobody");
-                assertEquals(10014L, ((Map<?, ?>) missing.get("error")).get("err_code"), "unknown consumer: " + missing);
+                // Go 2.9.10's answers (three Go servers, same requests, 2026-12-07).
+                assertEquals("{\"type\":\"io.nats.jetstream.api.v1.consumer_leader_stepdown_response\",\"error\":"
+                        + "{\"code\":404,\"err_code\":10014,\"description\":\"consumer not found\"}}",
+                        text(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS.nobody"), "unknown consumer");
+                assertEquals("{\"type\":\"io.nats.jetstream.api.v1.consumer_leader_stepdown_response\",\"error\":"
+                        + "{\"code\":404,\"err_code\":10059,\"description\":\"stream not found\"}}",
+                        text(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.NOSTREAM.worker"), "unknown stream");
+                var sub3 = nc.subscribe(nc.createInbox());
+                nc.publish("$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS", sub3.getSubject(), new byte[0]);
+                // Go subscribes to CONSUMER.LEADER.STEPDOWN.*.* only: a client with headers hears "no responders".
+                Message none = sub3.nextMessage(Duration.ofMillis(700));
+                assertTrue(none != null && none.isStatusMessage() && none.getStatus().getCode() == 503,
+                        "no responder without a consumer name, as Go: " + none);
                 assertEquals(0L, jsm.getConsumerInfo("JOBS", "worker").getNumAckPending(),
                         "nothing pending on the consumer's next leader");
             }
         }
     }
 
-    private static Map<String, Object> request(Connection nc, String subject) throws Exception {
+    private static String text(Connection nc, String subject) throws Exception {
         Message r = nc.request(subject, new byte[0], WAIT);
         assertNotNull(r, "an answer on " + subject);
-        return Json.parseObject(new String(r.getData(), StandardCharsets.UTF_8));
+        return new String(r.getData(), StandardCharsets.UTF_8);
     }
 
     /** Waits until the consumer's info is answered (by the stream's new leader); returns that leader. */

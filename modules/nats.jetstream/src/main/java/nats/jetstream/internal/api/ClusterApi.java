@@ -98,6 +98,13 @@ final class ClusterApi implements ClusterRequests {
         if (!cluster.isMetaLeader()) {
             return false;
         }
+        if (group.equals("CONSUMER") && op.equals("LEADER")) {
+            // Go subscribes to CONSUMER.LEADER.STEPDOWN.*.* only; its meta leader knows no such stream.
+            if (t.length == 7 && t[4].equals("STEPDOWN")) {
+                fail(connection, m, "consumer_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
+            }
+            return false;
+        }
         if (group.equals("STREAM")) {
             switch (op) {
                 case "CREATE", "UPDATE", "DELETE", "NAMES", "LIST" -> {
@@ -502,8 +509,8 @@ final class ClusterApi implements ClusterRequests {
     private void consumerStepDown(JsAccount account, String stream, InternalConnection connection, Message m) {
         String[] t = m.subject().split("\\.", -1);
         String type = "consumer_leader_stepdown_response";
-        if (t.length != 7) {
-            fail(connection, m, type, ApiError.of(JsErrors.CONSUMER_NOT_FOUND));
+        if (t.length != 7 || !t[4].equals("STEPDOWN")) {
+            // Not a subject Go answers (it subscribes to CONSUMER.LEADER.STEPDOWN.*.*).
             return;
         }
         if (account.stream(stream).flatMap(s -> s.consumer(t[6])).isEmpty()) {
