@@ -87,6 +87,11 @@ class ClusteredConsumerTest {
                 JetStreamManagement jsm = nc.jetStreamManagement();
                 String newLeader = awaitConsumer(jsm, "JOBS", "early");
                 assertNotEquals(leader, newLeader, "a new leader");
+                var listed = jsm.getConsumers("JOBS");
+                assertEquals(2, listed.size(), "both consumers listed");
+                for (var ci : listed) {
+                    assertEquals(newLeader, ci.getClusterInfo().getLeader(), "cluster block of " + ci.getName());
+                }
                 JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind("JOBS", "worker"));
                 Set<Long> delivered = new TreeSet<>();
                 long deadline = System.nanoTime() + WAIT.toNanos();

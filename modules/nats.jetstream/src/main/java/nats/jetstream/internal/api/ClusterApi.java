@@ -197,15 +197,19 @@ final class ClusterApi implements ClusterRequests {
         }
         if (req.response.get("stream_name") instanceof String stream && req.response.containsKey("num_pending")
                 && cluster.streamConfig(req.account.name(), stream).isPresent()) {
-            // Go's ConsumerInfo: cluster after num_pending. A consumer is led by its stream's leader.
-            Map<String, Object> copy = new LinkedHashMap<>(req.response);
-            req.response.clear();
-            copy.forEach((k, v) -> {
-                req.response.put(k, v);
-                if (k.equals("num_pending")) {
-                    req.response.put("cluster", cluster.clusterInfo(req.account.name(), stream));
+            withConsumerCluster(req.response, req.account.name(), stream);
+            return;
+        }
+        if (req.response.get("consumers") instanceof List<?> list) {
+            // CONSUMER.LIST: every info carries its cluster block, as Go's.
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> info && info.get("stream_name") instanceof String stream
+                        && info.containsKey("num_pending") && cluster.streamConfig(req.account.name(), stream).isPresent()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) info;
+                    withConsumerCluster(m, req.account.name(), stream);
                 }
-            });
+            }
             return;
         }
         Object config = req.response.get("config");
@@ -249,6 +253,18 @@ final class ClusterApi implements ClusterRequests {
                     }
                 });
         return true;
+    }
+
+    /** Go's ConsumerInfo: {@code cluster} after {@code num_pending}. A consumer is led by its stream's leader. */
+    private void withConsumerCluster(Map<String, Object> info, String account, String stream) {
+        Map<String, Object> copy = new LinkedHashMap<>(info);
+        info.clear();
+        copy.forEach((k, v) -> {
+            info.put(k, v);
+            if (k.equals("num_pending")) {
+                info.put("cluster", cluster.clusterInfo(account, stream));
+            }
+        });
     }
 
     // --- the meta leader's requests --------------------------------------------------------------------------
