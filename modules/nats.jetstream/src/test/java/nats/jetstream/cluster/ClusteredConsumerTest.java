@@ -136,6 +136,13 @@ class ClusteredConsumerTest {
                         "no responder without a consumer name, as Go: " + none);
                 assertEquals(0L, jsm.getConsumerInfo("JOBS", "worker").getNumAckPending(),
                         "nothing pending on the consumer's next leader");
+
+                // A delete is answered once committed: the next leader does not know the consumer.
+                assertTrue(jsm.deleteConsumer("JOBS", "early"), "consumer deleted");
+                String before = awaitLeaderOtherThan(jsm, "");
+                text(nc, "$JS.API.STREAM.LEADER.STEPDOWN.JOBS");
+                awaitLeaderOtherThan(jsm, before);
+                assertEquals(List.of("worker"), jsm.getConsumerNames("JOBS"), "the deleted consumer stays deleted");
             }
         }
     }

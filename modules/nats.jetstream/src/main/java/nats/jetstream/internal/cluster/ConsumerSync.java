@@ -117,9 +117,14 @@ final class ConsumerSync implements ReplicaHooks {
 
     @Override
     public void consumerChanged(String consumer, Runnable committed) {
-        CompletableFuture<Void> done = commit(consumer);
         if (committed != null) {
-            done.thenRun(committed);
+            commit(consumer).thenRun(committed);
+            return;
+        }
+        // A plain ack: in the next batch, nobody waits for it.
+        synchronized (this) {
+            dirty.add(consumer);
+            flush();
         }
     }
 
@@ -159,11 +164,20 @@ final class ConsumerSync implements ReplicaHooks {
         if (inFlight || !installed || n == null) {
             return;
         }
-        Map<String, byte[]> defs = Replicas.consumerDefinitions(stream);
         Set<String> names = new LinkedHashSet<>(dirty);
+        // The definitions of the changed consumers only, unless this is the periodic look at all of them.
+        Map<String, byte[]> defs = new HashMap<>();
         if (everything) {
+            defs = Replicas.consumerDefinitions(stream);
             names.addAll(defs.keySet());
             names.addAll(proposedDefs.keySet());
+        } else {
+            for (String name : names) {
+                Optional<byte[]> def = Replicas.consumerDefinition(stream, name);
+                if (def.isPresent()) {
+                    defs.put(name, def.get());
+                }
+            }
         }
         dirty.clear();
         everything = false;

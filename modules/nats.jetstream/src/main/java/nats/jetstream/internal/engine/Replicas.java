@@ -117,6 +117,11 @@ public final class Replicas {
         return defs;
     }
 
+    /** One consumer's definition, if it exists. */
+    public static Optional<byte[]> consumerDefinition(Stream stream, String name) {
+        return stream.consumer(name).map(ConsumerFactory::metadata);
+    }
+
     /** A consumer's persisted state (delivered, ack floor, pending, redelivered). */
     public static Optional<ConsumerState> consumerState(Stream stream, String name) {
         return stream.consumer(name).map(c -> c.store().state());
