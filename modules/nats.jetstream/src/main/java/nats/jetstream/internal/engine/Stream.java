@@ -317,10 +317,16 @@ public final class Stream implements StoreListener {
 
     /**
      * A new leader of a clustered interest or work-queue stream drops what its consumers' committed states show
-     * acknowledged but whose removal its predecessor had not committed; messages not yet delivered are kept.
+     * acknowledged but whose removal its predecessor had not committed; work-queue messages not yet delivered are
+     * kept (the scan stops at the furthest consumer's next sequence).
      */
     void sweepAcknowledged() {
         Retention retention = config.retention;
+        if (retention == Retention.INTEREST) {
+            // Also what a deleted consumer alone held (its predecessor may have died before removing it).
+            checkInterestState();
+            return;
+        }
         if (retention == Retention.LIMITS || consumers.isEmpty()) {
             return;
         }
@@ -344,8 +350,8 @@ public final class Stream implements StoreListener {
                     break;
                 }
             }
-            // A work-queue message nobody's filter takes waits for its consumer; interest needs no one.
-            if (!needed && (matched || retention == Retention.INTEREST)) {
+            // A work-queue message nobody's filter takes waits for its consumer.
+            if (!needed && matched) {
                 removeAcknowledged(seq);
             }
         }
