@@ -134,10 +134,11 @@ class ClusteredConsumerTest {
                         text(nc, "$JS.API.CONSUMER.LEADER.STEPDOWN.NOSTREAM.worker"), "unknown stream");
                 var sub3 = nc.subscribe(nc.createInbox());
                 nc.publish("$JS.API.CONSUMER.LEADER.STEPDOWN.JOBS", sub3.getSubject(), new byte[0]);
-                // Go subscribes to CONSUMER.LEADER.STEPDOWN.*.* only: a client with headers hears "no responders".
-                Message none = sub3.nextMessage(Duration.ofMillis(700));
-                assertTrue(none != null && none.isStatusMessage() && none.getStatus().getCode() == 503,
-                        "no responder without a consumer name, as Go: " + none);
+                // Go subscribes to CONSUMER.LEADER.STEPDOWN.*.* only: no API answer (a client with headers may hear
+                // "no responders").
+                Message none = sub3.nextMessage(Duration.ofMillis(1500));
+                assertTrue(none == null || (none.isStatusMessage() && none.getStatus().getCode() == 503),
+                        "no API answer without a consumer name, as Go: " + none);
                 assertEquals(0L, jsm.getConsumerInfo("JOBS", "worker").getNumAckPending(),
                         "nothing pending on the consumer's next leader");
 
