@@ -120,7 +120,14 @@ final class JsProcesses3 implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no meta leader");
+        StringBuilder logs = new StringBuilder();
+        for (String n : ports.keySet()) {
+            Path log = dir.resolve(n + ".log");
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            logs.append("\n--- ").append(n).append(" (last 3000 characters):\n")
+                    .append(text.substring(Math.max(0, text.length() - 3000)));
+        }
+        throw new AssertionError("no meta leader on every server within " + WAIT + logs);
     }
 
     private static int freePort() throws IOException {
