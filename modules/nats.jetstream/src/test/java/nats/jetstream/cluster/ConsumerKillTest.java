@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,9 +18,9 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.PublishOptions;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
-import io.nats.client.api.PublishAck;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
@@ -64,15 +62,8 @@ class ConsumerKillTest {
                 jsm.addStream(StreamConfiguration.builder().name("WQ").subjects("wq").replicas(3)
                         .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File).build());
                 JetStream js = nc.jetStream();
-                List<CompletableFuture<PublishAck>> inFlight = new ArrayList<>();
                 for (int i = 1; i <= COUNT; i++) {
-                    inFlight.add(js.publishAsync("wq", ("m" + i).getBytes(StandardCharsets.UTF_8)));
-                    if (inFlight.size() == 200 || i == COUNT) {
-                        for (CompletableFuture<PublishAck> f : inFlight) {
-                            f.get(10, TimeUnit.SECONDS);
-                        }
-                        inFlight.clear();
-                    }
+                    assertEquals(i, publish(js, i), "sequence of message " + i);
                 }
                 long total = jsm.getStreamInfo("WQ").getStreamState().getMsgCount();
                 assertEquals(COUNT, total, "every message stored");
@@ -112,6 +103,25 @@ class ConsumerKillTest {
                     assertEquals(0, jsm.getStreamInfo("WQ").getStreamState().getMsgCount(),
                             "no acknowledged work-queue message left on " + n);
                 }
+            }
+        }
+    }
+
+    /**
+     * Publishes message {@code i} with its id, again until acknowledged: under load a leader may lose its quorum for
+     * a moment with the test's 1 s election timeout, and the id keeps a retried message from being stored twice.
+     */
+    private static long publish(JetStream js, int i) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return js.publish("wq", ("m" + i).getBytes(StandardCharsets.UTF_8), PublishOptions.builder()
+                        .messageId("m" + i).streamTimeout(Duration.ofSeconds(2)).build()).getSeqno();
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
             }
         }
     }
