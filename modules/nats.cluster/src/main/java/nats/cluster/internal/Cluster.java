@@ -352,7 +352,7 @@ public final class Cluster {
                 g.routeClosed(route.handshake.remoteId(), first == null ? Map.of() : first.json());
             }
         }
-        reconnect(route);
+        solicitor.afterClose(route);
     }
 
     /** Takes a closed route out of its peer; true when it was the peer's last pooled one. Under the lock. */
@@ -373,36 +373,6 @@ public final class Cluster {
             peers.remove(peer.id, peer);
         }
         return pooled && peer.poolEmpty();
-    }
-
-    private void reconnect(Route route) {
-        RouteHandshake h = route.handshake;
-        if (!running || h.noReconnect()) {
-            return;
-        }
-        if (!route.account().isEmpty() && !h.didSolicit() && h.url() != null
-                && accountRoutes.pinnedByPeers().contains(route.account())) {
-            // Pinned at a peer's request, the route dialled from there: one try from here tells whether the peer
-            // still pins the account (a refusal gives it back to the pool here, AccountRoutes.refusedByPeer).
-            solicitor.reconnect(h.url(), false, route.account());
-            return;
-        }
-        boolean retryImplicit = h.retry() || (h.didSolicit() && !h.explicit());
-        if (!h.didSolicit() && !retryImplicit) {
-            return;
-        }
-        String rid = h.remoteId();
-        // Go checks this only without pooling: a pooled peer's other connections do not fill this slot.
-        if (route.account().isEmpty() && config.routesPoolSize() <= 1 && !rid.isEmpty() && connectedTo(rid)) {
-            log.log(System.Logger.Level.DEBUG, "Not attempting reconnect for solicited route, already connected to \"{0}\"",
-                    rid);
-            return;
-        }
-        if (h.url() == null || (!h.explicit() && !retryImplicit)) {
-            return;
-        }
-        log.log(System.Logger.Level.DEBUG, "Attempting reconnect for solicited route \"{0}\"", h.url().redacted());
-        solicitor.reconnect(h.url(), h.explicit(), route.account());
     }
 
     // ---- cluster name ----------------------------------------------------------------------------------------
