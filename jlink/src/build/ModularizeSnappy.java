@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -25,7 +26,8 @@ import java.util.jar.Manifest;
  * the OSGi bundle activator, whose OSGi classes the image does not have.
  *
  * <p>Usage: {@code java ModularizeSnappy.java IN.jar OUT.jar OS [ARCH]} (as {@code uname -s} and {@code uname -m}
- * print them; snappy-java names its x86_64, aarch64, ppc64le, s390x and riscv64 folders the same way).
+ * print them; snappy-java names its x86_64, aarch64, ppc64le, s390x and riscv64 folders the same way; for a
+ * processor it has no folder of that name for, all of the operating system's libraries stay).
  */
 public final class ModularizeSnappy {
 
@@ -35,7 +37,7 @@ public final class ModularizeSnappy {
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         String os = args[2];
-        String arch = args.length > 3 ? args[3] : null;
+        String arch = args.length > 3 && hasLibraryFor(in, os, args[3]) ? args[3] : null;
         Set<String> packages = new TreeSet<>();
         try (JarInputStream jar = new JarInputStream(Files.newInputStream(in));
              OutputStream file = Files.newOutputStream(out)) {
@@ -58,6 +60,14 @@ public final class ModularizeSnappy {
                 copy.write(moduleInfo(packages, version(in)));
                 copy.closeEntry();
             }
+        }
+    }
+
+    /** Whether the jar has a native library for this processor under snappy-java's name for it (else all stay). */
+    private static boolean hasLibraryFor(Path jar, String os, String arch) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().anyMatch(e -> e.getName().startsWith(NATIVE + os + "/" + arch + "/")
+                    && !e.isDirectory());
         }
     }
 
