@@ -237,11 +237,16 @@ public final class JsCluster {
         meta = node;
     }
 
+    /** Entries a stream group applies between snapshots (each compacts its log); the system property is for tests. */
+    private static long streamSnapshotEntries() {
+        return Math.max(1, Long.getLong("nats.jetstream.cluster.stream_snapshot_entries", 100_000));
+    }
+
     RaftNode startGroup(String group, List<Member> members, StateMachine machine, RaftTransport transport) {
         Duration min = electionMin;
         RaftConfig cfg = RaftConfig.of(group, selfId, members, groupDirectory(group))
                 .withTiming(min, min.multipliedBy(9).dividedBy(4), min.dividedBy(4))
-                .withSnapshotThreshold(group.equals(META) ? 10_000 : Long.MAX_VALUE);
+                .withSnapshotThreshold(group.equals(META) ? 10_000 : streamSnapshotEntries());
         return RaftGroups.load().start(cfg, machine, transport);
     }
 
