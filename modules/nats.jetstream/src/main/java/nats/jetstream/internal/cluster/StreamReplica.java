@@ -86,6 +86,15 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private final Subscription catchUpService;
 
     StreamReplica(JsCluster cluster, JsAccount account, StreamAssignment sa, String pendingReply, String pendingType) {
+        this(cluster, account, sa, pendingReply, pendingType, sa.peers());
+    }
+
+    /**
+     * A member of a group: {@code bootstrap} is the group's members when it is created ({@code sa.peers()}), or the
+     * current members (this server not among them) when this server joins a running group, whose leader adds it.
+     */
+    StreamReplica(JsCluster cluster, JsAccount account, StreamAssignment sa, String pendingReply, String pendingType,
+                  List<String> bootstrap) {
         this.cluster = cluster;
         this.account = account;
         this.assignment = sa;
@@ -95,11 +104,19 @@ final class StreamReplica implements StateMachine, DirectHandler {
         StreamSettings cfg = StreamSettings.parse(sa.config());
         this.stream = Replicas.openReplica(account, cfg, Instant.parse(sa.created()));
         this.transport = new NrgTransport(cluster.systemConnection(), sa.group());
-        List<Member> members = sa.peers().stream().map(Member::voter).toList();
+        List<Member> members = bootstrap.stream().map(Member::voter).toList();
         this.node = cluster.startGroup(sa.group(), members, this, transport);
         transport.attach(cluster.selfId(), node);
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
                 () -> catchUpTarget == null && based);
+        this.membership = new GroupMembership(cluster, this);
+    }
+
+    /** The group's member changes: this server's side (leading them, or leaving). */
+    private final GroupMembership membership;
+
+    GroupMembership membership() {
+        return membership;
     }
 
     /** Whether this replica is still fetching messages a snapshot says it should hold. */
@@ -145,7 +162,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
         }
         if (leader && caughtUp()) {
             syncConsumers();
+            membership.lead();
         }
+        membership.tick(leader);
         if (leader && !pendingReply.isEmpty() && caughtUp()) {
             String reply = pendingReply;
             pendingReply = "";
@@ -430,6 +449,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
     synchronized void stop(boolean delete) {
         stopped = true;
         catchUpService.unsubscribe();
+        membership.close();
         unsubscribe();
         if (!delete) {
             Replicas.stopConsumers(stream);
