@@ -70,6 +70,7 @@ class ClusterMembershipTest {
                         .storageType(StorageType.File).build());
                 awaitPeers(nc, "PE", 3);
                 assertEquals(10003L, errorCode(request(nc, "$JS.API.STREAM.PEER.REMOVE.PE", "")), "empty request");
+                assertEquals(10025L, errorCode(request(nc, "$JS.API.STREAM.PEER.REMOVE.PE", "xx")), "not JSON");
                 assertEquals(10040L, errorCode(request(nc, "$JS.API.STREAM.PEER.REMOVE.PE", "{\"peer\":\"Z\"}")),
                         "not a member");
                 assertEquals(10059L, errorCode(request(nc, "$JS.API.STREAM.PEER.REMOVE.NOPE", "{\"peer\":\"A\"}")),
@@ -103,13 +104,14 @@ class ClusterMembershipTest {
                 assertEquals(21, nc.jetStream().publish("sc.x", "m21".getBytes(StandardCharsets.UTF_8)).getSeqno(),
                         "publishing goes on at R1");
 
-                // SERVER.REMOVE.
-                assertEquals(10044L, errorCode(request(nc, "$JS.API.SERVER.REMOVE", "{\"server\":\"Z\"}")),
+                // SERVER.REMOVE ("peer" is the server's name in Go 2.9.10, "peer_id" its id).
+                assertEquals(10003L, errorCode(request(nc, "$JS.API.SERVER.REMOVE", "")), "empty request");
+                assertEquals(10044L, errorCode(request(nc, "$JS.API.SERVER.REMOVE", "{\"peer\":\"Z\"}")),
                         "unknown server");
                 String gone = JsCluster3.NAMES.stream().filter(n -> !n.equals(metaLeader) && !n.equals("A"))
                         .findFirst().orElseThrow();
                 assertEquals("{type=io.nats.jetstream.api.v1.meta_server_remove_response, success=true}",
-                        request(nc, "$JS.API.SERVER.REMOVE", "{\"server\":\"" + gone + "\"}").toString(),
+                        request(nc, "$JS.API.SERVER.REMOVE", "{\"peer\":\"" + gone + "\"}").toString(),
                         "server removal answer");
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 long size = 3;
@@ -120,6 +122,8 @@ class ClusterMembershipTest {
                 assertEquals(2, size, "meta group without " + gone);
                 Thread.sleep(3000);
                 assertEquals(2, metaSizeOnLeader(cluster, gone), gone + " is not added back");
+                assertEquals(10044L, errorCode(request(nc, "$JS.API.SERVER.REMOVE", "{\"peer\":\"" + gone + "\"}")),
+                        "no longer a member");
             }
         }
     }

@@ -16,8 +16,8 @@ import nats.jetstream.internal.model.JsErrors;
 /**
  * The meta leader's membership requests, with Go 2.9.10's checks, order and answers: {@code STREAM.PEER.REMOVE}
  * ({@code {"peer":"<server name>"}}: the peer leaves the stream's group and another server replaces it where one is
- * free, "peer remap failed" otherwise) and {@code SERVER.REMOVE} ({@code {"peer":"<peer id>"}} or
- * {@code {"server":"<name>"}}: the server leaves the meta group and its stream replicas move).
+ * free, "peer remap failed" otherwise) and {@code SERVER.REMOVE} ({@code {"peer":"<server name>"}} or
+ * {@code {"peer_id":"<id>"}}: the server leaves the meta group and its stream replicas move).
  */
 final class PeerRequests {
 
@@ -61,9 +61,10 @@ final class PeerRequests {
                 throw new ApiException(JsErrors.BAD_REQUEST);
             }
             Map<String, Object> body = req.json();
-            String peer = body.get("peer") instanceof String s ? s : "";
-            String server = body.get("server") instanceof String s ? s : "";
-            String found = cluster.metaMember(peer, server)
+            // Go 2.9.10's JSApiMetaServerRemoveRequest: "peer" is the server's name, "peer_id" its id (preferred).
+            String server = body.get("peer") instanceof String s ? s : "";
+            String peerId = body.get("peer_id") instanceof String s ? s : "";
+            String found = cluster.metaMember(peerId, server)
                     .orElseThrow(() -> new ApiException(JsErrors.CLUSTER_SERVER_NOT_MEMBER));
             cluster.removeServer(found).orTimeout(10, TimeUnit.SECONDS).whenComplete((index, error) -> {
                 if (error != null) {
