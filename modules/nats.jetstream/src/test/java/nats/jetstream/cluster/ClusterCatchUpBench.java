@@ -85,14 +85,36 @@ class ClusterCatchUpBench {
             long t0 = System.nanoTime();
             cluster.start(follower);
             long messages = -1;
-            while (System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
-                Map<String, Object> jsz = cluster.jsz(follower);
-                messages = ((Number) jsz.getOrDefault("messages", 0)).longValue();
-                if (messages == count) {
-                    break;
+            int reportedCurrentWhileBehind = 0;
+            int behindSamples = 0;
+            try (Connection nc = cluster.connect("A")) {
+                while (System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
+                    Map<String, Object> jsz = cluster.jsz(follower);
+                    messages = ((Number) jsz.getOrDefault("messages", 0)).longValue();
+                    if (messages == count) {
+                        break;
+                    }
+                    // What the leader says of the follower meanwhile (stream info's cluster.replicas).
+                    var info = nc.request("$JS.API.STREAM.INFO.BIG", new byte[0], Duration.ofSeconds(2));
+                    var parsed = nats.transport.json.Json.parseObject(new String(info.getData(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    if (parsed.get("cluster") instanceof Map<?, ?> c && c.get("replicas") instanceof java.util.List<?> l) {
+                        for (Object o : l) {
+                            if (o instanceof Map<?, ?> r && follower.equals(r.get("name"))) {
+                                behindSamples++;
+                                if (Boolean.TRUE.equals(r.get("current"))
+                                        && ((Number) cluster.jsz(follower).getOrDefault("messages", 0)).longValue()
+                                        < count) {
+                                    reportedCurrentWhileBehind++;
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(100);
                 }
-                Thread.sleep(100);
             }
+            System.out.printf("while behind: %d samples of the leader's stream info, %d said current%n",
+                    behindSamples, reportedCurrentWhileBehind);
             double s = (System.nanoTime() - t0) / 1e9;
             assertEquals(count, messages, "messages on the restarted follower");
             System.out.printf("follower %s caught up %d MiB (%d messages) in %.1f s from its start: %.1f MB/s%n",

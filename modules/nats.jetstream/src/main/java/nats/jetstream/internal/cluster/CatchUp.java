@@ -51,13 +51,18 @@ final class CatchUp {
     /**
      * Serves this replica's store to replicas that are behind; {@code holds} says whether it may (not while it is
      * catching up itself). Batches are read on a virtual thread, never on the connection's dispatcher, which also
-     * carries the RAFT frames.
+     * carries the RAFT frames. {@code requester} is told the member id of each replica that asks (it is behind).
      */
     static Subscription serve(InternalConnection system, String group, String self, Stream stream,
-                              BooleanSupplier holds) {
+                              BooleanSupplier holds, java.util.function.Consumer<String> requester) {
+        String inboxPrefix = PREFIX + "R." + group + ".";
         return system.subscribe(subject(group, self), request -> {
             if (request.replyTo().isEmpty() || request.payload().length != 24) {
                 return;
+            }
+            if (request.replyTo().startsWith(inboxPrefix)) {
+                String rest = request.replyTo().substring(inboxPrefix.length());
+                requester.accept(rest.substring(0, Math.max(0, rest.indexOf('.'))));
             }
             Thread.ofVirtual().name("catchup-" + group).start(() -> {
                 ByteBuffer r = ByteBuffer.wrap(request.payload());

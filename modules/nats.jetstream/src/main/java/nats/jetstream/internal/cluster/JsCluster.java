@@ -394,6 +394,11 @@ public final class JsCluster {
         RaftNode node = r.node();
         node.leader().ifPresent(l -> m.put("leader", peers.name(l)));
         List<Map<String, Object>> list = node.state() == RaftState.LEADER ? peerInfos(node) : List.of();
+        for (Map<String, Object> pi : list) {
+            if (r.peerCatchingUp((String) pi.get("peer"))) {
+                pi.put("current", false); // it still fetches messages it lacks (RAFT alone would call it current)
+            }
+        }
         if (!list.isEmpty()) {
             m.put("replicas", list);
         }

@@ -108,7 +108,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         this.node = cluster.startGroup(sa.group(), members, this, transport);
         transport.attach(cluster.selfId(), node);
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
-                () -> catchUpTarget == null && based);
+                () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
         this.membership = new GroupMembership(cluster, this);
     }
 
@@ -117,6 +117,15 @@ final class StreamReplica implements StateMachine, DirectHandler {
 
     GroupMembership membership() {
         return membership;
+    }
+
+    /** Members that asked this replica for messages lately, with when: they are catching up. */
+    private final Map<String, Long> peersCatchingUp = new ConcurrentHashMap<>();
+
+    /** Whether {@code peer} asked for missing messages within the last 2 s (so it is not current, whatever RAFT says). */
+    boolean peerCatchingUp(String peer) {
+        Long at = peersCatchingUp.get(peer);
+        return at != null && System.nanoTime() - at < 2_000_000_000L;
     }
 
     /** Whether this replica is still fetching messages a snapshot says it should hold. */
@@ -403,6 +412,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
             cluster.log().log(System.Logger.Level.INFO, "stream group {0}: store ends at {1}, snapshot at {2}: catching up",
                     assignment.group(), have, snap.last());
             catchUpTarget = snap;
+            Replicas.pauseDirect(stream, true);
             if (node != null) {
                 catchUp();
             }
@@ -424,6 +434,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
                     target.last(), this::catchUpSources, () -> stopped, cluster.log());
             if (done) {
                 catchUpTarget = null;
+                Replicas.pauseDirect(stream, false);
                 cluster.log().log(System.Logger.Level.INFO, "stream group {0}: caught up {1} sequences in {2} ms",
                         assignment.group(), target.last() - from, (System.nanoTime() - started) / 1_000_000);
             }

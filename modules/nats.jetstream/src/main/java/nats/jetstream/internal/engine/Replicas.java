@@ -80,6 +80,11 @@ public final class Replicas {
 
     // --- state transfer: snapshots and catch-up ----------------------------------------------------------------
 
+    /** A replica catching up answers no direct gets (it lacks messages); resumed once it holds them. */
+    public static void pauseDirect(Stream stream, boolean pause) {
+        stream.pauseDirect(pause);
+    }
+
     /** Empties a replica's store (sequences from 1 again): the group's log is about to be applied from its start. */
     public static void reset(Stream stream) {
         stream.writeLock().lock();
