@@ -101,7 +101,17 @@ final class CatchUp {
             bytes += size;
             seq = m.sequence() + 1;
         }
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(25 + bytes + 4L * messages.size()));
+        return encode(id, from, covered, messages);
+    }
+
+    /** An answer carrying {@code messages}, which cover {@code from..covered}. */
+    static byte[] encode(long id, long from, long covered, List<StoredMessage> messages) {
+        long bytes = 0;
+        for (StoredMessage m : messages) {
+            bytes += 40L + m.subject().getBytes(StandardCharsets.UTF_8).length + m.headers().length
+                    + m.payload().length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(25 + bytes));
         out.putLong(id).put((byte) 1).putLong(from).putLong(covered);
         CRC32C crc = new CRC32C();
         for (StoredMessage m : messages) {
@@ -185,7 +195,7 @@ final class CatchUp {
             if (b.get() != 1) {
                 return -1;
             }
-            List<StoredMessage> messages = decode(b, from);
+            List<StoredMessage> messages = decodeMessages(b, from);
             if (messages == null) {
                 return -1;
             }
@@ -199,7 +209,7 @@ final class CatchUp {
     }
 
     /** The messages of an answer, each checked against its CRC32C, in increasing sequence; null if it fails a check. */
-    private static List<StoredMessage> decode(ByteBuffer b, long from) {
+    static List<StoredMessage> decodeMessages(ByteBuffer b, long from) {
         try {
             if (b.getLong() != from) {
                 return null;
