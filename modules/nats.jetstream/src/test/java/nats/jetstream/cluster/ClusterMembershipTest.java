@@ -64,6 +64,8 @@ class ClusterMembershipTest {
                     assertEquals("m" + seq, new String(jsm.getMessage("PR", seq).getData(), StandardCharsets.UTF_8),
                             "message " + seq + " on the replacement " + third);
                 }
+                assertEquals(third, jszLeader(cluster, leader, "PR"),
+                        "/jsz stream detail on " + leader + " (now a follower) names the group's leader");
 
                 // Go 2.9.10's errors; with every server in the group, no replacement: 10075, the group shrinks.
                 jsm.addStream(StreamConfiguration.builder().name("PE").subjects("pe.>").replicas(3)
@@ -126,6 +128,23 @@ class ClusterMembershipTest {
                         "no longer a member");
             }
         }
+    }
+
+    /** The leader named in {@code /jsz?accounts=1&streams=1} of {@code server} for {@code stream}. */
+    private static String jszLeader(JsCluster3 cluster, String server, String stream) throws Exception {
+        if (cluster.jsz(server, "accounts=1&streams=1").get("account_details") instanceof List<?> accounts) {
+            for (Object a : accounts) {
+                if (a instanceof Map<?, ?> am && am.get("stream_detail") instanceof List<?> streams) {
+                    for (Object o : streams) {
+                        if (o instanceof Map<?, ?> sd && stream.equals(sd.get("name"))
+                                && sd.get("cluster") instanceof Map<?, ?> c) {
+                            return String.valueOf(c.get("leader"));
+                        }
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     /** The meta group's size as its leader (not {@code removed}) reports it; -1 while there is none. */
