@@ -104,6 +104,39 @@ class ClusterCatchUpTest {
         }
     }
 
+    /**
+     * A memory replica restarted holds nothing: it restores its group's snapshot and fetches every message from
+     * another replica, then, made leader, serves them all.
+     */
+    @Test
+    void aRestartedMemoryReplicaFetchesEverything() throws Exception {
+        try (JsCluster3 cluster = new JsCluster3(dir)) {
+            cluster.startAll();
+            cluster.awaitMetaLeader(WAIT);
+            String follower;
+            List<MessageInfo> expected = new ArrayList<>();
+            try (Connection nc = cluster.connect("A")) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                jsm.addStream(StreamConfiguration.builder().name("CU").subjects("cu.>").replicas(3)
+                        .storageType(StorageType.Memory).build());
+                publish(nc.jetStream(), 1, 120);
+                for (long seq = 1; seq <= 120; seq++) {
+                    expected.add(jsm.getMessage("CU", seq));
+                }
+                String leader = jsm.getStreamInfo("CU").getClusterInfo().getLeader();
+                follower = JsCluster3.NAMES.stream().filter(n -> !n.equals(leader) && !n.equals("A")).findFirst()
+                        .orElseThrow();
+                cluster.stop(follower);
+                cluster.start(follower);
+                cluster.awaitMetaLeader(WAIT);
+            }
+            try (Connection nc = cluster.connect(follower)) {
+                leadOn(nc, follower);
+                check(nc.jetStreamManagement(), expected, follower + " (memory) after its restart");
+            }
+        }
+    }
+
     private static void publish(JetStream js, int from, int through) throws Exception {
         for (int i = from; i <= through; i++) {
             Headers h = new Headers().add("X-N", Integer.toString(i));
