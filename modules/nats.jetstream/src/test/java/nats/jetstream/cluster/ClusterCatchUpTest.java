@@ -106,8 +106,10 @@ class ClusterCatchUpTest {
 
     /**
      * A memory replica restarted holds nothing: it restores its group's snapshot and fetches every message from
-     * another replica, then, made leader, serves them all.
+     * another replica, then, made leader, serves them all; a fetched message with a {@code Nats-TTL} expires on time.
      */
+    private long ttlDeadline;
+
     @Test
     void aRestartedMemoryReplicaFetchesEverything() throws Exception {
         try (JsCluster3 cluster = new JsCluster3(dir)) {
@@ -117,10 +119,18 @@ class ClusterCatchUpTest {
             List<MessageInfo> expected = new ArrayList<>();
             try (Connection nc = cluster.connect("A")) {
                 JetStreamManagement jsm = nc.jetStreamManagement();
-                jsm.addStream(StreamConfiguration.builder().name("CU").subjects("cu.>").replicas(3)
-                        .storageType(StorageType.Memory).build());
-                publish(nc.jetStream(), 1, 120);
-                for (long seq = 1; seq <= 120; seq++) {
+                nc.request("$JS.API.STREAM.CREATE.CU", ("{\"name\":\"CU\",\"subjects\":[\"cu.>\"],\"num_replicas\":3,"
+                        + "\"storage\":\"memory\",\"allow_msg_ttl\":true}").getBytes(StandardCharsets.UTF_8),
+                        Duration.ofSeconds(10));
+                // First a message with a TTL (so the snapshot covers it and the restarted replica fetches it): the
+                // fetched copy must expire too, from its original time.
+                NatsMessage ttl = NatsMessage.builder().subject("cu.ttl").headers(new Headers().add("Nats-TTL", "12s"))
+                        .data("short".getBytes(StandardCharsets.UTF_8)).build();
+                assertEquals(1, nc.jetStream().publish(ttl).getSeqno(), "the message with a TTL");
+                ttlDeadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+                expected.add(null); // checked once expired
+                publish(nc.jetStream(), 2, 121);
+                for (long seq = 2; seq <= 121; seq++) {
                     expected.add(jsm.getMessage("CU", seq));
                 }
                 String leader = jsm.getStreamInfo("CU").getClusterInfo().getLeader();
@@ -132,6 +142,12 @@ class ClusterCatchUpTest {
             }
             try (Connection nc = cluster.connect(follower)) {
                 leadOn(nc, follower);
+                assertTrue(System.nanoTime() < ttlDeadline, "caught up and leading before the TTL ran out (too slow)");
+                assertEquals("short", new String(nc.jetStreamManagement().getMessage("CU", 1).getData(),
+                        StandardCharsets.UTF_8), "the message with a TTL, fetched");
+                while (System.nanoTime() < ttlDeadline + Duration.ofSeconds(2).toNanos()) {
+                    Thread.sleep(200);
+                }
                 check(nc.jetStreamManagement(), expected, follower + " (memory) after its restart");
             }
         }

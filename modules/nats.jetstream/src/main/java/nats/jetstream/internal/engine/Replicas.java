@@ -143,7 +143,8 @@ public final class Replicas {
                 if (m.sequence() > next) {
                     store.skip(next, m.sequence() - next);
                 }
-                store.storeRaw(m.subject(), m.headers(), m.payload(), m.sequence(), m.timestamp(), 0, false);
+                store.storeRaw(m.subject(), m.headers(), m.payload(), m.sequence(), m.timestamp(), fetchedTtl(stream, m),
+                        false);
                 next = m.sequence() + 1;
             }
             if (through >= next) {
@@ -154,6 +155,15 @@ public final class Replicas {
         } finally {
             stream.writeLock().unlock();
         }
+    }
+
+    /** A fetched message's {@code Nats-TTL}, as its writer accepted it (it expires from its original time). */
+    private static long fetchedTtl(Stream stream, StoredMessage m) {
+        if (m.headers().length == 0 || !stream.config().allowMsgTtl) {
+            return 0;
+        }
+        String ttl = Headers.get(m.headers(), Headers.TTL);
+        return ttl == null ? 0 : StreamWriter.parseTtl(ttl);
     }
 
     // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
