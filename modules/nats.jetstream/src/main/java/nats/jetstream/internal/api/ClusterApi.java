@@ -341,7 +341,7 @@ final class ClusterApi implements ClusterRequests {
         }
         // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
         Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
-                : Optional.of(cluster.peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
+                : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
                         () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
         unsupported(cfg);

@@ -42,7 +42,7 @@ final class PeerRequests {
             if (!cluster.isStreamPeer(account.name(), stream, peer)) {
                 throw new ApiException(JsErrors.CLUSTER_PEER_NOT_MEMBER);
             }
-            Optional<Boolean> replaced = cluster.removeStreamPeer(account.name(), stream, peer);
+            Optional<Boolean> replaced = cluster.peerChanges().removeStreamPeer(account.name(), stream, peer);
             if (replaced.isEmpty() || !replaced.get()) {
                 throw new ApiException(JsErrors.PEER_REMAP);
             }
@@ -64,9 +64,9 @@ final class PeerRequests {
             // Go 2.9.10's JSApiMetaServerRemoveRequest: "peer" is the server's name, "peer_id" its id (preferred).
             String server = body.get("peer") instanceof String s ? s : "";
             String peerId = body.get("peer_id") instanceof String s ? s : "";
-            String found = cluster.metaMember(peerId, server)
+            String found = cluster.peerChanges().metaMember(peerId, server)
                     .orElseThrow(() -> new ApiException(JsErrors.CLUSTER_SERVER_NOT_MEMBER));
-            cluster.removeServer(found).orTimeout(10, TimeUnit.SECONDS).whenComplete((index, error) -> {
+            cluster.peerChanges().removeServer(found).orTimeout(10, TimeUnit.SECONDS).whenComplete((index, error) -> {
                 if (error != null) {
                     send(connection, m, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
                 } else {

@@ -86,7 +86,7 @@ final class GroupMembership {
         }
         if (told || (!leader && now - unassignedSince > LEAVE_AFTER_NANOS)) {
             left = true;
-            cluster.replicaLeft(replica);
+            cluster.peerChanges().replicaLeft(replica);
         }
     }
 

@@ -66,6 +66,7 @@ public final class JsCluster {
     private final UsageGossip usage;
     private volatile boolean stopped;
     private volatile ClusterRequests requests;
+    private final PeerChanges peerChanges = new PeerChanges(this);
 
     public JsCluster(JetStream js, ServerContext context) {
         this.js = js;
@@ -539,7 +540,7 @@ public final class JsCluster {
 
     void updateStream(String account, Map<String, Object> config, String reply, List<String> newPeers) {
         if (newPeers != null) {
-            updatePeers(account, (String) config.get("name"), newPeers, config, reply);
+            peerChanges.apply(account, (String) config.get("name"), newPeers, config, reply);
             return;
         }
         String k = key(account, (String) config.get("name"));
@@ -566,130 +567,50 @@ public final class JsCluster {
         }
     }
 
-    // --- membership changes (StreamPeers decides on the meta leader, GroupMembership carries them out) -----------
+    // --- what PeerChanges works with -----------------------------------------------------------------------------
 
-    /**
-     * Applies new peers of a stream (and its configuration): a server newly placed joins the running group (its
-     * leader adds it), the others follow the assignment ({@link GroupMembership}).
-     */
-    synchronized void updatePeers(String account, String name, List<String> newPeers, Map<String, Object> config,
-                                  String reply) {
-        String k = key(account, name);
-        StreamAssignment old = streams.get(k);
-        if (old == null) {
-            return;
-        }
-        StreamAssignment updated = old.withPeers(newPeers, config);
-        streams.put(k, updated);
-        StreamReplica r = replicas.get(k);
-        if (r != null) {
-            r.update(updated, reply);
-        } else if (newPeers.contains(selfId) && !stopped) {
-            js.account(account).ifPresent(a -> {
-                Replicas.deleteTree(groupDirectory(updated.group())); // left over from an earlier membership
-                replicas.put(k, new StreamReplica(this, a, updated, "", "", old.peers()));
-            });
-        }
+    /** The stream and server membership changes (the meta leader's requests and every server's side of them). */
+    public PeerChanges peerChanges() {
+        return peerChanges;
     }
 
-    /** This server's member left its group (removed from the assignment and from the group): its copy goes. */
-    void replicaLeft(StreamReplica r) {
+    StreamAssignment assignment(String account, String stream) {
+        return streams.get(key(account, stream));
+    }
+
+    void putAssignment(StreamAssignment sa) {
+        streams.put(key(sa.account(), sa.name()), sa);
+    }
+
+    StreamReplica replica(String account, String stream) {
+        return replicas.get(key(account, stream));
+    }
+
+    /** Starts this server's member of a running group it was newly placed in; {@code members} are the group's now. */
+    synchronized void joinGroup(StreamAssignment sa, List<String> members) {
+        String k = key(sa.account(), sa.name());
+        if (replicas.containsKey(k) || stopped) {
+            return;
+        }
+        js.account(sa.account()).ifPresent(a -> {
+            Replicas.deleteTree(groupDirectory(sa.group())); // left over from an earlier membership
+            replicas.put(k, new StreamReplica(this, a, sa, "", "", members));
+        });
+    }
+
+    /** Removes this server's member of a group it left; it is stopped (and its copy deleted) off the caller's thread. */
+    void leaveGroup(StreamReplica r) {
         StreamAssignment sa = r.assignment();
-        log.log(System.Logger.Level.INFO, "JetStream cluster: left stream group {0} of ''{1} > {2}''", sa.group(),
-                sa.account(), sa.name());
         replicas.remove(key(sa.account(), sa.name()), r);
         js.timers().execute(() -> r.stop(true));
     }
 
-    /**
-     * Removes a peer from a stream's group (the meta leader's side of {@code STREAM.PEER.REMOVE}); true when a
-     * replacement was placed (Go answers "peer remap failed" otherwise, the peer being removed all the same), empty
-     * when it was the only peer and none could replace it (nothing is proposed then).
-     */
-    public Optional<Boolean> removeStreamPeer(String account, String stream, String serverName) {
-        String peer = JsPeers.nodeId(serverName);
-        StreamAssignment sa = streams.get(key(account, stream));
-        if (sa == null || !sa.peers().contains(peer)) {
-            return Optional.empty();
-        }
-        StreamPeers.Remap remap = StreamPeers.remove(sa.peers(), peer, placementCandidates());
-        if (remap.peers().isEmpty()) {
-            return Optional.empty();
-        }
-        proposePeers(sa, remap.peers(), sa.config(), "");
-        return Optional.of(remap.replaced());
+    RaftNode metaNode() {
+        return meta;
     }
 
-    /** The peers a stream gets for {@code replicas}; empty when too few servers are online to grow to it. */
-    public Optional<List<String>> peersFor(String account, String stream, int count) {
-        StreamAssignment sa = streams.get(key(account, stream));
-        if (sa == null) {
-            return Optional.empty();
-        }
-        StreamReplica r = replicas.get(key(account, stream));
-        return StreamPeers.scale(sa.peers(), count, placementCandidates(),
-                r == null ? Optional.empty() : r.node().leader());
-    }
-
-    private void proposePeers(StreamAssignment sa, List<String> peers, Map<String, Object> config, String reply) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("op", "update_stream");
-        entry.put("account", sa.account());
-        entry.put("config", config);
-        entry.put("peers", peers);
-        entry.put("reply", reply);
-        entry.put("ts", System.currentTimeMillis());
-        proposeMeta(entry);
-    }
-
-    /** The meta member named by peer id or, without one, by server name (Go's {@code SERVER.REMOVE} lookup). */
-    public Optional<String> metaMember(String peerId, String serverName) {
-        RaftNode m = meta;
-        if (m == null) {
-            return Optional.empty();
-        }
-        for (Member member : m.members()) {
-            if (peerId.isEmpty() ? peers.name(member.id()).equals(serverName) : member.id().equals(peerId)) {
-                return Optional.of(member.id());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Proposes a server's removal from the meta group ({@code SERVER.REMOVE}). */
-    public CompletableFuture<Long> removeServer(String peer) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("op", "remove_server");
-        entry.put("peer", peer);
-        entry.put("ts", System.currentTimeMillis());
-        return proposeMeta(entry);
-    }
-
-    /**
-     * A server was removed from the meta group: it is not added back, the meta leader takes it out of the group
-     * and moves each stream replica it held to another server where one is free (Go's {@code processRemovePeer}).
-     */
-    void serverRemoved(String peer) {
-        MetaMembership mm = membership;
-        if (mm != null) {
-            mm.removed(peer);
-        }
-        if (peer.equals(selfId)) {
-            log.log(System.Logger.Level.ERROR, "JetStream cluster: this server was removed from the cluster");
-            return;
-        }
-        if (!isMetaLeader()) {
-            return;
-        }
-        for (StreamAssignment sa : List.copyOf(streams.values())) {
-            if (sa.peers().contains(peer)) {
-                StreamPeers.Remap remap = StreamPeers.remove(sa.peers(), peer,
-                        placementCandidates().stream().filter(c -> !c.equals(peer)).toList());
-                if (!remap.peers().isEmpty()) {
-                    proposePeers(sa, remap.peers(), sa.config(), "");
-                }
-            }
-        }
+    MetaMembership metaMembership() {
+        return membership;
     }
 
     public static Instant now() {

@@ -38,7 +38,7 @@ final class MetaMachine implements StateMachine {
                 case "update_stream" -> cluster.updateStream((String) e.get("account"),
                         (Map<String, Object>) e.get("config"), recent(e) ? (String) e.getOrDefault("reply", "") : "",
                         e.get("peers") instanceof List<?> p ? p.stream().map(Object::toString).toList() : null);
-                case "remove_server" -> cluster.serverRemoved((String) e.get("peer"));
+                case "remove_server" -> cluster.peerChanges().serverRemoved((String) e.get("peer"));
                 case "delete_stream" -> cluster.deleteStream((String) e.get("account"), (String) e.get("name"));
                 default -> cluster.log().log(System.Logger.Level.WARNING, "JetStream cluster: unknown meta entry {0}",
                         op);
