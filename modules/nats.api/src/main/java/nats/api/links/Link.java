@@ -35,6 +35,16 @@ public interface Link {
         return name();
     }
 
+    /**
+     * The one account this link carries, for a link bound to an account (a leaf connection); empty for links that
+     * carry every account (routes, gateways). Read at any time after registration.
+     *
+     * @since API 2.4
+     */
+    default java.util.Optional<String> boundAccount() {
+        return java.util.Optional.empty();
+    }
+
     /** The origin of the messages this link injects: {@code ROUTE}, {@code GATEWAY} or {@code LEAF}. */
     MessageOrigin kind();
 

@@ -40,6 +40,17 @@ public interface Links {
     InterestWatch watchInterest(LocalInterestListener listener, java.util.Set<nats.api.messaging.MessageOrigin> linkKinds);
 
     /**
+     * How many links of {@code kind}, registered now, are {@linkplain Link#boundAccount bound} to {@code account}
+     * (Go's {@code nleafs} of an account for leaf connections): JetStream leaves a request unanswered in an
+     * account without JetStream that has leaf connections, since a server over them may answer it.
+     *
+     * @since API 2.4
+     */
+    default int boundLinkCount(String account, nats.api.messaging.MessageOrigin kind) {
+        return 0;
+    }
+
+    /**
      * Adds a participant in what routes tell each other about other kinds of links (Go's gateway URLs in route
      * INFO, gateway gossip); a plugin adds it in its start, before the cluster plugin starts (which
      * {@link nats.api.ServerPlugin#startsAfter()} arranges).

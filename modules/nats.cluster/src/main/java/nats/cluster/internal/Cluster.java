@@ -61,6 +61,7 @@ public final class Cluster {
     private final ConnectUrls connectUrls;
     private final Solicitor solicitor;
     private final RouteInfoWriter infoWriter = new RouteInfoWriter(this);
+    private final AccountRoutes accountRoutes = new AccountRoutes(this);
     private volatile boolean running;
     private volatile boolean lameDuck;
     private volatile InterestWatch interest;
@@ -208,6 +209,14 @@ public final class Cluster {
                 return Registration.STOPPED;
             }
             Peer peer = peers.computeIfAbsent(info.id(), id -> new Peer(id, size));
+            if (account.isEmpty() && peer.pool.length != size) {
+                // The pool size changed on reload: the old pool closed; a connection of it still here waits.
+                if (!peer.poolEmpty()) {
+                    log.log(System.Logger.Level.DEBUG, "Route pool of {0} still closing, refusing a new one", info.id());
+                    return Registration.DUPLICATE;
+                }
+                peer.resize(size);
+            }
             if (!account.isEmpty()) {
                 Route existing = peer.pinned.get(account);
                 if (existing != null) {
@@ -253,6 +262,7 @@ public final class Cluster {
             }
         });
         if (!account.isEmpty()) {
+            accountRoutes.registered(route);
             // The other servers dial their own route for this account to the new peer (Go forwards this INFO too).
             forwardNewRoute(info, gossipAddress(route, info));
             return Registration.ADDED;
@@ -290,13 +300,33 @@ public final class Cluster {
                 : info.ip();
     }
 
-    /** Whether {@code account} has routes of its own (configured, or the system account with pooling on). */
+    /**
+     * Whether {@code account} has routes of its own (configured, the system account with pooling on, or pinned at a
+     * peer's request during its reload).
+     */
     boolean isPinned(String account) {
-        return pinnedAccounts().contains(account);
+        return config.pinned(context.settings().systemAccount()).contains(account)
+                || accountRoutes.pinnedByPeers().contains(account);
     }
 
     List<String> pinnedAccounts() {
-        return config.pinned(context.settings().systemAccount());
+        List<String> configured = config.pinned(context.settings().systemAccount());
+        if (accountRoutes.pinnedByPeers().isEmpty()) {
+            return configured;
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(configured);
+        all.addAll(accountRoutes.pinnedByPeers());
+        return List.copyOf(all);
+    }
+
+    AccountRoutes accountRoutes() {
+        return accountRoutes;
+    }
+
+    /** Whether a route of {@code account}'s own to this peer is registered. */
+    synchronized boolean hasAccountRoute(String peerId, String account) {
+        Peer p = peers.get(peerId);
+        return p != null && p.pinned.containsKey(account);
     }
 
     /** Go's computeRoutePoolIdx: FNV-1a of the account name, modulo the pool size. */
@@ -399,6 +429,13 @@ public final class Cluster {
     private void reconnect(Route route) {
         RouteHandshake h = route.handshake;
         if (!running || h.noReconnect()) {
+            return;
+        }
+        if (!route.account().isEmpty() && !h.didSolicit() && h.url() != null
+                && accountRoutes.pinnedByPeers().contains(route.account())) {
+            // Pinned at a peer's request, the route dialled from there: one try from here tells whether the peer
+            // still pins the account (a refusal gives it back to the pool here, AccountRoutes.refusedByPeer).
+            solicitor.reconnect(h.url(), false, route.account());
             return;
         }
         boolean retryImplicit = h.retry() || (h.didSolicit() && !h.explicit());
@@ -552,6 +589,11 @@ public final class Cluster {
     /** Dials a route added by a reload. */
     void solicit(RouteUrl url) {
         solicitor.connect(url, true, true, "");
+    }
+
+    /** Dials a pooled route ({@code account} empty) or an account's own route (a reload re-pooling). */
+    void solicitRoute(RouteUrl url, boolean explicit, String account) {
+        solicitor.connect(url, explicit, true, account);
     }
 
     void config(ClusterConfig fresh) {

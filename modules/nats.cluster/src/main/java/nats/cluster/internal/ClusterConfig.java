@@ -103,10 +103,4 @@ public record ClusterConfig(String name, String host, int port, String advertise
     public boolean listens() {
         return port != 0;
     }
-
-    /** Go's default route auth timeout: 2 s, or the TLS timeout plus one second when that is longer. */
-    static Duration defaultAuthTimeout(Optional<TlsOptions> tls) {
-        Duration fromTls = tls.map(t -> t.timeout().plusSeconds(1)).orElse(Duration.ZERO);
-        return fromTls.compareTo(Duration.ofSeconds(2)) > 0 ? fromTls : Duration.ofSeconds(2);
-    }
 }

@@ -107,7 +107,7 @@ public final class ClusterConfigReader {
             throw new ConfigProblem(section, "name", "cluster name cannot contain spaces or new lines");
         }
         return new ClusterConfig(name, host, port, advertise, routes, user, password,
-                authTimeout.orElse(ClusterConfig.defaultAuthTimeout(tls)), tls, noAdvertise, connectRetries,
+                authTimeout.orElse(TlsOptions.defaultAuthTimeout(tls)), tls, noAdvertise, connectRetries,
                 permissions, connectBackoff, pingInterval, pingMax, writeDeadline, poolSize, pinned, compression);
     }
 

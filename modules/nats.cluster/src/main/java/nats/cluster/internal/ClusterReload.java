@@ -13,7 +13,8 @@ import nats.transport.tls.TlsSetupException;
 /**
  * A reloaded {@code cluster} block, as Go's reload treats it: the listener's host and port cannot change;
  * the name, credentials, TLS, {@code no_advertise} and permissions take effect (peers get a new INFO and the
- * interest the permissions now allow or forbid); routes removed are closed for good, routes added are dialled.
+ * interest the permissions now allow or forbid); routes removed are closed for good, routes added are dialled;
+ * pool size, pinned accounts and compression re-pool the routes as Go 2.10 does ({@link RoutePoolReload}).
  */
 public final class ClusterReload {
 
@@ -30,20 +31,6 @@ public final class ClusterReload {
             throw new PluginException("config reload not supported for cluster port: old=" + current.port()
                     + ", new=" + fresh.port());
         }
-        // Go 2.10 reloads these by re-pooling its routes; jnatsd does not (yet): a restart applies them.
-        if (current.routesPoolSize() != fresh.routesPoolSize() || current.pooling() != fresh.pooling()) {
-            throw new PluginException("config reload not supported for cluster pool_size: old="
-                    + current.poolSize() + ", new=" + fresh.poolSize() + " (jnatsd applies it at restart)");
-        }
-        if (!current.pinnedAccounts().equals(fresh.pinnedAccounts())) {
-            throw new PluginException("config reload not supported for cluster accounts: old="
-                    + current.pinnedAccounts() + ", new=" + fresh.pinnedAccounts() + " (jnatsd applies it at restart)");
-        }
-        if (!current.compression().equals(fresh.compression())) {
-            throw new PluginException("config reload not supported for cluster compression: old="
-                    + current.compression().mode() + ", new=" + fresh.compression().mode()
-                    + " (jnatsd applies it at restart)");
-        }
         if (!fresh.advertise().isEmpty() && fresh.advertise().lastIndexOf(':') == fresh.advertise().length() - 1) {
             throw new PluginException("invalid Cluster.Advertise value of " + fresh.advertise());
         }
@@ -59,6 +46,10 @@ public final class ClusterReload {
     /** Applies a block {@link #check} accepted. */
     public static void apply(Cluster cluster, ClusterConfig fresh) throws PluginException {
         ClusterConfig current = cluster.config();
+        RoutePoolReload repool = new RoutePoolReload(cluster, current, fresh);
+        if (repool.changes()) {
+            repool.beforeSwitch();
+        }
         cluster.config(fresh);
         if (!Objects.equals(current.tls(), fresh.tls())) {
             Optional<TlsPolicy> policy;
@@ -78,6 +69,9 @@ public final class ClusterReload {
         }
         cluster.log().log(System.Logger.Level.INFO, "Reloaded: cluster");
         routesChanged(cluster, current.routes(), fresh.routes());
+        if (repool.changes()) {
+            repool.afterSwitch();
+        }
     }
 
     /** Go's reloadClusterPermissions. */

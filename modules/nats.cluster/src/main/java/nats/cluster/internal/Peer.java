@@ -16,7 +16,8 @@ final class Peer {
     static final int FULL = -2;
 
     final String id;
-    final Route[] pool;
+    /** One slot per pool index; replaced (while empty) when a reload changes the pool size. */
+    Route[] pool;
     final Map<String, Route> pinned = new HashMap<>();
     /** The client URLs the peer announced, counted once per peer (until it leaves or enters lame-duck mode). */
     java.util.List<String> connectUrls = java.util.List.of();
@@ -24,6 +25,11 @@ final class Peer {
     Peer(String id, int poolSize) {
         this.id = id;
         this.pool = new Route[poolSize];
+    }
+
+    /** A new pool size (a reload): only while no pooled connection is registered. */
+    void resize(int size) {
+        pool = new Route[size];
     }
 
     boolean poolEmpty() {

@@ -97,6 +97,11 @@ public record RemoteInfo(Map<String, Object> json) {
         return text("route_account");
     }
 
+    /** Go 2.10's {@code route_acc_add_reqid}: a reload's request to move an account to routes of its own. */
+    public String routeAccReqId() {
+        return text("route_acc_add_reqid");
+    }
+
     /** Go 2.10's {@code compression}: the peer's mode; empty from a server that does not compress (Go 2.9). */
     public String compression() {
         return text("compression");

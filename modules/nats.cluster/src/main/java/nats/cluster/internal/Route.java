@@ -168,6 +168,12 @@ final class Route implements Link, RouteProtocolHandler {
         adjustAutoCompression();
     }
 
+    /** The level {@code s2_auto} picks for this route's measured round trip; the current one before a measure. */
+    String autoLevel(RouteCompression configured) {
+        long rtt = channel.rttNanos();
+        return rtt == 0 ? compression : configured.levelFor(java.time.Duration.ofNanos(rtt));
+    }
+
     /** Go's updateS2AutoCompressionLevel: with s2_auto the level follows the measured round trip. */
     private void adjustAutoCompression() {
         RouteCompression configured = cluster.config().compression();
@@ -187,6 +193,11 @@ final class Route implements Link, RouteProtocolHandler {
     public void onError(byte[] buf, int off, int len) throws ProtocolException {
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Route Error {2}", remoteAddress(), rid, text);
+        if (solicited && !account.isEmpty() && text.contains("No route for account")
+                && cluster.accountRoutes().refusedByPeer(account)) {
+            // The account was pinned only because a peer asked, and that peer no longer pins it.
+            handshake.noReconnect(true);
+        }
         throw ProtocolException.closeSilently("route sent -ERR " + text);
     }
 

@@ -255,6 +255,11 @@ final class RouteHandshake {
 
     /** A later INFO: a server the peer learned of, the peer's lame-duck mode, or its new permissions. */
     private void asyncInfo(RemoteInfo info) {
+        if (!info.routeAccReqId().isEmpty()) {
+            // A peer's reload moves an account to routes of its own (Go checks this first).
+            cluster.accountRoutes().onInfo(route, info);
+            return;
+        }
         if (!info.gateway().isEmpty()) {
             // Gateway gossip (Go's processGatewayInfoFromRoute): the gateway plugin's, if there is one.
             for (nats.api.links.RouteGossip g : cluster.links().routeGossip()) {

@@ -72,7 +72,7 @@ public final class GatewayConfigReader {
             host = GatewayConfig.DEFAULT_HOST;
         }
         return new GatewayConfig(name, host, port, advertise, user, password,
-                authTimeout.orElse(defaultAuthTimeout(tls)), tls, connectRetries, rejectUnknown, gateways);
+                authTimeout.orElse(TlsOptions.defaultAuthTimeout(tls)), tls, connectRetries, rejectUnknown, gateways);
     }
 
     /**
@@ -179,11 +179,5 @@ public final class GatewayConfigReader {
             return Duration.ofNanos(Math.round(d * 1e9));
         }
         return Duration.ofSeconds(1);
-    }
-
-    /** Go's default auth timeout: 2 s, or the TLS timeout plus one second when that is longer. */
-    static Duration defaultAuthTimeout(Optional<TlsOptions> tls) {
-        Duration fromTls = tls.map(t -> t.timeout().plusSeconds(1)).orElse(Duration.ZERO);
-        return fromTls.compareTo(Duration.ofSeconds(2)) > 0 ? fromTls : Duration.ofSeconds(2);
     }
 }

@@ -21,8 +21,6 @@ import nats.transport.tls.TlsOptions;
 /** Reads the {@code leafnodes} section as Go's parseLeafNodes and parseRemoteLeafNodes do, with Go's texts. */
 public final class LeafConfigReader {
 
-    /** Go's default leafnode auth timeout (AUTH_TIMEOUT), in seconds. */
-    private static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final Consumer<ConfigProblem> warnings;
 
@@ -33,7 +31,7 @@ public final class LeafConfigReader {
     public LeafConfig read(Map<String, Object> section) throws ConfigProblem {
         String host = "";
         int port = 0;
-        LeafAuth auth = new LeafAuth("", "", "", DEFAULT_AUTH_TIMEOUT, List.of());
+        LeafAuth auth = new LeafAuth("", "", "", TlsOptions.DEFAULT_AUTH_TIMEOUT, List.of());
         Optional<TlsOptions> tls = Optional.empty();
         String advertise = "";
         boolean noAdvertise = false;
@@ -73,9 +71,8 @@ public final class LeafConfigReader {
             host = LeafConfig.DEFAULT_HOST;
         }
         if (!authTimeoutSet && tls.isPresent()) {
-            // Go's getDefaultAuthTimeout: the TLS timeout plus a second when TLS runs first.
             auth = new LeafAuth(auth.user(), auth.password(), auth.account(),
-                    tls.get().timeout().plusSeconds(1), auth.users());
+                    TlsOptions.defaultAuthTimeout(tls), auth.users());
         }
         return new LeafConfig(host, port, auth, tls, advertise, noAdvertise, reconnect, remotes);
     }
@@ -85,7 +82,7 @@ public final class LeafConfigReader {
         String user = "";
         String password = "";
         String account = "";
-        Duration timeout = DEFAULT_AUTH_TIMEOUT;
+        Duration timeout = TlsOptions.DEFAULT_AUTH_TIMEOUT;
         List<LeafUser> users = List.of();
         for (Map.Entry<String, Object> e : block.entrySet()) {
             String key = e.getKey();

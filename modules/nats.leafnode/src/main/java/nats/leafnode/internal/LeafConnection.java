@@ -235,6 +235,12 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         return MessageOrigin.LEAF;
     }
 
+    /** A leaf connection carries the one account its handshake bound it to (Go counts it in {@code nleafs}). */
+    @Override
+    public Optional<String> boundAccount() {
+        return Optional.ofNullable(handshake.account());
+    }
+
     /** Go: what came from a route reaches only leaf nodes this server is the hub of. */
     @Override
     public boolean forwards(MessageOrigin origin) {

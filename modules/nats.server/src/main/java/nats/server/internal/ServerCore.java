@@ -143,12 +143,12 @@ public final class ServerCore implements ClientHost {
         return info;
     }
 
-    private boolean publishTraceEvent(String account, String subject, byte[] payload) {
+    private boolean publishTraceEvent(String account, String subject, byte[] headers, byte[] payload) {
         Account target = accounts.get(account);
         if (target == null) {
             return false;
         }
-        nats.server.internal.account.InternalPublisher.publish(target, subject, "", payload);
+        nats.server.internal.account.InternalPublisher.publish(target, subject, "", headers, payload);
         return true;
     }
 

@@ -178,7 +178,7 @@ public final class ServerOptions {
         if (authTimeout != null) {
             return authTimeout;
         }
-        return tls == null ? Duration.ofSeconds(2) : tls.timeout().plusSeconds(1);
+        return TlsOptions.defaultAuthTimeout(Optional.ofNullable(tls));
     }
 
     public ServerOptions authTimeout(Duration authTimeout) {

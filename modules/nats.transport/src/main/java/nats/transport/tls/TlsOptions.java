@@ -30,8 +30,18 @@ public record TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boo
 
     /** Go's {@code TLS_TIMEOUT}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** Go's {@code AUTH_TIMEOUT}: how long a connection without TLS has to send its CONNECT. */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(2);
     public static final String TLS_1_2 = "1.2";
     public static final String TLS_1_3 = "1.3";
+
+    /**
+     * Go's {@code getDefaultAuthTimeout}, the auth timeout of a port (client, route, gateway, leaf) whose block
+     * sets none: the handshake's timeout plus a second when TLS runs on it, {@link #DEFAULT_AUTH_TIMEOUT} without.
+     */
+    public static Duration defaultAuthTimeout(Optional<TlsOptions> tls) {
+        return tls.map(t -> t.timeout().plusSeconds(1)).orElse(DEFAULT_AUTH_TIMEOUT);
+    }
 
     public TlsOptions {
         Objects.requireNonNull(certFile, "certFile");

@@ -9,22 +9,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import nats.api.accounts.PluginAccount;
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
+import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.Subscription;
 import nats.jetstream.internal.engine.JetStream;
 import nats.jetstream.internal.engine.JsAccount;
 import nats.jetstream.internal.model.ApiError;
 import nats.jetstream.internal.model.ApiException;
-import nats.jetstream.internal.model.JsErrors;
 
 /**
  * Serves {@code $JS.API} in every account: the full API where JetStream is enabled, Go's "not enabled for
- * account" error elsewhere. Requests arrive on the account connection's dispatcher thread, in order.
+ * account" error elsewhere (or no answer, see {@link DisabledAccountRequests}). Requests arrive on the account connection's dispatcher thread, in order.
  */
 public final class ApiRouter {
 
     /** The API subjects answered through the router; pull requests and direct gets go to their streams. */
     private static final List<String> SUBJECTS = List.of("$JS.API.INFO", "$JS.API.STREAM.>",
-            "$JS.API.CONSUMER.CREATE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>", "$JS.API.CONSUMER.NAMES.*",
+            "$JS.API.CONSUMER.CREATE.>", "$JS.API.CONSUMER.DURABLE.CREATE.*.*", "$JS.API.CONSUMER.NAMES.*",
             "$JS.API.CONSUMER.LIST.*", "$JS.API.CONSUMER.INFO.*.*", "$JS.API.CONSUMER.DELETE.*.*",
             "$JS.API.CONSUMER.PAUSE.*.*", "$JS.API.CONSUMER.LEADER.STEPDOWN.*.*", "$JS.API.ACCOUNT.>",
             "$JS.API.META.>", "$JS.API.SERVER.>");
@@ -58,6 +58,10 @@ public final class ApiRouter {
         for (String subject : SUBJECTS) {
             subs.add(connection.subscribe(subject, m -> handle(account.name(), connection, m)));
         }
+        // Go imports all of $JS.API.> into each account: a request on a subject no handler serves finds a
+        // responder (and stays unanswered) instead of getting a "no responders" status.
+        subs.add(connection.subscribe("$JS.API.>", m -> {
+        }));
         served.put(account.name(), new Served(connection, subs));
     }
 
@@ -84,7 +88,10 @@ public final class ApiRouter {
         }
         JsAccount account = js.account(accountName).orElse(null);
         if (account == null) {
-            notEnabled(connection, m);
+            // Only this server's leaf connections count (Go adds those of the cluster's other servers, nrleafs).
+            boolean leafs = js.context().links().boundLinkCount(accountName, MessageOrigin.LEAF) > 0;
+            DisabledAccountRequests.answer(m, leafs).ifPresent(body -> connection.publish(new Message(m.replyTo(),
+                    "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8))));
             return;
         }
         ApiRequest req = new ApiRequest(account, m);
@@ -150,17 +157,6 @@ public final class ApiRouter {
                 return false;
             }
         }
-    }
-
-    /** An account without JetStream: every request gets Go's 503 "not enabled for account". */
-    private static void notEnabled(InternalConnection connection, Message m) {
-        String type = responseType(m.subject());
-        Map<String, Object> response = new java.util.LinkedHashMap<>();
-        response.put("type", "io.nats.jetstream.api.v1." + type);
-        response.put("error", ApiError.of(JsErrors.NOT_ENABLED_FOR_ACCOUNT).toJson());
-        response.putAll(ApiRequest.zeroFields(type));
-        String body = nats.transport.json.GoJson.compact(response);
-        connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The response type Go would use for a request subject. */

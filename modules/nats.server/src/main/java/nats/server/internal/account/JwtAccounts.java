@@ -61,7 +61,26 @@ final class JwtAccounts {
                 // Go skips a mapping it cannot use and keeps the account.
             }
         }
-        return new AccountConfig(claims.data().subject(), exports, imports, mappings);
+        return new AccountConfig(claims.data().subject(), exports, imports, mappings, AccountConfig.Limits.NONE,
+                trace(claims.trace()));
+    }
+
+    /**
+     * Go 2.11's UpdateAccountClaims: a destination that is not a valid publish subject means no tracing, a
+     * sampling outside 1..100 means all.
+     */
+    static AccountConfig.MessageTrace trace(AccountClaims.MsgTrace claim) {
+        String dest = claim.dest();
+        if (!nats.transport.protocol.Subjects.isValidSubject(dest)) {
+            return AccountConfig.MessageTrace.NONE;
+        }
+        for (String token : dest.split("\\.", -1)) {
+            if (token.equals("*") || token.equals(">")) {
+                return AccountConfig.MessageTrace.NONE;
+            }
+        }
+        long sampling = claim.sampling();
+        return new AccountConfig.MessageTrace(dest, sampling <= 0 || sampling > 100 ? 100 : (int) sampling);
     }
 
     private static AccountConfig.Import toImport(Import i) {

@@ -28,7 +28,13 @@ final class AccountReader {
                 v1 ? JwtPermissions.NONE : PermissionsReader.permissions(nats.object("default_permissions")),
                 v1 ? Map.of() : mappings(nats),
                 v1 ? "" : nats.string("description"),
-                v1 ? "" : nats.string("info_url"));
+                v1 ? "" : nats.string("info_url"),
+                v1 || !nats.has("trace") || nats.value("trace") == null ? AccountClaims.MsgTrace.NONE
+                        : trace(nats.object("trace")));
+    }
+
+    private static AccountClaims.MsgTrace trace(GoJsonFields json) {
+        return new AccountClaims.MsgTrace(json.string("dest"), json.int64("sampling"));
     }
 
     private static OperatorLimits limits(GoJsonFields json, boolean v1) {

@@ -72,6 +72,18 @@ public final class KernelLinks implements Links {
         return registration;
     }
 
+    @Override
+    public int boundLinkCount(String account, MessageOrigin kind) {
+        int n = 0;
+        for (LinkRegistration r : registrations) {
+            Link link = r.link();
+            if (link.kind() == kind && link.boundAccount().filter(account::equals).isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Messages and bytes the links received and sent, for the server's totals: in msgs, in bytes, out msgs, out bytes. */
     public long[] traffic() {
         long[] total = new long[4];

@@ -41,6 +41,10 @@ final class LinkRegistration implements LinkHandle {
         this.onClose = onClose;
     }
 
+    Link link() {
+        return link;
+    }
+
     @Override
     public Outcome addInterest(String accountName, String subject, String queue, int weight) {
         // An account known by JWT only is loaded, so local clients that join it later reach this interest.

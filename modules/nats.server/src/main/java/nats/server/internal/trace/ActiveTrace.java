@@ -95,6 +95,12 @@ public final class ActiveTrace implements MessageTrace {
         return dest;
     }
 
+    /** The traced message's {@code Accept-Encoding} (Go looks the name up in its case), or null. */
+    String acceptEncoding() {
+        List<String> values = headers.get("Accept-Encoding");
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
     /** The ingress was refused (a publish permission): Go's error text on the ingress entry. */
     public synchronized void ingressError(String error) {
         ingress.put("error", error);

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * The server's message tracing (Go 2.11): decides whether a message that arrives is traced (its
  * {@code Nats-Trace-Dest} header, or a sampled {@code traceparent} in an account with a trace destination),
  * starts its {@link ActiveTrace}, and publishes finished events in order from one thread of its own, as Go's
- * internal send loop does. Messages without headers never reach it.
+ * internal send loop does (compressed as the message's {@code Accept-Encoding} asks, {@link EventEncoding}). Messages without headers never reach it.
  */
 public final class MessageTracer {
 
@@ -24,10 +24,13 @@ public final class MessageTracer {
     public static final int GATEWAY = 2;
     public static final int LEAF = 4;
 
-    /** Publishes an event's JSON on a subject in an account; false when the account is not known. */
+    /**
+     * Publishes an event on a subject in an account: its header block ({@code Content-Encoding}) or null, and its
+     * payload (the JSON, compressed when the traced message asked); false when the account is not known.
+     */
     @FunctionalInterface
     public interface Sender {
-        boolean send(String account, String subject, byte[] payload);
+        boolean send(String account, String subject, byte[] headers, byte[] payload);
     }
 
     /** An account's {@code msg_trace}: where W3C-triggered traces go, and the share of them sampled (1–100). */
@@ -177,7 +180,8 @@ public final class MessageTracer {
             queue.execute(() -> {
                 try {
                     byte[] json = trace.toJson(serverInfo.get());
-                    sender.send(trace.eventAccount(), trace.dest(), json);
+                    EventEncoding encoding = EventEncoding.of(trace.acceptEncoding());
+                    sender.send(trace.eventAccount(), trace.dest(), encoding.headerBlock(), encoding.encode(json));
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "message trace event failed", e);
                 }

@@ -32,7 +32,7 @@ class KernelLinksTest {
 
     private final Accounts accounts = Accounts.of(new ServerOptions());
     private final KernelLinks links = new KernelLinks(accounts, new nats.server.internal.trace.MessageTracer(
-            java.util.Map::of, (account, subject, payload) -> false, name -> null, name -> true));
+            java.util.Map::of, (account, subject, headers, payload) -> false, name -> null, name -> true));
     private final List<String> events = new ArrayList<>();
 
     /** A local subscriber that counts what it gets. */

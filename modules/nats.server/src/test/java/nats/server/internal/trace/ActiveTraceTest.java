@@ -24,7 +24,7 @@ class ActiveTraceTest {
 
     private final List<String[]> sent = new ArrayList<>();
     private final MessageTracer tracer = new MessageTracer(ActiveTraceTest::server,
-            (account, subject, payload) -> sent.add(new String[] {account, subject,
+            (account, subject, headers, payload) -> sent.add(new String[] {account, subject,
                     new String(payload, StandardCharsets.UTF_8)}),
             name -> name.equals("W3C") ? new MessageTracer.AccountTrace("w3c.dest", 100) : null,
             name -> !name.equals("GONE"));

@@ -64,7 +64,7 @@ class GoMsgTraceSourceTest {
     @Test
     void entriesHaveGosFieldsInGosOrder() throws Exception {
         Map<String, List<String>> go = structs(goSource());
-        MessageTracer tracer = new MessageTracer(() -> Map.of("name", "S"), (a, s, p) -> true, n -> null, n -> true);
+        MessageTracer tracer = new MessageTracer(() -> Map.of("name", "S"), (a, s, h, p) -> true, n -> null, n -> true);
         byte[] h = "NATS/1.0\r\nNats-Trace-Dest: d\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ActiveTrace t = tracer.fromClient(h, 0, h.length, h.length + 1, 1, "c", "A", new byte[] {'s'}, 0, 1);
         t.ingressError("denied");
