@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Catch-up speed: a follower is stopped, {@code catchup.mb} MiB (default 256) of 16 KiB messages are published to
+ * Catch-up speed: a follower is stopped, {@code catchup.mb} MiB (default 256) of {@code catchup.size}-byte messages (default 16 KiB) are published to
  * an R3 file stream and the group compacts its log, then the follower is started again; measured from its start
  * until its {@code /jsz} counts every message and byte. Run with
  * {@code -Dtest=ClusterCatchUpBench -Dtest.excludedGroups=none -Dgroups=bench -Dcatchup.mb=1024}.
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterCatchUpBench {
 
     private static final String PROPERTY = "nats.jetstream.cluster.stream_snapshot_entries";
-    private static final int SIZE = 16 * 1024;
+    private static final int SIZE = Integer.getInteger("catchup.size", 16 * 1024);
 
     @TempDir
     Path dir;

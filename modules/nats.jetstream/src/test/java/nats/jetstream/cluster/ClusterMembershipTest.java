@@ -66,6 +66,14 @@ class ClusterMembershipTest {
                 }
                 assertEquals(third, jszLeader(cluster, leader, "PR"),
                         "/jsz stream detail on " + leader + " (now a follower) names the group's leader");
+                // The leader itself removed: the server freed before replaces it, the leader steps down and leaves.
+                assertEquals("{type=io.nats.jetstream.api.v1.stream_remove_peer_response, success=true}",
+                        request(nc, "$JS.API.STREAM.PEER.REMOVE.PR", "{\"peer\":\"" + third + "\"}").toString(),
+                        "removing the leader");
+                assertEquals(new TreeSet<>(List.of(leader, removed)), awaitPeerSet(nc, "PR", Set.of(leader, removed)),
+                        removed + " replaced the leader " + third);
+                assertEquals(31, nc.jetStream().publish("pr.x", "m31".getBytes(StandardCharsets.UTF_8)).getSeqno(),
+                        "publishing goes on under the new leader");
 
                 // Go 2.9.10's errors; with every server in the group, no replacement: 10075, the group shrinks.
                 jsm.addStream(StreamConfiguration.builder().name("PE").subjects("pe.>").replicas(3)
