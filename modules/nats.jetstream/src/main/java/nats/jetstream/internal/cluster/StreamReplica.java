@@ -406,16 +406,26 @@ final class StreamReplica implements StateMachine, DirectHandler {
         consumerDefs.putAll(snap.consumerDefs());
         consumerStates.clear();
         consumerStates.putAll(snap.consumerStates());
-        long have = Replicas.align(stream, snap.first(), snap.last(), snap.deleted());
-        based = true;
-        if (have < snap.last()) {
-            cluster.log().log(System.Logger.Level.INFO, "stream group {0}: store ends at {1}, snapshot at {2}: catching up",
-                    assignment.group(), have, snap.last());
-            catchUpTarget = snap;
-            Replicas.pauseDirect(stream, true);
-            if (node != null) {
-                catchUp();
+        boolean behind;
+        catchUpLock.lock(); // a catch-up under way (for an earlier snapshot) must not store while the store is aligned
+        try {
+            long have = Replicas.align(stream, snap.first(), snap.last(), snap.deleted());
+            based = true;
+            behind = have < snap.last();
+            if (behind) {
+                cluster.log().log(System.Logger.Level.INFO, "stream group {0}: store ends at {1}, snapshot at {2}: "
+                        + "catching up", assignment.group(), have, snap.last());
+                catchUpTarget = snap;
+                Replicas.pauseDirect(stream, true);
+            } else if (catchUpTarget != null) {
+                catchUpTarget = null; // this newer snapshot is held already
+                Replicas.pauseDirect(stream, false);
             }
+        } finally {
+            catchUpLock.unlock();
+        }
+        if (behind && node != null) {
+            catchUp();
         }
     }
 
@@ -424,19 +434,18 @@ final class StreamReplica implements StateMachine, DirectHandler {
         catchUpLock.lock();
         catchUpRunning = true;
         try {
-            StreamSnapshot target = catchUpTarget;
-            if (target == null) {
-                return;
-            }
-            long started = System.nanoTime();
-            long from = stream.store().fastState().lastSequence();
-            boolean done = CatchUp.fetch(cluster.systemConnection(), assignment.group(), cluster.selfId(), stream,
-                    target.last(), this::catchUpSources, () -> stopped, cluster.log());
-            if (done) {
-                catchUpTarget = null;
-                Replicas.pauseDirect(stream, false);
-                cluster.log().log(System.Logger.Level.INFO, "stream group {0}: caught up {1} sequences in {2} ms",
-                        assignment.group(), target.last() - from, (System.nanoTime() - started) / 1_000_000);
+            StreamSnapshot target;
+            while ((target = catchUpTarget) != null && !stopped) {
+                long started = System.nanoTime();
+                long from = stream.store().fastState().lastSequence();
+                boolean done = CatchUp.fetch(cluster.systemConnection(), assignment.group(), cluster.selfId(), stream,
+                        target.last(), this::catchUpSources, () -> stopped, cluster.log());
+                if (done && catchUpTarget == target) {
+                    catchUpTarget = null;
+                    Replicas.pauseDirect(stream, false);
+                    cluster.log().log(System.Logger.Level.INFO, "stream group {0}: caught up {1} sequences in {2} ms",
+                            assignment.group(), target.last() - from, (System.nanoTime() - started) / 1_000_000);
+                }
             }
         } finally {
             catchUpRunning = false;
