@@ -39,7 +39,10 @@ class GatewayConfigTest {
                 "gateway {\n  port: -1\n  authorization: { users: [{user: a, password: b}] }\n}",
                 "gateway {\n  port: -1\n  gateways: [{name: B, url: \"nats://h:x\"}]\n}",
                 "gateway {\n  port: -1\n  gateways: [\n    {urls: [\"nats://h:4\"]\n     bar: 1}\n  ]\n}",
-                "gateway {\n  listen: \"nohost\"\n}")) {
+                "gateway {\n  listen: \"nohost\"\n}",
+                // Go 2.9 takes verify_cert_and_check_known_urls in the gateway (and cluster) tls only.
+                "gateway {\n  name: A\n  port: -1\n  tls {\n    verify_cert_and_check_known_urls: 1\n  }\n}",
+                "leafnodes {\n  port: -1\n  tls {\n    verify_cert_and_check_known_urls: true\n  }\n}")) {
             Path conf = Files.writeString(dir.resolve("t.conf"), block + "\n");
             String go = goOutput(conf, "-t");
             ServerOptions options = new ServerOptions();

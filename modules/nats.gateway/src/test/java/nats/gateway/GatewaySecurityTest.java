@@ -89,6 +89,43 @@ class GatewaySecurityTest {
         }
     }
 
+    /**
+     * Go's isGatewayAuthorized with {@code verify_cert_and_check_known_urls}: the dialling server's certificate
+     * (DNS name {@code localhost}) must match the host of a configured gateway URL. Known as
+     * {@code nats://localhost:port} it is let in; known only as {@code nats://127.0.0.1:port} it is not (Go compares
+     * DNS names, not IP addresses). Each case runs with a Go acceptor too, so both servers decide the same.
+     */
+    @Test
+    void checkKnownUrlsLetsInTheGatewayWhoseCertificateMatchesAConfiguredUrl() throws Exception {
+        Path tls = tlsFiles();
+        String files = "cert_file: \"" + tls.resolve("route-cert.pem") + "\", key_file: \""
+                + tls.resolve("route-key.pem") + "\", ca_file: \"" + tls.resolve("ca.pem") + "\"";
+        for (Kind acceptor : List.of(Kind.GO, Kind.OURS)) {
+            for (String knownHost : List.of("localhost", "127.0.0.1")) {
+                Member.Plan ap = new Member.Plan();
+                Member.Plan bp = new Member.Plan();
+                try (Member a = Member.start(dir, acceptor, "K" + acceptor.ordinal() + knownHost.length(), ap, null,
+                        "name: A\n  tls { " + files + ", verify_cert_and_check_known_urls: true }\n  gateways: [{name: B,"
+                                + " urls: [\"nats://" + knownHost + ":" + bp.gatewayPort + "\"]}]");
+                     Member b = Member.start(dir, Kind.OURS, "L" + acceptor.ordinal() + knownHost.length(), bp, null,
+                             "name: B\n  tls { " + files + ", verify: true }\n  gateways: [{name: A, urls: [\""
+                                     + "nats://localhost:" + ap.gatewayPort + "\"]}]")) {
+                    if (knownHost.equals("localhost")) {
+                        Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+                        Monitor.await(WAIT, acceptor + " lets B in", () -> Monitor.inbound(a.httpPort).containsKey("B"));
+                        Clients.assertPubSub(b.clientUrl(), a.clientUrl(), "known." + acceptor);
+                    } else {
+                        Thread.sleep(2500);
+                        assertTrue(Monitor.outbound(b.httpPort).get("A") == null
+                                || ((Map<?, ?>) Monitor.outbound(b.httpPort).get("A")).get("connection") == null,
+                                acceptor + " keeps out a gateway whose certificate matches no configured URL");
+                        assertTrue(Monitor.inbound(a.httpPort).isEmpty(), acceptor + " has no inbound gateway");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void credentialsAndUnknownClustersAreRefused() throws Exception {
         Member.Plan ap = new Member.Plan();

@@ -67,6 +67,8 @@ class LeafReloadTest {
                 new Change("the listener's TLS", "listen: \"127.0.0.1:%LEAF%\"", "listen: \"127.0.0.1:%LEAF%\"\n" + tls),
                 new Change("the listener's TLS, auth timeout set", "listen: \"127.0.0.1:%LEAF%\"\n" + timeout,
                         "listen: \"127.0.0.1:%LEAF%\"\n" + timeout + "\n" + tls),
+                new Change("a websocket remote's ws_compression", "remotes: [{url: \"ws://127.0.0.1:1\"}]",
+                        "remotes: [{url: \"ws://127.0.0.1:1\", ws_compression: true}]"),
                 new Change("the listener's TLS timeout", "listen: \"127.0.0.1:%LEAF%\"\n" + timeout + "\n" + tls,
                         "listen: \"127.0.0.1:%LEAF%\"\n" + timeout + "\n" + tls.replace(" }", ", timeout: 0.5 }")));
         StringBuilder decided = new StringBuilder();
@@ -91,8 +93,9 @@ class LeafReloadTest {
         // What Go 2.9.10 decided (and so did ours), spelled out so a change of either shows here.
         assertEquals("remotes in another order accepted; deny_imports of a remote accepted; a remote's URL refused; "
                 + "a remote less refused; reconnect refused; users in another order accepted; a user's password "
-                + "refused; the listener's TLS refused; the listener's TLS, auth timeout set accepted; the listener's "
-                + "TLS timeout refused; ", decided.toString(), "what was accepted");
+                + "refused; the listener's TLS refused; the listener's TLS, auth timeout set accepted; a websocket "
+                + "remote's ws_compression refused; the listener's TLS timeout refused; ", decided.toString(),
+                "what was accepted");
     }
 
     private boolean goAccepts(String accounts, Change c) throws Exception {

@@ -60,7 +60,7 @@ public final class GatewayConfigReader {
                         }
                     }
                 }
-                case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).read(section, key, v));
+                case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).allowingKnownUrlsCheck().read(section, key, v));
                 case "advertise" -> advertise = ConfigValues.string(section, key, v);
                 case "connect_retries" -> connectRetries = (int) ConfigValues.integer(section, key, v);
                 case "gateways" -> gateways = gateways(section, key, v);
@@ -118,7 +118,7 @@ public final class GatewayConfigReader {
             for (Map.Entry<String, Object> e : g.entrySet()) {
                 switch (ConfigValues.goLower(e.getKey())) {
                     case "name" -> name = ConfigValues.string(g, e.getKey(), e.getValue());
-                    case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).read(g, e.getKey(), e.getValue()));
+                    case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).allowingKnownUrlsCheck().read(g, e.getKey(), e.getValue()));
                     case "url" -> urls.add(url(g, e.getKey(), e.getValue()));
                     case "urls" -> {
                         if (!(e.getValue() instanceof List<?> us)) {

@@ -39,16 +39,26 @@ final class GatewayHandshake {
 
     /**
      * Go's isGatewayAuthorized: with {@code verify_and_map} the dialling server's certificate must name the
-     * authorization's user (and without a user nothing passes); otherwise the CONNECT's user and password, when a
-     * user is configured.
+     * authorization's user (and without a user nothing passes), with {@code verify_cert_and_check_known_urls} one of
+     * its DNS names must match a configured gateway URL's host (either suffices when both are set); otherwise the
+     * CONNECT's user and password, when a user is configured.
      */
     private boolean authorized(GatewayConfig config, Map<String, Object> json) {
-        if (config.tls().map(t -> t.verifyAndMap()).orElse(false)) {
-            return !config.username().isEmpty() && c.channel.tlsSession()
-                    .map(session -> CertificateNames.of(session).contains(config.username())).orElse(false);
+        boolean map = config.tls().map(t -> t.verifyAndMap()).orElse(false);
+        boolean knownUrls = config.tls().map(t -> t.checkKnownUrls()).orElse(false);
+        if (map || knownUrls) {
+            // Go checks the certificate alone then: the CONNECT's user and password do not count.
+            return c.channel.tlsSession().map(session -> knownUrls && CertificateNames.dnsNameMatchesKnownHost(session,
+                    knownHosts(config)) || map && !config.username().isEmpty()
+                    && CertificateNames.of(session).contains(config.username())).orElse(false);
         }
         return !config.authRequired() || (config.username().equals(string(json, "user"))
                 && Passwords.matches(config.password(), string(json, "pass")));
+    }
+
+    /** The hosts of the configured gateways' URLs (Go's opts.Gateway.Gateways, not the ones learned). */
+    private static List<String> knownHosts(GatewayConfig config) {
+        return config.gateways().stream().flatMap(g -> g.urls().stream()).map(GatewayUrl::host).toList();
     }
 
     /** An inbound connection's CONNECT (an outbound one never gets one). */

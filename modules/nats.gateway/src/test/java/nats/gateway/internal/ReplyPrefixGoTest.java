@@ -77,6 +77,67 @@ class ReplyPrefixGoTest {
         }
     }
 
+    @Test
+    void anInternalSubscriberSeesTheBareReplyAndItsAnswerComesBack() throws Exception {
+        // Go's processMsgResults hands internal subscriptions (system, JetStream, service imports) the reply
+        // without its _GR_. prefix too, and trackGWReply keeps it on the account: whichever internal client answers
+        // to the bare reply, the answer goes back to the requester's cluster.
+        Member.Plan ap = new Member.Plan();
+        Member.Plan bp = new Member.Plan();
+        try (Member a = Member.startWith(dir, Kind.OURS, "A", ap, "reply_echo {}", null, "name: A");
+             Member b = Member.start(dir, Kind.OURS, "B", bp, null, "name: B, gateways: [{name: A, urls: [\""
+                     + ap.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, a.httpPort, "B");
+            Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+            try (Connection requester = Clients.connect(b.clientUrl())) {
+                String inbox = "_INBOX.internal." + System.nanoTime();
+                Subscription replies = requester.subscribe(inbox);
+                requester.flush(Duration.ofSeconds(2));
+                requester.publish("internal.echo", inbox, "q".getBytes(StandardCharsets.UTF_8));
+                requester.flush(Duration.ofSeconds(2));
+                Message reply = replies.nextMessage(Duration.ofSeconds(10));
+                assertNotNull(reply, "the internal subscriber's answer to the bare reply reached cluster B");
+                assertEquals(inbox, new String(reply.getData(), StandardCharsets.UTF_8),
+                        "the internal subscriber on A was shown the bare inbox, not the gateway prefix");
+                assertNull(replies.nextMessage(Duration.ofMillis(300)), "the answer arrived once");
+            }
+        }
+    }
+
+    /**
+     * JetStream's internal subscribers in cluster A answer a client of cluster B: the API requests, the publish
+     * acknowledgements and a pull consumer's deliveries go back to B's fresh inboxes (seen bare, mapped per account).
+     */
+    @Test
+    void jetStreamAnswersAClientOfTheOtherCluster() throws Exception {
+        Member.Plan ap = new Member.Plan();
+        Member.Plan bp = new Member.Plan();
+        Path store = dir.resolve("js");
+        try (Member a = Member.startWith(dir, Kind.OURS, "A", ap, "jetstream { store_dir: \"" + store + "\" }", null,
+                "name: A");
+             Member b = Member.start(dir, Kind.OURS, "B", bp, null, "name: B, gateways: [{name: A, urls: [\""
+                     + ap.gatewayUrl() + "\"]}]")) {
+            Monitor.awaitOutbound(WAIT, a.httpPort, "B");
+            Monitor.awaitOutbound(WAIT, b.httpPort, "A");
+            try (Connection onB = Clients.connect(b.clientUrl())) {
+                io.nats.client.JetStreamManagement jsm = onB.jetStreamManagement();
+                jsm.addStream(io.nats.client.api.StreamConfiguration.builder().name("ORDERS").subjects("orders.>")
+                        .storageType(io.nats.client.api.StorageType.Memory).build());
+                io.nats.client.JetStream js = onB.jetStream();
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(i + 1, js.publish("orders." + i, ("o" + i).getBytes(StandardCharsets.UTF_8))
+                            .getSeqno(), "acknowledged from cluster A");
+                }
+                io.nats.client.JetStreamSubscription pull = js.subscribe("orders.>",
+                        io.nats.client.PullSubscribeOptions.builder().durable("D").build());
+                java.util.List<Message> got = pull.fetch(3, Duration.ofSeconds(10));
+                assertEquals(java.util.List.of("o0", "o1", "o2"), got.stream()
+                        .map(m -> new String(m.getData(), StandardCharsets.UTF_8)).toList(), "fetched across");
+                assertEquals(3, jsm.getStreamInfo("ORDERS").getStreamState().getMsgCount(), "stream info across");
+            }
+        }
+    }
+
     private static void assertHiddenAndAnswered(Member requesterSide, Member responderSide, String subject)
             throws Exception {
         try (Connection responder = Clients.connect(responderSide.clientUrl());

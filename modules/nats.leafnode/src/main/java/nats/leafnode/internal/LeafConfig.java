@@ -71,9 +71,12 @@ public record LeafConfig(String host, int port, LeafAuth auth, Optional<TlsOptio
      * @param denyExports subjects this server never sends to the hub
      * @param tls         the remote's {@code tls} block
      * @param hub         whether this server is the hub of that connection ({@code hub: true})
+     * @param wsCompression over WebSocket, offer permessage-deflate ({@code ws_compression})
+     * @param wsNoMasking   over WebSocket, ask to send unmasked frames ({@code ws_no_masking})
      */
     public record RemoteConfig(List<LeafUrl> urls, String account, String credentials, List<String> denyImports,
-                               List<String> denyExports, Optional<RemoteTls> tls, boolean hub) {
+                               List<String> denyExports, Optional<RemoteTls> tls, boolean hub,
+                               boolean wsCompression, boolean wsNoMasking) {
 
         public RemoteConfig {
             urls = List.copyOf(urls);

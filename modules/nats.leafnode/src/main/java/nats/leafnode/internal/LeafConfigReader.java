@@ -163,6 +163,8 @@ public final class LeafConfigReader {
         List<String> denyExports = List.of();
         Optional<RemoteTls> tls = Optional.empty();
         boolean hub = false;
+        boolean wsCompression = false;
+        boolean wsNoMasking = false;
         for (Map.Entry<String, Object> e : r.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -174,8 +176,10 @@ public final class LeafConfigReader {
                 case "hub" -> hub = ConfigValues.bool(r, key, v);
                 case "deny_imports", "deny_import" -> denyImports = subjects(r, key, v);
                 case "deny_exports", "deny_export" -> denyExports = subjects(r, key, v);
-                case "no_randomize", "dont_randomize", "ws_compress", "ws_compression", "websocket_compress",
-                     "websocket_compression", "ws_no_masking", "websocket_no_masking", "jetstream_cluster_migrate",
+                case "ws_compress", "ws_compression", "websocket_compress", "websocket_compression" ->
+                        wsCompression = ConfigValues.bool(r, key, v);
+                case "ws_no_masking", "websocket_no_masking" -> wsNoMasking = ConfigValues.bool(r, key, v);
+                case "no_randomize", "dont_randomize", "jetstream_cluster_migrate",
                      "js_cluster_migrate", "compression" -> warnings.accept(new ConfigProblem(r, key,
                         "remote leafnode \"" + key + "\" is not supported by jnatsd and is ignored"));
                 default -> throw ConfigValues.unknownField(r, key);
@@ -186,7 +190,8 @@ public final class LeafConfigReader {
             throw new ConfigProblem(r, "urls", "remote leaf node configuration cannot have a mix of websocket and "
                     + "non-websocket urls: " + urls.stream().map(LeafUrl::redacted).toList());
         }
-        return new RemoteConfig(urls, account, credentials, denyImports, denyExports, tls, hub);
+        return new RemoteConfig(urls, account, credentials, denyImports, denyExports, tls, hub, wsCompression,
+                wsNoMasking);
     }
 
     private static List<LeafUrl> urls(Map<String, Object> m, String key, Object v) throws ConfigProblem {

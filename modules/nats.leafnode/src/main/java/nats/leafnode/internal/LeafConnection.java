@@ -137,7 +137,12 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     public void onError(byte[] buf, int off, int len) throws ProtocolException {
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - Leafnode Error {2}", remoteAddress(), cid, text);
-        if (text.contains("Loop detected") && remote != null) {
+        if (text.contains(LeafHandshake.SAME_CLUSTER) && remote != null) {
+            remote.delayNextAttempt(LeafNodes.SAME_CLUSTER_DELAY);
+            nodes.log().log(System.Logger.Level.ERROR, "{0} - lid:{1} - Leafnode connection dropped with same cluster "
+                    + "name error. Delaying attempt to reconnect for {2}", remoteAddress(), cid,
+                    LeafNodes.SAME_CLUSTER_DELAY.toSeconds() + "s");
+        } else if (text.contains("Loop detected") && remote != null) {
             remote.delayNextAttempt(LeafNodes.LOOP_DELAY);
         }
         throw ProtocolException.closeSilently("leafnode sent -ERR " + text);

@@ -35,6 +35,8 @@ final class LeafHandshake {
     private volatile String account = "";
     private volatile String remoteName = "";
     private volatile String remoteId = "";
+    /** Go's ErrLeafNodeHasSameClusterName. */
+    static final String SAME_CLUSTER = "remote leafnode has same cluster name";
     private volatile String remoteCluster = "";
     /** The peer's JetStream domain (its INFO's or CONNECT's {@code domain}), empty for none. */
     private volatile String remoteDomain = "";
@@ -162,13 +164,18 @@ final class LeafHandshake {
             url.password().ifPresent(p -> json.field("pass", p));
         }
         json.field("tls_required", c.isTls()).field("server_id", c.nodes.identity().serverId());
-        String domain = c.nodes.jetStream().domain();
+        String domain = c.nodes.local().domain();
         if (!domain.isEmpty()) {
             json.field("domain", domain);
         }
         json.field("name", c.nodes.identity().serverName());
         if (r.hub()) {
             json.field("is_hub", true);
+        }
+        String cluster = c.nodes.local().cluster();
+        if (!cluster.isEmpty()) {
+            // Go's hub refuses a leaf of its own cluster, and marks the leaf's interest with it (leafnode origin).
+            json.field("cluster", cluster);
         }
         json.field("headers", true).field("protocol", LeafNodes.MSG_TRACE_PROTO);
         if (!r.denyImports().isEmpty()) {
@@ -192,6 +199,13 @@ final class LeafHandshake {
         if (!string(proto.get("lang")).isEmpty()) {
             c.sendError("attempted to connect to leaf node port");
             throw ProtocolException.closeSilently("a client connected to the leafnode port");
+        }
+        String cluster = c.nodes.local().cluster();
+        if (!cluster.isEmpty() && cluster.equals(string(proto.get("cluster")))) {
+            // Go's processLeafNodeConnect: a leaf of this server's own cluster would loop messages through it.
+            c.sendError(SAME_CLUSTER);
+            c.close("Cluster Names Identical");
+            return;
         }
         if (!string(proto.get("gateway")).isEmpty()) {
             String err = "Rejecting connection from gateway \"" + proto.get("gateway") + "\" on the leafnode port";
@@ -347,7 +361,7 @@ final class LeafHandshake {
 
     /** Go 2.9's addLeafNodeConnection: the JetStream subjects kept on each side, by domain (see JetStreamDenies). */
     private void denyJetStream() {
-        LocalJetStream.State js = c.nodes.jetStream();
+        LocalServer.State js = c.nodes.local();
         Optional<String> systemAccount = c.nodes.settings().systemAccount();
         String peer = remoteCluster.isEmpty() ? remoteName : remoteName + "/" + remoteCluster;
         JetStreamDenies.Decision d = JetStreamDenies.decide(new JetStreamDenies.Sides(js.enabled(), js.domain(),

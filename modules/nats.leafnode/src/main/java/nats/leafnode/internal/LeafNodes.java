@@ -39,6 +39,8 @@ public final class LeafNodes {
 
     /** Go's leafNodeReconnectDelayAfterLoopDetected. */
     static final Duration LOOP_DELAY = Duration.ofSeconds(30);
+    /** Go's leafNodeReconnectDelayAfterClusterNameSame. */
+    static final Duration SAME_CLUSTER_DELAY = Duration.ofSeconds(30);
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private final ServerContext context;
@@ -56,14 +58,14 @@ public final class LeafNodes {
 
     /** The listener's TLS, run after the plain INFO as Go does; null without TLS (a reload may replace it). */
     private volatile ServerTls serverTls;
-    private final LocalJetStream jetStream;
+    private final LocalServer local;
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
         this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
         this.context = context;
         this.log = context.logger();
         this.config = config;
-        this.jetStream = new LocalJetStream(this);
+        this.local = new LocalServer(this);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nats-leaf-timers");
             t.setDaemon(true);
@@ -259,7 +261,7 @@ public final class LeafNodes {
             }
         }
         json.field("max_payload", settings().maxPayload());
-        LocalJetStream.State js = jetStream.get();
+        LocalServer.State js = local.get();
         if (js.enabled()) {
             json.field("jetstream", true);
         }
@@ -267,6 +269,9 @@ public final class LeafNodes {
             json.field("nonce", nonce);
         }
         json.field("client_id", cid);
+        if (!js.cluster().isEmpty()) {
+            json.field("cluster", js.cluster());
+        }
         if (!js.domain().isEmpty()) {
             json.field("domain", js.domain());
         }
@@ -361,8 +366,9 @@ public final class LeafNodes {
         return context.links();
     }
 
-    LocalJetStream.State jetStream() {
-        return jetStream.get();
+    /** This server's JetStream state and cluster name, as its VARZ tells them. */
+    LocalServer.State local() {
+        return local.get();
     }
 
     ScheduledExecutorService timers() {

@@ -32,7 +32,8 @@ public final class LeafReload {
 
     /** A remote as the reload compares it: without its TLS and deny lists. */
     static RemoteConfig key(RemoteConfig r) {
-        return new RemoteConfig(r.urls(), r.account(), r.credentials(), List.of(), List.of(), Optional.empty(), r.hub());
+        return new RemoteConfig(r.urls(), r.account(), r.credentials(), List.of(), List.of(), Optional.empty(), r.hub(),
+                r.wsCompression(), r.wsNoMasking());
     }
 
     /** Go's TLS_TIMEOUT: the TLS timeout Go compares when a block has no {@code tls}. */
@@ -73,7 +74,8 @@ public final class LeafReload {
         for (RemoteConfig r : c.remotes()) {
             b.append("{urls:").append(r.urls().stream().map(LeafUrl::redacted).toList()).append(" account:")
                     .append(r.account()).append(" credentials:").append(r.credentials()).append(" hub:")
-                    .append(r.hub()).append('}');
+                    .append(r.hub()).append(r.wsCompression() ? " ws_compression:true" : "")
+                    .append(r.wsNoMasking() ? " ws_no_masking:true" : "").append('}');
         }
         return b.append("]}").toString();
     }

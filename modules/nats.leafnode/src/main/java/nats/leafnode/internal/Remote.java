@@ -124,7 +124,11 @@ final class Remote {
         // Go's DEFAULT_LEAFNODE_INFO_WAIT bounds the upgrade and the INFO: a silent peer is cut off.
         java.util.concurrent.ScheduledFuture<?> cutOff = nodes.timers().schedule((Runnable) under::close, 1, TimeUnit.SECONDS);
         try {
-            return WebSocketClient.upgrade(under, url.host(), url.port(), secure);
+            WebSocketClient ws = WebSocketUpgrade.upgrade(under, url.host(), url.port(), secure,
+                    new WebSocketUpgrade.Options(config.wsCompression(), config.wsNoMasking()));
+            nodes.log().log(System.Logger.Level.DEBUG, "Leafnode compression={0} masking={1}", ws.compressing(),
+                    ws.masking());
+            return ws;
         } catch (IOException e) {
             under.close();
             throw e;

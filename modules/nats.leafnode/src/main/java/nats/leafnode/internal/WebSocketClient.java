@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
@@ -16,17 +12,15 @@ import javax.net.ssl.SSLSession;
 import nats.api.net.Connection;
 
 /**
- * The client side of RFC 6455 for a leaf remote with a {@code ws://} or {@code wss://} URL, as Go's
- * leafNodeSolicitWSConnection: an HTTP upgrade to the {@code /leafnode} endpoint, then the leaf protocol in binary
- * frames, masked (section 5.3, a client always masks), without compression. Server frames may be split
- * (continuations), interleaved with pings (answered with a pong) and end with a close frame (answered, then the
- * stream ends). The leaf module keeps its own small codec: the WebSocket module is a plugin, and plugins depend
- * on {@code nats.api} and {@code nats.transport} only.
+ * The client side of RFC 6455 for a leaf remote with a {@code ws://} or {@code wss://} URL, after the upgrade
+ * ({@link WebSocketUpgrade}): the leaf protocol in binary frames, masked as section 5.3 wants of a client unless the
+ * server accepted Go's no-masking, compressed (permessage-deflate, no context takeover) when it was negotiated. Server frames may be split (continuations), compressed (RSV1 on the first frame),
+ * interleaved with pings (answered with a pong) and end with a close frame (answered, then the stream ends). The
+ * leaf module keeps its own small codec: the WebSocket module is a plugin, and plugins depend on {@code nats.api}
+ * and {@code nats.transport} only.
  */
 final class WebSocketClient implements Connection {
 
-    /** RFC 6455 section 1.3: appended to the key before hashing. */
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int OP_CONTINUATION = 0x0;
     private static final int OP_TEXT = 0x1;
     private static final int OP_BINARY = 0x2;
@@ -36,6 +30,11 @@ final class WebSocketClient implements Connection {
     /** Go's wsMaxFrameHeaderSize: the largest header a frame can have. */
     private static final int MAX_HEADER = 14;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The largest compressed message inflated (a bound against a message that inflates without end): Go compresses
+     * all the output pending for the connection into one message, up to its {@code max_pending} (64 MiB by default).
+     */
+    private static final long MAX_INFLATED = 256L << 20;
 
     private final Connection under;
     /** Bytes read from the socket not decoded yet (starts with what followed the HTTP response). */
@@ -45,76 +44,40 @@ final class WebSocketClient implements Connection {
     private byte[] frameMask;
     private int maskIndex;
     private boolean closed;
+    /** permessage-deflate when negotiated, else null. */
+    private final PerMessageDeflate deflate;
+    /** Whether this side masks its frames (always, unless the server accepted Go's no-masking). */
+    private final boolean maskWrites;
+    /** The current compressed message's payload so far (its frames joined), and its length. */
+    private byte[] compressed = new byte[0];
+    private int compressedLength;
+    private boolean inCompressedMessage;
+    /** An inflated message not read yet. */
+    private ByteBuffer inflated = ByteBuffer.allocate(0);
 
-    /** Frames over a stream already upgraded; {@code leftover} holds bytes read past the HTTP response. */
+    /** Masked, uncompressed frames over a stream already upgraded; {@code leftover}: bytes past the HTTP response. */
     WebSocketClient(Connection under, ByteBuffer leftover) {
+        this(under, leftover, false, true);
+    }
+
+    /** Frames over a stream already upgraded, with what the upgrade negotiated. */
+    WebSocketClient(Connection under, ByteBuffer leftover, boolean compress, boolean maskWrites) {
         this.under = under;
+        this.deflate = compress ? new PerMessageDeflate(MAX_INFLATED) : null;
+        this.maskWrites = maskWrites;
         if (leftover.hasRemaining()) {
             in = ByteBuffer.allocate(Math.max(64 * 1024, leftover.remaining())).put(leftover).flip();
         }
     }
 
-    /**
-     * Upgrades {@code under} (plain or TLS) to a WebSocket connection to {@code host:port}, or throws with Go's
-     * {@code invalid websocket connection} when the answer is not a valid 101.
-     */
-    static WebSocketClient upgrade(Connection under, String host, int port, boolean tls) throws IOException {
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
-        boolean defaultPort = port == (tls ? 443 : 80);
-        String request = "GET /leafnode HTTP/1.1\r\nHost: " + host + (defaultPort ? "" : ":" + port) + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
-        under.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
-        ByteBuffer buf = ByteBuffer.allocate(8192);
-        int end;
-        while ((end = headersEnd(buf)) < 0) {
-            if (!buf.hasRemaining() || under.read(buf) < 0) {
-                throw new IOException("invalid websocket connection: no HTTP response");
-            }
-        }
-        String head = new String(buf.array(), 0, end, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        if (status.length < 2 || !status[1].equals("101")
-                || !header(lines, "upgrade").equalsIgnoreCase("websocket")
-                || !header(lines, "connection").equalsIgnoreCase("upgrade")
-                || !header(lines, "sec-websocket-accept").equals(accept(key))) {
-            throw new IOException("invalid websocket connection: " + lines[0]);
-        }
-        ByteBuffer leftover = ByteBuffer.wrap(buf.array(), end + 4, buf.position() - end - 4);
-        return new WebSocketClient(under, leftover);
+    /** Whether this connection compresses its messages (the server accepted permessage-deflate). */
+    boolean compressing() {
+        return deflate != null;
     }
 
-    /** Sec-WebSocket-Accept for a key (RFC 6455 section 4.2.2). */
-    static String accept(String key) {
-        try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
-        }
-    }
-
-    private static int headersEnd(ByteBuffer buf) {
-        byte[] b = buf.array();
-        for (int i = 3; i < buf.position(); i++) {
-            if (b[i - 3] == '\r' && b[i - 2] == '\n' && b[i - 1] == '\r' && b[i] == '\n') {
-                return i - 3;
-            }
-        }
-        return -1;
-    }
-
-    private static String header(String[] lines, String name) {
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
-                return lines[i].substring(colon + 1).trim();
-            }
-        }
-        return "";
+    /** Whether this connection masks its frames. */
+    boolean masking() {
+        return maskWrites;
     }
 
     // ---- reading -------------------------------------------------------------------------------------------
@@ -122,6 +85,13 @@ final class WebSocketClient implements Connection {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         while (remaining == 0) {
+            if (inflated.hasRemaining()) {
+                int n = Math.min(inflated.remaining(), dst.remaining());
+                dst.put(dst.position(), inflated, inflated.position(), n);
+                dst.position(dst.position() + n);
+                inflated.position(inflated.position() + n);
+                return n;
+            }
             if (closed || !nextDataFrame()) {
                 return -1;
             }
@@ -141,7 +111,10 @@ final class WebSocketClient implements Connection {
         return n;
     }
 
-    /** Reads frame headers until a data frame with payload starts; false when the stream ended. */
+    /**
+     * Reads frames until a data frame with payload starts, or a compressed message was inflated; false when the
+     * stream ended.
+     */
     private boolean nextDataFrame() throws IOException {
         while (true) {
             if (!need(2)) {
@@ -149,10 +122,13 @@ final class WebSocketClient implements Connection {
             }
             int b0 = in.get() & 0xFF;
             int b1 = in.get() & 0xFF;
-            if ((b0 & 0x70) != 0) {
-                throw new IOException("websocket frame with reserved bits set (no extension was negotiated)");
-            }
             int opcode = b0 & 0x0F;
+            boolean fin = (b0 & 0x80) != 0;
+            boolean rsv1 = (b0 & 0x40) != 0;
+            if ((b0 & 0x30) != 0 || rsv1 && (deflate == null || opcode != OP_TEXT && opcode != OP_BINARY)) {
+                throw new IOException(rsv1 && opcode == OP_CONTINUATION ? "invalid continuation frame"
+                        : "websocket frame with reserved bits set (no extension was negotiated)");
+            }
             boolean masked = (b1 & 0x80) != 0;
             long length = b1 & 0x7F;
             if (length == 126) {
@@ -165,6 +141,12 @@ final class WebSocketClient implements Connection {
                     return false;
                 }
                 length = in.getLong();
+                if (length < 0) {
+                    throw new IOException("websocket frame length out of range");
+                }
+            }
+            if ((opcode == OP_TEXT || opcode == OP_BINARY) && inCompressedMessage) {
+                throw new IOException("new message started before final frame for previous message was received");
             }
             byte[] mask = null;
             if (masked) {
@@ -176,7 +158,12 @@ final class WebSocketClient implements Connection {
             }
             switch (opcode) {
                 case OP_BINARY, OP_TEXT, OP_CONTINUATION -> {
-                    if (length > 0) {
+                    if (rsv1 || opcode == OP_CONTINUATION && inCompressedMessage) {
+                        inCompressedMessage = true;
+                        if (collect(length, mask, fin)) {
+                            return true;
+                        }
+                    } else if (length > 0) {
                         remaining = length;
                         frameMask = mask;
                         maskIndex = 0;
@@ -209,6 +196,40 @@ final class WebSocketClient implements Connection {
                 default -> throw new IOException("websocket frame with unknown opcode " + opcode);
             }
         }
+    }
+
+    /**
+     * Adds a frame of a compressed message to what was collected; at its final frame inflates the message into
+     * {@link #inflated}. True when there is inflated data to read.
+     */
+    private boolean collect(long length, byte[] mask, boolean fin) throws IOException {
+        if (compressedLength + length > MAX_INFLATED) {
+            throw new IOException("websocket compressed message longer than " + MAX_INFLATED + " bytes");
+        }
+        int n = (int) length;
+        if (!need(n)) {
+            throw new IOException("connection closed within a websocket frame");
+        }
+        if (compressedLength + n > compressed.length) {
+            compressed = java.util.Arrays.copyOf(compressed, Math.max(compressedLength + n, compressed.length * 2));
+        }
+        in.get(compressed, compressedLength, n);
+        if (mask != null) {
+            for (int i = 0; i < n; i++) {
+                compressed[compressedLength + i] ^= mask[i & 3];
+            }
+        }
+        compressedLength += n;
+        if (!fin) {
+            return false;
+        }
+        inflated = ByteBuffer.wrap(deflate.inflate(compressed, compressedLength));
+        compressedLength = 0;
+        inCompressedMessage = false;
+        if (compressed.length > 1 << 20) {
+            compressed = new byte[0]; // a rare large message does not pin its buffer
+        }
+        return inflated.hasRemaining();
     }
 
     /** Makes at least {@code n} bytes available in {@code in}; false at the end of the stream. */
@@ -258,23 +279,35 @@ final class WebSocketClient implements Connection {
         writeFrame(OP_BINARY, joined.flip());
     }
 
-    /** One final, masked frame; the reader's pongs and the writer's data never interleave mid-frame. */
+    /**
+     * One final frame, masked unless the server accepted no-masking, a data frame compressed when negotiated and
+     * above Go's threshold; the reader's pongs and the writer's data never interleave mid-frame.
+     */
     private synchronized void writeFrame(int opcode, ByteBuffer payload) throws IOException {
-        int length = payload.remaining();
-        ByteBuffer frame = ByteBuffer.allocate(MAX_HEADER + length);
-        frame.put((byte) (0x80 | opcode));
-        if (length < 126) {
-            frame.put((byte) (0x80 | length));
-        } else if (length <= 0xFFFF) {
-            frame.put((byte) (0x80 | 126)).putShort((short) length);
-        } else {
-            frame.put((byte) (0x80 | 127)).putLong(length);
+        boolean compress = deflate != null && opcode == OP_BINARY && payload.remaining() > PerMessageDeflate.THRESHOLD;
+        if (compress) {
+            payload = deflate.compress(payload);
         }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.put(mask);
-        for (int i = 0; i < length; i++) {
-            frame.put((byte) (payload.get() ^ mask[i & 3]));
+        int length = payload.remaining();
+        int maskBit = maskWrites ? 0x80 : 0;
+        ByteBuffer frame = ByteBuffer.allocate(MAX_HEADER + length);
+        frame.put((byte) (0x80 | (compress ? 0x40 : 0) | opcode));
+        if (length < 126) {
+            frame.put((byte) (maskBit | length));
+        } else if (length <= 0xFFFF) {
+            frame.put((byte) (maskBit | 126)).putShort((short) length);
+        } else {
+            frame.put((byte) (maskBit | 127)).putLong(length);
+        }
+        if (maskWrites) {
+            byte[] mask = new byte[4];
+            RANDOM.nextBytes(mask);
+            frame.put(mask);
+            for (int i = 0; i < length; i++) {
+                frame.put((byte) (payload.get() ^ mask[i & 3]));
+            }
+        } else {
+            frame.put(payload);
         }
         under.write(frame.flip());
     }

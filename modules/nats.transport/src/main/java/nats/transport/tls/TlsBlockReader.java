@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * and error texts, and the files are loaded while the config is read, so a missing or broken certificate is
  * reported at the block's position and the server never starts with it.
  *
- * <p>Beyond Go 2.9.10: {@code min_version} and {@code handshake_first} (Go 2.10 keys). Not supported:
- * {@code verify_cert_and_check_known_urls} (Go refuses it for clients too) and {@code connection_rate_limit}
- * (accepted with a warning, not enforced).
+ * <p>Beyond Go 2.9.10: {@code min_version} and {@code handshake_first} (Go 2.10 keys).
+ * {@code verify_cert_and_check_known_urls} is refused with Go's {@code not supported in this context} unless the
+ * reader was made {@link #allowingKnownUrlsCheck() for a block that takes it} (Go: cluster and gateway).
+ * {@code connection_rate_limit} is accepted with a warning, not enforced.
  */
 public final class TlsBlockReader {
 
@@ -32,10 +33,21 @@ public final class TlsBlockReader {
     private static final String PREFIX = "error parsing tls config, ";
 
     private final Consumer<ConfigProblem> warnings;
+    private final boolean knownUrlsCheck;
 
     /** @param warnings told what the operator should know (unsupported keys that are ignored), with where */
     public TlsBlockReader(Consumer<ConfigProblem> warnings) {
+        this(warnings, false);
+    }
+
+    private TlsBlockReader(Consumer<ConfigProblem> warnings, boolean knownUrlsCheck) {
         this.warnings = warnings;
+        this.knownUrlsCheck = knownUrlsCheck;
+    }
+
+    /** A reader for a block that takes {@code verify_cert_and_check_known_urls} (Go's non-client contexts). */
+    public TlsBlockReader allowingKnownUrlsCheck() {
+        return new TlsBlockReader(warnings, true);
     }
 
     /** Reads the block at {@code parent.get(key)}; loads and checks the files it names. */
@@ -50,6 +62,7 @@ public final class TlsBlockReader {
         Optional<Path> ca = Optional.empty();
         boolean verify = false;
         boolean map = false;
+        boolean checkKnownUrls = false;
         Duration timeout = TlsOptions.DEFAULT_TIMEOUT;
         List<String> ciphers = List.of();
         List<String> curves = List.of();
@@ -70,7 +83,8 @@ public final class TlsBlockReader {
                     verify = verify || map;
                 }
                 case "verify_cert_and_check_known_urls" -> {
-                    if (bool(m, k, v)) {
+                    checkKnownUrls = bool(m, k, v);
+                    if (checkKnownUrls && !knownUrlsCheck) {
                         throw error(m, k, "verify_cert_and_check_known_urls not supported in this context");
                     }
                 }
@@ -103,7 +117,7 @@ public final class TlsBlockReader {
                     + "a certificate");
         }
         TlsOptions options = new TlsOptions(cert, keyFile, ca, verify, map, timeout, ciphers, curves, minVersion,
-                handshakeFirst, pinned);
+                handshakeFirst, pinned, checkKnownUrls);
         try {
             // Loaded to check the files now; the server loads them again when it starts and logs any warnings.
             ServerTls.create(options);

@@ -23,10 +23,20 @@ import java.util.Set;
  * @param handshakeFirst   TLS handshake before INFO instead of after it; a Go 2.10 key
  * @param pinnedCerts      lower-case hex SHA-256 of the client certificates' SubjectPublicKeyInfo that may
  *                         connect; empty for no pinning
+ * @param checkKnownUrls   {@code verify_cert_and_check_known_urls} (gateway and cluster blocks only, as in Go): a
+ *                         peer's certificate must carry a DNS name matching a host of the configured URLs
  */
 public record TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boolean verify, boolean verifyAndMap,
                          Duration timeout, List<String> cipherSuites, List<String> curvePreferences,
-                         String minVersion, boolean handshakeFirst, Set<String> pinnedCerts) {
+                         String minVersion, boolean handshakeFirst, Set<String> pinnedCerts, boolean checkKnownUrls) {
+
+    /** Without {@code verify_cert_and_check_known_urls}. */
+    public TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boolean verify, boolean verifyAndMap,
+                      Duration timeout, List<String> cipherSuites, List<String> curvePreferences, String minVersion,
+                      boolean handshakeFirst, Set<String> pinnedCerts) {
+        this(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites, curvePreferences, minVersion,
+                handshakeFirst, pinnedCerts, false);
+    }
 
     /** Go's {@code TLS_TIMEOUT}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -58,8 +68,8 @@ public record TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boo
         cipherSuites = List.copyOf(cipherSuites);
         curvePreferences = List.copyOf(curvePreferences);
         pinnedCerts = Set.copyOf(pinnedCerts);
-        // verify_and_map implies verify, as in Go.
-        verify = verify || verifyAndMap;
+        // verify_and_map and verify_cert_and_check_known_urls imply verify, as in Go.
+        verify = verify || verifyAndMap || checkKnownUrls;
     }
 
     /** TLS with the server's certificate and key and every other setting at Go's default. */
@@ -70,46 +80,51 @@ public record TlsOptions(Path certFile, Path keyFile, Optional<Path> caFile, boo
 
     public TlsOptions withCaFile(Path file) {
         return new TlsOptions(certFile, keyFile, Optional.of(file), verify, verifyAndMap, timeout, cipherSuites,
-                curvePreferences, minVersion, handshakeFirst, pinnedCerts);
+                curvePreferences, minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withVerify(boolean on) {
         return new TlsOptions(certFile, keyFile, caFile, on, verifyAndMap, timeout, cipherSuites, curvePreferences,
-                minVersion, handshakeFirst, pinnedCerts);
+                minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withVerifyAndMap(boolean on) {
         return new TlsOptions(certFile, keyFile, caFile, verify, on, timeout, cipherSuites, curvePreferences,
-                minVersion, handshakeFirst, pinnedCerts);
+                minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withTimeout(Duration handshakeTimeout) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, handshakeTimeout, cipherSuites,
-                curvePreferences, minVersion, handshakeFirst, pinnedCerts);
+                curvePreferences, minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withCipherSuites(List<String> goNames) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, goNames, curvePreferences,
-                minVersion, handshakeFirst, pinnedCerts);
+                minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withCurvePreferences(List<String> goNames) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites, goNames,
-                minVersion, handshakeFirst, pinnedCerts);
+                minVersion, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withMinVersion(String version) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites,
-                curvePreferences, version, handshakeFirst, pinnedCerts);
+                curvePreferences, version, handshakeFirst, pinnedCerts, checkKnownUrls);
     }
 
     public TlsOptions withHandshakeFirst(boolean on) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites,
-                curvePreferences, minVersion, on, pinnedCerts);
+                curvePreferences, minVersion, on, pinnedCerts, checkKnownUrls);
+    }
+
+    public TlsOptions withCheckKnownUrls(boolean on) {
+        return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites,
+                curvePreferences, minVersion, handshakeFirst, pinnedCerts, on);
     }
 
     public TlsOptions withPinnedCerts(Set<String> sha256Hex) {
         return new TlsOptions(certFile, keyFile, caFile, verify, verifyAndMap, timeout, cipherSuites,
-                curvePreferences, minVersion, handshakeFirst, sha256Hex);
+                curvePreferences, minVersion, handshakeFirst, sha256Hex, checkKnownUrls);
     }
 }

@@ -114,8 +114,11 @@ public final class ApiRouter {
             response = req.errorResponse(new ApiError(500, 0, e.toString()));
         }
         account.countApi(error);
-        connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
-                response.getBytes(StandardCharsets.UTF_8)));
+        // In a cluster a consumer create or delete is answered once its stream's group committed it.
+        if (error || c == null || !c.active() || !c.answerAfterCommit(req, connection, response)) {
+            connection.publish(new Message(m.replyTo(), "", Message.NO_HEADERS,
+                    response.getBytes(StandardCharsets.UTF_8)));
+        }
         account.advisories().apiAudit(js.context().identity().serverName(), Map.of(), m.subject(),
                 new String(m.payload(), StandardCharsets.UTF_8), response);
     }

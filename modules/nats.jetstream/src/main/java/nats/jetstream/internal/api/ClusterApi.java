@@ -116,6 +116,13 @@ final class ClusterApi implements ClusterRequests {
         if (!cluster.isMetaLeader()) {
             return false;
         }
+        if (group.equals("CONSUMER") && op.equals("LEADER")) {
+            // Go subscribes to CONSUMER.LEADER.STEPDOWN.*.* only; its meta leader knows no such stream.
+            if (t.length == 7 && t[4].equals("STEPDOWN")) {
+                fail(connection, m, "consumer_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
+            }
+            return false;
+        }
         if (group.equals("STREAM")) {
             switch (op) {
                 case "CREATE", "UPDATE", "DELETE", "NAMES", "LIST" -> {
@@ -161,8 +168,7 @@ final class ClusterApi implements ClusterRequests {
         }
         if (group.equals("CONSUMER")) {
             if (op.equals("LEADER")) {
-                // Consumers have no group of their own yet: their leader is the stream's.
-                notReplicated(connection, m, "CONSUMER.LEADER.STEPDOWN");
+                consumerStepDown(account, stream, connection, m);
                 return false;
             }
             return true;
@@ -209,15 +215,19 @@ final class ClusterApi implements ClusterRequests {
         }
         if (req.response.get("stream_name") instanceof String stream && req.response.containsKey("num_pending")
                 && cluster.streamConfig(req.account.name(), stream).isPresent()) {
-            // Go's ConsumerInfo: cluster after num_pending. A consumer is led by its stream's leader.
-            Map<String, Object> copy = new LinkedHashMap<>(req.response);
-            req.response.clear();
-            copy.forEach((k, v) -> {
-                req.response.put(k, v);
-                if (k.equals("num_pending")) {
-                    req.response.put("cluster", cluster.clusterInfo(req.account.name(), stream));
+            withConsumerCluster(req.response, req.account.name(), stream);
+            return;
+        }
+        if (req.response.get("consumers") instanceof List<?> list) {
+            // CONSUMER.LIST: every info carries its cluster block, as Go's.
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> info && info.get("stream_name") instanceof String stream
+                        && info.containsKey("num_pending") && cluster.streamConfig(req.account.name(), stream).isPresent()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) info;
+                    withConsumerCluster(m, req.account.name(), stream);
                 }
-            });
+            }
             return;
         }
         Object config = req.response.get("config");
@@ -225,6 +235,54 @@ final class ClusterApi implements ClusterRequests {
                 && cluster.streamConfig(req.account.name(), name).isPresent()) {
             req.response.put("cluster", cluster.clusterInfo(req.account.name(), name));
         }
+    }
+
+    /**
+     * A consumer create or delete the stream's leader just did on the single-server path is answered once the
+     * stream's group committed it (Go answers after the consumer assignment is committed); false when the answer
+     * may go now.
+     */
+    boolean answerAfterCommit(ApiRequest req, InternalConnection connection, String response) {
+        String[] t = req.message.subject().split("\\.", -1);
+        if (t.length < 5 || !t[2].equals("CONSUMER")) {
+            return false;
+        }
+        String op = t[3];
+        String stream = streamOf("CONSUMER", op, t);
+        String consumer;
+        if (op.equals("CREATE") || op.equals("DURABLE")) {
+            consumer = req.response.get("name") instanceof String n ? n : "";
+        } else if (op.equals("DELETE") && t.length == 6) {
+            consumer = t[5];
+        } else {
+            return false;
+        }
+        if (consumer.isEmpty() || cluster.streamConfig(req.account.name(), stream).isEmpty()) {
+            return false;
+        }
+        String type = ApiRouter.responseType(req.message.subject());
+        cluster.commitConsumer(req.account.name(), stream, consumer)
+                .orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error == null) {
+                        send(connection, req.message, response);
+                    } else {
+                        fail(connection, req.message, type, ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
+                    }
+                });
+        return true;
+    }
+
+    /** Go's ConsumerInfo: {@code cluster} after {@code num_pending}. A consumer is led by its stream's leader. */
+    private void withConsumerCluster(Map<String, Object> info, String account, String stream) {
+        Map<String, Object> copy = new LinkedHashMap<>(info);
+        info.clear();
+        copy.forEach((k, v) -> {
+            info.put(k, v);
+            if (k.equals("num_pending")) {
+                info.put("cluster", cluster.clusterInfo(account, stream));
+            }
+        });
     }
 
     // --- the meta leader's requests --------------------------------------------------------------------------
@@ -309,17 +367,12 @@ final class ClusterApi implements ClusterRequests {
 
     /**
      * What clustered streams do not do yet, refused rather than accepted and left undone: mirrors and sources
-     * (nothing would feed the replicas), and interest or work-queue retention (acknowledgements remove messages on
-     * the leader only, so replicas would differ).
+     * (nothing would feed the replicas).
      */
     private static void unsupported(StreamSettings cfg) {
         if (cfg.mirror.isPresent() || !cfg.sources.isEmpty()) {
             throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: mirrors and "
                     + "sources are not supported on clustered streams yet"));
-        }
-        if (cfg.retention != nats.jetstream.internal.model.Policies.Retention.LIMITS) {
-            throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: only limits "
-                    + "retention is supported on clustered streams yet"));
         }
     }
 
@@ -481,6 +534,34 @@ final class ClusterApi implements ClusterRequests {
                         req.response.put("success", true);
                         send(connection, m, req.okResponse());
                     }
+                });
+    }
+
+    /**
+     * {@code CONSUMER.LEADER.STEPDOWN.<stream>.<consumer>}: consumers have no group of their own yet, their leader is
+     * the stream's, so the stream's leadership moves (with every consumer of the stream); Go's answers otherwise.
+     */
+    private void consumerStepDown(JsAccount account, String stream, InternalConnection connection, Message m) {
+        String[] t = m.subject().split("\\.", -1);
+        String type = "consumer_leader_stepdown_response";
+        if (t.length != 7 || !t[4].equals("STEPDOWN")) {
+            // Not a subject Go answers (it subscribes to CONSUMER.LEADER.STEPDOWN.*.*).
+            return;
+        }
+        if (account.stream(stream).flatMap(s -> s.consumer(t[6])).isEmpty()) {
+            fail(connection, m, type, ApiError.of(JsErrors.CONSUMER_NOT_FOUND));
+            return;
+        }
+        cluster.stepDownStream(account.name(), stream, "").orTimeout(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("type", "io.nats.jetstream.api.v1." + type);
+                    if (error != null) {
+                        r.put("error", ApiError.of(JsErrors.CLUSTER_NOT_AVAIL).toJson());
+                    } else {
+                        r.put("success", true);
+                    }
+                    send(connection, m, GoJson.compact(r));
                 });
     }
 

@@ -358,10 +358,13 @@ public final class JsCluster {
                 .sorted().toList();
     }
 
-    /** Whether this server leads the stream's group. */
+    /**
+     * Whether this server leads the stream's group and serves it: a new leader answers once it has applied what
+     * was committed before it and started the consumers (until then nobody answers, as in an election).
+     */
     public boolean isStreamLeader(String account, String stream) {
         StreamReplica r = replicas.get(key(account, stream));
-        return r != null && r.isLeader();
+        return r != null && r.serving();
     }
 
     /** The stream's leader steps down; completes when it did. */
@@ -377,6 +380,18 @@ public final class JsCluster {
     public boolean isStreamPeer(String account, String stream, String serverName) {
         StreamAssignment sa = streams.get(key(account, stream));
         return sa != null && sa.peers().contains(JsPeers.nodeId(serverName));
+    }
+
+    /**
+     * Proposes a consumer's definition and state, or its deletion, in its stream's group (this server leads it);
+     * completes once committed, so a create or delete is answered after it is replicated.
+     */
+    public CompletableFuture<Void> commitConsumer(String account, String stream, String consumer) {
+        StreamReplica r = replicas.get(key(account, stream));
+        if (r == null || !r.isLeader()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not the stream's leader"));
+        }
+        return r.commitConsumer(consumer);
     }
 
     public CompletableFuture<Void> stepDownMeta() {

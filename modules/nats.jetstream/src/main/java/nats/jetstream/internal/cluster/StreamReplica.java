@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +29,12 @@ import nats.raft.StateMachine;
  * store the same sequences. Only the member that proposed an entry in this run answers its publisher, after the
  * commit (a quorum has it on disk) and the local store made it durable.
  *
- * <p>Consumers run on the leader only. Their definitions and states travel through the same group: the leader
- * proposes a consumer's definition when it appears, its state (delivered, ack floor, pending) every 200 ms when it
- * changed, and its deletion; a new leader starts each consumer from the last committed state, so a durable
- * consumer continues (messages delivered but not yet acknowledged in a committed state are delivered again).
+ * <p>Consumers run on the leader only. Their definitions and states travel through the same group
+ * ({@link ConsumerSync}): the leader proposes a consumer's definition before its create is answered, its state
+ * (delivered, ack floor, pending) after each ack (group-committed, an {@code AckSync} answered after the commit)
+ * and every 200 ms when deliveries changed it, and its deletion; a new leader starts each consumer from the last
+ * committed state, so a durable consumer continues (messages delivered but not acknowledged in a committed state are
+ * delivered again). Acknowledged messages of interest and work-queue streams are removed through the group.
  *
  * <p>The group snapshots the stream's state ({@link StreamSnapshot}: first and last sequence, deleted sequences,
  * consumers) and compacts its log. A member restoring a snapshot (at start, or sent by the leader when it is behind
@@ -45,14 +46,14 @@ import nats.raft.StateMachine;
 final class StreamReplica implements StateMachine, DirectHandler {
 
     private static final byte MESSAGE = 1;
-    private static final byte CONSUMER_DEFINED = 2;
-    private static final byte CONSUMER_DELETED = 3;
-    private static final byte CONSUMER_STATE = 4;
+    static final byte CONSUMER_DEFINED = 2;
+    static final byte CONSUMER_DELETED = 3;
+    static final byte CONSUMER_STATE = 4;
     private static final byte REQUEST = 5;
+    /** The removal of a message every consumer acknowledged (interest and work-queue retention): u64 sequence. */
+    static final byte ACKED_REMOVAL = 6;
     /** A message with the time its leader received it (type 1 entries, without it, are still read). */
-    private static final byte TIMED_MESSAGE = 6;
-    /** How often the leader replicates its consumers' states (when they changed). */
-    private static final long CONSUMER_SYNC_NANOS = 200_000_000L;
+    private static final byte TIMED_MESSAGE = 7;
 
     private final JsCluster cluster;
     private final JsAccount account;
@@ -66,11 +67,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** The consumers and their last states, as committed in the group (applied on the group's thread). */
     private final Map<String, byte[]> consumerDefs = new ConcurrentHashMap<>();
     private final Map<String, byte[]> consumerStates = new ConcurrentHashMap<>();
-    /** The leader's side: consumers started from the group's state, and what it proposed last. */
-    private boolean consumersInstalled;
-    private final Map<String, byte[]> proposedDefs = new HashMap<>();
-    private final Map<String, byte[]> proposedStates = new HashMap<>();
-    private long lastConsumerSync;
+    /** The consumers in the group: interest on every member, their replication on the leader. */
+    private final ConsumerSync consumers;
     /** The new leader's read index: done once it has applied what was committed before its election. */
     private CompletableFuture<Long> readIndex;
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
@@ -103,9 +101,12 @@ final class StreamReplica implements StateMachine, DirectHandler {
         this.pendingType = pendingType;
         StreamSettings cfg = StreamSettings.parse(sa.config());
         this.stream = Replicas.openReplica(account, cfg, Instant.parse(sa.created()));
+        this.consumers = new ConsumerSync(stream);
+        Replicas.hooks(stream, consumers);
         this.transport = new NrgTransport(cluster.systemConnection(), sa.group());
         List<Member> members = bootstrap.stream().map(Member::voter).toList();
         this.node = cluster.startGroup(sa.group(), members, this, transport);
+        consumers.node(node);
         transport.attach(cluster.selfId(), node);
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
                 () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
@@ -170,7 +171,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
             readIndex = null;
         }
         if (leader && caughtUp()) {
-            syncConsumers();
+            consumers.install(consumerDefs, consumerStates);
+            consumers.tick();
             membership.lead();
         }
         membership.tick(leader);
@@ -194,65 +196,22 @@ final class StreamReplica implements StateMachine, DirectHandler {
         return r.isDone() && !r.isCompletedExceptionally();
     }
 
-    /**
-     * The leader runs the consumers: once it has applied what was committed, it starts them from the group's
-     * definitions and states; then it proposes each consumer created, deleted, or whose state changed.
-     */
-    private void syncConsumers() {
-        if (!consumersInstalled) {
-            consumersInstalled = true;
-            consumerDefs.forEach((name, def) -> {
-                byte[] state = consumerStates.get(name);
-                Replicas.installConsumer(stream, name, def, state == null ? null : ConsumerStateCodec.decode(state));
-                proposedDefs.put(name, def);
-                if (state != null) {
-                    proposedStates.put(name, state);
-                }
-            });
-        }
-        long now = System.nanoTime();
-        if (now - lastConsumerSync < CONSUMER_SYNC_NANOS) {
-            return;
-        }
-        lastConsumerSync = now;
-        Map<String, byte[]> defs = Replicas.consumerDefinitions(stream);
-        for (Map.Entry<String, byte[]> d : defs.entrySet()) {
-            if (!Arrays.equals(proposedDefs.get(d.getKey()), d.getValue())) {
-                proposedDefs.put(d.getKey(), d.getValue());
-                node.propose(consumerEntry(CONSUMER_DEFINED, d.getKey(), d.getValue()));
-            }
-            Replicas.consumerState(stream, d.getKey()).ifPresent(state -> {
-                byte[] encoded = ConsumerStateCodec.encode(state);
-                if (!Arrays.equals(proposedStates.get(d.getKey()), encoded)) {
-                    proposedStates.put(d.getKey(), encoded);
-                    node.propose(consumerEntry(CONSUMER_STATE, d.getKey(), encoded));
-                }
-            });
-        }
-        for (String name : List.copyOf(proposedDefs.keySet())) {
-            if (!defs.containsKey(name)) {
-                proposedDefs.remove(name);
-                proposedStates.remove(name);
-                node.propose(consumerEntry(CONSUMER_DELETED, name, new byte[0]));
-            }
-        }
-    }
-
     private void stopConsumers() {
-        Replicas.stopConsumers(stream);
-        consumersInstalled = false;
-        proposedDefs.clear();
-        proposedStates.clear();
+        consumers.stop();
     }
 
-    private static byte[] consumerEntry(byte type, String name, byte[] data) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 2 + n.length + data.length).put(type).putShort((short) n.length).put(n)
-                .put(data).array();
+    /** Proposes a consumer's definition and state (or deletion) now; completes once committed. */
+    CompletableFuture<Void> commitConsumer(String name) {
+        return consumers.commit(name);
     }
 
     boolean isLeader() {
         return node.state() == RaftState.LEADER;
+    }
+
+    /** Whether this leader serves requests: it applied what was committed before it and runs the consumers. */
+    boolean serving() {
+        return isLeader() && consumers.installed();
     }
 
     /** A configuration update committed by the meta group. */
@@ -345,17 +304,25 @@ final class StreamReplica implements StateMachine, DirectHandler {
             applyRequest(b);
             return;
         }
+        if (type == ACKED_REMOVAL) {
+            Replicas.removeAcknowledged(stream, b.getLong());
+            return;
+        }
         long timestamp = type == TIMED_MESSAGE ? b.getLong() : 0;
         if (type != MESSAGE && type != TIMED_MESSAGE) {
             String name = text(b, b.getShort() & 0xFFFF);
             byte[] rest = new byte[b.remaining()];
             b.get(rest);
             switch (type) {
-                case CONSUMER_DEFINED -> consumerDefs.put(name, rest);
+                case CONSUMER_DEFINED -> {
+                    consumerDefs.put(name, rest);
+                    consumers.defined(name, rest);
+                }
                 case CONSUMER_STATE -> consumerStates.put(name, rest);
                 case CONSUMER_DELETED -> {
                     consumerDefs.remove(name);
                     consumerStates.remove(name);
+                    consumers.deleted(name);
                 }
                 default -> cluster.log().log(System.Logger.Level.WARNING, "stream group {0}: unknown entry type {1}",
                         assignment.group(), type);
@@ -402,6 +369,12 @@ final class StreamReplica implements StateMachine, DirectHandler {
     @Override
     public void restore(byte[] data) {
         StreamSnapshot snap = StreamSnapshot.decode(data);
+        for (String name : List.copyOf(consumerDefs.keySet())) {
+            if (!snap.consumerDefs().containsKey(name)) {
+                consumers.deleted(name);
+            }
+        }
+        snap.consumerDefs().forEach(consumers::defined); // their interest, on every member
         consumerDefs.clear();
         consumerDefs.putAll(snap.consumerDefs());
         consumerStates.clear();
@@ -472,7 +445,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         membership.close();
         unsubscribe();
         if (!delete) {
-            Replicas.stopConsumers(stream);
+            consumers.stop();
         }
         leading = false;
         node.close();

@@ -50,6 +50,16 @@ final class ConsumerAcks implements DirectHandler {
         } else if (startsWith(data, off, len, "+TERM")) {
             term(ack);
         }
+        ReplicaHooks hooks = consumer.stream.replicaHooks();
+        if (hooks != null) {
+            // A clustered stream: the reply waits until the group committed the consumer's new state, so an ack
+            // the client saw answered survives the leader's loss.
+            String answer = reply;
+            hooks.consumerChanged(consumer.name(), answer.isEmpty() || !replyToAck ? null
+                    : () -> consumer.stream.account().connection().publish(
+                            new Message(answer, "", Message.NO_HEADERS, new byte[0])));
+            return true;
+        }
         if (!reply.isEmpty() && replyToAck) {
             // A client that waits for its ack's reply (ackSync) learns that the ack is on disk: background
             // saves come at most ten times a second, so this one is made now.

@@ -1,6 +1,7 @@
 package nats.jetstream.internal.engine;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream.Builder;
 
+import nats.jetstream.internal.model.ConsumerSettings;
 import nats.jetstream.internal.model.StreamSettings;
 import nats.jetstream.store.AckPolicy;
 import nats.jetstream.store.ConsumerConfig;
@@ -18,6 +21,8 @@ import nats.jetstream.store.ConsumerState;
 import nats.jetstream.store.ConsumerStore;
 import nats.jetstream.store.StoredMessage;
 import nats.jetstream.store.StreamStore;
+import nats.jetstream.store.SubjectFilter;
+import nats.transport.json.Json;
 
 /**
  * What clustered JetStream ({@code nats.jetstream.internal.cluster}) needs of the single-server engine: the
@@ -96,6 +101,23 @@ public final class Replicas {
         }
     }
 
+    /** Connects a replica to its group (see {@link ReplicaHooks}). */
+    public static void hooks(Stream stream, ReplicaHooks hooks) {
+        stream.replicaHooks(hooks);
+    }
+
+    /** Applies a committed removal of an acknowledged message (interest and work-queue retention). */
+    public static void removeAcknowledged(Stream stream, long sequence) {
+        stream.writeLock().lock();
+        try {
+            if (!stream.isClosed()) {
+                stream.store().remove(sequence);
+            }
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
     /**
      * Brings a replica's store in line with a snapshot's stream state: messages above {@code last} go (the log
      * after the snapshot stores them again), messages below {@code first} and those the snapshot lists as deleted
@@ -166,6 +188,19 @@ public final class Replicas {
         return ttl == null ? 0 : StreamWriter.parseTtl(ttl);
     }
 
+    /** The leader's consumers were started: drop what they acknowledged and the old leader did not remove. */
+    public static void sweepAcknowledged(Stream stream) {
+        stream.sweepAcknowledged();
+    }
+
+    /** The subjects a consumer definition ({@link #consumerDefinitions}) takes, for interest retention. */
+    @SuppressWarnings("unchecked")
+    public static Predicate<String> interestOf(byte[] definition) {
+        Map<String, Object> json = Json.parseObject(new String(definition, StandardCharsets.UTF_8));
+        ConsumerSettings cfg = ConsumerSettings.parse((Map<String, Object>) json.get("config"));
+        return SubjectFilter.of(cfg.filters())::matches;
+    }
+
     // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
 
     /** Each consumer's definition (its persisted metadata: configuration and creation time), by name. */
@@ -175,6 +210,11 @@ public final class Replicas {
             defs.put(c.name(), ConsumerFactory.metadata(c));
         }
         return defs;
+    }
+
+    /** One consumer's definition, if it exists. */
+    public static Optional<byte[]> consumerDefinition(Stream stream, String name) {
+        return stream.consumer(name).map(ConsumerFactory::metadata);
     }
 
     /** A consumer's persisted state (delivered, ack floor, pending, redelivered). */

@@ -49,6 +49,8 @@ public final class Stream implements StoreListener {
     private volatile boolean closed;
     /** A replica of a clustered stream: its group's leader feeds it, so it subscribes to no subjects itself. */
     private volatile boolean replica;
+    /** A clustered replica's group (null on a single server): see {@link ReplicaHooks}. */
+    private volatile ReplicaHooks replicaHooks;
 
     private Stream(JsAccount account, StreamSettings config, StreamStore store, Instant created) {
         this.account = account;
@@ -288,6 +290,10 @@ public final class Stream implements StoreListener {
 
     /** Whether any consumer would want a message on {@code subject} (interest retention). */
     boolean hasInterestIn(String subject) {
+        ReplicaHooks hooks = replicaHooks;
+        if (hooks != null) {
+            return hooks.hasInterestIn(subject);
+        }
         for (Consumer c : consumers.values()) {
             if (c.filterMatches(subject)) {
                 return true;
@@ -309,7 +315,67 @@ public final class Stream implements StoreListener {
                 }
             }
         }
-        store.remove(sequence);
+        removeAcknowledged(sequence);
+    }
+
+    /** Drops an acknowledged message: here, or through the group of a clustered replica (on every replica). */
+    private void removeAcknowledged(long sequence) {
+        ReplicaHooks hooks = replicaHooks;
+        if (hooks != null) {
+            hooks.removeAcknowledged(sequence);
+        } else {
+            store.remove(sequence);
+        }
+    }
+
+    void replicaHooks(ReplicaHooks hooks) {
+        this.replicaHooks = hooks;
+    }
+
+    ReplicaHooks replicaHooks() {
+        return replicaHooks;
+    }
+
+    /**
+     * A new leader of a clustered interest or work-queue stream drops what its consumers' committed states show
+     * acknowledged but whose removal its predecessor had not committed; work-queue messages not yet delivered are
+     * kept (the scan stops at the furthest consumer's next sequence).
+     */
+    void sweepAcknowledged() {
+        Retention retention = config.retention;
+        if (retention == Retention.INTEREST) {
+            // Also what a deleted consumer alone held (its predecessor may have died before removing it).
+            checkInterestState();
+            return;
+        }
+        if (retention == Retention.LIMITS || consumers.isEmpty()) {
+            return;
+        }
+        StreamState state = store.fastState();
+        long end = 0;
+        for (Consumer c : consumers.values()) {
+            end = Math.max(end, c.sseq);
+        }
+        end = Math.min(end, state.lastSequence() + 1);
+        for (long seq = state.firstSequence(); seq < end && state.messages() > 0; seq++) {
+            Optional<String> subject = store.subjectOf(seq);
+            if (subject.isEmpty()) {
+                continue;
+            }
+            boolean matched = false;
+            boolean needed = false;
+            for (Consumer c : consumers.values()) {
+                matched |= c.filterMatches(subject.get());
+                if (c.needsAck(seq, subject.get())) {
+                    needed = true;
+                    break;
+                }
+            }
+            // A work-queue message nobody's filter takes waits for its consumer.
+            if (!needed && matched) {
+                removeAcknowledged(seq);
+            }
+        }
     }
 
     /** Drops every message no consumer still needs (after a consumer of an interest stream went away). */
@@ -332,7 +398,7 @@ public final class Stream implements StoreListener {
                 }
             }
             if (!needed) {
-                store.remove(seq);
+                removeAcknowledged(seq);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import nats.server.internal.routing.GatewayReplies;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
 
@@ -107,8 +108,18 @@ public final class Account {
         return name;
     }
 
+    private final GatewayReplies gatewayReplies = new GatewayReplies();
+
     public Sublist sublist() {
         return sublist;
+    }
+
+    /**
+     * The gateway replies the account's in-process clients were shown bare (Go keeps them on the account, not the
+     * client: the answer usually comes from another internal client than the one that received the request).
+     */
+    public GatewayReplies gatewayReplies() {
+        return gatewayReplies;
     }
 
     /** Subject mappings, or null when the account has none. */

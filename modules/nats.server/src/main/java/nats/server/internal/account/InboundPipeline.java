@@ -134,12 +134,21 @@ public final class InboundPipeline {
      */
     public static boolean publishOnce(Account account, RoutedMessage m, Subscriber self) {
         applyMappings(account, m);
+        // Go's gwReplyMapping on the account: an answer to a reply an internal subscriber was shown without its
+        // _GR_. prefix goes back prefixed, to the links alone, as a client's answer does.
+        byte[] routed = account.gatewayReplies().routedSubject(m.subject, m.subjectOffset, m.subjectLength);
+        if (routed != null) {
+            m.subject = routed;
+            m.subjectOffset = 0;
+            m.subjectLength = routed.length;
+        }
         MatchResult result = account.sublist().match(m.subjectString());
         if (result.isEmpty()) {
             return false;
         }
         FlushSet touched = new FlushSet();
-        boolean delivered = Router.deliver(result, m, self, true, touched);
+        boolean delivered = routed != null ? Router.deliverToLinks(result, m, touched)
+                : Router.deliver(result, m, self, true, touched);
         touched.flushAll();
         return delivered;
     }

@@ -13,6 +13,7 @@ import nats.api.net.Connection;
 import nats.server.internal.auth.NonceSignature;
 import nats.server.internal.auth.ReplyPermissions;
 import nats.transport.json.Json;
+import nats.server.internal.routing.GatewayReplies;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.trace.ActiveTrace;
 import nats.server.internal.routing.ServerSubscription;

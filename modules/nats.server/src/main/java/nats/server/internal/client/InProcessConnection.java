@@ -15,6 +15,7 @@ import nats.api.messaging.MessagePublisher;
 import nats.api.messaging.Subscription;
 import nats.server.internal.account.Account;
 import nats.server.internal.account.InboundPipeline;
+import nats.server.internal.routing.GatewayReplies;
 import nats.server.internal.routing.RoutedMessage;
 import nats.server.internal.routing.ServerSubscription;
 import nats.server.internal.routing.Sublist;
@@ -118,6 +119,23 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         InboundPipeline.publishOnce(account, m, this);
     }
 
+    /**
+     * Go's gwReplyMapping on the account: a publish to a reply an in-process client was shown without its
+     * {@code _GR_.} prefix (within two seconds) goes back as the prefixed subject, to the links alone (the
+     * requester's gateway), as a client's answer does. True when {@code m} was rewritten so. (Single publishes
+     * get the same from {@link InboundPipeline#publishOnce}.)
+     */
+    private boolean toGatewayReply(RoutedMessage m) {
+        byte[] routed = account.gatewayReplies().routedSubject(m.subject, m.subjectOffset, m.subjectLength);
+        if (routed == null) {
+            return false;
+        }
+        m.subject = routed;
+        m.subjectOffset = 0;
+        m.subjectLength = routed.length;
+        return true;
+    }
+
     @Override
     public MessagePublisher publisher() {
         return new BatchPublisher();
@@ -138,7 +156,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         public boolean publish(byte[] subject, byte[] reply, byte[] data, int offset, int headerLength, int length) {
             m.set(subject, reply, data, offset, headerLength, length);
             pipeline.admit(m);
-            return pipeline.route(m, true);
+            return toGatewayReply(m) ? pipeline.routeToLinks(m) : pipeline.route(m, true);
         }
 
         @Override
@@ -147,7 +165,7 @@ public final class InProcessConnection implements InternalConnection, Subscriber
             m.set(routeSubject, reply, data, offset, headerLength, length);
             m.shownSubject = shownSubject;
             pipeline.admit(m);
-            return pipeline.route(m, true);
+            return toGatewayReply(m) ? pipeline.routeToLinks(m) : pipeline.route(m, true);
         }
 
         @Override
@@ -185,6 +203,25 @@ public final class InProcessConnection implements InternalConnection, Subscriber
         if (closed.get()) {
             return false;
         }
+        // As Go's deliverMsg for internal subscriptions: the handler sees a gateway reply without its _GR_.
+        // prefix, and the account remembers it, so whichever in-process client answers reaches the requester.
+        int replySkip = m.hasReply() ? GatewayReplies.prefixLength(m.reply, m.replyOffset, m.replyLength) : 0;
+        if (replySkip == 0) {
+            return deliverAsIs(subscription, m);
+        }
+        account.gatewayReplies().track(m.reply, m.replyOffset, m.replyLength);
+        m.replyOffset += replySkip;
+        m.replyLength -= replySkip;
+        try {
+            return deliverAsIs(subscription, m);
+        } finally {
+            // The same message goes on to the match's other subscribers (and links) with its prefix.
+            m.replyOffset -= replySkip;
+            m.replyLength += replySkip;
+        }
+    }
+
+    private boolean deliverAsIs(ServerSubscription subscription, RoutedMessage m) {
         if (subscription.attachment() instanceof DirectHandler direct) {
             try {
                 boolean accepted = direct.onMessage(m);

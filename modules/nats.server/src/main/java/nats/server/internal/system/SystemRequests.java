@@ -73,7 +73,8 @@ final class SystemRequests implements Subscriber {
     @Override
     public boolean deliver(ServerSubscription subscription, RoutedMessage m) {
         String subject = m.subjectString();
-        String reply = m.hasReply() ? m.replyString() : "";
+        // As Go's deliverMsg for internal subscriptions: a gateway reply is seen bare and mapped back on answer.
+        String reply = sender.system().gatewayReplies().shownReply(m);
         int bodyStart = m.dataOffset + Math.max(0, m.headerSize);
         String body = new String(m.data, bodyStart, m.dataOffset + m.dataLength - bodyStart, StandardCharsets.UTF_8);
         String pattern = subscription.subject();

@@ -1,4 +1,4 @@
-package nats.server.internal.client;
+package nats.server.internal.routing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -16,18 +16,19 @@ import nats.api.messaging.Subscription;
 import nats.transport.json.Json;
 
 /**
- * Whether this server runs JetStream and in which domain, as the leaf handshake needs them (Go's
- * {@code opts.JetStream} and {@code opts.JetStreamDomain}: the {@code jetstream}/{@code domain} fields of the leaf
- * INFO and CONNECT, and the denies of addLeafNodeConnection). Plugins see no other plugin's settings, so this asks
- * the server the way any system client may: its own {@code $SYS.REQ.SERVER.<id>.VARZ}, whose {@code jetstream}
- * section has a {@code config} (with {@code domain}) only when JetStream runs. The answer is kept; a lookup that
+ * What the leaf handshake needs to know of this server that other plugins own: whether it runs JetStream and in
+ * which domain (Go's {@code opts.JetStream} and {@code opts.JetStreamDomain}: the {@code jetstream}/{@code domain}
+ * fields of the leaf INFO and CONNECT, and the denies of addLeafNodeConnection), and its cluster's name (Go's
+ * {@code cluster} of the leaf INFO and CONNECT). Plugins see no other plugin's settings, so this asks the server the
+ * way any system client may: its own {@code $SYS.REQ.SERVER.<id>.VARZ}, whose {@code jetstream} section has a
+ * {@code config} (with {@code domain}) only when JetStream runs, and whose {@code cluster} section a {@code name}. The answer is kept; a lookup that
  * gets none within 3 s is tried again next time. The plugin starts after JetStream's, so the answer is final.
  */
-final class LocalJetStream {
+final class LocalServer {
 
-    /** What was learned: JetStream on or off, and its domain (empty for none). */
-    record State(boolean enabled, String domain) {
-        static final State NONE = new State(false, "");
+    /** What was learned: JetStream on or off, its domain, the cluster's name (empty for none). */
+    record State(boolean enabled, String domain, String cluster) {
+        static final State NONE = new State(false, "", "");
     }
 
     private static final long WAIT_MILLIS = 3000;
@@ -36,7 +37,7 @@ final class LocalJetStream {
     private final LeafNodes nodes;
     private volatile State known;
 
-    LocalJetStream(LeafNodes nodes) {
+    LocalServer(LeafNodes nodes) {
         this.nodes = nodes;
     }
 
@@ -94,16 +95,20 @@ final class LocalJetStream {
         }
     }
 
-    /** Reads {@code data.jetstream.config.domain} of a VARZ answer; no {@code config}: JetStream is off. */
+    /**
+     * Reads {@code data.jetstream.config.domain} (no {@code config}: JetStream is off) and {@code data.cluster.name}
+     * of a VARZ answer.
+     */
     static State parse(byte[] payload) throws Json.JsonException {
         Map<String, Object> doc = Json.parseObject(new String(payload, StandardCharsets.UTF_8));
         if (!(doc.get("data") instanceof Map<?, ?> data)) {
             throw new Json.JsonException("VARZ answer without data: " + doc.get("error"));
         }
+        String cluster = data.get("cluster") instanceof Map<?, ?> c && c.get("name") instanceof String name ? name : "";
         if (data.get("jetstream") instanceof Map<?, ?> js && js.get("config") instanceof Map<?, ?> config) {
             Object domain = config.get("domain");
-            return new State(true, domain == null ? "" : String.valueOf(domain));
+            return new State(true, domain == null ? "" : String.valueOf(domain), cluster);
         }
-        return State.NONE;
+        return new State(false, "", cluster);
     }
 }

@@ -1,0 +1,97 @@
+package nats.jetstream.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ack rates of a durable pull consumer on a three-server in-process cluster, R1 and R3 file streams: double acks
+ * ({@code ackSync}, each answered once the consumer's state is committed) one after the other, and plain acks
+ * (until the consumer shows none pending). Prints the figures; run with {@code -Dgroups=bench
+ * -Dtest=ClusterAckBench}.
+ */
+@Tag("bench")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ClusterAckBench {
+
+    private static final int COUNT = 3_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void ackRates() throws Exception {
+        try (JsCluster3 cluster = new JsCluster3(dir)) {
+            cluster.startAll();
+            cluster.awaitMetaLeader(Duration.ofSeconds(20));
+            try (Connection nc = cluster.connect("A")) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                JetStream js = nc.jetStream();
+                for (int replicas : new int[] {1, 3}) {
+                    String name = "A" + replicas;
+                    jsm.addStream(StreamConfiguration.builder().name(name).subjects(name).replicas(replicas)
+                            .storageType(StorageType.File).build());
+                    List<CompletableFuture<PublishAck>> window = new ArrayList<>();
+                    for (int i = 0; i < 2 * COUNT; i++) {
+                        window.add(js.publishAsync(name, new byte[128]));
+                        if (window.size() == 500) {
+                            for (CompletableFuture<PublishAck> f : window) {
+                                f.get(10, TimeUnit.SECONDS);
+                            }
+                            window.clear();
+                        }
+                    }
+                    for (CompletableFuture<PublishAck> f : window) {
+                        f.get(10, TimeUnit.SECONDS);
+                    }
+                    jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("c")
+                            .ackPolicy(AckPolicy.Explicit).build());
+                    JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind(name, "c"));
+                    long t0 = System.nanoTime();
+                    int n = 0;
+                    while (n < COUNT) {
+                        for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
+                            m.ackSync(Duration.ofSeconds(5));
+                            n++;
+                        }
+                    }
+                    double syncRate = n / ((System.nanoTime() - t0) / 1e9);
+                    t0 = System.nanoTime();
+                    n = 0;
+                    while (n < COUNT) {
+                        for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
+                            m.ack();
+                            n++;
+                        }
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (jsm.getConsumerInfo(name, "c").getNumAckPending() > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                    double plainRate = n / ((System.nanoTime() - t0) / 1e9);
+                    System.out.printf("R%d file: ackSync %.0f acks/s (%.2f ms each), plain ack %.0f acks/s%n",
+                            replicas, syncRate, 1000 / syncRate, plainRate);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package nats.jetstream.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import nats.transport.json.Json;
+
+/**
+ * Three of our servers as separate processes (A, B, C, cluster {@code jsc}, elections sped up), so that one can be
+ * killed with SIGKILL: nothing of it runs after that, no close, no flush. Clients connect to all three and
+ * reconnect.
+ */
+final class JsProcesses3 implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final Map<String, int[]> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    JsProcesses3(Path dir) throws IOException {
+        this.dir = dir;
+        for (String n : JsCluster3.NAMES) {
+            ports.put(n, new int[] {freePort(), freePort(), freePort()});
+        }
+    }
+
+    void startAll() throws Exception {
+        for (String n : JsCluster3.NAMES) {
+            launch(n);
+        }
+    }
+
+    /** SIGKILL. */
+    void kill(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    Connection connect() throws IOException, InterruptedException {
+        List<String> urls = new ArrayList<>();
+        ports.values().forEach(p -> urls.add("nats://127.0.0.1:" + p[0]));
+        return Nats.connect(new Options.Builder().servers(urls.toArray(String[]::new))
+                .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(-1).reconnectWait(Duration.ofMillis(100))
+                .errorListener(new io.nats.client.ErrorListener() {
+                }).build());
+    }
+
+    void launch(String name) throws Exception {
+        int[] p = ports.get(name);
+        List<String> routes = new ArrayList<>();
+        ports.forEach((n, q) -> {
+            if (!n.equals(name)) {
+                routes.add("\"nats-route://127.0.0.1:" + q[1] + "\"");
+            }
+        });
+        String conf = "server_name: " + name + "\nlisten: \"127.0.0.1:" + p[0] + "\"\nhttp: \"127.0.0.1:" + p[2] + "\"\n"
+                + "jetstream { store_dir: \"" + dir.resolve(name) + "\" }\n"
+                + "cluster { name: jsc, listen: \"127.0.0.1:" + p[1] + "\", routes: " + routes + " }\n";
+        Path file = Files.writeString(dir.resolve(name + ".conf"), conf);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path") + File.pathSeparator
+                + System.getProperty("jdk.module.path", "");
+        Path log = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000", "-cp", cp,
+                ServerMain.class.getName(), file.toString())).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        processes.put(name, process);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (Socket s = new Socket("127.0.0.1", p[0])) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("server " + name + " did not start: " + Files.readString(log));
+    }
+
+    void awaitMetaLeader() throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            int agreed = 0;
+            for (int[] p : ports.values()) {
+                try {
+                    var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + p[2] + "/jsz").toURL()
+                            .openConnection();
+                    c.setConnectTimeout(2000);
+                    c.setReadTimeout(2000);
+                    try (var in = c.getInputStream()) {
+                        Map<String, Object> jsz = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        if (jsz.get("meta_cluster") instanceof Map<?, ?> m && m.get("leader") != null) {
+                            agreed++;
+                        }
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+            }
+            if (agreed == ports.size()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        StringBuilder logs = new StringBuilder();
+        for (String n : ports.keySet()) {
+            Path log = dir.resolve(n + ".log");
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            logs.append("\n--- ").append(n).append(" (last 3000 characters):\n")
+                    .append(text.substring(Math.max(0, text.length() - 3000)));
+        }
+        throw new AssertionError("no meta leader on every server within " + WAIT + logs);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (String n : List.copyOf(processes.keySet())) {
+            kill(n);
+        }
+    }
+}
