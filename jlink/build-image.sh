@@ -124,7 +124,10 @@ for scenario in "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 5000
   timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
     $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
 done
-# Headers, wildcard queue subscriptions and replies, which the load generator does not send.
+# Headers, wildcard queue subscriptions and replies, which the load generator does not send, and subscription
+# changes among the messages (a SUB and an UNSUB per cycle): without them the parser's and the subscription
+# index's UNSUB paths had no profile, and the first UNSUB under load threw away the compiled parser (a fresh
+# server recompiled it up to five times, a third of its CPU in the first seconds of SUB/UNSUB churn).
 if exec 3<>"/dev/tcp/127.0.0.1/$train_port" && exec 4<>"/dev/tcp/127.0.0.1/$train_port"; then
   printf 'CONNECT {"verbose":false,"headers":true}\r\nSUB train.* 1\r\nSUB train.> q 2\r\nSUB train.> q 3\r\nPING\r\n' >&4
   cat <&4 >/dev/null &
@@ -133,7 +136,7 @@ if exec 3<>"/dev/tcp/127.0.0.1/$train_port" && exec 4<>"/dev/tcp/127.0.0.1/$trai
   sleep 0.2
   train_data=$(mktemp)
   # yes ends with SIGPIPE when head has enough; that is expected.
-  yes $'PUB train.a 16\r\n0123456789abcdef\r\nPUB train.b reply.x 5\r\nhello\r\nHPUB train.c 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPUB none 2\r\nhi\r' \
+  yes $'PUB train.a 16\r\n0123456789abcdef\r\nPUB train.b reply.x 5\r\nhello\r\nHPUB train.c 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPUB none 2\r\nhi\r\nSUB train.u 99\r\nUNSUB 99\r' \
     | head -n 100000 > "$train_data" || true
   for _ in 1 2 3; do
     timeout 30 cat "$train_data" >&3 || true
