@@ -215,7 +215,9 @@ class ClusterKillTest {
                 + System.getProperty("jdk.module.path", "");
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000", "-cp", cp,
+                "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000",
+                // Snapshots (and so catch-up after a kill) several times per run.
+                "-Dnats.jetstream.cluster.stream_snapshot_entries=300", "-cp", cp,
                 ServerMain.class.getName(), file.toString())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.put(name, process);

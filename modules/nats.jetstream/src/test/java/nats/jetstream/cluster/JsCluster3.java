@@ -111,8 +111,13 @@ final class JsCluster3 implements AutoCloseable {
 
     /** {@code /jsz} of one server, parsed. */
     Map<String, Object> jsz(String name) throws IOException, InterruptedException {
-        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz").toURL()
-                .openConnection();
+        return jsz(name, "");
+    }
+
+    /** {@code /jsz?<query>} of one server, parsed. */
+    Map<String, Object> jsz(String name, String query) throws IOException, InterruptedException {
+        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz"
+                + (query.isEmpty() ? "" : "?" + query)).toURL().openConnection();
         c.setConnectTimeout(2000);
         c.setReadTimeout(2000);
         try (var in = c.getInputStream()) {
