@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import nats.transport.json.Json;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterMembershipTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** API requests may wait while a group changes members on a loaded 2-core machine (jnats' default is 2 s). */
+    private static final JetStreamOptions SLOW_API = JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(10))
+            .build();
 
     @TempDir
     Path dir;
@@ -42,7 +46,7 @@ class ClusterMembershipTest {
             cluster.startAll();
             String metaLeader = cluster.awaitMetaLeader(WAIT);
             try (Connection nc = cluster.connect("A")) {
-                JetStreamManagement jsm = nc.jetStreamManagement();
+                JetStreamManagement jsm = nc.jetStreamManagement(SLOW_API);
 
                 // A peer of an R2 stream is replaced by the third server, which catches up.
                 jsm.addStream(StreamConfiguration.builder().name("PR").subjects("pr.>").replicas(2)
@@ -72,7 +76,7 @@ class ClusterMembershipTest {
                         "removing the leader");
                 assertEquals(new TreeSet<>(List.of(leader, removed)), awaitPeerSet(nc, "PR", Set.of(leader, removed)),
                         removed + " replaced the leader " + third);
-                assertEquals(31, nc.jetStream().publish("pr.x", "m31".getBytes(StandardCharsets.UTF_8)).getSeqno(),
+                assertEquals(31, nc.jetStream(SLOW_API).publish("pr.x", "m31".getBytes(StandardCharsets.UTF_8)).getSeqno(),
                         "publishing goes on under the new leader");
 
                 // Go 2.9.10's errors; with every server in the group, no replacement: 10075, the group shrinks.
@@ -111,7 +115,7 @@ class ClusterMembershipTest {
                 assertEquals(1, jsm.updateStream(StreamConfiguration.builder(cfg).replicas(1).build())
                         .getConfiguration().getReplicas(), "scaled down");
                 assertEquals(Set.of(newPeer), awaitPeerSet(nc, "SC", Set.of(newPeer)), "the leader stays");
-                assertEquals(21, nc.jetStream().publish("sc.x", "m21".getBytes(StandardCharsets.UTF_8)).getSeqno(),
+                assertEquals(21, nc.jetStream(SLOW_API).publish("sc.x", "m21".getBytes(StandardCharsets.UTF_8)).getSeqno(),
                         "publishing goes on at R1");
 
                 // SERVER.REMOVE ("peer" is the server's name in Go 2.9.10, "peer_id" its id).
@@ -186,7 +190,7 @@ class ClusterMembershipTest {
 
     private static void publish(Connection nc, String subject, int from, int through) throws Exception {
         for (int i = from; i <= through; i++) {
-            assertEquals(i, nc.jetStream().publish(subject, ("m" + i).getBytes(StandardCharsets.UTF_8)).getSeqno(),
+            assertEquals(i, nc.jetStream(SLOW_API).publish(subject, ("m" + i).getBytes(StandardCharsets.UTF_8)).getSeqno(),
                     "sequence of message " + i);
         }
     }
