@@ -31,7 +31,8 @@ final class ClusterJsBench {
     }
 
     static Result run(BenchConfig cfg, ClusterNodes cluster) throws Exception {
-        RunControl control = new RunControl(cfg.durationLimitSeconds());
+        // The set-up (meta leader, stream, replicas) has its own limit on top of the run's.
+        RunControl control = new RunControl(cfg.durationLimitSeconds() + SETUP_NANOS / 1_000_000_000L);
         try {
             return cfg.scenario() == Scenario.JS_FAILOVER ? failover(cfg, cluster, control)
                     : publish(cfg, cluster, control);
@@ -220,6 +221,11 @@ final class ClusterJsBench {
             String problem = r.problem(subject);
             // A create that timed out may have been done: the same config again answers as created (Go).
             if (problem == null) {
+                long made = Json.longField(r.body(), "num_replicas", -1);
+                if (made != replicas) {
+                    throw new JsApi.UnavailableException("asked for " + replicas + " replicas, the server created "
+                            + made + ": " + r.body());
+                }
                 break;
             }
             boolean notYet = r.status() < 0 || problem.contains("temporarily unavailable");
@@ -229,14 +235,13 @@ final class ClusterJsBench {
             Thread.sleep(250);
         }
         while (true) {
-            control.check("waiting for the stream's replicas");
-            JsApi.Reply r = api.request("$JS.API.STREAM.INFO." + stream, "");
+            JsApi.Reply r = api.request("$JS.API.STREAM.INFO." + stream, "", 1_000_000_000L);
             if (r.problem(stream) == null && StreamCluster.parse(r.body()).ready(replicas)) {
                 return new String[] {stream, base};
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (System.nanoTime() - deadline > 0 || control.shouldStop()) {
                 throw new JsApi.UnavailableException("the stream had no leader with all replicas current within"
-                        + " 60 s: " + r.body());
+                        + " 60 s: " + (r.status() < 0 ? "no answer" : r.body()));
             }
             Thread.sleep(100);
         }
