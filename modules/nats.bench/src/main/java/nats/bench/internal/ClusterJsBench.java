@@ -15,9 +15,9 @@ import java.util.Map;
  *       100 acknowledged publishes the leader's process is killed (SIGKILL) and the client retries until a
  *       publish is acknowledged again: the milliseconds from the kill to that ack.</li>
  * </ul>
- * Each run first waits (up to the start timeout) for JetStream's meta leader (creating the stream is retried while
- * the answer is 10008 "temporarily unavailable" or missing), then until the stream has a leader and every other
- * replica is current.
+ * Each run first waits (up to 60 s) for JetStream's meta leader and its peers (creating the stream is retried while
+ * the answer is 10008 "temporarily unavailable", 10005 "no suitable peers" or missing), then until the stream has a
+ * leader and every other replica is current.
  */
 final class ClusterJsBench {
 
@@ -36,14 +36,20 @@ final class ClusterJsBench {
         try {
             return cfg.scenario() == Scenario.JS_FAILOVER ? failover(cfg, cluster, control)
                     : publish(cfg, cluster, control);
-        } catch (JsApi.UnavailableException e) {
-            return Result.failed(cfg.scenario().cliName(), cfg.size(), e.getMessage());
+        } catch (JsApi.UnavailableException | java.io.IOException e) {
+            return Result.failed(label(cfg), cfg.size(), e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /** The run's name in tables: {@code js-pub-r3:<pubs>} (1 and 16 publishers are separate rows). */
+    static String label(BenchConfig cfg) {
+        return cfg.scenario() == Scenario.JS_PUB_R3 ? cfg.scenario().cliName() + ":" + cfg.pubs()
+                : cfg.scenario().cliName();
     }
 
     private static Result publish(BenchConfig cfg, ClusterNodes cluster, RunControl control) throws Exception {
         List<ClusterNodes.Node> nodes = cluster.nodes();
-        String name = cfg.scenario().cliName() + ":" + cfg.pubs();
+        String name = label(cfg);
         byte[] payload = Protocol.payload(cfg.size());
         try (JsApi api = JsApi.open(nodes.get(0).address(), control)) {
             String[] s = createReplicated(cfg, api, control, nodes.size());
@@ -228,7 +234,9 @@ final class ClusterJsBench {
                 }
                 break;
             }
-            boolean notYet = r.status() < 0 || problem.contains("temporarily unavailable");
+            // A cluster just started: no meta leader yet (10008), or its peers not yet all seen online (10005).
+            boolean notYet = r.status() < 0 || problem.contains("temporarily unavailable")
+                    || problem.contains("no suitable peers");
             if (!notYet || System.nanoTime() - deadline > 0) {
                 throw new JsApi.UnavailableException(problem);
             }
