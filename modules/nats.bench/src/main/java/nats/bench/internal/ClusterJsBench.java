@@ -183,7 +183,12 @@ final class ClusterJsBench {
                 return new Result("js-failover", cfg.size(), false, "no publish acknowledged within 120 s of the kill;"
                         + " the last answer: " + o.last, m);
             }
-            String next = StreamCluster.parse(pub.request("$JS.API.STREAM.INFO." + s[0], "").body()).leader();
+            // The new leader may answer stream info a moment after its first ack: asked a few times, not measured.
+            String next = null;
+            for (int i = 0; i < 10 && next == null; i++) {
+                next = StreamCluster.parse(pub.request("$JS.API.STREAM.INFO." + s[0], "", 1_000_000_000L).body())
+                        .leader();
+            }
             return new Result("js-failover", cfg.size(), true, "killed " + leader.name() + ", new leader " + next, m);
         }
     }
