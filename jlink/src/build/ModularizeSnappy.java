@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -21,9 +22,12 @@ import java.util.jar.Manifest;
 /**
  * Build tool for the image: copies snappy-java, an automatic module that jlink refuses, into an explicit module
  * {@code org.xerial.snappy} (requires java.logging, exports its three packages), keeping the native libraries of
- * one operating system only and dropping the OSGi bundle activator, whose OSGi classes the image does not have.
+ * one operating system only (and, given one, of one processor architecture: its glibc and musl builds) and dropping
+ * the OSGi bundle activator, whose OSGi classes the image does not have.
  *
- * <p>Usage: {@code java ModularizeSnappy.java IN.jar OUT.jar OS} (OS as {@code uname -s} prints it).
+ * <p>Usage: {@code java ModularizeSnappy.java IN.jar OUT.jar OS [ARCH]} (as {@code uname -s} and {@code uname -m}
+ * print them; snappy-java names its x86_64, aarch64, ppc64le, s390x and riscv64 folders the same way; for a
+ * processor it has no folder of that name for, all of the operating system's libraries stay).
  */
 public final class ModularizeSnappy {
 
@@ -33,6 +37,7 @@ public final class ModularizeSnappy {
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         String os = args[2];
+        String arch = args.length > 3 && hasLibraryFor(in, os, args[3]) ? args[3] : null;
         Set<String> packages = new TreeSet<>();
         try (JarInputStream jar = new JarInputStream(Files.newInputStream(in));
              OutputStream file = Files.newOutputStream(out)) {
@@ -40,7 +45,7 @@ public final class ModularizeSnappy {
             try (JarOutputStream copy = new JarOutputStream(file, manifest)) {
                 for (JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
                     String name = entry.getName();
-                    if (skip(name, os)) {
+                    if (skip(name, os, arch)) {
                         continue;
                     }
                     byte[] bytes = jar.readAllBytes();
@@ -58,7 +63,15 @@ public final class ModularizeSnappy {
         }
     }
 
-    private static boolean skip(String name, String os) {
+    /** Whether the jar has a native library for this processor under snappy-java's name for it (else all stay). */
+    private static boolean hasLibraryFor(Path jar, String os, String arch) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().anyMatch(e -> e.getName().startsWith(NATIVE + os + "/" + arch + "/")
+                    && !e.isDirectory());
+        }
+    }
+
+    private static boolean skip(String name, String os, String arch) {
         String upper = name.toUpperCase(Locale.ROOT);
         if (upper.startsWith("META-INF/") && (upper.endsWith(".SF") || upper.endsWith(".RSA") || upper.endsWith(".DSA"))) {
             return true;
@@ -67,7 +80,13 @@ public final class ModularizeSnappy {
             return true;
         }
         // Native libraries of other operating systems are dead weight in an image built for this one.
-        return name.startsWith(NATIVE) && name.length() > NATIVE.length() && !name.startsWith(NATIVE + os + "/");
+        if (name.startsWith(NATIVE) && name.length() > NATIVE.length() && !name.startsWith(NATIVE + os + "/")) {
+            return true;
+        }
+        // Likewise other processors' (s390x alone is 1.3 MB); the folders themselves stay.
+        String own = NATIVE + os + "/";
+        return arch != null && name.startsWith(own) && name.indexOf('/', own.length()) > 0
+                && !name.startsWith(own + arch + "/") && !name.startsWith(own + arch + "-musl/");
     }
 
     private static String version(Path jar) {

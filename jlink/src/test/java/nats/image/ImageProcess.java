@@ -43,10 +43,18 @@ final class ImageProcess implements AutoCloseable {
 
     /** Starts the server on a free port and waits until it accepts a client. */
     static ImageProcess start(int port, String... extraArgs) throws IOException, InterruptedException {
+        return start(Map.of(), port, extraArgs);
+    }
+
+    /** As {@link #start(int, String...)}, with more environment variables (e.g. NATS_SERVER_JAVA_OPTS). */
+    static ImageProcess start(Map<String, String> env, int port, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
         args.addAll(List.of(extraArgs));
         Path log = Files.createTempFile("nats-server-", ".log");
-        Process p = command(args.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = command(args.toArray(String[]::new));
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ImageProcess server = new ImageProcess(p, log);
         server.awaitPort(port, Duration.ofSeconds(20));
         return server;

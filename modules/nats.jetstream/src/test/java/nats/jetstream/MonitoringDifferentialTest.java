@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import nats.testing.Ports;
 
 /**
  * JetStream in monitoring, against Go with the same streams and consumers: /jsz with every option, the /varz
@@ -86,17 +87,12 @@ class MonitoringDifferentialTest {
         jsm.addOrUpdateConsumer("F1", ConsumerConfiguration.builder().durable("c1").ackPolicy(AckPolicy.Explicit).build());
     }
 
-    private static int free() throws Exception {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void jszVarzHealthzAndInfoMatchGo() throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
-        int goHttp = free();
-        int ourHttp = free();
+        int goHttp = Ports.free();
+        int ourHttp = Ports.free();
         Path goConf = Files.writeString(dir.resolve("go.conf"),
                 CONFIG.replace("%s", dir.resolve("gostore").toString()).replace("%d", Integer.toString(goHttp)));
         JsonNormalizer norm = new JsonNormalizer("max_memory", "max_storage", "store_dir", "memory", "storage", "bytes",

@@ -45,6 +45,29 @@ public interface Link {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The cluster of the server on the other side, for a leaf connection whose other side named one (Go's
+     * {@code remoteCluster}); "" for other links. Interest this link shares is announced to routes with it as
+     * its origin.
+     *
+     * @since API 2.5
+     */
+    default String remoteCluster() {
+        return "";
+    }
+
+    /**
+     * The leaf node cluster the other side held this recorded interest for (Go's {@code sub.origin}: a route's
+     * {@code LS+ origin account subject}), or "" when it named none. A hub's leaf connection to that cluster does
+     * not announce it. Answered for interest the link has recorded, and again while it is being removed.
+     *
+     * @param queue the queue group, or null for plain interest
+     * @since API 2.5
+     */
+    default String interestOrigin(String account, String subject, String queue) {
+        return "";
+    }
+
     /** The origin of the messages this link injects: {@code ROUTE}, {@code GATEWAY} or {@code LEAF}. */
     MessageOrigin kind();
 

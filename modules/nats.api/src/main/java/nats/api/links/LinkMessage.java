@@ -19,6 +19,17 @@ public interface LinkMessage extends InboundMessage {
     /** 0 when the message is meant for no queue group. */
     int queuesLength();
 
+    /**
+     * The cluster of the leaf node the message came in from (Go's leafnode origin cluster: the {@code cluster} a
+     * leaf connection's other side named, or the origin of a route's {@code LMSG}); empty when none. A hub cluster
+     * keeps such a message from going back to leaf connections of that cluster.
+     *
+     * @since API 2.5
+     */
+    default String originCluster() {
+        return "";
+    }
+
     default boolean hasQueues() {
         return queuesLength() > 0;
     }

@@ -16,4 +16,15 @@ public interface LocalInterestListener {
      * @param weight the number of local subscribers (capped at 1 for plain interest); 0 when gone
      */
     void interestChanged(String account, String subject, String queue, int weight);
+
+    /**
+     * As {@link #interestChanged(String, String, String, int)}, naming the leaf node cluster of the subscription
+     * whose change this is, when it is a leaf connection's ({@link Link#remoteCluster()}; Go's {@code sub.origin},
+     * which a route sends as {@code LS+ origin ...}); "" otherwise, and in a replay (as Go's sendSubsToRoute).
+     *
+     * @since API 2.5
+     */
+    default void interestChanged(String account, String subject, String queue, int weight, String origin) {
+        interestChanged(account, subject, queue, weight);
+    }
 }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The {@code churn} scenario: subscription changes under publish load.
@@ -15,10 +17,18 @@ import java.util.Map;
  * most two batches unanswered, for as long as the publisher runs. A server that throws away
  * unrelated cached matches on every change pays for it on the publish path. Reported: the
  * subscriber's msgs/s (as pubsub) and SUB+UNSUB pairs per second.
+ *
+ * <p>The churner is paced by the publisher: one pair per {@link #MSGS_PER_PAIR} published messages
+ * at most, so every server does the same subscription work for the same messages and the server
+ * CPU per message of two servers can be compared. (Unpaced, a server that answers the churner's
+ * PINGs faster was given more pairs to process: up to 4 times Go's, all counted per message.)
+ * A server too slow for that rate processes fewer pairs, and the pair rate shows it.
  */
 final class ChurnBench {
   private static final int SUBJECTS = 100;
   private static final int PAIRS_PER_BATCH = 100;
+  /** Pace of the churner: about 100,000 pairs for the default 2 M messages. */
+  static final int MSGS_PER_PAIR = 20;
 
   private ChurnBench() {}
 
@@ -43,7 +53,7 @@ final class ChurnBench {
       String probe = base + ".p00";
       Publisher pub = new Publisher(pubConn, frames, cfg.flowIntervalWithSubscribers(probe),
           cfg.maxPings(), group::slowest, cfg.windowMsgs(probe), control);
-      Churner churner = new Churner(churnConn, base, control);
+      Churner churner = new Churner(churnConn, base, pub::sent, control);
       Workers workers = new Workers(control);
       group.start(workers, 1);
       workers.start("churn", churner::run);
@@ -84,17 +94,19 @@ final class ChurnBench {
     }
   }
 
-  /** Subscribes and unsubscribes in pipelined batches until told to stop. */
+  /** Subscribes and unsubscribes in pipelined batches, paced by the publisher, until told to stop. */
   private static final class Churner {
     private final Connection conn;
+    private final LongSupplier published;
     private final ByteBuffer batch;
     private final RunControl control;
     private volatile boolean stop;
     private volatile long pairs;
     private volatile long elapsedNanos;
 
-    Churner(Connection conn, String base, RunControl control) {
+    Churner(Connection conn, String base, LongSupplier published, RunControl control) {
       this.conn = conn;
+      this.published = published;
       this.control = control;
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < PAIRS_PER_BATCH; i++) {
@@ -112,6 +124,11 @@ final class ChurnBench {
       long batches = 0;
       while (!stop) {
         control.check("churn");
+        // One batch ahead of the publisher's progress (which moves at its PING checkpoints).
+        if (batches * PAIRS_PER_BATCH > published.getAsLong() / MSGS_PER_PAIR) {
+          LockSupport.parkNanos(50_000);
+          continue;
+        }
         batch.clear();
         conn.write(batch);
         conn.countPing();

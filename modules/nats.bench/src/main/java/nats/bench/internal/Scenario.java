@@ -32,10 +32,10 @@ public enum Scenario {
   REQREP("reqrep", Param.CLIENTS, 20_000,
       "C requesters (--clients, default 1), 1 responder; each requester waits for its reply;"
           + " latency p50/p90/p99/p99.9/max."),
-  /** Publishing while another connection subscribes and unsubscribes without pause. */
+  /** Publishing while another connection subscribes and unsubscribes, paced by the publisher. */
   CHURN("churn", Param.NONE, 2_000_000,
       "1 publisher over 100 subjects, 1 wildcard subscriber, 1 connection doing SUB/UNSUB"
-          + " without pause; msgs/s and SUB+UNSUB pairs/s."),
+          + " (1 pair per 20 messages); msgs/s and SUB+UNSUB pairs/s."),
   /** Subscribers that stop reading while a publisher runs, and the server's peak memory. */
   SLOWSUB("slowsub", Param.SUBS, 0,
       "K subscribers (default 100 here) stop reading while 1 publisher sends --stall-bytes to"

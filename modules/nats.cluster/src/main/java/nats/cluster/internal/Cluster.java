@@ -1,7 +1,6 @@
 package nats.cluster.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import nats.api.net.Connection;
 import nats.api.net.ConnectionReader;
 import nats.api.net.ListenerSpec;
 import nats.api.net.TlsPolicy;
-import nats.transport.json.JsonWriter;
 
 /**
  * This server's place in the cluster: the route listener, the routes by peer (one per peer, duplicates
@@ -62,6 +60,7 @@ public final class Cluster {
     private final Solicitor solicitor;
     private final RouteInfoWriter infoWriter = new RouteInfoWriter(this);
     private final AccountRoutes accountRoutes = new AccountRoutes(this);
+    private final ImplicitRoutes implicitRoutes;
     private volatile boolean running;
     private volatile boolean lameDuck;
     private volatile InterestWatch interest;
@@ -81,6 +80,7 @@ public final class Cluster {
         });
         this.connectUrls = new ConnectUrls(context, () -> this.config.noAdvertise(), () -> lameDuck);
         this.solicitor = new Solicitor(this);
+        this.implicitRoutes = new ImplicitRoutes(this, peers, solicitor);
     }
 
     /** Opens the route listener, starts the interest relay and dials the configured routes. */
@@ -90,13 +90,7 @@ public final class Cluster {
         if (dynamic) {
             log.log(System.Logger.Level.WARNING, "Cluster name was dynamically generated, consider setting one");
         }
-        interest = context.links().watchLocalInterest((account, subject, queue, weight) -> {
-            for (Route r : routes.values()) {
-                if (r.carries(account)) {
-                    r.sendInterest(account, subject, queue, weight);
-                }
-            }
-        });
+        interest = context.links().watchLocalInterest(new OriginInterestRelay(this));
         listener = context.listeners().open(new ListenerSpec("cluster", config.host(), config.port(), tls,
                 "Listening for route connections on"), this::accepted);
         new ClusterMonitoring(this).register(context.monitoring());
@@ -264,7 +258,7 @@ public final class Cluster {
         if (!account.isEmpty()) {
             accountRoutes.registered(route);
             // The other servers dial their own route for this account to the new peer (Go forwards this INFO too).
-            forwardNewRoute(info, gossipAddress(route, info));
+            implicitRoutes.forward(info, ImplicitRoutes.address(route, info));
             return Registration.ADDED;
         }
         if (firstOfPeer) {
@@ -272,7 +266,7 @@ public final class Cluster {
                 g.routeRegistered(info.id(), info.json(), fields -> route.sendLine(infoLine(fields)));
             }
             if (peers.size() > 1) {
-                forwardNewRoute(info, gossipAddress(route, info));
+                implicitRoutes.forward(info, ImplicitRoutes.address(route, info));
             }
             connectUrls.add(info.connectUrls());
         }
@@ -293,11 +287,6 @@ public final class Cluster {
                     java.util.concurrent.ThreadLocalRandom.current().nextLong(100), TimeUnit.MILLISECONDS);
         }
         return firstOfPeer ? Registration.ADDED_FIRST : Registration.ADDED;
-    }
-
-    private String gossipAddress(Route route, RemoteInfo info) {
-        return info.ip().isEmpty() ? "nats-route://" + hostOnly(route.remoteAddress()) + ":" + info.port() + "/"
-                : info.ip();
     }
 
     /**
@@ -334,49 +323,9 @@ public final class Cluster {
         return PoolIndex.of(account, config.routesPoolSize());
     }
 
-    /** Go's forwardNewRouteInfoToKnownServers: the other peers learn the new one and dial it. */
-    private void forwardNewRoute(RemoteInfo info, String ip) {
-        JsonWriter json = new JsonWriter();
-        json.value(info.forwarded(ip));
-        byte[] line = ("INFO " + json + "\r\n").getBytes(StandardCharsets.UTF_8);
-        for (Peer p : peers.values()) {
-            Route r = p.any();
-            if (r != null && !p.id.equals(info.id())) {
-                r.sendLine(line);
-            }
-        }
-    }
-
     /** Go's processImplicitRoute: a peer told us of another server; dial it unless known or configured. */
     void gossip(RemoteInfo info) {
-        if (!running || info.id().equals(identity().serverId())) {
-            return;
-        }
-        Peer known = peers.get(info.id());
-        String account = info.routeAccount();
-        if (known != null && (account.isEmpty() ? !known.poolEmpty() : known.pinned.containsKey(account))) {
-            return;
-        }
-        for (RouteUrl configured : config.routes()) {
-            if (configured.sameAddress(info.host(), info.port())) {
-                return;
-            }
-        }
-        if (info.ip().isEmpty()) {
-            return;
-        }
-        RouteUrl url;
-        try {
-            url = RouteUrl.parse(info.ip());
-        } catch (IllegalArgumentException e) {
-            log.log(System.Logger.Level.ERROR, "Error parsing URL from INFO: {0}", e.getMessage());
-            return;
-        }
-        if (info.authRequired() && config.authRequired()) {
-            url = new RouteUrl(url.text(), url.host(), url.port(), Optional.of(config.username()),
-                    Optional.of(config.password()));
-        }
-        solicitor.connect(url, false, true, account);
+        implicitRoutes.learned(info);
     }
 
     /** A route closed: forget it, withdraw its client URLs, and reconnect as Go's reconnect decides. */
@@ -403,7 +352,7 @@ public final class Cluster {
                 g.routeClosed(route.handshake.remoteId(), first == null ? Map.of() : first.json());
             }
         }
-        reconnect(route);
+        solicitor.afterClose(route);
     }
 
     /** Takes a closed route out of its peer; true when it was the peer's last pooled one. Under the lock. */
@@ -424,36 +373,6 @@ public final class Cluster {
             peers.remove(peer.id, peer);
         }
         return pooled && peer.poolEmpty();
-    }
-
-    private void reconnect(Route route) {
-        RouteHandshake h = route.handshake;
-        if (!running || h.noReconnect()) {
-            return;
-        }
-        if (!route.account().isEmpty() && !h.didSolicit() && h.url() != null
-                && accountRoutes.pinnedByPeers().contains(route.account())) {
-            // Pinned at a peer's request, the route dialled from there: one try from here tells whether the peer
-            // still pins the account (a refusal gives it back to the pool here, AccountRoutes.refusedByPeer).
-            solicitor.reconnect(h.url(), false, route.account());
-            return;
-        }
-        boolean retryImplicit = h.retry() || (h.didSolicit() && !h.explicit());
-        if (!h.didSolicit() && !retryImplicit) {
-            return;
-        }
-        String rid = h.remoteId();
-        // Go checks this only without pooling: a pooled peer's other connections do not fill this slot.
-        if (route.account().isEmpty() && config.routesPoolSize() <= 1 && !rid.isEmpty() && connectedTo(rid)) {
-            log.log(System.Logger.Level.DEBUG, "Not attempting reconnect for solicited route, already connected to \"{0}\"",
-                    rid);
-            return;
-        }
-        if (h.url() == null || (!h.explicit() && !retryImplicit)) {
-            return;
-        }
-        log.log(System.Logger.Level.DEBUG, "Attempting reconnect for solicited route \"{0}\"", h.url().redacted());
-        solicitor.reconnect(h.url(), h.explicit(), route.account());
     }
 
     // ---- cluster name ----------------------------------------------------------------------------------------
@@ -542,10 +461,6 @@ public final class Cluster {
             id[i] = BASE62[random.nextInt(BASE62.length)];
         }
         return new String(id);
-    }
-
-    private static String hostOnly(String hostPort) {
-        return hostPort.substring(0, hostPort.lastIndexOf(':'));
     }
 
     ClusterConfig config() {
@@ -649,6 +564,11 @@ public final class Cluster {
     /** Registered routes, for monitoring. */
     public List<Route> registeredRoutes() {
         return new ArrayList<>(routes.values());
+    }
+
+    /** The registered routes, live (no copy), for relaying interest. */
+    java.util.Collection<Route> routeList() {
+        return routes.values();
     }
 
     private List<Route> allRoutes() {

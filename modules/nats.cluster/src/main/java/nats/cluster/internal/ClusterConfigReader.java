@@ -79,7 +79,7 @@ public final class ClusterConfigReader {
                     }
                 }
                 case "routes" -> routes = routes(section, key, v);
-                case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).read(section, key, v));
+                case "tls" -> tls = Optional.of(new TlsBlockReader(warnings).allowingKnownUrlsCheck().read(section, key, v));
                 case "cluster_advertise", "advertise" -> advertise = ConfigValues.string(section, key, v);
                 case "no_advertise" -> noAdvertise = ConfigValues.bool(section, key, v);
                 case "connect_retries" -> connectRetries = (int) ConfigValues.integer(section, key, v);

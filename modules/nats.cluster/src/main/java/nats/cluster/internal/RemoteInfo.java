@@ -54,6 +54,11 @@ public record RemoteInfo(Map<String, Object> json) {
         return flag("headers");
     }
 
+    /** Go 2.9's leafnode origin cluster support: the peer takes {@code LMSG}/{@code LS+} with an origin. */
+    public boolean lnoc() {
+        return flag("lnoc");
+    }
+
     public boolean authRequired() {
         return flag("auth_required");
     }

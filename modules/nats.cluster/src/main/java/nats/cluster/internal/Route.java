@@ -47,6 +47,10 @@ final class Route implements Link, RouteProtocolHandler {
     volatile String compression = "";
     final RouteHandshake handshake;
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.ROUTE);
+    /** The origin cluster of the last {@code LMSG} read (reading thread only). */
+    private String lastOrigin = "";
+    /** The leaf node origin of interest the peer announced with {@code LS+}. */
+    final InterestOrigins origins = new InterestOrigins();
 
     /** @param account the pinned account this server dials a route for; empty for a pooled one */
     Route(Cluster cluster, long rid, Connection connection, boolean solicited, RouteUrl url, boolean explicit,
@@ -203,6 +207,11 @@ final class Route implements Link, RouteProtocolHandler {
 
     @Override
     public void onSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        subscribe(buf, off, len, "");
+    }
+
+    /** RS+ or LS+ ({@code origin} not empty): records the interest, with its origin when the key is new. */
+    private void subscribe(byte[] buf, int off, int len, String origin) throws ProtocolException {
         String[] args = withAccount(split(buf, off, len));
         if (args.length != 2 && args.length != 4) {
             throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + new String(buf, off, len,
@@ -222,13 +231,27 @@ final class Route implements Link, RouteProtocolHandler {
         if (handle.isEmpty()) {
             return;
         }
+        // Only a peer that announced lnoc sends LS+; the origin is the first announcement's (Go keeps the sub).
+        boolean tracked = handshake.peerTakesOrigin() && origins.recordIfAbsent(account, subject, queue, origin);
         switch (handle.get().addInterest(account, subject, queue, weight)) {
-            case UNKNOWN_ACCOUNT -> cluster.log().log(System.Logger.Level.ERROR,
-                    "{0} - rid:{1} - Unknown account \"{2}\" for remote subject \"{3}\"", remoteAddress(), rid,
-                    account, subject);
-            case INVALID_SUBJECT -> sendError("Invalid Subscription");
+            case UNKNOWN_ACCOUNT -> {
+                forgetOrigin(tracked, account, subject, queue);
+                cluster.log().log(System.Logger.Level.ERROR,
+                        "{0} - rid:{1} - Unknown account \"{2}\" for remote subject \"{3}\"", remoteAddress(), rid,
+                        account, subject);
+            }
+            case INVALID_SUBJECT -> {
+                forgetOrigin(tracked, account, subject, queue);
+                sendError("Invalid Subscription");
+            }
             case ADDED, UNCHANGED -> {
             }
+        }
+    }
+
+    private void forgetOrigin(boolean tracked, String account, String subject, String queue) {
+        if (tracked) {
+            origins.remove(account, subject, queue);
         }
     }
 
@@ -239,12 +262,38 @@ final class Route implements Link, RouteProtocolHandler {
             throw ProtocolException.closeSilently("processRemoteUnsub parse error: '" + new String(buf, off, len,
                     StandardCharsets.UTF_8).trim() + "'");
         }
-        channel.handle().ifPresent(h -> h.removeInterest(args[0], args[1], args.length == 3 ? args[2] : null));
+        String queue = args.length == 3 ? args[2] : null;
+        channel.handle().ifPresent(h -> h.removeInterest(args[0], args[1], queue));
+        origins.remove(args[0], args[1], queue);
+    }
+
+    /**
+     * {@code LS+ origin account subject [queue weight]}: interest the peer holds for a leaf node of cluster
+     * {@code origin} (Go 2.9's leafnode origin cluster). Recorded as an {@code RS+}, with its origin kept so that
+     * this server does not announce it to leaf connections of that cluster.
+     */
+    @Override
+    public void onOriginSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        int at = off;
+        int end = off + len;
+        while (at < end && (buf[at] == ' ' || buf[at] == '\t')) {
+            at++;
+        }
+        int originStart = at;
+        while (at < end && buf[at] != ' ' && buf[at] != '\t') {
+            at++;
+        }
+        if (at == originStart || at == end) {
+            throw ProtocolException.closeSilently("processRemoteSub Parse Error: '" + new String(buf, off, len,
+                    StandardCharsets.UTF_8).trim() + "'");
+        }
+        subscribe(buf, at, end - at, new String(buf, originStart, at - originStart, StandardCharsets.UTF_8));
     }
 
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
         if (channel.received(len)) {
+            inbound.originCluster(originOf(args));
             inbound.wrap(args, buf, off, len, account.isEmpty() ? channel.account(args) : account);
             channel.publish(inbound);
         }
@@ -272,6 +321,11 @@ final class Route implements Link, RouteProtocolHandler {
         return handshake.remoteName();
     }
 
+    @Override
+    public String interestOrigin(String account, String subject, String queue) {
+        return origins.origin(account, subject, queue);
+    }
+
     /** Go's rule: a route forwards nothing that came from another route. */
     @Override
     public boolean forwards(MessageOrigin origin) {
@@ -289,6 +343,11 @@ final class Route implements Link, RouteProtocolHandler {
         MessageTrace trace = m.trace();
         if (trace != null) {
             return sendTraced(m, trace);
+        }
+        String origin = m.originCluster();
+        if (!origin.isEmpty() && m.origin() == MessageOrigin.LEAF && handshake.peerTakesOrigin()) {
+            // Go's LMSG: the peer keeps the message from its leaf connections to that same cluster.
+            return channel.sendOriginMessage(m, origin, accountInFrames(m));
         }
         return channel.sendMessage(m, accountInFrames(m), handshake.peerTakesHeaders());
     }
@@ -343,14 +402,31 @@ final class Route implements Link, RouteProtocolHandler {
 
     /** Announces a change of this server's interest ({@code RS+}/{@code RS-}), when the cluster may import it. */
     void sendInterest(String account, String subject, String queue, int weight) {
-        if (cluster.config().permissions().canImport(subject)) {
+        sendInterest(account, subject, queue, weight, "");
+    }
+
+    /**
+     * As above; interest held for a leaf node of cluster {@code origin} goes to a peer that announced {@code lnoc}
+     * as Go's {@code LS+ origin account subject [queue weight]}, and its removal as {@code LS- account subject
+     * [queue]}.
+     */
+    void sendInterest(String account, String subject, String queue, int weight, String origin) {
+        if (!cluster.config().permissions().canImport(subject)) {
+            return;
+        }
+        if (origin.isEmpty() || !handshake.peerTakesOrigin()) {
             sendInterestUnchecked(account, subject, queue, weight);
+        } else if (!isClosed()) {
+            String named = this.account.isEmpty() ? account : null;
+            sendLine(weight > 0 ? InterestLine.encode("LS", origin + (named == null ? "" : " " + named), subject, queue,
+                    weight) : InterestLine.encode("LS", named, subject, queue, 0));
         }
     }
 
     /** Removes interest the peer registered (permissions no longer export it). */
     void dropInterest(nats.api.links.RemoteInterest interest) {
         channel.handle().ifPresent(h -> h.removeInterest(interest.account(), interest.subject(), interest.queue()));
+        origins.remove(interest.account(), interest.subject(), interest.queue());
     }
 
     /** {@code RS+} (weight above 0) or {@code RS-}, without the import check. */
@@ -383,6 +459,30 @@ final class Route implements Link, RouteProtocolHandler {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** The origin cluster of an {@code LMSG}, the last one's text again when it repeats (no allocation). */
+    private String originOf(RoutedMessageArgs args) {
+        int length = args.originLength();
+        if (length == 0) {
+            return "";
+        }
+        String last = lastOrigin;
+        if (last.length() == length && sameAscii(last, args.buffer(), args.originOffset())) {
+            return last;
+        }
+        last = args.origin();
+        lastOrigin = last;
+        return last;
+    }
+
+    private static boolean sameAscii(String s, byte[] buf, int off) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80 || buf[off + i] != (byte) s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The account a frame names: none on a per-account route. */
     private String accountInFrames(LinkMessage m) {

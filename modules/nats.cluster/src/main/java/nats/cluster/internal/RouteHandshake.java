@@ -10,6 +10,7 @@ import nats.transport.config.Passwords;
 import nats.transport.json.Json;
 import nats.transport.json.JsonWriter;
 import nats.transport.protocol.ProtocolException;
+import nats.transport.tls.PeerCertificates;
 
 /**
  * Who is at the other end of a route and how the two servers agree to talk, as Go's processRouteConnect and
@@ -34,6 +35,8 @@ final class RouteHandshake {
     /** The peer's protocol level from its INFO; tracing needs {@link Cluster#MSG_TRACE_PROTO}. */
     private volatile int peerProto;
     private volatile boolean peerHeaders;
+    /** Whether the peer announced Go's leafnode origin cluster support ({@code lnoc}, in CONNECT or INFO). */
+    private volatile boolean peerLnoc;
     private volatile RoutePermissions peerPermissions = RoutePermissions.NONE;
     private volatile boolean noReconnect;
     /** The peer's first INFO (what other link types read from it, e.g. its gateway URL). */
@@ -62,6 +65,7 @@ final class RouteHandshake {
         if (cluster.dynamicName()) {
             json.field("cluster_dynamic", true);
         }
+        json.field("lnoc", true);
         return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -75,6 +79,25 @@ final class RouteHandshake {
                 }
             }, cluster.config().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Go's isRouterAuthorized: with {@code verify_and_map} the dialling server's certificate must name the
+     * authorization's user (without a user nothing passes), with {@code verify_cert_and_check_known_urls} one of its
+     * DNS names must match the host of a configured route URL (either suffices when both are set); the CONNECT's
+     * user and password do not count then. Otherwise the user and password, when a user is configured.
+     */
+    private boolean authorized(ClusterConfig config, Map<String, Object> json) {
+        boolean map = config.tls().map(t -> t.verifyAndMap()).orElse(false);
+        boolean knownUrls = config.tls().map(t -> t.checkKnownUrls()).orElse(false);
+        if (map || knownUrls) {
+            return route.channel.tlsSession().map(session -> knownUrls && PeerCertificates.dnsNameMatchesKnownHost(
+                    session, config.routes().stream().map(RouteUrl::host).toList())
+                    || map && !config.username().isEmpty()
+                    && PeerCertificates.namesForMapping(session).contains(config.username())).orElse(false);
+        }
+        return !config.authRequired() || (config.username().equals(string(json, "user"))
+                && Passwords.matches(config.password(), string(json, "pass")));
     }
 
     /** Before CONNECT an accepted route may send nothing else (Go's authorization violation). */
@@ -92,10 +115,8 @@ final class RouteHandshake {
             throw ProtocolException.closeSilently("bad route CONNECT: " + e.getMessage());
         }
         ClusterConfig config = cluster.config();
-        if (!route.solicited && config.authRequired()
-                && (!config.username().equals(string(json, "user"))
-                || !Passwords.matches(config.password(), string(json, "pass")))) {
-            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - Router authentication error",
+        if (!route.solicited && !authorized(config, json)) {
+            cluster.log().log(System.Logger.Level.ERROR, "{0} - rid:{1} - authentication error",
                     route.remoteAddress(), route.rid);
             throw ProtocolException.fatal("Authorization Violation", "route authentication failed");
         }
@@ -125,6 +146,7 @@ final class RouteHandshake {
         }
         remoteId = string(json, "name");
         peerHeaders = Boolean.TRUE.equals(json.get("headers"));
+        peerLnoc = Boolean.TRUE.equals(json.get("lnoc"));
         connectReceived = true;
     }
 
@@ -165,6 +187,7 @@ final class RouteHandshake {
         remoteId = info.id();
         remoteName = info.name();
         peerHeaders = info.headers();
+        peerLnoc = info.lnoc();
         peerProto = info.proto();
         peerPermissions = info.permissions();
         if (url == null) {
@@ -302,6 +325,11 @@ final class RouteHandshake {
 
     boolean peerTakesHeaders() {
         return peerHeaders;
+    }
+
+    /** Whether messages from leaf nodes go to the peer with their origin cluster (Go's {@code route.lnoc}). */
+    boolean peerTakesOrigin() {
+        return peerLnoc;
     }
 
     /** Whether the peer sends trace events of its own (Go 2.11's MsgTraceProto). */

@@ -54,6 +54,8 @@ final class RouteInfoWriter {
         if (ldm) {
             json.field("ldm", true);
         }
+        // Go 2.9: this server takes and sends a leaf node's origin cluster (LMSG, LS+) on routes.
+        json.field("lnoc", true);
         if (!compression.isEmpty() && !compression.equals(RouteCompression.NOT_SUPPORTED)) {
             json.field("compression", compression);
         }

@@ -45,6 +45,43 @@ final class Solicitor {
     }
 
     /**
+     * Go's reconnect decision when a route closed: a route this server dialled is dialled again (a configured one
+     * always, a learned one when it may retry) unless the peer is still connected through another route (without
+     * pooling); a pinned route the peer dialled for an account pinned at its request is tried once from here.
+     */
+    void afterClose(Route route) {
+        RouteHandshake h = route.handshake;
+        if (!cluster.running() || h.noReconnect()) {
+            return;
+        }
+        if (!route.account().isEmpty() && !h.didSolicit() && h.url() != null
+                && cluster.accountRoutes().pinnedByPeers().contains(route.account())) {
+            // Pinned at a peer's request, the route dialled from there: one try from here tells whether the peer
+            // still pins the account (a refusal gives it back to the pool here, AccountRoutes.refusedByPeer).
+            reconnect(h.url(), false, route.account());
+            return;
+        }
+        boolean retryImplicit = h.retry() || (h.didSolicit() && !h.explicit());
+        if (!h.didSolicit() && !retryImplicit) {
+            return;
+        }
+        String rid = h.remoteId();
+        // Go checks this only without pooling: a pooled peer's other connections do not fill this slot.
+        if (route.account().isEmpty() && cluster.config().routesPoolSize() <= 1 && !rid.isEmpty()
+                && cluster.connectedTo(rid)) {
+            cluster.log().log(System.Logger.Level.DEBUG,
+                    "Not attempting reconnect for solicited route, already connected to \"{0}\"", rid);
+            return;
+        }
+        if (h.url() == null || (!h.explicit() && !retryImplicit)) {
+            return;
+        }
+        cluster.log().log(System.Logger.Level.DEBUG, "Attempting reconnect for solicited route \"{0}\"",
+                h.url().redacted());
+        reconnect(h.url(), h.explicit(), route.account());
+    }
+
+    /**
      * Go's reConnectToRoute: a random pause under 100 ms (so two servers that dropped each other's duplicate do
      * not collide again), plus a second for an explicit route.
      */

@@ -73,7 +73,7 @@ class ConsumerKillTest {
                         consuming));
                 for (int round = 0; round < 2; round++) {
                     Thread.sleep(1500);
-                    String leader = leader(jsm);
+                    String leader = StreamLeaders.await(jsm, "WQ", WAIT);
                     cluster.kill(leader);
                     int before = acked.size();
                     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -99,7 +99,7 @@ class ConsumerKillTest {
                 var info = jsm.getConsumerInfo("WQ", "c");
                 assertEquals(0, info.getNumPending() + info.getNumAckPending(), "nothing left for the consumer");
                 for (String n : JsCluster3.NAMES) {
-                    makeLeader(nc, jsm, n);
+                    StreamLeaders.make(nc, jsm, "WQ", n, WAIT);
                     assertEquals(0, jsm.getStreamInfo("WQ").getStreamState().getMsgCount(),
                             "no acknowledged work-queue message left on " + n);
                 }
@@ -178,44 +178,6 @@ class ConsumerKillTest {
                     return;
                 }
             }
-        }
-    }
-
-    private static void makeLeader(Connection nc, JetStreamManagement jsm, String name) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (name.equals(leaderOrEmpty(jsm))) {
-                return;
-            }
-            try {
-                nc.request("$JS.API.STREAM.LEADER.STEPDOWN.WQ", ("{\"placement\":{\"preferred\":\"" + name + "\"}}")
-                        .getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
-            } catch (Exception e) {
-                // no leader for a moment
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError(name + " never became the stream leader");
-    }
-
-    private static String leader(JetStreamManagement jsm) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String l = leaderOrEmpty(jsm);
-            if (!l.isEmpty()) {
-                return l;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no stream leader");
-    }
-
-    private static String leaderOrEmpty(JetStreamManagement jsm) {
-        try {
-            String l = jsm.getStreamInfo("WQ").getClusterInfo().getLeader();
-            return l == null ? "" : l;
-        } catch (Exception e) {
-            return "";
         }
     }
 }

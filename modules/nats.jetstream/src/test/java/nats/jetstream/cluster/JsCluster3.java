@@ -1,7 +1,6 @@
 package nats.jetstream.cluster;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import nats.server.ConfigFiles;
 import nats.server.NatsServer;
 import nats.server.options.ServerOptions;
 import nats.transport.json.Json;
+import nats.testing.Ports;
 
 /**
  * Three of our servers on loopback, in-process, clustered with routes and JetStream enabled (server names A, B, C,
@@ -49,8 +49,8 @@ final class JsCluster3 implements AutoCloseable {
     void start(String name) throws Exception {
         if (routePorts.isEmpty()) {
             for (String n : NAMES) {
-                routePorts.put(n, freePort());
-                httpPorts.put(n, freePort());
+                routePorts.put(n, Ports.free());
+                httpPorts.put(n, Ports.free());
             }
         }
         List<String> routes = new ArrayList<>();
@@ -77,8 +77,8 @@ final class JsCluster3 implements AutoCloseable {
             // A port chosen free was taken by another process meanwhile: new ports for this server (it dials the
             // others, so they need not know its route port), a few times.
             if (String.valueOf(e.getMessage()).contains("already in use") && ++bindRetries <= 3) {
-                routePorts.put(name, freePort());
-                httpPorts.put(name, freePort());
+                routePorts.put(name, Ports.free());
+                httpPorts.put(name, Ports.free());
                 start(name);
                 return;
             }
@@ -111,8 +111,13 @@ final class JsCluster3 implements AutoCloseable {
 
     /** {@code /jsz} of one server, parsed. */
     Map<String, Object> jsz(String name) throws IOException, InterruptedException {
-        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz").toURL()
-                .openConnection();
+        return jsz(name, "");
+    }
+
+    /** {@code /jsz?<query>} of one server, parsed. */
+    Map<String, Object> jsz(String name, String query) throws IOException, InterruptedException {
+        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz"
+                + (query.isEmpty() ? "" : "?" + query)).toURL().openConnection();
         c.setConnectTimeout(2000);
         c.setReadTimeout(2000);
         try (var in = c.getInputStream()) {
@@ -145,11 +150,6 @@ final class JsCluster3 implements AutoCloseable {
         throw new AssertionError("no meta leader agreed by " + running() + " within " + timeout);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

@@ -2,7 +2,6 @@ package nats.jetstream.cluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import nats.transport.json.Json;
+import nats.testing.Ports;
 
 /**
  * Three of our servers as separate processes (A, B, C, cluster {@code jsc}, elections sped up), so that one can be
@@ -36,7 +36,7 @@ final class JsProcesses3 implements AutoCloseable {
     JsProcesses3(Path dir) throws IOException {
         this.dir = dir;
         for (String n : JsCluster3.NAMES) {
-            ports.put(n, new int[] {freePort(), freePort(), freePort()});
+            ports.put(n, new int[] {Ports.free(), Ports.free(), Ports.free()});
         }
     }
 
@@ -80,7 +80,9 @@ final class JsProcesses3 implements AutoCloseable {
                 + System.getProperty("jdk.module.path", "");
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000", "-cp", cp,
+                "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000",
+                // Snapshots (and so catch-up after a kill) several times per run.
+                "-Dnats.jetstream.cluster.stream_snapshot_entries=300", "-cp", cp,
                 ServerMain.class.getName(), file.toString())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.put(name, process);
@@ -130,11 +132,6 @@ final class JsProcesses3 implements AutoCloseable {
         throw new AssertionError("no meta leader on every server within " + WAIT + logs);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

@@ -1,13 +1,13 @@
 package nats.jetstream.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import nats.testing.Ports;
 
 /** The Go reference server ({@code /usr/sbin/nats-server}) with JetStream, as a child process, for differential tests. */
 public final class GoServer implements AutoCloseable {
@@ -37,7 +37,7 @@ public final class GoServer implements AutoCloseable {
 
     /** Go with these arguments (and a loopback address and free port). */
     public static GoServer start(Path dir, String... args) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = Ports.free();
         Path log = dir.resolve("go-" + port + ".log");
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port)));
         cmd.addAll(List.of(args));
@@ -65,11 +65,6 @@ public final class GoServer implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

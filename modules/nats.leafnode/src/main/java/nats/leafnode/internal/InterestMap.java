@@ -11,7 +11,8 @@ import nats.api.links.Link;
  * What one leaf connection announced to the other side (Go's {@code smap}): a count per subject, and per subject
  * and queue group, fed by every interest change in the bound account. Go's audience rules apply: a spoke
  * announces only this server's own subscribers and the leaf nodes it is the hub of; a hub side announces
- * everything but the connection's own interest and that of leaves of the same remote cluster. A plain subject
+ * everything but the connection's own interest and that of leaves of the same remote cluster (on this server, or
+ * behind a route that named that origin cluster). A plain subject
  * is announced when its count leaves 0 and withdrawn when it returns there; a queue group with every change
  * of its count (the other side's weight).
  */
@@ -26,7 +27,7 @@ final class InterestMap implements InterestListener {
 
     @Override
     public void interestChanged(String account, String subject, String queue, int delta, Optional<Link> holder) {
-        if (holder.isPresent() && !audience(holder.get())) {
+        if (holder.isPresent() && !audience(holder.get(), account, subject, queue)) {
             return;
         }
         LeafHandshake h = connection.handshake;
@@ -37,7 +38,7 @@ final class InterestMap implements InterestListener {
         add(subject, queue, delta);
     }
 
-    private boolean audience(Link holder) {
+    private boolean audience(Link holder, String account, String subject, String queue) {
         if (holder == connection) {
             return false;
         }
@@ -49,8 +50,13 @@ final class InterestMap implements InterestListener {
             String cluster = h.remoteCluster();
             return cluster.isEmpty() || !cluster.equals(other.handshake.remoteCluster());
         }
-        // Routes' (and gateways') interest goes to leaf nodes this server is the hub of, not to its hubs.
-        return !h.isSpoke();
+        // Routes' (and gateways') interest goes to leaf nodes this server is the hub of, not to its hubs; never
+        // a route's interest held for a leaf node of the same remote cluster (Go's LS+ origin).
+        if (h.isSpoke()) {
+            return false;
+        }
+        String cluster = h.remoteCluster();
+        return cluster.isEmpty() || !cluster.equals(holder.interestOrigin(account, subject, queue));
     }
 
     /** Changes the count of {@code subject [queue]} by {@code delta} and tells the other side when it must know. */

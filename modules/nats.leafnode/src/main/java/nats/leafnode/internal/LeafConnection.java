@@ -199,6 +199,8 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     @Override
     public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
         if (channel.received(len)) {
+            // Go's leafnode origin: routes that take it carry the message as an LMSG naming this cluster.
+            inbound.originCluster(handshake.remoteCluster());
             inbound.wrap(args, buf, off, len, handshake.account());
             channel.publish(inbound);
         }
@@ -238,6 +240,12 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     @Override
     public MessageOrigin kind() {
         return MessageOrigin.LEAF;
+    }
+
+    /** The cluster the other side named in its CONNECT or INFO: its interest goes to routes with that origin. */
+    @Override
+    public String remoteCluster() {
+        return handshake.remoteCluster();
     }
 
     /** A leaf connection carries the one account its handshake bound it to (Go counts it in {@code nleafs}). */
@@ -286,6 +294,11 @@ final class LeafConnection implements Link, RouteProtocolHandler {
 
     @Override
     public boolean send(LinkMessage m) {
+        String origin = m.originCluster();
+        if (!origin.isEmpty() && origin.equals(handshake.remoteCluster())) {
+            // Go's cluster-wide no echo: the message came from that cluster through another server of this one.
+            return false;
+        }
         SubjectRules rules = handshake.messageRules();
         if (rules != SubjectRules.ALL && !rules.allows(m.subject())) {
             return false;

@@ -370,6 +370,32 @@ public final class LinkChannel {
     }
 
     /**
+     * Queues a message as a route's {@code LMSG} naming the leaf node cluster it came from (Go 2.9's leafnode
+     * origin, for a peer whose INFO announced {@code lnoc}).
+     */
+    public boolean sendOriginMessage(LinkMessage m, String origin, String account) {
+        byte[] accountBytes = account == null ? null : accountBytes(account);
+        OriginBytes last = lastOrigin;
+        if (!last.name().equals(origin)) {
+            last = new OriginBytes(origin, origin.getBytes(StandardCharsets.UTF_8));
+            lastOrigin = last;
+        }
+        if (MessageFrame.write(out, m, false, last.bytes(), accountBytes, NO_PREFIX, m.dataArray(), m.dataOffset(),
+                m.headerLength(), m.dataLength(), true)) {
+            return true;
+        }
+        if (out.isOverLimit()) {
+            timers.execute(() -> owner.accept(SLOW_CONSUMER));
+        }
+        return false;
+    }
+
+    private record OriginBytes(String name, byte[] bytes) {
+    }
+
+    private volatile OriginBytes lastOrigin = new OriginBytes("", new byte[0]);
+
+    /**
      * A short batch is written by the publisher's thread itself (Go's client readers flush in place); a larger
      * one, or one while a write is under way, wakes the writer.
      */

@@ -38,17 +38,33 @@ final class MessageFrame {
      */
     static boolean write(OutboundQueue out, LinkMessage m, boolean leaf, byte[] account, byte[] replyPrefix, byte[] data,
                          int offset, int headerLength, int length, boolean headers) {
-        boolean hmsg = headerLength > 0 && headers;
-        int skip = headerLength > 0 && !headers ? headerLength : 0;
+        return write(out, m, leaf, null, account, replyPrefix, data, offset, headerLength, length, headers);
+    }
+
+    /**
+     * As above; a non-null {@code origin} makes it a route's {@code LMSG origin account subject ... hdr size} (Go's
+     * leafnode origin cluster), which always carries the header size, 0 without headers.
+     */
+    static boolean write(OutboundQueue out, LinkMessage m, boolean leaf, byte[] origin, byte[] account,
+                         byte[] replyPrefix, byte[] data, int offset, int headerLength, int length, boolean headers) {
+        boolean withOrigin = origin != null;
+        boolean hmsg = withOrigin || headerLength > 0 && headers;
+        int skip = headerLength > 0 && !hmsg ? headerLength : 0;
         int dataLength = length - skip;
         int replyLength = m.hasReply() ? replyPrefix.length + m.replyLength() : 0;
-        int max = OVERHEAD + (account == null ? 0 : account.length) + m.subjectLength() + replyLength
-                + m.queuesLength() + dataLength;
+        int max = OVERHEAD + (account == null ? 0 : account.length) + (withOrigin ? origin.length + 1 : 0)
+                + m.subjectLength() + replyLength + m.queuesLength() + dataLength;
         if (!out.begin(max)) {
             return false;
         }
         try {
-            out.put(hmsg ? HMSG : leaf ? LMSG : RMSG);
+            if (withOrigin) {
+                out.put(LMSG);
+                out.put(origin);
+                out.put((byte) ' ');
+            } else {
+                out.put(hmsg ? HMSG : leaf ? LMSG : RMSG);
+            }
             if (account != null) {
                 out.put(account);
                 out.put((byte) ' ');
@@ -68,7 +84,7 @@ final class MessageFrame {
                 putReply(out, m, replyPrefix);
             }
             if (hmsg) {
-                out.putDecimal(headerLength);
+                out.putDecimal(headerLength - skip);
                 out.put((byte) ' ');
             }
             out.putDecimal(dataLength);

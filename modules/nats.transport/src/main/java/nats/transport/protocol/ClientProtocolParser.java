@@ -106,22 +106,11 @@ public final class ClientProtocolParser {
         for (; i < end; i++) {
             byte b = buf[i];
             switch (state) {
-                case OP_START -> {
-                    if (b != 'C' && b != 'c' && !handler.acceptsOperationsBeforeConnect()) {
-                        throw ProtocolException.fatal("Authorization Violation", "operation before CONNECT");
-                    }
-                    state = switch (b) {
-                        case 'P', 'p' -> OP_P;
-                        case 'H', 'h' -> OP_H;
-                        case 'S', 's' -> OP_S;
-                        case 'U', 'u' -> OP_U;
-                        case 'C', 'c' -> OP_C;
-                        case 'I', 'i' -> OP_I;
-                        case '+' -> OP_PLUS;
-                        case '-' -> OP_MINUS;
-                        default -> throw parseError(buf, i, end);
-                    };
-                }
+                case OP_START -> state = switch (b) {
+                    case 'P', 'p' -> afterConnect(OP_P);
+                    case 'H', 'h' -> afterConnect(OP_H);
+                    default -> startRareOperation(b, buf, i, end);
+                };
                 case OP_H -> state = expect(b, 'P', OP_HP, buf, i, end);
                 case OP_HP -> state = expect(b, 'U', OP_HPU, buf, i, end);
                 case OP_HPU -> state = expect(b, 'B', OP_HPUB, buf, i, end);
@@ -194,71 +183,107 @@ public final class ClientProtocolParser {
                         handler.onPong();
                     }
                 }
-                case OP_S -> state = expect(b, 'U', OP_SU, buf, i, end);
-                case OP_SU -> state = expect(b, 'B', OP_SUB, buf, i, end);
-                case OP_SUB -> state = expectSpace(b, OP_SUB_SPC, buf, i, end);
-                case OP_SUB_SPC -> {
-                    if (b != ' ' && b != '\t') {
-                        state = SUB_ARG;
-                        argStart = i;
-                    }
-                }
-                case OP_U -> state = expect(b, 'N', OP_UN, buf, i, end);
-                case OP_UN -> state = expect(b, 'S', OP_UNS, buf, i, end);
-                case OP_UNS -> state = expect(b, 'U', OP_UNSU, buf, i, end);
-                case OP_UNSU -> state = expect(b, 'B', OP_UNSUB, buf, i, end);
-                case OP_UNSUB -> state = expectSpace(b, OP_UNSUB_SPC, buf, i, end);
-                case OP_UNSUB_SPC -> {
-                    if (b != ' ' && b != '\t') {
-                        state = UNSUB_ARG;
-                        argStart = i;
-                    }
-                }
-                case OP_C -> state = expect(b, 'O', OP_CO, buf, i, end);
-                case OP_CO -> state = expect(b, 'N', OP_CON, buf, i, end);
-                case OP_CON -> state = expect(b, 'N', OP_CONN, buf, i, end);
-                case OP_CONN -> state = expect(b, 'E', OP_CONNE, buf, i, end);
-                case OP_CONNE -> state = expect(b, 'C', OP_CONNEC, buf, i, end);
-                case OP_CONNEC -> state = expect(b, 'T', OP_CONNECT, buf, i, end);
-                case OP_I -> state = expect(b, 'N', OP_IN, buf, i, end);
-                case OP_IN -> state = expect(b, 'F', OP_INF, buf, i, end);
-                case OP_INF -> state = expect(b, 'O', OP_INFO, buf, i, end);
-                case OP_CONNECT, OP_INFO -> {
-                    // Like the Go server, no space is required between the verb and its argument.
-                    if (b != ' ' && b != '\t') {
-                        state = state == OP_CONNECT ? CONNECT_ARG : INFO_ARG;
-                        argStart = i;
-                    }
-                }
-                case SUB_ARG, UNSUB_ARG, CONNECT_ARG, INFO_ARG, MINUS_ERR_ARG -> {
-                    if (b == '\n') {
-                        completeArgument(buf, i);
-                    } else {
-                        argByte(b);
-                    }
-                }
-                case OP_PLUS -> state = expect(b, 'O', OP_PLUS_O, buf, i, end);
-                case OP_PLUS_O -> state = expect(b, 'K', OP_PLUS_OK, buf, i, end);
-                case OP_PLUS_OK -> {
-                    if (b == '\n') {
-                        drop = 0;
-                        state = OP_START;
-                    }
-                }
-                case OP_MINUS -> state = expect(b, 'E', OP_MINUS_E, buf, i, end);
-                case OP_MINUS_E -> state = expect(b, 'R', OP_MINUS_ER, buf, i, end);
-                case OP_MINUS_ER -> state = expect(b, 'R', OP_MINUS_ERR, buf, i, end);
-                case OP_MINUS_ERR -> state = expectSpace(b, OP_MINUS_ERR_SPC, buf, i, end);
-                case OP_MINUS_ERR_SPC -> {
-                    if (b != ' ' && b != '\t') {
-                        state = MINUS_ERR_ARG;
-                        argStart = i;
-                    }
-                }
-                default -> throw parseError(buf, i, end);
+                default -> parseRare(b, buf, i, end);
             }
         }
         carryPartialArgument(buf, end);
+    }
+
+    /** With no CONNECT yet, only CONNECT itself is accepted when the server requires one. */
+    private int afterConnect(int next) throws ProtocolException {
+        if (!handler.acceptsOperationsBeforeConnect()) {
+            throw ProtocolException.fatal("Authorization Violation", "operation before CONNECT");
+        }
+        return next;
+    }
+
+    /**
+     * The first byte of the operations other than PUB, HPUB, PING and PONG. These, and the states below, are kept
+     * out of {@link #parse}: the JIT compiles a method's branches as they were taken so far, so a CONNECT, SUB or
+     * UNSUB first seen after the parser was compiled threw the compiled parser away (up to five recompilations of
+     * the whole publish path in a fresh server under load); here they cost the recompilation of a small method.
+     */
+    private int startRareOperation(byte b, byte[] buf, int i, int end) throws ProtocolException {
+        return switch (b) {
+            case 'C', 'c' -> OP_C;
+            case 'S', 's' -> afterConnect(OP_S);
+            case 'U', 'u' -> afterConnect(OP_U);
+            case 'I', 'i' -> afterConnect(OP_I);
+            case '+' -> afterConnect(OP_PLUS);
+            case '-' -> afterConnect(OP_MINUS);
+            default -> {
+                afterConnect(OP_START);
+                throw parseError(buf, i, end);
+            }
+        };
+    }
+
+    /** One byte in the states of SUB, UNSUB, CONNECT, INFO, +OK and -ERR (see {@link #startRareOperation}). */
+    private void parseRare(byte b, byte[] buf, int i, int end) throws ProtocolException {
+        switch (state) {
+            case OP_S -> state = expect(b, 'U', OP_SU, buf, i, end);
+            case OP_SU -> state = expect(b, 'B', OP_SUB, buf, i, end);
+            case OP_SUB -> state = expectSpace(b, OP_SUB_SPC, buf, i, end);
+            case OP_SUB_SPC -> {
+                if (b != ' ' && b != '\t') {
+                    state = SUB_ARG;
+                    argStart = i;
+                }
+            }
+            case OP_U -> state = expect(b, 'N', OP_UN, buf, i, end);
+            case OP_UN -> state = expect(b, 'S', OP_UNS, buf, i, end);
+            case OP_UNS -> state = expect(b, 'U', OP_UNSU, buf, i, end);
+            case OP_UNSU -> state = expect(b, 'B', OP_UNSUB, buf, i, end);
+            case OP_UNSUB -> state = expectSpace(b, OP_UNSUB_SPC, buf, i, end);
+            case OP_UNSUB_SPC -> {
+                if (b != ' ' && b != '\t') {
+                    state = UNSUB_ARG;
+                    argStart = i;
+                }
+            }
+            case OP_C -> state = expect(b, 'O', OP_CO, buf, i, end);
+            case OP_CO -> state = expect(b, 'N', OP_CON, buf, i, end);
+            case OP_CON -> state = expect(b, 'N', OP_CONN, buf, i, end);
+            case OP_CONN -> state = expect(b, 'E', OP_CONNE, buf, i, end);
+            case OP_CONNE -> state = expect(b, 'C', OP_CONNEC, buf, i, end);
+            case OP_CONNEC -> state = expect(b, 'T', OP_CONNECT, buf, i, end);
+            case OP_I -> state = expect(b, 'N', OP_IN, buf, i, end);
+            case OP_IN -> state = expect(b, 'F', OP_INF, buf, i, end);
+            case OP_INF -> state = expect(b, 'O', OP_INFO, buf, i, end);
+            case OP_CONNECT, OP_INFO -> {
+                // Like the Go server, no space is required between the verb and its argument.
+                if (b != ' ' && b != '\t') {
+                    state = state == OP_CONNECT ? CONNECT_ARG : INFO_ARG;
+                    argStart = i;
+                }
+            }
+            case SUB_ARG, UNSUB_ARG, CONNECT_ARG, INFO_ARG, MINUS_ERR_ARG -> {
+                if (b == '\n') {
+                    completeArgument(buf, i);
+                } else {
+                    argByte(b);
+                }
+            }
+            case OP_PLUS -> state = expect(b, 'O', OP_PLUS_O, buf, i, end);
+            case OP_PLUS_O -> state = expect(b, 'K', OP_PLUS_OK, buf, i, end);
+            case OP_PLUS_OK -> {
+                if (b == '\n') {
+                    drop = 0;
+                    state = OP_START;
+                }
+            }
+            case OP_MINUS -> state = expect(b, 'E', OP_MINUS_E, buf, i, end);
+            case OP_MINUS_E -> state = expect(b, 'R', OP_MINUS_ER, buf, i, end);
+            case OP_MINUS_ER -> state = expect(b, 'R', OP_MINUS_ERR, buf, i, end);
+            case OP_MINUS_ERR -> state = expectSpace(b, OP_MINUS_ERR_SPC, buf, i, end);
+            case OP_MINUS_ERR_SPC -> {
+                if (b != ' ' && b != '\t') {
+                    state = MINUS_ERR_ARG;
+                    argStart = i;
+                }
+            }
+            default -> throw parseError(buf, i, end);
+        }
     }
 
     private void argByte(byte b) throws ProtocolException {

@@ -20,6 +20,7 @@ public final class ReceivedLinkMessage implements LinkMessage {
     private int length;
     private String account;
     private int subjectSkip;
+    private String originCluster = "";
 
     /** @param origin the kind of link the messages come from */
     public ReceivedLinkMessage(MessageOrigin origin) {
@@ -42,6 +43,19 @@ public final class ReceivedLinkMessage implements LinkMessage {
         this.length = len;
         this.account = accountName;
         this.subjectSkip = skip;
+    }
+
+    /**
+     * The leaf node cluster the messages come from from now on (a hub's leaf connection: the cluster its leaf
+     * named), or the one of the next message (a route's {@code LMSG}); "" for none.
+     */
+    public void originCluster(String cluster) {
+        this.originCluster = cluster;
+    }
+
+    @Override
+    public String originCluster() {
+        return originCluster;
     }
 
     @Override

@@ -27,6 +27,14 @@ public interface RouteProtocolHandler {
     void onUnsubscribe(byte[] buf, int off, int len) throws ProtocolException;
 
     /**
+     * {@code LS+ origin account subject [queue weight]} on a route (Go 2.9's leafnode origin cluster, sent only to
+     * a peer whose INFO announced {@code lnoc}): interest a hub holds for a leaf node of cluster {@code origin}.
+     */
+    default void onOriginSubscribe(byte[] buf, int off, int len) throws ProtocolException {
+        throw ProtocolException.fatal("Unknown Protocol Operation", "LS+ on this connection");
+    }
+
+    /**
      * {@code A+ account}: a gateway's peer has interest in the account again. Routes do not speak it.
      *
      * (gateways only)

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Parses what another server sends over a route (Go's route protocol, also spoken by gateways): control lines
  * ({@code INFO}, {@code CONNECT}, {@code PING}, {@code PONG}, {@code +OK}, {@code -ERR}, {@code RS+},
- * {@code RS-}, and a gateway's {@code A+}, {@code A-}) and messages ({@code RMSG}, {@code HMSG}) whose payloads are handed over as slices of the read
+ * {@code RS-}, Go's leafnode-origin {@code LS+}/{@code LS-}, and a gateway's {@code A+}, {@code A-}) and messages
+ * ({@code RMSG}, {@code HMSG}, a route's {@code LMSG} with its origin cluster) whose payloads are handed over as slices of the read
  * buffer. Resumable across reads; steady state allocates nothing (only lines and messages split across reads
  * are copied, into reused buffers). Verbs are case-insensitive, as in Go.
  */
@@ -127,9 +128,11 @@ public final class RouteProtocolParser {
         }
         int argLen = end - argStart;
         int verbLen = verbEnd - off;
-        if (is(line, off, verbLen, leaf ? "LMSG" : "RMSG") || is(line, off, verbLen, "HMSG")) {
-            boolean headers = line[off] == 'H' || line[off] == 'h';
-            String error = args.parse(line, argStart, argLen, headers, accountInMessages);
+        boolean originMessage = !leaf && is(line, off, verbLen, "LMSG");
+        if (originMessage || is(line, off, verbLen, leaf ? "LMSG" : "RMSG") || is(line, off, verbLen, "HMSG")) {
+            // A route's LMSG (Go's leafnode origin cluster) always carries a header size.
+            boolean headers = originMessage || line[off] == 'H' || line[off] == 'h';
+            String error = args.parse(line, argStart, argLen, headers, accountInMessages, originMessage);
             if (error != null) {
                 throw ProtocolException.closeSilently(error + ": '" + text(line, argStart, argLen) + "'");
             }
@@ -140,6 +143,11 @@ public final class RouteProtocolParser {
         } else if (is(line, off, verbLen, leaf ? "LS+" : "RS+")) {
             handler.onSubscribe(line, argStart, argLen);
         } else if (is(line, off, verbLen, leaf ? "LS-" : "RS-")) {
+            handler.onUnsubscribe(line, argStart, argLen);
+        } else if (!leaf && is(line, off, verbLen, "LS+")) {
+            handler.onOriginSubscribe(line, argStart, argLen);
+        } else if (!leaf && is(line, off, verbLen, "LS-")) {
+            // Go's LS- on a route names no origin: it is an RS-.
             handler.onUnsubscribe(line, argStart, argLen);
         } else if (is(line, off, verbLen, "A+")) {
             handler.onAccountSubscribe(line, argStart, argLen);

@@ -13,6 +13,8 @@ public final class RoutedMessageArgs {
     private static final int MAX_TOKENS = 64;
 
     private byte[] buffer;
+    private int originOffset;
+    private int originLength;
     private int accountOffset;
     private int accountLength;
     private int subjectOffset;
@@ -29,6 +31,20 @@ public final class RoutedMessageArgs {
     /** The array holding the arguments. */
     public byte[] buffer() {
         return buffer;
+    }
+
+    public int originOffset() {
+        return originOffset;
+    }
+
+    /** 0 unless the message is a route's {@code LMSG} naming its leaf node origin cluster. */
+    public int originLength() {
+        return originLength;
+    }
+
+    /** The origin cluster of a route's {@code LMSG} ("" for other messages); allocates. */
+    public String origin() {
+        return originLength == 0 ? "" : new String(buffer, originOffset, originLength, StandardCharsets.UTF_8);
     }
 
     public int accountOffset() {
@@ -100,14 +116,24 @@ public final class RoutedMessageArgs {
      * @return null when it parses, else Go's reason
      */
     String parse(byte[] buf, int off, int len, boolean withHeaders, boolean withAccount) {
+        return parse(buf, off, len, withHeaders, withAccount, false);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int, boolean, boolean)}; with {@code withOrigin} the line is a route's
+     * {@code LMSG}: {@code origin [account] subject ... hdr size}, always with a header size (Go's
+     * processRoutedOriginClusterMsgArgs).
+     */
+    String parse(byte[] buf, int off, int len, boolean withHeaders, boolean withAccount, boolean withOrigin) {
         buffer = buf;
         int n = split(buf, off, off + len);
         if (n < 0) {
             return "too many arguments";
         }
-        int a = withAccount ? 1 : 0;
+        int a = (withAccount ? 1 : 0) + (withOrigin ? 1 : 0);
         int fixed = (withHeaders ? 3 : 2) + a;
-        String op = withAccount ? (withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs")
+        String op = withOrigin ? "processRoutedOriginClusterMsgArgs"
+                : withAccount ? (withHeaders ? "processRoutedHeaderMsgArgs" : "processRoutedMsgArgs")
                 : (withHeaders ? "processLeafHeaderMsgArgs" : "processLeafMsgArgs");
         if (n < fixed) {
             return op + " Parse Error";
@@ -147,8 +173,11 @@ public final class RoutedMessageArgs {
         if (withHeaders && headerSize > totalSize) {
             return op + " Header Size larger then TotalSize";
         }
-        accountOffset = withAccount ? starts[0] : 0;
-        accountLength = withAccount ? ends[0] - starts[0] : 0;
+        int acc = withOrigin ? 1 : 0;
+        originOffset = withOrigin ? starts[0] : 0;
+        originLength = withOrigin ? ends[0] - starts[0] : 0;
+        accountOffset = withAccount ? starts[acc] : 0;
+        accountLength = withAccount ? ends[acc] - starts[acc] : 0;
         subjectOffset = starts[a];
         subjectLength = ends[a] - starts[a];
         return null;
@@ -158,6 +187,7 @@ public final class RoutedMessageArgs {
     void relocate(byte[] into, int from, int length) {
         System.arraycopy(buffer, from, into, 0, length);
         buffer = into;
+        originOffset -= from;
         accountOffset -= from;
         subjectOffset -= from;
         replyOffset -= from;

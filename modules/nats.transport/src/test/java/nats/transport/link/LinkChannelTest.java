@@ -87,10 +87,17 @@ class LinkChannelTest {
             this.replyPrefix = replyPrefix;
         }
 
+        /** Sends each message on as an LMSG naming the origin it came with (Go's leafnode origin). */
+        boolean keepOrigin;
+
         @Override
         public void onMessage(RoutedMessageArgs args, byte[] buf, int off, int len) {
             String account = leaf ? "ACC" : channel.account(args);
             m.wrap(args, buf, off, len, account);
+            if (keepOrigin) {
+                assertTrue(channel.sendOriginMessage(m, args.origin(), account), "accepted");
+                return;
+            }
             assertTrue(channel.sendMessage(m, leaf ? null : account, replyPrefix, m.dataArray(), m.dataOffset(),
                     m.headerLength(), m.dataLength(), headers), "accepted");
         }
@@ -164,6 +171,24 @@ class LinkChannelTest {
     void writesLeafFramesWithoutTheAccount() throws Exception {
         String frames = "LMSG foo r 2\r\nhi\r\n" + "LMSG foo | q 1\r\nx\r\n" + "HMSG foo 12 12\r\nNATS/1.0\r\n\r\n\r\n";
         assertEquals(frames, relay(frames, true, true, ""), "LMSG and HMSG as Go's leaf connections write them");
+    }
+
+    /** Go's msgHeaderForRouteOrLeaf with lnoc: {@code LMSG origin account subject ... hdr size}, hdr 0 without headers. */
+    @Test
+    void writesOriginClusterFramesAsGoDoes() throws Exception {
+        String frames = "LMSG S $G foo 0 5\r\nhello\r\n"                       // origin account subject hdr size
+                + "LMSG S $G foo _INBOX.1 0 2\r\nhi\r\n"                      // with reply
+                + "LMSG S $G foo + r q1 q2 0 1\r\nx\r\n"                      // reply and queue groups
+                + "LMSG S $G foo | q 12 14\r\nNATS/1.0\r\n\r\nhi\r\n";         // queue group, headers
+        Relay relay = new Relay(false, true, new byte[0]);
+        relay.keepOrigin = true;
+        LinkChannel channel = new LinkChannel(socket, new RouteProtocolParser(relay), 1 << 20, timers, LOG,
+                closes::add);
+        relay.channel = channel;
+        byte[] bytes = frames.getBytes(StandardCharsets.UTF_8);
+        channel.read(bytes, 0, bytes.length);
+        channel.flush();
+        assertEquals(frames, socket.text(), "LMSG with the origin cluster, read and written as Go's routes do");
     }
 
     @Test

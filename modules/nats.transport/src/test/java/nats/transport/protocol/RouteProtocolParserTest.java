@@ -52,7 +52,15 @@ class RouteProtocolParserTest {
         }
 
         @Override
+        public void onOriginSubscribe(byte[] buf, int off, int len) {
+            ops.add("LSUB " + text(buf, off, len));
+        }
+
+        @Override
         public void onMessage(RoutedMessageArgs a, byte[] buf, int off, int len) {
+            if (a.originLength() > 0) {
+                ops.add("ORIGIN " + a.origin());
+            }
             String reply = a.replyLength() == 0 ? "-" : text(a.buffer(), a.replyOffset(), a.replyLength());
             String queues = a.queuesLength() == 0 ? "-" : text(a.buffer(), a.queuesOffset(), a.queuesLength());
             ops.add("MSG " + a.account() + " " + a.subject() + " " + reply + " [" + queues + "] " + a.headerSize()
@@ -129,6 +137,27 @@ class RouteProtocolParserTest {
             parser.parse(one, 0, 1);
         }
         assertEquals(EXPECTED, r.ops, "byte by byte");
+    }
+
+    /** Go 2.9's leafnode origin cluster on routes (lnoc): LS+ names it, LS- does not, LMSG always has a header size. */
+    @Test
+    void readsLeafnodeOriginOperations() throws Exception {
+        String stream = "LS+ S $G foo\r\n"                          // origin account subject
+                + "LS+ S $G foo q 2\r\n"                             // with queue and weight
+                + "LS- $G foo q\r\n"                                 // no origin: as RS-
+                + "LMSG S $G foo 0 5\r\nhello\r\n"                  // origin account subject hdr size
+                + "LMSG S $G foo + r q 12 14\r\nNATS/1.0\r\n\r\nhi\r\n"
+                + "RMSG $G foo 1\r\nx\r\n";                          // no origin after an LMSG
+        Recorder r = new Recorder();
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        new RouteProtocolParser(r).parse(bytes, 0, bytes.length);
+        assertEquals(List.of("LSUB S $G foo", "LSUB S $G foo q 2", "UNSUB $G foo q",
+                "ORIGIN S", "MSG $G foo - [-] 0 5 hello",
+                "ORIGIN S", "MSG $G foo r [q] 12 14 NATS/1.0\r\n\r\nhi",
+                "MSG $G foo - [-] -1 1 x"), r.ops, "LS+, LS- and LMSG as a Go route sends them to a peer with lnoc");
+        byte[] bad = "LMSG S $G foo 5\r\n".getBytes(StandardCharsets.UTF_8);
+        assertThrows(ProtocolException.class, () -> new RouteProtocolParser(new Recorder()).parse(bad, 0, bad.length),
+                "an LMSG without its header size is refused (Go's processRoutedOriginClusterMsgArgs)");
     }
 
     @Test

@@ -40,11 +40,13 @@ final class ClusterApi implements ClusterRequests {
     private final JsCluster cluster;
 
     private final ApiRouter router;
+    private final PeerRequests peerRequests;
 
     ClusterApi(JetStream js, JsCluster cluster, ApiRouter router) {
         this.js = js;
         this.cluster = cluster;
         this.router = router;
+        this.peerRequests = new PeerRequests(cluster);
         cluster.requests(this);
     }
 
@@ -83,8 +85,24 @@ final class ClusterApi implements ClusterRequests {
             return false;
         }
         JsAccount account = js.account(accountName).orElse(null);
+        if (group.equals("SERVER") && op.equals("REMOVE") && t.length == 4) {
+            // Go 2.9.10 takes it from any account (its handler checks only that it is the meta leader).
+            if (cluster.isMetaLeader()) {
+                peerRequests.removeServer(account, connection, m);
+            }
+            return false;
+        }
         if (account == null) {
             return cluster.isMetaLeader();
+        }
+        if (group.equals("STREAM") && op.equals("PEER")) {
+            // The meta leader's, as in Go (it re-places the group); 503 from each server while there is none.
+            if (!cluster.hasMetaLeader()) {
+                fail(connection, m, "stream_remove_peer_response", ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
+            } else if (cluster.isMetaLeader()) {
+                peerRequests.removeStreamPeer(account, connection, m);
+            }
+            return false;
         }
         // A request about an assigned stream is its leader's, whether or not the meta group has a leader now.
         String stream = streamOf(group, op, t);
@@ -374,16 +392,17 @@ final class ClusterApi implements ClusterRequests {
         if (requested.replicas == 0) {
             requested.replicas = 1;
         }
-        if (requested.replicas != oldCfg.replicas) {
-            throw new ApiException(JsErrors.STREAM_UPDATE, "changing the replicas of a clustered stream is not "
-                    + "supported yet");
-        }
+        // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
+        Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
+                : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
+                        () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
         unsupported(cfg);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);
         entry.put("config", cfg.toJson());
+        newPeers.ifPresent(p -> entry.put("peers", p));
         entry.put("reply", req.message.replyTo());
         entry.put("ts", System.currentTimeMillis());
         propose(entry).whenComplete((index, error) -> {

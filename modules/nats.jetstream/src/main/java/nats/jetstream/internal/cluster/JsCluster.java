@@ -66,6 +66,7 @@ public final class JsCluster {
     private final UsageGossip usage;
     private volatile boolean stopped;
     private volatile ClusterRequests requests;
+    private final PeerChanges peerChanges = new PeerChanges(this);
 
     public JsCluster(JetStream js, ServerContext context) {
         this.js = js;
@@ -218,6 +219,7 @@ public final class JsCluster {
             if (meta == null) {
                 maybeStartMeta();
             } else {
+                membership.removeRemovedPeers(meta);
                 membership.addNewPeers(meta);
             }
             startMissingReplicas();
@@ -242,11 +244,16 @@ public final class JsCluster {
         meta = node;
     }
 
+    /** Entries a stream group applies between snapshots (each compacts its log); the system property is for tests. */
+    private static long streamSnapshotEntries() {
+        return Math.max(1, Long.getLong("nats.jetstream.cluster.stream_snapshot_entries", 100_000));
+    }
+
     RaftNode startGroup(String group, List<Member> members, StateMachine machine, RaftTransport transport) {
         Duration min = electionMin;
         RaftConfig cfg = RaftConfig.of(group, selfId, members, groupDirectory(group))
                 .withTiming(min, min.multipliedBy(9).dividedBy(4), min.dividedBy(4))
-                .withSnapshotThreshold(group.equals(META) ? 10_000 : Long.MAX_VALUE);
+                .withSnapshotThreshold(group.equals(META) ? 10_000 : streamSnapshotEntries());
         return RaftGroups.load().start(cfg, machine, transport);
     }
 
@@ -408,6 +415,11 @@ public final class JsCluster {
         RaftNode node = r.node();
         node.leader().ifPresent(l -> m.put("leader", peers.name(l)));
         List<Map<String, Object>> list = node.state() == RaftState.LEADER ? peerInfos(node) : List.of();
+        for (Map<String, Object> pi : list) {
+            if (r.peerCatchingUp((String) pi.get("peer"))) {
+                pi.put("current", false); // it still fetches messages it lacks (RAFT alone would call it current)
+            }
+        }
         if (!list.isEmpty()) {
             m.put("replicas", list);
         }
@@ -546,7 +558,11 @@ public final class JsCluster {
         }
     }
 
-    void updateStream(String account, Map<String, Object> config, String reply) {
+    void updateStream(String account, Map<String, Object> config, String reply, List<String> newPeers) {
+        if (newPeers != null) {
+            peerChanges.apply(account, (String) config.get("name"), newPeers, config, reply);
+            return;
+        }
         String k = key(account, (String) config.get("name"));
         StreamAssignment sa = streams.get(k);
         if (sa == null) {
@@ -569,6 +585,52 @@ public final class JsCluster {
         } else if (sa != null) {
             Replicas.deleteTree(groupDirectory(sa.group()));
         }
+    }
+
+    // --- what PeerChanges works with -----------------------------------------------------------------------------
+
+    /** The stream and server membership changes (the meta leader's requests and every server's side of them). */
+    public PeerChanges peerChanges() {
+        return peerChanges;
+    }
+
+    StreamAssignment assignment(String account, String stream) {
+        return streams.get(key(account, stream));
+    }
+
+    void putAssignment(StreamAssignment sa) {
+        streams.put(key(sa.account(), sa.name()), sa);
+    }
+
+    StreamReplica replica(String account, String stream) {
+        return replicas.get(key(account, stream));
+    }
+
+    /** Starts this server's member of a running group it was newly placed in; {@code members} are the group's now. */
+    synchronized void joinGroup(StreamAssignment sa, List<String> members) {
+        String k = key(sa.account(), sa.name());
+        if (replicas.containsKey(k) || stopped) {
+            return;
+        }
+        js.account(sa.account()).ifPresent(a -> {
+            Replicas.deleteTree(groupDirectory(sa.group())); // left over from an earlier membership
+            replicas.put(k, new StreamReplica(this, a, sa, "", "", members));
+        });
+    }
+
+    /** Removes this server's member of a group it left; it is stopped (and its copy deleted) off the caller's thread. */
+    void leaveGroup(StreamReplica r) {
+        StreamAssignment sa = r.assignment();
+        replicas.remove(key(sa.account(), sa.name()), r);
+        js.timers().execute(() -> r.stop(true));
+    }
+
+    RaftNode metaNode() {
+        return meta;
+    }
+
+    MetaMembership metaMembership() {
+        return membership;
     }
 
     public static Instant now() {

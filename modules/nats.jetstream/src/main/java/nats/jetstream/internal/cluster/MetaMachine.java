@@ -11,7 +11,8 @@ import nats.transport.json.Json;
 
 /**
  * The meta group's state machine: JSON entries {@code add_stream} (a {@link StreamAssignment}),
- * {@code update_stream} (account, configuration) and {@code delete_stream} (account, name), each with {@code ts},
+ * {@code update_stream} (account, configuration, and new peers when the group's membership changes),
+ * {@code remove_server} (a peer id leaving the meta group) and {@code delete_stream} (account, name), each with {@code ts},
  * the proposal's time. Snapshots hold the assignments. Applied on the meta group's thread.
  */
 final class MetaMachine implements StateMachine {
@@ -35,7 +36,9 @@ final class MetaMachine implements StateMachine {
                 case "add_stream" -> cluster.addStream(StreamAssignment.fromJson((Map<String, Object>) e.get("stream")),
                         recent(e));
                 case "update_stream" -> cluster.updateStream((String) e.get("account"),
-                        (Map<String, Object>) e.get("config"), recent(e) ? (String) e.getOrDefault("reply", "") : "");
+                        (Map<String, Object>) e.get("config"), recent(e) ? (String) e.getOrDefault("reply", "") : "",
+                        e.get("peers") instanceof List<?> p ? p.stream().map(Object::toString).toList() : null);
+                case "remove_server" -> cluster.peerChanges().serverRemoved((String) e.get("peer"));
                 case "delete_stream" -> cluster.deleteStream((String) e.get("account"), (String) e.get("name"));
                 default -> cluster.log().log(System.Logger.Level.WARNING, "JetStream cluster: unknown meta entry {0}",
                         op);

@@ -126,6 +126,28 @@ final class MetaMembership {
         }
     }
 
+    /** Servers removed from the meta group ({@code SERVER.REMOVE}): not added back while online. */
+    private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A server was removed: the meta leader takes it out of the group (retried by the caller's tick until done). */
+    void removed(String id) {
+        removed.add(id);
+    }
+
+    /** On the meta leader: removes the removed servers still members, one change at a time. */
+    void removeRemovedPeers(RaftNode meta) {
+        if (meta.state() != RaftState.LEADER || (memberChange != null && !memberChange.isDone())) {
+            return;
+        }
+        for (Member m : meta.members()) {
+            if (removed.contains(m.id())) {
+                log.log(System.Logger.Level.INFO, "JetStream cluster removing peer {0} ({1})", peers.name(m.id()), m.id());
+                memberChange = meta.removeMember(m.id());
+                return;
+            }
+        }
+    }
+
     /** The meta leader adds JetStream peers that are online but not members (servers that started late). */
     void addNewPeers(RaftNode meta) {
         if (meta.state() != RaftState.LEADER || (memberChange != null && !memberChange.isDone())) {
@@ -133,7 +155,7 @@ final class MetaMembership {
         }
         List<String> ids = meta.members().stream().map(Member::id).toList();
         for (String id : peers.onlineNodeIds()) {
-            if (!ids.contains(id)) {
+            if (!ids.contains(id) && !removed.contains(id)) {
                 log.log(System.Logger.Level.INFO, "JetStream cluster adding peer {0} ({1})", peers.name(id), id);
                 memberChange = meta.addMember(Member.voter(id));
                 return;

@@ -20,6 +20,10 @@ record StreamAssignment(String account, Map<String, Object> config, String group
         return new StreamAssignment(account, newConfig, group, peers, created, newReply);
     }
 
+    StreamAssignment withPeers(List<String> newPeers, Map<String, Object> newConfig) {
+        return new StreamAssignment(account, newConfig, group, List.copyOf(newPeers), created, "");
+    }
+
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("account", account);

@@ -36,8 +36,12 @@ import nats.raft.StateMachine;
  * committed state, so a durable consumer continues (messages delivered but not acknowledged in a committed state are
  * delivered again). Acknowledged messages of interest and work-queue streams are removed through the group.
  *
- * <p>The replica's store is rebuilt from the group's log when the server starts (stream groups keep their whole
- * log: no snapshots yet), which makes a replayed entry impossible to store twice.
+ * <p>The group snapshots the stream's state ({@link StreamSnapshot}: first and last sequence, deleted sequences,
+ * consumers) and compacts its log. A member restoring a snapshot (at start, or sent by the leader when it is behind
+ * the compacted log) aligns its store with it ({@link Replicas#align}) and fetches the messages it lacks from another
+ * replica ({@link CatchUp}) before it applies anything further; until then it does not lead (it steps down) and
+ * serves no catch-up. A member whose log starts at the beginning empties its store and rebuilds it from the log, so
+ * a replayed entry is never stored twice.
  */
 final class StreamReplica implements StateMachine, DirectHandler {
 
@@ -48,6 +52,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private static final byte REQUEST = 5;
     /** The removal of a message every consumer acknowledged (interest and work-queue retention): u64 sequence. */
     static final byte ACKED_REMOVAL = 6;
+    /** A message with the time its leader received it (type 1 entries, without it, are still read). */
+    private static final byte TIMED_MESSAGE = 7;
 
     private final JsCluster cluster;
     private final JsAccount account;
@@ -68,8 +74,25 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
     private volatile String pendingReply = "";
     private volatile String pendingType = "";
+    /** Whether the store was aligned with the group's log (emptied, or aligned with a snapshot); group thread. */
+    private boolean based;
+    /** The snapshot whose messages are still being fetched, or null when the store holds all it should. */
+    private volatile StreamSnapshot catchUpTarget;
+    private final java.util.concurrent.locks.ReentrantLock catchUpLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean catchUpRunning;
+    private volatile boolean stopped;
+    private final Subscription catchUpService;
 
     StreamReplica(JsCluster cluster, JsAccount account, StreamAssignment sa, String pendingReply, String pendingType) {
+        this(cluster, account, sa, pendingReply, pendingType, sa.peers());
+    }
+
+    /**
+     * A member of a group: {@code bootstrap} is the group's members when it is created ({@code sa.peers()}), or the
+     * current members (this server not among them) when this server joins a running group, whose leader adds it.
+     */
+    StreamReplica(JsCluster cluster, JsAccount account, StreamAssignment sa, String pendingReply, String pendingType,
+                  List<String> bootstrap) {
         this.cluster = cluster;
         this.account = account;
         this.assignment = sa;
@@ -81,10 +104,34 @@ final class StreamReplica implements StateMachine, DirectHandler {
         this.consumers = new ConsumerSync(stream);
         Replicas.hooks(stream, consumers);
         this.transport = new NrgTransport(cluster.systemConnection(), sa.group());
-        List<Member> members = sa.peers().stream().map(Member::voter).toList();
+        List<Member> members = bootstrap.stream().map(Member::voter).toList();
         this.node = cluster.startGroup(sa.group(), members, this, transport);
         consumers.node(node);
         transport.attach(cluster.selfId(), node);
+        this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
+                () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
+        this.membership = new GroupMembership(cluster, this);
+    }
+
+    /** The group's member changes: this server's side (leading them, or leaving). */
+    private final GroupMembership membership;
+
+    GroupMembership membership() {
+        return membership;
+    }
+
+    /** Members that asked this replica for messages lately, with when: they are catching up. */
+    private final Map<String, Long> peersCatchingUp = new ConcurrentHashMap<>();
+
+    /** Whether {@code peer} asked for missing messages within the last 2 s (so it is not current, whatever RAFT says). */
+    boolean peerCatchingUp(String peer) {
+        Long at = peersCatchingUp.get(peer);
+        return at != null && System.nanoTime() - at < 2_000_000_000L;
+    }
+
+    /** Whether this replica is still fetching messages a snapshot says it should hold. */
+    boolean catchingUp() {
+        return catchUpTarget != null;
     }
 
     Stream stream() {
@@ -102,6 +149,16 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** Follows leadership: the leader takes the stream's subjects and answers a pending request. */
     synchronized void tick() {
         boolean leader = node.state() == RaftState.LEADER;
+        if (catchUpTarget != null) {
+            if (leader) {
+                node.stepDown(); // it lacks messages: another replica must lead
+                leader = false;
+            }
+            if (!catchUpRunning && node.leader().isPresent()) {
+                catchUpRunning = true;
+                Thread.ofVirtual().name("catchup-" + assignment.group()).start(this::catchUp);
+            }
+        }
         if (leader && !leading) {
             leading = true;
             subscribe();
@@ -116,7 +173,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
         if (leader && caughtUp()) {
             consumers.install(consumerDefs, consumerStates);
             consumers.tick();
+            membership.lead();
         }
+        membership.tick(leader);
         if (leader && !pendingReply.isEmpty() && caughtUp()) {
             String reply = pendingReply;
             pendingReply = "";
@@ -192,9 +251,10 @@ final class StreamReplica implements StateMachine, DirectHandler {
         byte[] data = m.dataArray();
         int off = m.dataOffset();
         byte[] proposer = self.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer entry = ByteBuffer.allocate(1 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + 4
+        ByteBuffer entry = ByteBuffer.allocate(1 + 8 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + 4
                 + m.dataLength());
-        entry.put(MESSAGE).putShort((short) proposer.length).put(proposer).putShort((short) subject.length)
+        Instant now = Instant.now();
+        entry.put(TIMED_MESSAGE).putLong(now.getEpochSecond() * 1_000_000_000L + now.getNano()).putShort((short) proposer.length).put(proposer).putShort((short) subject.length)
                 .put(subject).putShort((short) reply.length).put(reply).putInt(h).put(data, off, m.dataLength());
         node.propose(entry.array());
         return true;
@@ -231,6 +291,13 @@ final class StreamReplica implements StateMachine, DirectHandler {
 
     @Override
     public void apply(long index, byte[] data) {
+        if (!based) {
+            Replicas.reset(stream); // the log is applied from its start: rebuild the store from it
+            based = true;
+        }
+        if (catchUpTarget != null) {
+            catchUp(); // the messages of the snapshot come before this entry's
+        }
         ByteBuffer b = ByteBuffer.wrap(data);
         byte type = b.get();
         if (type == REQUEST) {
@@ -241,7 +308,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
             Replicas.removeAcknowledged(stream, b.getLong());
             return;
         }
-        if (type != MESSAGE) {
+        long timestamp = type == TIMED_MESSAGE ? b.getLong() : 0;
+        if (type != MESSAGE && type != TIMED_MESSAGE) {
             String name = text(b, b.getShort() & 0xFFFF);
             byte[] rest = new byte[b.remaining()];
             b.get(rest);
@@ -271,7 +339,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         byte[] payload = new byte[b.remaining()];
         b.get(payload);
         boolean answer = reply.length > 0 && proposer.equals(self);
-        Replicas.apply(stream, subject, answer ? reply : null, headers, payload);
+        Replicas.apply(stream, subject, answer ? reply : null, headers, payload, timestamp);
     }
 
     private static String text(ByteBuffer b, int length) {
@@ -280,20 +348,101 @@ final class StreamReplica implements StateMachine, DirectHandler {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Stream groups keep their whole log (see the class comment): nothing to snapshot. */
+    /**
+     * The stream's state as of the last applied entry. Its messages are synced first: the group's log before this
+     * point is dropped once the snapshot is saved, so this store (or another replica's) is then their only copy.
+     */
     @Override
     public byte[] snapshot() {
-        throw new UnsupportedOperationException("stream groups do not take snapshots yet");
+        var store = stream.store();
+        store.sync();
+        var state = store.state();
+        return new StreamSnapshot(state.firstSequence(), state.lastSequence(), state.deleted(),
+                new java.util.TreeMap<>(consumerDefs), new java.util.TreeMap<>(consumerStates)).encode();
     }
 
+    /**
+     * Takes a snapshot's state: at start (the log before it is gone) or from the leader (this member was behind its
+     * compacted log). The store keeps what matches and fetches the rest; at start that waits until a leader is
+     * known (the first entry applied, or {@link #tick}), from the leader it happens now.
+     */
     @Override
-    public void restore(byte[] snapshot) {
-        cluster.log().log(System.Logger.Level.ERROR, "stream group {0}: catch-up by snapshot is not implemented",
-                assignment.group());
+    public void restore(byte[] data) {
+        StreamSnapshot snap = StreamSnapshot.decode(data);
+        for (String name : List.copyOf(consumerDefs.keySet())) {
+            if (!snap.consumerDefs().containsKey(name)) {
+                consumers.deleted(name);
+            }
+        }
+        snap.consumerDefs().forEach(consumers::defined); // their interest, on every member
+        consumerDefs.clear();
+        consumerDefs.putAll(snap.consumerDefs());
+        consumerStates.clear();
+        consumerStates.putAll(snap.consumerStates());
+        boolean behind;
+        catchUpLock.lock(); // a catch-up under way (for an earlier snapshot) must not store while the store is aligned
+        try {
+            long have = Replicas.align(stream, snap.first(), snap.last(), snap.deleted());
+            based = true;
+            behind = have < snap.last();
+            if (behind) {
+                cluster.log().log(System.Logger.Level.INFO, "stream group {0}: store ends at {1}, snapshot at {2}: "
+                        + "catching up", assignment.group(), have, snap.last());
+                catchUpTarget = snap;
+                Replicas.pauseDirect(stream, true);
+            } else if (catchUpTarget != null) {
+                catchUpTarget = null; // this newer snapshot is held already
+                Replicas.pauseDirect(stream, false);
+            }
+        } finally {
+            catchUpLock.unlock();
+        }
+        if (behind && node != null) {
+            catchUp();
+        }
+    }
+
+    /** Fetches what the snapshot being restored says this store lacks; returns when done or stopped. */
+    private void catchUp() {
+        catchUpLock.lock();
+        catchUpRunning = true;
+        try {
+            StreamSnapshot target;
+            while ((target = catchUpTarget) != null && !stopped) {
+                long started = System.nanoTime();
+                long from = stream.store().fastState().lastSequence();
+                boolean done = CatchUp.fetch(cluster.systemConnection(), assignment.group(), cluster.selfId(), stream,
+                        target.last(), this::catchUpSources, () -> stopped, cluster.log());
+                if (done && catchUpTarget == target) {
+                    catchUpTarget = null;
+                    Replicas.pauseDirect(stream, false);
+                    cluster.log().log(System.Logger.Level.INFO, "stream group {0}: caught up {1} sequences in {2} ms",
+                            assignment.group(), target.last() - from, (System.nanoTime() - started) / 1_000_000);
+                }
+            }
+        } finally {
+            catchUpRunning = false;
+            catchUpLock.unlock();
+        }
+    }
+
+    /** The group's leader first, then the other members. */
+    private List<String> catchUpSources() {
+        List<String> sources = new ArrayList<>();
+        node.leader().filter(l -> !l.equals(cluster.selfId())).ifPresent(sources::add);
+        for (Member m : node.members()) {
+            if (!m.id().equals(cluster.selfId()) && !sources.contains(m.id())) {
+                sources.add(m.id());
+            }
+        }
+        return sources;
     }
 
     /** Stops this member; {@code delete} also removes the stream's data and the group's log. */
     synchronized void stop(boolean delete) {
+        stopped = true;
+        catchUpService.unsubscribe();
+        membership.close();
         unsubscribe();
         if (!delete) {
             consumers.stop();

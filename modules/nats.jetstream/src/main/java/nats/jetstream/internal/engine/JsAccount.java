@@ -230,8 +230,8 @@ public final class JsAccount {
             if (existing != null) {
                 return existing;
             }
+            // Kept from the last run: the group's snapshot says what of it is still good (StreamReplica).
             Path dir = directory.resolve("replicas").resolve(cfg.name);
-            Replicas.deleteTree(dir);
             Stream stream = Stream.create(this, cfg, dir, created);
             stream.markReplica();
             streams.put(cfg.name, stream);

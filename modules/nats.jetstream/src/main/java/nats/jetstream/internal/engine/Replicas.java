@@ -19,6 +19,8 @@ import nats.jetstream.store.AckPolicy;
 import nats.jetstream.store.ConsumerConfig;
 import nats.jetstream.store.ConsumerState;
 import nats.jetstream.store.ConsumerStore;
+import nats.jetstream.store.StoredMessage;
+import nats.jetstream.store.StreamStore;
 import nats.jetstream.store.SubjectFilter;
 import nats.transport.json.Json;
 
@@ -42,7 +44,10 @@ public final class Replicas {
         return new StreamConfigCheck(account).checkUpdate(old, requested);
     }
 
-    /** Opens this server's replica of a clustered stream, empty: the group's log fills it. */
+    /**
+     * Opens this server's replica of a clustered stream with what its store kept from the last run; the replica
+     * then aligns it with the group's snapshot ({@link #align}) or empties it ({@link #reset}) before applying.
+     */
     public static Stream openReplica(JsAccount account, StreamSettings cfg, Instant created) {
         return account.addReplica(cfg, created);
     }
@@ -54,17 +59,19 @@ public final class Replicas {
 
     /**
      * Stores a committed message through the stream's writer: every publish check (dedupe, expected headers,
-     * limits) runs on every replica in log order, so all come to the same sequence. With a reply (the leader that
+     * limits) runs on every replica in log order, so all come to the same sequence; {@code timestampNanos} is the
+     * time the leader gave it (0: this store's clock). With a reply (the leader that
      * proposed it) the ack or error goes out at once: the entry is committed (on a quorum's disks).
      */
-    public static void apply(Stream stream, String subject, byte[] reply, byte[] headers, byte[] payload) {
+    public static void apply(Stream stream, String subject, byte[] reply, byte[] headers, byte[] payload,
+                             long timestampNanos) {
         StreamIngest ingest = stream.ingest();
         stream.writeLock().lock();
         try {
             if (stream.isClosed()) {
                 return;
             }
-            ingest.writer().store(new StreamIngest.Inbound(subject, reply, headers, payload));
+            ingest.writer().storeReplicated(new StreamIngest.Inbound(subject, reply, headers, payload), timestampNanos);
         } finally {
             stream.writeLock().unlock();
         }
@@ -73,6 +80,24 @@ public final class Replicas {
         stream.store().flushSoon();
         if (reply != null) {
             ingest.durableThrough(stream.store().fastState().lastSequence());
+        }
+    }
+
+    // --- state transfer: snapshots and catch-up ----------------------------------------------------------------
+
+    /** A replica catching up answers no direct gets (it lacks messages); resumed once it holds them. */
+    public static void pauseDirect(Stream stream, boolean pause) {
+        stream.pauseDirect(pause);
+    }
+
+    /** Empties a replica's store (sequences from 1 again): the group's log is about to be applied from its start. */
+    public static void reset(Stream stream) {
+        stream.writeLock().lock();
+        try {
+            stream.store().truncate(0);
+            stream.ingest().writer().resetDedupe();
+        } finally {
+            stream.writeLock().unlock();
         }
     }
 
@@ -91,6 +116,76 @@ public final class Replicas {
         } finally {
             stream.writeLock().unlock();
         }
+    }
+
+    /**
+     * Brings a replica's store in line with a snapshot's stream state: messages above {@code last} go (the log
+     * after the snapshot stores them again), messages below {@code first} and those the snapshot lists as deleted
+     * go, and a store that ends below {@code first} continues there. Returns the store's last sequence after it:
+     * below {@code last}, the messages in between must be fetched from a replica that holds them.
+     */
+    public static long align(Stream stream, long first, long last, long[] deleted) {
+        stream.writeLock().lock();
+        try {
+            StreamStore store = stream.store();
+            if (store.fastState().lastSequence() > last) {
+                store.truncate(last);
+            }
+            if (store.fastState().firstSequence() < first || store.fastState().lastSequence() < first - 1) {
+                store.compact(first); // nothing below first is wanted; an empty or short store continues there
+            }
+            long mine = store.fastState().lastSequence();
+            for (long seq : deleted) {
+                if (seq > mine) {
+                    break;
+                }
+                store.remove(seq);
+            }
+            stream.ingest().writer().resetDedupe();
+            return store.fastState().lastSequence();
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Stores messages fetched from another replica under their own sequences and timestamps; sequences between
+     * them (removed on that replica) and up to {@code through} are used up without a message. Returns the last
+     * sequence. A batch that does not continue where the store ends is refused.
+     */
+    public static long storeFetched(Stream stream, List<StoredMessage> messages, long from, long through) {
+        stream.writeLock().lock();
+        try {
+            StreamStore store = stream.store();
+            long next = store.fastState().lastSequence() + 1;
+            if (next != from) {
+                throw new IllegalStateException("fetched batch starts at " + from + ", the store continues at " + next);
+            }
+            for (StoredMessage m : messages) {
+                if (m.sequence() > next) {
+                    store.skip(next, m.sequence() - next);
+                }
+                store.storeRaw(m.subject(), m.headers(), m.payload(), m.sequence(), m.timestamp(), fetchedTtl(stream, m),
+                        false);
+                next = m.sequence() + 1;
+            }
+            if (through >= next) {
+                store.skip(next, through - next + 1);
+            }
+            stream.ingest().writer().resetDedupe();
+            return store.fastState().lastSequence();
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
+    /** A fetched message's {@code Nats-TTL}, as its writer accepted it (it expires from its original time). */
+    private static long fetchedTtl(Stream stream, StoredMessage m) {
+        if (m.headers().length == 0 || !stream.config().allowMsgTtl) {
+            return 0;
+        }
+        String ttl = Headers.get(m.headers(), Headers.TTL);
+        return ttl == null ? 0 : StreamWriter.parseTtl(ttl);
     }
 
     /** The leader's consumers were started: drop what they acknowledged and the old leader did not remove. */

@@ -120,8 +120,29 @@ public final class Stream implements StoreListener {
         }
     }
 
+    /** A replica that lacks messages it should hold (catching up) answers no direct gets meanwhile. */
+    private volatile boolean directPaused;
+
+    /** Stops (or resumes) a replica's direct-get service, while it catches up. */
+    void pauseDirect(boolean pause) {
+        synchronized (subscriptions) {
+            if (pause == directPaused) {
+                return;
+            }
+            directPaused = pause;
+            if (pause) {
+                unsubscribe();
+            } else {
+                subscribe();
+            }
+        }
+    }
+
     private void subscribe() {
         StreamSettings cfg = config;
+        if (directPaused) {
+            return;
+        }
         var conn = account.connection();
         synchronized (subscriptions) {
             for (String subject : replica ? List.<String>of() : cfg.subjects) {

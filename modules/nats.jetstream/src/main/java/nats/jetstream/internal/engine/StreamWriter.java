@@ -29,6 +29,8 @@ final class StreamWriter {
     private final Dedupe dedupe;
     private String lastMsgId = "";
     private boolean dedupeLoaded;
+    /** A clustered stream's leader-assigned timestamp for the message being stored (0: the store's clock). */
+    private long replicatedTimestamp;
 
     StreamWriter(Stream stream, StreamIngest ingest) {
         this.stream = stream;
@@ -44,6 +46,16 @@ final class StreamWriter {
     void resetDedupe() {
         dedupe.clear();
         dedupeLoaded = false;
+    }
+
+    /** Stores a message of a clustered stream's log at the timestamp its leader gave it (under the write lock). */
+    void storeReplicated(StreamIngest.Inbound received, long timestampNanos) {
+        replicatedTimestamp = timestampNanos;
+        try {
+            store(received);
+        } finally {
+            replicatedTimestamp = 0;
+        }
     }
 
     void store(StreamIngest.Inbound received) {
@@ -206,7 +218,14 @@ final class StreamWriter {
         lastMsgId = msgId;
         AppendResult stored;
         try {
-            stored = store.append(m.subject(), hdr, m.payload(), ttl);
+            if (replicatedTimestamp > 0) {
+                // Every replica stores the time the leader gave it (as Go), so all replicas hold the same message.
+                long seq = store.fastState().lastSequence() + 1;
+                store.storeRaw(m.subject(), hdr, m.payload(), seq, replicatedTimestamp, ttl, true);
+                stored = new nats.jetstream.store.AppendResult(seq, replicatedTimestamp);
+            } else {
+                stored = store.append(m.subject(), hdr, m.payload(), ttl);
+            }
         } catch (StoreException e) {
             lastMsgId = oldMsgId;
             fail(reply, ApiError.of(JsErrors.STREAM_STORE_FAILED, e.getMessage()));

@@ -218,9 +218,16 @@ public final class JetStreamMonitoring {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", s.name());
         d.put("created", s.created());
-        Map<String, Object> cluster = new LinkedHashMap<>();
-        cluster.put("leader", context.identity().serverName());
-        d.put("cluster", cluster);
+        String account = s.account().name();
+        if (cluster.isClustered() && cluster.streamConfig(account, s.name()).isPresent()) {
+            // A replica of a clustered stream: its group's leader, and the replicas when this server leads (Go's
+            // clusterInfo), including whether each is current (not while it catches up).
+            d.put("cluster", cluster.clusterInfo(account, s.name()));
+        } else {
+            Map<String, Object> single = new LinkedHashMap<>();
+            single.put("leader", context.identity().serverName());
+            d.put("cluster", single);
+        }
         if (config) {
             d.put("config", s.config().toJson());
         }

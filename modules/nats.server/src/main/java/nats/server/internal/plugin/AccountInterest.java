@@ -88,24 +88,26 @@ final class AccountInterest implements Sublist.ChangeListener {
             entries.put(key, entry);
         }
         entry.count += delta;
+        // As Go's updateRouteSubscriptionMap: the subscription that makes the change names its origin cluster.
+        String origin = sub.subscriber() instanceof LinkEndpoint link ? link.link().remoteCluster() : "";
         if (entry.count <= 0) {
             entries.remove(key);
-            emit(listeners, entry, 0);
+            emit(listeners, entry, 0, origin);
         } else if (entry.queue != null || (delta > 0 && entry.count == 1)) {
-            emit(listeners, entry, entry.queue == null ? 1 : entry.count);
+            emit(listeners, entry, entry.queue == null ? 1 : entry.count, origin);
         }
     }
 
     synchronized void replay(LocalInterestListener target) {
         for (Entry entry : entries.values()) {
-            emit(List.of(target), entry, entry.queue == null ? 1 : entry.count);
+            emit(List.of(target), entry, entry.queue == null ? 1 : entry.count, "");
         }
     }
 
-    private void emit(List<LocalInterestListener> to, Entry entry, int weight) {
+    private void emit(List<LocalInterestListener> to, Entry entry, int weight, String origin) {
         for (LocalInterestListener listener : to) {
             try {
-                listener.interestChanged(account, entry.subject, entry.queue, weight);
+                listener.interestChanged(account, entry.subject, entry.queue, weight, origin);
             } catch (RuntimeException e) {
                 log.log(System.Logger.Level.WARNING, "local interest listener failed on " + entry.subject, e);
             }

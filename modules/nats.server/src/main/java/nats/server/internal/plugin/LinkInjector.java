@@ -81,6 +81,7 @@ final class LinkInjector implements LinkPublisher {
         m.queuesOffset = in.queuesOffset();
         m.queuesLength = in.queuesLength();
         m.originAccount = lastAccount.name();
+        m.originCluster = in.originCluster();
         m.shownSubject = null;
         if (m.replyLength > 0) {
             nats.server.internal.routing.JetStreamReplies.decode(m);

@@ -13,10 +13,13 @@ public final class FlushSet {
     /** Up to this many members a linear scan finds duplicates faster than hashing. */
     private static final int LINEAR = 8;
 
-    private Subscriber[] members = new Subscriber[16];
+    // Object[] rather than Subscriber[]: a store into an array of an interface type is type-checked, and that
+    // check's speculation failed (and recompiled the routing path, Router.deliver included) up to four times in
+    // a fresh server; an Object[] store needs no check.
+    private Object[] members = new Object[16];
     private int size;
     /** Open-addressing identity set over {@link #members}, used once the set outgrows {@link #LINEAR}. */
-    private Subscriber[] table = new Subscriber[32];
+    private Object[] table = new Object[32];
     /** Scratch for the links one message goes to; made on first use, so a server without links has none. */
     private LinkTargets linkTargets;
 
@@ -38,7 +41,7 @@ public final class FlushSet {
             if (size == LINEAR - 1) {
                 // About to leave the linear range: index what is there.
                 for (int i = 0; i < size; i++) {
-                    insert(members[i]);
+                    insert((Subscriber) members[i]);
                 }
                 insert(subscriber);
             }
@@ -69,7 +72,7 @@ public final class FlushSet {
     }
 
     private void rehash(int capacity) {
-        table = new Subscriber[capacity];
+        table = new Object[capacity];
         int mask = capacity - 1;
         for (int m = 0; m < size; m++) {
             int i = mix(System.identityHashCode(members[m])) & mask;
@@ -87,7 +90,7 @@ public final class FlushSet {
     public void flushAll() {
         int n = size;
         for (int i = 0; i < n; i++) {
-            members[i].flushPending();
+            ((Subscriber) members[i]).flushPending();
             members[i] = null;
         }
         if (n >= LINEAR - 1) {

@@ -109,6 +109,11 @@ final class LinkView implements LinkMessage {
     }
 
     @Override
+    public String originCluster() {
+        return m.originCluster;
+    }
+
+    @Override
     public Optional<ClientInfo> client() {
         return m.client();
     }

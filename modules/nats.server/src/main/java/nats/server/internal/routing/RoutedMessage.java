@@ -52,6 +52,8 @@ public final class RoutedMessage implements InboundMessage {
     public byte[] queues;
     /** The link that injected the message, null otherwise: links check {@link nats.api.links.Link#passesTo}. */
     public nats.api.links.Link sourceLink;
+    /** The leaf node cluster a link said the message came from (Go's {@code pa.origin}), "" for none. */
+    public String originCluster = "";
     public int queuesOffset;
     public int queuesLength;
     /** The message's trace (Go 2.11 message tracing); null when it is not traced, which is nearly always. */
@@ -80,6 +82,7 @@ public final class RoutedMessage implements InboundMessage {
         m.publisher = publisher;
         m.kind = kind;
         m.trace = trace;
+        m.originCluster = originCluster;
         m.prepareSizes();
         return m;
     }

@@ -26,12 +26,20 @@ public final class SubjectMatcher {
 
     /** Whether {@code subject} has a {@code *} or {@code >} token. */
     public static boolean hasWildcard(String subject) {
-        for (String token : subject.split("\\.", -1)) {
-            if (token.equals("*") || token.equals(">")) {
+        // Scans in place (every SUB and UNSUB asks this; a split made an array and a String per token).
+        int n = subject.length();
+        for (int i = 0; i < n; i++) {
+            char c = subject.charAt(i);
+            if ((c == '*' || c == '>') && isWholeToken(subject, i)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the character at {@code i} is a token by itself: dots or the subject's ends on both sides. */
+    static boolean isWholeToken(String subject, int i) {
+        return (i == 0 || subject.charAt(i - 1) == '.') && (i + 1 == subject.length() || subject.charAt(i + 1) == '.');
     }
 
     /**

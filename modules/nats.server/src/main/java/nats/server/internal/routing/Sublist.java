@@ -92,7 +92,7 @@ public final class Sublist {
         String subject = sub.subject();
         List<String> tokens = tokenize(subject);
         // Validate fully before touching the trie, so a rejected subject leaves no nodes behind.
-        if (tokens == null || tokens.subList(0, tokens.size() - 1).contains(">")) {
+        if (tokens == null || fullWildcardBeforeLast(subject)) {
             throw new InvalidSubjectException(subject);
         }
         lock.writeLock().lock();
@@ -312,6 +312,17 @@ public final class Sublist {
             }
             current = literal.next;
         }
+    }
+
+    /** Whether a {@code >} token stands anywhere but last (an invalid subscription subject). */
+    private static boolean fullWildcardBeforeLast(String subject) {
+        int last = subject.length() - 1;
+        for (int i = subject.indexOf('>'); i >= 0 && i < last; i = subject.indexOf('>', i + 1)) {
+            if (SubjectMatcher.isWholeToken(subject, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Called under the write lock: drops cached results that the changed subject could affect. */

@@ -15,6 +15,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SubjectMatcherTest {
 
+    @ParameterizedTest(name = "hasWildcard({0}) -> {1}")
+    @CsvSource({
+        "foo, false", "*, true", ">, true", "foo.*, true", "foo.>, true", "a.*.b, true", "*.a, true",
+        "foo*, false", "*foo, false", "a.b*.c, false", "a.>b, false", "f>.x, false", "a.b.c, false",
+        "'a..*', true", "'.>', true", "'*.', true"
+    })
+    void hasWildcardSeesOnlyWholeWildcardTokens(String subject, boolean expected) {
+        boolean splitAnswer = false;
+        for (String token : subject.split("\\.", -1)) {
+            splitAnswer |= token.equals("*") || token.equals(">");
+        }
+        assertEquals(expected, splitAnswer, "the test's own expectation for " + subject);
+        assertEquals(expected, SubjectMatcher.hasWildcard(subject), subject);
+    }
+
     @ParameterizedTest(name = "{0} ~ {1} -> {2}")
     @CsvSource({
         "foo, foo, true",
