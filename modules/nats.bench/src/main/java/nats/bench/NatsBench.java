@@ -52,6 +52,9 @@ public final class NatsBench implements Callable<Integer> {
     CommandLine cl = new CommandLine(new NatsBench());
     CommandLine js = new CommandLine(new JsGroup());
     for (Scenario s : Scenario.values()) {
+      if (s.clusterOnly()) {
+        continue; // run by cluster-compare, which starts the cluster they need
+      }
       CommandLine sub = new CommandLine(new ScenarioCommand(s));
       sub.getCommandSpec().usageMessage().description(s.description());
       if (s.jetStream()) {

@@ -43,7 +43,8 @@ public final class Benchmarks {
         case SLOWSUB -> SlowSubBench.run(cfg);
         case MEMORY -> MemoryBench.run(cfg);
         case JS_PUB, JS_PUB_SYNC, JS_FETCH, JS_KV_PUT, JS_KV_GET -> JsBench.run(cfg);
-        case FANIN -> Result.failed(name, size, "fanin runs only in cluster-compare");
+        case FANIN, JS_PUB_R3, JS_FAILOVER ->
+            Result.failed(name, size, name + " runs only in cluster-compare");
       };
     } catch (IOException e) {
       return Result.failed(name, size, e.getMessage() == null ? e.toString() : e.getMessage());

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code reqrep}: the responder on the second node, synchronous requesters on the first, latency
  *       percentiles.</li>
  * </ul>
+ * The clustered JetStream scenarios ({@code js-pub-r3}, {@code js-failover}) are {@link ClusterJsBench}'s.
  * The server CPU figures ({@code server_ns_per_msg}, ...) are the sum over all nodes, with each node's share
  * ({@code cpu_node<i>_ms}) and the nodes' kernel time ({@code cpu_sys_ms}) beside them.
  */
@@ -46,6 +47,7 @@ final class ClusterBench {
                 case PUBSUB, FANOUT, QUEUE -> delivery(cfg, cluster);
                 case REQREP -> requestReply(cfg, cluster);
                 case FANIN -> fanIn(cfg, cluster);
+                case JS_PUB_R3, JS_FAILOVER -> ClusterJsBench.run(cfg, cluster);
                 default -> Result.failed(name, cfg.size(), "not a cluster scenario");
             };
         } catch (IOException e) {
@@ -293,7 +295,7 @@ final class ClusterBench {
      * CPU time of all nodes and of this generator over a measured window, with the same metric names as
      * {@link CpuMeter} (so the comparison table shows them), plus each node's share and the nodes' kernel time.
      */
-    private static final class ClusterCpu {
+    static final class ClusterCpu {
         private final ClusterNodes cluster;
         private final long[] nodesStart;
         private final long systemStart;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Start an N-node cluster of server A and of server B as child processes and compare them"
                 + " with the publisher on one node and the subscribers on the others, alternating A,B per round.",
             "In the server commands {name}, {port}, {http}, {cluster} and {routes} are replaced by the node's name,"
-                + " client, monitoring and route ports and the seed's route URL."})
+                + " client, monitoring and route ports and the seed's route URL; {store} by a fresh directory"
+                + " per node (JetStream's store)."})
 public final class ClusterCompareCommand implements Callable<Integer> {
 
     /** Creates the command (instantiated by picocli). */
@@ -35,7 +36,9 @@ public final class ClusterCompareCommand implements Callable<Integer> {
     int nodes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST", defaultValue = "pubsub,fanout,queue,reqrep",
-            description = "Scenarios: pubsub,fanout,queue,reqrep,fanin (fanin: --pubs accounts) (default: ${DEFAULT-VALUE}).")
+            description = "Scenarios: pubsub,fanout,queue,reqrep,fanin (fanin: --pubs accounts), js-pub-r3 (--pubs"
+                    + " publishers), js-failover (the server commands need -js --store_dir {store})"
+                    + " (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Mixin
@@ -47,7 +50,8 @@ public final class ClusterCompareCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--nodes must be 2..16");
         }
         return compare.run(spec, new TopologyCompare.Kind("cluster-compare",
-                Set.of(Scenario.PUBSUB, Scenario.FANOUT, Scenario.QUEUE, Scenario.REQREP, Scenario.FANIN),
+                Set.of(Scenario.PUBSUB, Scenario.FANOUT, Scenario.QUEUE, Scenario.REQREP, Scenario.FANIN,
+                        Scenario.JS_PUB_R3, Scenario.JS_FAILOVER),
                 "not a cluster scenario: %s",
                 "node", (label, cmd, timeout) -> ClusterNodes.start(label, cmd, nodes, timeout)), scenarios);
     }

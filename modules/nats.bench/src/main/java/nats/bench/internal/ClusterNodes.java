@@ -37,6 +37,8 @@ final class ClusterNodes implements AutoCloseable {
             "\"name\":\\s*\"\\$G\"[^}]*?\"num_subs\":\\s*(\\d+)");
 
     private final List<Node> nodes;
+    /** JetStream store directories made for {@code {store}}, deleted on close. */
+    private final List<Path> stores = new ArrayList<>();
     /** Two single-server clusters joined by a gateway (gateway-compare) instead of a cluster of routes. */
     private final boolean gateways;
 
@@ -168,9 +170,13 @@ final class ClusterNodes implements AutoCloseable {
         return nodes;
     }
 
-    /** Starts {@code count} nodes and waits until each has a route to every other one. */
+    /**
+     * Starts {@code count} nodes and waits until each has a route to every other one. A {@code {store}} in the
+     * template becomes a fresh directory per node (JetStream's {@code --store_dir}), deleted on close.
+     */
     static ClusterNodes start(String label, String template, int count, Duration timeout) throws IOException {
         List<Node> started = new ArrayList<>();
+        List<Path> stores = new ArrayList<>();
         int seedCluster = ServerProcess.freePort();
         try {
             for (int i = 0; i < count; i++) {
@@ -181,17 +187,43 @@ final class ClusterNodes implements AutoCloseable {
                 String cmd = template.replace("{name}", name).replace("{http}", Integer.toString(http))
                         .replace("{cluster}", Integer.toString(cluster))
                         .replace("{routes}", "nats-route://127.0.0.1:" + seedCluster);
+                if (cmd.contains("{store}")) {
+                    Path store = Files.createTempDirectory("nats-bench-js-" + name + "-");
+                    stores.add(store);
+                    cmd = cmd.replace("{store}", store.toString());
+                }
                 List<String> argv = ServerProcess.command(cmd, port);
                 Path log = Files.createTempFile("nats-bench-cluster-" + name + "-", ".log");
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 started.add(new Node(name, port, http, cluster, p, log, "/routez?subs=1"));
             }
             ClusterNodes cluster = new ClusterNodes(List.copyOf(started));
+            cluster.stores.addAll(stores);
             cluster.awaitMesh(timeout);
             return cluster;
         } catch (IOException | RuntimeException e) {
-            new ClusterNodes(started).close();
+            ClusterNodes partial = new ClusterNodes(started);
+            partial.stores.addAll(stores);
+            partial.close();
             throw e;
+        }
+    }
+
+    /** The node whose server name is {@code name}, or null. */
+    Node named(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Kills the node's process with SIGKILL (no shutdown of any kind) and waits until it is gone. */
+    void kill(Node node) throws IOException {
+        node.process().destroyForcibly();
+        try {
+            if (!node.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IOException("node " + node.name() + " still runs 10 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
@@ -369,6 +401,15 @@ final class ClusterNodes implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } catch (IOException ignored) {
                 // a leftover log is harmless
+            }
+        }
+        for (Path store : stores) {
+            try (java.util.stream.Stream<Path> files = Files.walk(store)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // a leftover temporary directory is harmless
             }
         }
     }

@@ -82,6 +82,8 @@ final class CompareTable {
           new String[] {"rss_peak_kb", "MiB"}, new String[] {"rss_before_kb", "MiB"},
           new String[] {"server_ns_per_delivery", "ns/delivery"},
           new String[] {"subs_closed", "subs"});
+      case "js-failover" -> List.of(new String[] {"failover_ms", "ms"},
+          new String[] {"attempts", "publishes"});
       case "memory" -> List.of(new String[] {"rss_after_kb", "MiB"},
           new String[] {"rss_per_conn_bytes", "B/conn"});
       default -> List.of(new String[] {"msgs_per_sec", "msgs/s"}, CPU, SHARE);

@@ -70,12 +70,20 @@ final class JsApi implements AutoCloseable {
 
   /** Sends one request and waits up to 5 s for its answer. */
   Reply request(String subject, String body) throws IOException {
+    return request(subject, body, TIMEOUT_NANOS);
+  }
+
+  /**
+   * Sends one request and waits up to {@code timeoutNanos} for its answer (status -1 without one);
+   * a late answer to an earlier request is ignored, each request having its own reply subject.
+   */
+  Reply request(String subject, String body, long timeoutNanos) throws IOException {
     String replyTo = inbox + "." + (seq++);
     expected = replyTo.getBytes(StandardCharsets.US_ASCII);
     reply = null;
     conn.put(Protocol.pub(subject, replyTo, body));
     conn.flush();
-    long deadline = System.nanoTime() + TIMEOUT_NANOS;
+    long deadline = System.nanoTime() + timeoutNanos;
     while (reply == null && System.nanoTime() - deadline < 0) {
       control.check("JetStream API " + subject);
       conn.readOnce();

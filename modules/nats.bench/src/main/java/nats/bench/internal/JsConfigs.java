@@ -9,10 +9,15 @@ final class JsConfigs {
 
   /** A plain stream over {@code subjects}, limits retention, one replica. */
   static String stream(String name, String subjects, String storage) {
+    return stream(name, subjects, storage, 1);
+  }
+
+  /** The same stream with {@code replicas} replicas (a clustered stream when above 1). */
+  static String stream(String name, String subjects, String storage, int replicas) {
     return "{\"name\":" + Json.quote(name) + ",\"subjects\":[" + Json.quote(subjects) + "],"
         + "\"retention\":\"limits\",\"max_consumers\":-1,\"max_msgs\":-1,\"max_bytes\":-1,"
         + "\"max_age\":0,\"max_msgs_per_subject\":-1,\"discard\":\"old\","
-        + "\"storage\":" + Json.quote(storage) + ",\"num_replicas\":1}";
+        + "\"storage\":" + Json.quote(storage) + ",\"num_replicas\":" + replicas + "}";
   }
 
   /**

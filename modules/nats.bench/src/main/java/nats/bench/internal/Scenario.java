@@ -57,7 +57,15 @@ public enum Scenario {
       "JetStream KV put (sync) over --keys keys; latency p50/p99."),
   /** KV get through the direct-get API. */
   JS_KV_GET("js-kv-get", Param.CLIENTS, 20_000,
-      "JetStream KV get ($JS.API.DIRECT.GET) over --keys keys; latency p50/p99.");
+      "JetStream KV get ($JS.API.DIRECT.GET) over --keys keys; latency p50/p99."),
+  /** Async publish to an R3 file stream of a 3-node cluster (cluster-compare only). */
+  JS_PUB_R3("js-pub-r3", Param.PUBS, 200_000,
+      "JetStream async publish to an R3 file stream: N publishers (--pubs) on the nodes in turn,"
+          + " each with --ack-window acks outstanding (cluster-compare only)."),
+  /** Time to the first acknowledged publish after the stream leader's process is killed. */
+  JS_FAILOVER("js-failover", Param.NONE, 0,
+      "Sync publishes with retries to an R3 file stream while the stream leader's process is"
+          + " killed (SIGKILL); ms from the kill to the next ack (cluster-compare only).");
 
   /** Which count a {@code name:N} spec sets. */
   enum Param {
@@ -113,9 +121,14 @@ public enum Scenario {
     return name().startsWith("JS_");
   }
 
-  /** @return true if a warm-up run makes sense (not for memory measurements) */
+  /** @return true for scenarios that need a cluster of servers ({@code cluster-compare} only) */
+  public boolean clusterOnly() {
+    return this == JS_PUB_R3 || this == JS_FAILOVER;
+  }
+
+  /** @return true if a warm-up run makes sense (not for memory measurements, nor a failover) */
   boolean warmsUp() {
-    return this != MEMORY && this != SLOWSUB;
+    return this != MEMORY && this != SLOWSUB && this != JS_FAILOVER;
   }
 
   /** @return true if the payload size matters (memory ignores it) */

@@ -39,8 +39,8 @@ import nats.transport.json.Json;
  * from the routes, form the meta group {@code _meta_}; its leader places streams on peers and replicates the
  * assignments, and every server applies them, running its member of each stream group it was placed in.
  *
- * <p>Clustered mode starts when the meta group does ({@link MetaMembership}: once JetStream peers appear on the
- * routes); until then this server answers {@code $JS.API} on its own, as a single server.
+ * <p>Clustered mode starts with a cluster that has a port, as Go's: the meta group forms once JetStream peers
+ * appear on the routes ({@link MetaMembership}), and until it has a leader requests get 503 10008.
  */
 public final class JsCluster {
 
@@ -123,9 +123,14 @@ public final class JsCluster {
         }
     }
 
-    /** Whether the meta group runs: requests are then answered the clustered way. */
+    /**
+     * Whether requests are answered the clustered way: once a cluster with a port starts, as Go's
+     * {@code enableJetStreamClustering}, so that until the meta group has a leader (its peers settle first) every
+     * request gets 503 10008 "temporarily unavailable" instead of the single-server path (which created R1 streams
+     * on every server that was asked in that window); or once the meta group runs.
+     */
     public boolean isClustered() {
-        return meta != null;
+        return meta != null || peers.clusterStarting();
     }
 
     public boolean isMetaLeader() {

@@ -30,6 +30,8 @@ final class JsPeers implements RouteGossip {
     private final Runnable changed;
     private volatile String clusterName = "";
     private final StartChecks checks;
+    /** Routes with a port are about to start and passed the checks: JetStream runs clustered, as Go's does. */
+    private volatile boolean clusterStarting;
 
     JsPeers(String selfName, StartChecks checks, Runnable changed) {
         this.changed = changed;
@@ -50,7 +52,14 @@ final class JsPeers implements RouteGossip {
     /** Go's start-up checks for JetStream in a cluster ({@link StartChecks}). */
     @Override
     public Optional<String> checkCluster(Optional<String> configuredClusterName, int configuredRoutes) {
-        return checks.refusal(configuredClusterName, configuredRoutes);
+        Optional<String> refusal = checks.refusal(configuredClusterName, configuredRoutes);
+        clusterStarting = refusal.isEmpty();
+        return refusal;
+    }
+
+    /** Whether a cluster with a port starts (the checks passed): Go then runs JetStream clustered from the start. */
+    boolean clusterStarting() {
+        return clusterStarting;
     }
 
     @Override
