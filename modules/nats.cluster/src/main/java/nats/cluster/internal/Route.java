@@ -13,6 +13,7 @@ import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
+import nats.transport.compress.S2Writer;
 import nats.transport.json.Json;
 import nats.transport.link.LinkChannel;
 import nats.transport.protocol.InterestLine;

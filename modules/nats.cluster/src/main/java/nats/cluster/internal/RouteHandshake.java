@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import nats.transport.compress.S2Reader;
 import nats.transport.config.Passwords;
 import nats.transport.json.Json;
 import nats.transport.json.JsonWriter;

@@ -1,15 +1,15 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 import nats.transport.link.LinkChannel;
 import nats.transport.protocol.ProtocolException;
 import nats.transport.protocol.RouteProtocolParser;
 
 /**
- * Reads what a compressing peer sends (Go's s2.Reader over the route): chunks are collected across reads,
+ * Reads what a compressing peer sends (Go's s2.Reader over a route or leaf connection): chunks are collected across reads,
  * checked (identifier first, CRC of every data chunk) and decoded, and the protocol inside goes to the parser.
  * Repeated stream identifiers are accepted (Go starts a new stream at every flush).
  */
-final class S2Reader implements LinkChannel.Decoder {
+public final class S2Reader implements LinkChannel.Decoder {
 
     private static final int HEADER = 4;
     private static final int MAX_CHUNK = S2Stream.MAX_BLOCK + S2Stream.MAX_BLOCK / 8 + 64;

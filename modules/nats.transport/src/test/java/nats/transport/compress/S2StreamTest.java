@@ -1,4 +1,4 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +17,7 @@ import nats.transport.protocol.RoutedMessageArgs;
 import org.junit.jupiter.api.Test;
 
 /**
- * The S2 stream of compressed routes: what the writer produces reads back through the reader, split anywhere;
+ * The S2 stream of compressed links: what the writer produces reads back through the reader, split anywhere;
  * hand-made blocks with S2's extensions (the repeat of the last offset) decode as the format says; damage is
  * refused.
  */

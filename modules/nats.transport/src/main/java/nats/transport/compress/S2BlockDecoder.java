@@ -1,4 +1,4 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 /**
  * Decodes one S2 block (Snappy's block format plus S2's extensions): a varint of the decoded length, then

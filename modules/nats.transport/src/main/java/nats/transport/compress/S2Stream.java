@@ -1,4 +1,4 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 import java.util.zip.CRC32C;
 

@@ -1,4 +1,4 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,13 +7,13 @@ import nats.transport.link.LinkChannel;
 import org.xerial.snappy.Snappy;
 
 /**
- * Compresses what a route writes into the S2 stream format (what Go's s2.Reader reads): the stream identifier
+ * Compresses what a route or leaf connection writes into the S2 stream format (what Go's s2.Reader reads): the stream identifier
  * once, then chunks of at most 64 KiB of input, each a Snappy block (valid S2) or, where compressing does not pay
  * or the mode is {@code s2_uncompressed}, the bytes as they are. snappy-java has one level, so {@code s2_fast},
  * {@code s2_better} and {@code s2_best} compress alike here (Go's levels trade speed for size on its side only).
  * Used by one writer at a time (the link's queue hands the socket to one writer), so its buffer is reused.
  */
-final class S2Writer implements LinkChannel.Encoder {
+public final class S2Writer implements LinkChannel.Encoder {
 
     private static final int PIECE = 64 * 1024;
     private static final int CHUNK_OVERHEAD = 8;
@@ -25,7 +25,7 @@ final class S2Writer implements LinkChannel.Encoder {
     private byte[] out = new byte[16 * 1024];
 
     /** @param compress false for {@code s2_uncompressed}: the format, without compressing */
-    S2Writer(boolean compress) {
+    public S2Writer(boolean compress) {
         this.compress = compress && snappyAvailable();
     }
 
@@ -66,14 +66,14 @@ final class S2Writer implements LinkChannel.Encoder {
     }
 
     /** Whether snappy-java's native library loads here; without it the stream is written uncompressed. */
-    static boolean snappyAvailable() {
+    public static boolean snappyAvailable() {
         Boolean known = snappyLoads;
         if (known == null) {
             try {
                 Snappy.maxCompressedLength(1);
                 known = true;
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "Route compression writes uncompressed S2 frames: snappy-java"
+                LOG.log(System.Logger.Level.WARNING, "Compression writes uncompressed S2 frames: snappy-java"
                         + " cannot load its native library ({0})", t.toString());
                 known = false;
             }
