@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import nats.transport.compress.CompressionOptions;
 import nats.transport.tls.TlsOptions;
 
 /**
@@ -36,7 +37,7 @@ public record ClusterConfig(String name, String host, int port, String advertise
                             boolean noAdvertise, int connectRetries, RoutePermissions permissions,
                             boolean connectBackoff, Optional<Duration> pingInterval, int pingMax,
                             Optional<Duration> writeDeadline, int poolSize, List<String> pinnedAccounts,
-                            RouteCompression compression) {
+                            CompressionOptions compression) {
 
     /** Go's DEFAULT_HOST for the route listener. */
     public static final String DEFAULT_HOST = "0.0.0.0";

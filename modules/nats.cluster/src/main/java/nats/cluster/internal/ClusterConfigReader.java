@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import nats.transport.compress.CompressionOptions;
 import nats.transport.config.ConfigProblem;
 import nats.transport.config.ConfigValues;
 import nats.transport.protocol.Subjects;
@@ -45,7 +46,7 @@ public final class ClusterConfigReader {
         Optional<Duration> writeDeadline = Optional.empty();
         int poolSize = 0;
         List<String> pinned = List.of();
-        RouteCompression compression = RouteCompression.DEFAULT;
+        CompressionOptions compression = CompressionOptions.DEFAULT;
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -131,13 +132,13 @@ public final class ClusterConfigReader {
     }
 
     /** Go's parseCompression (routes: {@code true} means {@code s2_fast}) and its validation. */
-    private static RouteCompression compression(Map<String, Object> m, String key, Object v) throws ConfigProblem {
+    private static CompressionOptions compression(Map<String, Object> m, String key, Object v) throws ConfigProblem {
         String mode;
         List<Duration> thresholds = new java.util.ArrayList<>();
         if (v instanceof String s) {
             mode = s;
         } else if (v instanceof Boolean b) {
-            mode = b ? RouteCompression.S2_FAST : RouteCompression.OFF;
+            mode = b ? CompressionOptions.S2_FAST : CompressionOptions.OFF;
         } else if (v instanceof Map<?, ?> raw) {
             @SuppressWarnings("unchecked")
             Map<String, Object> block = (Map<String, Object>) raw;
@@ -161,7 +162,7 @@ public final class ClusterConfigReader {
                     + ConfigValues.typeName(v));
         }
         try {
-            return RouteCompression.of(mode, thresholds);
+            return CompressionOptions.of(mode, thresholds);
         } catch (IllegalArgumentException e) {
             throw new ConfigProblem(m, key, e.getMessage());
         }

@@ -13,6 +13,7 @@ import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
+import nats.transport.compress.CompressionOptions;
 import nats.transport.compress.S2Writer;
 import nats.transport.json.Json;
 import nats.transport.link.LinkChannel;
@@ -44,7 +45,7 @@ final class Route implements Link, RouteProtocolHandler {
     volatile int poolIdx = -1;
     /** A route to a server without pooling (Go 2.9): it carries every account. */
     volatile boolean noPool;
-    /** The compression negotiated ({@link RouteCompression}'s modes), as /routez shows it. */
+    /** The compression negotiated ({@link CompressionOptions}'s modes), as /routez shows it. */
     volatile String compression = "";
     final RouteHandshake handshake;
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.ROUTE);
@@ -141,7 +142,7 @@ final class Route implements Link, RouteProtocolHandler {
 
     /** From now on the route's output is an S2 stream at {@code level} (Go's s2 writer). */
     void compressWrites(String level) {
-        channel.encodeWritesWith(new S2Writer(!level.equals(RouteCompression.S2_UNCOMPRESSED)));
+        channel.encodeWritesWith(new S2Writer(!level.equals(CompressionOptions.S2_UNCOMPRESSED)));
     }
 
     // ---- RouteProtocolHandler ------------------------------------------------------------------------------
@@ -174,16 +175,16 @@ final class Route implements Link, RouteProtocolHandler {
     }
 
     /** The level {@code s2_auto} picks for this route's measured round trip; the current one before a measure. */
-    String autoLevel(RouteCompression configured) {
+    String autoLevel(CompressionOptions configured) {
         long rtt = channel.rttNanos();
         return rtt == 0 ? compression : configured.levelFor(java.time.Duration.ofNanos(rtt));
     }
 
     /** Go's updateS2AutoCompressionLevel: with s2_auto the level follows the measured round trip. */
     private void adjustAutoCompression() {
-        RouteCompression configured = cluster.config().compression();
+        CompressionOptions configured = cluster.config().compression();
         String current = compression;
-        if (!configured.mode().equals(RouteCompression.S2_AUTO) || !RouteCompression.needsCompression(current)
+        if (!configured.mode().equals(CompressionOptions.S2_AUTO) || !CompressionOptions.needsCompression(current)
                 || channel.rttNanos() == 0) {
             return;
         }

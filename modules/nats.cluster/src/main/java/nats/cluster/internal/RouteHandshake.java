@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import nats.transport.compress.CompressionOptions;
 import nats.transport.compress.S2Reader;
 import nats.transport.config.Passwords;
 import nats.transport.json.Json;
@@ -219,14 +220,14 @@ final class RouteHandshake {
      * @return whether to go on with this INFO (false: wait for the next one, or closed)
      */
     private boolean compression(RemoteInfo info) {
-        RouteCompression configured = cluster.config().compression();
+        CompressionOptions configured = cluster.config().compression();
         if (!configured.configured()) {
             route.compression = "";
             return true;
         }
         if (!configured.negotiates()) {
-            route.compression = info.compression().isEmpty() || configured.mode().equals(RouteCompression.NOT_SUPPORTED)
-                    ? RouteCompression.NOT_SUPPORTED : RouteCompression.OFF;
+            route.compression = info.compression().isEmpty() || configured.mode().equals(CompressionOptions.NOT_SUPPORTED)
+                    ? CompressionOptions.NOT_SUPPORTED : CompressionOptions.OFF;
             return true;
         }
         if (compressionNegotiated) {
@@ -246,13 +247,13 @@ final class RouteHandshake {
             route.close("Protocol Violation");
             return false;
         }
-        if (mode.equals(RouteCompression.S2_AUTO)) {
+        if (mode.equals(CompressionOptions.S2_AUTO)) {
             // Go's first guess: the time the handshake took stands for the round trip.
             mode = configured.levelFor(java.time.Duration.between(route.channel.start(), java.time.Instant.now()));
         }
         route.compression = mode;
         route.startPings();
-        if (!RouteCompression.needsCompression(mode)) {
+        if (!CompressionOptions.needsCompression(mode)) {
             if (route.solicited && !infoWaitsForPoolSlot()) {
                 route.sendLine(cluster.routeInfoLine(route.account(), configured.forInfo(mode), 0));
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import nats.api.ServerIdentity;
+import nats.transport.compress.CompressionOptions;
 import nats.transport.json.JsonWriter;
 
 /**
@@ -56,7 +57,7 @@ final class RouteInfoWriter {
         }
         // Go 2.9: this server takes and sends a leaf node's origin cluster (LMSG, LS+) on routes.
         json.field("lnoc", true);
-        if (!compression.isEmpty() && !compression.equals(RouteCompression.NOT_SUPPORTED)) {
+        if (!compression.isEmpty() && !compression.equals(CompressionOptions.NOT_SUPPORTED)) {
             json.field("compression", compression);
         }
         if (c.announcedPoolSize() > 0) {

@@ -1,5 +1,7 @@
 package nats.cluster.internal;
 
+import nats.transport.compress.CompressionOptions;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,19 +133,19 @@ final class RoutePoolReload {
      * trip asks for).
      */
     private List<Route> recompress() {
-        RouteCompression configured = fresh.compression();
-        String mode = configured.configured() ? configured.mode() : RouteCompression.OFF;
+        CompressionOptions configured = fresh.compression();
+        String mode = configured.configured() ? configured.mode() : CompressionOptions.OFF;
         List<Route> renegotiate = new ArrayList<>();
         for (Route r : cluster.registeredRoutes()) {
             String now = r.compression;
-            if (now.equals(RouteCompression.NOT_SUPPORTED) || now.equals(mode)) {
+            if (now.equals(CompressionOptions.NOT_SUPPORTED) || now.equals(mode)) {
                 continue;
             }
-            if (now.isEmpty() || now.equals(RouteCompression.OFF) || mode.equals(RouteCompression.OFF)
-                    || mode.equals(RouteCompression.ACCEPT)) {
+            if (now.isEmpty() || now.equals(CompressionOptions.OFF) || mode.equals(CompressionOptions.OFF)
+                    || mode.equals(CompressionOptions.ACCEPT)) {
                 renegotiate.add(r);
             } else {
-                String level = mode.equals(RouteCompression.S2_AUTO) ? r.autoLevel(configured) : mode;
+                String level = mode.equals(CompressionOptions.S2_AUTO) ? r.autoLevel(configured) : mode;
                 if (!level.equals(now)) {
                     r.compression = level;
                     r.compressWrites(level);

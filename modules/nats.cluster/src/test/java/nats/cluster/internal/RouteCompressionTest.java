@@ -1,5 +1,7 @@
 package nats.cluster.internal;
 
+import nats.transport.compress.CompressionOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Go 2.10's compression modes, their negotiation (selectCompressionMode) and s2_auto's levels. */
 class RouteCompressionTest {
 
-    private static RouteCompression mode(String m) {
-        return RouteCompression.of(m, List.of());
+    private static CompressionOptions mode(String m) {
+        return CompressionOptions.of(m, List.of());
     }
 
     @Test
@@ -21,13 +23,13 @@ class RouteCompressionTest {
         assertEquals("off", mode("disabled").mode(), "disabled");
         assertEquals("s2_best", mode("best").mode(), "best");
         assertEquals("s2_auto", mode("auto").mode(), "auto");
-        assertEquals(RouteCompression.DEFAULT_RTT_THRESHOLDS, mode("s2_auto").rttThresholds(), "Go's default thresholds");
+        assertEquals(CompressionOptions.DEFAULT_RTT_THRESHOLDS, mode("s2_auto").rttThresholds(), "Go's default thresholds");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mode("zip"), "unknown");
         assertEquals("unsupported compression mode \"zip\"", e.getMessage(), "Go's text");
-        e = assertThrows(IllegalArgumentException.class, () -> RouteCompression.of("s2_auto",
+        e = assertThrows(IllegalArgumentException.class, () -> CompressionOptions.of("s2_auto",
                 List.of(Duration.ofMillis(20), Duration.ofMillis(10))), "descending");
         assertEquals("RTT threshold values [20ms 10ms] should be in ascending order", e.getMessage(), "Go's text");
-        assertEquals(List.of(Duration.ZERO, Duration.ofMillis(10)), RouteCompression.of("auto",
+        assertEquals(List.of(Duration.ZERO, Duration.ofMillis(10)), CompressionOptions.of("auto",
                 List.of(Duration.ZERO, Duration.ofMillis(10), Duration.ZERO)).rttThresholds(), "trailing zeros trimmed");
     }
 
@@ -45,7 +47,7 @@ class RouteCompressionTest {
 
     @Test
     void autoPicksTheLevelByRoundTrip() {
-        RouteCompression auto = mode("s2_auto");
+        CompressionOptions auto = mode("s2_auto");
         assertEquals("s2_uncompressed", auto.levelFor(Duration.ofMillis(1)), "up to 10ms");
         assertEquals("s2_fast", auto.levelFor(Duration.ofMillis(30)), "up to 50ms");
         assertEquals("s2_better", auto.levelFor(Duration.ofMillis(100)), "up to 100ms");

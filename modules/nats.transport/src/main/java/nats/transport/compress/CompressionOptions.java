@@ -1,64 +1,77 @@
-package nats.cluster.internal;
+package nats.transport.compress;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Route compression as Go 2.10 configures and negotiates it ({@code cluster { compression: ... }}): a mode, and
- * for {@code s2_auto} the round-trip thresholds that pick the level. The texts of the errors are Go's.
+ * Compression of a route or leaf node connection as Go 2.10 configures and negotiates it ({@code cluster} and
+ * {@code leafnodes} blocks, leaf remotes: {@code compression: ...}): a mode, and for {@code s2_auto} the round-trip
+ * thresholds that pick the level. The texts of the errors are Go's.
  *
  * @param mode          one of the {@code MODE_} constants (normalized)
  * @param rttThresholds for {@code s2_auto}: up to the first, uncompressed; then fast, better, best (0 skips a level)
  */
-record RouteCompression(String mode, List<Duration> rttThresholds) {
+public record CompressionOptions(String mode, List<Duration> rttThresholds) {
 
-    static final String NOT_SUPPORTED = "not supported";
-    static final String OFF = "off";
-    static final String ACCEPT = "accept";
-    static final String S2_AUTO = "s2_auto";
-    static final String S2_UNCOMPRESSED = "s2_uncompressed";
-    static final String S2_FAST = "s2_fast";
-    static final String S2_BETTER = "s2_better";
-    static final String S2_BEST = "s2_best";
+    public static final String NOT_SUPPORTED = "not supported";
+    public static final String OFF = "off";
+    public static final String ACCEPT = "accept";
+    public static final String S2_AUTO = "s2_auto";
+    public static final String S2_UNCOMPRESSED = "s2_uncompressed";
+    public static final String S2_FAST = "s2_fast";
+    public static final String S2_BETTER = "s2_better";
+    public static final String S2_BEST = "s2_best";
 
     /** Go's defaultCompressionS2AutoRTTThresholds. */
-    static final List<Duration> DEFAULT_RTT_THRESHOLDS = List.of(Duration.ofMillis(10), Duration.ofMillis(50),
+    public static final List<Duration> DEFAULT_RTT_THRESHOLDS = List.of(Duration.ofMillis(10), Duration.ofMillis(50),
             Duration.ofMillis(100));
 
     /**
-     * Not configured: the route protocol of Go 2.9, the version this server reports, with nothing about
-     * compression in the route INFO or in {@code /routez}. (Go 2.10's default is {@code accept}; configure it to
-     * take compression from 2.10+ peers that start it.)
+     * Not configured: the protocol of Go 2.9, the version this server reports, with nothing about
+     * compression in the INFO or in the monitoring pages. (Go 2.10's route default is {@code accept};
+     * configure it to take compression from 2.10+ peers that start it.)
      */
-    static final RouteCompression DEFAULT = new RouteCompression("", List.of());
+    public static final CompressionOptions DEFAULT = new CompressionOptions("", List.of());
 
-    boolean configured() {
+    /** Whether {@code compression} was configured at all. */
+    public boolean configured() {
         return !mode.isEmpty();
     }
 
-    RouteCompression {
+    public CompressionOptions {
         rttThresholds = List.copyOf(rttThresholds);
     }
 
     /**
-     * Go's validateAndNormalizeCompressionOption ({@code on} means {@code s2_fast} for routes).
+     * Go's validateAndNormalizeCompressionOption for routes ({@code on} means {@code s2_fast}).
      *
      * @throws IllegalArgumentException with Go's text
      */
-    static RouteCompression of(String configured, List<Duration> thresholds) {
+    public static CompressionOptions of(String configured, List<Duration> thresholds) {
+        return of(configured, thresholds, S2_FAST);
+    }
+
+    /**
+     * Go's validateAndNormalizeCompressionOption.
+     *
+     * @param modeForOn what {@code on} (or {@code enabled}, {@code true}) means: {@code s2_fast} for routes,
+     *                  {@code s2_auto} for leaf nodes
+     * @throws IllegalArgumentException with Go's text
+     */
+    public static CompressionOptions of(String configured, List<Duration> thresholds, String modeForOn) {
         String m = configured.toLowerCase(java.util.Locale.ROOT);
         if (m.equals("on") || m.equals("enabled") || m.equals("true")) {
-            m = S2_FAST;
+            m = modeForOn;
         }
         return switch (m) {
-            case "not supported", "not_supported" -> new RouteCompression(NOT_SUPPORTED, List.of());
-            case "disabled", "off", "false" -> new RouteCompression(OFF, List.of());
-            case "accept" -> new RouteCompression(ACCEPT, List.of());
-            case "auto", "s2_auto" -> new RouteCompression(S2_AUTO, autoThresholds(configured, thresholds));
-            case "fast", "s2_fast" -> new RouteCompression(S2_FAST, List.of());
-            case "better", "s2_better" -> new RouteCompression(S2_BETTER, List.of());
-            case "best", "s2_best" -> new RouteCompression(S2_BEST, List.of());
+            case "not supported", "not_supported" -> new CompressionOptions(NOT_SUPPORTED, List.of());
+            case "disabled", "off", "false" -> new CompressionOptions(OFF, List.of());
+            case "accept" -> new CompressionOptions(ACCEPT, List.of());
+            case "auto", "s2_auto" -> new CompressionOptions(S2_AUTO, autoThresholds(configured, thresholds));
+            case "fast", "s2_fast" -> new CompressionOptions(S2_FAST, List.of());
+            case "better", "s2_better" -> new CompressionOptions(S2_BETTER, List.of());
+            case "best", "s2_best" -> new CompressionOptions(S2_BEST, List.of());
             // Go's "uncompressed" is not a mode one configures, only a level s2_auto picks.
             default -> throw new IllegalArgumentException("unsupported compression mode \"" + configured + "\"");
         };
@@ -103,11 +116,12 @@ record RouteCompression(String mode, List<Duration> rttThresholds) {
     }
 
     /** Go's needsCompression: whether this side negotiates compression with a peer at all. */
-    boolean negotiates() {
+    public boolean negotiates() {
         return needsCompression(mode);
     }
 
-    static boolean needsCompression(String m) {
+    /** Whether mode {@code m} means compressing (S2 framing), as Go's needsCompression. */
+    public static boolean needsCompression(String m) {
         return !m.isEmpty() && !m.equals(OFF) && !m.equals(NOT_SUPPORTED);
     }
 
@@ -116,7 +130,7 @@ record RouteCompression(String mode, List<Duration> rttThresholds) {
      *
      * @throws IllegalArgumentException for a mode this server does not know, with Go's text
      */
-    String select(String theirs) {
+    public String select(String theirs) {
         if (theirs.isEmpty() || theirs.equals(NOT_SUPPORTED)) {
             return NOT_SUPPORTED;
         }
@@ -134,7 +148,7 @@ record RouteCompression(String mode, List<Duration> rttThresholds) {
     }
 
     /** Go's selectS2AutoModeBasedOnRTT. */
-    String levelFor(Duration rtt) {
+    public String levelFor(Duration rtt) {
         int idx = -1;
         for (int i = 0; i < rttThresholds.size(); i++) {
             if (rtt.compareTo(rttThresholds.get(i)) <= 0) {
@@ -154,7 +168,7 @@ record RouteCompression(String mode, List<Duration> rttThresholds) {
     }
 
     /** Go's compressionModeForInfoProtocol: an s2_auto server announces s2_auto, not its current level. */
-    String forInfo(String negotiated) {
+    public String forInfo(String negotiated) {
         return mode.equals(S2_AUTO) ? S2_AUTO : negotiated;
     }
 }
