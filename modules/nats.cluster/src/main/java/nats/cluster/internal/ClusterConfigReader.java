@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import nats.transport.compress.CompressionConfigReader;
 import nats.transport.compress.CompressionOptions;
 import nats.transport.config.ConfigProblem;
 import nats.transport.config.ConfigValues;
@@ -91,7 +92,8 @@ public final class ClusterConfigReader {
                 case "write_deadline" -> writeDeadline = Optional.of(ConfigValues.duration(section, key, v));
                 case "pool_size" -> poolSize = (int) ConfigValues.integer(section, key, v);
                 case "accounts" -> pinned = accounts(section, key, v);
-                case "compression" -> compression = compression(section, key, v);
+                case "compression" -> compression = CompressionConfigReader.read(section, key, v,
+                        CompressionOptions.S2_FAST);
                 case "write_timeout" -> warnings.accept(new ConfigProblem(section, key,
                         "cluster \"write_timeout\" is not supported by jnatsd: a route that blocks beyond the write"
                         + " deadline is closed"));
@@ -129,43 +131,6 @@ public final class ClusterConfigReader {
             names.add(name);
         }
         return names;
-    }
-
-    /** Go's parseCompression (routes: {@code true} means {@code s2_fast}) and its validation. */
-    private static CompressionOptions compression(Map<String, Object> m, String key, Object v) throws ConfigProblem {
-        String mode;
-        List<Duration> thresholds = new java.util.ArrayList<>();
-        if (v instanceof String s) {
-            mode = s;
-        } else if (v instanceof Boolean b) {
-            mode = b ? CompressionOptions.S2_FAST : CompressionOptions.OFF;
-        } else if (v instanceof Map<?, ?> raw) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> block = (Map<String, Object>) raw;
-            mode = "";
-            for (Map.Entry<String, Object> e : block.entrySet()) {
-                switch (ConfigValues.goLower(e.getKey())) {
-                    case "mode" -> mode = ConfigValues.string(block, e.getKey(), e.getValue());
-                    case "rtt_thresholds", "thresholds", "rtts", "rtt" -> {
-                        if (!(e.getValue() instanceof List<?> list)) {
-                            throw new ConfigProblem(block, e.getKey(), "expected an array of durations");
-                        }
-                        for (Object d : list) {
-                            thresholds.add(ConfigValues.duration(block, e.getKey(), d));
-                        }
-                    }
-                    default -> throw ConfigValues.unknownField(block, e.getKey());
-                }
-            }
-        } else {
-            throw new ConfigProblem(m, key, "field \"" + key + "\" should be a boolean or a structure, got "
-                    + ConfigValues.typeName(v));
-        }
-        try {
-            return CompressionOptions.of(mode, thresholds);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigProblem(m, key, e.getMessage());
-        }
     }
 
     private record HostPort(String host, int port) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import nats.transport.compress.CompressionOptions;
 import nats.transport.tls.TlsOptions;
 
 /**
@@ -18,14 +19,20 @@ import nats.transport.tls.TlsOptions;
  * @param noAdvertise whether this server's URL is kept out of {@code leafnode_urls}
  * @param reconnect   the pause before a remote is dialled again
  * @param remotes     the hubs this server connects to
+ * @param compression the {@code compression} this side announces to leafs that connect (Go 2.10's default
+ *                    {@code s2_auto}); S2 is used only with a peer that announces compression too
  */
 public record LeafConfig(String host, int port, LeafAuth auth, Optional<TlsOptions> tls, String advertise,
-                         boolean noAdvertise, Duration reconnect, List<RemoteConfig> remotes) {
+                         boolean noAdvertise, Duration reconnect, List<RemoteConfig> remotes,
+                         CompressionOptions compression) {
 
     /** Go's DEFAULT_LEAF_NODE_RECONNECT. */
     public static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(1);
     /** Go's leafnode default host. */
     public static final String DEFAULT_HOST = "0.0.0.0";
+    /** Go 2.10's default leaf compression: {@code s2_auto} with the default round-trip thresholds. */
+    public static final CompressionOptions DEFAULT_COMPRESSION = CompressionOptions.of(CompressionOptions.S2_AUTO,
+            List.of(), CompressionOptions.S2_AUTO);
 
     public LeafConfig {
         remotes = List.copyOf(remotes);
@@ -76,7 +83,7 @@ public record LeafConfig(String host, int port, LeafAuth auth, Optional<TlsOptio
      */
     public record RemoteConfig(List<LeafUrl> urls, String account, String credentials, List<String> denyImports,
                                List<String> denyExports, Optional<RemoteTls> tls, boolean hub,
-                               boolean wsCompression, boolean wsNoMasking) {
+                               boolean wsCompression, boolean wsNoMasking, CompressionOptions compression) {
 
         public RemoteConfig {
             urls = List.copyOf(urls);

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import nats.transport.compress.CompressionConfigReader;
+import nats.transport.compress.CompressionOptions;
 import nats.leafnode.internal.LeafConfig.LeafAuth;
 import nats.leafnode.internal.LeafConfig.LeafUser;
 import nats.leafnode.internal.LeafConfig.RemoteConfig;
@@ -38,6 +40,7 @@ public final class LeafConfigReader {
         Duration reconnect = LeafConfig.DEFAULT_RECONNECT;
         List<RemoteConfig> remotes = List.of();
         boolean authTimeoutSet = false;
+        CompressionOptions compression = LeafConfig.DEFAULT_COMPRESSION;
         for (Map.Entry<String, Object> e : section.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -62,8 +65,8 @@ public final class LeafConfigReader {
                 case "no_advertise" -> noAdvertise = ConfigValues.bool(section, key, v);
                 case "min_version", "minimum_version" -> warnings.accept(new ConfigProblem(section, key,
                         "leafnodes \"" + key + "\" is not supported by jnatsd and is ignored"));
-                case "compression" -> warnings.accept(new ConfigProblem(section, key,
-                        "leafnodes \"compression\" is not supported by jnatsd: connections are uncompressed, as Go 2.9's"));
+                case "compression" -> compression = CompressionConfigReader.read(section, key, v,
+                        CompressionOptions.S2_AUTO);
                 default -> throw ConfigValues.unknownField(section, key);
             }
         }
@@ -74,7 +77,7 @@ public final class LeafConfigReader {
             auth = new LeafAuth(auth.user(), auth.password(), auth.account(),
                     TlsOptions.defaultAuthTimeout(tls), auth.users());
         }
-        return new LeafConfig(host, port, auth, tls, advertise, noAdvertise, reconnect, remotes);
+        return new LeafConfig(host, port, auth, tls, advertise, noAdvertise, reconnect, remotes, compression);
     }
 
     private LeafAuth authorization(Map<String, Object> block, Map<String, Object> parent, String parentKey)
@@ -165,6 +168,7 @@ public final class LeafConfigReader {
         boolean hub = false;
         boolean wsCompression = false;
         boolean wsNoMasking = false;
+        CompressionOptions compression = LeafConfig.DEFAULT_COMPRESSION;
         for (Map.Entry<String, Object> e : r.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();
@@ -179,8 +183,9 @@ public final class LeafConfigReader {
                 case "ws_compress", "ws_compression", "websocket_compress", "websocket_compression" ->
                         wsCompression = ConfigValues.bool(r, key, v);
                 case "ws_no_masking", "websocket_no_masking" -> wsNoMasking = ConfigValues.bool(r, key, v);
+                case "compression" -> compression = CompressionConfigReader.read(r, key, v, CompressionOptions.S2_AUTO);
                 case "no_randomize", "dont_randomize", "jetstream_cluster_migrate",
-                     "js_cluster_migrate", "compression" -> warnings.accept(new ConfigProblem(r, key,
+                     "js_cluster_migrate" -> warnings.accept(new ConfigProblem(r, key,
                         "remote leafnode \"" + key + "\" is not supported by jnatsd and is ignored"));
                 default -> throw ConfigValues.unknownField(r, key);
             }
@@ -191,7 +196,7 @@ public final class LeafConfigReader {
                     + "non-websocket urls: " + urls.stream().map(LeafUrl::redacted).toList());
         }
         return new RemoteConfig(urls, account, credentials, denyImports, denyExports, tls, hub, wsCompression,
-                wsNoMasking);
+                wsNoMasking, compression);
     }
 
     private static List<LeafUrl> urls(Map<String, Object> m, String key, Object v) throws ConfigProblem {

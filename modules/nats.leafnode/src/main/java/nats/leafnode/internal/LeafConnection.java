@@ -11,6 +11,8 @@ import nats.api.links.QueueRole;
 import nats.api.messaging.MessageOrigin;
 import nats.api.messaging.MessageTrace;
 import nats.api.net.Connection;
+import nats.transport.compress.CompressionOptions;
+import nats.transport.compress.S2Writer;
 import nats.transport.link.LinkChannel;
 import nats.transport.protocol.InterestLine;
 import nats.transport.protocol.ProtocolException;
@@ -42,6 +44,8 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     private final ReceivedLinkMessage inbound = new ReceivedLinkMessage(MessageOrigin.LEAF);
     private final InterestMap smap;
     private volatile InterestFeed feed;
+    /** The negotiated compression (Go's {@code leaf.compression}, shown in {@code /leafz}); "" before. */
+    volatile String compression = "";
 
     LeafConnection(LeafNodes nodes, long cid, Connection connection, Remote remote) {
         this(nodes, cid, connection, remote, "");
@@ -70,6 +74,11 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         long first = 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(200);
         channel.startPings(first, () -> nodes.settings().maxPingsOut(), () -> nodes.settings().pingInterval().toMillis(),
                 false);
+    }
+
+    /** From now on this connection's output is an S2 stream at {@code level} (Go's s2 writer). */
+    void compressWrites(String level) {
+        channel.encodeWritesWith(new S2Writer(!level.equals(CompressionOptions.S2_UNCOMPRESSED)));
     }
 
     boolean isClosed() {

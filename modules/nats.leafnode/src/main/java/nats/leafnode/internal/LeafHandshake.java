@@ -13,6 +13,8 @@ import nats.leafnode.internal.LeafConfig.LeafUser;
 import nats.leafnode.internal.LeafConfig.RemoteConfig;
 import nats.api.sessions.Credentials;
 import nats.api.sessions.ServerGrant;
+import nats.transport.compress.CompressionOptions;
+import nats.transport.compress.S2Reader;
 import nats.transport.config.Passwords;
 import nats.transport.json.Json;
 import nats.transport.json.JsonWriter;
@@ -47,6 +49,8 @@ final class LeafHandshake {
     private volatile String nonce = "";
     private volatile boolean infoReceived;
     private volatile boolean connected;
+    /** Whether the compression exchange of the first INFOs is done (Go's compressionNegotiated). */
+    private boolean compressionNegotiated;
     private volatile String user = "";
     /** The permissions a hub sends back in its second INFO (Go's {@code import}/{@code export}). */
     private volatile Optional<Map<String, Object>> grantedImport = Optional.empty();
@@ -74,7 +78,7 @@ final class LeafHandshake {
         if (c.remote == null) {
             if (greetedWith.isEmpty()) {
                 nonce = LeafNodes.nonce();
-                c.sendLine(c.nodes.infoLine(c.cid, nonce, Optional.empty()));
+                c.sendLine(c.nodes.greetingLine(c.cid, nonce));
             } else {
                 nonce = greetedWith;
             }
@@ -106,9 +110,20 @@ final class LeafHandshake {
             throw ProtocolException.closeSilently("bad leafnode INFO: " + e.getMessage());
         }
         if (c.remote == null) {
+            // A Go 2.10 leaf answers the greeting with an INFO carrying the compression it chose.
+            if (!compressionNegotiated && !connected) {
+                compression(info, c.nodes.config().compression(), false);
+            }
             return;
         }
         boolean first = !infoReceived;
+        if (first && !compressionNegotiated) {
+            CompressionOptions configured = c.remote.currentUrl().isWebSocket()
+                    ? CompressionOptions.of(CompressionOptions.OFF, List.of()) : c.remote.config().compression();
+            if (!compression(info, configured, true)) {
+                return;
+            }
+        }
         if (first) {
             infoReceived = true;
             // A leafnode port gives a client id and the leafnode URLs; anything else is the wrong port (Go).
@@ -181,7 +196,57 @@ final class LeafHandshake {
         if (!r.denyImports().isEmpty()) {
             json.name("deny_pub").value(r.denyImports());
         }
+        if (!c.compression.isEmpty()) {
+            json.field("compress_mode", c.compression);
+        }
         return ("CONNECT " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Go 2.10's compression exchange on the first INFO each side reads: the hub's greeting announces its mode;
+     * a leaf that compresses too answers with an INFO naming the mode it chose, sent plainly, and compresses
+     * from then on; the hub then compresses and sends its INFO again. Both read S2 after that INFO. A peer that
+     * announces nothing (Go 2.9) leaves the connection as it was.
+     *
+     * @return whether to go on with this INFO (false: the next INFO, compressed, carries on, or closed)
+     */
+    private boolean compression(Map<String, Object> info, CompressionOptions configured, boolean solicited) {
+        compressionNegotiated = true;
+        String theirs = string(info.get("compression"));
+        if (!configured.negotiates()) {
+            c.compression = theirs.isEmpty() || configured.mode().equals(CompressionOptions.NOT_SUPPORTED)
+                    ? CompressionOptions.NOT_SUPPORTED : CompressionOptions.OFF;
+            return true;
+        }
+        String mode;
+        try {
+            mode = configured.select(theirs);
+        } catch (IllegalArgumentException e) {
+            c.nodes.log().log(System.Logger.Level.ERROR, "lid:{0} - {1}", c.cid, e.getMessage());
+            c.sendError(e.getMessage());
+            c.close("Protocol Violation");
+            return false;
+        }
+        if (mode.equals(CompressionOptions.S2_AUTO)) {
+            // Go's first guess: the time the handshake took stands for the round trip.
+            mode = configured.levelFor(java.time.Duration.between(c.channel.start(), java.time.Instant.now()));
+        }
+        c.compression = mode;
+        if (!CompressionOptions.needsCompression(mode)) {
+            return true;
+        }
+        byte[] line = c.nodes.compressionInfoLine(c.cid, solicited ? "" : nonce, configured.forInfo(mode));
+        if (solicited) {
+            c.sendLine(line);
+            c.channel.drain(2000);
+            c.compressWrites(mode);
+        } else {
+            c.channel.drain(2000);
+            c.compressWrites(mode);
+            c.sendLine(line);
+        }
+        c.channel.decodeReadsAfterThisRead(new S2Reader());
+        return false;
     }
 
     // ---- accepting side ------------------------------------------------------------------------------------
@@ -236,6 +301,11 @@ final class LeafHandshake {
         }
         account = bound.get();
         connected = true;
+        if (c.compression.isEmpty()) {
+            // No INFO came first (a Go 2.9 leaf, or one not compressing): what its CONNECT says, if anything.
+            String theirs = string(proto.get("compress_mode"));
+            c.compression = theirs.isEmpty() ? CompressionOptions.NOT_SUPPORTED : theirs;
+        }
         remoteName = string(proto.get("name"));
         remoteId = string(proto.get("server_id"));
         remoteCluster = string(proto.get("cluster"));

@@ -70,6 +70,9 @@ final class LeafMonitoring {
         if (subs && !interest.isEmpty()) {
             m.put("subscriptions_list", interest.stream().map(RemoteInterest::subject).toList());
         }
+        if (!c.compression.isEmpty()) {
+            m.put("compression", c.compression);
+        }
         return m;
     }
 

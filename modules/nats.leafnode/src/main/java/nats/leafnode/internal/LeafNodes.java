@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
+import nats.transport.compress.CompressionOptions;
 import nats.api.ServerContext;
 import nats.api.ServerIdentity;
 import nats.api.ServerSettings;
@@ -153,7 +154,7 @@ public final class LeafNodes {
         String nonce = nonce();
         Connection tls;
         try {
-            tls = TlsHandshake.accept(plain.channel(), serverTls, false, infoLine(cid, nonce, Optional.empty()));
+            tls = TlsHandshake.accept(plain.channel(), serverTls, false, greetingLine(cid, nonce));
         } catch (TlsHandshake.Refused e) {
             log.log(e.level(), "{0} - lid:{1} - {2}", plain.remoteAddress(), cid, e.getMessage());
             return;
@@ -238,16 +239,30 @@ public final class LeafNodes {
         return loopSubjects.computeIfAbsent(account, a -> LeafConnection.LDS_PREFIX + randomId());
     }
 
-    /**
-     * The leafnode INFO (Go's leafNodeInfo): the first one carries the nonce, the one after CONNECT the bound
-     * account ({@code remote_account}) and {@code connect_info}.
-     */
-    byte[] infoLine(long cid, String nonce, Optional<String> remoteAccount) {
-        return infoLine(cid, nonce, remoteAccount, Optional.empty(), Optional.empty());
+    /** The hub's first INFO: with the {@code compression} it is configured with (Go 2.10; 2.9 peers ignore it). */
+    byte[] greetingLine(long cid, String nonce) {
+        String mode = config.compression().mode();
+        return infoLine(cid, nonce, Optional.empty(), Optional.empty(), Optional.empty(),
+                mode.equals(CompressionOptions.NOT_SUPPORTED) ? "" : mode);
+    }
+
+    /** The INFO either side sends once it has chosen compression {@code mode} (Go's negotiateLeafCompression). */
+    byte[] compressionInfoLine(long cid, String nonce, String mode) {
+        return infoLine(cid, nonce, Optional.empty(), Optional.empty(), Optional.empty(), mode);
     }
 
     byte[] infoLine(long cid, String nonce, Optional<String> remoteAccount, Optional<Map<String, Object>> imports,
                     Optional<Map<String, Object>> exports) {
+        return infoLine(cid, nonce, remoteAccount, imports, exports, "");
+    }
+
+    /**
+     * The leafnode INFO (Go's leafNodeInfo): the first one carries the nonce, the one after CONNECT the bound
+     * account ({@code remote_account}) and {@code connect_info}.
+     */
+    private byte[] infoLine(long cid, String nonce, Optional<String> remoteAccount,
+                            Optional<Map<String, Object>> imports, Optional<Map<String, Object>> exports,
+                            String compression) {
         ServerIdentity id = identity();
         JsonWriter json = new JsonWriter().beginObject()
                 .field("server_id", id.serverId()).field("server_name", id.serverName())
@@ -279,6 +294,9 @@ public final class LeafNodes {
         imports.ifPresent(i -> json.name("import").value(i));
         exports.ifPresent(e -> json.name("export").value(e));
         remoteAccount.ifPresent(a -> json.field("remote_account", a));
+        if (!compression.isEmpty()) {
+            json.field("compression", compression);
+        }
         json.field("info_on_connect", true);
         if (remoteAccount.isPresent()) {
             json.field("connect_info", true);

@@ -33,7 +33,7 @@ public final class LeafReload {
     /** A remote as the reload compares it: without its TLS and deny lists. */
     static RemoteConfig key(RemoteConfig r) {
         return new RemoteConfig(r.urls(), r.account(), r.credentials(), List.of(), List.of(), Optional.empty(), r.hub(),
-                r.wsCompression(), r.wsNoMasking());
+                r.wsCompression(), r.wsNoMasking(), r.compression());
     }
 
     /** Go's TLS_TIMEOUT: the TLS timeout Go compares when a block has no {@code tls}. */
@@ -58,7 +58,7 @@ public final class LeafReload {
         LeafConfig.LeafAuth auth = new LeafConfig.LeafAuth(c.auth().user(), c.auth().password(), c.auth().account(),
                 c.auth().timeout(), users);
         return new Compared(new LeafConfig(c.host(), c.port(), auth, Optional.empty(), c.advertise(), c.noAdvertise(),
-                c.reconnect(), List.of()), c.tls().map(t -> t.timeout()).orElse(TLS_TIMEOUT), remotes);
+                c.reconnect(), List.of(), c.compression()), c.tls().map(t -> t.timeout()).orElse(TLS_TIMEOUT), remotes);
     }
 
     /** The block in one line, passwords left out (the text goes to the log and to {@code --signal reload}). */
