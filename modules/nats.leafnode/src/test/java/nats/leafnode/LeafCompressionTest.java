@@ -1,0 +1,119 @@
+package nats.leafnode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import nats.leafnode.testing.Leafz;
+import nats.leafnode.testing.Messaging;
+import nats.leafnode.testing.Ours;
+import nats.testing.GoServer;
+import nats.testing.Ports;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Leaf compression as Go 2.10 negotiates it: two of our servers configured {@code s2_fast} speak S2 (shown in
+ * {@code /leafz}) and carry small and 1 MiB messages both ways; against Go 2.9.10, which announces no
+ * compression, either role stays uncompressed and works.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class LeafCompressionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoOfOursCompressWithS2Fast() throws Exception {
+        try (Ours hub = Ours.start(dir, "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\"\n compression: s2_fast\n"
+                + " authorization { users: [{user: leaf, password: s3cret}] } }");
+             Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"" + hub.leafUrl("leaf:s3cret")
+                     + "\", compression: s2_fast}] }");
+             Connection onHub = Messaging.connect(hub.clientUrl());
+             Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            assertEquals("s2_fast", Leafz.leafs(hub.httpPort, "").getFirst().get("compression"),
+                    "the hub's /leafz shows S2 in effect");
+            assertEquals("s2_fast", Leafz.leafs(leaf.httpPort, "").getFirst().get("compression"),
+                    "the leaf's /leafz shows S2 in effect");
+            exchange(onHub, onLeaf, 2000);
+        }
+    }
+
+    @Test
+    void oursCompressingAsTheLeafOfAGo29Hub() throws Exception {
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
+        int goLeafPort = Ports.free();
+        int goHttp = Ports.free();
+        try (GoServer go = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + goHttp
+                + "\nleafnodes { listen: 127.0.0.1:" + goLeafPort + " }\n");
+             Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:"
+                     + goLeafPort + "\", compression: s2_fast}] }");
+             Connection onGo = Messaging.connect("nats://127.0.0.1:" + go.port());
+             Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+            Leafz.await(WAIT, 1, goHttp, leaf.httpPort);
+            assertEquals("not supported", Leafz.leafs(leaf.httpPort, "").getFirst().get("compression"),
+                    "a hub that announces nothing gets no compression");
+            exchange(onGo, onLeaf, 200);
+            assertFalse(go.log().contains("[ERR]"), "the Go hub logged no error: " + go.log());
+        }
+    }
+
+    @Test
+    void go29AsTheLeafOfOurCompressingHub() throws Exception {
+        Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
+        int goHttp = Ports.free();
+        try (Ours hub = Ours.start(dir, "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\"\n compression: s2_fast }");
+             GoServer go = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + goHttp
+                     + "\nleafnodes { remotes: [{url: \"" + hub.leafUrl("") + "\"}] }\n");
+             Connection onHub = Messaging.connect(hub.clientUrl());
+             Connection onGo = Messaging.connect("nats://127.0.0.1:" + go.port())) {
+            Leafz.await(WAIT, 1, goHttp, hub.httpPort);
+            assertEquals("not supported", Leafz.leafs(hub.httpPort, "").getFirst().get("compression"),
+                    "a leaf whose CONNECT says nothing gets no compression");
+            exchange(onHub, onGo, 200);
+            assertFalse(go.log().contains("[ERR]"), "the Go leaf logged no error: " + go.log());
+        }
+    }
+
+    /** {@code count} messages each way, then one of 1 MiB each way, byte for byte. */
+    private static void exchange(Connection onHub, Connection onLeaf, int count) throws Exception {
+        Subscription down = onLeaf.subscribe("down");
+        onLeaf.flush(WAIT);
+        Messaging.awaitInterest(onHub, "down", down);
+        Messaging.assertFlow(onHub, "down", down, count);
+        Subscription up = onHub.subscribe("up");
+        onHub.flush(WAIT);
+        Messaging.awaitInterest(onLeaf, "up", up);
+        Messaging.assertFlow(onLeaf, "up", up, count);
+
+        byte[] big = new byte[1024 * 1024];
+        byte[] text = "leaf compression carries this line again and again; ".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (i % 4096 < 2048) ? text[i % text.length] : (byte) (i * 31 + (i >>> 7));
+        }
+        onHub.publish("down", big);
+        onHub.flush(WAIT);
+        Message m = down.nextMessage(WAIT);
+        assertNotNull(m, "the 1 MiB message reached the leaf");
+        assertArrayEquals(big, m.getData(), "the 1 MiB message arrived intact at the leaf");
+        onLeaf.publish("up", big);
+        onLeaf.flush(WAIT);
+        m = up.nextMessage(WAIT);
+        assertNotNull(m, "the 1 MiB message reached the hub");
+        assertArrayEquals(big, m.getData(), "the 1 MiB message arrived intact at the hub");
+    }
+}
