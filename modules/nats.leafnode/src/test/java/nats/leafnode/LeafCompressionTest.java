@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,8 +66,8 @@ class LeafCompressionTest {
              Connection onGo = Messaging.connect("nats://127.0.0.1:" + go.port());
              Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
             Leafz.await(WAIT, 1, goHttp, leaf.httpPort);
-            assertEquals("not supported", Leafz.leafs(leaf.httpPort, "").getFirst().get("compression"),
-                    "a hub that announces nothing gets no compression");
+            assertNull(Leafz.leafs(leaf.httpPort, "").getFirst().get("compression"),
+                    "a hub that announces nothing gets no compression (not supported: no field, as Go 2.9's /leafz)");
             exchange(onGo, onLeaf, 200);
             assertFalse(go.log().contains("[ERR]"), "the Go hub logged no error: " + go.log());
         }
@@ -82,8 +83,8 @@ class LeafCompressionTest {
              Connection onHub = Messaging.connect(hub.clientUrl());
              Connection onGo = Messaging.connect("nats://127.0.0.1:" + go.port())) {
             Leafz.await(WAIT, 1, goHttp, hub.httpPort);
-            assertEquals("not supported", Leafz.leafs(hub.httpPort, "").getFirst().get("compression"),
-                    "a leaf whose CONNECT says nothing gets no compression");
+            assertNull(Leafz.leafs(hub.httpPort, "").getFirst().get("compression"),
+                    "a leaf whose CONNECT says nothing gets no compression (not supported: no field, as Go 2.9's /leafz)");
             exchange(onHub, onGo, 200);
             assertFalse(go.log().contains("[ERR]"), "the Go leaf logged no error: " + go.log());
         }

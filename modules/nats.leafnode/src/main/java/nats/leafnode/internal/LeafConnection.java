@@ -140,6 +140,22 @@ final class LeafConnection implements Link, RouteProtocolHandler {
     @Override
     public void onPong() {
         channel.onPong();
+        adjustAutoCompression();
+    }
+
+    /** Go's updateS2AutoCompressionLevel: with {@code s2_auto} the level follows the measured round trip. */
+    private void adjustAutoCompression() {
+        CompressionOptions configured = remote != null ? remote.config().compression() : nodes.config().compression();
+        String current = compression;
+        if (!configured.mode().equals(CompressionOptions.S2_AUTO) || !CompressionOptions.needsCompression(current)
+                || channel.rttNanos() == 0) {
+            return;
+        }
+        String level = configured.levelFor(java.time.Duration.ofNanos(channel.rttNanos()));
+        if (!level.equals(current)) {
+            compression = level;
+            compressWrites(level);
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import nats.api.links.RemoteInterest;
 import nats.api.monitoring.MonitorException;
 import nats.api.monitoring.MonitorQuery;
 import nats.api.monitoring.Monitoring;
+import nats.transport.compress.CompressionOptions;
 import nats.transport.json.GoDurations;
 
 /**
@@ -70,7 +71,8 @@ final class LeafMonitoring {
         if (subs && !interest.isEmpty()) {
             m.put("subscriptions_list", interest.stream().map(RemoteInterest::subject).toList());
         }
-        if (!c.compression.isEmpty()) {
+        if (!c.compression.isEmpty() && !c.compression.equals(CompressionOptions.NOT_SUPPORTED)) {
+            // Go 2.10's field; left out with a peer that announced no compression, so /leafz stays Go 2.9's then.
             m.put("compression", c.compression);
         }
         return m;
