@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,6 +52,21 @@ class LeafCompressionTest {
             assertEquals("s2_fast", Leafz.leafs(leaf.httpPort, "").getFirst().get("compression"),
                     "the leaf's /leafz shows S2 in effect");
             exchange(onHub, onLeaf, 2000);
+        }
+    }
+
+    @Test
+    void twoOfOursNegotiateS2ByDefault() throws Exception {
+        try (Ours hub = Ours.start(dir, "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\" }");
+             Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"" + hub.leafUrl("") + "\"}] }");
+             Connection onHub = Messaging.connect(hub.clientUrl());
+             Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            // s2_auto on both sides: the level follows the round trip (s2_uncompressed under 10 ms on loopback).
+            Object mode = Leafz.leafs(leaf.httpPort, "").getFirst().get("compression");
+            assertTrue(String.valueOf(mode).startsWith("s2_") && !"s2_auto".equals(mode),
+                    "the default s2_auto settled on an S2 level: " + mode);
+            exchange(onHub, onLeaf, 200);
         }
     }
 

@@ -76,4 +76,27 @@ class LeafConfigReaderTest {
         assertTrue(c.listens(), "a port makes a listener");
         assertFalse(reader.read(map()).listens(), "no port, no listener");
     }
+
+    @Test
+    void compressionAsGo210ReadsIt() throws Exception {
+        LeafConfig unset = reader.read(map("port", 7422L, "remotes", List.of(map("url", "hub"))));
+        assertEquals("s2_auto", unset.compression().mode(), "Go 2.10's leaf default");
+        assertEquals("s2_auto", unset.remotes().getFirst().compression().mode(), "Go 2.10's remote default");
+        assertEquals(List.of(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100)),
+                unset.compression().rttThresholds(), "Go's default thresholds");
+        LeafConfig set = reader.read(map("port", 7422L, "compression", true, "remotes",
+                List.of(map("url", "hub", "compression", map("mode", "auto", "rtt_thresholds", List.of("5ms", "20ms"))),
+                        map("url", "hub2", "compression", "s2_best"), map("url", "hub3", "compression", false))));
+        assertEquals("s2_auto", set.compression().mode(), "true means s2_auto for leaf nodes (routes: s2_fast)");
+        assertEquals(List.of(Duration.ofMillis(5), Duration.ofMillis(20)),
+                set.remotes().getFirst().compression().rttThresholds(), "a remote's own thresholds");
+        assertEquals("s2_best", set.remotes().get(1).compression().mode(), "a remote's mode");
+        assertEquals("off", set.remotes().get(2).compression().mode(), "false is off");
+        assertEquals("unsupported compression mode \"gzip\"", assertThrows(ConfigProblem.class,
+                () -> reader.read(map("compression", "gzip"))).getMessage(), "Go's text for an unknown mode");
+        assertEquals("RTT threshold values [20ms 5ms] should be in ascending order", assertThrows(ConfigProblem.class,
+                () -> reader.read(map("remotes", List.of(map("url", "hub", "compression",
+                        map("mode", "s2_auto", "rtt_thresholds", List.of("20ms", "5ms"))))))).getMessage(),
+                "Go's text for thresholds out of order");
+    }
 }
