@@ -135,6 +135,6 @@ public final class S2Reader implements LinkChannel.Decoder {
     }
 
     private static ProtocolException corrupt(String what) {
-        return ProtocolException.closeSilently("compressed route stream is corrupt: " + what);
+        return ProtocolException.closeSilently("compressed stream is corrupt: " + what);
     }
 }
