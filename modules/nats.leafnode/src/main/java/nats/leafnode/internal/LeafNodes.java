@@ -248,6 +248,15 @@ public final class LeafNodes {
 
     /** The INFO either side sends once it has chosen compression {@code mode} (Go's negotiateLeafCompression). */
     byte[] compressionInfoLine(long cid, String nonce, String mode) {
+        if (!config.listens()) {
+            // A leaf without a leafnode listener has no leafnode INFO of its own (Go's is empty then); the hub
+            // reads only the mode from this one.
+            ServerIdentity id = identity();
+            return ("INFO " + new JsonWriter().beginObject().field("server_id", id.serverId())
+                    .field("server_name", id.serverName()).field("version", id.serverVersion())
+                    .field("proto", MSG_TRACE_PROTO).field("headers", true).field("client_id", cid)
+                    .field("compression", mode).endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+        }
         return infoLine(cid, nonce, Optional.empty(), Optional.empty(), Optional.empty(), mode);
     }
 
