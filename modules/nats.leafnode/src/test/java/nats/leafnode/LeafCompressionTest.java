@@ -56,6 +56,99 @@ class LeafCompressionTest {
     }
 
     @Test
+    void s2FastShrinksWhatCrossesTheWire() throws Exception {
+        for (String mode : new String[] {"off", "s2_fast"}) {
+            java.nio.file.Files.createDirectories(dir.resolve(mode));
+            try (Ours hub = Ours.start(dir.resolve(mode), "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\"\n compression: "
+                    + mode + " }");
+                 CountingProxy proxy = new CountingProxy(hub.leafPort);
+                 Ours leaf = Ours.start(dir.resolve(mode), "LEAF", "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:"
+                         + proxy.port() + "\", compression: " + mode + "}] }");
+                 Connection onHub = Messaging.connect(hub.clientUrl());
+                 Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+                Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+                Subscription down = onLeaf.subscribe("down");
+                onLeaf.flush(WAIT);
+                Messaging.awaitInterest(onHub, "down", down);
+                long before = proxy.toLeaf();
+                byte[] text = new byte[1024 * 1024];
+                byte[] line = "a leaf node repeats itself when it has nothing new to say\n".getBytes(StandardCharsets.UTF_8);
+                for (int i = 0; i < text.length; i++) {
+                    text[i] = line[i % line.length];
+                }
+                onHub.publish("down", text);
+                onHub.flush(WAIT);
+                Message m = down.nextMessage(WAIT);
+                assertNotNull(m, mode + ": the 1 MiB message arrived");
+                assertArrayEquals(text, m.getData(), mode + ": intact");
+                long crossed = proxy.toLeaf() - before;
+                if (mode.equals("off")) {
+                    assertTrue(crossed >= text.length, "off: the message crossed as it is (" + crossed + " bytes)");
+                } else {
+                    assertTrue(crossed < text.length / 4, "s2_fast: 1 MiB of text crossed in " + crossed + " bytes");
+                }
+            }
+        }
+    }
+
+    /** A TCP relay from the leaf to the hub counting the bytes that go to the leaf. */
+    private static final class CountingProxy implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.atomic.AtomicLong toLeaf = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CountingProxy(int hubPort) throws Exception {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket leaf = server.accept();
+                        java.net.Socket hub = new java.net.Socket("127.0.0.1", hubPort);
+                        sockets.add(leaf);
+                        sockets.add(hub);
+                        pump(leaf, hub, null);
+                        pump(hub, leaf, toLeaf);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the proxy was closed
+                }
+            });
+        }
+
+        private void pump(java.net.Socket from, java.net.Socket to, java.util.concurrent.atomic.AtomicLong count) {
+            Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[64 * 1024];
+                try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        out.write(buf, 0, n);
+                        if (count != null) {
+                            count.addAndGet(n);
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // either side went away
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        long toLeaf() {
+            return toLeaf.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void twoOfOursNegotiateS2ByDefault() throws Exception {
         try (Ours hub = Ours.start(dir, "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\" }");
              Ours leaf = Ours.start(dir, "LEAF", "leafnodes { remotes: [{url: \"" + hub.leafUrl("") + "\"}] }");
