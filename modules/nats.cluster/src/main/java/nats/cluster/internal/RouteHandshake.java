@@ -226,7 +226,8 @@ final class RouteHandshake {
             return true;
         }
         if (!configured.negotiates()) {
-            route.compression = info.compression().isEmpty() || configured.mode().equals(CompressionOptions.NOT_SUPPORTED)
+            route.compression = info.compression().isEmpty()
+                    || configured.mode().equals(CompressionOptions.NOT_SUPPORTED)
                     ? CompressionOptions.NOT_SUPPORTED : CompressionOptions.OFF;
             return true;
         }

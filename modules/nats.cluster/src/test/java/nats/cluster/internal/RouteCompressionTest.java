@@ -23,7 +23,8 @@ class RouteCompressionTest {
         assertEquals("off", mode("disabled").mode(), "disabled");
         assertEquals("s2_best", mode("best").mode(), "best");
         assertEquals("s2_auto", mode("auto").mode(), "auto");
-        assertEquals(CompressionOptions.DEFAULT_RTT_THRESHOLDS, mode("s2_auto").rttThresholds(), "Go's default thresholds");
+        assertEquals(CompressionOptions.DEFAULT_RTT_THRESHOLDS, mode("s2_auto").rttThresholds(),
+                "Go's default thresholds");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mode("zip"), "unknown");
         assertEquals("unsupported compression mode \"zip\"", e.getMessage(), "Go's text");
         e = assertThrows(IllegalArgumentException.class, () -> CompressionOptions.of("s2_auto",
