@@ -30,9 +30,12 @@ public record LeafConfig(String host, int port, LeafAuth auth, Optional<TlsOptio
     public static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(1);
     /** Go's leafnode default host. */
     public static final String DEFAULT_HOST = "0.0.0.0";
-    /** Go 2.10's default leaf compression: {@code s2_auto} with the default round-trip thresholds. */
-    public static final CompressionOptions DEFAULT_COMPRESSION = CompressionOptions.of(CompressionOptions.S2_AUTO,
-            List.of(), CompressionOptions.S2_AUTO);
+    /**
+     * Leaf compression when none is configured: the protocol of Go 2.9, the version this server reports (nothing
+     * about compression in INFO, CONNECT or /leafz), as for routes. Go 2.10's default is {@code s2_auto}; configure
+     * it to compress with peers that announce compression.
+     */
+    public static final CompressionOptions DEFAULT_COMPRESSION = CompressionOptions.DEFAULT;
 
     public LeafConfig {
         remotes = List.copyOf(remotes);

@@ -212,6 +212,10 @@ final class LeafHandshake {
      */
     private boolean compression(Map<String, Object> info, CompressionOptions configured, boolean solicited) {
         compressionNegotiated = true;
+        if (!configured.configured()) {
+            // Go 2.9: a peer's compression field is not read, and this side announces none.
+            return true;
+        }
         String theirs = string(info.get("compression"));
         if (!configured.negotiates()) {
             c.compression = theirs.isEmpty() || configured.mode().equals(CompressionOptions.NOT_SUPPORTED)
