@@ -21,7 +21,7 @@ final class JnatsdProcess {
         List<String> path = new ArrayList<>();
         for (Class<?> c : List.of(Main.class, nats.server.NatsServer.class, nats.api.ServerPlugin.class,
                 nats.transport.json.Json.class, nats.jetstream.store.StreamStore.class, picocli.CommandLine.class,
-                org.bouncycastle.jce.provider.BouncyCastleProvider.class)) {
+                org.bouncycastle.jce.provider.BouncyCastleProvider.class, org.xerial.snappy.Snappy.class)) {
             try {
                 path.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             } catch (URISyntaxException e) {
