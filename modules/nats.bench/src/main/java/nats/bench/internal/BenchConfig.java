@@ -158,4 +158,9 @@ public record BenchConfig(Scenario scenario, NatsAddress address, long msgs, int
   int flowIntervalWithSubscribers(String subject) {
     return (int) Math.max(1, Math.min(flowInterval, windowMsgs(subject) / 4));
   }
+
+  /** Publisher {@code i}'s share when {@code parts} publishers send the run's messages; the first take the rest. */
+  long share(int i, int parts) {
+    return msgs / parts + (i < msgs % parts ? 1 : 0);
+  }
 }

@@ -63,7 +63,7 @@ final class ClusterJsBench {
                 }
                 long[] counts = new long[pubs.size()];
                 for (int i = 0; i < pubs.size(); i++) {
-                    counts[i] = cfg.msgs() / pubs.size() + (i < cfg.msgs() % pubs.size() ? 1 : 0);
+                    counts[i] = cfg.share(i, pubs.size());
                 }
                 ClusterBench.ClusterCpu cpu = new ClusterBench.ClusterCpu(cluster);
                 long start = System.nanoTime();

@@ -56,7 +56,7 @@ final class JsBench {
       }
       long[] counts = new long[pubs.size()];
       for (int i = 0; i < pubs.size(); i++) {
-        counts[i] = cfg.msgs() / pubs.size() + (i < cfg.msgs() % pubs.size() ? 1 : 0);
+        counts[i] = cfg.share(i, pubs.size());
       }
       CpuMeter cpu = CpuMeter.start(cfg.pid());
       long start = System.nanoTime();

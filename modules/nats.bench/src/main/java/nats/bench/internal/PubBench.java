@@ -27,8 +27,7 @@ final class PubBench {
       Workers workers = new Workers(control);
       for (int i = 0; i < n; i++) {
         int idx = i;
-        // Spread the messages over the publishers; the first ones take the remainder.
-        counts[i] = cfg.msgs() / n + (i < cfg.msgs() % n ? 1 : 0);
+        counts[i] = cfg.share(i, n);
         pubs[i] = new Publisher(conns.get(i), frame, cfg.flowInterval(), cfg.maxPings(), null, 0,
             control);
         workers.start("pub-" + i, () -> {
