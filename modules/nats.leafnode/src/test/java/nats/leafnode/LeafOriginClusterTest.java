@@ -1,11 +1,14 @@
 package nats.leafnode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -98,16 +101,11 @@ class LeafOriginClusterTest {
     }
 
     private void spokesGetEachMessageOnce(Hub h1, Hub h2) throws Exception {
-        int s1Route = Ports.free();
-        int s2Route = Ports.free();
-        try (Ours s1 = Ours.start(dir, "S1", spoke(s1Route, s2Route, h1));
-             Ours s2 = Ours.start(dir, "S2", spoke(s2Route, s1Route, h2));
-             Connection onS1 = Messaging.connect(s1.clientUrl());
-             Connection onS2 = Messaging.connect(s2.clientUrl());
-             Connection onH1 = Messaging.connect(h1.clientUrl());
-             Connection onH2 = Messaging.connect(h2.clientUrl())) {
-            Leafz.await(WAIT, 1, h1.httpPort());
-            Leafz.await(WAIT, 1, h2.httpPort());
+        try (Spokes spokes = spokes(h1, h2)) {
+            Connection onS1 = spokes.onS1();
+            Connection onS2 = spokes.onS2();
+            Connection onH1 = spokes.onH1();
+            Connection onH2 = spokes.onH2();
             Subscription atS1 = onS1.subscribe("origin.x");
             Subscription atS2 = onS2.subscribe("origin.x");
             Subscription atH1 = onH1.subscribe("origin.x");
@@ -150,16 +148,11 @@ class LeafOriginClusterTest {
      * interest the spoke's own cluster holds through the other hub server, and still announces the hub's own.
      */
     private void hubAnnouncesNoInterestOfTheSpokesOwnCluster(Hub h1, Hub h2) throws Exception {
-        int s1Route = Ports.free();
-        int s2Route = Ports.free();
-        try (Ours s1 = Ours.start(dir, "S1", spoke(s1Route, s2Route, h1));
-             Ours s2 = Ours.start(dir, "S2", spoke(s2Route, s1Route, h2));
-             Connection onS1 = Messaging.connect(s1.clientUrl());
-             Connection onS2 = Messaging.connect(s2.clientUrl());
-             Connection onH1 = Messaging.connect(h1.clientUrl());
-             Connection onH2 = Messaging.connect(h2.clientUrl())) {
-            Leafz.await(WAIT, 1, h1.httpPort());
-            Leafz.await(WAIT, 1, h2.httpPort());
+        try (Spokes spokes = spokes(h1, h2)) {
+            Connection onS1 = spokes.onS1();
+            Connection onS2 = spokes.onS2();
+            Connection onH1 = spokes.onH1();
+            Connection onH2 = spokes.onH2();
             Subscription onlyS1 = onS1.subscribe("only.s1");
             Subscription onlyS2 = onS2.subscribe("only.s2");
             Subscription atH1 = onH1.subscribe("hub.h1");
@@ -173,24 +166,66 @@ class LeafOriginClusterTest {
             Messaging.awaitInterest(onS2, "hub.h1", atH1);
             Messaging.awaitInterest(onS1, "hub.h2", atH2);
             Thread.sleep(300);
-            java.util.List<String> toS2 = announcedByHub(s2.httpPort);
-            java.util.List<String> toS1 = announcedByHub(s1.httpPort);
-            org.junit.jupiter.api.Assertions.assertTrue(toS2.contains("hub.h1"), "H2 announces H1's interest: " + toS2);
-            org.junit.jupiter.api.Assertions.assertFalse(toS2.contains("only.s1"),
+            List<String> toS2 = announcedByHub(spokes.s2().httpPort);
+            List<String> toS1 = announcedByHub(spokes.s1().httpPort);
+            assertTrue(toS2.contains("hub.h1"), "H2 announces H1's interest: " + toS2);
+            assertFalse(toS2.contains("only.s1"),
                     "H2 does not announce S1's interest back to cluster S: " + toS2);
-            org.junit.jupiter.api.Assertions.assertTrue(toS1.contains("hub.h2"), "H1 announces H2's interest: " + toS1);
-            org.junit.jupiter.api.Assertions.assertFalse(toS1.contains("only.s2"),
+            assertTrue(toS1.contains("hub.h2"), "H1 announces H2's interest: " + toS1);
+            assertFalse(toS1.contains("only.s2"),
                     "H1 does not announce S2's interest back to cluster S: " + toS1);
         }
     }
 
     /** The subjects the spoke's hub announced over its one leaf connection, as the spoke's /leafz?subs=1 lists them. */
     @SuppressWarnings("unchecked")
-    private static java.util.List<String> announcedByHub(int spokeHttp) {
-        java.util.List<Map<String, Object>> leafs = Leafz.leafs(spokeHttp, "?subs=1");
+    private static List<String> announcedByHub(int spokeHttp) {
+        List<Map<String, Object>> leafs = Leafz.leafs(spokeHttp, "?subs=1");
         assertEquals(1, leafs.size(), "the spoke has one leaf connection");
         Object list = leafs.get(0).get("subscriptions_list");
-        return list == null ? java.util.List.of() : (java.util.List<String>) list;
+        return list == null ? List.of() : (List<String>) list;
+    }
+
+    /** The spoke cluster S (S1 the leaf of H1, S2 of H2) and a client on each of the four servers. */
+    @SuppressWarnings("try") // an empty body: the resources are only closed
+    private record Spokes(Ours s1, Ours s2, Connection onS1, Connection onS2, Connection onH1, Connection onH2)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (s1; s2; onS1; onS2; onH1; onH2) {
+                // closed in reverse: the clients, then the spoke servers
+            }
+        }
+    }
+
+    /** Starts S1 and S2 routed to each other, each the leaf of its hub server, and waits for both leaf connections. */
+    private Spokes spokes(Hub h1, Hub h2) throws Exception {
+        int s1Route = Ports.free();
+        int s2Route = Ports.free();
+        Ours s1 = Ours.start(dir, "S1", spoke(s1Route, s2Route, h1));
+        Ours s2 = null;
+        Connection[] clients = new Connection[4];
+        try {
+            s2 = Ours.start(dir, "S2", spoke(s2Route, s1Route, h2));
+            String[] urls = {s1.clientUrl(), s2.clientUrl(), h1.clientUrl(), h2.clientUrl()};
+            for (int i = 0; i < urls.length; i++) {
+                clients[i] = Messaging.connect(urls[i]);
+            }
+            Leafz.await(WAIT, 1, h1.httpPort());
+            Leafz.await(WAIT, 1, h2.httpPort());
+            return new Spokes(s1, s2, clients[0], clients[1], clients[2], clients[3]);
+        } catch (Exception e) {
+            for (Connection c : clients) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            if (s2 != null) {
+                s2.close();
+            }
+            s1.close();
+            throw e;
+        }
     }
 
     private static String spoke(int route, int otherRoute, Hub hub) {
