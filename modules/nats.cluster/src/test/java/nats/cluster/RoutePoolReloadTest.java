@@ -196,10 +196,16 @@ class RoutePoolReloadTest {
             Monitor.await(WAIT, "routes renegotiated without compression", () -> modes(a).equals(List.of("off"))
                     && modes(b).equals(List.of("off")) && Monitor.routeConnections(a.httpPort) == 3);
             assertStillDelivered(pub, sub, "uncompressed");
-            // Back on, on both: negotiated again with compression.
+            // Back on: B still has s2_fast configured, so the routes A closes are negotiated compressed again, each
+            // side writing its own level. B's reload then changes its writers in place; it waits for A's routes to
+            // be back, as a handshake under way when B switches would keep the level B announced before.
+            List<Object> offRids = rids(a);
             a.reload("name: z, pool_size: 2, compression: s2_better", "");
+            Monitor.await(WAIT, "A's routes renegotiated with compression", () -> !rids(a).equals(offRids)
+                    && Monitor.routeConnections(a.httpPort) == 3 && Monitor.routeConnections(b.httpPort) == 3
+                    && modes(a).equals(List.of("s2_better")) && modes(b).equals(List.of("s2_fast")));
             b.reload("name: z, pool_size: 2, compression: s2_better, routes: [\"" + a.routeUrl() + "\"]", "");
-            Monitor.await(WAIT, "routes renegotiated with s2_better", () -> modes(a).equals(List.of("s2_better"))
+            Monitor.await(WAIT, "B's writers at s2_better", () -> modes(a).equals(List.of("s2_better"))
                     && modes(b).equals(List.of("s2_better")) && Monitor.routeConnections(a.httpPort) == 3);
             assertStillDelivered(pub, sub, "compressed again");
             Clients.assertBurst(a.clientUrl(), b.clientUrl(), "zip.burst", 2000, 1000);
