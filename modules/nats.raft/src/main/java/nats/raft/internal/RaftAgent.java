@@ -328,18 +328,17 @@ final class RaftAgent implements RaftNode {
 
         @Override
         public void applied(long index, long term) {
-            if (proposals.isEmpty() || proposals.firstKey() > index) {
-                return;
-            }
-            var done = proposals.headMap(index, true);
-            done.forEach((i, p) -> {
+            // Called for every applied entry: settles proposals up to it from the head (no view objects).
+            for (Map.Entry<Long, Pending> first; (first = proposals.firstEntry()) != null && first.getKey() <= index; ) {
+                proposals.pollFirstEntry();
+                long i = first.getKey();
+                Pending p = first.getValue();
                 if (i == index && p.term() == term) {
                     p.future().complete(index);
                 } else {
                     p.future().completeExceptionally(new RaftException("entry " + i + " was replaced by another leader"));
                 }
-            });
-            done.clear();
+            }
         }
 
         @Override

@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * The durable RAFT log: segment files of checksummed records (see {@link LogFormat}), an in-memory index of
- * terms and positions, appends written at once and made durable by {@link #sync()}. Opening it validates every
- * record; damage is cut away (never returned) and reported in {@link #recovery()}. Single-threaded.
+ * terms and positions, appends encoded into a write buffer and written with one write and made durable by
+ * {@link #sync()} (a leader appends each proposal on its own; a round of them costs one write, not one each).
+ * Opening it validates every record; damage is cut away (never returned) and reported in {@link #recovery()}.
+ * Single-threaded.
  */
 final class RaftLog implements AutoCloseable {
 
@@ -53,6 +55,12 @@ final class RaftLog implements AutoCloseable {
     private final LogEntry[] recent = new LogEntry[RECENT_SLOTS];
     private long recentFirst = Long.MAX_VALUE;
     private long recentBytes;
+
+    // Records appended but not yet written: they belong to the last segment, from file position pendingAt.
+    private static final int BUFFER_KEPT = 1 << 20;
+    private byte[] pending = new byte[64 << 10];
+    private int pendingLength;
+    private long pendingAt;
 
     private RaftLog(Disk disk, long segmentBytes) {
         this.disk = disk;
@@ -109,6 +117,7 @@ final class RaftLog implements AutoCloseable {
         if (i >= recentFirst) {
             return recent[(int) (i % RECENT_SLOTS)];
         }
+        writePending(); // the entry may still be in the write buffer
         Segment seg = segments.get(index.segment(i));
         long offset = index.offset(i);
         byte[] head = new byte[LogFormat.RECORD_HEADER];
@@ -142,7 +151,7 @@ final class RaftLog implements AutoCloseable {
         return out;
     }
 
-    /** Appends entries that follow the last index, written at once, durable after {@link #sync()}. */
+    /** Appends entries that follow the last index; written by the next {@link #sync()} (or earlier), durable after it. */
     void append(List<LogEntry> entries) throws IOException {
         if (entries.isEmpty()) {
             return;
@@ -155,22 +164,42 @@ final class RaftLog implements AutoCloseable {
         for (LogEntry e : entries) {
             total += LogFormat.RECORD_OVERHEAD + e.data().length;
         }
-        byte[] buf = new byte[total];
-        int at = 0;
+        if (pendingLength == 0) {
+            pendingAt = seg.size;
+        }
+        if (pending.length - pendingLength < total) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + total));
+        }
         int ordinal = segments.size() - 1;
         long expected = lastIndex() + 1;
         for (LogEntry e : entries) {
             if (e.index() != expected++ || e.term() < lastTerm()) {
                 throw new IllegalStateException("append of " + e + " after " + lastIndex() + "@" + lastTerm());
             }
-            int start = at;
-            at = LogFormat.putRecord(buf, at, e);
-            index.add(e.term(), (byte) e.type().code, ordinal, seg.size + start);
+            int start = pendingLength;
+            pendingLength = LogFormat.putRecord(pending, pendingLength, e);
+            index.add(e.term(), (byte) e.type().code, ordinal, pendingAt + start);
+            seg.size += pendingLength - start;
         }
-        seg.file.write(seg.size, buf, 0, total);
-        seg.size += total;
         markUnsynced(seg);
         remember(entries);
+    }
+
+    /** Writes the buffered records to the last segment (they are durable only after a sync). */
+    private void writePending() throws IOException {
+        if (pendingLength == 0) {
+            return;
+        }
+        segments.getLast().file.write(pendingAt, pending, 0, pendingLength);
+        pendingLength = 0;
+        if (pending.length > BUFFER_KEPT) {
+            pending = new byte[64 << 10]; // a large batch passed: do not keep its buffer
+        }
+    }
+
+    /** Drops buffered records that are about to be cut or deleted anyway. */
+    private void dropPending() {
+        pendingLength = 0;
     }
 
     private void remember(List<LogEntry> entries) {
@@ -204,6 +233,7 @@ final class RaftLog implements AutoCloseable {
 
     /** Makes every append and truncation durable. */
     void sync() throws IOException {
+        writePending();
         for (Segment seg : unsynced) {
             seg.file.sync();
         }
@@ -220,6 +250,7 @@ final class RaftLog implements AutoCloseable {
             throw new IllegalArgumentException("cannot truncate from " + from + " below the first index " + firstIndex());
         }
         forgetRecent();
+        writePending(); // simplest to cut on disk what was buffered too
         int ordinal = index.segment(from);
         long offset = index.offset(from);
         while (segments.size() > ordinal + 1) {
@@ -253,6 +284,7 @@ final class RaftLog implements AutoCloseable {
             return;
         }
         forgetRecent();
+        writePending();
         index.dropThrough(through);
         prevTerm = term;
         int removable = 0;
@@ -273,6 +305,7 @@ final class RaftLog implements AutoCloseable {
     /** Deletes every segment; the next entry appended is {@code through + 1}, after a snapshot at {@code through}@{@code term}. */
     void resetAfter(long through, long term) throws IOException {
         forgetRecent();
+        dropPending();
         for (Segment seg : segments) {
             seg.file.close();
             disk.delete(seg.name);
@@ -287,6 +320,7 @@ final class RaftLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        writePending();
         for (Segment seg : segments) {
             seg.file.close();
         }
@@ -299,6 +333,7 @@ final class RaftLog implements AutoCloseable {
 
     private Segment roll() throws IOException {
         Segment old = segments.getLast();
+        writePending();
         if (unsynced.remove(old)) {
             old.file.sync();
         }

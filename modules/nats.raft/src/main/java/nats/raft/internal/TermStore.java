@@ -18,6 +18,8 @@ final class TermStore {
 
     private final Disk disk;
     private final Disk.File[] slots = new Disk.File[2]; // kept open: the mark is written after every log sync
+    /** Each open slot file's length, so an unchanged length costs no truncate (a metadata change) per mark. */
+    private final long[] slotLengths = {-1, -1};
     private long generation;
     private long term;
     private String vote = "";
@@ -98,9 +100,13 @@ final class TermStore {
         int slot = (int) ((generation + 1) % 2);
         if (slots[slot] == null) {
             slots[slot] = disk.open("term." + slot);
+            slotLengths[slot] = -1;
         }
         slots[slot].write(0, b, 0, b.length);
-        slots[slot].truncate(b.length);
+        if (slotLengths[slot] != b.length) {
+            slots[slot].truncate(b.length);
+            slotLengths[slot] = b.length;
+        }
         slots[slot].sync();
         generation++;
         term = newTerm;

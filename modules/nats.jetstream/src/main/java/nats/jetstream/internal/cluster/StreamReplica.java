@@ -59,6 +59,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private final JsAccount account;
     private volatile StreamAssignment assignment;
     private final String self;
+    /** {@link #self} in UTF-8: written into and compared with every message entry. */
+    private final byte[] selfBytes;
     private final Stream stream;
     private final NrgTransport transport;
     private final RaftNode node;
@@ -97,6 +99,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         this.account = account;
         this.assignment = sa;
         this.self = cluster.selfId() + "/" + cluster.runId();
+        this.selfBytes = self.getBytes(StandardCharsets.UTF_8);
         this.pendingReply = pendingReply;
         this.pendingType = pendingType;
         StreamSettings cfg = StreamSettings.parse(sa.config());
@@ -250,7 +253,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         int h = m.headerLength();
         byte[] data = m.dataArray();
         int off = m.dataOffset();
-        byte[] proposer = self.getBytes(StandardCharsets.UTF_8);
+        byte[] proposer = selfBytes;
         ByteBuffer entry = ByteBuffer.allocate(1 + 8 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + 4
                 + m.dataLength());
         Instant now = Instant.now();
@@ -329,7 +332,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
             }
             return;
         }
-        String proposer = text(b, b.getShort() & 0xFFFF);
+        boolean mine = isSelf(b, b.getShort() & 0xFFFF);
         String subject = text(b, b.getShort() & 0xFFFF);
         byte[] reply = new byte[b.getShort() & 0xFFFF];
         b.get(reply);
@@ -338,8 +341,15 @@ final class StreamReplica implements StateMachine, DirectHandler {
         b.get(headers);
         byte[] payload = new byte[b.remaining()];
         b.get(payload);
-        boolean answer = reply.length > 0 && proposer.equals(self);
+        boolean answer = reply.length > 0 && mine;
         Replicas.apply(stream, subject, answer ? reply : null, headers, payload, timestamp);
+    }
+
+    /** Whether the next {@code length} bytes (consumed) name this member: only the proposer answers. */
+    private boolean isSelf(ByteBuffer b, int length) {
+        int at = b.position();
+        b.position(at + length);
+        return Arrays.equals(b.array(), at, at + length, selfBytes, 0, selfBytes.length);
     }
 
     private static String text(ByteBuffer b, int length) {
