@@ -9,6 +9,13 @@ public interface StateMachine {
     /** Applies the committed entry at {@code index}; indexes arrive in increasing order, without gaps except after {@link #restore}. */
     void apply(long index, byte[] data);
 
+    /**
+     * Called after the entries committed in one round were applied (one or more {@link #apply} calls), so work
+     * that serves a whole batch (waking a writer, flushing answers) runs once per round, not once per entry.
+     */
+    default void applied() {
+    }
+
     /** The state as of the last applied entry, to be kept as a snapshot (the log before it is then dropped). */
     byte[] snapshot();
 

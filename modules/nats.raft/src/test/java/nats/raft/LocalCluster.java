@@ -21,10 +21,23 @@ final class LocalCluster implements AutoCloseable {
     /** Keeps every applied entry, readable from the test thread. */
     static final class Log implements StateMachine {
         final List<byte[]> entries = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Entries applied since the last {@link #applied()} call, and how many rounds ended (group thread writes). */
+        volatile int unsettled;
+        volatile int rounds;
 
         @Override
         public void apply(long index, byte[] data) {
             entries.add(data);
+            unsettled++;
+        }
+
+        @Override
+        public void applied() {
+            if (unsettled == 0) {
+                throw new IllegalStateException("applied() without an entry applied in the round");
+            }
+            unsettled = 0;
+            rounds++;
         }
 
         @Override

@@ -71,6 +71,20 @@ class RaftNodeTest {
     }
 
     @Test
+    void everyRoundOfAppliedEntriesEndsWithApplied() throws Exception {
+        try (LocalCluster c = three(dir, 100_000)) {
+            RaftNode leader = c.awaitLeader();
+            proposeAll(leader, 0, 2000);
+            LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 2000 && l.unsettled == 0),
+                    "2000 entries everywhere, each round closed by applied()");
+            for (LocalCluster.Log log : c.logs.values()) {
+                assertTrue(log.rounds >= 1 && log.rounds < 2000,
+                        "expected entries applied in rounds (group commit), got " + log.rounds + " rounds for 2000");
+            }
+        }
+    }
+
+    @Test
     void failoverAndRestartCatchUp() throws Exception {
         try (LocalCluster c = three(dir, 100_000)) {
             RaftNode first = c.awaitLeader();

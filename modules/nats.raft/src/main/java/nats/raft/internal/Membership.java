@@ -6,27 +6,65 @@ import java.util.List;
 import java.util.Optional;
 import nats.raft.Member;
 
-/** A group's member list, with the quorum arithmetic, and its encoding in CONFIG entries and snapshots. */
-record Membership(List<Member> members) {
+/**
+ * A group's member list, with the quorum arithmetic, and its encoding in CONFIG entries and snapshots. Immutable;
+ * the voters and the quorum are worked out once, as the leader consults them in every flush round.
+ */
+final class Membership {
 
-    Membership {
-        members = List.copyOf(members);
+    private final List<Member> members;
+    private final List<String> voters;
+    private final int quorum;
+
+    Membership(List<Member> members) {
+        this.members = List.copyOf(members);
+        this.voters = this.members.stream().filter(Member::voter).map(Member::id).toList();
+        this.quorum = voters.size() / 2 + 1;
+    }
+
+    List<Member> members() {
+        return members;
     }
 
     Optional<Member> find(String id) {
-        return members.stream().filter(m -> m.id().equals(id)).findFirst();
+        for (Member m : members) {
+            if (m.id().equals(id)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
     }
 
     boolean isVoter(String id) {
-        return find(id).map(Member::voter).orElse(false);
+        for (Member m : members) {
+            if (m.id().equals(id)) {
+                return m.voter();
+            }
+        }
+        return false;
     }
 
     List<String> voters() {
-        return members.stream().filter(Member::voter).map(Member::id).toList();
+        return voters;
     }
 
     int quorum() {
-        return voters().size() / 2 + 1;
+        return quorum;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Membership other && members.equals(other.members);
+    }
+
+    @Override
+    public int hashCode() {
+        return members.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Membership" + members;
     }
 
     Membership with(Member member) {

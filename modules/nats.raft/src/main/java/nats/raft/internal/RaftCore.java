@@ -586,11 +586,24 @@ final class RaftCore {
     }
 
     private void applyCommitted(long now) throws IOException {
+        boolean any = false;
+        try {
+            any = applyEach(now);
+        } finally {
+            if (any) {
+                stateMachine.applied(); // also after a failure midway: what was applied is settled
+            }
+        }
+    }
+
+    private boolean applyEach(long now) throws IOException {
+        boolean any = false;
         while (applied < Math.min(commit, log.lastIndex())) {
             long i = applied + 1;
             LogEntry e = log.entry(i);
             if (e.type() == EntryType.NORMAL) {
                 stateMachine.apply(i, e.data());
+                any = true;
             }
             applied = i;
             out.applied(i, e.term());
@@ -600,6 +613,7 @@ final class RaftCore {
                 stepDown(term, now);
             }
         }
+        return any;
     }
 
     private void maybeSnapshot() throws IOException {

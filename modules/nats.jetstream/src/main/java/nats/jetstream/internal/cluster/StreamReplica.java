@@ -76,6 +76,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
     private volatile String pendingReply = "";
     private volatile String pendingType = "";
+    /** Whether this round of applied entries stored messages, and answered any publisher (group thread). */
+    private boolean storedInRound;
+    private boolean answeredInRound;
     /** Whether the store was aligned with the group's log (emptied, or aligned with a snapshot); group thread. */
     private boolean based;
     /** The snapshot whose messages are still being fetched, or null when the store holds all it should. */
@@ -248,17 +251,20 @@ final class StreamReplica implements StateMachine, DirectHandler {
         if (node.state() != RaftState.LEADER) {
             return false;
         }
-        byte[] subject = Arrays.copyOfRange(m.subjectArray(), m.subjectOffset(), m.subjectOffset() + m.subjectLength());
-        byte[] reply = Arrays.copyOfRange(m.replyArray(), m.replyOffset(), m.replyOffset() + m.replyLength());
-        int h = m.headerLength();
-        byte[] data = m.dataArray();
-        int off = m.dataOffset();
+        int subjectLength = m.subjectLength();
+        int replyLength = m.replyLength();
         byte[] proposer = selfBytes;
-        ByteBuffer entry = ByteBuffer.allocate(1 + 8 + 2 + proposer.length + 2 + subject.length + 2 + reply.length + 4
+        ByteBuffer entry = ByteBuffer.allocate(1 + 8 + 2 + proposer.length + 2 + subjectLength + 2 + replyLength + 4
                 + m.dataLength());
         Instant now = Instant.now();
-        entry.put(TIMED_MESSAGE).putLong(now.getEpochSecond() * 1_000_000_000L + now.getNano()).putShort((short) proposer.length).put(proposer).putShort((short) subject.length)
-                .put(subject).putShort((short) reply.length).put(reply).putInt(h).put(data, off, m.dataLength());
+        entry.put(TIMED_MESSAGE).putLong(now.getEpochSecond() * 1_000_000_000L + now.getNano())
+                .putShort((short) proposer.length).put(proposer)
+                .putShort((short) subjectLength).put(m.subjectArray(), m.subjectOffset(), subjectLength)
+                .putShort((short) replyLength);
+        if (replyLength > 0) {
+            entry.put(m.replyArray(), m.replyOffset(), replyLength);
+        }
+        entry.putInt(m.headerLength()).put(m.dataArray(), m.dataOffset(), m.dataLength());
         node.propose(entry.array());
         return true;
     }
@@ -343,6 +349,18 @@ final class StreamReplica implements StateMachine, DirectHandler {
         b.get(payload);
         boolean answer = reply.length > 0 && mine;
         Replicas.apply(stream, subject, answer ? reply : null, headers, payload, timestamp);
+        storedInRound = true;
+        answeredInRound |= answer;
+    }
+
+    /** The round's messages are stored: one flusher wake-up and one flush of their acks (group thread). */
+    @Override
+    public void applied() {
+        if (storedInRound) {
+            Replicas.applied(stream, answeredInRound);
+            storedInRound = false;
+            answeredInRound = false;
+        }
     }
 
     /** Whether the next {@code length} bytes (consumed) name this member: only the proposer answers. */

@@ -97,9 +97,27 @@ public final class JetStream implements AutoCloseable {
         return storage == Storage.MEMORY ? memoryProvider : fileProvider;
     }
 
+    /**
+     * How often a clustered stream's replica syncs its store. Its messages are durable in the group's log (synced
+     * on a quorum before any ack), its store is rebuilt from the log after the last snapshot at start, and a
+     * snapshot syncs the store before the log is compacted: a sync per write would only repeat the log's.
+     */
+    static final java.time.Duration REPLICA_SYNC = java.time.Duration.ofMinutes(2);
+
     /** The context a stream's store opens with. */
     StoreContext storeContext(Path directory, String streamName) {
-        StoreContext.Builder b = StoreContext.builder().directory(directory).durability(options.durability())
+        return storeContext(directory, streamName, options.durability());
+    }
+
+    /** The context a clustered stream's replica opens its store with (see {@link #REPLICA_SYNC}). */
+    StoreContext replicaStoreContext(Path directory, String streamName) {
+        nats.jetstream.store.Durability d = options.durability();
+        boolean sooner = !d.isAlways() && d.syncInterval().compareTo(REPLICA_SYNC) < 0;
+        return storeContext(directory, streamName, sooner ? d : nats.jetstream.store.Durability.interval(REPLICA_SYNC));
+    }
+
+    private StoreContext storeContext(Path directory, String streamName, nats.jetstream.store.Durability durability) {
+        StoreContext.Builder b = StoreContext.builder().directory(directory).durability(durability)
                 .logger(System.getLogger("nats.jetstream.store." + streamName))
                 .threads(Thread.ofPlatform().daemon().name("jetstream-store-" + streamName + "-", 0).factory());
         options.encryption().ifPresent(b::encryption);

@@ -232,7 +232,7 @@ public final class JsAccount {
             }
             // Kept from the last run: the group's snapshot says what of it is still good (StreamReplica).
             Path dir = directory.resolve("replicas").resolve(cfg.name);
-            Stream stream = Stream.create(this, cfg, dir, created);
+            Stream stream = Stream.create(this, cfg, dir, created, true);
             stream.markReplica();
             streams.put(cfg.name, stream);
             stream.start();

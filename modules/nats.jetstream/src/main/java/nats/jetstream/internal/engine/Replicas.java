@@ -61,7 +61,7 @@ public final class Replicas {
      * Stores a committed message through the stream's writer: every publish check (dedupe, expected headers,
      * limits) runs on every replica in log order, so all come to the same sequence; {@code timestampNanos} is the
      * time the leader gave it (0: this store's clock). With a reply (the leader that
-     * proposed it) the ack or error goes out at once: the entry is committed (on a quorum's disks).
+     * proposed it) the ack or error is queued; {@link #applied} sends the round's acks.
      */
     public static void apply(Stream stream, String subject, byte[] reply, byte[] headers, byte[] payload,
                              long timestampNanos) {
@@ -75,11 +75,20 @@ public final class Replicas {
         } finally {
             stream.writeLock().unlock();
         }
-        // The entry is committed: it is on a quorum's disks in the group's log, from which a replica's store is
-        // rebuilt at start. So the ack need not wait for this store's own sync, which runs on its flusher.
+    }
+
+    /**
+     * After a round of {@link #apply} calls: wakes the store's flusher once and sends the acks of the round
+     * ({@code answered}: some entry had a reply) in one flush. Every entry is committed: it is on a quorum's disks
+     * in the group's log, from which a replica's store is rebuilt at start, so no ack waits for this store's sync.
+     */
+    public static void applied(Stream stream, boolean answered) {
+        if (stream.isClosed()) {
+            return;
+        }
         stream.store().flushSoon();
-        if (reply != null) {
-            ingest.durableThrough(stream.store().fastState().lastSequence());
+        if (answered) {
+            stream.ingest().durableThrough(stream.store().fastState().lastSequence());
         }
     }
 

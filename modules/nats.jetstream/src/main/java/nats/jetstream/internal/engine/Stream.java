@@ -64,10 +64,16 @@ public final class Stream implements StoreListener {
 
     /** Opens (or creates) the stream's store and persists its configuration. */
     static Stream create(JsAccount account, StreamSettings cfg, Path directory, Instant created) {
+        return create(account, cfg, directory, created, false);
+    }
+
+    /** As {@link #create(JsAccount, StreamSettings, Path, Instant)}; a clustered replica's store syncs less often. */
+    static Stream create(JsAccount account, StreamSettings cfg, Path directory, Instant created, boolean replica) {
         JetStream js = account.js();
         StreamStore store;
         try {
-            store = js.provider(cfg.storage).open(cfg.storeConfig(), js.storeContext(directory, cfg.name));
+            store = js.provider(cfg.storage).open(cfg.storeConfig(), replica
+                    ? js.replicaStoreContext(directory, cfg.name) : js.storeContext(directory, cfg.name));
         } catch (StoreException e) {
             throw new ApiException(JsErrors.STREAM_CREATE, e.getMessage());
         }
