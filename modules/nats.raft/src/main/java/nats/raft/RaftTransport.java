@@ -6,6 +6,9 @@ package nats.raft;
  */
 public interface RaftTransport {
 
-    /** Sends one encoded RPC to {@code peer}; must not block for long (queue it). */
+    /**
+     * Sends one encoded RPC to {@code peer}; must not block for long (queue it). The same frame may go to several
+     * peers: never modify it.
+     */
     void send(String peer, byte[] frame);
 }

@@ -83,12 +83,22 @@ final class Leadership {
 
     // --- replication ---------------------------------------------------------------------------------------
 
-    /** Sends what each follower is missing (bounded in flight). */
+    /**
+     * Sends what each follower is missing (bounded in flight). Followers at the same point get the very same
+     * append, so the outbox encodes it once.
+     */
     void replicate(long now) throws IOException {
+        Append shared = null;
         for (Map.Entry<String, Progress> e : peers.entrySet()) {
             Progress p = e.getValue();
             if (p.snapshotLastIndex < 0 && p.next <= log.lastIndex() && p.next - p.match <= MAX_IN_FLIGHT) {
-                send(e.getKey(), p, now);
+                if (shared != null && shared.prevIndex() == p.next - 1) {
+                    core.out.send(e.getKey(), shared);
+                    p.next = shared.prevIndex() + shared.entries().size() + 1;
+                    p.lastSent = now;
+                } else {
+                    shared = send(e.getKey(), p, now);
+                }
             }
         }
     }
@@ -132,7 +142,8 @@ final class Leadership {
         return alive >= members.quorum();
     }
 
-    private void send(String peer, Progress p, long now) throws IOException {
+    /** Sends {@code peer} what it lacks from its next index on; returns the append, or null if a snapshot went. */
+    private Append send(String peer, Progress p, long now) throws IOException {
         long prev = p.next - 1;
         if (prev < log.firstIndex() - 1) {
             p.snapshotLastIndex = core.snapshotIndex();
@@ -140,14 +151,15 @@ final class Leadership {
             p.snapshotFile = core.snapshots().chunk(0, Integer.MAX_VALUE - 16);
             p.snapshotOffset = 0;
             sendSnapshotChunk(peer, p, now);
-            return;
+            return null;
         }
         List<LogEntry> entries = p.next <= log.lastIndex()
                 ? log.entries(p.next, log.lastIndex(), core.settings.maxAppendBytes()) : List.of();
-        core.out.send(peer, new Append(term, core.id(), prev, log.termAt(prev), core.commit, log.lastIndex(), seq,
-                entries));
+        Append append = new Append(term, core.id(), prev, log.termAt(prev), core.commit, log.lastIndex(), seq, entries);
+        core.out.send(peer, append);
         p.next = prev + entries.size() + 1;
         p.lastSent = now;
+        return append;
     }
 
     private void sendSnapshotChunk(String peer, Progress p, long now) {

@@ -317,10 +317,18 @@ final class RaftAgent implements RaftNode {
 
     private final class AgentOutbox implements Outbox {
 
+        /** The last RPC encoded and its frame: a leader sends the same append to followers at the same point. */
+        private Rpc lastRpc;
+        private byte[] lastFrame;
+
         @Override
         public void send(String peer, Rpc rpc) {
             try {
-                transport.send(peer, RpcCodec.encode(rpc));
+                if (rpc != lastRpc) {
+                    lastFrame = RpcCodec.encode(rpc);
+                    lastRpc = rpc;
+                }
+                transport.send(peer, lastFrame);
             } catch (RuntimeException failed) {
                 LOG.log(Level.DEBUG, "RAFT group {0}: sending to {1} failed: {2}", group, peer, failed);
             }

@@ -65,7 +65,13 @@ final class RpcCodec {
 
     private static int bodySize(Rpc rpc) {
         return switch (rpc) {
-            case Append r -> r.entries().stream().mapToInt(e -> 13 + e.data().length).sum();
+            case Append r -> {
+                int size = 0;
+                for (LogEntry e : r.entries()) {
+                    size += 13 + e.data().length;
+                }
+                yield size;
+            }
             case InstallSnapshot r -> r.chunk().length;
             default -> 0;
         };
