@@ -119,7 +119,7 @@ final class LeafHandshake {
         boolean first = !infoReceived;
         if (first && !compressionNegotiated) {
             CompressionOptions configured = c.remote.currentUrl().isWebSocket()
-                    ? CompressionOptions.of(CompressionOptions.OFF, List.of()) : c.remote.config().compression();
+                    ? CompressionOptions.of(CompressionOptions.OFF, List.of()) : c.remote.compression();
             if (!compression(info, configured, true)) {
                 return;
             }

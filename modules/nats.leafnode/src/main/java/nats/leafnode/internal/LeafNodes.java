@@ -104,7 +104,8 @@ public final class LeafNodes {
 
     /**
      * Applies a reload {@link LeafReload} accepted: the listener's TLS and each remote's TLS for connections made
-     * from now on; the running remotes keep their deny lists, as in Go.
+     * from now on; the running remotes keep their deny lists, as in Go; a new compression mode (the listener's or
+     * a remote's) is applied to the connections as Go 2.10 does ({@link LeafConnection#compressionReloaded}).
      */
     public void reload(LeafConfig fresh) throws TlsSetupException {
         ServerTls tls = fresh.tls().isPresent() ? ServerTls.create(fresh.tls().get()) : null;
@@ -112,11 +113,20 @@ public final class LeafNodes {
             for (LeafConfig.RemoteConfig candidate : fresh.remotes()) {
                 if (LeafReload.key(candidate).equals(LeafReload.key(r.config()))) {
                     r.tls(candidate.tls());
+                    r.compression(candidate.compression());
                 }
             }
         }
         serverTls = tls;
         config = fresh;
+        List<LeafConnection> renegotiate = new ArrayList<>();
+        for (LeafConnection c : connections.values()) {
+            if (c.compressionReloaded()) {
+                renegotiate.add(c);
+            }
+        }
+        // Go closes them as ClientClosed; each leaf dials again and negotiates with the new mode.
+        renegotiate.forEach(c -> c.close("Client Closed"));
     }
 
     public void stop() {

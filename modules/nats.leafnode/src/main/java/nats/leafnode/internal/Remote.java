@@ -29,6 +29,8 @@ final class Remote {
     private final RemoteConfig config;
     /** The remote's TLS, which a reload may replace for the next dial (Go's updateRemoteLeafNodesTLSConfig). */
     private volatile java.util.Optional<RemoteTls> tls;
+    /** The remote's compression, which a reload may change (Go updates the remote's Compression in place). */
+    private volatile nats.transport.compress.CompressionOptions compression;
     private int urlIndex = -1;
     private volatile LeafUrl current;
     private volatile Duration nextDelay;
@@ -41,6 +43,7 @@ final class Remote {
         this.nodes = nodes;
         this.config = config;
         this.tls = config.tls();
+        this.compression = config.compression();
         this.current = config.urls().getFirst();
     }
 
@@ -213,6 +216,14 @@ final class Remote {
 
     void tls(java.util.Optional<RemoteTls> fresh) {
         tls = fresh;
+    }
+
+    nats.transport.compress.CompressionOptions compression() {
+        return compression;
+    }
+
+    void compression(nats.transport.compress.CompressionOptions fresh) {
+        compression = fresh;
     }
 
     void connected(LeafConnection c) {
