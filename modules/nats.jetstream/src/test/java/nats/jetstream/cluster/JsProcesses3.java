@@ -54,6 +54,49 @@ final class JsProcesses3 implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: the server shuts down in order (stores closed), then the process is gone. */
+    void stop(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** SIGSTOP: the process keeps its sockets but does nothing (a hung server, or one cut off). */
+    void pause(String name) throws IOException, InterruptedException {
+        signal(name, "-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(String name) throws IOException, InterruptedException {
+        signal(name, "-CONT");
+    }
+
+    private void signal(String name, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(name);
+        if (p == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + signal + " " + p.pid() + " failed");
+        }
+    }
+
+    /** The server's JetStream store directory. */
+    Path storeDir(String name) {
+        return dir.resolve(name);
+    }
+
+    /** What the server logged so far (all its runs). */
+    String log(String name) throws IOException {
+        Path log = dir.resolve(name + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
     Connection connect() throws IOException, InterruptedException {
         List<String> urls = new ArrayList<>();
         ports.values().forEach(p -> urls.add("nats://127.0.0.1:" + p[0]));
