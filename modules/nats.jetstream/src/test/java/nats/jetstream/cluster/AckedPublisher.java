@@ -140,8 +140,9 @@ final class AckedPublisher implements AutoCloseable {
         return List.copyOf(violations);
     }
 
-    /** Waits until {@code count} messages are acknowledged, up to {@code wait}. */
-    void awaitAcked(int count, Duration wait) throws InterruptedException {
+    /** Waits until {@code count} messages (at most all there are to send) are acknowledged, up to {@code wait}. */
+    void awaitAcked(int wanted, Duration wait) throws InterruptedException {
+        int count = Math.min(wanted, max);
         long deadline = System.nanoTime() + wait.toNanos();
         while (acked.size() < count) {
             if (System.nanoTime() > deadline) {

@@ -75,12 +75,18 @@ class ClusterFaultMatrixTest {
         try (JsProcesses3 cluster = new JsProcesses3(dir)) {
             cluster.startAll();
             cluster.awaitMetaLeader();
-            try (Connection nc = cluster.connect()) {
+            String old;
+            try (Connection first = cluster.connect()) {
+                createStream(first.jetStreamManagement());
+                old = StreamLeaders.await(first.jetStreamManagement(), STREAM, WAIT);
+            }
+            // The clients stay off the server to be paused: a client of a stopped server waits for its pings to fail.
+            String other = JsCluster3.NAMES.stream().filter(n -> !n.equals(old)).findFirst().orElseThrow();
+            try (Connection nc = cluster.connect(other)) {
                 JetStreamManagement jsm = nc.jetStreamManagement();
-                createStream(jsm);
                 try (AckedPublisher pub = new AckedPublisher(nc, "f", 64, 400, 4_000)) {
                     pub.awaitAcked(400, WAIT);
-                    String old = StreamLeaders.await(jsm, STREAM, WAIT);
+                    assertEquals(old, StreamLeaders.await(jsm, STREAM, WAIT), "the leader before the pause");
                     cluster.pause(old);
                     try {
                         // Elections take 1–2.25 s in these processes: 4 s is well past them.
@@ -107,9 +113,10 @@ class ClusterFaultMatrixTest {
             try (Connection nc = cluster.connect()) {
                 JetStreamManagement jsm = nc.jetStreamManagement();
                 createStream(jsm);
-                try (AckedPublisher pub = new AckedPublisher(nc, "f", 64, 400, 6_000)) {
+                String follower = follower(jsm);
+                try (Connection client = cluster.connect(StreamLeaders.await(jsm, STREAM, WAIT));
+                     AckedPublisher pub = new AckedPublisher(client, "f", 64, 400, 6_000)) {
                     pub.awaitAcked(400, WAIT);
-                    String follower = follower(jsm);
                     cluster.pause(follower);
                     int before = pub.ackedCount();
                     try {
@@ -120,7 +127,7 @@ class ClusterFaultMatrixTest {
                     assertTrue(pub.ackedCount() > before + 1_000, "publishing went on without " + follower + ": "
                             + (pub.ackedCount() - before) + " acknowledged in 10 s");
                     pub.finish(WAIT);
-                    verify(cluster, nc, jsm, pub, "follower " + follower + " paused");
+                    verify(cluster, client, client.jetStreamManagement(), pub, "follower " + follower + " paused");
                 }
             }
         }
@@ -232,8 +239,9 @@ class ClusterFaultMatrixTest {
     /** Cuts the stream group's last RAFT log segment at 70 % and flips a byte at 35 %; returns what it did. */
     static String damageRaftLog(Path store) throws IOException {
         Path segment;
-        try (Stream<Path> files = Files.walk(store.resolve("$SYS").resolve("_js_"))) {
+        try (Stream<Path> files = Files.walk(store)) {
             segment = files.filter(p -> p.getParent().getFileName().toString().startsWith("S-")
+                            && p.getParent().getParent().getFileName().toString().equals("_js_")
                             && p.getFileName().toString().startsWith("seg-"))
                     .max(Comparator.comparing(Path::toString)).orElseThrow(() -> new AssertionError("no segment"));
         }

@@ -97,6 +97,14 @@ final class JsProcesses3 implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** A client of server {@code name} only (it is not moved to another server when that one hangs). */
+    Connection connect(String name) throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + ports.get(name)[0])
+                .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(-1).reconnectWait(Duration.ofMillis(100))
+                .errorListener(new io.nats.client.ErrorListener() {
+                }).build());
+    }
+
     Connection connect() throws IOException, InterruptedException {
         List<String> urls = new ArrayList<>();
         ports.values().forEach(p -> urls.add("nats://127.0.0.1:" + p[0]));
@@ -107,6 +115,22 @@ final class JsProcesses3 implements AutoCloseable {
     }
 
     void launch(String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchOnce(name);
+                return;
+            } catch (IOException e) {
+                // A port chosen free was taken by another process meanwhile: new ports for this server (it dials the
+                // others, so they need not know its new route port), a few times.
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("already in use")) {
+                    throw e;
+                }
+                ports.put(name, new int[] {Ports.free(), Ports.free(), Ports.free()});
+            }
+        }
+    }
+
+    private void launchOnce(String name) throws Exception {
         int[] p = ports.get(name);
         List<String> routes = new ArrayList<>();
         ports.forEach((n, q) -> {
