@@ -9,7 +9,7 @@ package nats.api;
 public record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
 
     /** The API version this build of {@code nats.api} offers. */
-    public static final ApiVersion CURRENT = new ApiVersion(2, 4);
+    public static final ApiVersion CURRENT = new ApiVersion(2, 5);
 
     public ApiVersion {
         if (major < 0 || minor < 0) {

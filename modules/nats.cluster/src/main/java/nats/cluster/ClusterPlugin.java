@@ -39,8 +39,9 @@ public final class ClusterPlugin implements ServerPlugin {
     /** Gateways start first, so the first route INFO carries this server's gateway URL (Go starts them first). */
     @Override
     public java.util.Set<String> startsAfter() {
-        // Both add route gossip (gateway URLs, JetStream peers) that must be in place before the first route.
-        return java.util.Set.of("gateway", "jetstream");
+        // They add route gossip (gateway URLs, JetStream peers, leafnode URLs) that must be in place before the
+        // first route.
+        return java.util.Set.of("gateway", "jetstream", "leafnode");
     }
 
     @Override

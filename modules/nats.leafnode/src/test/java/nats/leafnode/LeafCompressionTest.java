@@ -19,6 +19,7 @@ import nats.leafnode.testing.Leafz;
 import nats.leafnode.testing.Messaging;
 import nats.leafnode.testing.Ours;
 import nats.testing.GoServer;
+import nats.testing.Monitor;
 import nats.testing.Ports;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,46 @@ class LeafCompressionTest {
     }
 
     /** {@code count} messages each way, then one of 1 MiB each way, byte for byte. */
+    @Test
+    void aReloadChangesTheLevelInPlaceAndNegotiatesAgainWhenCompressionGoesOnOrOff() throws Exception {
+        String hubAuth = " authorization { users: [{user: leaf, password: s3cret}] } }";
+        try (Ours hub = Ours.start(dir, "HUB", "leafnodes { listen: \"127.0.0.1:%LEAF%\"\n compression: s2_fast\n"
+                + hubAuth);
+             Ours leaf = Ours.start(dir, "LEAF", remote(hub, "s2_fast"));
+             Connection onHub = Messaging.connect(hub.clientUrl());
+             Connection onLeaf = Messaging.connect(leaf.clientUrl())) {
+            Leafz.await(WAIT, 1, hub.httpPort, leaf.httpPort);
+            Object cid = Leafz.leafs(hub.httpPort, "").getFirst().get("id");
+            // Between compressing levels the hub's writer changes in place: the same connection, at s2_best.
+            hub.reload("leafnodes { listen: \"127.0.0.1:" + hub.leafPort + "\"\n compression: s2_best\n" + hubAuth);
+            assertEquals("s2_best", compression(hub), "the hub writes s2_best now");
+            assertEquals(cid, Leafz.leafs(hub.httpPort, "").getFirst().get("id"), "the leaf connection stayed");
+            assertEquals("s2_fast", compression(leaf), "the leaf still writes s2_fast");
+            exchange(onHub, onLeaf, 500);
+            // Off on the leaf: its connection is closed and negotiated again, uncompressed on both sides.
+            leaf.reload(remote(hub, "off"));
+            Monitor.await(WAIT, "negotiated again without compression", () -> Leafz.count(hub.httpPort) == 1
+                    && Leafz.count(leaf.httpPort) == 1 && "off".equals(compression(hub))
+                    && "off".equals(compression(leaf)));
+            exchange(onHub, onLeaf, 500);
+            // Back on: negotiated again, each side at its own level.
+            leaf.reload(remote(hub, "s2_better"));
+            Monitor.await(WAIT, "negotiated again with compression", () -> Leafz.count(hub.httpPort) == 1
+                    && Leafz.count(leaf.httpPort) == 1 && "s2_best".equals(compression(hub))
+                    && "s2_better".equals(compression(leaf)));
+            exchange(onHub, onLeaf, 500);
+        }
+    }
+
+    private static String remote(Ours hub, String mode) {
+        return "leafnodes { remotes: [{url: \"" + hub.leafUrl("leaf:s3cret") + "\", compression: " + mode + "}] }";
+    }
+
+    private static Object compression(Ours server) {
+        java.util.List<java.util.Map<String, Object>> leafs = Leafz.leafs(server.httpPort, "");
+        return leafs.isEmpty() ? null : leafs.getFirst().get("compression");
+    }
+
     private static void exchange(Connection onHub, Connection onLeaf, int count) throws Exception {
         Subscription down = onLeaf.subscribe("down");
         onLeaf.flush(WAIT);

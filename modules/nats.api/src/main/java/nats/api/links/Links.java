@@ -51,6 +51,17 @@ public interface Links {
     }
 
     /**
+     * Leaf connections bound to {@code account} on the other servers of the cluster, as their account connection
+     * events report them (Go's {@code nrleafs}): with {@link #boundLinkCount}, whether a server over a leaf
+     * connection anywhere in the cluster may answer the account's JetStream requests.
+     *
+     * @since API 2.5
+     */
+    default int remoteLeafCount(String account) {
+        return 0;
+    }
+
+    /**
      * Adds a participant in what routes tell each other about other kinds of links (Go's gateway URLs in route
      * INFO, gateway gossip); a plugin adds it in its start, before the cluster plugin starts (which
      * {@link nats.api.ServerPlugin#startsAfter()} arranges).

@@ -29,6 +29,16 @@ public interface RouteGossip {
     void routeClosed(String peerId, Map<String, Object> info);
 
     /**
+     * The plugin running routes is stopping with the server: the routes close next, and what they took with them
+     * is not news for anyone (Go leaves its leafnode URLs alone while shutting down, so leaf nodes are not told
+     * that the servers they may dial are gone). Called once, before the first {@link #routeClosed} of the stop.
+     *
+     * @since API 2.5
+     */
+    default void routesStopping() {
+    }
+
+    /**
      * An INFO a registered route sent after its first one.
      *
      * @return true when it was this participant's (the plugin running routes then does nothing more with it)

@@ -106,6 +106,9 @@ public final class Cluster {
     /** Closes every route and the listener. */
     public void stop() {
         running = false;
+        for (nats.api.links.RouteGossip g : context.links().routeGossip()) {
+            g.routesStopping();
+        }
         BoundListener l = listener;
         if (l != null) {
             l.close();

@@ -32,10 +32,20 @@ final class JsCluster3 implements AutoCloseable {
     private final Map<String, Integer> routePorts = new LinkedHashMap<>();
     private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
     private final Map<String, NatsServer> servers = new LinkedHashMap<>();
+    /** Lines added to a server's config, and to its {@code jetstream} block. */
+    private final Map<String, String> extra = new LinkedHashMap<>();
+    private final Map<String, String> jetStreamExtra = new LinkedHashMap<>();
 
     JsCluster3(Path dir) {
         this.dir = dir;
         System.setProperty("nats.jetstream.cluster.election_ms", "1000");
+    }
+
+    /** Adds {@code lines} to server {@code name}'s config and {@code jetStreamLines} to its jetstream block. */
+    JsCluster3 configure(String name, String lines, String jetStreamLines) {
+        extra.put(name, lines);
+        jetStreamExtra.put(name, jetStreamLines);
+        return this;
     }
 
     void startAll() throws Exception {
@@ -62,7 +72,8 @@ final class JsCluster3 implements AutoCloseable {
         Path store = dir.resolve(name);
         String conf = "server_name: " + name + "\n"
                 + "http: \"127.0.0.1:" + httpPorts.get(name) + "\"\n"
-                + "jetstream { store_dir: \"" + store + "\" }\n"
+                + extra.getOrDefault(name, "") + "\n"
+                + "jetstream { store_dir: \"" + store + "\"\n" + jetStreamExtra.getOrDefault(name, "") + " }\n"
                 + "cluster { name: jsc, listen: \"127.0.0.1:" + routePorts.get(name) + "\", routes: " + routes + " }\n";
         Path file = Files.writeString(dir.resolve(name + ".conf"), conf);
         ServerOptions options = new ServerOptions().host("127.0.0.1").port(0);

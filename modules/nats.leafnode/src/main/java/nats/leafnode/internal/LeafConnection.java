@@ -143,9 +143,45 @@ final class LeafConnection implements Link, RouteProtocolHandler {
         adjustAutoCompression();
     }
 
+    /** The compression this side is configured with now: the remote's, or the listener's for an accepted leaf. */
+    private CompressionOptions configuredCompression() {
+        return remote != null ? remote.compression() : nodes.config().compression();
+    }
+
+    /**
+     * Go 2.10's compression reload for this connection (leafNodeOption.Apply): nothing to do when the peer never
+     * compresses or the mode is the same; between compressing levels the writer changes in place ({@code s2_auto}
+     * takes the level the round trip asks for); compression going on or off, or to {@code accept}, needs a new
+     * negotiation, so the caller closes the connection and the leaf dials again.
+     *
+     * @return whether the connection must be closed to negotiate again
+     */
+    boolean compressionReloaded() {
+        String now = compression;
+        if (now.equals(CompressionOptions.NOT_SUPPORTED) || remote != null && remote.currentUrl().isWebSocket()) {
+            return false;
+        }
+        CompressionOptions configured = configuredCompression();
+        String mode = configured.configured() ? configured.mode() : "";
+        if (now.equals(mode)) {
+            return false;
+        }
+        if (!CompressionOptions.needsCompression(now) || !configured.negotiates()
+                || mode.equals(CompressionOptions.ACCEPT)) {
+            return true;
+        }
+        if (mode.equals(CompressionOptions.S2_AUTO)) {
+            adjustAutoCompression();
+        } else {
+            compression = mode;
+            compressWrites(mode);
+        }
+        return false;
+    }
+
     /** Go's updateS2AutoCompressionLevel: with {@code s2_auto} the level follows the measured round trip. */
     private void adjustAutoCompression() {
-        CompressionOptions configured = remote != null ? remote.config().compression() : nodes.config().compression();
+        CompressionOptions configured = configuredCompression();
         String current = compression;
         if (!configured.mode().equals(CompressionOptions.S2_AUTO) || !CompressionOptions.needsCompression(current)
                 || channel.rttNanos() == 0) {

@@ -119,7 +119,7 @@ final class LeafHandshake {
         boolean first = !infoReceived;
         if (first && !compressionNegotiated) {
             CompressionOptions configured = c.remote.currentUrl().isWebSocket()
-                    ? CompressionOptions.of(CompressionOptions.OFF, List.of()) : c.remote.config().compression();
+                    ? CompressionOptions.of(CompressionOptions.OFF, List.of()) : c.remote.compression();
             if (!compression(info, configured, true)) {
                 return;
             }
@@ -144,6 +144,10 @@ final class LeafHandshake {
                 throw ProtocolException.closeSilently("the hub requires TLS");
             }
             c.sendLine(connectLine());
+        }
+        if (info.get("leafnode_urls") instanceof List<?> urls && !urls.isEmpty()) {
+            // Every INFO's list is the newest view of the hub's cluster (Go's updateLeafNodeURLs).
+            c.remote.learnUrls(urls);
         }
         if (info.containsKey("import") || info.containsKey("export")) {
             RemoteConfig r = c.remote.config();
@@ -174,9 +178,12 @@ final class LeafHandshake {
                 c.nodes.log().log(System.Logger.Level.ERROR, "lid:{0} - {1}", c.cid, e.getMessage());
                 throw ProtocolException.closeSilently("credentials: " + e.getMessage());
             }
-        } else if (url.user().isPresent()) {
-            json.field("user", url.user().get());
-            url.password().ifPresent(p -> json.field("pass", p));
+        } else {
+            LeafUrl withUser = url.user().isPresent() ? url : c.remote.configuredCredentials().orElse(url);
+            if (withUser.user().isPresent()) {
+                json.field("user", withUser.user().get());
+                withUser.password().ifPresent(p -> json.field("pass", p));
+            }
         }
         json.field("tls_required", c.isTls()).field("server_id", c.nodes.identity().serverId());
         String domain = c.nodes.local().domain();

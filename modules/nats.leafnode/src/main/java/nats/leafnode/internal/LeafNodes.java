@@ -60,6 +60,8 @@ public final class LeafNodes {
     /** The listener's TLS, run after the plain INFO as Go does; null without TLS (a reload may replace it). */
     private volatile ServerTls serverTls;
     private final LocalServer local;
+    /** The cluster's leafnode URLs, learnt over routes. */
+    private final LeafUrlGossip urlGossip = new LeafUrlGossip(this);
 
     public LeafNodes(ServerContext context, LeafConfig config) throws TlsSetupException {
         this.serverTls = config.tls().isPresent() ? ServerTls.create(config.tls().get()) : null;
@@ -94,6 +96,10 @@ public final class LeafNodes {
                 }
             });
         }
+        if (config.listens()) {
+            urlGossip.addOwn(advertisedUrl());
+        }
+        context.links().addRouteGossip(urlGossip);
         new LeafMonitoring(this).register(context.monitoring());
         for (LeafConfig.RemoteConfig r : config.remotes()) {
             Remote remote = new Remote(this, r);
@@ -104,7 +110,8 @@ public final class LeafNodes {
 
     /**
      * Applies a reload {@link LeafReload} accepted: the listener's TLS and each remote's TLS for connections made
-     * from now on; the running remotes keep their deny lists, as in Go.
+     * from now on; the running remotes keep their deny lists, as in Go; a new compression mode (the listener's or
+     * a remote's) is applied to the connections as Go 2.10 does ({@link LeafConnection#compressionReloaded}).
      */
     public void reload(LeafConfig fresh) throws TlsSetupException {
         ServerTls tls = fresh.tls().isPresent() ? ServerTls.create(fresh.tls().get()) : null;
@@ -112,11 +119,20 @@ public final class LeafNodes {
             for (LeafConfig.RemoteConfig candidate : fresh.remotes()) {
                 if (LeafReload.key(candidate).equals(LeafReload.key(r.config()))) {
                     r.tls(candidate.tls());
+                    r.compression(candidate.compression());
                 }
             }
         }
         serverTls = tls;
         config = fresh;
+        List<LeafConnection> renegotiate = new ArrayList<>();
+        for (LeafConnection c : connections.values()) {
+            if (c.compressionReloaded()) {
+                renegotiate.add(c);
+            }
+        }
+        // Go closes them as ClientClosed; each leaf dials again and negotiates with the new mode.
+        renegotiate.forEach(c -> c.close("Client Closed"));
     }
 
     public void stop() {
@@ -292,14 +308,16 @@ public final class LeafNodes {
         if (!nonce.isEmpty()) {
             json.field("nonce", nonce);
         }
-        json.field("client_id", cid);
+        if (cid != 0) {
+            json.field("client_id", cid);
+        }
         if (!js.cluster().isEmpty()) {
             json.field("cluster", js.cluster());
         }
         if (!js.domain().isEmpty()) {
             json.field("domain", js.domain());
         }
-        json.name("leafnode_urls").value(List.of(advertisedUrl()));
+        json.name("leafnode_urls").value(urlGossip.urls());
         imports.ifPresent(i -> json.name("import").value(i));
         exports.ifPresent(e -> json.name("export").value(e));
         remoteAccount.ifPresent(a -> json.field("remote_account", a));
@@ -311,6 +329,22 @@ public final class LeafNodes {
             json.field("connect_info", true);
         }
         return ("INFO " + json.endObject() + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Tells the leaf nodes connected here that the cluster's leafnode URLs changed: Go's async INFO (the leafnode
+     * INFO without nonce or client id), which a leaf takes as the new list of servers it may dial.
+     */
+    void sendAsyncInfo() {
+        if (!config.listens() || !running) {
+            return;
+        }
+        byte[] line = infoLine(0, "", Optional.empty(), Optional.empty(), Optional.empty());
+        for (LeafConnection c : connections.values()) {
+            if (c.remote == null && c.isBound() && !c.isClosed()) {
+                c.sendLine(line);
+            }
+        }
     }
 
     /** {@code host:port} other leaf nodes may dial: the advertise setting, else the listener's address. */

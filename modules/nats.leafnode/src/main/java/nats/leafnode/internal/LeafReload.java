@@ -8,12 +8,14 @@ import java.util.Optional;
 import nats.api.PluginException;
 import nats.leafnode.internal.LeafConfig.LeafUser;
 import nats.leafnode.internal.LeafConfig.RemoteConfig;
+import nats.transport.compress.CompressionOptions;
 
 /**
  * What a reload may change in the {@code leafnodes} block, as Go 2.9's reload.go decides for {@code LeafNode}: the
  * TLS of the listener and of the remotes (used by connections made from then on); the remotes listed in another
  * order, or with other {@code deny_imports}/{@code deny_exports} (Go leaves those out of its comparison and keeps
- * the running ones); the authorization users in another order. Anything else is refused with Go's
+ * the running ones); the authorization users in another order; {@code compression}, of the listener or of a remote
+ * (Go 2.10 applies it to the connections, {@link LeafNodes#reload}). Anything else is refused with Go's
  * {@code config reload not supported for LeafNode: old=..., new=...} (the values in jnatsd's own form, without
  * passwords).
  */
@@ -30,10 +32,10 @@ public final class LeafReload {
         }
     }
 
-    /** A remote as the reload compares it: without its TLS and deny lists. */
+    /** A remote as the reload compares it: without its TLS, deny lists and compression. */
     static RemoteConfig key(RemoteConfig r) {
         return new RemoteConfig(r.urls(), r.account(), r.credentials(), List.of(), List.of(), Optional.empty(), r.hub(),
-                r.wsCompression(), r.wsNoMasking(), r.compression());
+                r.wsCompression(), r.wsNoMasking(), CompressionOptions.DEFAULT);
     }
 
     /** Go's TLS_TIMEOUT: the TLS timeout Go compares when a block has no {@code tls}. */
@@ -58,7 +60,7 @@ public final class LeafReload {
         LeafConfig.LeafAuth auth = new LeafConfig.LeafAuth(c.auth().user(), c.auth().password(), c.auth().account(),
                 c.auth().timeout(), users);
         return new Compared(new LeafConfig(c.host(), c.port(), auth, Optional.empty(), c.advertise(), c.noAdvertise(),
-                c.reconnect(), List.of(), c.compression()), c.tls().map(t -> t.timeout()).orElse(TLS_TIMEOUT), remotes);
+                c.reconnect(), List.of(), CompressionOptions.DEFAULT), c.tls().map(t -> t.timeout()).orElse(TLS_TIMEOUT), remotes);
     }
 
     /** The block in one line, passwords left out (the text goes to the log and to {@code --signal reload}). */

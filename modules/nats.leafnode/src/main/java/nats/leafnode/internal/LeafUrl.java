@@ -57,6 +57,11 @@ public record LeafUrl(String text, String scheme, String host, int port, Optiona
         return scheme.equals("ws") || scheme.equals("wss");
     }
 
+    /** Whether {@code other} names the same host and port (URLs an INFO names carry no user, Go compares so). */
+    public boolean sameAddress(LeafUrl other) {
+        return other != null && host.equalsIgnoreCase(other.host) && port == other.port;
+    }
+
     /** The URL without its password, for logs and {@code /varz}. */
     public String redacted() {
         return scheme + "://" + user.map(u -> u + (password.isPresent() ? ":xxxxx@" : "@")).orElse("") + host + ":" + port;

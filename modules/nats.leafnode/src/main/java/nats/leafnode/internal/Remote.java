@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import nats.api.net.Connection;
@@ -29,7 +32,14 @@ final class Remote {
     private final RemoteConfig config;
     /** The remote's TLS, which a reload may replace for the next dial (Go's updateRemoteLeafNodesTLSConfig). */
     private volatile java.util.Optional<RemoteTls> tls;
-    private int urlIndex = -1;
+    /** The remote's compression, which a reload may change (Go updates the remote's Compression in place). */
+    private volatile nats.transport.compress.CompressionOptions compression;
+    /**
+     * The URLs dialled in turn (Go's cfg.urls): those the hub's INFO named that are not configured, then the
+     * configured ones. Guarded by this.
+     */
+    private List<LeafUrl> urls;
+    private boolean picked;
     private volatile LeafUrl current;
     private volatile Duration nextDelay;
     private volatile LeafConnection connection;
@@ -41,7 +51,9 @@ final class Remote {
         this.nodes = nodes;
         this.config = config;
         this.tls = config.tls();
+        this.compression = config.compression();
         this.current = config.urls().getFirst();
+        this.urls = new ArrayList<>(config.urls());
     }
 
     RemoteConfig config() {
@@ -85,7 +97,7 @@ final class Remote {
                     .contains("\"tls_required\":true");
             if (tls) {
                 RemoteTls remoteTls = ownTls.orElseGet(RemoteTls::defaults);
-                c = TlsHandshake.connect(channel, remoteTls.policy(), url.host(), url.port());
+                c = TlsHandshake.connect(channel, remoteTls.policy(), tlsName(url), url.port());
             } else {
                 c = new PlainConnection(channel);
             }
@@ -115,8 +127,8 @@ final class Remote {
         boolean secure = url.scheme().equals("wss") || ownTls.isPresent();
         Connection under;
         try {
-            under = secure ? TlsHandshake.connect(channel, ownTls.orElseGet(RemoteTls::defaults).policy(), url.host(),
-                    url.port()) : new PlainConnection(channel);
+            under = secure ? TlsHandshake.connect(channel, ownTls.orElseGet(RemoteTls::defaults).policy(),
+                    tlsName(url), url.port()) : new PlainConnection(channel);
         } catch (TlsHandshake.Refused e) {
             channel.close();
             throw new IOException(e.getMessage(), e);
@@ -193,10 +205,71 @@ final class Remote {
         }
     }
 
+    /** Go's pickNextURL: the first URL of the list, the one just tried moved to the end first. */
     private synchronized LeafUrl nextUrl() {
-        urlIndex = (urlIndex + 1) % config.urls().size();
-        current = config.urls().get(urlIndex);
+        if (picked && urls.size() > 1 && urls.getFirst().sameAddress(current)) {
+            urls.add(urls.removeFirst());
+        }
+        picked = true;
+        current = urls.getFirst();
         return current;
+    }
+
+    /**
+     * The hub named the leafnode URLs of its cluster (its first INFO, or a later one when a server came or went):
+     * Go's updateLeafNodeURLs takes them as the most recent list, followed by the configured URLs. A WebSocket
+     * remote keeps its configured URLs (Go would read {@code ws_connect_urls}, which this server does not take).
+     */
+    synchronized void learnUrls(List<?> hostPorts) {
+        if (config.urls().getFirst().isWebSocket()) {
+            return;
+        }
+        List<LeafUrl> fresh = new ArrayList<>();
+        for (Object o : hostPorts) {
+            if (!(o instanceof String hostPort)) {
+                continue;
+            }
+            LeafUrl url;
+            try {
+                url = LeafUrl.parse("nats-leaf://" + hostPort);
+            } catch (IllegalArgumentException e) {
+                nodes.log().log(System.Logger.Level.ERROR, "Error parsing url \"{0}\": {1}", hostPort, e.getMessage());
+                continue;
+            }
+            if (config.urls().stream().noneMatch(url::sameAddress)) {
+                fresh.add(url);
+            }
+        }
+        fresh.addAll(config.urls());
+        urls = fresh;
+    }
+
+    /** The URLs dialled in turn, learnt ones first. */
+    synchronized List<LeafUrl> urls() {
+        return List.copyOf(urls);
+    }
+
+    /**
+     * User and password for a URL an INFO named, which has none (Go's saveUserPassword: the first configured URL's
+     * that has them).
+     */
+    Optional<LeafUrl> configuredCredentials() {
+        return config.urls().stream().filter(u -> u.user().isPresent()).findFirst();
+    }
+
+    /**
+     * The name a TLS handshake verifies: a configured URL's host, or for a URL an INFO named (an IP address,
+     * usually), the first configured host name that is not an address (Go's saveTLSHostname).
+     */
+    String tlsName(LeafUrl url) {
+        if (config.urls().contains(url)) {
+            return url.host();
+        }
+        return config.urls().stream().map(LeafUrl::host).filter(h -> !isAddress(h)).findFirst().orElse(url.host());
+    }
+
+    private static boolean isAddress(String host) {
+        return host.contains(":") || host.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch));
     }
 
     private static SocketChannel open(LeafUrl url) throws IOException {
@@ -213,6 +286,14 @@ final class Remote {
 
     void tls(java.util.Optional<RemoteTls> fresh) {
         tls = fresh;
+    }
+
+    nats.transport.compress.CompressionOptions compression() {
+        return compression;
+    }
+
+    void compression(nats.transport.compress.CompressionOptions fresh) {
+        compression = fresh;
     }
 
     void connected(LeafConnection c) {

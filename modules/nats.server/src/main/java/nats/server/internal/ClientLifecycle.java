@@ -1,5 +1,6 @@
 package nats.server.internal;
 
+import nats.server.internal.account.Account;
 import nats.server.internal.client.Client;
 
 /**
@@ -38,4 +39,8 @@ public interface ClientLifecycle {
 
     /** CONNECT's credentials were refused. */
     void authenticationFailed(Client client);
+
+    /** A leaf connection bound to {@code account} came or went ({@link Account#leafCount()} says how many now). */
+    default void leafConnectionsChanged(Account account) {
+    }
 }

@@ -166,6 +166,11 @@ public final class ServerCore implements ClientHost {
         this.lifecycle = listener;
     }
 
+    /** A leaf connection bound to {@code account} came or went: the system account's events say so. */
+    public void leafConnectionsChanged(nats.server.internal.account.Account account) {
+        lifecycle.leafConnectionsChanged(account);
+    }
+
     public ServerIdentity identity() {
         return identity;
     }

@@ -392,4 +392,39 @@ class MessageTraceTest {
         assertNotNull(s.nextMessage(Duration.ofSeconds(2)));
         assertNull(traces.nextMessage(Duration.ofMillis(300)), "flags 00: not sampled, no event");
     }
+    @Test
+    void aMessageOverTheMaximumPayloadIsTracedWithGosIngressError() throws Exception {
+        start("max_payload: 512");
+        Connection watcher = connect("watcher", null);
+        Subscription traces = watcher.subscribe("my.trace");
+        watcher.flush(Duration.ofSeconds(2));
+        // jnats refuses such a message itself; a raw client sends it, header block and all, in one write.
+        String headers = "NATS/1.0\r\nNats-Trace-Dest: my.trace\r\n\r\n";
+        String payload = "x".repeat(1000);
+        try (nats.testing.RawClient raw = nats.testing.RawClient.connect(server.port())) {
+            raw.readLine(2000);
+            raw.send("CONNECT {\"headers\":true,\"name\":\"big\"}\r\nHPUB too.big " + headers.length() + " "
+                    + (headers.length() + payload.length()) + "\r\n" + headers + payload + "\r\n");
+            assertEquals("-ERR 'Maximum Payload Violation'", raw.readLineStartingWith("-ERR", 2000),
+                    "Go's error, then the connection is closed");
+        }
+        Map<String, Object> e = event(traces);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = (Map<String, Object>) e.get("request");
+        assertEquals(Map.of("msgsize", 1000L + headers.length()), normalized(request),
+                "the announced size and no headers, as Go: " + request);
+        Map<String, Object> in = only(e, "in");
+        assertEquals("maximum payload exceeded", in.get("error"), "Go's ErrMaxPayload text");
+        assertEquals("", in.get("acc"), "Go leaves acc empty on this event");
+        assertEquals("", in.get("subj"), "and subj");
+        assertEquals("big", in.get("name"), "the client's name");
+        assertEquals(1, events(e).size(), "only the ingress: " + e);
+        assertNull(traces.nextMessage(Duration.ofMillis(300)), "one event");
+    }
+
+    private static Map<String, Object> normalized(Map<String, Object> m) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        m.forEach((k, v) -> out.put(k, v instanceof Number n ? (Object) n.longValue() : v));
+        return out;
+    }
 }

@@ -153,7 +153,7 @@ public final class ClientProtocolParser {
                         b = '\n';
                     }
                     if (b == '\n') {
-                        startPayload(buf, i, state == HPUB_ARG);
+                        startPayload(buf, i, end, state == HPUB_ARG);
                         i = argStart - 1;
                         if (i + 1 < end) {
                             i = continuePayload(buf, i + 1, end) - 1;
@@ -332,7 +332,7 @@ public final class ClientProtocolParser {
     }
 
     /** Parses a PUB/HPUB control line ending at {@code lf} and prepares for its payload. */
-    private void startPayload(byte[] buf, int lf, boolean withHeaders) throws ProtocolException {
+    private void startPayload(byte[] buf, int lf, int end, boolean withHeaders) throws ProtocolException {
         takeArgument(buf, lf);
         byte[] argBuf = lineBuf;
         int argOff = lineOff;
@@ -341,6 +341,7 @@ public final class ClientProtocolParser {
         if (error != null) {
             throw ProtocolException.closeSilently((withHeaders ? "HPUB " : "PUB ") + error);
         }
+        pubArgs.following(buf, lf + 1, end - lf - 1);
         handler.onPublishArgs(pubArgs);
         if (argBuf != argCarry) {
             pendingArgOffset = argOff;

@@ -15,6 +15,9 @@ public final class PubArgs {
     private int sizeLength;
     private int headerSize;
     private int totalSize;
+    private byte[] following;
+    private int followingOffset;
+    private int followingLength;
 
     /** The array holding subject, reply and size bytes. */
     public byte[] buffer() {
@@ -55,6 +58,29 @@ public final class PubArgs {
     /** Size of headers plus payload. */
     public int totalSize() {
         return totalSize;
+    }
+
+    /**
+     * The bytes of the same read that follow the control line (the start of the message, possibly all of it),
+     * valid during {@link ClientProtocolHandler#onPublishArgs}: a message refused before it arrives can still be
+     * looked at, as Go looks there for the trace header of a message over the maximum payload.
+     */
+    public byte[] following() {
+        return following;
+    }
+
+    public int followingOffset() {
+        return followingOffset;
+    }
+
+    public int followingLength() {
+        return followingLength;
+    }
+
+    void following(byte[] buf, int off, int len) {
+        following = buf;
+        followingOffset = off;
+        followingLength = len;
     }
 
     public boolean hasHeaders() {

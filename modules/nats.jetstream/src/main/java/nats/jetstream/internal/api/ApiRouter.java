@@ -89,8 +89,10 @@ public final class ApiRouter {
         }
         JsAccount account = js.account(accountName).orElse(null);
         if (account == null) {
-            // Only this server's leaf connections count (Go adds those of the cluster's other servers, nrleafs).
-            boolean leafs = js.context().links().boundLinkCount(accountName, MessageOrigin.LEAF) > 0;
+            // This server's leaf connections and the cluster's other servers' (Go's nleafs + nrleafs).
+            nats.api.links.Links links = js.context().links();
+            boolean leafs = links.boundLinkCount(accountName, MessageOrigin.LEAF)
+                    + links.remoteLeafCount(accountName) > 0;
             DisabledAccountRequests.answer(m, leafs).ifPresent(body -> connection.publish(new Message(m.replyTo(),
                     "", Message.NO_HEADERS, body.getBytes(StandardCharsets.UTF_8))));
             return;

@@ -14,6 +14,7 @@ import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
 import nats.jetstream.internal.cluster.ClusterRequests;
 import nats.jetstream.internal.cluster.JsCluster;
+import nats.jetstream.internal.cluster.PeerSelection;
 import nats.jetstream.internal.engine.JetStream;
 import nats.jetstream.internal.engine.JsAccount;
 import nats.jetstream.internal.engine.Replicas;
@@ -358,8 +359,11 @@ final class ClusterApi implements ClusterRequests {
                 }
             }
         }
-        List<String> peers = cluster.place(replicas).orElseThrow(
-                () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement"));
+        PeerSelection.Result placed = cluster.place(replicas, PeerSelection.Placement.of(cfg.placement));
+        if (!placed.error().isEmpty()) {
+            throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
+        }
+        List<String> peers = placed.eligible();
         Map<String, Object> sa = new LinkedHashMap<>();
         sa.put("account", account);
         sa.put("config", cfg.toJson());

@@ -76,7 +76,7 @@ public final class JsCluster {
         this.selfId = JsPeers.nodeId(selfName);
         StartChecks checks = new StartChecks(!selfName.equals(context.identity().serverId()),
                 js.options().extensionHint(), js.options().maxCatchup());
-        this.peers = new JsPeers(selfName, checks, () -> {
+        this.peers = new JsPeers(selfName, context.settings().tags(), checks, () -> {
             MetaMembership m = membership;
             if (m != null) {
                 m.peersChanged();
@@ -328,14 +328,31 @@ public final class JsCluster {
         return m.propose(GoJson.compact(entry).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Picks {@code replicas} peers at random among the candidates; empty when there are too few. */
-    public Optional<List<String>> place(int replicas) {
-        List<String> candidates = new ArrayList<>(placementCandidates());
-        if (candidates.size() < replicas) {
-            return Optional.empty();
+    /**
+     * Picks {@code replicas} peers at random among those the placement allows ({@link PeerSelection}); the result's
+     * error says why when there are too few.
+     */
+    public PeerSelection.Result place(int replicas, PeerSelection.Placement placement) {
+        PeerSelection.Result r = eligible(replicas, placement, List.of());
+        if (!r.error().isEmpty()) {
+            return r;
         }
-        java.util.Collections.shuffle(candidates, ThreadLocalRandom.current());
-        return Optional.of(List.copyOf(candidates.subList(0, replicas)));
+        return new PeerSelection.Result(List.copyOf(r.eligible().subList(0, replicas)), "");
+    }
+
+    /** The members (shuffled) that may take {@code needed} more replicas of a group holding {@code existing}. */
+    PeerSelection.Result eligible(int needed, PeerSelection.Placement placement, List<String> existing) {
+        List<PeerSelection.Node> nodes = new ArrayList<>();
+        RaftNode m = meta;
+        String cluster = peers.clusterName();
+        if (m != null) {
+            for (Member member : m.members()) {
+                boolean online = member.id().equals(selfId) || peers.isOnline(member.id());
+                nodes.add(new PeerSelection.Node(member.id(), cluster, online, peers.tags(member.id())));
+            }
+        }
+        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        return PeerSelection.select(needed, placement, nodes, existing, cluster, js.options().uniqueTag());
     }
 
     /** Go's stream group name: {@code S-R<n><F|M>-<random>}. */

@@ -33,10 +33,17 @@ final class JsPeers implements RouteGossip {
     /** Routes with a port are about to start and passed the checks: JetStream runs clustered, as Go's does. */
     private volatile boolean clusterStarting;
 
-    JsPeers(String selfName, StartChecks checks, Runnable changed) {
+    /** This server's {@code server_tags} as placement compares them. */
+    private final Set<String> ownTags;
+    /** The tags of each JetStream peer seen, by node id (sent in route INFO, read by placement). */
+    private final Map<String, Set<String>> tags = new ConcurrentHashMap<>();
+
+    JsPeers(String selfName, java.util.Collection<String> ownTags, StartChecks checks, Runnable changed) {
         this.changed = changed;
         this.checks = checks;
+        this.ownTags = PeerSelection.normalize(ownTags);
         names.put(nodeId(selfName), selfName);
+        tags.put(nodeId(selfName), this.ownTags);
     }
 
     /** Go's {@code getHash}: the node id of a server name. */
@@ -64,7 +71,9 @@ final class JsPeers implements RouteGossip {
 
     @Override
     public Map<String, Object> routeInfoFields() {
-        return Map.of("jetstream", true);
+        // Go learns a server's tags from its system events; here the route INFO carries them (Go ignores the field).
+        return ownTags.isEmpty() ? Map.of("jetstream", true)
+                : Map.of("jetstream", true, "tags", java.util.List.copyOf(ownTags));
     }
 
     @Override
@@ -78,6 +87,11 @@ final class JsPeers implements RouteGossip {
         String name = info.get("server_name") instanceof String n && !n.isEmpty() ? n : peerId;
         Peer peer = new Peer(peerId, name, nodeId(name));
         names.put(peer.nodeId(), name);
+        java.util.List<String> theirs = new java.util.ArrayList<>();
+        if (info.get("tags") instanceof java.util.List<?> list) {
+            list.forEach(t -> theirs.add(String.valueOf(t)));
+        }
+        tags.put(peer.nodeId(), PeerSelection.normalize(theirs));
         online.put(peerId, peer);
         changed.run();
     }
@@ -112,5 +126,10 @@ final class JsPeers implements RouteGossip {
 
     String clusterName() {
         return clusterName;
+    }
+
+    /** The tags a peer (or this server) announced; empty when never seen. */
+    Set<String> tags(String nodeId) {
+        return tags.getOrDefault(nodeId, Set.of());
     }
 }

@@ -34,7 +34,7 @@ public final class PeerChanges {
         if (sa == null || !sa.peers().contains(peer)) {
             return Optional.empty();
         }
-        StreamPeers.Remap remap = StreamPeers.remove(sa.peers(), peer, cluster.placementCandidates());
+        StreamPeers.Remap remap = StreamPeers.remove(sa.peers(), peer, candidates(sa));
         if (remap.peers().isEmpty()) {
             return Optional.empty();
         }
@@ -49,8 +49,21 @@ public final class PeerChanges {
             return Optional.empty();
         }
         StreamReplica r = cluster.replica(account, stream);
-        return StreamPeers.scale(sa.peers(), count, cluster.placementCandidates(),
+        return StreamPeers.scale(sa.peers(), count, candidates(sa),
                 r == null ? Optional.empty() : r.node().leader());
+    }
+
+    /**
+     * The online members a stream's group may use: its own peers, and those its {@code placement} (cluster, tags)
+     * and the {@code unique_tag} allow as new ones (Go's selectPeerGroup with the existing peers).
+     */
+    private List<String> candidates(StreamAssignment sa) {
+        @SuppressWarnings("unchecked")
+        Optional<Map<String, Object>> placement = sa.config().get("placement") instanceof Map<?, ?> p
+                ? Optional.of((Map<String, Object>) p) : Optional.empty();
+        List<String> allowed = cluster.eligible(0, PeerSelection.Placement.of(placement), sa.peers()).eligible();
+        return cluster.placementCandidates().stream().filter(c -> sa.peers().contains(c) || allowed.contains(c))
+                .toList();
     }
 
     /** The meta member named by peer id or, without one, by server name (Go's {@code SERVER.REMOVE} lookup). */
@@ -135,7 +148,7 @@ public final class PeerChanges {
         for (StreamAssignment sa : List.copyOf(cluster.assignments())) {
             if (sa.peers().contains(peer)) {
                 StreamPeers.Remap remap = StreamPeers.remove(sa.peers(), peer,
-                        cluster.placementCandidates().stream().filter(c -> !c.equals(peer)).toList());
+                        candidates(sa).stream().filter(c -> !c.equals(peer)).toList());
                 if (!remap.peers().isEmpty()) {
                     propose(sa, remap.peers());
                 }

@@ -131,6 +131,50 @@ public final class Account {
         return clients.get();
     }
 
+    private final AtomicInteger leafs = new AtomicInteger();
+
+    /** Leaf connections bound to this account on this server (Go's nleafs). */
+    public int leafCount() {
+        return leafs.get();
+    }
+
+    public void leafJoined() {
+        leafs.incrementAndGet();
+    }
+
+    public void leafLeft() {
+        leafs.decrementAndGet();
+    }
+
+    /**
+     * The other servers' leaf connections in this account, as their account connection events report them (Go's
+     * strack and nrleafs), by server id.
+     */
+    private final java.util.Map<String, Integer> remoteLeafs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Another server reported {@code leafs} leaf connections in this account (0 forgets it). */
+    public void remoteLeafs(String serverId, int leafs) {
+        if (leafs <= 0) {
+            remoteLeafs.remove(serverId);
+        } else {
+            remoteLeafs.put(serverId, leafs);
+        }
+    }
+
+    /** A server stopped or went quiet: its counts no longer hold. */
+    public void forgetServer(String serverId) {
+        remoteLeafs.remove(serverId);
+    }
+
+    /** Leaf connections in this account on the cluster's other servers (Go's nrleafs). */
+    public int remoteLeafCount() {
+        int n = 0;
+        for (int leafs : remoteLeafs.values()) {
+            n += leafs;
+        }
+        return n;
+    }
+
     public void clientJoined() {
         clients.incrementAndGet();
     }

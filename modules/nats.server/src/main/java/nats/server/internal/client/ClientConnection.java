@@ -346,6 +346,10 @@ public final class ClientConnection extends Client implements ClientProtocolHand
         }
         long maxPayload = maxPayload();
         if (args.totalSize() > maxPayload) {
+            if (args.hasHeaders() && account() != null) {
+                host.tracer().refusedForSize(args.following(), args.followingOffset(), args.followingLength(),
+                        args.totalSize(), id(), traceName(), account().name());
+            }
             throw ProtocolException.fatal("Maximum Payload Violation",
                     "payload " + args.totalSize() + " exceeds " + maxPayload);
         }

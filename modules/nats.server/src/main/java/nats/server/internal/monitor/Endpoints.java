@@ -602,7 +602,7 @@ final class Endpoints {
         info.put("expired", false);
         info.put("complete", true);
         info.put("jetstream_enabled", false);
-        info.put("leafnode_connections", 0);
+        info.put("leafnode_connections", account.leafCount());
         // Plugins' fields (JetStream's jetstream_enabled) take the place of the kernel's defaults above.
         extensions.putAccountFields(account.name(), info);
         info.put("client_connections", account.clientCount());
@@ -721,8 +721,9 @@ final class Endpoints {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("acc", account.name());
         s.put("conns", live[0]);
-        s.put("leafnodes", 0);
-        s.put("total_conns", live[0]);
+        // Go's AccountStat: local clients, leaf connections, and both together.
+        s.put("leafnodes", account.leafCount());
+        s.put("total_conns", live[0] + account.leafCount());
         s.put("sent", dataStats(closed[2] + live[3], closed[3] + live[4]));
         s.put("received", dataStats(closed[0] + live[1], closed[1] + live[2]));
         s.put("slow_consumers", account.slowConsumers());

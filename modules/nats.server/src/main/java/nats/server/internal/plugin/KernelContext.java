@@ -118,7 +118,7 @@ public final class KernelContext implements ServerContext {
         public static KernelServices of(nats.server.internal.ServerCore core, Monitoring monitoring,
                                         PluginListeners listeners) {
             KernelAccounts accounts = new KernelAccounts(core.accounts(), core::options);
-            KernelLinks links = new KernelLinks(core.accounts(), core.tracer());
+            KernelLinks links = new KernelLinks(core.accounts(), core.tracer(), core::leafConnectionsChanged);
             core.linkTraffic(links::traffic);
             return new KernelServices(core.identity(), new KernelSettings(core::options, core::port), accounts,
                     listeners, new PluginSessions(core, accounts), monitoring, links, new ConcurrentHashMap<>());

@@ -59,17 +59,42 @@ public final class KernelLinks implements Links {
     private boolean watchingAccounts;
 
     private final MessageTracer tracer;
+    private final java.util.function.Consumer<Account> leafsChanged;
 
     public KernelLinks(Accounts accounts, MessageTracer tracer) {
+        this(accounts, tracer, account -> { });
+    }
+
+    /** @param leafsChanged told when a leaf connection bound to an account registers or closes */
+    public KernelLinks(Accounts accounts, MessageTracer tracer, java.util.function.Consumer<Account> leafsChanged) {
         this.accounts = accounts;
         this.tracer = tracer;
+        this.leafsChanged = leafsChanged;
     }
 
     @Override
     public LinkHandle register(Link link) {
-        LinkRegistration registration = new LinkRegistration(link, accounts, tracer, registrations::remove);
+        // A leaf connection is bound before it registers; it counts in its account until it closes (Go's nleafs).
+        Account leafAccount = link.kind() == MessageOrigin.LEAF
+                ? link.boundAccount().map(accounts::get).orElse(null) : null;
+        LinkRegistration registration = new LinkRegistration(link, accounts, tracer, r -> {
+            if (registrations.remove(r) && leafAccount != null) {
+                leafAccount.leafLeft();
+                leafsChanged.accept(leafAccount);
+            }
+        });
         registrations.add(registration);
+        if (leafAccount != null) {
+            leafAccount.leafJoined();
+            leafsChanged.accept(leafAccount);
+        }
         return registration;
+    }
+
+    @Override
+    public int remoteLeafCount(String account) {
+        Account a = accounts.get(account);
+        return a == null ? 0 : a.remoteLeafCount();
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class SystemAccount {
             return Optional.empty();
         }
         SystemSender sender = new SystemSender(core, system, documents);
-        PeerTraffic peers = new PeerTraffic(core.identity().serverId());
+        PeerTraffic peers = new PeerTraffic(core.identity().serverId(), core.accounts());
         Statistics statistics = new Statistics(core, documents, peers::activeServers);
         SystemEvents events = new SystemEvents(sender, statistics);
         SystemRequests requests = new SystemRequests(sender, events, statistics);
@@ -58,7 +58,7 @@ public final class SystemAccount {
         record Entry(Subscriber subscriber, String subject) {
         }
         List<Entry> subs = new ArrayList<>();
-        for (String subject : List.of("$SYS._INBOX." + hash + ".*", "$SYS.SERVER.ACCOUNT.*.CONNS",
+        for (String subject : List.of("$SYS._INBOX." + hash + ".*", PeerTraffic.ACCOUNT_CONNS,
                 "$SYS._INBOX_." + id, "$SYS.REQ.ACCOUNT.NSUBS", "$SYS.SERVER.*.STATSZ", "$SYS.SERVER.*.SHUTDOWN")) {
             subs.add(new Entry(peers, subject));
         }
@@ -80,7 +80,7 @@ public final class SystemAccount {
             subs.add(new Entry(peers, subject));
         }
         // Go subscribes this one internal-only: it is never announced to routes.
-        subs.add(new Entry(new PeerTraffic(false, id), "$SYS.DEBUG.SUBSCRIBERS"));
+        subs.add(new Entry(new PeerTraffic(false, id, core.accounts()), "$SYS.DEBUG.SUBSCRIBERS"));
         // Numbered like the Go system client's subscriptions, which start at 2.
         int sid = 2;
         for (Entry entry : subs) {

@@ -115,6 +115,14 @@ final class SystemEvents implements ClientLifecycle {
         sendDisconnect("$SYS.ACCOUNT." + account.name() + ".DISCONNECT", client, client.closeReason());
     }
 
+    /** Go's accConnsUpdate on a leaf connection's addClient/removeClient (not for the global account). */
+    @Override
+    public void leafConnectionsChanged(Account account) {
+        if (account != core.globalAccount()) {
+            sendAccountConnections(account);
+        }
+    }
+
     @Override
     public void authenticationFailed(Client client) {
         // As in Go: the reason of the close that follows, not the -ERR text.
@@ -168,7 +176,7 @@ final class SystemEvents implements ClientLifecycle {
     private void accountHeartbeats() {
         long now = System.currentTimeMillis();
         lastCountSent.forEach((account, sentAt) -> {
-            if (account.clientCount() == 0) {
+            if (account.clientCount() == 0 && account.leafCount() == 0) {
                 lastCountSent.remove(account, sentAt);
             } else if (now - sentAt >= HEARTBEAT_MILLIS) {
                 sendAccountConnections(account);

@@ -40,15 +40,19 @@ public final class ActiveTrace implements MessageTrace {
     private final boolean traceOnly;
     /** The hop id this server was given ("" on the first server). */
     private final String hop;
+    private final String acceptEncoding;
     private final Map<String, Object> ingress;
     private final List<Map<String, Object>> events = new ArrayList<>(4);
     private int hops;
     /** The ingress side and each JetStream entry must be done before the event goes. */
     private final AtomicInteger pending = new AtomicInteger(1);
 
-    /** What the message asked for: its headers as reported, where events go, trace only, the hop it came with. */
+    /**
+     * What the message asked for: its headers as reported, where events go, trace only, the hop it came with, and
+     * how events are to be compressed ({@code Accept-Encoding}, or null).
+     */
     record Request(Map<String, List<String>> headers, byte[] headerBlock, int size, String eventAccount, String dest,
-                   boolean traceOnly, String hop) {
+                   boolean traceOnly, String hop, String acceptEncoding) {
     }
 
     /** How the message arrived: Go's connection kind, cid and name, the account and subject. */
@@ -65,6 +69,7 @@ public final class ActiveTrace implements MessageTrace {
         this.dest = request.dest();
         this.traceOnly = request.traceOnly();
         this.hop = request.hop();
+        this.acceptEncoding = request.acceptEncoding();
         ingress = entry("in");
         ingress.put("kind", arrival.kind());
         ingress.put("cid", arrival.cid());
@@ -95,10 +100,9 @@ public final class ActiveTrace implements MessageTrace {
         return dest;
     }
 
-    /** The traced message's {@code Accept-Encoding} (Go looks the name up in its case), or null. */
+    /** The traced message's {@code Accept-Encoding}, or null. */
     String acceptEncoding() {
-        List<String> values = headers.get("Accept-Encoding");
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return acceptEncoding;
     }
 
     /** The ingress was refused (a publish permission): Go's error text on the ingress entry. */

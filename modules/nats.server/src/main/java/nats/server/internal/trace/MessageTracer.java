@@ -1,5 +1,6 @@
 package nats.server.internal.trace;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,10 @@ public final class MessageTracer {
     public static final int ROUTER = 1;
     public static final int GATEWAY = 2;
     public static final int LEAF = 4;
+
+    /** Go's ErrMaxPayload text, as a refused message's ingress error. */
+    static final String MAX_PAYLOAD_ERROR = "maximum payload exceeded";
+    private static final String ACCEPT_ENCODING = "Accept-Encoding";
 
     /**
      * Publishes an event on a subject in an account: its header block ({@code Content-Encoding}) or null, and its
@@ -149,9 +154,35 @@ public final class MessageTracer {
             }
         }
         byte[] block = java.util.Arrays.copyOfRange(data, off, off + headerLength);
+        // Go looks the name up in its case.
+        List<String> encodings = headers.headers().get(ACCEPT_ENCODING);
+        String acceptEncoding = encodings == null || encodings.isEmpty() ? null : encodings.get(0);
         return new ActiveTrace(this,
-                new ActiveTrace.Request(headers.headers(), block, size, eventAccount, dest, traceOnly, hop),
+                new ActiveTrace.Request(headers.headers(), block, size, eventAccount, dest, traceOnly, hop,
+                        acceptEncoding),
                 new ActiveTrace.Arrival(kind, cid, name, account, subject));
+    }
+
+    /**
+     * A client's message over the maximum payload is refused on its control line, before it arrives. When the part
+     * that came in the same read names a trace destination ({@code Nats-Trace-Dest}, exact case, as Go's
+     * getHeader), the event says why: an ingress entry with Go's error and neither account nor subject, and the
+     * message's size. Go does this for clients only, and whatever the trace-only header says.
+     *
+     * @param data the bytes that followed the control line in the same read
+     * @param size the size the control line announced
+     */
+    public void refusedForSize(byte[] data, int off, int len, int size, long cid, String name, String account) {
+        String dest = len <= 0 ? null : TraceHeaders.exactValue(data, off, len, ActiveTrace.DEST_HEADER);
+        if (dest == null || dest.isEmpty() || account == null) {
+            return;
+        }
+        String acceptEncoding = TraceHeaders.exactValue(data, off, len, ACCEPT_ENCODING);
+        ActiveTrace trace = new ActiveTrace(this,
+                new ActiveTrace.Request(Map.of(), new byte[0], size, account, dest, false, "", acceptEncoding),
+                new ActiveTrace.Arrival(CLIENT, cid, name, "", ""));
+        trace.ingressError(MAX_PAYLOAD_ERROR);
+        trace.finish();
     }
 
     /** Go's IsValidPublishSubject: a valid subject with no wildcard token. */

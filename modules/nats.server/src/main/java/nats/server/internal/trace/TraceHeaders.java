@@ -181,6 +181,36 @@ final class TraceHeaders {
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Go's getHeader on raw bytes: the value of {@code key} (exact case) where it first occurs, if that place starts
+     * a line and a colon follows; up to the next CRLF, or to the end of what is there. Null otherwise.
+     */
+    static String exactValue(byte[] data, int off, int len, String key) {
+        byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+        int end = off + len;
+        int at = -1;
+        for (int i = off; i + k.length <= end && at < 0; i++) {
+            if (java.util.Arrays.equals(data, i, i + k.length, k, 0, k.length)) {
+                at = i;
+            }
+        }
+        if (at < off + 2 || data[at - 1] != '\n' || data[at - 2] != '\r') {
+            return null;
+        }
+        int i = at + k.length + 1;
+        if (i > end || data[i - 1] != ':') {
+            return null;
+        }
+        while (i < end && data[i] == ' ') {
+            i++;
+        }
+        int start = i;
+        while (i < end && !(data[i] == '\r' && i + 1 < end && data[i + 1] == '\n')) {
+            i++;
+        }
+        return new String(data, start, i - start, StandardCharsets.ISO_8859_1);
+    }
+
     private static int firstLineEnd(byte[] data, int off, int end) {
         int i = off;
         while (i < end && data[i] != '\n') {

@@ -84,6 +84,22 @@ class ActiveTraceTest {
     }
 
     @Test
+    void aRefusedMessageIsReadAsGosGetHeaderReadsIt() {
+        byte[] start = (new String(headers("Accept-Encoding: snappy", "Nats-Trace-Dest:   t.d"),
+                StandardCharsets.ISO_8859_1) + "payload").getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("t.d", TraceHeaders.exactValue(start, 0, start.length, "Nats-Trace-Dest"), "spaces skipped");
+        assertEquals("snappy", TraceHeaders.exactValue(start, 0, start.length, "Accept-Encoding"));
+        byte[] lower = headers("nats-trace-dest: t.d");
+        assertNull(TraceHeaders.exactValue(lower, 0, lower.length, "Nats-Trace-Dest"), "exact case only");
+        byte[] cut = "NATS/1.0\r\nNats-Trace-Dest: par".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("par", TraceHeaders.exactValue(cut, 0, cut.length, "Nats-Trace-Dest"),
+                "a read that ends inside the value gives what is there");
+        byte[] inValue = headers("X: Nats-Trace-Dest: a", "Nats-Trace-Dest: b");
+        assertNull(TraceHeaders.exactValue(inValue, 0, inValue.length, "Nats-Trace-Dest"),
+                "only the first occurrence counts, and it does not start a line");
+    }
+
+    @Test
     void eventJsonHasGosFieldNamesAndOrder() {
         assertNull(client(headers("nats-trace-dest: my.trace")), "found in any case, but Go reads the destination "
                 + "under its exact name: none, so no trace");
