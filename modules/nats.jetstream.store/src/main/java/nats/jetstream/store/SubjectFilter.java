@@ -50,6 +50,10 @@ public final class SubjectFilter {
         if (all) {
             return true;
         }
+        if (literal) {
+            // A consumer on one subject (an MQTT subscription without wildcards) tests every stored message.
+            return array[0].equals(subject);
+        }
         for (String pattern : array) {
             if (matches(pattern, subject)) {
                 return true;

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 import io.nats.client.api.PublishAck;
 import nats.transport.json.Json;
 import org.junit.jupiter.api.Test;
@@ -151,21 +149,6 @@ class ClusterApiTest {
 
     /** Sends a request and returns its only answer (waiting a while after the first for a second one). */
     private static Map<String, Object> only(Connection nc, String subject, String body) throws Exception {
-        String inbox = nc.createInbox();
-        Subscription sub = nc.subscribe(inbox);
-        try {
-            nc.publish(subject, inbox, body.getBytes(StandardCharsets.UTF_8));
-            List<String> answers = new ArrayList<>();
-            Message m = sub.nextMessage(WAIT);
-            assertNotNull(m, "an answer to " + subject);
-            answers.add(new String(m.getData(), StandardCharsets.UTF_8));
-            while ((m = sub.nextMessage(Duration.ofMillis(500))) != null) {
-                answers.add(new String(m.getData(), StandardCharsets.UTF_8));
-            }
-            assertEquals(1, answers.size(), "one answer to " + subject + ": " + answers);
-            return Json.parseObject(answers.get(0));
-        } finally {
-            sub.unsubscribe();
-        }
+        return SingleAnswer.of(nc, subject, body, WAIT);
     }
 }

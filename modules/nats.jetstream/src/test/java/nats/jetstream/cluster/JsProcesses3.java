@@ -54,6 +54,57 @@ final class JsProcesses3 implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: the server shuts down in order (stores closed), then the process is gone. */
+    void stop(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** SIGSTOP: the process keeps its sockets but does nothing (a hung server, or one cut off). */
+    void pause(String name) throws IOException, InterruptedException {
+        signal(name, "-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(String name) throws IOException, InterruptedException {
+        signal(name, "-CONT");
+    }
+
+    private void signal(String name, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(name);
+        if (p == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + signal + " " + p.pid() + " failed");
+        }
+    }
+
+    /** The server's JetStream store directory. */
+    Path storeDir(String name) {
+        return dir.resolve(name);
+    }
+
+    /** What the server logged so far (all its runs). */
+    String log(String name) throws IOException {
+        Path log = dir.resolve(name + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** A client of server {@code name} only (it is not moved to another server when that one hangs). */
+    Connection connect(String name) throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + ports.get(name)[0])
+                .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(-1).reconnectWait(Duration.ofMillis(100))
+                .errorListener(new io.nats.client.ErrorListener() {
+                }).build());
+    }
+
     Connection connect() throws IOException, InterruptedException {
         List<String> urls = new ArrayList<>();
         ports.values().forEach(p -> urls.add("nats://127.0.0.1:" + p[0]));
@@ -64,6 +115,22 @@ final class JsProcesses3 implements AutoCloseable {
     }
 
     void launch(String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchOnce(name);
+                return;
+            } catch (IOException e) {
+                // A port chosen free was taken by another process meanwhile: new ports for this server (it dials the
+                // others, so they need not know its new route port), a few times.
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("already in use")) {
+                    throw e;
+                }
+                ports.put(name, new int[] {Ports.free(), Ports.free(), Ports.free()});
+            }
+        }
+    }
+
+    private void launchOnce(String name) throws Exception {
         int[] p = ports.get(name);
         List<String> routes = new ArrayList<>();
         ports.forEach((n, q) -> {

@@ -19,7 +19,6 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.Subscription;
 import nats.testing.GoServer;
 import nats.testing.Ports;
 import nats.transport.json.Json;
@@ -157,21 +156,6 @@ class PlacementTest {
     }
 
     private static Map<String, Object> only(Connection nc, String subject, String body) throws Exception {
-        String inbox = nc.createInbox();
-        Subscription sub = nc.subscribe(inbox);
-        try {
-            nc.publish(subject, inbox, body.getBytes(StandardCharsets.UTF_8));
-            List<String> answers = new ArrayList<>();
-            Message m = sub.nextMessage(WAIT);
-            assertNotNull(m, "an answer to " + subject);
-            answers.add(new String(m.getData(), StandardCharsets.UTF_8));
-            while ((m = sub.nextMessage(Duration.ofMillis(300))) != null) {
-                answers.add(new String(m.getData(), StandardCharsets.UTF_8));
-            }
-            assertEquals(1, answers.size(), "one answer to " + subject + ": " + answers);
-            return Json.parseObject(answers.get(0));
-        } finally {
-            sub.unsubscribe();
-        }
+        return SingleAnswer.of(nc, subject, body, WAIT);
     }
 }

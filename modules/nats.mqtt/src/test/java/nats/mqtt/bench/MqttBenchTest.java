@@ -42,6 +42,27 @@ class MqttBenchTest {
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
         }
 
+        /** CPU time of the JVM's JIT compiler threads (none for Go): a fresh process's warm-up, not its work. */
+        long compilerNanos() throws IOException {
+            long ticks = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String name = Files.readString(task.resolve("comm"));
+                        if (!name.startsWith("C2 Compiler") && !name.startsWith("C1 Compiler")) {
+                            continue;
+                        }
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    } catch (IOException e) {
+                        // the thread ended
+                    }
+                }
+            }
+            return ticks * 10_000_000L;
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.destroy();
@@ -79,16 +100,18 @@ class MqttBenchTest {
         MqttLoad.Run run(int port) throws Exception;
     }
 
-    private record Measured(double value, double cpuMicrosPerMessage) {
+    private record Measured(double value, double cpuMicrosPerMessage, double jitMicrosPerMessage) {
     }
 
     private Measured measure(boolean go, int round, Scenario warmup, Scenario scenario) throws Exception {
         try (Server s = start(go, round)) {
             warmup.run(s.mqttPort());
             long cpu0 = s.cpuNanos();
+            long jit0 = s.compilerNanos();
             MqttLoad.Run r = scenario.run(s.mqttPort());
             long cpu = s.cpuNanos() - cpu0;
-            return new Measured(r.rate(), cpu / 1000.0 / r.messages());
+            long jit = s.compilerNanos() - jit0;
+            return new Measured(r.rate(), cpu / 1000.0 / r.messages(), jit / 1000.0 / r.messages());
         }
     }
 
@@ -111,9 +134,10 @@ class MqttBenchTest {
                     p -> MqttLoad.throughput(p, 1, size, n1, 256, "q1")));
         }
         rows.add(compareLatency(nr));
-        System.out.println("\nMQTT side by side (" + ROUNDS + " rounds, medians; cpu = server CPU µs per message)");
-        System.out.println(String.format(Locale.ROOT, "%-36s %5s %14s %14s %6s %10s %10s", "scenario", "size",
-                "jnatsd", "Go", "ratio", "cpu jnatsd", "cpu Go"));
+        System.out.println("\nMQTT side by side (" + ROUNDS + " rounds, medians; cpu = server CPU µs per message, of it"
+                + " JIT = jnatsd's compiler threads)");
+        System.out.println(String.format(Locale.ROOT, "%-36s %5s %14s %14s %6s %10s %10s %8s", "scenario", "size",
+                "jnatsd", "Go", "ratio", "cpu jnatsd", "cpu Go", "of it JIT"));
         rows.forEach(System.out::println);
     }
 
@@ -143,7 +167,14 @@ class MqttBenchTest {
         double b = median(go.stream().mapToDouble(Measured::value).toArray());
         double ca = median(ours.stream().mapToDouble(Measured::cpuMicrosPerMessage).toArray());
         double cb = median(go.stream().mapToDouble(Measured::cpuMicrosPerMessage).toArray());
-        return String.format(Locale.ROOT, "%-36s %4dB %14.0f %14.0f %6.2f %10.2f %10.2f", name, size, a, b, a / b, ca, cb);
+        double ja = median(ours.stream().mapToDouble(Measured::jitMicrosPerMessage).toArray());
+        for (int i = 0; i < ROUNDS; i++) {
+            System.out.println(String.format(Locale.ROOT, "  %s %dB round %d: jnatsd %.0f/s cpu %.2f (jit %.2f), Go %.0f/s"
+                    + " cpu %.2f", name, size, i, ours.get(i).value(), ours.get(i).cpuMicrosPerMessage(),
+                    ours.get(i).jitMicrosPerMessage(), go.get(i).value(), go.get(i).cpuMicrosPerMessage()));
+        }
+        return String.format(Locale.ROOT, "%-36s %4dB %14.0f %14.0f %6.2f %10.2f %10.2f %8.2f", name, size, a, b, a / b,
+                ca, cb, ja);
     }
 
     private String compareLatency(int count) throws Exception {

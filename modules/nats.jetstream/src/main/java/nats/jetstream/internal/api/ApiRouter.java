@@ -78,7 +78,8 @@ public final class ApiRouter {
         }
     }
 
-    private void handle(String accountName, InternalConnection connection, Message m) {
+    /** A request as it arrives (also one a replica held while its stream's group had no serving leader). */
+    void handle(String accountName, InternalConnection connection, Message m) {
         if (!m.hasReplyTo()) {
             return;
         }

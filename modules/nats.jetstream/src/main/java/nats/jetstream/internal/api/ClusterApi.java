@@ -42,12 +42,14 @@ final class ClusterApi implements ClusterRequests {
 
     private final ApiRouter router;
     private final PeerRequests peerRequests;
+    private final HeldRequests held;
 
     ClusterApi(JetStream js, JsCluster cluster, ApiRouter router) {
         this.js = js;
         this.cluster = cluster;
         this.router = router;
         this.peerRequests = new PeerRequests(cluster);
+        this.held = new HeldRequests(cluster, router::handle);
         cluster.requests(this);
     }
 
@@ -165,7 +167,11 @@ final class ClusterApi implements ClusterRequests {
     private boolean byStreamLeader(JsAccount account, String stream, String group, String op, String[] t,
                                    InternalConnection connection, Message m) {
         if (!cluster.isStreamLeader(account.name(), stream)) {
+            held.holdIfLeaderless(account.name(), stream, connection, m);
             return false;
+        }
+        if (!isRead(group, op, t) && !held.firstTime(m)) {
+            return false; // answered already: published again by a replica that held it during a leader change
         }
         if (group.equals("CONSUMER")) {
             if (op.equals("LEADER")) {
@@ -201,6 +207,14 @@ final class ClusterApi implements ClusterRequests {
                 return false;
             }
         }
+    }
+
+    /** Whether a stream-scoped request only reads (answering it twice changes nothing). */
+    private static boolean isRead(String group, String op, String[] t) {
+        if (group.equals("CONSUMER")) {
+            return op.equals("INFO") || op.equals("NAMES") || op.equals("LIST");
+        }
+        return op.equals("INFO") || (op.equals("MSG") && t.length > 4 && t[4].equals("GET"));
     }
 
     /**

@@ -101,6 +101,9 @@ final class CatchUp {
             bytes += size;
             seq = m.sequence() + 1;
         }
+        if (Replicas.firstDamaged(store, from, covered) > 0) {
+            return refusal(id); // this store lost some of them to damage: another replica must serve the range
+        }
         return encode(id, from, covered, messages);
     }
 

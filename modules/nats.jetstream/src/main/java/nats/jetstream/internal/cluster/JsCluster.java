@@ -389,6 +389,26 @@ public final class JsCluster {
         return r != null && r.serving();
     }
 
+    /**
+     * Whether this server must keep a request about the stream until the group has a serving leader: it holds a
+     * replica that leads but has not yet applied what its predecessors committed, or that knows no leader (an
+     * election is under way). Nobody answers such a request now; dropped, it would be lost.
+     */
+    public boolean awaitsStreamLeader(String account, String stream) {
+        StreamReplica r = replicas.get(key(account, stream));
+        if (r == null || r.serving()) {
+            return false;
+        }
+        Optional<String> leader = r.node().leader();
+        return leader.isEmpty() || leader.get().equals(selfId);
+    }
+
+    /** Whether another member leads the stream's group, as this server's replica sees it. */
+    public boolean otherStreamLeaderKnown(String account, String stream) {
+        StreamReplica r = replicas.get(key(account, stream));
+        return r != null && r.node().leader().filter(l -> !l.equals(selfId)).isPresent();
+    }
+
     /** The stream's leader steps down; completes when it did. */
     public CompletableFuture<Void> stepDownStream(String account, String stream, String preferred) {
         StreamReplica r = replicas.get(key(account, stream));

@@ -31,6 +31,8 @@ import nats.transport.json.Json;
  */
 public final class Replicas {
 
+    private static final System.Logger LOG = System.getLogger(Replicas.class.getName());
+
     private Replicas() {
     }
 
@@ -143,6 +145,14 @@ public final class Replicas {
             if (store.fastState().firstSequence() < first || store.fastState().lastSequence() < first - 1) {
                 store.compact(first); // nothing below first is wanted; an empty or short store continues there
             }
+            long damaged = firstDamaged(store, first, Math.min(last, store.fastState().lastSequence()));
+            if (damaged > 0) {
+                // A message the group committed was found damaged in this store (and is never served): the store
+                // keeps what comes before it and fetches the rest again from a replica that holds it.
+                LOG.log(System.Logger.Level.WARNING, "JetStream stream ''{0}'': replica lost message {1} to damage;"
+                        + " fetching from {1} again from another replica", stream.config().name, damaged);
+                store.truncate(damaged - 1);
+            }
             long mine = store.fastState().lastSequence();
             for (long seq : deleted) {
                 if (seq > mine) {
@@ -155,6 +165,24 @@ public final class Replicas {
         } finally {
             stream.writeLock().unlock();
         }
+    }
+
+    /**
+     * The first sequence in {@code from..through} that this store lost to damage and does not hold (again), or 0. The
+     * store reports damage as lost sequences and treats them as deleted: a replica must not take such a hole for a
+     * removal, or it would serve (and, leading, answer) "no message found" for a committed message.
+     */
+    public static long firstDamaged(StreamStore store, long from, long through) {
+        var state = store.fastState();
+        for (long seq : state.lost().sequences()) {
+            if (seq > through) {
+                break;
+            }
+            if (seq >= from && seq >= state.firstSequence() && store.load(seq).isEmpty()) {
+                return seq;
+            }
+        }
+        return 0;
     }
 
     /**

@@ -77,6 +77,12 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
     private final long[] ackSeqs = new long[ACK_BATCH];
     private final byte[][] ackReplies = new byte[ACK_BATCH][];
     private final boolean[] ackDuplicates = new boolean[ACK_BATCH];
+    /** The last subject stored and its String (immutable, so racing publishers see either one whole). */
+    private LastSubject lastSubject;
+
+    /** A publisher mostly repeats its subject (an MQTT client its topic): decoded once, not per message. */
+    private record LastSubject(byte[] bytes, String subject) {
+    }
 
     StreamIngest(Stream stream) {
         this.stream = stream;
@@ -149,7 +155,7 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
         int off = m.dataOffset();
         byte[] headers = h == 0 ? StreamWriter.NO_BYTES : Arrays.copyOfRange(data, off, off + h);
         byte[] payload = Arrays.copyOfRange(data, off + h, off + m.dataLength());
-        String subject = new String(m.subjectArray(), m.subjectOffset(), m.subjectLength(), StandardCharsets.UTF_8);
+        String subject = subject(m);
         MessageTrace trace = m.trace();
         Inbound inbound = trace == null ? new Inbound(subject, reply, headers, payload)
                 : traced(subject, reply, headers, payload, trace);
@@ -187,6 +193,19 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
      * stored has its trace headers switched off in the stored copy, as Go does, so that its deliveries to
      * consumers do not start traces of their own.
      */
+    private String subject(InboundMessage m) {
+        byte[] s = m.subjectArray();
+        int from = m.subjectOffset();
+        int to = from + m.subjectLength();
+        LastSubject last = lastSubject;
+        if (last != null && Arrays.equals(last.bytes(), 0, last.bytes().length, s, from, to)) {
+            return last.subject();
+        }
+        String subject = new String(s, from, to - from, StandardCharsets.UTF_8);
+        lastSubject = new LastSubject(Arrays.copyOfRange(s, from, to), subject);
+        return subject;
+    }
+
     private Inbound traced(String subject, byte[] reply, byte[] headers, byte[] payload, MessageTrace trace) {
         JetStreamTrace entry = trace.jetStream(stream.name());
         if (!trace.traceOnly()) {

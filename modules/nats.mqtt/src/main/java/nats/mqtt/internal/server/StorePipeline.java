@@ -27,6 +27,8 @@ final class StorePipeline {
     private static final byte PENDING = 0;
     private static final byte DONE = 1;
     private static final byte FAILED = 2;
+    /** What marks a JetStream answer as an error (a PubAck has no such field). */
+    private static final byte[] ERROR_FIELD = "\"error\"".getBytes(StandardCharsets.US_ASCII);
 
     /** Where acknowledgements go and failures are reported. */
     interface Owner {
@@ -39,7 +41,7 @@ final class StorePipeline {
 
     private final Owner owner;
     private final MessagePublisher publisher;
-    private final String replyPrefix;
+    private final byte[] replyPrefix;
     private final Subscription replies;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
@@ -61,8 +63,9 @@ final class StorePipeline {
     StorePipeline(InternalConnection connection, String replyPrefix, String id, Owner owner) {
         this.owner = owner;
         this.publisher = connection.publisher();
-        this.replyPrefix = replyPrefix + "MS." + id + ".";
-        this.replies = connection.subscribeDirect(this.replyPrefix + "*", null, this::answered);
+        String prefix = replyPrefix + "MS." + id + ".";
+        this.replyPrefix = prefix.getBytes(StandardCharsets.US_ASCII);
+        this.replies = connection.subscribeDirect(prefix + "*", null, this::answered);
     }
 
     /** The publisher of the reader thread (for acks of deliveries, which need no answer). */
@@ -96,8 +99,7 @@ final class StorePipeline {
         } finally {
             lock.unlock();
         }
-        byte[] reply = (replyPrefix + number).getBytes(StandardCharsets.US_ASCII);
-        publisher.publish(subject, reply, data, 0, headerLength, length);
+        publisher.publish(subject, reply(number), data, 0, headerLength, length);
     }
 
     /** Queues an acknowledgement that waits only for the ones before it. */
@@ -140,10 +142,11 @@ final class StorePipeline {
         long number = lastToken(m.subjectArray(), m.subjectOffset(), m.subjectLength());
         String error = null;
         int type;
-        byte[] body = m.copyPayload();
-        if (contains(body, "\"error\"")) {
+        int bodyOffset = m.dataOffset() + m.headerLength();
+        if (contains(m.dataArray(), bodyOffset, bodyOffset + m.payloadLength(), ERROR_FIELD)) {
             try {
-                JsApi.checked(nats.transport.json.Json.parseObject(new String(body, StandardCharsets.UTF_8)));
+                JsApi.checked(nats.transport.json.Json.parseObject(new String(m.dataArray(), bodyOffset,
+                        m.payloadLength(), StandardCharsets.UTF_8)));
             } catch (JsApiException e) {
                 error = e.getMessage();
             } catch (RuntimeException e) {
@@ -237,10 +240,24 @@ final class StorePipeline {
         return v;
     }
 
-    private static boolean contains(byte[] body, String what) {
-        byte[] w = what.getBytes(StandardCharsets.US_ASCII);
+    /** The reply subject of store {@code number}: the prefix and the number's digits, without a String. */
+    private byte[] reply(long number) {
+        int digits = 1;
+        for (long v = number; v >= 10; v /= 10) {
+            digits++;
+        }
+        byte[] reply = java.util.Arrays.copyOf(replyPrefix, replyPrefix.length + digits);
+        long v = number;
+        for (int i = reply.length - 1; i >= replyPrefix.length; i--) {
+            reply[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return reply;
+    }
+
+    private static boolean contains(byte[] body, int from, int to, byte[] w) {
         outer:
-        for (int i = 0; i <= body.length - w.length; i++) {
+        for (int i = from; i <= to - w.length; i++) {
             for (int k = 0; k < w.length; k++) {
                 if (body[i + k] != w[k]) {
                     continue outer;

@@ -13,14 +13,10 @@ import nats.mqtt.internal.js.AckReply;
  */
 public final class PacketIds {
 
-    /** What a packet identifier stands for. */
-    private record Pending(String durable, long streamSequence, byte[] ackSubject) {
-    }
-
-    private final Map<Integer, Pending> publishes = new HashMap<>();
-    private final Map<Integer, Pending> pubRels = new HashMap<>();
+    private final PendingTable publishes = new PendingTable();
+    private final PendingTable pubRels = new PendingTable();
     /** Durable name to stream sequence to packet identifier. */
-    private final Map<String, Map<Long, Integer>> bySequence = new HashMap<>();
+    private final Map<String, SequenceIndex> bySequence = new HashMap<>();
     private int last;
     private int maxPending;
 
@@ -42,12 +38,12 @@ public final class PacketIds {
         long both = AckReply.deliveriesAndSequence(ack, ackOffset, ackLength);
         long sseq = both & 0xFFFFFFFFFFFFL;
         boolean dup = (both >>> 48) > 1;
-        Map<Long, Integer> seqs = bySequence.computeIfAbsent(durable, d -> new HashMap<>());
-        Integer known = seqs.get(sseq);
+        SequenceIndex seqs = sequences(durable);
+        int known = seqs.get(sseq);
         int pi;
-        if (known != null) {
+        if (known != 0) {
             pi = known;
-            if (pubRels.containsKey(pi)) {
+            if (pubRels.contains(pi)) {
                 return 0;
             }
         } else {
@@ -59,11 +55,13 @@ public final class PacketIds {
             if (pi == 0) {
                 return 0;
             }
-            seqs.put(sseq, pi);
+            if (sseq != 0) {
+                seqs.put(sseq, pi);
+            }
         }
         byte[] ackCopy = new byte[ackLength];
         System.arraycopy(ack, ackOffset, ackCopy, 0, ackLength);
-        publishes.put(pi, new Pending(durable, sseq, ackCopy));
+        publishes.put(pi, durable, sseq, ackCopy);
         return dup ? pi | DUP : pi;
     }
 
@@ -71,27 +69,31 @@ public final class PacketIds {
     public int trackRetained() {
         int pi = next();
         if (pi != 0) {
-            publishes.put(pi, new Pending("", 0, null));
+            publishes.put(pi, "", 0, null);
         }
         return pi;
     }
 
     /** The PUBACK or PUBREC of a PUBLISH: returns the ack subject to ack, null when none. */
     public byte[] untrackPublish(int pi) {
-        Pending p = publishes.remove(pi);
-        if (p == null) {
+        int slot = publishes.find(pi);
+        if (slot < 0) {
             return null;
         }
+        String durable = publishes.durable(slot);
+        long sequence = publishes.sequence(slot);
+        byte[] ack = publishes.ack(slot);
+        publishes.removeAt(slot);
         if (publishes.isEmpty()) {
             last = 0;
         }
-        if (!p.durable().isEmpty()) {
-            Map<Long, Integer> seqs = bySequence.get(p.durable());
+        if (!durable.isEmpty()) {
+            SequenceIndex seqs = bySequence.get(durable);
             if (seqs != null) {
-                seqs.remove(p.streamSequence());
+                seqs.remove(sequence);
             }
         }
-        return p.ackSubject();
+        return ack;
     }
 
     /**
@@ -100,34 +102,38 @@ public final class PacketIds {
      */
     public void trackPubRel(int pi, String durable, byte[] ack, int ackOffset, int ackLength) {
         if (ackLength == 0) {
-            pubRels.put(pi, new Pending(durable, 0, null));
+            pubRels.put(pi, durable, 0, null);
             return;
         }
         long sseq = AckReply.streamSequence(ack, ackOffset, ackLength);
-        bySequence.computeIfAbsent(durable, d -> new HashMap<>()).put(sseq, pi);
+        if (sseq != 0) {
+            sequences(durable).put(sseq, pi);
+        }
         byte[] ackCopy = new byte[ackLength];
         System.arraycopy(ack, ackOffset, ackCopy, 0, ackLength);
-        pubRels.put(pi, new Pending(durable, sseq, ackCopy));
+        pubRels.put(pi, durable, sseq, ackCopy);
     }
 
     /** The PUBCOMP of a PUBREL: returns the marker's ack subject, null when none. */
     public byte[] untrackPubRel(int pi) {
-        Pending p = pubRels.remove(pi);
-        if (p == null) {
+        int slot = pubRels.find(pi);
+        if (slot < 0) {
             return null;
         }
-        Map<Long, Integer> seqs = bySequence.get(p.durable());
-        if (seqs != null) {
-            seqs.remove(p.streamSequence());
+        SequenceIndex seqs = bySequence.get(pubRels.durable(slot));
+        if (seqs != null && pubRels.sequence(slot) != 0) {
+            seqs.remove(pubRels.sequence(slot));
         }
-        return p.ackSubject();
+        byte[] ack = pubRels.ack(slot);
+        pubRels.removeAt(slot);
+        return ack;
     }
 
     /** Forgets the identifiers of a consumer's messages (its subscription went away). */
     public void dropConsumer(String durable) {
-        Map<Long, Integer> seqs = bySequence.remove(durable);
+        SequenceIndex seqs = bySequence.remove(durable);
         if (seqs != null) {
-            seqs.values().forEach(publishes::remove);
+            seqs.forEachValue(publishes::remove);
             if (publishes.isEmpty()) {
                 last = 0;
             }
@@ -146,6 +152,15 @@ public final class PacketIds {
         last = 0;
     }
 
+    private SequenceIndex sequences(String durable) {
+        SequenceIndex seqs = bySequence.get(durable);
+        if (seqs == null) {
+            seqs = new SequenceIndex();
+            bySequence.put(durable, seqs);
+        }
+        return seqs;
+    }
+
     /** Go's bumpPI: the next identifier after the last one that is in use for neither a PUBLISH nor a PUBREL. */
     private int next() {
         int candidate = last;
@@ -154,7 +169,7 @@ public final class PacketIds {
             if (candidate == 0) {
                 candidate = 1;
             }
-            if (!publishes.containsKey(candidate) && !pubRels.containsKey(candidate)) {
+            if (!publishes.contains(candidate) && !pubRels.contains(candidate)) {
                 last = candidate;
                 return candidate;
             }
