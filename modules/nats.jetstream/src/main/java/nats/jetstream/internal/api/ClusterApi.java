@@ -332,7 +332,6 @@ final class ClusterApi implements ClusterRequests {
             throw new ApiException(JsErrors.STREAM_INVALID_CONFIG, "stream configuration for create can not be sealed");
         }
         StreamSettings cfg = Replicas.checkCreate(req.account, requested);
-        unsupported(cfg);
         int replicas = (int) Math.max(1, cfg.replicas);
         cfg.replicas = replicas;
         String account = req.account.name();
@@ -383,17 +382,6 @@ final class ClusterApi implements ClusterRequests {
         });
     }
 
-    /**
-     * What clustered streams do not do yet, refused rather than accepted and left undone: mirrors and sources
-     * (nothing would feed the replicas).
-     */
-    private static void unsupported(StreamSettings cfg) {
-        if (cfg.mirror.isPresent() || !cfg.sources.isEmpty()) {
-            throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: mirrors and "
-                    + "sources are not supported on clustered streams yet"));
-        }
-    }
-
     private void update(ApiRequest req, InternalConnection connection) {
         req.type("stream_update_response");
         if (req.tokenCount() != 5) {
@@ -415,7 +403,6 @@ final class ClusterApi implements ClusterRequests {
                 : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
                         () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
-        unsupported(cfg);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);

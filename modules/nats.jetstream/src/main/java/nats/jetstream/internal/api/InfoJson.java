@@ -10,7 +10,7 @@ import nats.jetstream.internal.config.AccountLimits;
 import nats.jetstream.internal.engine.Consumer;
 import nats.jetstream.internal.engine.JsAccount;
 import nats.jetstream.internal.engine.Stream;
-import nats.jetstream.internal.engine.StreamSources;
+import nats.jetstream.internal.engine.SourceStatus;
 import nats.jetstream.store.LostData;
 import nats.jetstream.store.StreamState;
 
@@ -75,23 +75,21 @@ public final class InfoJson {
         if (!domain.isEmpty()) {
             out.put("domain", domain);
         }
-        stream.sources().ifPresent(sources -> {
-            List<Map<String, Object>> srcs = new ArrayList<>();
-            for (StreamSources.Tail t : sources.tails()) {
-                Map<String, Object> si = sourceInfo(t);
-                if (t.spec() == stream.config().mirror.orElse(null) || stream.config().mirror.isPresent()) {
-                    out.put("mirror", si);
-                } else {
-                    srcs.add(si);
-                }
+        List<Map<String, Object>> srcs = new ArrayList<>();
+        for (SourceStatus t : stream.sourceStatuses()) {
+            Map<String, Object> si = sourceInfo(t);
+            if (stream.config().mirror.isPresent()) {
+                out.put("mirror", si);
+            } else {
+                srcs.add(si);
             }
-            if (!srcs.isEmpty()) {
-                out.put("sources", srcs);
-            }
-        });
+        }
+        if (!srcs.isEmpty()) {
+            out.put("sources", srcs);
+        }
     }
 
-    private static Map<String, Object> sourceInfo(StreamSources.Tail t) {
+    private static Map<String, Object> sourceInfo(SourceStatus t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", t.spec().name());
         if (t.spec().isExternal()) {

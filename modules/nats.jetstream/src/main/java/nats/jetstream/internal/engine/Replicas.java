@@ -85,6 +85,70 @@ public final class Replicas {
         }
     }
 
+    // --- mirrors and sources of a clustered stream: its leader follows the origins, every replica applies --------
+
+    /**
+     * Stores a committed mirrored message under its origin sequence and timestamp: one the store holds already is
+     * dropped (a leader resuming re-sent it), sequences between the store's end and it (gone from the origin) are
+     * used up without a message, so every replica ends at the origin's sequences. Returns whether it was stored.
+     */
+    public static boolean storeMirrored(Stream stream, long sequence, long timestampNanos, String subject,
+                                        byte[] headers, byte[] payload) {
+        stream.writeLock().lock();
+        try {
+            if (stream.isClosed()) {
+                return false;
+            }
+            StreamStore store = stream.store();
+            long next = store.fastState().lastSequence() + 1;
+            if (sequence < next) {
+                return false;
+            }
+            if (sequence > next) {
+                store.skip(next, sequence - next);
+            }
+            store.storeRaw(subject, headers, payload, sequence, timestampNanos, 0, false);
+        } finally {
+            stream.writeLock().unlock();
+        }
+        stream.store().flushSoon();
+        return true;
+    }
+
+    /** The origin no longer holds its messages through {@code through}: a mirror's store continues after it. */
+    public static void skipMirrored(Stream stream, long through) {
+        stream.writeLock().lock();
+        try {
+            long last = stream.store().fastState().lastSequence();
+            if (!stream.isClosed() && through > last) {
+                stream.store().skip(last + 1, through - last);
+            }
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
+    /** The origin sequence of the last message the stream holds from {@code source}, 0 if none. */
+    public static long lastSourcedSequence(Stream stream, nats.jetstream.internal.model.StreamSource source) {
+        return StreamSources.lastSourcedSequence(stream, source);
+    }
+
+    /** The headers of a sourced message as a stream stores them (with {@code Nats-Stream-Source}). */
+    public static byte[] sourcedHeaders(nats.jetstream.internal.model.StreamSource source, byte[] originHeaders,
+                                        long originSequence) {
+        return StreamSources.sourcedHeaders(source, originHeaders, originSequence);
+    }
+
+    /** The subject a source's transforms give a sourced message. */
+    public static String sourcedSubject(List<SubjectTransform> transforms, String subject) {
+        return StreamSources.sourcedSubject(transforms, subject);
+    }
+
+    /** What the stream's info reports of its origins: as the group's leader follows them. */
+    public static void reportSources(Stream stream, java.util.function.Supplier<List<? extends SourceStatus>> statuses) {
+        stream.replicatedSources(statuses);
+    }
+
     // --- state transfer: snapshots and catch-up ----------------------------------------------------------------
 
     /** A replica catching up answers no direct gets (it lacks messages); resumed once it holds them. */
