@@ -89,6 +89,19 @@ public final class InfoJson {
         }
     }
 
+    /** Adds a clustered stream's {@code cluster} block where Go's {@code StreamInfo} has it: before mirror and sources. */
+    public static void putCluster(Map<String, Object> info, Object cluster) {
+        Object mirror = info.remove("mirror");
+        Object sources = info.remove("sources");
+        info.put("cluster", cluster);
+        if (mirror != null) {
+            info.put("mirror", mirror);
+        }
+        if (sources != null) {
+            info.put("sources", sources);
+        }
+    }
+
     private static Map<String, Object> sourceInfo(SourceStatus t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", t.spec().name());
@@ -100,12 +113,8 @@ public final class InfoJson {
         }
         m.put("lag", t.lag());
         m.put("active", t.activeNanos());
-        if (!t.spec().filterSubject().isEmpty()) {
-            m.put("filter_subject", t.spec().filterSubject());
-        }
-        if (!t.spec().transforms().isEmpty()) {
-            m.put("subject_transforms", t.spec().transforms().stream().map(x -> x.toJson()).toList());
-        }
+        // Go 2.9's StreamSourceInfo ends here (filter and transforms are reported from 2.10 on).
+        t.error().ifPresent(e -> m.put("error", e));
         return m;
     }
 

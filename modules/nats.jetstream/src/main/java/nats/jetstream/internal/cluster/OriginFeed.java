@@ -69,6 +69,7 @@ final class OriginFeed implements SourceStatus {
     private volatile long lastHeard;
     private volatile long lastCreate;
     private volatile long lag;
+    private volatile Map<String, Object> error;
     private CompletableFuture<Long> lastProposal = CompletableFuture.completedFuture(0L);
 
     OriginFeed(StreamSource spec, boolean mirror, InternalConnection connection, Sink sink) {
@@ -93,6 +94,11 @@ final class OriginFeed implements SourceStatus {
     @Override
     public long lag() {
         return lag;
+    }
+
+    @Override
+    public java.util.Optional<Map<String, Object>> error() {
+        return java.util.Optional.ofNullable(error);
     }
 
     @Override
@@ -144,12 +150,14 @@ final class OriginFeed implements SourceStatus {
             }
             if (answer == null || answer.containsKey("error")) {
                 if (answer != null) {
+                    error = answer.get("error") instanceof Map<?, ?> e ? castError(e) : null;
                     LOG.log(System.Logger.Level.DEBUG, "origin ''{0}'' refused the consumer: {1}", spec.name(),
                             answer.get("error"));
                 }
                 cancel();
                 return false;
             }
+            error = null;
             consumerName = answer.get("name") instanceof String n ? n : "";
             long delivered = answer.get("delivered") instanceof Map<?, ?> d && d.get("stream_seq") instanceof Number s
                     ? s.longValue() : 0;
@@ -160,6 +168,11 @@ final class OriginFeed implements SourceStatus {
             lastHeard = System.nanoTime();
             return true;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castError(Map<?, ?> e) {
+        return (Map<String, Object>) e;
     }
 
     private Map<String, Object> createConsumer(String deliver, long after) {

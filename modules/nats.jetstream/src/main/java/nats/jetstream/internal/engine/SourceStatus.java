@@ -16,4 +16,9 @@ public interface SourceStatus {
 
     /** Nanoseconds since the origin was last heard from, -1 if never. */
     long activeNanos();
+
+    /** Why the origin cannot be followed now (Go's {@code ApiError} JSON, e.g. the origin stream is missing). */
+    default java.util.Optional<java.util.Map<String, Object>> error() {
+        return java.util.Optional.empty();
+    }
 }
