@@ -59,7 +59,7 @@ final class OriginFeed implements SourceStatus {
     private final InternalConnection connection;
     private final Sink sink;
 
-    private Subscription subscription;
+    private volatile Subscription subscription;
     private volatile String deliverSubject = "";
     private String consumerName = "";
     /** The last delivery sequence and origin sequence taken from the current consumer (under this lock). */
