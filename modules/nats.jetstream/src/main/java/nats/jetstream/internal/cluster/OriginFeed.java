@@ -107,6 +107,11 @@ final class OriginFeed implements SourceStatus {
         return t == 0 ? -1 : System.nanoTime() - t;
     }
 
+    /** Whether deliveries were missed (or the origin says so): a new consumer is wanted. */
+    boolean retryWanted() {
+        return retry;
+    }
+
     /** Whether a (new) consumer is due: none yet, a gap seen, or the origin silent for too long. */
     boolean needsConsumer(long now) {
         if (now - lastCreate < RETRY_NANOS && lastCreate != 0) {
@@ -285,7 +290,7 @@ final class OriginFeed implements SourceStatus {
     }
 
     /** Go's sequence tracking: the next delivery is taken, an older one dropped, a gap makes a new consumer. */
-    private boolean accept(long sseq, long dseq) {
+    synchronized boolean accept(long sseq, long dseq) {
         if (dseq == deliverySeq + 1) {
             if (sseq <= originSeq) {
                 deliverySeq = dseq;

@@ -268,10 +268,14 @@ public final class StreamSources {
         return 0;
     }
 
-    /** A sourced message's headers: the origin's, with {@code Nats-Stream-Source} naming the source and sequence. */
+    /**
+     * A sourced message's headers: the origin's, with {@code Nats-Stream-Source} naming the source and sequence
+     * (replacing the origin's own when it was sourced itself, as Go does, so resuming reads this stream's source).
+     */
     static byte[] sourcedHeaders(StreamSource source, byte[] originHeaders, long originSequence) {
         byte[] base = originHeaders.length == 0
-                ? "NATS/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII) : originHeaders;
+                ? "NATS/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : Headers.remove(originHeaders, Headers.STREAM_SOURCE);
         return Headers.append(base, Headers.STREAM_SOURCE, source.indexName() + " " + originSequence);
     }
 
