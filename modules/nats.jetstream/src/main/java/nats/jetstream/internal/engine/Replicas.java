@@ -295,23 +295,33 @@ public final class Replicas {
 
     // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
 
-    /** Each consumer's definition (its persisted metadata: configuration and creation time), by name. */
+    /**
+     * Each replicated consumer's definition (its persisted metadata: configuration and creation time), by name.
+     * Direct consumers (a mirror's or source's, {@code direct: true}) are not replicated, as in Go: they live on the
+     * leader that created them, and their mirror makes a new one when that leader goes.
+     */
     public static Map<String, byte[]> consumerDefinitions(Stream stream) {
         Map<String, byte[]> defs = new TreeMap<>();
         for (Consumer c : stream.consumers()) {
-            defs.put(c.name(), ConsumerFactory.metadata(c));
+            if (!c.config().direct) {
+                defs.put(c.name(), ConsumerFactory.metadata(c));
+            }
         }
         return defs;
     }
 
-    /** One consumer's definition, if it exists. */
+    /** One replicated consumer's definition, if it exists (none for a direct consumer). */
     public static Optional<byte[]> consumerDefinition(Stream stream, String name) {
-        return stream.consumer(name).map(ConsumerFactory::metadata);
+        return stream.consumer(name).filter(c -> !c.config().direct).map(ConsumerFactory::metadata);
     }
 
-    /** A consumer's persisted state (delivered, ack floor, pending, redelivered). */
+    /** A consumer's persisted state (delivered, ack floor, pending, redelivered); none once it is closed. */
     public static Optional<ConsumerState> consumerState(Stream stream, String name) {
-        return stream.consumer(name).map(c -> c.store().state());
+        try {
+            return stream.consumer(name).map(c -> c.store().state());
+        } catch (nats.jetstream.store.StoreException e) {
+            return Optional.empty(); // deleted meanwhile (its store closed): its deletion is proposed instead
+        }
     }
 
     /**
