@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mirrors and sources of clustered streams (Go 2.9: the stream's leader follows its origins, wherever they are led,
  * and replicates what they deliver through the stream's group): an R3 mirror of an R3 origin holds the origin's
  * messages at the same sequences on every replica (each made leader in turn), leader changes of the mirror while
- * the origin is being published to leave neither gaps nor duplicates, an R3 stream sources from an R1 and an R3
+ * the origin is being published to leave neither gaps nor duplicates, a new origin leader is followed, an R3 stream sources from an R1 and an R3
  * origin, and a mirror created before its origin catches up once the origin exists.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -122,6 +122,44 @@ class ClusteredMirrorTest {
             StreamInfo info = jsm.getStreamInfo("MIR2");
             assertEquals(total, info.getStreamState().getMsgCount(), "no duplicates, no gaps: " + info.getStreamState());
             assertSameMessages(jsm, "ORIG2", "MIR2", 1, total, StreamLeaders.await(jsm, "MIR2", WAIT));
+        }
+    }
+
+    @Test
+    void mirrorFollowsItsOriginToANewLeader() throws Exception {
+        try (Connection nc = cluster.connect("A")) {
+            create(nc, "ORIG5", "{\"name\":\"ORIG5\",\"subjects\":[\"o5\"],\"num_replicas\":3}");
+            create(nc, "MIR5", "{\"name\":\"MIR5\",\"mirror\":{\"name\":\"ORIG5\"},\"num_replicas\":3}");
+            JetStream js = nc.jetStream();
+            for (int i = 1; i <= 100; i++) {
+                js.publish("o5", ("x" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            awaitLastSeq(jsm, "MIR5", 100);
+            // The origin's leader held the mirror's (direct, unreplicated) consumer: the mirror makes a new one.
+            String originLeader = StreamLeaders.await(jsm, "ORIG5", WAIT);
+            String next = JsCluster3.NAMES.get((JsCluster3.NAMES.indexOf(originLeader) + 1) % 3);
+            StreamLeaders.make(nc, jsm, "ORIG5", next, WAIT);
+            for (int i = 101; i <= 200; i++) {
+                publishRetrying(js, "o5", "x" + i);
+            }
+            awaitLastSeq(jsm, "MIR5", 200);
+            assertSameMessages(jsm, "ORIG5", "MIR5", 1, 200, StreamLeaders.await(jsm, "MIR5", WAIT));
+        }
+    }
+
+    private static void publishRetrying(JetStream js, String subject, String body) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                js.publish(subject, body.getBytes(StandardCharsets.UTF_8));
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
