@@ -15,6 +15,7 @@ import nats.api.messaging.Message;
 import nats.api.messaging.Subscription;
 import nats.jetstream.internal.engine.Headers;
 import nats.jetstream.internal.engine.Nuid;
+import nats.jetstream.internal.engine.Replicas;
 import nats.jetstream.internal.engine.SourceStatus;
 import nats.jetstream.internal.engine.SubjectTransform;
 import nats.jetstream.internal.model.StreamSource;
@@ -282,8 +283,8 @@ final class OriginFeed implements SourceStatus {
             if (mirror) {
                 lastProposal = sink.mirrored(sseq, r[3], m.subject(), h, m.payload());
             } else {
-                String subject = nats.jetstream.internal.engine.Replicas.sourcedSubject(transforms, m.subject());
-                lastProposal = sink.sourced(subject, nats.jetstream.internal.engine.Replicas.sourcedHeaders(spec, h,
+                String subject = Replicas.sourcedSubject(transforms, m.subject());
+                lastProposal = sink.sourced(subject, Replicas.sourcedHeaders(spec, h,
                         sseq), m.payload());
             }
         }

@@ -52,11 +52,6 @@ final class StreamSourcing implements OriginFeed.Sink {
         Replicas.reportSources(stream, () -> feeds);
     }
 
-    /** Whether the stream mirrors or sources anything (else none of this runs). */
-    static boolean wanted(StreamSettings cfg) {
-        return cfg.mirror.isPresent() || !cfg.sources.isEmpty();
-    }
-
     /** The stream's configuration changed: follow its (new) origins, keeping those that stayed. */
     synchronized void configChanged(StreamSettings cfg) {
         List<OriginFeed> fresh = new ArrayList<>();
