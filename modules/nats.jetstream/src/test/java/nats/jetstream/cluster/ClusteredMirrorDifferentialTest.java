@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * STREAM.INFO of a clustered R3 mirror and an R3 sourcing stream (both caught up with an R3 origin) against a
  * three-server Go 2.9.10 cluster: the same members in the same order, and the same {@code mirror} and
  * {@code sources} blocks (the time since the origin was last heard from aside), and the block of a mirror whose
- * origin does not exist.
+ * origin does not exist; a mirror whose filter is outside the origin's subjects is refused alike.
  */
 @Tag("slow")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -93,6 +93,10 @@ class ClusteredMirrorDifferentialTest {
         // A mirror whose origin does not exist: its info says why it does not follow.
         Message r = nc.request("$JS.API.STREAM.INFO.LMIR", new byte[0], WAIT);
         Map<String, Object> lmir = Json.parseObject(new String(r.getData(), StandardCharsets.UTF_8));
+        // Checked against the origin's assignment, wherever it is placed.
+        Message bad = nc.request("$JS.API.STREAM.CREATE.BADMIR", ("{\"name\":\"BADMIR\",\"mirror\":{\"name\":\"ORIG\","
+                + "\"filter_subject\":\"zzz\"},\"num_replicas\":3}").getBytes(StandardCharsets.UTF_8), WAIT);
+        parts.put("mirror filter outside the origin", new String(bad.getData(), StandardCharsets.UTF_8));
         parts.put("missing origin mirror block", NORMALIZER.normalize(GoJson.compact(lmir.get("mirror"))));
         return parts;
     }

@@ -150,6 +150,11 @@ final class ClusterApi implements ClusterRequests {
         return true;
     }
 
+    /** The account's streams as assigned in the meta group (the origins of mirrors and sources are checked there). */
+    private java.util.function.Function<String, Optional<StreamSettings>> assignedStreams(String account) {
+        return name -> cluster.streamConfig(account, name).map(StreamSettings::parse);
+    }
+
     /** Whether a consumer create asks for a direct consumer ({@code config.direct}), as mirrors and sources do. */
     private static boolean directConsumer(Message m) {
         try {
@@ -346,7 +351,7 @@ final class ClusterApi implements ClusterRequests {
         if (requested.sealed) {
             throw new ApiException(JsErrors.STREAM_INVALID_CONFIG, "stream configuration for create can not be sealed");
         }
-        StreamSettings cfg = Replicas.checkCreate(req.account, requested);
+        StreamSettings cfg = Replicas.checkCreate(req.account, requested, assignedStreams(req.account.name()));
         int replicas = (int) Math.max(1, cfg.replicas);
         cfg.replicas = replicas;
         String account = req.account.name();
@@ -417,7 +422,7 @@ final class ClusterApi implements ClusterRequests {
         Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
                 : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
                         () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
-        StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
+        StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested, assignedStreams(account));
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);

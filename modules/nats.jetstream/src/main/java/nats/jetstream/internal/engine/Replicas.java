@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream.Builder;
 
@@ -36,14 +37,19 @@ public final class Replicas {
     private Replicas() {
     }
 
-    /** The checks and defaults of a stream create request, as on one server. */
-    public static StreamSettings checkCreate(JsAccount account, StreamSettings requested) {
-        return new StreamConfigCheck(account).check(requested);
+    /**
+     * The checks and defaults of a stream create request, as on one server; a mirror's or source's origin is looked
+     * up in {@code streams} (the cluster's assignments, as Go's meta leader does), not among this server's replicas.
+     */
+    public static StreamSettings checkCreate(JsAccount account, StreamSettings requested,
+                                             Function<String, Optional<StreamSettings>> streams) {
+        return new StreamConfigCheck(account, streams).check(requested);
     }
 
-    /** The checks of an update request against the stream's configuration. */
-    public static StreamSettings checkUpdate(JsAccount account, StreamSettings old, StreamSettings requested) {
-        return new StreamConfigCheck(account).checkUpdate(old, requested);
+    /** The checks of an update request against the stream's configuration (origins looked up in {@code streams}). */
+    public static StreamSettings checkUpdate(JsAccount account, StreamSettings old, StreamSettings requested,
+                                             Function<String, Optional<StreamSettings>> streams) {
+        return new StreamConfigCheck(account, streams).checkUpdate(old, requested);
     }
 
     /**
