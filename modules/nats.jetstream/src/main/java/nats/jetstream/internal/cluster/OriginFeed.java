@@ -71,6 +71,8 @@ final class OriginFeed implements SourceStatus {
     private volatile long lastCreate;
     private volatile long lag;
     private volatile Map<String, Object> error;
+    /** A source's last origin sequence found in the store in this leadership, -1 before the (costly) scan. */
+    private volatile long storedThrough = -1;
     private CompletableFuture<Long> lastProposal = CompletableFuture.completedFuture(0L);
 
     OriginFeed(StreamSource spec, boolean mirror, InternalConnection connection, Sink sink) {
@@ -243,8 +245,17 @@ final class OriginFeed implements SourceStatus {
         }
     }
 
+    long storedThrough() {
+        return storedThrough;
+    }
+
+    void storedThrough(long sequence) {
+        storedThrough = sequence;
+    }
+
     /** Forgets the origin position taken in this leadership (a new leader starts from its store). */
     synchronized void reset() {
+        storedThrough = -1;
         originSeq = 0;
         deliverySeq = 0;
         lastCreate = 0;

@@ -130,7 +130,14 @@ final class StreamSourcing implements OriginFeed.Sink {
         if (feed.mirror()) {
             return stream.store().fastState().lastSequence();
         }
-        return Replicas.lastSourcedSequence(stream, feed.spec());
+        // A backwards scan of the store for the source's header: once per leadership, not at every retry (what
+        // was taken since is the feed's own position).
+        long through = feed.storedThrough();
+        if (through < 0) {
+            through = Replicas.lastSourcedSequence(stream, feed.spec());
+            feed.storedThrough(through);
+        }
+        return through;
     }
 
     // --- the group's entries ------------------------------------------------------------------------------------
