@@ -172,7 +172,7 @@ public final class CompareCommand implements Callable<Integer> {
     if (plan.scenarios().stream().noneMatch(Scenario::jetStream)) {
       return;
     }
-    FsyncProbe.Probe p = FsyncProbe.cached();
+    FsyncProbe.Probe p = FsyncProbe.measure(FsyncProbe.tempDir(), 2_000_000_000L);
     Result r = new Result("fsync-probe", 128, true, null, p.metrics());
     out.println(json ? r.toJson(Map.of()) : r.toText());
     out.flush();

@@ -70,7 +70,12 @@ final class CompareTable {
       case "js-pub-sync", "js-kv-put" -> List.of(new String[] {"p50_ns", "us"},
           new String[] {"p99_ns", "us"}, new String[] {"req_per_sec", "ops/s"},
           new String[] {"server_ns_per_msg", "ns/op"},
-          new String[] {"limit_ops_per_sec", "ops/s limit"}, SHARE);
+          new String[] {"fsync_per_sec", "fsyncs/s, this run"},
+          new String[] {"limit_ops_per_sec", "ops/s limit"},
+          new String[] {"vs_limit", "x limit"},
+          new String[] {"fdatasync_overwrite_per_sec", "/s, this run"},
+          new String[] {"vs_floor", "x limit"},
+          new String[] {"p50_over_limit", "x p50 floor"}, SHARE);
       case "js-kv-get" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
           new String[] {"req_per_sec", "ops/s"}, new String[] {"server_ns_per_msg", "ns/op"},
           SHARE);
@@ -153,6 +158,13 @@ final class CompareTable {
         + " costlier, bigger.\n");
     sb.append("client_cpu_share: the load generator's CPU time over the server's in the same"
         + " window; above 0.33 the generator may limit the result.\n");
+    if (rows.stream().anyMatch(r -> r.metric().equals("vs_limit"))) {
+      sb.append("fsyncs/s: the disk probed (128 B append + fsync) for 0.1 s before each tenth of"
+          + " the run and after the last; limit = 1 / (mean round trip + mean fsync), vs_limit = ops/s"
+          + " over it (taken per run); fdatasync_overwrite: 128 B overwriting preallocated space +"
+          + " fdatasync in the same windows, vs_floor = ops/s over 1 / (round trip + that), the"
+          + " stricter bound; p50 floor = round trip p50 + fsync p50.\n");
+    }
     return sb.toString();
   }
 
@@ -163,7 +175,7 @@ final class CompareTable {
     return switch (unit) {
       case "us" -> String.format(Locale.ROOT, "%,.1f", v / 1e3);
       case "MiB" -> String.format(Locale.ROOT, "%,.1f", v / 1024);
-      case "x server" -> String.format(Locale.ROOT, "%.3f", v);
+      case "x server", "x limit", "x p50 floor" -> String.format(Locale.ROOT, "%.3f", v);
       default -> v < 100 ? String.format(Locale.ROOT, "%,.1f", v)
           : String.format(Locale.ROOT, "%,.0f", v);
     };

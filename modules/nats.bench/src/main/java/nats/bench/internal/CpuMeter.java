@@ -17,6 +17,10 @@ final class CpuMeter {
   private final long pid;
   private final long serverStart;
   private final long clientStart;
+  private long pausedServer;
+  private long pausedClient;
+  private long excludedServer;
+  private long excludedClient;
 
   private CpuMeter(long pid) {
     this.pid = pid;
@@ -33,6 +37,22 @@ final class CpuMeter {
     return new CpuMeter(pid);
   }
 
+  /** Stops counting (work of the generator's own that is not the load, such as a disk probe). */
+  void pause() {
+    pausedServer = serverStart >= 0 ? ProcFs.cpuNanosTree(pid) : -1;
+    pausedClient = ProcFs.selfCpuNanos();
+  }
+
+  /** Counts again after {@link #pause()}: the CPU used in between is left out. */
+  void resume() {
+    if (pausedServer >= 0) {
+      excludedServer += ProcFs.cpuNanosTree(pid) - pausedServer;
+    }
+    if (pausedClient >= 0) {
+      excludedClient += ProcFs.selfCpuNanos() - pausedClient;
+    }
+  }
+
   /**
    * Ends the window and adds the CPU metrics.
    *
@@ -44,8 +64,10 @@ final class CpuMeter {
   void finish(Map<String, Number> m, long msgs, long deliveries) {
     long serverEnd = serverStart >= 0 ? ProcFs.cpuNanosTree(pid) : -1;
     long clientEnd = ProcFs.selfCpuNanos();
-    long server = serverStart >= 0 && serverEnd >= 0 ? serverEnd - serverStart : -1;
-    long client = clientStart >= 0 && clientEnd >= 0 ? clientEnd - clientStart : -1;
+    long server = serverStart >= 0 && serverEnd >= 0
+        ? Math.max(0, serverEnd - serverStart - excludedServer) : -1;
+    long client = clientStart >= 0 && clientEnd >= 0
+        ? Math.max(0, clientEnd - clientStart - excludedClient) : -1;
     if (server >= 0) {
       m.put("server_cpu_ms", server / 1_000_000);
       if (msgs > 0) {

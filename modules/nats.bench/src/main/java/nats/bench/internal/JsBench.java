@@ -14,6 +14,9 @@ final class JsBench {
   private static final byte[] PUB_SPACE = Protocol.ascii("PUB ");
   private static final byte[] SPACE = Protocol.ascii(" ");
   private static final byte[] ERROR = Protocol.ascii("\"error\"");
+  /** Slices of a synchronous write run, with a disk probe before each (see measureSync). */
+  private static final int SLICES = 10;
+  private static final long SLICE_PROBE_NANOS = 100_000_000L;
 
   private JsBench() {}
 
@@ -185,26 +188,43 @@ final class JsBench {
 
   /**
    * Runs the synchronous clients and, for writes to file storage, adds the limit of a store that
-   * syncs before it acknowledges: one round trip plus one fsync per operation and client.
+   * syncs before it acknowledges: one round trip plus one fsync per operation and client. A shared
+   * disk's rate changes within seconds, so such a run is cut into {@link #SLICES} slices with the
+   * disk probed for {@link #SLICE_PROBE_NANOS} before each and after the last: run and probe take
+   * turns on the same moments of the disk. The probes' time and CPU are left out of the run's.
    */
   private static Result measureSync(BenchConfig cfg, RunControl control, String name,
       int capture, SyncClients.Check check, SyncClients.Encoder encoder) throws Exception {
     // Writes to a file store are what an fsync bounds; reads are not.
     boolean writes = !name.equals("js-kv-get") && cfg.js().storage().equals("file");
-    FsyncProbe.Probe probe = writes ? FsyncProbe.cached() : null;
     SyncClients clients = SyncClients.open(cfg.address(), cfg.clients(), control, capture, check);
     try {
-      long rtt = clients.medianRoundTrip(1000);
+      Percentiles rtt = clients.roundTrips(1000);
+      FsyncProbe.Window disk = writes ? new FsyncProbe.Window(FsyncProbe.tempDir()) : null;
+      int slices = writes ? (int) Math.min(SLICES, Math.max(1, cfg.msgs())) : 1;
       CpuMeter cpu = CpuMeter.start(cfg.pid());
-      SyncClients.Outcome o = clients.run(cfg.msgs(), encoder);
+      SyncClients.Outcome o = null;
+      for (int i = 0; i < slices && (i == 0 || control.failure() == null); i++) {
+        long n = cfg.share(i, slices);
+        if (disk != null) {
+          cpu.pause();
+          disk.probe(SLICE_PROBE_NANOS);
+          cpu.resume();
+        }
+        SyncClients.Outcome slice = clients.run(n, encoder);
+        o = o == null ? slice : o.plus(slice);
+        if (slice.done() < n) {
+          break;
+        }
+      }
       Result r = ReqRepBench.result(cfg, o, control, cpu, name);
       if (o.done() > 0 && o.bad() == o.done() && o.firstBad() != null
           && o.firstBad().startsWith("status 503")) {
         return Result.jsUnavailable(name, cfg.size(), "no responders");
       }
       Map<String, Number> m = new LinkedHashMap<>(r.metrics());
-      if (probe != null) {
-        FsyncProbe.addLimit(m, probe, rtt);
+      if (disk != null) {
+        FsyncProbe.addLimit(m, disk.probe(SLICE_PROBE_NANOS), rtt.p50(), rtt.mean());
       }
       return new Result(name, r.size(), r.complete(), r.note(), m);
     } finally {

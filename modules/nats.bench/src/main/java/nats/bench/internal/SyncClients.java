@@ -37,7 +37,18 @@ final class SyncClients {
    * @param bad replies that were wrong (wrong inbox, or failed the check)
    * @param firstBad the first wrong reply's description, or null
    */
-  record Outcome(int done, long[] latencies, long elapsedNanos, long bad, String firstBad) {}
+  record Outcome(int done, long[] latencies, long elapsedNanos, long bad, String firstBad) {
+    /**
+     * This outcome followed by {@code next}, a later run of the same clients (whose count of bad
+     * replies goes on from this one's).
+     */
+    Outcome plus(Outcome next) {
+      long[] all = java.util.Arrays.copyOf(latencies, done + next.done);
+      System.arraycopy(next.latencies, 0, all, done, next.done);
+      return new Outcome(done + next.done, all, elapsedNanos + next.elapsedNanos, next.bad,
+          firstBad != null ? firstBad : next.firstBad);
+    }
+  }
 
   private final Client[] clients;
   private final RunControl control;
@@ -114,10 +125,10 @@ final class SyncClients {
   }
 
   /**
-   * The median of {@code n} PING/PONG round trips on the first client's connection, measured the
-   * way the requests are (blocking reads), in nanoseconds.
+   * {@code n} PING/PONG round trips on the first client's connection, measured the way the
+   * requests are (blocking reads), in nanoseconds.
    */
-  long medianRoundTrip(int n) throws IOException {
+  Percentiles roundTrips(int n) throws IOException {
     Connection conn = clients[0].conn;
     long[] rtt = new long[n];
     for (int i = 0; i < n; i++) {
@@ -126,7 +137,7 @@ final class SyncClients {
       conn.awaitPongs(0);
       rtt[i] = System.nanoTime() - t0;
     }
-    return Percentiles.of(rtt, n).p50();
+    return Percentiles.of(rtt, n);
   }
 
   void close() {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.TimeZone;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +39,8 @@ public final class StartupWork {
             id.run();
             // The first virtual thread starts the scheduler's carrier pool; the first client's would wait for it.
             Thread.ofVirtual().name("nats-startup-warm").start(() -> { });
-            ZoneId.systemDefault();
+            // The log's local time (the launcher's log format reads the offset from TimeZone, not java.time).
+            TimeZone.getDefault();
             try {
                 MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {

@@ -145,4 +145,50 @@ class FileStoreDurabilityTest {
             store.close();
         }
     }
+
+    @Test
+    void aVirtualCallerSyncsOnItsOwnThreadToo() throws Throwable {
+        // A virtual publisher's reader runs the round itself: no hand-off to the flusher and back for its ack.
+        StreamStore store = new FileStoreProvider().open(StreamConfig.builder("V").build(),
+                StoreContext.builder().directory(directory).durability(Durability.ALWAYS).build());
+        try {
+            List<Thread> toldOn = new ArrayList<>();
+            store.setDurabilityListener(sequence -> {
+                synchronized (toldOn) {
+                    toldOn.add(Thread.currentThread());
+                }
+            });
+            Throwable[] failure = new Throwable[1];
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    // Once a round with nothing to do runs here, the flusher is idle and stays so (the
+                    // deferred appends below do not wake it).
+                    boolean idle = false;
+                    for (int attempt = 0; attempt < 200 && !idle; attempt++) {
+                        idle = store.flushOnCaller();
+                        if (!idle) {
+                            Thread.sleep(10);
+                        }
+                    }
+                    assertTrue(idle, "expected a round on the virtual caller within 2 s");
+                    store.deferFlushToCaller();
+                    long seq = store.append("v", new byte[0], new byte[16], 0).sequence();
+                    assertTrue(store.flushOnCaller(), "expected the virtual caller to run its own round");
+                    assertEquals(seq, store.durableSequence(), "durable sequence after the caller's round");
+                    synchronized (toldOn) {
+                        assertTrue(toldOn.contains(Thread.currentThread()),
+                                "expected the listener told on the virtual caller, was told on " + toldOn);
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            caller.join();
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        } finally {
+            store.close();
+        }
+    }
 }

@@ -25,6 +25,7 @@ import nats.jetstream.internal.model.JsErrors;
 import nats.jetstream.internal.model.Policies.Storage;
 import nats.jetstream.internal.model.StreamSettings;
 import nats.transport.json.GoJson;
+import nats.transport.json.Json;
 
 /**
  * Who answers a {@code $JS.API} request in a cluster, as Go decides it, so that every request is answered once:
@@ -58,7 +59,7 @@ final class ClusterApi implements ClusterRequests {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("type", "io.nats.jetstream.api.v1." + type);
         InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
-        response.put("cluster", cluster.clusterInfo(stream.account().name(), stream.name()));
+        InfoJson.putCluster(response, cluster.clusterInfo(stream.account().name(), stream.name()));
         if (type.equals("stream_create_response")) {
             response.put("did_create", true);
         }
@@ -112,6 +113,10 @@ final class ClusterApi implements ClusterRequests {
         if (!stream.isEmpty() && cluster.streamConfig(account.name(), stream).isPresent()) {
             return byStreamLeader(account, stream, group, op, t, connection, m);
         }
+        if (group.equals("CONSUMER") && op.equals("CREATE") && directConsumer(m)) {
+            // Go: only the stream's leader answers a direct create (a mirror's or source's consumer); there is none.
+            return false;
+        }
         if (!cluster.hasMetaLeader()) {
             fail(connection, m, ApiRouter.responseType(m.subject()), ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
             return false;
@@ -143,6 +148,21 @@ final class ClusterApi implements ClusterRequests {
             }
         }
         return true;
+    }
+
+    /** The account's streams as assigned in the meta group (the origins of mirrors and sources are checked there). */
+    private java.util.function.Function<String, Optional<StreamSettings>> assignedStreams(String account) {
+        return name -> cluster.streamConfig(account, name).map(StreamSettings::parse);
+    }
+
+    /** Whether a consumer create asks for a direct consumer ({@code config.direct}), as mirrors and sources do. */
+    private static boolean directConsumer(Message m) {
+        try {
+            return Json.parseObject(new String(m.payload(), StandardCharsets.UTF_8)).get("config") instanceof Map<?, ?> c
+                    && Boolean.TRUE.equals(c.get("direct"));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The stream a stream-scoped request is about ({@code STREAM.INFO.<s>}, {@code CONSUMER.*.<s>...}), or "". */
@@ -248,7 +268,7 @@ final class ClusterApi implements ClusterRequests {
         Object config = req.response.get("config");
         if (config instanceof Map<?, ?> c && c.get("name") instanceof String name && req.response.containsKey("state")
                 && cluster.streamConfig(req.account.name(), name).isPresent()) {
-            req.response.put("cluster", cluster.clusterInfo(req.account.name(), name));
+            InfoJson.putCluster(req.response, cluster.clusterInfo(req.account.name(), name));
         }
     }
 
@@ -331,8 +351,7 @@ final class ClusterApi implements ClusterRequests {
         if (requested.sealed) {
             throw new ApiException(JsErrors.STREAM_INVALID_CONFIG, "stream configuration for create can not be sealed");
         }
-        StreamSettings cfg = Replicas.checkCreate(req.account, requested);
-        unsupported(cfg);
+        StreamSettings cfg = Replicas.checkCreate(req.account, requested, assignedStreams(req.account.name()));
         int replicas = (int) Math.max(1, cfg.replicas);
         cfg.replicas = replicas;
         String account = req.account.name();
@@ -383,17 +402,6 @@ final class ClusterApi implements ClusterRequests {
         });
     }
 
-    /**
-     * What clustered streams do not do yet, refused rather than accepted and left undone: mirrors and sources
-     * (nothing would feed the replicas).
-     */
-    private static void unsupported(StreamSettings cfg) {
-        if (cfg.mirror.isPresent() || !cfg.sources.isEmpty()) {
-            throw new ApiException(new ApiError(500, 10009, "JetStream cluster can not handle request: mirrors and "
-                    + "sources are not supported on clustered streams yet"));
-        }
-    }
-
     private void update(ApiRequest req, InternalConnection connection) {
         req.type("stream_update_response");
         if (req.tokenCount() != 5) {
@@ -414,8 +422,7 @@ final class ClusterApi implements ClusterRequests {
         Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
                 : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
                         () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
-        StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested);
-        unsupported(cfg);
+        StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested, assignedStreams(account));
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);
@@ -514,7 +521,7 @@ final class ClusterApi implements ClusterRequests {
     public String streamInfo(nats.jetstream.internal.engine.Stream stream) {
         Map<String, Object> info = new LinkedHashMap<>();
         InfoJson.streamInfo(info, stream, stream.store().fastState(), null, false);
-        info.put("cluster", cluster.clusterInfo(stream.account().name(), stream.name()));
+        InfoJson.putCluster(info, cluster.clusterInfo(stream.account().name(), stream.name()));
         return GoJson.compact(info);
     }
 

@@ -10,7 +10,7 @@ import nats.jetstream.internal.config.AccountLimits;
 import nats.jetstream.internal.engine.Consumer;
 import nats.jetstream.internal.engine.JsAccount;
 import nats.jetstream.internal.engine.Stream;
-import nats.jetstream.internal.engine.StreamSources;
+import nats.jetstream.internal.engine.SourceStatus;
 import nats.jetstream.store.LostData;
 import nats.jetstream.store.StreamState;
 
@@ -75,23 +75,34 @@ public final class InfoJson {
         if (!domain.isEmpty()) {
             out.put("domain", domain);
         }
-        stream.sources().ifPresent(sources -> {
-            List<Map<String, Object>> srcs = new ArrayList<>();
-            for (StreamSources.Tail t : sources.tails()) {
-                Map<String, Object> si = sourceInfo(t);
-                if (t.spec() == stream.config().mirror.orElse(null) || stream.config().mirror.isPresent()) {
-                    out.put("mirror", si);
-                } else {
-                    srcs.add(si);
-                }
+        List<Map<String, Object>> srcs = new ArrayList<>();
+        for (SourceStatus t : stream.sourceStatuses()) {
+            Map<String, Object> si = sourceInfo(t);
+            if (stream.config().mirror.isPresent()) {
+                out.put("mirror", si);
+            } else {
+                srcs.add(si);
             }
-            if (!srcs.isEmpty()) {
-                out.put("sources", srcs);
-            }
-        });
+        }
+        if (!srcs.isEmpty()) {
+            out.put("sources", srcs);
+        }
     }
 
-    private static Map<String, Object> sourceInfo(StreamSources.Tail t) {
+    /** Adds a clustered stream's {@code cluster} block where Go's {@code StreamInfo} has it: before mirror and sources. */
+    public static void putCluster(Map<String, Object> info, Object cluster) {
+        Object mirror = info.remove("mirror");
+        Object sources = info.remove("sources");
+        info.put("cluster", cluster);
+        if (mirror != null) {
+            info.put("mirror", mirror);
+        }
+        if (sources != null) {
+            info.put("sources", sources);
+        }
+    }
+
+    private static Map<String, Object> sourceInfo(SourceStatus t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", t.spec().name());
         if (t.spec().isExternal()) {
@@ -102,12 +113,8 @@ public final class InfoJson {
         }
         m.put("lag", t.lag());
         m.put("active", t.activeNanos());
-        if (!t.spec().filterSubject().isEmpty()) {
-            m.put("filter_subject", t.spec().filterSubject());
-        }
-        if (!t.spec().transforms().isEmpty()) {
-            m.put("subject_transforms", t.spec().transforms().stream().map(x -> x.toJson()).toList());
-        }
+        // Go 2.9's StreamSourceInfo ends here (filter and transforms are reported from 2.10 on).
+        t.error().ifPresent(e -> m.put("error", e));
         return m;
     }
 

@@ -117,7 +117,11 @@ final class StreamReplica implements StateMachine, DirectHandler {
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
                 () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
         this.membership = new GroupMembership(cluster, this);
+        this.sourcing = new StreamSourcing(stream, node, account.connection());
     }
+
+    /** The stream's mirror or sources, followed while this member leads. */
+    private final StreamSourcing sourcing;
 
     /** The group's member changes: this server's side (leading them, or leaving). */
     private final GroupMembership membership;
@@ -172,6 +176,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
             leading = false;
             unsubscribe();
             stopConsumers();
+            sourcing.follow();
         }
         if (!leader) {
             readIndex = null;
@@ -180,6 +185,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
             consumers.install(consumerDefs, consumerStates);
             consumers.tick();
             membership.lead();
+            sourcing.lead();
         }
         membership.tick(leader);
         if (leader && !pendingReply.isEmpty() && caughtUp()) {
@@ -223,7 +229,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** A configuration update committed by the meta group. */
     synchronized void update(StreamAssignment sa, String reply) {
         assignment = sa;
-        Replicas.update(stream, StreamSettings.parse(sa.config()));
+        StreamSettings cfg = StreamSettings.parse(sa.config());
+        Replicas.update(stream, cfg);
+        sourcing.configChanged(cfg);
         if (leading) {
             unsubscribe();
             subscribe();
@@ -311,6 +319,10 @@ final class StreamReplica implements StateMachine, DirectHandler {
         byte type = b.get();
         if (type == REQUEST) {
             applyRequest(b);
+            return;
+        }
+        if (StreamSourcing.isSourcingEntry(type)) {
+            StreamSourcing.apply(stream, type, b);
             return;
         }
         if (type == ACKED_REMOVAL) {
@@ -471,6 +483,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         stopped = true;
         catchUpService.unsubscribe();
         membership.close();
+        sourcing.follow();
         unsubscribe();
         if (!delete) {
             consumers.stop();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream.Builder;
 
@@ -36,14 +37,19 @@ public final class Replicas {
     private Replicas() {
     }
 
-    /** The checks and defaults of a stream create request, as on one server. */
-    public static StreamSettings checkCreate(JsAccount account, StreamSettings requested) {
-        return new StreamConfigCheck(account).check(requested);
+    /**
+     * The checks and defaults of a stream create request, as on one server; a mirror's or source's origin is looked
+     * up in {@code streams} (the cluster's assignments, as Go's meta leader does), not among this server's replicas.
+     */
+    public static StreamSettings checkCreate(JsAccount account, StreamSettings requested,
+                                             Function<String, Optional<StreamSettings>> streams) {
+        return new StreamConfigCheck(account, streams).check(requested);
     }
 
-    /** The checks of an update request against the stream's configuration. */
-    public static StreamSettings checkUpdate(JsAccount account, StreamSettings old, StreamSettings requested) {
-        return new StreamConfigCheck(account).checkUpdate(old, requested);
+    /** The checks of an update request against the stream's configuration (origins looked up in {@code streams}). */
+    public static StreamSettings checkUpdate(JsAccount account, StreamSettings old, StreamSettings requested,
+                                             Function<String, Optional<StreamSettings>> streams) {
+        return new StreamConfigCheck(account, streams).checkUpdate(old, requested);
     }
 
     /**
@@ -92,6 +98,70 @@ public final class Replicas {
         if (answered) {
             stream.ingest().durableThrough(stream.store().fastState().lastSequence());
         }
+    }
+
+    // --- mirrors and sources of a clustered stream: its leader follows the origins, every replica applies --------
+
+    /**
+     * Stores a committed mirrored message under its origin sequence and timestamp: one the store holds already is
+     * dropped (a leader resuming re-sent it), sequences between the store's end and it (gone from the origin) are
+     * used up without a message, so every replica ends at the origin's sequences. Returns whether it was stored.
+     */
+    public static boolean storeMirrored(Stream stream, long sequence, long timestampNanos, String subject,
+                                        byte[] headers, byte[] payload) {
+        stream.writeLock().lock();
+        try {
+            if (stream.isClosed()) {
+                return false;
+            }
+            StreamStore store = stream.store();
+            long next = store.fastState().lastSequence() + 1;
+            if (sequence < next) {
+                return false;
+            }
+            if (sequence > next) {
+                store.skip(next, sequence - next);
+            }
+            store.storeRaw(subject, headers, payload, sequence, timestampNanos, 0, false);
+        } finally {
+            stream.writeLock().unlock();
+        }
+        stream.store().flushSoon();
+        return true;
+    }
+
+    /** The origin no longer holds its messages through {@code through}: a mirror's store continues after it. */
+    public static void skipMirrored(Stream stream, long through) {
+        stream.writeLock().lock();
+        try {
+            long last = stream.store().fastState().lastSequence();
+            if (!stream.isClosed() && through > last) {
+                stream.store().skip(last + 1, through - last);
+            }
+        } finally {
+            stream.writeLock().unlock();
+        }
+    }
+
+    /** The origin sequence of the last message the stream holds from {@code source}, 0 if none. */
+    public static long lastSourcedSequence(Stream stream, nats.jetstream.internal.model.StreamSource source) {
+        return StreamSources.lastSourcedSequence(stream, source);
+    }
+
+    /** The headers of a sourced message as a stream stores them (with {@code Nats-Stream-Source}). */
+    public static byte[] sourcedHeaders(nats.jetstream.internal.model.StreamSource source, byte[] originHeaders,
+                                        long originSequence) {
+        return StreamSources.sourcedHeaders(source, originHeaders, originSequence);
+    }
+
+    /** The subject a source's transforms give a sourced message. */
+    public static String sourcedSubject(List<SubjectTransform> transforms, String subject) {
+        return StreamSources.sourcedSubject(transforms, subject);
+    }
+
+    /** What the stream's info reports of its origins: as the group's leader follows them. */
+    public static void reportSources(Stream stream, java.util.function.Supplier<List<? extends SourceStatus>> statuses) {
+        stream.replicatedSources(statuses);
     }
 
     // --- state transfer: snapshots and catch-up ----------------------------------------------------------------
@@ -240,23 +310,33 @@ public final class Replicas {
 
     // --- consumers of a clustered stream: they run on its leader only -------------------------------------------
 
-    /** Each consumer's definition (its persisted metadata: configuration and creation time), by name. */
+    /**
+     * Each replicated consumer's definition (its persisted metadata: configuration and creation time), by name.
+     * Direct consumers (a mirror's or source's, {@code direct: true}) are not replicated, as in Go: they live on the
+     * leader that created them, and their mirror makes a new one when that leader goes.
+     */
     public static Map<String, byte[]> consumerDefinitions(Stream stream) {
         Map<String, byte[]> defs = new TreeMap<>();
         for (Consumer c : stream.consumers()) {
-            defs.put(c.name(), ConsumerFactory.metadata(c));
+            if (!c.config().direct) {
+                defs.put(c.name(), ConsumerFactory.metadata(c));
+            }
         }
         return defs;
     }
 
-    /** One consumer's definition, if it exists. */
+    /** One replicated consumer's definition, if it exists (none for a direct consumer). */
     public static Optional<byte[]> consumerDefinition(Stream stream, String name) {
-        return stream.consumer(name).map(ConsumerFactory::metadata);
+        return stream.consumer(name).filter(c -> !c.config().direct).map(ConsumerFactory::metadata);
     }
 
-    /** A consumer's persisted state (delivered, ack floor, pending, redelivered). */
+    /** A consumer's persisted state (delivered, ack floor, pending, redelivered); none once it is closed. */
     public static Optional<ConsumerState> consumerState(Stream stream, String name) {
-        return stream.consumer(name).map(c -> c.store().state());
+        try {
+            return stream.consumer(name).map(c -> c.store().state());
+        } catch (nats.jetstream.store.StoreException e) {
+            return Optional.empty(); // deleted meanwhile (its store closed): its deletion is proposed instead
+        }
     }
 
     /**

@@ -46,6 +46,8 @@ public final class Stream implements StoreListener {
     private volatile SubjectTransform republishTransform;
     private volatile SubjectTransform inputTransform;
     private volatile StreamSources sources;
+    /** A clustered stream's origins as its group's leader follows them (empty elsewhere). */
+    private volatile java.util.function.Supplier<List<? extends SourceStatus>> replicatedSources = List::of;
     private volatile boolean closed;
     /** A replica of a clustered stream: its group's leader feeds it, so it subscribes to no subjects itself. */
     private volatile boolean replica;
@@ -234,6 +236,16 @@ public final class Stream implements StoreListener {
 
     public Optional<StreamSources> sources() {
         return Optional.ofNullable(sources);
+    }
+
+    /** The origins this stream mirrors or sources from, as followed here (on one server, or as a group's leader). */
+    public List<? extends SourceStatus> sourceStatuses() {
+        StreamSources s = sources;
+        return s != null ? s.tails() : replicatedSources.get();
+    }
+
+    void replicatedSources(java.util.function.Supplier<List<? extends SourceStatus>> statuses) {
+        replicatedSources = statuses;
     }
 
     public boolean isClosed() {

@@ -26,9 +26,16 @@ final class StreamConfigCheck {
     private static final Duration MIN_WINDOW = Duration.ofMillis(100);
 
     private final JsAccount account;
+    /** The account's streams' configurations by name: this server's streams, or a cluster's assignments. */
+    private final java.util.function.Function<String, Optional<StreamSettings>> streams;
 
     StreamConfigCheck(JsAccount account) {
+        this(account, name -> account.stream(name).map(Stream::config));
+    }
+
+    StreamConfigCheck(JsAccount account, java.util.function.Function<String, Optional<StreamSettings>> streams) {
         this.account = account;
+        this.streams = streams;
     }
 
     private static ApiException invalid(String text) {
@@ -146,9 +153,9 @@ final class StreamConfigCheck {
             if (!SubjectRules.isValidName(mirror.name())) {
                 throw new ApiException(JsErrors.MIRROR_INVALID_STREAM_NAME);
             }
-            Optional<Stream> origin = account.stream(mirror.name());
+            Optional<StreamSettings> origin = streams.apply(mirror.name());
             if (origin.isPresent()) {
-                StreamSettings o = origin.get().config();
+                StreamSettings o = origin.get();
                 originSubjects.addAll(o.subjects);
                 if (cfg.maxMsgSize > 0 && o.maxMsgSize > 0 && cfg.maxMsgSize < o.maxMsgSize) {
                     throw new ApiException(JsErrors.MIRROR_MAX_MESSAGE_SIZE_TOO_BIG);
@@ -172,9 +179,9 @@ final class StreamConfigCheck {
             if (!src.filterSubject().isEmpty() && !src.transforms().isEmpty()) {
                 throw new ApiException(JsErrors.SOURCE_MULTIPLE_FILTERS_NOT_ALLOWED);
             }
-            Optional<Stream> origin = account.stream(src.name());
+            Optional<StreamSettings> origin = streams.apply(src.name());
             if (origin.isPresent()) {
-                StreamSettings o = origin.get().config();
+                StreamSettings o = origin.get();
                 originSubjects.addAll(o.subjects);
                 if (cfg.maxMsgSize > 0 && o.maxMsgSize > 0 && cfg.maxMsgSize < o.maxMsgSize) {
                     throw new ApiException(JsErrors.SOURCE_MAX_MESSAGE_SIZE_TOO_BIG);
@@ -237,14 +244,14 @@ final class StreamConfigCheck {
                 if (visited.contains(src.name())) {
                     throw invalid("detected cycle");
                 }
-                account.stream(src.name()).ifPresent(s -> toVisit.add(s.config()));
+                streams.apply(src.name()).ifPresent(toVisit::add);
             }
             if (c.mirror.isPresent() && !c.mirror.get().isExternal()) {
                 String m = c.mirror.get().name();
                 if (visited.contains(m)) {
                     throw invalid("detected cycle");
                 }
-                account.stream(m).ifPresent(s -> toVisit.add(s.config()));
+                streams.apply(m).ifPresent(toVisit::add);
             }
         }
     }

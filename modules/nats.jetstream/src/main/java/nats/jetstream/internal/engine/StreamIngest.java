@@ -271,8 +271,9 @@ final class StreamIngest implements DirectHandler.Batched, Runnable {
             ackWork = false;
             int done = drain();
             if (done > 0 && !memory) {
-                // This batch's sync on this thread when no flush runs: one hand-off less per ack.
-                stream.store().flushOnCaller();
+                // The flusher syncs this batch while the agent stores the next (a queue means publishers are
+                // pipelining; a lone synchronous publisher is stored and synced on its own thread instead).
+                stream.store().flushSoon();
             }
             sendReadyAcks();
             if (done > 0) {

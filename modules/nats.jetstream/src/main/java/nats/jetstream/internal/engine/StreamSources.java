@@ -33,7 +33,7 @@ public final class StreamSources {
     private volatile boolean signalled;
 
     /** One origin being followed. */
-    public final class Tail implements StoreListener {
+    public final class Tail implements StoreListener, SourceStatus {
         final StreamSource spec;
         final boolean mirror;
         final SubjectFilter filter;
@@ -57,11 +57,12 @@ public final class StreamSources {
             this.filter = SubjectFilter.of(filters);
         }
 
+        @Override
         public StreamSource spec() {
             return spec;
         }
 
-        /** Messages in the origin not copied yet. */
+        @Override
         public long lag() {
             Stream o = origin;
             if (o == null || o.isClosed()) {
@@ -71,7 +72,7 @@ public final class StreamSources {
             return Math.max(0, last - nextOriginSeq + 1);
         }
 
-        /** Nanoseconds since the origin was last heard from, -1 if never. */
+        @Override
         public long activeNanos() {
             long t = lastActiveNanos;
             return t == 0 ? -1 : System.nanoTime() - t;
@@ -232,7 +233,7 @@ public final class StreamSources {
             tail.nextOriginSeq = Math.max(1, start);
             return;
         }
-        long resumed = lastSourcedSequence(tail);
+        long resumed = lastSourcedSequence(target, tail.spec);
         if (resumed > 0) {
             tail.nextOriginSeq = resumed + 1;
             return;
@@ -242,26 +243,51 @@ public final class StreamSources {
         tail.nextOriginSeq = Math.max(1, start);
     }
 
-    /** The origin sequence of the last message the target holds from this source (its header), 0 if none. */
-    private long lastSourcedSequence(Tail tail) {
+    /**
+     * The origin sequence of the last message {@code target} holds from {@code source} (its
+     * {@code Nats-Stream-Source} header), 0 if none: where sourcing resumes.
+     */
+    static long lastSourcedSequence(Stream target, StreamSource source) {
         StreamStore store = target.store();
         var state = store.fastState();
-        String prefix = tail.spec.indexName() + " ";
+        String prefix = source.indexName() + " ";
         for (long seq = state.lastSequence(); seq >= state.firstSequence() && seq > 0; seq--) {
             Optional<StoredMessage> sm = store.load(seq);
             if (sm.isEmpty() || sm.get().headers().length == 0) {
                 continue;
             }
-            String source = Headers.get(sm.get().headers(), Headers.STREAM_SOURCE);
-            if (source != null && source.startsWith(prefix)) {
+            String header = Headers.get(sm.get().headers(), Headers.STREAM_SOURCE);
+            if (header != null && header.startsWith(prefix)) {
                 try {
-                    return Long.parseLong(source.substring(prefix.length()).strip().split(" ")[0]);
+                    return Long.parseLong(header.substring(prefix.length()).strip().split(" ")[0]);
                 } catch (NumberFormatException e) {
                     return 0;
                 }
             }
         }
         return 0;
+    }
+
+    /**
+     * A sourced message's headers: the origin's, with {@code Nats-Stream-Source} naming the source and sequence
+     * (replacing the origin's own when it was sourced itself, as Go does, so resuming reads this stream's source).
+     */
+    static byte[] sourcedHeaders(StreamSource source, byte[] originHeaders, long originSequence) {
+        byte[] base = originHeaders.length == 0
+                ? "NATS/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                : Headers.remove(originHeaders, Headers.STREAM_SOURCE);
+        return Headers.append(base, Headers.STREAM_SOURCE, source.indexName() + " " + originSequence);
+    }
+
+    /** The subject a sourced message is stored under: the first of the source's transforms that applies. */
+    static String sourcedSubject(List<SubjectTransform> transforms, String subject) {
+        for (SubjectTransform t : transforms) {
+            String mapped = t.apply(subject);
+            if (mapped != null) {
+                return mapped;
+            }
+        }
+        return subject;
     }
 
     private void copyMirrored(StoredMessage sm) {
@@ -282,17 +308,8 @@ public final class StreamSources {
     }
 
     private void copySourced(Tail tail, StoredMessage sm) {
-        String subject = sm.subject();
-        for (SubjectTransform t : tail.transforms) {
-            String mapped = t.apply(subject);
-            if (mapped != null) {
-                subject = mapped;
-                break;
-            }
-        }
-        byte[] headers = Headers.append(sm.headers().length == 0 ? "NATS/1.0\r\n\r\n".getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII) : sm.headers(), Headers.STREAM_SOURCE,
-                tail.spec.indexName() + " " + sm.sequence());
+        String subject = sourcedSubject(tail.transforms, sm.subject());
+        byte[] headers = sourcedHeaders(tail.spec, sm.headers(), sm.sequence());
         // Through the writer, so dedupe, limits and republish apply as to any published message.
         target.ingest().offer(new StreamIngest.Inbound(subject, null, headers, sm.payload()));
     }
