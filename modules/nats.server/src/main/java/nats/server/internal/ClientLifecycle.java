@@ -40,7 +40,7 @@ public interface ClientLifecycle {
     /** CONNECT's credentials were refused. */
     void authenticationFailed(Client client);
 
-    /** A leaf connection bound to {@code account} came or went ({@link Account#leafCount()} says how many now). */
+    /** A leaf connection bound to {@code account} came or went (ServerCore#leafCount says how many now). */
     default void leafConnectionsChanged(Account account) {
     }
 }

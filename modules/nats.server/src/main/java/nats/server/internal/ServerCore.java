@@ -166,6 +166,18 @@ public final class ServerCore implements ClientHost {
         this.lifecycle = listener;
     }
 
+    /** Leaf connections bound to an account here, by account name (the links' count, Go's nleafs). */
+    private volatile java.util.function.ToIntFunction<String> leafCounts = account -> 0;
+
+    public void leafCounts(java.util.function.ToIntFunction<String> counts) {
+        this.leafCounts = counts;
+    }
+
+    /** Leaf connections bound to {@code account} on this server. */
+    public int leafCount(nats.server.internal.account.Account account) {
+        return leafCounts.applyAsInt(account.name());
+    }
+
     /** A leaf connection bound to {@code account} came or went: the system account's events say so. */
     public void leafConnectionsChanged(nats.server.internal.account.Account account) {
         lifecycle.leafConnectionsChanged(account);

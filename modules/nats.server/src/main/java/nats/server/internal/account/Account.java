@@ -131,21 +131,6 @@ public final class Account {
         return clients.get();
     }
 
-    private final AtomicInteger leafs = new AtomicInteger();
-
-    /** Leaf connections bound to this account on this server (Go's nleafs). */
-    public int leafCount() {
-        return leafs.get();
-    }
-
-    public void leafJoined() {
-        leafs.incrementAndGet();
-    }
-
-    public void leafLeft() {
-        leafs.decrementAndGet();
-    }
-
     /**
      * The other servers' leaf connections in this account, as their account connection events report them (Go's
      * strack and nrleafs), by server id.

@@ -602,7 +602,7 @@ final class Endpoints {
         info.put("expired", false);
         info.put("complete", true);
         info.put("jetstream_enabled", false);
-        info.put("leafnode_connections", account.leafCount());
+        info.put("leafnode_connections", core.leafCount(account));
         // Plugins' fields (JetStream's jetstream_enabled) take the place of the kernel's defaults above.
         extensions.putAccountFields(account.name(), info);
         info.put("client_connections", account.clientCount());
@@ -722,8 +722,9 @@ final class Endpoints {
         s.put("acc", account.name());
         s.put("conns", live[0]);
         // Go's AccountStat: local clients, leaf connections, and both together.
-        s.put("leafnodes", account.leafCount());
-        s.put("total_conns", live[0] + account.leafCount());
+        int leafs = core.leafCount(account);
+        s.put("leafnodes", leafs);
+        s.put("total_conns", live[0] + leafs);
         s.put("sent", dataStats(closed[2] + live[3], closed[3] + live[4]));
         s.put("received", dataStats(closed[0] + live[1], closed[1] + live[2]));
         s.put("slow_consumers", account.slowConsumers());

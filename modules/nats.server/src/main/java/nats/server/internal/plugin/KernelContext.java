@@ -120,6 +120,7 @@ public final class KernelContext implements ServerContext {
             KernelAccounts accounts = new KernelAccounts(core.accounts(), core::options);
             KernelLinks links = new KernelLinks(core.accounts(), core.tracer(), core::leafConnectionsChanged);
             core.linkTraffic(links::traffic);
+            core.leafCounts(account -> links.boundLinkCount(account, nats.api.messaging.MessageOrigin.LEAF));
             return new KernelServices(core.identity(), new KernelSettings(core::options, core::port), accounts,
                     listeners, new PluginSessions(core, accounts), monitoring, links, new ConcurrentHashMap<>());
         }

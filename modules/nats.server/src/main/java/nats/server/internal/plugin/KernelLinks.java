@@ -74,18 +74,16 @@ public final class KernelLinks implements Links {
 
     @Override
     public LinkHandle register(Link link) {
-        // A leaf connection is bound before it registers; it counts in its account until it closes (Go's nleafs).
+        // A leaf connection is bound before it registers; it counts in its account (boundLinkCount) until it closes.
         Account leafAccount = link.kind() == MessageOrigin.LEAF
                 ? link.boundAccount().map(accounts::get).orElse(null) : null;
         LinkRegistration registration = new LinkRegistration(link, accounts, tracer, r -> {
             if (registrations.remove(r) && leafAccount != null) {
-                leafAccount.leafLeft();
                 leafsChanged.accept(leafAccount);
             }
         });
         registrations.add(registration);
         if (leafAccount != null) {
-            leafAccount.leafJoined();
             leafsChanged.accept(leafAccount);
         }
         return registration;

@@ -176,7 +176,7 @@ final class SystemEvents implements ClientLifecycle {
     private void accountHeartbeats() {
         long now = System.currentTimeMillis();
         lastCountSent.forEach((account, sentAt) -> {
-            if (account.clientCount() == 0 && account.leafCount() == 0) {
+            if (account.clientCount() == 0 && core.leafCount(account) == 0) {
                 lastCountSent.remove(account, sentAt);
             } else if (now - sentAt >= HEARTBEAT_MILLIS) {
                 sendAccountConnections(account);
