@@ -17,6 +17,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
+import nats.leafnode.testing.LeafStarter;
 import nats.leafnode.testing.Leafz;
 import nats.leafnode.testing.Ours;
 import nats.testing.GoServer;
@@ -167,10 +168,5 @@ class LeafAccountCountsTest {
             Message m = replies.nextMessage(Duration.ofSeconds(1));
             return m == null ? "(no answer)" : new String(m.getData(), StandardCharsets.UTF_8);
         }
-    }
-
-    @FunctionalInterface
-    private interface LeafStarter {
-        AutoCloseable start() throws Exception;
     }
 }

@@ -15,6 +15,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
+import nats.leafnode.testing.LeafStarter;
 import nats.leafnode.testing.Leafz;
 import nats.leafnode.testing.Ours;
 import nats.testing.GoServer;
@@ -145,10 +146,5 @@ class LeafJetStreamSilenceTest {
             }
         }
         return answers;
-    }
-
-    @FunctionalInterface
-    private interface LeafStarter {
-        AutoCloseable start() throws Exception;
     }
 }
