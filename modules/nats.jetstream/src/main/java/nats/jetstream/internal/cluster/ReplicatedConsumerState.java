@@ -1,0 +1,61 @@
+package nats.jetstream.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import nats.jetstream.store.ConsumerState;
+import nats.jetstream.store.PendingDelivery;
+import nats.jetstream.store.SequencePair;
+
+/**
+ * A consumer's state as committed in its stream group, on every member: a whole state ({@link ConsumerStateCodec},
+ * from a snapshot or a full entry) with the {@link ConsumerDelta}s committed after it applied in log order. Changed
+ * on the group's thread; read by a new leader's install and by snapshots, hence the lock.
+ */
+final class ReplicatedConsumerState {
+
+    private SequencePair delivered;
+    private SequencePair ackFloor;
+    private final Map<Long, PendingDelivery> pending;
+    private final Map<Long, Long> redelivered;
+
+    private ReplicatedConsumerState(ConsumerState s) {
+        delivered = s.delivered();
+        ackFloor = s.ackFloor();
+        pending = new HashMap<>(s.pending());
+        redelivered = new HashMap<>(s.redelivered());
+    }
+
+    /** From a whole state's encoding. */
+    static ReplicatedConsumerState decode(byte[] whole) {
+        return new ReplicatedConsumerState(ConsumerStateCodec.decode(whole));
+    }
+
+    synchronized ConsumerState state() {
+        return new ConsumerState(delivered, ackFloor, pending, redelivered);
+    }
+
+    /** The whole state's encoding (snapshots). */
+    byte[] encode() {
+        return ConsumerStateCodec.encode(state());
+    }
+
+    /** Applies a {@link ConsumerDelta} entry's body. */
+    synchronized void apply(ByteBuffer b) {
+        delivered = new SequencePair(b.getLong(), b.getLong());
+        ackFloor = new SequencePair(b.getLong(), b.getLong());
+        for (int i = b.getInt(); i > 0; i--) {
+            pending.put(b.getLong(), new PendingDelivery(b.getLong(), b.getLong()));
+        }
+        for (int i = b.getInt(); i > 0; i--) {
+            pending.remove(b.getLong());
+        }
+        for (int i = b.getInt(); i > 0; i--) {
+            redelivered.put(b.getLong(), b.getLong());
+        }
+        for (int i = b.getInt(); i > 0; i--) {
+            redelivered.remove(b.getLong());
+        }
+    }
+}
