@@ -94,6 +94,9 @@ final class ConsumerSync implements ReplicaHooks {
             ReplicatedConsumerState replicated = states.get(name);
             ConsumerState state = replicated == null ? null : replicated.state();
             Replicas.installConsumer(stream, name, def, state);
+            if (replicated != null) {
+                Replicas.consumerActivity(stream, name, replicated.lastDelivered(), replicated.lastAcked());
+            }
             proposedDefs.put(name, def);
             if (state != null) {
                 proposedStates.put(name, state);

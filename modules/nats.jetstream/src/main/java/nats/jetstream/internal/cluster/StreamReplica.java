@@ -341,7 +341,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
                     consumerDefs.put(name, rest);
                     consumers.defined(name, rest);
                 }
-                case CONSUMER_STATE -> consumerStates.put(name, ReplicatedConsumerState.decode(rest));
+                case CONSUMER_STATE -> consumerStates.put(name, ReplicatedConsumerState.applied(rest));
                 case CONSUMER_DELTA -> {
                     ReplicatedConsumerState state = consumerStates.get(name);
                     if (state != null) { // a delta always follows a whole state of the same consumer
