@@ -23,8 +23,9 @@ import nats.raft.RaftNode;
 
 /**
  * The consumers of a clustered stream in its group. On every member: the filters of the committed consumers, which
- * decide interest retention at apply time. On the leader (which runs the consumers): their definitions, states and
- * deletions proposed to the group, group-committed: one batch in flight at a time, and everything that changed
+ * decide interest retention at apply time. On the leader (which runs the consumers): their definitions, state
+ * changes ({@link ConsumerDelta}: what changed since the state proposed before) and deletions proposed to the group,
+ * group-committed: one batch in flight at a time, and everything that changed
  * meanwhile (acks from many clients) goes in the next one. A client's {@code AckSync} reply, a consumer create or
  * delete answer waits for the batch holding it; other changes (deliveries) are proposed every 200 ms.
  */

@@ -31,7 +31,7 @@ import nats.raft.StateMachine;
  *
  * <p>Consumers run on the leader only. Their definitions and states travel through the same group
  * ({@link ConsumerSync}): the leader proposes a consumer's definition before its create is answered, its state
- * (delivered, ack floor, pending) after each ack (group-committed, an {@code AckSync} answered after the commit)
+ * change (delivered, ack floor, pending added and removed: {@link ConsumerDelta}) after each ack (group-committed, an {@code AckSync} answered after the commit)
  * and every 200 ms when deliveries changed it, and its deletion; a new leader starts each consumer from the last
  * committed state, so a durable consumer continues (messages delivered but not acknowledged in a committed state are
  * delivered again). Acknowledged messages of interest and work-queue streams are removed through the group.
