@@ -29,6 +29,11 @@ final class PlatformThreads {
      * a plain kernel wake-up. A synchronous publisher waiting for a slow disk never reaches the busy rate.
      */
     static final int PROMOTE_BLOCKED_EVENTS = 20;
+    /**
+     * A platform loop with this many blocked wake-ups in a window is not quiet however few its wake-ups: moving
+     * back and forth whenever the disk stalls would cost a new thread each time and the virtual path meanwhile.
+     */
+    static final int DEMOTE_BLOCKED_EVENTS = 2;
     /** A wake-up whose processing took this long blocked on something (a sync) rather than computed. */
     static final long BLOCKED_NANOS = 30_000;
 
@@ -129,9 +134,11 @@ final class PlatformThreads {
                 }
                 return !onPlatform && (events >= PROMOTE_EVENTS || blockedEvents >= PROMOTE_BLOCKED_EVENTS);
             }
-            // This wake-up opens a new window. The old one was quiet if it had few wake-ups, or if a whole
-            // window has passed since it ended without any (a busy loop that suddenly stopped).
-            boolean quiet = events < DEMOTE_EVENTS || elapsed >= 2 * WINDOW_NANOS;
+            // This wake-up opens a new window. The old one was quiet if it had few wake-ups (and not several
+            // blocked ones: a synchronous publisher whose disk stalls for tens of ms is waiting, not idle), or
+            // if a whole window has passed since it ended without any (a busy loop that suddenly stopped).
+            boolean quiet = (events < DEMOTE_EVENTS && blockedEvents < DEMOTE_BLOCKED_EVENTS)
+                    || elapsed >= 2 * WINDOW_NANOS;
             windowStart = now;
             events = 1;
             blockedEvents = blocked ? 1 : 0;

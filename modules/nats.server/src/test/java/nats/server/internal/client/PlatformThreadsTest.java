@@ -87,4 +87,17 @@ class PlatformThreadsTest {
                     "a loop that never blocks stays virtual below the busy rate");
         }
     }
+
+    @Test
+    void platformLoopThatBlocksOnAStallingDiskStays() {
+        long t = 0;
+        PlatformThreads.Activity activity = new PlatformThreads.Activity(t);
+        // Five blocked wake-ups per window (a sync publisher behind a disk taking 20 ms per sync): few, not quiet.
+        for (int i = 0; i < 50; i++) {
+            t += WINDOW / 5;
+            assertFalse(activity.shouldMove(true, t, true), "a platform loop waiting on its disk stays at " + i);
+        }
+        t += 10 * WINDOW;
+        assertTrue(activity.shouldMove(true, t, true), "and moves back once it has been silent for a window");
+    }
 }
