@@ -43,23 +43,43 @@ class LeafWebSocketFailoverTest {
         return "leafnodes { reconnect: 1, remotes: [{urls: [\"ws://127.0.0.1:" + ws + "\"]}] }";
     }
 
-    @Test
-    void ourHubsListTheOtherServersWebSocketUrl() throws Exception {
+    /** Two of our hubs routed to each other, each with a leafnode and a websocket listener. */
+    private record OurHubs(Ours h1, Ours h2, int ws1, int ws2) implements AutoCloseable {
+        @Override
+        public void close() {
+            h1.close();
+            h2.close();
+        }
+    }
+
+    /** Two Go hubs routed to each other: G1's leafnode port and both monitoring ports are known. */
+    private record GoHubs(GoServer g1, GoServer g2, int ws1, int ws2, int leaf1, int http2) implements AutoCloseable {
+        @Override
+        public void close() {
+            g1.close();
+            g2.close();
+        }
+    }
+
+    private OurHubs ourHubs() throws Exception {
         int r1 = Ports.free();
         int r2 = Ports.free();
         int ws1 = Ports.free();
         int ws2 = Ports.free();
-        try (Ours h1 = Ours.start(dir, "H1", hubBody(r1, r2, ws1));
-             Ours h2 = Ours.start(dir, "H2", hubBody(r2, r1, ws2))) {
+        Ours h1 = Ours.start(dir, "H1", hubBody(r1, r2, ws1));
+        OurHubs hubs = new OurHubs(h1, Ours.start(dir, "H2", hubBody(r2, r1, ws2)), ws1, ws2);
+        try {
             Monitor.await(WAIT, "H1 and H2 routed", () -> Monitor.routeConnections(h1.httpPort) == 1);
             Monitor.await(WAIT, "H1's leafnode INFO names H2's websocket URL",
                     () -> List.of("127.0.0.1:" + ws2).equals(wsConnectUrls(h1.leafPort)));
-            assertEquals(List.of("127.0.0.1:" + ws1), wsConnectUrls(h2.leafPort), "H2's names H1's");
+            return hubs;
+        } catch (RuntimeException | Error e) {
+            hubs.close();
+            throw e;
         }
     }
 
-    @Test
-    void goHubsListTheOtherServersWebSocketUrl() throws Exception {
+    private GoHubs goHubs() throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         int r1 = Ports.free();
         int r2 = Ports.free();
@@ -67,80 +87,66 @@ class LeafWebSocketFailoverTest {
         int ws2 = Ports.free();
         int leaf1 = Ports.free();
         int leaf2 = Ports.free();
-        int http1 = Ports.free();
-        try (GoServer g1 = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + http1 + "\n"
+        int http2 = Ports.free();
+        GoServer g1 = GoServer.start(dir, p -> "server_name: G1\nlisten: 127.0.0.1:" + p + "\n"
                 + hubBody(r1, r2, ws1).replace("%LEAF%", Integer.toString(leaf1)));
-             GoServer g2 = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\n"
-                     + hubBody(r2, r1, ws2).replace("%LEAF%", Integer.toString(leaf2)))) {
-            Monitor.await(WAIT, "G1 and G2 routed", () -> Monitor.routeConnections(http1) == 1);
+        GoHubs hubs = new GoHubs(g1, GoServer.start(dir, p -> "server_name: G2\nlisten: 127.0.0.1:" + p
+                + "\nhttp: 127.0.0.1:" + http2 + "\n" + hubBody(r2, r1, ws2).replace("%LEAF%", Integer.toString(leaf2))),
+                ws1, ws2, leaf1, http2);
+        try {
+            Monitor.await(WAIT, "G1 and G2 routed", () -> Monitor.routeConnections(http2) == 1);
             Monitor.await(WAIT, "G1's leafnode INFO names G2's websocket URL (the oracle)",
                     () -> List.of("127.0.0.1:" + ws2).equals(wsConnectUrls(leaf1)));
+            return hubs;
+        } catch (RuntimeException | Error e) {
+            hubs.close();
+            throw e;
+        }
+    }
+
+    @Test
+    void ourHubsListTheOtherServersWebSocketUrl() throws Exception {
+        try (OurHubs hubs = ourHubs()) {
+            assertEquals(List.of("127.0.0.1:" + hubs.ws1()), wsConnectUrls(hubs.h2().leafPort), "H2's names H1's");
+        }
+    }
+
+    @Test
+    void goHubsListTheOtherServersWebSocketUrl() throws Exception {
+        try (GoHubs hubs = goHubs()) {
+            assertEquals(List.of("127.0.0.1:" + hubs.ws2()), wsConnectUrls(hubs.leaf1()), "G1 names G2's only");
         }
     }
 
     @Test
     void ourLeafMovesToTheOtherServerOfOurHubClusterOverWebSocket() throws Exception {
-        int r1 = Ports.free();
-        int r2 = Ports.free();
-        int ws1 = Ports.free();
-        int ws2 = Ports.free();
-        try (Ours h1 = Ours.start(dir, "H1", hubBody(r1, r2, ws1));
-             Ours h2 = Ours.start(dir, "H2", hubBody(r2, r1, ws2))) {
-            Monitor.await(WAIT, "H1 and H2 routed", () -> Monitor.routeConnections(h1.httpPort) == 1);
-            try (Ours leaf = Ours.start(dir, "LEAF", wsLeaf(ws1))) {
-                Leafz.await(WAIT, 1, h1.httpPort, leaf.httpPort);
-                h1.close();
-                Monitor.await(WAIT, "the leaf dialled H2's websocket URL, learnt from H1's INFO",
-                        () -> Leafz.count(h2.httpPort) == 1 && Leafz.count(leaf.httpPort) == 1);
-            }
+        try (OurHubs hubs = ourHubs(); Ours leaf = Ours.start(dir, "LEAF", wsLeaf(hubs.ws1()))) {
+            Leafz.await(WAIT, 1, hubs.h1().httpPort, leaf.httpPort);
+            hubs.h1().close();
+            Monitor.await(WAIT, "the leaf dialled H2's websocket URL, learnt from H1's INFO",
+                    () -> Leafz.count(hubs.h2().httpPort) == 1 && Leafz.count(leaf.httpPort) == 1);
         }
     }
 
     @Test
     void aGoLeafMovesToTheOtherServerOfOurHubClusterOverWebSocket() throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
-        int r1 = Ports.free();
-        int r2 = Ports.free();
-        int ws1 = Ports.free();
-        int ws2 = Ports.free();
-        try (Ours h1 = Ours.start(dir, "H1", hubBody(r1, r2, ws1));
-             Ours h2 = Ours.start(dir, "H2", hubBody(r2, r1, ws2))) {
-            Monitor.await(WAIT, "H1 and H2 routed", () -> Monitor.routeConnections(h1.httpPort) == 1);
-            Monitor.await(WAIT, "H1 knows H2's websocket URL",
-                    () -> List.of("127.0.0.1:" + ws2).equals(wsConnectUrls(h1.leafPort)));
-            try (GoServer leaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\n" + wsLeaf(ws1) + "\n")) {
-                Leafz.await(WAIT, 1, h1.httpPort);
-                h1.close();
-                Monitor.await(WAIT, "the Go leaf dialled H2's websocket URL, learnt from our INFO",
-                        () -> Leafz.count(h2.httpPort) == 1);
-            }
+        try (OurHubs hubs = ourHubs();
+             GoServer leaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\n" + wsLeaf(hubs.ws1()) + "\n")) {
+            Leafz.await(WAIT, 1, hubs.h1().httpPort);
+            hubs.h1().close();
+            Monitor.await(WAIT, "the Go leaf dialled H2's websocket URL, learnt from our INFO",
+                    () -> Leafz.count(hubs.h2().httpPort) == 1);
         }
     }
 
     @Test
     void ourLeafMovesToTheOtherServerOfAGoHubClusterOverWebSocket() throws Exception {
-        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
-        int r1 = Ports.free();
-        int r2 = Ports.free();
-        int ws1 = Ports.free();
-        int ws2 = Ports.free();
-        int http1 = Ports.free();
-        int http2 = Ports.free();
-        int leaf1 = Ports.free();
-        int leaf2 = Ports.free();
-        try (GoServer g1 = GoServer.start(dir, p -> "server_name: G1\nlisten: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:"
-                + http1 + "\n" + hubBody(r1, r2, ws1).replace("%LEAF%", Integer.toString(leaf1)));
-             GoServer g2 = GoServer.start(dir, p -> "server_name: G2\nlisten: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:"
-                     + http2 + "\n" + hubBody(r2, r1, ws2).replace("%LEAF%", Integer.toString(leaf2)))) {
-            Monitor.await(WAIT, "G1 and G2 routed", () -> Monitor.routeConnections(http2) == 1);
-            Monitor.await(WAIT, "G1 knows G2's websocket URL",
-                    () -> List.of("127.0.0.1:" + ws2).equals(wsConnectUrls(leaf1)));
-            try (Ours leaf = Ours.start(dir, "LEAF", wsLeaf(ws1))) {
-                Leafz.await(WAIT, 1, leaf.httpPort);
-                g1.close();
-                Monitor.await(WAIT, "our leaf dialled G2's websocket URL, learnt from Go's INFO",
-                        () -> Leafz.count(http2) == 1 && Leafz.count(leaf.httpPort) == 1);
-            }
+        try (GoHubs hubs = goHubs(); Ours leaf = Ours.start(dir, "LEAF", wsLeaf(hubs.ws1()))) {
+            Leafz.await(WAIT, 1, leaf.httpPort);
+            hubs.g1().close();
+            Monitor.await(WAIT, "our leaf dialled G2's websocket URL, learnt from Go's INFO",
+                    () -> Leafz.count(hubs.http2()) == 1 && Leafz.count(leaf.httpPort) == 1);
         }
     }
 
