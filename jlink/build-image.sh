@@ -275,7 +275,7 @@ if [ "$mqtt_modules" -gt 0 ]; then
     kill "$reader_pid" 2>/dev/null
     exec 3>&-
   done
-  ) || true
+  ) 2>/dev/null || true
 fi
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "error: the AOT training server exited before the training's end; its log is $training_log" >&2
