@@ -68,6 +68,15 @@ final class ClusterApi implements ClusterRequests {
     }
 
     @Override
+    public void answerRestored(nats.jetstream.internal.engine.Stream stream, String reply) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1.stream_create_response");
+        InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
+        stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
+                GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
     public String applyRequest(JsAccount account, Message request) {
         return router.answer(account, request);
     }
@@ -108,6 +117,13 @@ final class ClusterApi implements ClusterRequests {
             }
             return false;
         }
+        if (group.equals("STREAM") && op.equals("RESTORE")) {
+            // Go: the meta leader only (it creates the stream's group, whose leader takes the chunks); no 503.
+            if (cluster.isMetaLeader()) {
+                metaRequest(account, connection, m, op, t);
+            }
+            return false;
+        }
         // A request about an assigned stream is its leader's, whether or not the meta group has a leader now.
         String stream = streamOf(group, op, t);
         if (!stream.isEmpty() && cluster.streamConfig(account.name(), stream).isPresent()) {
@@ -139,6 +155,10 @@ final class ClusterApi implements ClusterRequests {
                 }
                 case "LEADER" -> {
                     fail(connection, m, "stream_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
+                    return false;
+                }
+                case "SNAPSHOT" -> {
+                    // Go: only the stream's leader answers a snapshot request; a stream not assigned has none.
                     return false;
                 }
                 default -> {
@@ -221,8 +241,10 @@ final class ClusterApi implements ClusterRequests {
                 streamStepDown(account, stream, connection, m);
                 return false;
             }
+            case "SNAPSHOT" -> {
+                return true; // the leader's replica holds every committed message: the single-server path sends it
+            }
             default -> {
-                // Snapshot, restore, peer removal: not replicated yet.
                 notReplicated(connection, m, op);
                 return false;
             }
@@ -330,6 +352,7 @@ final class ClusterApi implements ClusterRequests {
                 case "UPDATE" -> update(req, connection);
                 case "DELETE" -> delete(req, connection);
                 case "NAMES" -> names(req, connection);
+                case "RESTORE" -> restore(req, connection);
                 default -> list(req, connection);
             }
         } catch (ApiException e) {
@@ -382,24 +405,66 @@ final class ClusterApi implements ClusterRequests {
         if (!placed.error().isEmpty()) {
             throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
         }
-        List<String> peers = placed.eligible();
+        assign(req, connection, cfg, placed.eligible(), false);
+    }
+
+    /**
+     * Proposes the assignment of a new stream to {@code peers}; the stream's first leader answers the request (a
+     * restore: it takes the snapshot's chunks first), only a failure to commit is answered here.
+     */
+    private void assign(ApiRequest req, InternalConnection connection, StreamSettings cfg, List<String> peers,
+                        boolean restore) {
+        int replicas = (int) cfg.replicas;
         Map<String, Object> sa = new LinkedHashMap<>();
-        sa.put("account", account);
+        sa.put("account", req.account.name());
         sa.put("config", cfg.toJson());
         sa.put("group", JsCluster.groupName(replicas, cfg.storage == Storage.MEMORY));
         sa.put("peers", peers);
         sa.put("created", JsCluster.now().toString());
         sa.put("reply", req.message.replyTo());
+        if (restore) {
+            sa.put("restore", true);
+        }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "add_stream");
         entry.put("stream", sa);
         entry.put("ts", System.currentTimeMillis());
-        // The stream's first leader answers; only a failure to commit is answered here.
         propose(entry).whenComplete((index, error) -> {
             if (error != null) {
                 send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
             }
         });
+    }
+
+    /**
+     * Go's {@code jsClusteredStreamRestoreRequest}: the configuration checked as a create's, a stream of that name
+     * refused, the group placed; the new group's leader answers with the subject the chunks go to.
+     */
+    @SuppressWarnings("unchecked")
+    private void restore(ApiRequest req, InternalConnection connection) {
+        req.type("stream_restore_response");
+        if (req.tokenCount() != 5) {
+            return;
+        }
+        if (req.isEmptyBody()) {
+            throw new ApiException(JsErrors.BAD_REQUEST);
+        }
+        Object config = req.json().get("config");
+        StreamSettings requested = StreamSettings.parse(config instanceof Map<?, ?> c ? (Map<String, Object>) c
+                : Map.of());
+        if (requested.name.isEmpty()) {
+            requested.name = req.token(4);
+        }
+        StreamSettings cfg = Replicas.checkCreate(req.account, requested, assignedStreams(req.account.name()));
+        cfg.replicas = Math.max(1, cfg.replicas);
+        if (cluster.streamConfig(req.account.name(), cfg.name).isPresent()) {
+            throw new ApiException(JsErrors.STREAM_NAME_EXIST_RESTORE_FAILED);
+        }
+        PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+        if (!placed.error().isEmpty()) {
+            throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
+        }
+        assign(req, connection, cfg, placed.eligible(), true);
     }
 
     private void update(ApiRequest req, InternalConnection connection) {

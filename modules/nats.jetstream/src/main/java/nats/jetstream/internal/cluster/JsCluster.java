@@ -583,7 +583,8 @@ public final class JsCluster {
         if (account.isEmpty()) {
             return;
         }
-        replicas.put(k, new StreamReplica(this, account.get(), sa, reply, "stream_create_response"));
+        replicas.put(k, new StreamReplica(this, account.get(), sa, reply,
+                sa.restore() ? ClusteredRestore.PENDING_TYPE : "stream_create_response"));
     }
 
     /** Members whose account was not there when their assignment was applied start once it is. */
