@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -30,7 +26,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamState;
 import nats.testing.GoServer;
-import nats.testing.Ports;
 import nats.transport.json.Json;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -209,34 +204,8 @@ class ClusterSnapshotRestoreTest {
     }
 
     private Map<String, Object> goScenario() throws Exception {
-        Map<String, Integer> routes = new LinkedHashMap<>();
-        for (String n : JsCluster3.NAMES) {
-            routes.put(n, Ports.free());
-        }
-        List<GoServer> go = new ArrayList<>();
-        try {
-            for (String n : JsCluster3.NAMES) {
-                List<String> others = routes.entrySet().stream().filter(e -> !e.getKey().equals(n))
-                        .map(e -> "\"nats-route://127.0.0.1:" + e.getValue() + "\"").toList();
-                Path d = Files.createDirectories(dir.resolve("go-" + n));
-                go.add(GoServer.start(d, p -> "server_name: " + n + "\nlisten: 127.0.0.1:" + p
-                        + "\njetstream { store_dir: \"" + d + "/js\" }\ncluster { name: jsc, listen: 127.0.0.1:"
-                        + routes.get(n) + ", routes: " + others + " }\n"));
-            }
-            try (Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + go.get(0).port())
-                    .build())) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < deadline) {
-                    Message m = nc.request("$JS.API.INFO", new byte[0], Duration.ofSeconds(2));
-                    if (m != null && !new String(m.getData(), StandardCharsets.UTF_8).contains("\"error\"")) {
-                        break;
-                    }
-                    Thread.sleep(250);
-                }
-                return scenario(nc);
-            }
-        } finally {
-            go.forEach(GoServer::close);
+        try (GoCluster3 go = GoCluster3.start(dir, n -> "", n -> ""); Connection nc = go.connect()) {
+            return scenario(nc);
         }
     }
 }

@@ -63,8 +63,17 @@ final class ClusterApi implements ClusterRequests {
         if (type.equals("stream_create_response")) {
             response.put("did_create", true);
         }
+        String body = GoJson.compact(response);
         stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
-                GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
+                body.getBytes(StandardCharsets.UTF_8)));
+        // Go's stream leader audits it under the request's subject, without the request's body.
+        String op = type.equals("stream_create_response") ? "CREATE" : "UPDATE";
+        answered(stream.account(), "$JS.API.STREAM." + op + "." + stream.name(), "", body);
+    }
+
+    @Override
+    public void answered(JsAccount account, String subject, String request, String response) {
+        router.accounted(account.name(), subject, request, response);
     }
 
     @Override

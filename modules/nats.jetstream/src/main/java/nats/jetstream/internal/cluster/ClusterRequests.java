@@ -17,6 +17,12 @@ public interface ClusterRequests {
     /** Answers a clustered restore's last chunk with Go's {@code stream_create_response} (config, created, state). */
     void answerRestored(Stream stream, String reply);
 
+    /**
+     * An answer the cluster sent for the API layer (a stream group's leader answering a create, update, restore or
+     * replicated request): counted in the account's API totals and audited, as Go's {@code sendAPIResponse}.
+     */
+    void answered(JsAccount account, String subject, String request, String response);
+
     /** Go's {@code StreamInfo} of a stream this server leads, with its {@code cluster} block, as JSON. */
     String streamInfo(Stream stream);
 

@@ -84,7 +84,12 @@ final class ClusteredRestore {
         subscription = conn.subscribe(deliver, this::chunk);
         armStall();
         response.put("deliver_subject", deliver);
-        publish(reply, GoJson.compact(response));
+        String body = GoJson.compact(response);
+        publish(reply, body);
+        ClusterRequests handler = cluster.requests();
+        if (handler != null) {
+            handler.answered(account, "", "", body); // as Go's leader: counted, with no subject or request
+        }
     }
 
     private void armStall() {

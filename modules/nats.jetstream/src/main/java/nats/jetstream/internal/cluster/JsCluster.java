@@ -186,6 +186,12 @@ public final class JsCluster {
         out.put("memory", u.memory());
         out.put("storage", u.storage());
         out.put("consumers", u.consumers());
+        if (out.get("api") instanceof Map<?, ?>) {
+            Map<String, Object> api = new LinkedHashMap<>();
+            api.put("total", u.api());
+            api.put("errors", u.apiErrors());
+            out.put("api", api);
+        }
     }
 
     private void publishUsage() {

@@ -328,6 +328,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         if (proposer.equals(self) && !reply.isEmpty()) {
             account.connection().publish(new nats.api.messaging.Message(reply, "", nats.api.messaging.Message.NO_HEADERS,
                     response.getBytes(StandardCharsets.UTF_8)));
+            handler.answered(account, subject, "", response); // Go's leader audits it without the request
         }
     }
 

@@ -1,0 +1,80 @@
+package nats.jetstream.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import nats.testing.GoServer;
+import nats.testing.Ports;
+
+/**
+ * Three Go 2.9.10 servers (A, B, C) clustered as {@link JsCluster3} clusters ours ({@code jsc}, JetStream on), for
+ * differential tests; a server's extra lines go into its config and into its {@code jetstream} block.
+ */
+final class GoCluster3 implements AutoCloseable {
+
+    private final List<GoServer> servers = new ArrayList<>();
+
+    private GoCluster3() {
+    }
+
+    static GoCluster3 start(Path dir, Function<String, String> extra, Function<String, String> jetStreamExtra)
+            throws Exception {
+        Map<String, Integer> routes = new LinkedHashMap<>();
+        for (String n : JsCluster3.NAMES) {
+            routes.put(n, Ports.free());
+        }
+        GoCluster3 cluster = new GoCluster3();
+        try {
+            for (String n : JsCluster3.NAMES) {
+                List<String> others = routes.entrySet().stream().filter(e -> !e.getKey().equals(n))
+                        .map(e -> "\"nats-route://127.0.0.1:" + e.getValue() + "\"").toList();
+                Path d = Files.createDirectories(dir.resolve("go-" + n));
+                cluster.servers.add(GoServer.start(d, p -> "server_name: " + n + "\nlisten: 127.0.0.1:" + p + "\n"
+                        + extra.apply(n) + "\njetstream { store_dir: \"" + d + "/js\"\n" + jetStreamExtra.apply(n)
+                        + " }\ncluster { name: jsc, listen: 127.0.0.1:" + routes.get(n) + ", routes: " + others
+                        + " }\n"));
+            }
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** A client of the first server, once its JetStream answers account info without an error (a meta leader). */
+    Connection connect() throws Exception {
+        Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + servers.get(0).port())
+                .connectionTimeout(Duration.ofSeconds(5)).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Message m = nc.request("$JS.API.INFO", new byte[0], Duration.ofSeconds(2));
+            if (m != null && !new String(m.getData(), StandardCharsets.UTF_8).contains("\"error\"")) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        return nc;
+    }
+
+    /** The servers, in name order (A, B, C). */
+    List<GoServer> servers() {
+        return servers;
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(GoServer::close);
+    }
+}
