@@ -99,6 +99,9 @@ final class ClusterApi implements ClusterRequests {
      * here (now or once committed) or is not this server's to answer.
      */
     boolean route(String accountName, InternalConnection connection, Message m) {
+        if (cluster.isDisabled()) {
+            return false; // removed from the cluster: JetStream is off here, the others answer
+        }
         String[] t = m.subject().split("\\.", -1);
         String group = t.length > 2 ? t[2] : "";
         String op = t.length > 3 ? t[3] : "";
