@@ -495,11 +495,64 @@ final class ClusterApi implements ClusterRequests {
         if (requested.replicas == 0) {
             requested.replicas = 1;
         }
-        // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
-        Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
-                : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
-                        () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested, assignedStreams(account));
+        // Go: a placement that changed moves the stream (not together with a new num_replicas).
+        boolean move = requested.placement.isPresent() && !requested.placement.equals(oldCfg.placement);
+        if (move && requested.replicas != oldCfg.replicas) {
+            throw new ApiException(JsErrors.STREAM_MOVE_AND_SCALE);
+        }
+        Optional<List<String>> newPeers;
+        if (move) {
+            PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+            if (!placed.error().isEmpty()) {
+                throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
+            }
+            newPeers = Optional.of(placed.eligible());
+        } else {
+            // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
+            newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
+                    : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas)
+                    .orElseThrow(() -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
+        }
+        if (move) {
+            // Go refuses a move while one is under way (the group holds more peers than num_replicas), with counts.
+            cluster.gatherStreamInfos(account, List.of(cfg.name), Duration.ofSeconds(4)).thenAccept(infos -> {
+                String moving = moveInProgress(infos.get(cfg.name), oldCfg.replicas);
+                if (!moving.isEmpty()) {
+                    send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.STREAM_MOVE_IN_PROGRESS,
+                            moving)));
+                } else {
+                    proposeUpdate(req, connection, cfg, newPeers);
+                }
+            });
+            return;
+        }
+        proposeUpdate(req, connection, cfg, newPeers);
+    }
+
+    /** Go's text when the stream's group holds more members than its replicas (a move under way), else "". */
+    private static String moveInProgress(String info, long replicas) {
+        if (info == null || !(Json.parseObject(info).get("cluster") instanceof Map<?, ?> c)) {
+            return "";
+        }
+        List<?> others = c.get("replicas") instanceof List<?> l ? l : List.of();
+        if (others.size() + 1 <= replicas) {
+            return "";
+        }
+        long current = c.get("leader") != null ? 1 : 0;
+        long lag = 0;
+        for (Object o : others) {
+            if (o instanceof Map<?, ?> r) {
+                current += Boolean.TRUE.equals(r.get("current")) ? 1 : 0;
+                lag += r.get("lag") instanceof Number n ? n.longValue() : 0;
+            }
+        }
+        return "total peers: " + (others.size() + 1) + ", current peers: " + current + ", combined lag: " + lag;
+    }
+
+    private void proposeUpdate(ApiRequest req, InternalConnection connection, StreamSettings cfg,
+                               Optional<List<String>> newPeers) {
+        String account = req.account.name();
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);
