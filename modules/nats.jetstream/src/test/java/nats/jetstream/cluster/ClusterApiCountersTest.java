@@ -39,20 +39,12 @@ class ClusterApiCountersTest {
 
     @Test
     void clusterAnswersCountAndAreAuditedAsGo() throws Exception {
-        Map<String, Object> ours;
-        try (JsCluster3 cluster = new JsCluster3(dir)) {
-            cluster.startAll();
-            cluster.awaitMetaLeader(Duration.ofSeconds(20));
-            try (Connection nc = cluster.connect("A")) {
-                ours = scenario(nc);
-            }
-        }
+        Map<String, Object> ours = JsCluster3.run(dir, n -> "", "A", ClusterApiCountersTest::scenario);
         Map<?, ?> api = (Map<?, ?>) ours.get("api");
         assertTrue(((Number) api.get("total")).longValue() >= 14, "counted: " + ours);
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
-        try (GoCluster3 go = GoCluster3.start(dir, n -> "", n -> ""); Connection nc = go.connect()) {
-            assertEquals(scenario(nc), ours, "the same totals and audits as a Go 2.9.10 cluster");
-        }
+        assertEquals(GoCluster3.run(dir, n -> "", ClusterApiCountersTest::scenario), ours,
+                "the same totals and audits as a Go 2.9.10 cluster");
     }
 
     /** The requests, then the account's api totals and the audits seen (subject, error, request; sorted). */

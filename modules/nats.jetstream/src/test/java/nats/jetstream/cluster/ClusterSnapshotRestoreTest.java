@@ -49,22 +49,20 @@ class ClusterSnapshotRestoreTest {
 
     @Test
     void anR3StreamIsSnapshotAndRestoredOnEveryReplicaAsGo() throws Exception {
-        Map<String, Object> ours;
-        try (JsCluster3 cluster = new JsCluster3(dir)) {
-            cluster.startAll();
-            cluster.awaitMetaLeader(Duration.ofSeconds(20));
-            try (Connection nc = cluster.connect("A")) {
-                ours = scenario(nc);
-                JetStreamManagement jsm = nc.jetStreamManagement();
-                ReplicaContents.awaitCurrent(jsm, "BK", WAIT);
-                ReplicaContents.check(nc, jsm, "BK", JsCluster3.NAMES, expectedMessages(), WAIT);
-                // The restored stream takes publishes again, on the next sequence.
-                assertEquals(101, nc.jetStream().publish("bk.after", bytes("after")).getSeqno());
-            }
-        }
+        Map<String, Object> ours = JsCluster3.run(dir, n -> "", "A", nc -> {
+            Map<String, Object> seen = scenario(nc);
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            assertEquals(79, jsm.getConsumerInfo("BK", "D").getNumPending(), "the consumer's pending after the restore");
+            ReplicaContents.awaitCurrent(jsm, "BK", WAIT);
+            ReplicaContents.check(nc, jsm, "BK", JsCluster3.NAMES, expectedMessages(), WAIT);
+            // The restored stream takes publishes again, on the next sequence.
+            assertEquals(101, nc.jetStream().publish("bk.after", bytes("after")).getSeqno());
+            return seen;
+        });
         assertEquals(99L, ((Map<?, ?>) ours.get("state")).get("messages"), "restored: " + ours);
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
-        assertEquals(goScenario(), ours, "the same answers and state as a Go 2.9.10 cluster");
+        assertEquals(GoCluster3.run(dir, n -> "", ClusterSnapshotRestoreTest::scenario), ours,
+                "the same answers and state as a Go 2.9.10 cluster");
     }
 
     /** Sequence to payload of what the restored stream holds: 1..100 but 10. */
@@ -99,8 +97,8 @@ class ClusterSnapshotRestoreTest {
         sub.unsubscribe();
 
         Map<String, Object> seen = new LinkedHashMap<>();
-        seen.put("snapshot_empty", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.SNAPSHOT.BK", "", WAIT)));
-        seen.put("snapshot_bad_subject", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.SNAPSHOT.BK",
+        seen.put("snapshot_empty", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.SNAPSHOT.BK", "", WAIT)));
+        seen.put("snapshot_bad_subject", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.SNAPSHOT.BK",
                 "{\"deliver_subject\":\"a b\"}", WAIT)));
         seen.put("snapshot_unknown_answered", nc.request("$JS.API.STREAM.SNAPSHOT.NONE",
                 bytes("{\"deliver_subject\":\"x\"}"), Duration.ofSeconds(2)) != null);
@@ -124,9 +122,9 @@ class ClusterSnapshotRestoreTest {
         String config = nats.transport.json.GoJson.compact(accepted.get("config"));
 
         String restoreBody = "{\"config\":" + config + ",\"state\":" + nats.transport.json.GoJson.compact(accepted.get("state")) + "}";
-        seen.put("restore_empty", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", "", WAIT)));
-        seen.put("restore_bad_json", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", "{x", WAIT)));
-        seen.put("restore_existing", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", restoreBody, WAIT)));
+        seen.put("restore_empty", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", "", WAIT)));
+        seen.put("restore_bad_json", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", "{x", WAIT)));
+        seen.put("restore_existing", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", restoreBody, WAIT)));
 
         assertTrue(jsm.deleteStream("BK"), "deleted before the restore");
         Map<String, Object> started = SingleAnswer.of(nc, "$JS.API.STREAM.RESTORE.BK", restoreBody, WAIT);
@@ -153,8 +151,9 @@ class ClusterSnapshotRestoreTest {
         seen.put("state", st);
         seen.put("message_50", new String(jsm.getMessage("BK", 50).getData(), StandardCharsets.UTF_8));
         ConsumerInfo ci = jsm.getConsumerInfo("BK", "D");
+        // num_pending left out: Go 2.9.10 answered 79 in one run and 0 in another right after its restore.
         seen.put("consumer", List.of(ci.getNumAckPending(), ci.getAckFloor().getStreamSequence(),
-                ci.getDelivered().getStreamSequence(), ci.getNumPending()));
+                ci.getDelivered().getStreamSequence()));
         return seen;
     }
 
@@ -176,17 +175,6 @@ class ClusterSnapshotRestoreTest {
         }
     }
 
-    private static Object errorOf(Map<String, Object> answer) {
-        Object e = answer.get("error");
-        if (!(e instanceof Map<?, ?> m)) {
-            return answer;
-        }
-        Map<String, Object> out = new TreeMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Number n ? (Object) n.longValue() : v));
-        out.put("type", answer.get("type"));
-        return out;
-    }
-
     /** A state's counts and sequences (no times). */
     private static Map<String, Object> stateOf(Object state) {
         Map<String, Object> out = new TreeMap<>();
@@ -203,9 +191,4 @@ class ClusterSnapshotRestoreTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private Map<String, Object> goScenario() throws Exception {
-        try (GoCluster3 go = GoCluster3.start(dir, n -> "", n -> ""); Connection nc = go.connect()) {
-            return scenario(nc);
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
@@ -36,24 +35,13 @@ class StreamMoveTest {
 
     @Test
     void aPlacementChangeMovesTheStreamAsGo() throws Exception {
-        Map<String, Object> ours;
-        try (JsCluster3 cluster = new JsCluster3(dir)) {
-            for (String n : JsCluster3.NAMES) {
-                cluster.configure(n, "server_tags: " + TAGS.get(n), "");
-            }
-            cluster.startAll();
-            cluster.awaitMetaLeader(Duration.ofSeconds(20));
-            try (Connection nc = cluster.connect("C")) {
-                ours = scenario(nc);
-            }
-        }
+        Map<String, Object> ours = JsCluster3.run(dir, n -> "server_tags: " + TAGS.get(n), "C",
+                StreamMoveTest::scenario);
         assertEquals("B", ours.get("leader_after"), "moved to B: " + ours);
         assertEquals(50L, ours.get("messages_after"), "with its messages: " + ours);
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server installed");
-        try (GoCluster3 go = GoCluster3.start(dir, n -> "server_tags: " + TAGS.get(n), n -> "");
-             Connection nc = go.connect()) {
-            assertEquals(scenario(nc), ours, "the same answers and outcome as a Go 2.9.10 cluster");
-        }
+        assertEquals(GoCluster3.run(dir, n -> "server_tags: " + TAGS.get(n), StreamMoveTest::scenario), ours,
+                "the same answers and outcome as a Go 2.9.10 cluster");
     }
 
     private static String config(String tag, int replicas) {
@@ -69,8 +57,8 @@ class StreamMoveTest {
         for (int i = 1; i <= 50; i++) {
             nc.jetStream().publish("mv.x", ("m" + i).getBytes(StandardCharsets.UTF_8));
         }
-        seen.put("move_and_scale", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.UPDATE.MV", config("az:2", 3), WAIT)));
-        seen.put("move_nowhere", errorOf(SingleAnswer.of(nc, "$JS.API.STREAM.UPDATE.MV", config("gpu", 1), WAIT)));
+        seen.put("move_and_scale", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.UPDATE.MV", config("az:2", 3), WAIT)));
+        seen.put("move_nowhere", SingleAnswer.error(SingleAnswer.of(nc, "$JS.API.STREAM.UPDATE.MV", config("gpu", 1), WAIT)));
         Map<String, Object> moved = SingleAnswer.of(nc, "$JS.API.STREAM.UPDATE.MV", config("az:2", 1), WAIT);
         seen.put("move", moved.get("error") == null ? "ok" : moved.get("error"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -97,12 +85,4 @@ class StreamMoveTest {
         return seen;
     }
 
-    private static Object errorOf(Map<String, Object> answer) {
-        if (!(answer.get("error") instanceof Map<?, ?> m)) {
-            return answer;
-        }
-        Map<String, Object> out = new TreeMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Number n ? (Object) n.longValue() : v));
-        return out;
-    }
 }

@@ -141,6 +141,9 @@ final class ClusterApi implements ClusterRequests {
         if (!stream.isEmpty() && cluster.streamConfig(account.name(), stream).isPresent()) {
             return byStreamLeader(account, stream, group, op, t, connection, m);
         }
+        if (group.equals("STREAM") && op.equals("SNAPSHOT")) {
+            return false; // Go: only the stream's leader answers; a stream not assigned has none (and no 503 either)
+        }
         if (group.equals("CONSUMER") && op.equals("CREATE") && directConsumer(m)) {
             // Go: only the stream's leader answers a direct create (a mirror's or source's consumer); there is none.
             return false;
@@ -167,10 +170,6 @@ final class ClusterApi implements ClusterRequests {
                 }
                 case "LEADER" -> {
                     fail(connection, m, "stream_leader_stepdown_response", ApiError.of(JsErrors.STREAM_NOT_FOUND));
-                    return false;
-                }
-                case "SNAPSHOT" -> {
-                    // Go: only the stream's leader answers a snapshot request; a stream not assigned has none.
                     return false;
                 }
                 default -> {
