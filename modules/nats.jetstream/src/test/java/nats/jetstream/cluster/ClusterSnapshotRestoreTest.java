@@ -150,11 +150,26 @@ class ClusterSnapshotRestoreTest {
         st.put("deleted", state.getDeletedCount());
         seen.put("state", st);
         seen.put("message_50", new String(jsm.getMessage("BK", 50).getData(), StandardCharsets.UTF_8));
-        ConsumerInfo ci = jsm.getConsumerInfo("BK", "D");
+        ConsumerInfo ci = awaitConsumer(jsm);
         // num_pending left out: Go 2.9.10 answered 79 in one run and 0 in another right after its restore.
         seen.put("consumer", List.of(ci.getNumAckPending(), ci.getAckFloor().getStreamSequence(),
                 ci.getDelivered().getStreamSequence()));
         return seen;
+    }
+
+    /** The restored consumer's info: Go assigns a restored stream's consumers after the restore's answer. */
+    private static ConsumerInfo awaitConsumer(JetStreamManagement jsm) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return jsm.getConsumerInfo("BK", "D");
+            } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** The restored stream's info once its leader answers (Go's followers catch up just after the restore). */
