@@ -41,8 +41,7 @@ class ClusteredConsumerDifferentialTest {
 
     @Test
     void consumerAnswersAsGo() throws Exception {
-        List<Map<String, String>> answers = GoCluster3.runOnBoth(dir, WAIT,
-                ClusteredConsumerDifferentialTest::scenario);
+        List<Map<String, String>> answers = GoCluster3.runOnBoth(dir, ClusteredConsumerDifferentialTest::scenario);
         Map<String, String> ours = answers.get(0);
         Map<String, String> go = answers.get(1);
         List<String> differences = new ArrayList<>();

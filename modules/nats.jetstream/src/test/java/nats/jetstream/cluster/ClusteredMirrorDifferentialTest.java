@@ -39,8 +39,7 @@ class ClusteredMirrorDifferentialTest {
 
     @Test
     void mirrorAndSourcesInfoAsGo() throws Exception {
-        List<Map<String, String>> answers = GoCluster3.runOnBoth(dir, WAIT,
-                ClusteredMirrorDifferentialTest::scenario);
+        List<Map<String, String>> answers = GoCluster3.runOnBoth(dir, ClusteredMirrorDifferentialTest::scenario);
         Map<String, String> ours = answers.get(0);
         Map<String, String> go = answers.get(1);
         for (String key : go.keySet()) {

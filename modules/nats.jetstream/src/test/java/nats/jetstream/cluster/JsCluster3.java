@@ -48,6 +48,29 @@ final class JsCluster3 implements AutoCloseable {
         return this;
     }
 
+    /** What a test does with a client of a started cluster (ours or Go's), returning what it saw. */
+    interface ClientScenario<T> {
+        T run(Connection nc) throws Exception;
+    }
+
+    /**
+     * Starts three of our servers in {@code dir} ({@code extra}: a server's config lines), waits for a meta leader
+     * and runs {@code scenario} with a client of {@code server}; stops them after.
+     */
+    static <T> T run(Path dir, java.util.function.Function<String, String> extra, String server,
+                     ClientScenario<T> scenario) throws Exception {
+        try (JsCluster3 cluster = new JsCluster3(dir)) {
+            for (String n : NAMES) {
+                cluster.configure(n, extra.apply(n), "");
+            }
+            cluster.startAll();
+            cluster.awaitMetaLeader(Duration.ofSeconds(20));
+            try (Connection nc = cluster.connect(server)) {
+                return scenario.run(nc);
+            }
+        }
+    }
+
     void startAll() throws Exception {
         for (String n : NAMES) {
             start(n);

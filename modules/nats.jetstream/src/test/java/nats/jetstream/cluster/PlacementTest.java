@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
-import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import nats.testing.GoServer;
-import nats.testing.Ports;
-import nats.transport.json.Json;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,41 +111,10 @@ class PlacementTest {
     }
 
     private Map<String, Object> goRefusals() throws Exception {
-        Map<String, Integer> routes = new LinkedHashMap<>();
-        for (String n : JsCluster3.NAMES) {
-            routes.put(n, Ports.free());
+        try (GoCluster3 go = GoCluster3.start(dir, n -> "server_tags: " + TAGS.get(n), n -> "unique_tag: \"az:\"");
+             Connection nc = go.connect()) {
+            return refusals(nc);
         }
-        List<GoServer> go = new ArrayList<>();
-        try {
-            for (String n : JsCluster3.NAMES) {
-                List<String> others = routes.entrySet().stream().filter(e -> !e.getKey().equals(n))
-                        .map(e -> "\"nats-route://127.0.0.1:" + e.getValue() + "\"").toList();
-                java.nio.file.Files.createDirectories(dir.resolve("go-" + n));
-                go.add(GoServer.start(dir.resolve("go-" + n), p -> "server_name: " + n + "\nlisten: 127.0.0.1:" + p
-                        + "\nserver_tags: " + TAGS.get(n) + "\njetstream { store_dir: \"" + dir.resolve("go-" + n)
-                        + "/js\", unique_tag: \"az:\" }\ncluster { name: jsc, listen: 127.0.0.1:" + routes.get(n)
-                        + ", routes: " + others + " }\n"));
-            }
-            try (Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + go.get(0).port())
-                    .build())) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < deadline) {
-                    Map<String, Object> info = answer(nc, "$JS.API.INFO", "");
-                    if (info != null && info.get("error") == null) {
-                        break;
-                    }
-                    Thread.sleep(250);
-                }
-                return refusals(nc);
-            }
-        } finally {
-            go.forEach(GoServer::close);
-        }
-    }
-
-    private static Map<String, Object> answer(Connection nc, String subject, String body) throws Exception {
-        Message m = nc.request(subject, body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
-        return m == null ? null : Json.parseObject(new String(m.getData(), StandardCharsets.UTF_8));
     }
 
     private static Map<String, Object> only(Connection nc, String subject, String body) throws Exception {

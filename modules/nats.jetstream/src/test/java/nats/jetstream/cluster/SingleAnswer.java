@@ -23,6 +23,20 @@ final class SingleAnswer {
     private SingleAnswer() {
     }
 
+    /**
+     * The answer's {@code error} with numbers as longs and the answer's {@code type} beside it, comparable between
+     * our servers and Go's; the whole answer when it has none.
+     */
+    static Object error(Map<String, Object> answer) {
+        if (!(answer.get("error") instanceof Map<?, ?> m)) {
+            return answer;
+        }
+        Map<String, Object> out = new java.util.TreeMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Number n ? (Object) n.longValue() : v));
+        out.put("type", answer.get("type"));
+        return out;
+    }
+
     static Map<String, Object> of(Connection nc, String subject, String body, Duration wait) throws Exception {
         String inbox = nc.createInbox();
         Subscription sub = nc.subscribe(inbox);

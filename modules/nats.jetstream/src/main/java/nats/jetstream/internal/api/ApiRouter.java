@@ -79,12 +79,14 @@ public final class ApiRouter {
     }
 
     /** A request as it arrives (also one a replica held while its stream's group had no serving leader). */
-    void handle(String accountName, InternalConnection connection, Message m) {
+    void handle(String accountName, InternalConnection answering, Message m) {
         if (!m.hasReplyTo()) {
             return;
         }
+        InternalConnection connection = AnsweringConnection.raw(answering);
         ClusterApi c = cluster;
-        if (c != null && c.active() && !c.route(accountName, connection, m)) {
+        if (c != null && c.active()
+                && !c.route(accountName, AnsweringConnection.of(answering, accountName, m, this), m)) {
             return;
         }
         JsAccount account = js.account(accountName).orElse(null);
@@ -124,6 +126,25 @@ public final class ApiRouter {
         }
         account.advisories().apiAudit(js.context().identity().serverName(), Map.of(), m.subject(),
                 new String(m.payload(), StandardCharsets.UTF_8), response);
+    }
+
+    /**
+     * An answer the cluster layer sent ({@link AnsweringConnection}, or a stream group's leader): counted in the
+     * account's API totals, an error when it carries {@code error}, and sent to the audit advisory, as Go's
+     * {@code sendAPIResponse} does. Nothing is counted in an account without JetStream (as Go).
+     */
+    void accounted(String accountName, String subject, String request, String response) {
+        js.account(accountName).ifPresent(account -> {
+            account.countApi(isError(response));
+            account.advisories().apiAudit(js.context().identity().serverName(), Map.of(), subject, request,
+                    response);
+        });
+    }
+
+    /** Whether a response is an error: Go's {@code ApiResponse} puts {@code error} right after {@code type}. */
+    static boolean isError(String response) {
+        int typeEnd = response.indexOf("\",\"", "{\"type\":\"".length());
+        return response.startsWith("{\"type\":\"") && typeEnd > 0 && response.startsWith("\"error\":", typeEnd + 2);
     }
 
     /** The single-server answer to a request (a clustered stream's replica applying a replicated request). */

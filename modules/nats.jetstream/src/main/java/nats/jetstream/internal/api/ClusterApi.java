@@ -63,6 +63,24 @@ final class ClusterApi implements ClusterRequests {
         if (type.equals("stream_create_response")) {
             response.put("did_create", true);
         }
+        String body = GoJson.compact(response);
+        stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
+                body.getBytes(StandardCharsets.UTF_8)));
+        // Go's stream leader audits it under the request's subject, without the request's body.
+        String op = type.equals("stream_create_response") ? "CREATE" : "UPDATE";
+        answered(stream.account(), "$JS.API.STREAM." + op + "." + stream.name(), "", body);
+    }
+
+    @Override
+    public void answered(JsAccount account, String subject, String request, String response) {
+        router.accounted(account.name(), subject, request, response);
+    }
+
+    @Override
+    public void answerRestored(nats.jetstream.internal.engine.Stream stream, String reply) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("type", "io.nats.jetstream.api.v1.stream_create_response");
+        InfoJson.streamInfo(response, stream, stream.store().fastState(), null, false);
         stream.account().connection().publish(new Message(reply, "", Message.NO_HEADERS,
                 GoJson.compact(response).getBytes(StandardCharsets.UTF_8)));
     }
@@ -81,6 +99,9 @@ final class ClusterApi implements ClusterRequests {
      * here (now or once committed) or is not this server's to answer.
      */
     boolean route(String accountName, InternalConnection connection, Message m) {
+        if (cluster.isDisabled()) {
+            return false; // removed from the cluster: JetStream is off here, the others answer
+        }
         String[] t = m.subject().split("\\.", -1);
         String group = t.length > 2 ? t[2] : "";
         String op = t.length > 3 ? t[3] : "";
@@ -108,10 +129,20 @@ final class ClusterApi implements ClusterRequests {
             }
             return false;
         }
+        if (group.equals("STREAM") && op.equals("RESTORE")) {
+            // Go: the meta leader only (it creates the stream's group, whose leader takes the chunks); no 503.
+            if (cluster.isMetaLeader()) {
+                metaRequest(account, connection, m, op, t);
+            }
+            return false;
+        }
         // A request about an assigned stream is its leader's, whether or not the meta group has a leader now.
         String stream = streamOf(group, op, t);
         if (!stream.isEmpty() && cluster.streamConfig(account.name(), stream).isPresent()) {
             return byStreamLeader(account, stream, group, op, t, connection, m);
+        }
+        if (group.equals("STREAM") && op.equals("SNAPSHOT")) {
+            return false; // Go: only the stream's leader answers; a stream not assigned has none (and no 503 either)
         }
         if (group.equals("CONSUMER") && op.equals("CREATE") && directConsumer(m)) {
             // Go: only the stream's leader answers a direct create (a mirror's or source's consumer); there is none.
@@ -221,8 +252,10 @@ final class ClusterApi implements ClusterRequests {
                 streamStepDown(account, stream, connection, m);
                 return false;
             }
+            case "SNAPSHOT" -> {
+                return true; // the leader's replica holds every committed message: the single-server path sends it
+            }
             default -> {
-                // Snapshot, restore, peer removal: not replicated yet.
                 notReplicated(connection, m, op);
                 return false;
             }
@@ -351,6 +384,7 @@ final class ClusterApi implements ClusterRequests {
                 case "UPDATE" -> update(req, connection);
                 case "DELETE" -> delete(req, connection);
                 case "NAMES" -> names(req, connection);
+                case "RESTORE" -> restore(req, connection);
                 default -> list(req, connection);
             }
         } catch (ApiException e) {
@@ -403,24 +437,66 @@ final class ClusterApi implements ClusterRequests {
         if (!placed.error().isEmpty()) {
             throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
         }
-        List<String> peers = placed.eligible();
+        assign(req, connection, cfg, placed.eligible(), false);
+    }
+
+    /**
+     * Proposes the assignment of a new stream to {@code peers}; the stream's first leader answers the request (a
+     * restore: it takes the snapshot's chunks first), only a failure to commit is answered here.
+     */
+    private void assign(ApiRequest req, InternalConnection connection, StreamSettings cfg, List<String> peers,
+                        boolean restore) {
+        int replicas = (int) cfg.replicas;
         Map<String, Object> sa = new LinkedHashMap<>();
-        sa.put("account", account);
+        sa.put("account", req.account.name());
         sa.put("config", cfg.toJson());
         sa.put("group", JsCluster.groupName(replicas, cfg.storage == Storage.MEMORY));
         sa.put("peers", peers);
         sa.put("created", JsCluster.now().toString());
         sa.put("reply", req.message.replyTo());
+        if (restore) {
+            sa.put("restore", true);
+        }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "add_stream");
         entry.put("stream", sa);
         entry.put("ts", System.currentTimeMillis());
-        // The stream's first leader answers; only a failure to commit is answered here.
         propose(entry).whenComplete((index, error) -> {
             if (error != null) {
                 send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.CLUSTER_NOT_AVAIL)));
             }
         });
+    }
+
+    /**
+     * Go's {@code jsClusteredStreamRestoreRequest}: the configuration checked as a create's, a stream of that name
+     * refused, the group placed; the new group's leader answers with the subject the chunks go to.
+     */
+    @SuppressWarnings("unchecked")
+    private void restore(ApiRequest req, InternalConnection connection) {
+        req.type("stream_restore_response");
+        if (req.tokenCount() != 5) {
+            return;
+        }
+        if (req.isEmptyBody()) {
+            throw new ApiException(JsErrors.BAD_REQUEST);
+        }
+        Object config = req.json().get("config");
+        StreamSettings requested = StreamSettings.parse(config instanceof Map<?, ?> c ? (Map<String, Object>) c
+                : Map.of());
+        if (requested.name.isEmpty()) {
+            requested.name = req.token(4);
+        }
+        StreamSettings cfg = Replicas.checkCreate(req.account, requested, assignedStreams(req.account.name()));
+        cfg.replicas = Math.max(1, cfg.replicas);
+        if (cluster.streamConfig(req.account.name(), cfg.name).isPresent()) {
+            throw new ApiException(JsErrors.STREAM_NAME_EXIST_RESTORE_FAILED);
+        }
+        PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+        if (!placed.error().isEmpty()) {
+            throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
+        }
+        assign(req, connection, cfg, placed.eligible(), true);
     }
 
     private void update(ApiRequest req, InternalConnection connection) {
@@ -439,11 +515,64 @@ final class ClusterApi implements ClusterRequests {
         if (requested.replicas == 0) {
             requested.replicas = 1;
         }
-        // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
-        Optional<List<String>> newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
-                : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas).orElseThrow(
-                        () -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
         StreamSettings cfg = Replicas.checkUpdate(req.account, oldCfg, requested, assignedStreams(account));
+        // Go: a placement that changed moves the stream (not together with a new num_replicas).
+        boolean move = requested.placement.isPresent() && !requested.placement.equals(oldCfg.placement);
+        if (move && requested.replicas != oldCfg.replicas) {
+            throw new ApiException(JsErrors.STREAM_MOVE_AND_SCALE);
+        }
+        Optional<List<String>> newPeers;
+        if (move) {
+            PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+            if (!placed.error().isEmpty()) {
+                throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
+            }
+            newPeers = Optional.of(placed.eligible());
+        } else {
+            // A new num_replicas re-places the group (Go: more peers, or fewer keeping the leader); they catch up.
+            newPeers = requested.replicas == oldCfg.replicas ? Optional.empty()
+                    : Optional.of(cluster.peerChanges().peersFor(account, requested.name, (int) requested.replicas)
+                    .orElseThrow(() -> new ApiException(JsErrors.CLUSTER_NO_PEERS, "no suitable peers for placement")));
+        }
+        if (move) {
+            // Go refuses a move while one is under way (the group holds more peers than num_replicas), with counts.
+            cluster.gatherStreamInfos(account, List.of(cfg.name), Duration.ofSeconds(4)).thenAccept(infos -> {
+                String moving = moveInProgress(infos.get(cfg.name), oldCfg.replicas);
+                if (!moving.isEmpty()) {
+                    send(connection, req.message, req.errorResponse(ApiError.of(JsErrors.STREAM_MOVE_IN_PROGRESS,
+                            moving)));
+                } else {
+                    proposeUpdate(req, connection, cfg, newPeers);
+                }
+            });
+            return;
+        }
+        proposeUpdate(req, connection, cfg, newPeers);
+    }
+
+    /** Go's text when the stream's group holds more members than its replicas (a move under way), else "". */
+    private static String moveInProgress(String info, long replicas) {
+        if (info == null || !(Json.parseObject(info).get("cluster") instanceof Map<?, ?> c)) {
+            return "";
+        }
+        List<?> others = c.get("replicas") instanceof List<?> l ? l : List.of();
+        if (others.size() + 1 <= replicas) {
+            return "";
+        }
+        long current = c.get("leader") != null ? 1 : 0;
+        long lag = 0;
+        for (Object o : others) {
+            if (o instanceof Map<?, ?> r) {
+                current += Boolean.TRUE.equals(r.get("current")) ? 1 : 0;
+                lag += r.get("lag") instanceof Number n ? n.longValue() : 0;
+            }
+        }
+        return "total peers: " + (others.size() + 1) + ", current peers: " + current + ", combined lag: " + lag;
+    }
+
+    private void proposeUpdate(ApiRequest req, InternalConnection connection, StreamSettings cfg,
+                               Optional<List<String>> newPeers) {
+        String account = req.account.name();
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("op", "update_stream");
         entry.put("account", account);

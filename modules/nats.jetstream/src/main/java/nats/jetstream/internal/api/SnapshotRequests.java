@@ -46,6 +46,9 @@ final class SnapshotRequests {
 
     void snapshot(ApiRequest req) {
         req.type("stream_snapshot_response");
+        if (req.isEmptyBody()) {
+            throw new ApiException(JsErrors.BAD_REQUEST); // Go checks this before it looks the stream up
+        }
         Stream stream = StreamRequests.stream(req.account, req.token(4));
         JsonIn in = new JsonIn(req.json(), "JSApiStreamSnapshotRequest");
         String deliver = in.string("deliver_subject");

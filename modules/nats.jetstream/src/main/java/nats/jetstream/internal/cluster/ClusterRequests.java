@@ -14,6 +14,15 @@ public interface ClusterRequests {
     /** Sends the create or update answer ({@code type}) for {@code stream} to {@code reply}. */
     void answerStream(Stream stream, String reply, String type);
 
+    /** Answers a clustered restore's last chunk with Go's {@code stream_create_response} (config, created, state). */
+    void answerRestored(Stream stream, String reply);
+
+    /**
+     * An answer the cluster sent for the API layer (a stream group's leader answering a create, update, restore or
+     * replicated request): counted in the account's API totals and audited, as Go's {@code sendAPIResponse}.
+     */
+    void answered(JsAccount account, String subject, String request, String response);
+
     /** Go's {@code StreamInfo} of a stream this server leads, with its {@code cluster} block, as JSON. */
     String streamInfo(Stream stream);
 

@@ -11,7 +11,8 @@ import nats.raft.RaftNode;
 /**
  * Brings a stream group's RAFT members in line with its assignment's peers, which the meta group changes (peer
  * removal, server removal, a new {@code num_replicas}). The group's leader adds the peers that are missing, then
- * removes those no longer assigned (itself last: a leader removing itself steps down once that is committed), one
+ * removes those no longer assigned once the assigned ones are current (a stream move's new peers caught up), itself
+ * last (a leader removing itself steps down once that is committed), one
  * change at a time, and tells each removed member on {@code $JSC.RM.<group>.<member>}. A removed member leaves (stops
  * and deletes its copy) when told, or when it was unassigned {@link #LEAVE_AFTER_NANOS} ago and its group has gone on
  * without it: it must not leave earlier, or a shrinking group could lose its quorum before the removal commits.
@@ -56,6 +57,9 @@ final class GroupMembership {
             }
         }
         String self = cluster.selfId();
+        if (!wantedCurrent(node, wanted)) {
+            return; // a member leaves only once those staying hold everything (a move's new peers caught up)
+        }
         for (String peer : members) {
             if (!wanted.contains(peer) && !peer.equals(self)) {
                 log("removing {1} from stream group {0}", group, peer);
@@ -67,6 +71,17 @@ final class GroupMembership {
             log("removing {1} (this server, its leader) from stream group {0}", group, self);
             change = node.removeMember(self).thenRun(() -> told = true);
         }
+    }
+
+    /** Whether every other assigned member is current, with no lag and not fetching messages. */
+    private boolean wantedCurrent(RaftNode node, List<String> wanted) {
+        for (nats.raft.PeerInfo p : node.peers()) {
+            if (wanted.contains(p.id()) && !p.id().equals(cluster.selfId())
+                    && (!p.current() || p.lag() > 0 || replica.peerCatchingUp(p.id()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void tell(String group, String peer) {

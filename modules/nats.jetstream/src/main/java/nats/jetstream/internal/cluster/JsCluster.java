@@ -65,6 +65,8 @@ public final class JsCluster {
     private ScheduledFuture<?> usageTicker;
     private final UsageGossip usage;
     private volatile boolean stopped;
+    /** JetStream was disabled here: this server was removed from the cluster ({@code SERVER.REMOVE}). */
+    private volatile boolean disabled;
     private volatile ClusterRequests requests;
     private final PeerChanges peerChanges = new PeerChanges(this);
 
@@ -98,6 +100,7 @@ public final class JsCluster {
                 groupDirectory(META).resolve("peers.json"), runId, log);
         system.subscribe(MetaMembership.MEMBERS_SUBJECT, m -> membership.answerMembers(meta, m));
         system.subscribe("$JSC.SI.*.*", this::answerStreamInfo);
+        system.subscribe(MetaMembership.REMOVED_PREFIX + selfId, m -> disableAfterRemoval());
         ticker = js.timers().scheduleWithFixedDelay(this::tick, 50, 50, TimeUnit.MILLISECONDS);
         system.subscribe(UsageGossip.SUBJECT_PREFIX + "*", this::receiveUsage);
         usageTicker = js.timers().scheduleWithFixedDelay(this::publishUsage, 1, 1, TimeUnit.SECONDS);
@@ -130,7 +133,62 @@ public final class JsCluster {
      * on every server that was asked in that window); or once the meta group runs.
      */
     public boolean isClustered() {
-        return meta != null || peers.clusterStarting();
+        return meta != null || peers.clusterStarting() || disabled;
+    }
+
+    /** Whether this server's JetStream was disabled because it was removed from the cluster (it answers nothing). */
+    public boolean isDisabled() {
+        return disabled;
+    }
+
+    /**
+     * This server was removed from the meta group (Go's {@code processRemovePeer} on the server removed): JetStream
+     * is disabled here with Go's error line and {@code $JS.EVENT.ADVISORY.SERVER.REMOVED} in the system account; its
+     * replicas stop (their files stay, as Go's shutdown leaves them), its meta member hands on the leadership if it
+     * has it and deletes its state.
+     */
+    void disableAfterRemoval() {
+        if (disabled || stopped) {
+            return;
+        }
+        disabled = true;
+        log.log(System.Logger.Level.ERROR, "JetStream being DISABLED, our server was removed from the cluster");
+        Map<String, Object> adv = new LinkedHashMap<>();
+        adv.put("type", "io.nats.jetstream.advisory.v1.server_removed");
+        adv.put("id", nats.jetstream.internal.engine.Nuid.next());
+        adv.put("timestamp", Instant.now());
+        adv.put("server", selfName);
+        adv.put("server_id", context.identity().serverId());
+        adv.put("cluster", clusterName());
+        if (!js.options().domain().isEmpty()) {
+            adv.put("domain", js.options().domain());
+        }
+        system.publish(new Message("$JS.EVENT.ADVISORY.SERVER.REMOVED", "", Message.NO_HEADERS,
+                GoJson.compact(adv).getBytes(StandardCharsets.UTF_8)));
+        Thread.ofVirtual().name("jetstream-disable").start(this::shutDownAfterRemoval);
+    }
+
+    private void shutDownAfterRemoval() {
+        for (StreamReplica r : List.copyOf(replicas.values())) {
+            r.stop(false);
+        }
+        replicas.clear();
+        RaftNode m = meta;
+        if (m == null) {
+            return;
+        }
+        if (m.state() == RaftState.LEADER) {
+            log.log(System.Logger.Level.WARNING, "JetStream initiating meta leader transfer");
+            try {
+                m.stepDown().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.log(System.Logger.Level.WARNING, "JetStream timeout waiting for meta leader transfer");
+            }
+        }
+        meta = null;
+        m.close();
+        metaTransport.close();
+        Replicas.deleteTree(groupDirectory(META));
     }
 
     public boolean isMetaLeader() {
@@ -186,11 +244,17 @@ public final class JsCluster {
         out.put("memory", u.memory());
         out.put("storage", u.storage());
         out.put("consumers", u.consumers());
+        if (out.get("api") instanceof Map<?, ?>) {
+            Map<String, Object> api = new LinkedHashMap<>();
+            api.put("total", u.api());
+            api.put("errors", u.apiErrors());
+            out.put("api", api);
+        }
     }
 
     private void publishUsage() {
         InternalConnection sys = system;
-        if (stopped || meta == null || sys == null) {
+        if (stopped || disabled || meta == null || sys == null) {
             return;
         }
         try {
@@ -212,7 +276,7 @@ public final class JsCluster {
     // --- the meta group --------------------------------------------------------------------------------------
 
     private void tick() {
-        if (stopped) {
+        if (stopped || disabled) {
             return;
         }
         try {
@@ -249,11 +313,16 @@ public final class JsCluster {
         return Math.max(1, Long.getLong("nats.jetstream.cluster.stream_snapshot_entries", 100_000));
     }
 
+    /** Entries the meta group applies between snapshots; the system property is for tests. */
+    private static long metaSnapshotEntries() {
+        return Math.max(1, Long.getLong("nats.jetstream.cluster.meta_snapshot_entries", 10_000));
+    }
+
     RaftNode startGroup(String group, List<Member> members, StateMachine machine, RaftTransport transport) {
         Duration min = electionMin;
         RaftConfig cfg = RaftConfig.of(group, selfId, members, groupDirectory(group))
                 .withTiming(min, min.multipliedBy(9).dividedBy(4), min.dividedBy(4))
-                .withSnapshotThreshold(group.equals(META) ? 10_000 : streamSnapshotEntries());
+                .withSnapshotThreshold(group.equals(META) ? metaSnapshotEntries() : streamSnapshotEntries());
         return RaftGroups.load().start(cfg, machine, transport);
     }
 
@@ -583,7 +652,8 @@ public final class JsCluster {
         if (account.isEmpty()) {
             return;
         }
-        replicas.put(k, new StreamReplica(this, account.get(), sa, reply, "stream_create_response"));
+        replicas.put(k, new StreamReplica(this, account.get(), sa, reply,
+                sa.restore() ? ClusteredRestore.PENDING_TYPE : "stream_create_response"));
     }
 
     /** Members whose account was not there when their assignment was applied start once it is. */

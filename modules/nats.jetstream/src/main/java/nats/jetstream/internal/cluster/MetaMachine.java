@@ -13,7 +13,8 @@ import nats.transport.json.Json;
  * The meta group's state machine: JSON entries {@code add_stream} (a {@link StreamAssignment}),
  * {@code update_stream} (account, configuration, and new peers when the group's membership changes),
  * {@code remove_server} (a peer id leaving the meta group) and {@code delete_stream} (account, name), each with {@code ts},
- * the proposal's time. Snapshots hold the assignments. Applied on the meta group's thread.
+ * the proposal's time. Snapshots hold the assignments and the servers removed ({@code {"streams":[..],"removed":[..]}};
+ * a bare list of assignments is an older snapshot). Applied on the meta group's thread.
  */
 final class MetaMachine implements StateMachine {
 
@@ -58,16 +59,31 @@ final class MetaMachine implements StateMachine {
         for (StreamAssignment sa : cluster.assignments()) {
             all.add(sa.withConfig(sa.config(), "").toJson());
         }
-        return GoJson.compact(all).getBytes(StandardCharsets.UTF_8);
+        MetaMembership mm = cluster.metaMembership();
+        Map<String, Object> snapshot = new java.util.LinkedHashMap<>();
+        snapshot.put("streams", all);
+        snapshot.put("removed", mm == null ? List.of() : mm.removedServers());
+        return GoJson.compact(snapshot).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void restore(byte[] snapshot) {
+        Object parsed = Json.parse(new String(snapshot, StandardCharsets.UTF_8));
+        List<Object> streams = parsed instanceof Map<?, ?> m ? (List<Object>) m.get("streams") : (List<Object>) parsed;
         List<StreamAssignment> all = new ArrayList<>();
-        for (Object o : (List<Object>) Json.parse(new String(snapshot, StandardCharsets.UTF_8))) {
+        for (Object o : streams) {
             all.add(StreamAssignment.fromJson((Map<String, Object>) o));
         }
         cluster.replaceAssignments(all);
+        List<String> removed = parsed instanceof Map<?, ?> m && m.get("removed") instanceof List<?> r
+                ? r.stream().map(Object::toString).toList() : List.of();
+        MetaMembership mm = cluster.metaMembership();
+        if (mm != null) {
+            mm.replaceRemoved(removed);
+        }
+        if (removed.contains(cluster.selfId())) {
+            cluster.disableAfterRemoval();
+        }
     }
 }

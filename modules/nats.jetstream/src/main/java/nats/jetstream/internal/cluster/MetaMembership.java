@@ -134,6 +134,27 @@ final class MetaMembership {
         removed.add(id);
     }
 
+    static final String REMOVED_PREFIX = "$JSC.META.REMOVED.";
+
+    /**
+     * Tells a removed server that it was removed (it disables its JetStream): it may never learn that the entry
+     * removing it committed, as the leader stops replicating to it right after.
+     */
+    void tellRemoved(String id) {
+        system.publish(new Message(REMOVED_PREFIX + id, "", Message.NO_HEADERS, new byte[0]));
+    }
+
+    /** The servers removed so far (the meta snapshot keeps them: the log that removed them is compacted away). */
+    List<String> removedServers() {
+        return removed.stream().sorted().toList();
+    }
+
+    /** A meta snapshot's removed servers replace those known. */
+    void replaceRemoved(java.util.Collection<String> ids) {
+        removed.retainAll(ids);
+        removed.addAll(ids);
+    }
+
     /** On the meta leader: removes the removed servers still members, one change at a time. */
     void removeRemovedPeers(RaftNode meta) {
         if (meta.state() != RaftState.LEADER || (memberChange != null && !memberChange.isDone())) {
@@ -142,6 +163,7 @@ final class MetaMembership {
         for (Member m : meta.members()) {
             if (removed.contains(m.id())) {
                 log.log(System.Logger.Level.INFO, "JetStream cluster removing peer {0} ({1})", peers.name(m.id()), m.id());
+                tellRemoved(m.id());
                 memberChange = meta.removeMember(m.id());
                 return;
             }

@@ -139,11 +139,14 @@ public final class PeerChanges {
             mm.removed(peer);
         }
         if (peer.equals(cluster.selfId())) {
-            cluster.log().log(System.Logger.Level.ERROR, "JetStream cluster: this server was removed from the cluster");
+            cluster.disableAfterRemoval();
             return;
         }
         if (!cluster.isMetaLeader()) {
             return;
+        }
+        if (mm != null) {
+            mm.tellRemoved(peer);
         }
         for (StreamAssignment sa : List.copyOf(cluster.assignments())) {
             if (sa.peers().contains(peer)) {

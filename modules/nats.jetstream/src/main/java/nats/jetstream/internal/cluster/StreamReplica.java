@@ -78,6 +78,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     /** The create or update request this member answers when it leads (set when applied live, not replayed). */
     private volatile String pendingReply = "";
     private volatile String pendingType = "";
+    /** A restore runs on this leader: it does not subscribe to the stream's subjects meanwhile. */
+    private boolean restoring;
     /** Whether this round of applied entries stored messages, and answered any publisher (group thread). */
     private boolean storedInRound;
     private boolean answeredInRound;
@@ -173,7 +175,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
         }
         if (leader && !leading) {
             leading = true;
-            subscribe();
+            if (!restoring && !restorePending()) {
+                subscribe();
+            }
         } else if (!leader && leading) {
             leading = false;
             unsubscribe();
@@ -193,8 +197,29 @@ final class StreamReplica implements StateMachine, DirectHandler {
         if (leader && !pendingReply.isEmpty() && caughtUp()) {
             String reply = pendingReply;
             pendingReply = "";
-            cluster.answerStreamRequest(this, reply, pendingType);
+            if (pendingType.equals(ClusteredRestore.PENDING_TYPE)) {
+                restoring = true; // the stream takes no publishes until it holds the snapshot's messages
+                new ClusteredRestore(cluster, this, account).start(reply);
+            } else {
+                cluster.answerStreamRequest(this, reply, pendingType);
+            }
         }
+    }
+
+    private boolean restorePending() {
+        return !pendingReply.isEmpty() && pendingType.equals(ClusteredRestore.PENDING_TYPE);
+    }
+
+    /** A restore on this leader ({@link ClusteredRestore}) ended: publishes are taken again if it still leads. */
+    synchronized void restoreEnded() {
+        restoring = false;
+        if (leading && ingest.isEmpty()) {
+            subscribe();
+        }
+    }
+
+    StreamSourcing sourcing() {
+        return sourcing;
     }
 
     /**
@@ -305,6 +330,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         if (proposer.equals(self) && !reply.isEmpty()) {
             account.connection().publish(new nats.api.messaging.Message(reply, "", nats.api.messaging.Message.NO_HEADERS,
                     response.getBytes(StandardCharsets.UTF_8)));
+            handler.answered(account, subject, "", response); // Go's leader audits it without the request
         }
     }
 
@@ -316,6 +342,9 @@ final class StreamReplica implements StateMachine, DirectHandler {
         }
         if (catchUpTarget != null) {
             catchUp(); // the messages of the snapshot come before this entry's
+        }
+        if (restorePending() && !isLeader()) {
+            pendingReply = ""; // the group's leader took the restore: a later leader must not start it again
         }
         ByteBuffer b = ByteBuffer.wrap(data);
         byte type = b.get();

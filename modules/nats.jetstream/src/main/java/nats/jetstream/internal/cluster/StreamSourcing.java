@@ -157,7 +157,12 @@ final class StreamSourcing implements OriginFeed.Sink {
 
     @Override
     public void mirrorSkipped(long through) {
-        node.propose(ByteBuffer.allocate(9).put(MIRROR_SKIPPED).putLong(through).array());
+        node.propose(skippedEntry(through));
+    }
+
+    /** The entry that uses up the sequences after the store's last through {@code through}. */
+    static byte[] skippedEntry(long through) {
+        return ByteBuffer.allocate(9).put(MIRROR_SKIPPED).putLong(through).array();
     }
 
     private static byte[] encode(byte type, long sequence, long time, String subject, byte[] headers, byte[] payload) {

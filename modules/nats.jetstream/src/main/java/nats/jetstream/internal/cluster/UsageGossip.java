@@ -18,7 +18,7 @@ import nats.transport.json.Json;
  * The cluster's JetStream usage per account, shared as Go's servers share theirs ({@code $JSC.ARU}, every 1.5 s):
  * each server publishes, about once a second, the memory and storage its own replicas hold (so an R3 stream counts
  * three times, as in Go's account info) and the consumers of the streams it leads (each consumer counted once, as
- * Go counts consumer assignments). Account info adds what the other servers sent to this server's own figures.
+ * Go counts consumer assignments), and the API requests it answered (Go's {@code usageApi}, {@code usageErr}). Account info adds what the other servers sent to this server's own figures.
  * The subject is ours ({@code $JSC.JSU.<node>}, JSON), not Go's binary {@code $JSC.ARU}.
  */
 final class UsageGossip {
@@ -28,11 +28,12 @@ final class UsageGossip {
     private static final long STALE_NANOS = 5_000_000_000L;
 
     /** Usage of one account. */
-    record Usage(long memory, long storage, long consumers) {
-        static final Usage NONE = new Usage(0, 0, 0);
+    record Usage(long memory, long storage, long consumers, long api, long apiErrors) {
+        static final Usage NONE = new Usage(0, 0, 0, 0, 0);
 
         Usage plus(Usage o) {
-            return new Usage(memory + o.memory, storage + o.storage, consumers + o.consumers);
+            return new Usage(memory + o.memory, storage + o.storage, consumers + o.consumers, api + o.api,
+                    apiErrors + o.apiErrors);
         }
     }
 
@@ -62,7 +63,8 @@ final class UsageGossip {
                 consumers += s.consumerCount();
             }
         }
-        return new Usage(account.memoryUsed(), account.storeUsed(), consumers);
+        return new Usage(account.memoryUsed(), account.storeUsed(), consumers, account.apiTotal(),
+                account.apiErrors());
     }
 
     /** The account's usage over the cluster: this server's and every fresh report of the others. */
@@ -81,11 +83,12 @@ final class UsageGossip {
     void publish(InternalConnection system) {
         Map<String, Object> accounts = new LinkedHashMap<>();
         for (JsAccount a : js.accounts()) {
-            if (a.streams().isEmpty()) {
+            if (a.streams().isEmpty() && a.apiTotal() == 0) {
                 continue;
             }
             Usage u = local(a);
-            accounts.put(a.name(), Map.of("memory", u.memory(), "storage", u.storage(), "consumers", u.consumers()));
+            accounts.put(a.name(), Map.of("memory", u.memory(), "storage", u.storage(), "consumers", u.consumers(),
+                    "api", u.api(), "api_errors", u.apiErrors()));
         }
         byte[] body = GoJson.compact(Map.of("accounts", accounts)).getBytes(StandardCharsets.UTF_8);
         system.publish(new Message(SUBJECT_PREFIX + selfId, "", Message.NO_HEADERS, body));
@@ -103,7 +106,7 @@ final class UsageGossip {
             for (Map.Entry<?, ?> e : all.entrySet()) {
                 if (e.getKey() instanceof String name && e.getValue() instanceof Map<?, ?> u) {
                     accounts.put(name, new Usage(number(u.get("memory")), number(u.get("storage")),
-                            number(u.get("consumers"))));
+                            number(u.get("consumers")), number(u.get("api")), number(u.get("api_errors"))));
                 }
             }
         }

@@ -125,7 +125,9 @@ public final class Advisories {
         e.put("server", server);
         e.put("client", client);
         e.put("subject", requestSubject);
-        e.put("request", request);
+        if (!request.isEmpty()) {
+            e.put("request", request); // omitempty in Go's JSAPIAudit
+        }
         e.put("response", response);
         send(subject, e);
     }

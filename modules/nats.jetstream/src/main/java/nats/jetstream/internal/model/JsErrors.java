@@ -129,7 +129,7 @@ public enum JsErrors {
     CONSUMER_MAX_PENDING_ACK_EXCESS(400, 10121, "consumer max ack pending exceeds system limit of {limit}"),
     STREAM_MAX_STREAM_BYTES_EXCEEDED(400, 10122, "stream max bytes exceeds account limit max stream bytes"),
     STREAM_MOVE_AND_SCALE(400, 10123, "can not move and scale a stream in a single update"),
-    STREAM_MOVE_IN_PROGRESS(400, 10124, "stream move already in progress"),
+    STREAM_MOVE_IN_PROGRESS(400, 10124, "stream move already in progress: {msg}"),
     CONSUMER_MAX_REQUEST_BATCH_EXCEEDED(400, 10125, "consumer max request batch exceeds server limit of {limit}"),
     CONSUMER_REPLICAS_EXCEEDS_STREAM(400, 10126, "consumer config replica count exceeds parent stream"),
     CONSUMER_NAME_CONTAINS_PATH_SEPARATORS(400, 10127, "Consumer name can not contain path separators"),

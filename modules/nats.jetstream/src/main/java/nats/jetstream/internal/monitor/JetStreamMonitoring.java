@@ -66,6 +66,23 @@ public final class JetStreamMonitoring {
         return c;
     }
 
+    /** Go's {@code JSInfo} of a server whose JetStream was disabled (removed from the cluster): zero values. */
+    private static Map<String, Object> disabledJsz(Map<String, Object> j) {
+        j.put("disabled", true);
+        j.put("config", new LinkedHashMap<>(Map.of("max_memory", 0L, "max_storage", 0L)));
+        for (String k : List.of("memory", "storage", "reserved_memory", "reserved_storage", "accounts", "ha_assets")) {
+            j.put(k, 0L);
+        }
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("total", 0L);
+        api.put("errors", 0L);
+        j.put("api", api);
+        for (String k : List.of("streams", "consumers", "messages", "bytes")) {
+            j.put(k, 0L);
+        }
+        return j;
+    }
+
     /** Go's {@code JetStreamStats} for the whole server. */
     private Map<String, Object> stats() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -140,6 +157,9 @@ public final class JetStreamMonitoring {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("server_id", context.identity().serverId());
         j.put("now", Instant.now());
+        if (cluster.isDisabled()) {
+            return disabledJsz(j);
+        }
         j.put("config", config());
         j.putAll(stats());
         long nStreams = 0;
