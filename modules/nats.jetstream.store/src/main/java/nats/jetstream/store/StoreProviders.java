@@ -12,6 +12,12 @@ public final class StoreProviders {
 
     /** Every provider visible from this module's layer (the boot layer for the image). */
     public static List<StoreProvider> all() {
+        // With nothing on the class path (the image), the layer's providers are all there are; the class-loader
+        // lookup would also open every module's META-INF/services copy through jrt: to look for class-path ones.
+        ModuleLayer layer = StoreProviders.class.getModule().getLayer();
+        if (layer != null && System.getProperty("java.class.path", "").isEmpty()) {
+            return all(layer);
+        }
         return ServiceLoader.load(StoreProvider.class, StoreProviders.class.getClassLoader()).stream()
                 .map(ServiceLoader.Provider::get).toList();
     }

@@ -53,6 +53,11 @@ public final class StartupWork {
     static String serverId() {
         FutureTask<String> prepared = SERVER_ID.getAndSet(null);
         if (prepared != null) {
+            if (!prepared.isDone()) {
+                // The identity is still being made: read the time zone the first log line needs meanwhile, which
+                // the background thread would only come to after the identity.
+                TimeZone.getDefault();
+            }
             try {
                 return prepared.get();
             } catch (ExecutionException e) {

@@ -35,7 +35,7 @@ public final class PluginLoader {
 
     public static List<DiscoveredPlugin> discover(Path pluginsDir) throws ServerStartException {
         List<DiscoveredPlugin> found = new ArrayList<>();
-        for (ServerPlugin plugin : load(ServiceLoader.load(ServerPlugin.class, PluginLoader.class.getClassLoader()))) {
+        for (ServerPlugin plugin : load(builtIns())) {
             found.add(new DiscoveredPlugin(plugin, DiscoveredPlugin.BUILT_IN));
         }
         if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
@@ -44,6 +44,20 @@ public final class PluginLoader {
         checkDuplicates(found);
         checkApiVersions(found);
         return found;
+    }
+
+    /**
+     * The built-in plugins: with nothing on the class path (the image), those of this module's layer alone. The
+     * class-loader lookup finds the same providers and then also looks for class-path ones: it opens every
+     * module's {@code META-INF/services} copy through {@code jrt:} (the image's index, inflating and parsing six
+     * files), about 20 ms of a start.
+     */
+    private static ServiceLoader<ServerPlugin> builtIns() {
+        ModuleLayer layer = PluginLoader.class.getModule().getLayer();
+        if (layer != null && System.getProperty("java.class.path", "").isEmpty()) {
+            return ServiceLoader.load(layer, ServerPlugin.class);
+        }
+        return ServiceLoader.load(ServerPlugin.class, PluginLoader.class.getClassLoader());
     }
 
     private static List<ServerPlugin> load(ServiceLoader<ServerPlugin> loader) throws ServerStartException {
