@@ -80,7 +80,7 @@ train_port=$(( 20000 + RANDOM % 30000 ))
 # 10008 "temporarily unavailable" until its meta group has formed, which takes JetStream peers).
 train_store=$(mktemp -d)
 peer_port=$(( train_port + 1 )) train_cluster=$(( train_port + 2 )) peer_cluster=$(( train_port + 3 ))
-peer2_port=$(( train_port + 7 )) peer2_cluster=$(( train_port + 8 ))
+peer2_port=$(( train_port + 9 )) peer2_cluster=$(( train_port + 10 ))
 cluster_modules=$(echo ",$modules," | grep -c ',nats.cluster,' || true)
 cluster_flags=()
 if [ "$cluster_modules" -gt 0 ]; then
@@ -92,6 +92,13 @@ fi
 # started from the image without recording), so the gateway's paths are trained too; Go takes gateways from a
 # config file only.
 gateway_modules=$(echo ",$modules," | grep -c ',nats.gateway,' || true)
+# JNATSD_TRAIN_CLUSTER=0 trains a standalone server (no cluster peers, no gateway): a training server in a
+# cluster runs JetStream clustered (its R1 streams placed through the meta group), so the standalone JetStream
+# path is trained only this way.
+if [ "${JNATSD_TRAIN_CLUSTER:-1}" = 0 ]; then
+  cluster_modules=0 gateway_modules=0
+  cluster_flags=()
+fi
 train_gw=$(( train_port + 4 )) gwpeer_gw=$(( train_port + 5 )) gwpeer_port=$(( train_port + 6 ))
 gateway_flags=()
 if [ "$gateway_modules" -gt 0 ]; then
@@ -100,6 +107,17 @@ if [ "$gateway_modules" -gt 0 ]; then
   printf 'gateway { name: gwpeer, listen: "127.0.0.1:%s", gateways: [{name: train, urls: ["nats://127.0.0.1:%s"]}] }\n' \
     "$gwpeer_gw" "$train_gw" > "$train_store/gwpeer-gateway.conf"
   gateway_flags=(-c "$train_store/train-gateway.conf")
+fi
+# With nats.mqtt in the image the training server has an MQTT listener (MQTT needs a server name and JetStream,
+# as in Go), so MQTT's connect, QoS 0/1 publish and subscribe and retained messages are trained too.
+mqtt_modules=$(echo ",$modules," | grep -c ',nats.mqtt,' || true)
+train_mqtt=$(( train_port + 7 ))
+if [ "$mqtt_modules" -gt 0 ]; then
+  printf 'server_name: train\nmqtt { host: 127.0.0.1, port: %s }\n' "$train_mqtt" > "$train_store/train-mqtt.conf"
+  if [ "$gateway_modules" -gt 0 ]; then
+    printf 'include "train-gateway.conf"\n' >> "$train_store/train-mqtt.conf"
+  fi
+  gateway_flags=(-c "$train_store/train-mqtt.conf")
 fi
 training_log="$(dirname "$output")/aot-training.log"
 # As bin/nats-server does (the USR2 handler is installed only then): without it the training never made the
@@ -252,6 +270,36 @@ if [ -n "$peer2_pid" ]; then
     timeout 90 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
       $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
   done
+fi
+# MQTT: QoS 0 and QoS 1 pub/sub and the QoS 1 round trip from the load generator, then retained messages (set,
+# delivered to a new subscriber, cleared) from raw packets, as the generator sends none.
+if [ "$mqtt_modules" -gt 0 ]; then
+  for scenario in "mqtt-pubsub --msgs 200000" "mqtt-pubsub1 --msgs 60000" "mqtt-rtt --msgs 5000"; do
+    # shellcheck disable=SC2086 # the scenario is a word list
+    timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
+      $scenario --url "mqtt://127.0.0.1:$train_mqtt" --duration-limit 30 >/dev/null 2>&1 || true
+  done
+  (
+  trap '' PIPE
+  set +e
+  for i in $(seq 1 100); do
+    exec 3<>"/dev/tcp/127.0.0.1/$train_mqtt" || break
+    cat <&3 >/dev/null &
+    reader_pid=$!
+    # CONNECT (clean session, client id t0..t9: never the previous round's, whose session may still be closing);
+    # a retained QoS 1 and a retained QoS 0 PUBLISH to train/r; a SUBSCRIBE to it at QoS 1 (the retained message
+    # is delivered); on every tenth round a retained empty PUBLISH, which clears it; DISCONNECT.
+    printf '\x10\x0e\x00\x04MQTT\x04\x02\x00\x3c\x00\x02t%s' $(( i % 10 )) >&3
+    printf '\x33\x10\x00\x07train/r\x00\x01hello\x31\x0e\x00\x07train/rhello' >&3
+    printf '\x82\x0c\x00\x02\x00\x07train/r\x01' >&3
+    [ $(( i % 10 )) -eq 0 ] && printf '\x31\x09\x00\x07train/r' >&3
+    sleep 0.02
+    printf '\xe0\x00' >&3
+    sleep 0.01
+    kill "$reader_pid" 2>/dev/null
+    exec 3>&-
+  done
+  ) 2>/dev/null || true
 fi
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "error: the AOT training server exited before the training's end; its log is $training_log" >&2

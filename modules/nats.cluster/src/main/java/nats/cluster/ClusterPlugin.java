@@ -39,9 +39,9 @@ public final class ClusterPlugin implements ServerPlugin {
     /** Gateways start first, so the first route INFO carries this server's gateway URL (Go starts them first). */
     @Override
     public java.util.Set<String> startsAfter() {
-        // They add route gossip (gateway URLs, JetStream peers, leafnode URLs) that must be in place before the
-        // first route.
-        return java.util.Set.of("gateway", "jetstream", "leafnode");
+        // They add route gossip (gateway URLs, JetStream peers, leafnode URLs, websocket URLs) that must be in place
+        // before the first route.
+        return java.util.Set.of("gateway", "jetstream", "leafnode", "websocket");
     }
 
     @Override

@@ -46,6 +46,16 @@ class GatewayAndLeafTest {
         exercise(Kind.OURS, Kind.OURS, Kind.GO, "goleaf");
     }
 
+    @Test
+    void ourLeafOnAGoHubClusterAnsweredByOurCluster() throws Exception {
+        exercise(Kind.GO, Kind.OURS, Kind.OURS, "gohub");
+    }
+
+    @Test
+    void aGoLeafOnOurHubClusterAnsweredByAGoCluster() throws Exception {
+        exercise(Kind.OURS, Kind.GO, Kind.GO, "ourhub");
+    }
+
     private void exercise(Kind hubKind, Kind otherKind, Kind leafKind, String tag) throws Exception {
         Member.Plan ap = new Member.Plan();
         Member.Plan bp = new Member.Plan();

@@ -15,6 +15,7 @@ import nats.transport.config.ConfigProblem;
 import nats.transport.tls.TlsSetupException;
 import nats.websocket.internal.WebSocketConfig;
 import nats.websocket.internal.WebSocketListener;
+import nats.websocket.internal.WebSocketRouteGossip;
 
 /**
  * Go's {@code websocket {}} listener: NATS clients (and MQTT clients, when a plugin serves MQTT) over RFC 6455
@@ -62,6 +63,7 @@ public final class WebSocketPlugin implements ServerPlugin {
         checkAgainstServer(context, config);
         try {
             listener = WebSocketListener.open(context, config);
+            context.links().addRouteGossip(new WebSocketRouteGossip(() -> listener));
         } catch (IOException e) {
             throw new PluginException("Unable to listen for websocket connections: " + e.getMessage(), e);
         } catch (TlsSetupException e) {

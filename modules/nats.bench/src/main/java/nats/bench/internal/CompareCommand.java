@@ -51,7 +51,8 @@ public final class CompareCommand implements Callable<Integer> {
       defaultValue = DEFAULT_SCENARIOS,
       description = "Scenarios to run, each NAME or NAME:N (N = subscribers, publishers or"
           + " clients): pub, pubsub, fanout, queue, reqrep, churn, slowsub, memory, js-pub,"
-          + " js-pub-sync, js-fetch, js-kv-put, js-kv-get (default: ${DEFAULT-VALUE}).")
+          + " js-pub-sync, js-fetch, js-kv-put, js-kv-get, mqtt-pubsub, mqtt-pubsub1,"
+          + " mqtt-rtt (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--sizes", split = ",", paramLabel = "LIST", defaultValue = "16,128",
@@ -66,6 +67,12 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Appended to a server's command for the JetStream scenarios; {storedir} is"
           + " a fresh temporary directory per run, deleted afterwards (default: ${DEFAULT-VALUE}).")
   String jsArgs;
+
+  @Option(names = "--mqtt-args", paramLabel = "ARGS", defaultValue = "-c {conf}",
+      description = "Appended to a server's command for the MQTT scenarios; {conf} is a"
+          + " configuration file written per run with server_name, jetstream (a fresh store"
+          + " directory) and an mqtt listener on a free port (default: ${DEFAULT-VALUE}).")
+  String mqttArgs;
 
   @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
       description = "Rounds per scenario and size; each round runs A then B (default: ${DEFAULT-VALUE}).")
@@ -186,9 +193,14 @@ public final class CompareCommand implements Callable<Integer> {
   private Result runOne(String label, String cmd, ScenarioSpec s, int size) throws IOException {
     Path storeDir = null;
     String template = cmd;
+    MqttListener mqtt = null;
     if (s.scenario().jetStream()) {
       storeDir = Files.createTempDirectory("nats-bench-js-");
       template = cmd + " " + jsArgs.replace("{storedir}", storeDir.toString());
+    } else if (s.scenario().mqtt()) {
+      storeDir = Files.createTempDirectory("nats-bench-mqtt-");
+      mqtt = MqttListener.configure(storeDir);
+      template = cmd + " " + mqttArgs.replace("{conf}", mqtt.conf().toString());
     }
     try {
       ServerProcess server;
@@ -202,7 +214,12 @@ public final class CompareCommand implements Callable<Integer> {
             + " did not start with " + jsArgs + ": " + lastLine(e));
       }
       try (server) {
-        Result r = Benchmarks.run(load.toConfig(s, server.address(), size, server.pid()));
+        NatsAddress target = server.address();
+        if (mqtt != null) {
+          mqtt.awaitListening(server, Duration.ofSeconds(startTimeout));
+          target = mqtt.address();
+        }
+        Result r = Benchmarks.run(load.toConfig(s, target, size, server.pid()));
         if (!server.isAlive()) {
           return new Result(r.scenario(), r.size(), false, "server " + label
               + " exited during the run" + (r.note() == null ? "" : "; " + r.note()),

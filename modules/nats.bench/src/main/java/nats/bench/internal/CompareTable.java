@@ -76,6 +76,9 @@ final class CompareTable {
           new String[] {"fdatasync_overwrite_per_sec", "/s, this run"},
           new String[] {"vs_floor", "x limit"},
           new String[] {"p50_over_limit", "x p50 floor"}, SHARE);
+      case "mqtt-rtt" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
+          new String[] {"req_per_sec", "msgs/s"}, new String[] {"server_ns_per_msg", "ns/msg"},
+          SHARE);
       case "js-kv-get" -> List.of(new String[] {"p50_ns", "us"}, new String[] {"p99_ns", "us"},
           new String[] {"req_per_sec", "ops/s"}, new String[] {"server_ns_per_msg", "ns/op"},
           SHARE);

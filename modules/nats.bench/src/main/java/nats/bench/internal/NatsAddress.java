@@ -26,8 +26,10 @@ public record NatsAddress(String host, int port) {
     String s = url.trim();
     if (s.startsWith("nats://")) {
       s = s.substring("nats://".length());
+    } else if (s.startsWith("mqtt://")) { // the mqtt-* scenarios' listener
+      s = s.substring("mqtt://".length());
     } else if (s.contains("://")) {
-      throw new IllegalArgumentException("only nats:// URLs are supported: " + url);
+      throw new IllegalArgumentException("only nats:// and mqtt:// URLs are supported: " + url);
     }
     int at = s.lastIndexOf('@');
     if (at >= 0) {

@@ -58,6 +58,18 @@ public enum Scenario {
   /** KV get through the direct-get API. */
   JS_KV_GET("js-kv-get", Param.CLIENTS, 20_000,
       "JetStream KV get ($JS.API.DIRECT.GET) over --keys keys; latency p50/p99."),
+  /** MQTT QoS 0, one publisher and one subscriber on the server's MQTT listener. */
+  MQTT_PUBSUB("mqtt-pubsub", Param.NONE, 1_000_000,
+      "MQTT 3.1.1 QoS 0: 1 publisher, 1 subscriber on one topic (the server's MQTT listener);"
+          + " throughput measured at the subscriber."),
+  /** MQTT QoS 1 with a window of unacknowledged publishes. */
+  MQTT_PUBSUB_QOS1("mqtt-pubsub1", Param.NONE, 200_000,
+      "MQTT 3.1.1 QoS 1: 1 publisher with --ack-window PUBLISHes awaiting their PUBACK, 1"
+          + " subscriber acknowledging every delivery; throughput measured at the subscriber."),
+  /** MQTT QoS 1 one message at a time: publish until the subscriber has it. */
+  MQTT_RTT("mqtt-rtt", Param.NONE, 20_000,
+      "MQTT 3.1.1 QoS 1 round trip: publish one message, wait until the subscriber has it;"
+          + " latency p50/p90/p99/p99.9/max."),
   /** Async publish to an R3 file stream of a 3-node cluster (cluster-compare only). */
   JS_PUB_R3("js-pub-r3", Param.PUBS, 200_000,
       "JetStream async publish to an R3 file stream: N publishers (--pubs) on the nodes in turn,"
@@ -119,6 +131,11 @@ public enum Scenario {
   /** @return true for the JetStream scenarios, whose servers need JetStream enabled */
   public boolean jetStream() {
     return name().startsWith("JS_");
+  }
+
+  /** @return true for the MQTT scenarios, whose servers need an {@code mqtt} listener */
+  public boolean mqtt() {
+    return name().startsWith("MQTT_");
   }
 
   /** @return true for scenarios that need a cluster of servers ({@code cluster-compare} only) */

@@ -1,11 +1,6 @@
 package nats.cluster.internal;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,32 +88,6 @@ final class ConnectUrls {
      * address of the machine that is not a loopback one when it listens on all of them.
      */
     List<String> own() {
-        String host = context.settings().host();
-        int port = context.settings().clientPort();
-        if (port <= 0) {
-            return List.of();
-        }
-        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
-            return List.of(join(host, port));
-        }
-        List<String> urls = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress address : Collections.list(nif.getInetAddresses())) {
-                    boolean family = host.equals("::") || address instanceof Inet4Address;
-                    if (family && !address.isLoopbackAddress() && !address.isLinkLocalAddress()
-                            && !address.isAnyLocalAddress()) {
-                        urls.add(join(address.getHostAddress().replaceAll("%.*$", ""), port));
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            // As Go: no address could be resolved; nothing to announce.
-        }
-        return urls;
-    }
-
-    private static String join(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return nats.transport.net.ConnectUrls.of(context.settings().host(), context.settings().clientPort());
     }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-import nats.jetstream.testing.GoServer;
 import nats.jetstream.testing.JsonNormalizer;
-import nats.testing.Ports;
 import nats.transport.json.GoJson;
 import nats.transport.json.Json;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,25 +39,10 @@ class ClusteredMirrorDifferentialTest {
 
     @Test
     void mirrorAndSourcesInfoAsGo() throws Exception {
-        Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
-        Map<String, String> ours;
-        try (JsCluster3 cluster = new JsCluster3(Files.createDirectories(dir.resolve("ours")))) {
-            cluster.startAll();
-            cluster.awaitMetaLeader(WAIT);
-            try (Connection nc = cluster.connect("A")) {
-                ours = scenario(nc);
-            }
-        }
-        Map<String, String> go;
-        List<GoServer> servers = startGoCluster(Files.createDirectories(dir.resolve("go")));
-        try (Connection nc = Nats.connect(new Options.Builder().server(servers.get(0).url())
-                .connectionTimeout(Duration.ofSeconds(5)).build())) {
-            go = scenario(nc);
-        } finally {
-            for (GoServer s : servers) {
-                s.close();
-            }
-        }
+        List<Map<String, String>> answers = GoCluster3.runOnBoth(dir, WAIT,
+                ClusteredMirrorDifferentialTest::scenario);
+        Map<String, String> ours = answers.get(0);
+        Map<String, String> go = answers.get(1);
         for (String key : go.keySet()) {
             assertEquals(go.get(key), ours.get(key), key + " as Go renders it");
         }
@@ -138,23 +116,5 @@ class ClusteredMirrorDifferentialTest {
             Thread.sleep(200);
         }
         throw new AssertionError(stream + " did not reach " + count + " messages: " + info);
-    }
-
-    private static List<GoServer> startGoCluster(Path dir) throws Exception {
-        List<Integer> routePorts = List.of(Ports.free(), Ports.free(), Ports.free());
-        List<GoServer> servers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String name = JsCluster3.NAMES.get(i);
-            List<String> routes = new ArrayList<>();
-            for (int j = 0; j < 3; j++) {
-                if (j != i) {
-                    routes.add("nats://127.0.0.1:" + routePorts.get(j));
-                }
-            }
-            servers.add(GoServer.start(dir, "-js", "-sd", dir.resolve(name).toString(), "--server_name", name,
-                    "--cluster_name", "jsc", "--cluster", "nats://127.0.0.1:" + routePorts.get(i),
-                    "--routes", String.join(",", routes)));
-        }
-        return servers;
     }
 }

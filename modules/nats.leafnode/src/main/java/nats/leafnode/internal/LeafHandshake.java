@@ -145,9 +145,11 @@ final class LeafHandshake {
             }
             c.sendLine(connectLine());
         }
-        if (info.get("leafnode_urls") instanceof List<?> urls && !urls.isEmpty()) {
+        List<?> leafUrls = info.get("leafnode_urls") instanceof List<?> l ? l : List.of();
+        List<?> wsUrls = info.get("ws_connect_urls") instanceof List<?> w ? w : List.of();
+        if (!leafUrls.isEmpty() || !wsUrls.isEmpty()) {
             // Every INFO's list is the newest view of the hub's cluster (Go's updateLeafNodeURLs).
-            c.remote.learnUrls(urls);
+            c.remote.learnUrls(leafUrls, wsUrls);
         }
         if (info.containsKey("import") || info.containsKey("export")) {
             RemoteConfig r = c.remote.config();

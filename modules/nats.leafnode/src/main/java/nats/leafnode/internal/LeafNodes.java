@@ -317,6 +317,10 @@ public final class LeafNodes {
         if (!js.domain().isEmpty()) {
             json.field("domain", js.domain());
         }
+        List<String> ws = urlGossip.wsUrls();
+        if (!ws.isEmpty()) {
+            json.name("ws_connect_urls").value(ws);
+        }
         json.name("leafnode_urls").value(urlGossip.urls());
         imports.ifPresent(i -> json.name("import").value(i));
         exports.ifPresent(e -> json.name("export").value(e));

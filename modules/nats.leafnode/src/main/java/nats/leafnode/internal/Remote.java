@@ -218,12 +218,12 @@ final class Remote {
     /**
      * The hub named the leafnode URLs of its cluster (its first INFO, or a later one when a server came or went):
      * Go's updateLeafNodeURLs takes them as the most recent list, followed by the configured URLs. A WebSocket
-     * remote keeps its configured URLs (Go would read {@code ws_connect_urls}, which this server does not take).
+     * remote takes the {@code ws_connect_urls} instead, as {@code wss://} when the remote uses TLS.
      */
-    synchronized void learnUrls(List<?> hostPorts) {
-        if (config.urls().getFirst().isWebSocket()) {
-            return;
-        }
+    synchronized void learnUrls(List<?> leafHostPorts, List<?> wsHostPorts) {
+        boolean ws = config.urls().getFirst().isWebSocket();
+        List<?> hostPorts = ws ? wsHostPorts : leafHostPorts;
+        String scheme = !ws ? "nats-leaf://" : usesTls() ? "wss://" : "ws://";
         List<LeafUrl> fresh = new ArrayList<>();
         for (Object o : hostPorts) {
             if (!(o instanceof String hostPort)) {
@@ -231,7 +231,7 @@ final class Remote {
             }
             LeafUrl url;
             try {
-                url = LeafUrl.parse("nats-leaf://" + hostPort);
+                url = LeafUrl.parse(scheme + hostPort);
             } catch (IllegalArgumentException e) {
                 nodes.log().log(System.Logger.Level.ERROR, "Error parsing url \"{0}\": {1}", hostPort, e.getMessage());
                 continue;
@@ -242,6 +242,11 @@ final class Remote {
         }
         fresh.addAll(config.urls());
         urls = fresh;
+    }
+
+    /** Go's remote {@code TLS} flag for WebSocket: a {@code wss://} URL or a {@code tls} block. */
+    private boolean usesTls() {
+        return tls.isPresent() || config.urls().stream().anyMatch(u -> u.scheme().equals("wss"));
     }
 
     /** The URLs dialled in turn, learnt ones first. */

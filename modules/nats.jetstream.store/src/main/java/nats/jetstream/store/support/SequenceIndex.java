@@ -28,6 +28,12 @@ public final class SequenceIndex {
     private int head;
     private int tail;
     private long count;
+    /**
+     * The last page dropped, kept for the next new page: a stream whose consumers keep it nearly empty (an MQTT
+     * QoS 1 round trip, a work queue) drops a page and starts one with almost every message, and a new page
+     * would grow its arrays to the message's slot each time (kilobytes allocated, filled and copied per message).
+     */
+    private Page spare;
 
     /**
      * @param references whether slots hold objects (memory store) rather than {@code long} locations
@@ -54,7 +60,8 @@ public final class SequenceIndex {
             if (tail > head && keys[tail - 1] > key) {
                 throw new IllegalStateException("sequence " + sequence + " added out of order");
             }
-            page = new Page(references);
+            page = spare != null ? spare : new Page(references);
+            spare = null;
             append(key, page);
         }
         page.set((int) (sequence & MASK), subjectId, size, timestamp, flags, location, reference);
@@ -243,6 +250,7 @@ public final class SequenceIndex {
     }
 
     private void dropPage(int index) {
+        spare = pages[index]; // every slot is empty again: no message left, no reference held
         if (index == head) {
             pages[head++] = null;
         } else if (index == tail - 1) {

@@ -310,14 +310,35 @@ final class ClusterApi implements ClusterRequests {
 
     /** Go's ConsumerInfo: {@code cluster} after {@code num_pending}. A consumer is led by its stream's leader. */
     private void withConsumerCluster(Map<String, Object> info, String account, String stream) {
+        Map<String, Object> block = cluster.clusterInfo(account, stream);
+        if (singleReplica(info, cluster.streamConfig(account, stream).orElse(Map.of()))) {
+            block = new LinkedHashMap<>(block);
+            block.remove("replicas");
+        }
         Map<String, Object> copy = new LinkedHashMap<>(info);
         info.clear();
+        Map<String, Object> clusterBlock = block;
         copy.forEach((k, v) -> {
             info.put(k, v);
             if (k.equals("num_pending")) {
-                info.put("cluster", cluster.clusterInfo(account, stream));
+                info.put("cluster", clusterBlock);
             }
         });
+    }
+
+    /**
+     * Whether Go 2.9.10 gives this consumer a group of one, whose {@code cluster} block has no replicas: it asks for
+     * {@code num_replicas} 1, or it is an ephemeral of a limits stream that does not ask for more. Ours still
+     * replicates its state on every replica of the stream (it runs with the stream's leader).
+     */
+    private static boolean singleReplica(Map<String, Object> info, Map<String, Object> streamConfig) {
+        if (!(info.get("config") instanceof Map<?, ?> config)) {
+            return false;
+        }
+        long replicas = config.get("num_replicas") instanceof Number n ? n.longValue() : 0;
+        boolean ephemeral = !(config.get("durable_name") instanceof String d) || d.isEmpty();
+        boolean limits = !(streamConfig.get("retention") instanceof String r) || r.equals("limits");
+        return replicas == 1 || (ephemeral && limits && replicas == 0);
     }
 
     // --- the meta leader's requests --------------------------------------------------------------------------

@@ -115,9 +115,7 @@ final class ConsumerRequests {
                 throw new ApiException(JsErrors.CONSUMER_CREATE_FILTER_SUBJECT_MISMATCH);
             }
         }
-        if (cfg.replicas > 1) {
-            throw new ApiException(JsErrors.STREAM_REPLICAS_NOT_SUPPORTED);
-        }
+        checkReplicas(cfg, req.account.stream(streamName));
         Stream stream = StreamRequests.stream(req.account, streamName);
         Consumer consumer;
         try {
@@ -128,6 +126,21 @@ final class ConsumerRequests {
             throw new ApiException(JsErrors.CONSUMER_CREATE, e.getMessage());
         }
         InfoJson.consumerInfo(req.response, consumer);
+    }
+
+    /**
+     * A clustered stream's consumer may have up to the stream's replicas (Go's checkConsumerCfg; it runs with its
+     * stream's leader and its state is replicated on all the stream's peers whatever it asks); a single server
+     * refuses more than one before it looks the stream up, as Go's does.
+     */
+    private static void checkReplicas(ConsumerSettings cfg, Optional<Stream> stream) {
+        if (stream.isPresent() && stream.get().isReplica()) {
+            if (cfg.replicas > Math.max(1, stream.get().config().replicas)) {
+                throw new ApiException(JsErrors.CONSUMER_REPLICAS_EXCEEDS_STREAM);
+            }
+        } else if (cfg.replicas > 1) {
+            throw new ApiException(JsErrors.STREAM_REPLICAS_NOT_SUPPORTED);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -23,8 +23,9 @@ import nats.raft.RaftNode;
 
 /**
  * The consumers of a clustered stream in its group. On every member: the filters of the committed consumers, which
- * decide interest retention at apply time. On the leader (which runs the consumers): their definitions, states and
- * deletions proposed to the group, group-committed: one batch in flight at a time, and everything that changed
+ * decide interest retention at apply time. On the leader (which runs the consumers): their definitions, state
+ * changes ({@link ConsumerDelta}: what changed since the state proposed before) and deletions proposed to the group,
+ * group-committed: one batch in flight at a time, and everything that changed
  * meanwhile (acks from many clients) goes in the next one. A client's {@code AckSync} reply, a consumer create or
  * delete answer waits for the batch holding it; other changes (deliveries) are proposed every 200 ms.
  */
@@ -43,7 +44,8 @@ final class ConsumerSync implements ReplicaHooks {
     // The leader's side, under this object's lock.
     private boolean installed;
     private final Map<String, byte[]> proposedDefs = new HashMap<>();
-    private final Map<String, byte[]> proposedStates = new HashMap<>();
+    /** The last state proposed for each consumer: the base of its next {@link ConsumerDelta}. */
+    private final Map<String, ConsumerState> proposedStates = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean everything;
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
@@ -84,14 +86,18 @@ final class ConsumerSync implements ReplicaHooks {
     // --- the leader ------------------------------------------------------------------------------------------
 
     /** Starts the consumers from the group's definitions and states, once this leader has applied the log. */
-    synchronized void install(Map<String, byte[]> defs, Map<String, byte[]> states) {
+    synchronized void install(Map<String, byte[]> defs, Map<String, ReplicatedConsumerState> states) {
         if (installed) {
             return;
         }
         installed = true;
         defs.forEach((name, def) -> {
-            byte[] state = states.get(name);
-            Replicas.installConsumer(stream, name, def, state == null ? null : ConsumerStateCodec.decode(state));
+            ReplicatedConsumerState replicated = states.get(name);
+            ConsumerState state = replicated == null ? null : replicated.state();
+            Replicas.installConsumer(stream, name, def, state);
+            if (replicated != null) {
+                Replicas.consumerActivity(stream, name, replicated.lastDelivered(), replicated.lastAcked());
+            }
             proposedDefs.put(name, def);
             if (state != null) {
                 proposedStates.put(name, state);
@@ -197,10 +203,9 @@ final class ConsumerSync implements ReplicaHooks {
             }
             Optional<ConsumerState> state = Replicas.consumerState(stream, name);
             if (state.isPresent()) {
-                byte[] encoded = ConsumerStateCodec.encode(state.get());
-                if (!Arrays.equals(proposedStates.get(name), encoded)) {
-                    proposedStates.put(name, encoded);
-                    proposals.add(n.propose(entry(StreamReplica.CONSUMER_STATE, name, encoded)));
+                byte[] change = stateEntry(name, state.get());
+                if (change != null) {
+                    proposals.add(n.propose(change));
                 }
             }
         }
@@ -216,6 +221,20 @@ final class ConsumerSync implements ReplicaHooks {
         CompletableFuture.allOf(proposals.toArray(CompletableFuture[]::new))
                 .orTimeout(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> committed(mine, names, batch, error));
+    }
+
+    /**
+     * The entry that brings the group's state of {@code name} to {@code now}: the change since the last proposed
+     * state, or the whole state when there is no base (new consumer, new leader without one, a batch that failed).
+     * Null when nothing changed.
+     */
+    private byte[] stateEntry(String name, ConsumerState now) {
+        ConsumerState base = proposedStates.put(name, now);
+        if (base == null) {
+            return entry(StreamReplica.CONSUMER_STATE, name, ConsumerStateCodec.encode(now));
+        }
+        byte[] delta = ConsumerDelta.between(base, now);
+        return delta == null ? null : entry(StreamReplica.CONSUMER_DELTA, name, delta);
     }
 
     private synchronized void committed(long batchEpoch, Set<String> names, List<CompletableFuture<Void>> batch,

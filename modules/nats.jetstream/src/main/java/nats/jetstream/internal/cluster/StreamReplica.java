@@ -31,7 +31,7 @@ import nats.raft.StateMachine;
  *
  * <p>Consumers run on the leader only. Their definitions and states travel through the same group
  * ({@link ConsumerSync}): the leader proposes a consumer's definition before its create is answered, its state
- * (delivered, ack floor, pending) after each ack (group-committed, an {@code AckSync} answered after the commit)
+ * change (delivered, ack floor, pending added and removed: {@link ConsumerDelta}) after each ack (group-committed, an {@code AckSync} answered after the commit)
  * and every 200 ms when deliveries changed it, and its deletion; a new leader starts each consumer from the last
  * committed state, so a durable consumer continues (messages delivered but not acknowledged in a committed state are
  * delivered again). Acknowledged messages of interest and work-queue streams are removed through the group.
@@ -54,6 +54,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
     static final byte ACKED_REMOVAL = 6;
     /** A message with the time its leader received it (type 1 entries, without it, are still read). */
     private static final byte TIMED_MESSAGE = 7;
+    /** A consumer's state change since the state its leader proposed before ({@link ConsumerDelta}). */
+    static final byte CONSUMER_DELTA = 11;
 
     private final JsCluster cluster;
     private final JsAccount account;
@@ -68,7 +70,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
     private boolean leading;
     /** The consumers and their last states, as committed in the group (applied on the group's thread). */
     private final Map<String, byte[]> consumerDefs = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> consumerStates = new ConcurrentHashMap<>();
+    private final Map<String, ReplicatedConsumerState> consumerStates = new ConcurrentHashMap<>();
     /** The consumers in the group: interest on every member, their replication on the leader. */
     private final ConsumerSync consumers;
     /** The new leader's read index: done once it has applied what was committed before its election. */
@@ -339,7 +341,13 @@ final class StreamReplica implements StateMachine, DirectHandler {
                     consumerDefs.put(name, rest);
                     consumers.defined(name, rest);
                 }
-                case CONSUMER_STATE -> consumerStates.put(name, rest);
+                case CONSUMER_STATE -> consumerStates.put(name, ReplicatedConsumerState.applied(rest));
+                case CONSUMER_DELTA -> {
+                    ReplicatedConsumerState state = consumerStates.get(name);
+                    if (state != null) { // a delta always follows a whole state of the same consumer
+                        state.apply(ByteBuffer.wrap(rest));
+                    }
+                }
                 case CONSUMER_DELETED -> {
                     consumerDefs.remove(name);
                     consumerStates.remove(name);
@@ -398,7 +406,13 @@ final class StreamReplica implements StateMachine, DirectHandler {
         store.sync();
         var state = store.state();
         return new StreamSnapshot(state.firstSequence(), state.lastSequence(), state.deleted(),
-                new java.util.TreeMap<>(consumerDefs), new java.util.TreeMap<>(consumerStates)).encode();
+                new java.util.TreeMap<>(consumerDefs), encodedStates()).encode();
+    }
+
+    private Map<String, byte[]> encodedStates() {
+        Map<String, byte[]> encoded = new java.util.TreeMap<>();
+        consumerStates.forEach((name, state) -> encoded.put(name, state.encode()));
+        return encoded;
     }
 
     /**
@@ -418,7 +432,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
         consumerDefs.clear();
         consumerDefs.putAll(snap.consumerDefs());
         consumerStates.clear();
-        consumerStates.putAll(snap.consumerStates());
+        snap.consumerStates().forEach((name, state) -> consumerStates.put(name, ReplicatedConsumerState.decode(state)));
         boolean behind;
         catchUpLock.lock(); // a catch-up under way (for an earlier snapshot) must not store while the store is aligned
         try {

@@ -247,6 +247,21 @@ public final class Consumer {
         ackCheckDueNanos = System.nanoTime();
     }
 
+    /** The last delivery and ack times a new leader's group member applied; those of this leader's own win. */
+    void activity(Instant delivered, Instant acked) {
+        lock.lock();
+        try {
+            if (lastDeliveredNanos == 0 && delivered != null) {
+                lastDeliveredNanos = delivered.getEpochSecond() * 1_000_000_000L + delivered.getNano();
+            }
+            if (lastAcked == null) {
+                lastAcked = acked;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // --- lifecycle ----------------------------------------------------------------------------------------
 
     void start() {

@@ -86,7 +86,7 @@ final class ConsumerFactory {
                 do {
                     name = Nuid.consumerName();
                 } while (stream.consumer(name).isPresent());
-                cfg.name = name;
+                // Go names a legacy ephemeral after copying its config: the info's config has no name.
             } else if (!cfg.isDurable()) {
                 cfg.name = name;
             }

@@ -360,6 +360,14 @@ public final class Replicas {
         }
     }
 
+    /**
+     * Sets an installed consumer's last delivery and ack times (its info's {@code last_active}), as this member
+     * last applied them; before it starts delivering.
+     */
+    public static void consumerActivity(Stream stream, String name, Instant delivered, Instant acked) {
+        stream.consumer(name).ifPresent(c -> c.activity(delivered, acked));
+    }
+
     /** Stops every consumer of a stream whose leadership moved elsewhere; their state stays in the group. */
     public static void stopConsumers(Stream stream) {
         for (Consumer c : List.copyOf(stream.consumers())) {

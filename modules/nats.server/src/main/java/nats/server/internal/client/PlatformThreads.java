@@ -22,6 +22,20 @@ final class PlatformThreads {
     static final int PROMOTE_EVENTS = 100;
     /** A platform loop that ends a window with fewer wake-ups than this (100 a second) is quiet. */
     static final int DEMOTE_EVENTS = 10;
+    /**
+     * A virtual loop with this many blocked wake-ups within one window (200 a second) moves too: each of them
+     * pinned its carrier (a disk sync before a JetStream ack, typically), which the JDK compensates with another
+     * carrier, and its next wake-up goes through the poller and a carrier again; on a platform thread both are
+     * a plain kernel wake-up. A synchronous publisher waiting for a slow disk never reaches the busy rate.
+     */
+    static final int PROMOTE_BLOCKED_EVENTS = 20;
+    /**
+     * A platform loop with this many blocked wake-ups in a window is not quiet however few its wake-ups: moving
+     * back and forth whenever the disk stalls would cost a new thread each time and the virtual path meanwhile.
+     */
+    static final int DEMOTE_BLOCKED_EVENTS = 2;
+    /** A wake-up whose processing took this long blocked on something (a sync) rather than computed. */
+    static final long BLOCKED_NANOS = 30_000;
 
     static final PlatformThreads SHARED = new PlatformThreads(budgetFromProperty());
 
@@ -88,6 +102,7 @@ final class PlatformThreads {
 
         private long windowStart;
         private int events;
+        private int blockedEvents;
 
         Activity() {
             this(System.nanoTime());
@@ -103,16 +118,30 @@ final class PlatformThreads {
         }
 
         boolean shouldMove(boolean onPlatform, long now) {
+            return shouldMove(onPlatform, now, false);
+        }
+
+        /**
+         * Counts one wake-up, {@code blocked} if its processing took {@link #BLOCKED_NANOS} or more; true when
+         * a loop running on the given kind of thread should move.
+         */
+        boolean shouldMove(boolean onPlatform, long now, boolean blocked) {
             long elapsed = now - windowStart;
             if (elapsed < WINDOW_NANOS) {
                 events++;
-                return !onPlatform && events >= PROMOTE_EVENTS;
+                if (blocked) {
+                    blockedEvents++;
+                }
+                return !onPlatform && (events >= PROMOTE_EVENTS || blockedEvents >= PROMOTE_BLOCKED_EVENTS);
             }
-            // This wake-up opens a new window. The old one was quiet if it had few wake-ups, or if a whole
-            // window has passed since it ended without any (a busy loop that suddenly stopped).
-            boolean quiet = events < DEMOTE_EVENTS || elapsed >= 2 * WINDOW_NANOS;
+            // This wake-up opens a new window. The old one was quiet if it had few wake-ups (and not several
+            // blocked ones: a synchronous publisher whose disk stalls for tens of ms is waiting, not idle), or
+            // if a whole window has passed since it ended without any (a busy loop that suddenly stopped).
+            boolean quiet = (events < DEMOTE_EVENTS && blockedEvents < DEMOTE_BLOCKED_EVENTS)
+                    || elapsed >= 2 * WINDOW_NANOS;
             windowStart = now;
             events = 1;
+            blockedEvents = blocked ? 1 : 0;
             return onPlatform && quiet;
         }
     }

@@ -7,8 +7,9 @@ import nats.api.net.Connection;
 /**
  * The read side of one connection, for every protocol the server speaks: it reads into a buffer that grows
  * when reads fill it and shrinks when they stay small (like the Go server's), hands each read's bytes to a
- * {@link Reader}, and moves itself to a platform thread while the connection is busy and back to a virtual
- * thread when it goes quiet (see {@link PlatformThreads}). Between two reads nothing of the loop's state
+ * {@link Reader}, and moves itself to a platform thread while the connection is busy (or its processing blocks
+ * often, as a synchronous JetStream publisher's does on the disk sync) and back to a virtual thread when it goes
+ * quiet (see {@link PlatformThreads}). Between two reads nothing of the loop's state
  * lives on its stack but the buffer, so the loop simply resumes on the other thread.
  */
 public final class ReadLoop {
@@ -89,13 +90,16 @@ public final class ReadLoop {
                     reader.ended(null);
                     return;
                 }
+                long started = System.nanoTime();
                 try {
                     reader.onBytes(buffer.array(), 0, n);
                 } finally {
                     reader.afterRead();
                 }
                 buffer = resize(buffer, n);
-                if (activity.shouldMove(onPlatform) && moveTo(!onPlatform, buffer)) {
+                long now = System.nanoTime();
+                boolean blocked = now - started >= PlatformThreads.BLOCKED_NANOS;
+                if (activity.shouldMove(onPlatform, now, blocked) && moveTo(!onPlatform, buffer)) {
                     return;
                 }
             }

@@ -62,4 +62,42 @@ class PlatformThreadsTest {
         t += 10 * WINDOW;
         assertTrue(activity.shouldMove(true, t), "a platform loop that was quiet for a window moves back");
     }
+
+    @Test
+    void virtualLoopThatBlocksOftenMovesBelowTheBusyRate() {
+        long t = 0;
+        PlatformThreads.Activity activity = new PlatformThreads.Activity(t);
+        long step = WINDOW / (2 * PlatformThreads.PROMOTE_BLOCKED_EVENTS);
+        for (int i = 1; i < PlatformThreads.PROMOTE_BLOCKED_EVENTS; i++) {
+            t += step;
+            assertFalse(activity.shouldMove(false, t, true), "not yet after " + i + " blocked wake-ups");
+        }
+        t += step;
+        assertTrue(activity.shouldMove(false, t, true), "a loop blocking at the threshold moves to a platform thread");
+    }
+
+    @Test
+    void quickWakeUpsAtTheBlockedRateStayVirtual() {
+        long t = 0;
+        PlatformThreads.Activity activity = new PlatformThreads.Activity(t);
+        long step = WINDOW / (2 * PlatformThreads.PROMOTE_BLOCKED_EVENTS);
+        for (int i = 0; i < 10 * PlatformThreads.PROMOTE_BLOCKED_EVENTS; i++) {
+            t += step;
+            assertFalse(activity.shouldMove(false, t, false),
+                    "a loop that never blocks stays virtual below the busy rate");
+        }
+    }
+
+    @Test
+    void platformLoopThatBlocksOnAStallingDiskStays() {
+        long t = 0;
+        PlatformThreads.Activity activity = new PlatformThreads.Activity(t);
+        // Five blocked wake-ups per window (a sync publisher behind a disk taking 20 ms per sync): few, not quiet.
+        for (int i = 0; i < 50; i++) {
+            t += WINDOW / 5;
+            assertFalse(activity.shouldMove(true, t, true), "a platform loop waiting on its disk stays at " + i);
+        }
+        t += 10 * WINDOW;
+        assertTrue(activity.shouldMove(true, t, true), "and moves back once it has been silent for a window");
+    }
 }
