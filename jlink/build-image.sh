@@ -74,10 +74,13 @@ TXT
 # its own (JEP 515).
 train_port=$(( 20000 + RANDOM % 30000 ))
 # JetStream is on in the training (its store in a temp directory), so its paths are in the cache too. The
-# training server is in a two-server cluster (nats.cluster is in the image): a peer, started from the image
-# without recording, takes part in the cluster part of the training below.
+# training server is in a three-server cluster (nats.cluster is in the image): two peers with JetStream, started
+# from the image without recording, take part in the cluster part of the training below and, with the training
+# server, form JetStream's meta group and the R3 streams' groups (a JetStream server in a cluster answers
+# 10008 "temporarily unavailable" until its meta group has formed, which takes JetStream peers).
 train_store=$(mktemp -d)
 peer_port=$(( train_port + 1 )) train_cluster=$(( train_port + 2 )) peer_cluster=$(( train_port + 3 ))
+peer2_port=$(( train_port + 9 )) peer2_cluster=$(( train_port + 10 ))
 cluster_modules=$(echo ",$modules," | grep -c ',nats.cluster,' || true)
 cluster_flags=()
 if [ "$cluster_modules" -gt 0 ]; then
@@ -89,9 +92,9 @@ fi
 # started from the image without recording), so the gateway's paths are trained too; Go takes gateways from a
 # config file only.
 gateway_modules=$(echo ",$modules," | grep -c ',nats.gateway,' || true)
-# JNATSD_TRAIN_CLUSTER=0 trains a standalone server (no cluster peer, no gateway): a training server in a
-# cluster runs JetStream clustered, where this server's JetStream API answers "temporarily unavailable" (the
-# peer has no JetStream), so its JetStream and MQTT training then exercise nothing.
+# JNATSD_TRAIN_CLUSTER=0 trains a standalone server (no cluster peers, no gateway): a training server in a
+# cluster runs JetStream clustered (its R1 streams placed through the meta group), so the standalone JetStream
+# path is trained only this way.
 if [ "${JNATSD_TRAIN_CLUSTER:-1}" = 0 ]; then
   cluster_modules=0 gateway_modules=0
   cluster_flags=()
@@ -125,11 +128,15 @@ rm -f "$aot_config"
 "$output/bin/java" -XX:AOTMode=record -XX:AOTConfiguration="$aot_config" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
   -m nats.cli/nats.cli.Main "${gateway_flags[@]}" -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >"$training_log" 2>&1 &
 server_pid=$!
-peer_pid=
+peer_pid= peer2_pid=
 if [ "$cluster_modules" -gt 0 ]; then
   "$output/bin/java" -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$peer_port" --server_name peer --cluster "nats://127.0.0.1:$peer_cluster" \
-    --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" >/dev/null 2>&1 &
+    --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" -js -sd "$train_store/peer" >/dev/null 2>&1 &
   peer_pid=$!
+  "$output/bin/java" -m nats.cli/nats.cli.Main -a 127.0.0.1 -p "$peer2_port" --server_name peer2 \
+    --cluster "nats://127.0.0.1:$peer2_cluster" --cluster_name train --routes "nats-route://127.0.0.1:$train_cluster" \
+    -js -sd "$train_store/peer2" >/dev/null 2>&1 &
+  peer2_pid=$!
 fi
 gwpeer_pid=
 if [ "$gateway_modules" -gt 0 ]; then
@@ -138,7 +145,7 @@ if [ "$gateway_modules" -gt 0 ]; then
   gwpeer_pid=$!
 fi
 # Never leave the training servers (or the store) behind, whatever happens below.
-trap 'kill -9 "$server_pid" $peer_pid $gwpeer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
+trap 'kill -9 "$server_pid" $peer_pid $peer2_pid $gwpeer_pid 2>/dev/null || true; rm -rf "$train_store"' EXIT
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$train_port") 2>/dev/null; then break; fi
   kill -0 "$server_pid" 2>/dev/null || break
@@ -252,6 +259,18 @@ if exec 3<>"/dev/tcp/127.0.0.1/$train_port"; then
   exec 3>&-
 fi
 ) || true
+# Clustered JetStream: R3 file streams, every publish proposed by the stream's leader, synced on a quorum's RAFT
+# logs and applied by every replica. Each run makes a new stream whose group elects its own leader, so over four
+# runs the training server leads some and follows others, and both paths are in the cache (without this a fresh
+# R3 cluster ran its stream groups' path interpreted through the first 100,000 publishes of a benchmark).
+if [ -n "$peer2_pid" ]; then
+  for scenario in "js pub --replicas 3 --msgs 60000" "js pub --replicas 3 --pubs 16 --msgs 60000" \
+      "js pub --replicas 3 --size 16 --msgs 60000" "js pub --replicas 3 --pubs 16 --size 16 --msgs 60000"; do
+    # shellcheck disable=SC2086 # the scenario is a word list
+    timeout 90 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
+      $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
+  done
+fi
 # MQTT: QoS 0 and QoS 1 pub/sub and the QoS 1 round trip from the load generator, then retained messages (set,
 # delivered to a new subscriber, cleared) from raw packets, as the generator sends none.
 if [ "$mqtt_modules" -gt 0 ]; then
@@ -287,7 +306,7 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
   tail -5 "$training_log" >&2
   exit 1
 fi
-kill -TERM "$server_pid" $peer_pid $gwpeer_pid 2>/dev/null || true
+kill -TERM "$server_pid" $peer_pid $peer2_pid $gwpeer_pid 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 # The cache is assembled from the training's recorded configuration in a second JVM (what -XX:AOTCacheOutput does
 # in one step); the configuration stays in target/ to assemble caches with other options from the same training.

@@ -33,8 +33,9 @@ public record BenchConfig(Scenario scenario, NatsAddress address, long msgs, int
    * @param ackWindow acks an async publisher may have outstanding
    * @param batch messages per pull request of js-fetch
    * @param keys distinct keys of the KV scenarios
+   * @param replicas replicas of js-pub's stream (above 1 on a cluster)
    */
-  public record JsOptions(String storage, int ackWindow, int batch, int keys) {
+  public record JsOptions(String storage, int ackWindow, int batch, int keys, int replicas) {
     /** Validates ranges. */
     public JsOptions {
       require(storage.equals("file") || storage.equals("memory"),
@@ -42,11 +43,12 @@ public record BenchConfig(Scenario scenario, NatsAddress address, long msgs, int
       require(ackWindow >= 1 && ackWindow <= 1_000_000, "--ack-window must be 1..1000000");
       require(batch >= 1 && batch <= 100_000, "--batch must be 1..100000");
       require(keys >= 1 && keys <= 1_000_000, "--keys must be 1..1000000");
+      require(replicas >= 1 && replicas <= 5, "--replicas must be 1..5");
     }
 
-    /** The defaults: file storage, 256 outstanding acks, batches of 100, 1,000 keys. */
+    /** The defaults: file storage, 256 outstanding acks, batches of 100, 1,000 keys, one replica. */
     public static JsOptions defaults() {
-      return new JsOptions("file", 256, 100, 1000);
+      return new JsOptions("file", 256, 100, 1000, 1);
     }
   }
 

@@ -112,25 +112,30 @@ final class ClusterJsBench {
     private static long awaitStreamInterest(List<ClusterNodes.Node> nodes, String subject, byte[] payload,
             RunControl control) throws Exception {
         long stored = 0;
-        String body = new String(payload, java.nio.charset.StandardCharsets.US_ASCII);
         for (ClusterNodes.Node node : nodes) {
-            try (JsApi api = JsApi.open(node.address(), control)) {
-                long deadline = System.nanoTime() + SETUP_NANOS;
-                while (true) {
-                    JsApi.Reply r = api.request(subject, body, ATTEMPT_NANOS);
-                    if (r.status() == 0 && r.problem(subject) == null) {
-                        stored++;
-                        break;
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new JsApi.UnavailableException("no ack from node " + node.name() + " within 60 s: "
-                                + r.problem(subject));
-                    }
-                    Thread.sleep(20);
-                }
-            }
+            stored += awaitStreamInterest(node.address(), "node " + node.name(), subject, payload, control);
         }
         return stored;
+    }
+
+    /** Publishes one message through the server at {@code address} until it is acknowledged; returns 1. */
+    static long awaitStreamInterest(NatsAddress address, String name, String subject, byte[] payload,
+            RunControl control) throws Exception {
+        String body = new String(payload, java.nio.charset.StandardCharsets.US_ASCII);
+        try (JsApi api = JsApi.open(address, control)) {
+            long deadline = System.nanoTime() + SETUP_NANOS;
+            while (true) {
+                JsApi.Reply r = api.request(subject, body, ATTEMPT_NANOS);
+                if (r.status() == 0 && r.problem(subject) == null) {
+                    return 1;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new JsApi.UnavailableException("no ack from " + name + " within 60 s: "
+                            + r.problem(subject));
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     private static Result failover(BenchConfig cfg, ClusterNodes cluster, RunControl control) throws Exception {

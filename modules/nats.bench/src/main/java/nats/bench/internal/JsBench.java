@@ -48,10 +48,14 @@ final class JsBench {
 
   private static Result asyncPublish(BenchConfig cfg, JsApi api, RunControl control)
       throws Exception {
-    String[] s = createStream(cfg, api);
+    int replicas = cfg.js().replicas();
+    String[] s = replicas > 1 ? ClusterJsBench.createReplicated(cfg, api, control, replicas)
+        : createStream(cfg, api);
     byte[] payload = Protocol.payload(cfg.size());
     List<AckedPublisher> pubs = new ArrayList<>();
     try {
+      long probes = replicas > 1 ? ClusterJsBench.awaitStreamInterest(cfg.address(), "the server",
+          s[1] + ".probe", payload, control) : 0;
       for (int i = 0; i < cfg.pubs(); i++) {
         String subject = s[1] + ".p" + i;
         pubs.add(AckedPublisher.open(cfg.address(), "js-pub-" + i, control, k -> subject, 1,
@@ -94,7 +98,7 @@ final class JsBench {
       if (note == null && errors + noResponders > 0) {
         note = (errors + noResponders) + " publishes were refused, the first: " + firstError;
       }
-      note = note != null ? note : checkStored(api, s[0], acks);
+      note = note != null ? note : checkStored(api, s[0], acks + probes);
       return new Result("js-pub", cfg.size(), note == null, note, m);
     } finally {
       pubs.forEach(AckedPublisher::close);

@@ -82,6 +82,12 @@ public final class LoadOptions {
       description = "js-kv-put and js-kv-get: distinct keys (default: ${DEFAULT-VALUE}).")
   int keys;
 
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+      description = "js-pub on a cluster: replicas of the stream; above 1 the create is retried until the meta"
+          + " group has a leader and the run waits until the stream's replicas are current"
+          + " (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
   @Option(names = "--json", description = "Print one JSON object per result instead of text.")
   boolean json;
 
@@ -99,7 +105,7 @@ public final class LoadOptions {
     }
     BenchConfig cfg = new BenchConfig(scenario, address, 1, scenario.sized() ? size : 0, k, p, c,
         durationLimit, 0, flowInterval, maxPings, windowBytes, conns, pid, readers, stallBytes,
-        new BenchConfig.JsOptions(storage, ackWindow, batch, keys));
+        new BenchConfig.JsOptions(storage, ackWindow, batch, keys, replicas));
     long n = msgs != null ? msgs : cfg.defaultMsgs();
     long w = !scenario.warmsUp() ? 0 : warmup != null ? warmup : n / 10;
     return cfg.withMsgs(n).withWarmup(w);

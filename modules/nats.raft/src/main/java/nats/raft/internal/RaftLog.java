@@ -31,12 +31,14 @@ final class RaftLog implements AutoCloseable {
         final String name;
         final Disk.File file;
         long size;
+        long zeroedTo; // the file's length: zeros written ahead of the records (see writeZerosAhead)
 
         Segment(long firstIndex, String name, Disk.File file, long size) {
             this.firstIndex = firstIndex;
             this.name = name;
             this.file = file;
             this.size = size;
+            this.zeroedTo = size;
         }
     }
 
@@ -61,6 +63,14 @@ final class RaftLog implements AutoCloseable {
     private byte[] pending = new byte[64 << 10];
     private int pendingLength;
     private long pendingAt;
+
+    // Zeros written ahead of the last segment's records, so that a sync overwrites allocated, already sized
+    // space: a write that grows the file makes fdatasync commit the file system's journal (on ext4 about twice
+    // the time of a data-only sync). Chunks double from 64 KiB to 1 MiB; only the round that writes them pays.
+    // Recovery reads zeros after the last record of the last segment as its end; a rolled segment is cut back.
+    static final int FIRST_ZEROS = 64 << 10;
+    static final int MAX_ZEROS = 1 << 20;
+    private static final byte[] ZEROS = new byte[256 << 10];
 
     private RaftLog(Disk disk, long segmentBytes) {
         this.disk = disk;
@@ -190,11 +200,40 @@ final class RaftLog implements AutoCloseable {
         if (pendingLength == 0) {
             return;
         }
-        segments.getLast().file.write(pendingAt, pending, 0, pendingLength);
+        Segment seg = segments.getLast();
+        seg.file.write(pendingAt, pending, 0, pendingLength);
         pendingLength = 0;
         if (pending.length > BUFFER_KEPT) {
             pending = new byte[64 << 10]; // a large batch passed: do not keep its buffer
         }
+        writeZerosAhead(seg);
+    }
+
+    /**
+     * Extends the segment with zeros once its records come within a chunk of its end, up to the segment size
+     * (written before the sync that follows, which then commits the new length once for many rounds).
+     */
+    private void writeZerosAhead(Segment seg) throws IOException {
+        long from = Math.max(seg.zeroedTo, seg.size);
+        if (seg.zeroedTo - seg.size >= FIRST_ZEROS / 2 || from >= segmentBytes) {
+            seg.zeroedTo = from;
+            return;
+        }
+        long to = Math.min(segmentBytes, from + Math.clamp(from, FIRST_ZEROS, MAX_ZEROS));
+        for (long at = from; at < to; at += ZEROS.length) {
+            seg.file.write(at, ZEROS, 0, (int) Math.min(ZEROS.length, to - at));
+        }
+        seg.zeroedTo = to;
+    }
+
+    /** Cuts the zeros written ahead of a segment's records (a segment that is no longer the last). */
+    private static boolean trimZeros(Segment seg) throws IOException {
+        if (seg.zeroedTo <= seg.size) {
+            return false;
+        }
+        seg.file.truncate(seg.size);
+        seg.zeroedTo = seg.size;
+        return true;
     }
 
     /** Drops buffered records that are about to be cut or deleted anyway. */
@@ -262,6 +301,7 @@ final class RaftLog implements AutoCloseable {
         Segment seg = segments.get(ordinal);
         seg.file.truncate(offset);
         seg.size = offset;
+        seg.zeroedTo = offset;
         markUnsynced(seg);
         index.truncateFrom(from);
         synced = Math.min(synced, from - 1);
@@ -334,7 +374,8 @@ final class RaftLog implements AutoCloseable {
     private Segment roll() throws IOException {
         Segment old = segments.getLast();
         writePending();
-        if (unsynced.remove(old)) {
+        boolean trimmed = trimZeros(old); // only the last segment may end in zeros
+        if (unsynced.remove(old) || trimmed) {
             old.file.sync();
         }
         return newSegment(lastIndex() + 1);
@@ -387,12 +428,18 @@ final class RaftLog implements AutoCloseable {
             }
             segments.add(new Segment(first, name, file, content.length));
             scan = scanRecords(content, segments.size() - 1, name);
+            if (scan.damagedAt >= 0 && i == names.size() - 1 && zerosFrom(content, scan.damagedAt)) {
+                // Zeros written ahead of the records (or a write that never reached the disk): the log's end.
+                segments.getLast().size = scan.damagedAt;
+                scan = new SegmentScan(-1);
+            }
             if (scan.damagedAt >= 0) {
                 boolean later = i < names.size() - 1 || hasIntactRecordAfter(content, scan.damagedAt + 1);
                 report(later, name + ": unreadable record at offset " + scan.damagedAt + " after index " + index.last());
                 file.truncate(scan.damagedAt);
                 file.sync();
                 segments.getLast().size = scan.damagedAt;
+                segments.getLast().zeroedTo = scan.damagedAt;
             }
         }
         synced = index.last();
@@ -422,6 +469,15 @@ final class RaftLog implements AutoCloseable {
             at += LogFormat.RECORD_OVERHEAD + n;
         }
         return new SegmentScan(-1);
+    }
+
+    private static boolean zerosFrom(byte[] b, int from) {
+        for (int at = from; at < b.length; at++) {
+            if (b[at] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether an intact record starts anywhere after {@code from}: then the damage is not a torn last write. */

@@ -66,7 +66,8 @@ class RaftLogTest {
         }
         String seg = LogFormat.segmentName(1);
         byte[] b = disk.durable(seg);
-        disk.setDurable(seg, Arrays.copyOf(b, b.length - 5)); // the last record cut short
+        int end = offsetOf(b, 10) + LogFormat.RECORD_OVERHEAD + entry(10, 1).data().length; // zeros follow
+        disk.setDurable(seg, Arrays.copyOf(b, end - 5)); // the last record cut short
         try (RaftLog log = RaftLog.open(disk, SEGMENT)) {
             assertEquals(RaftLog.Damage.TORN_TAIL, log.recovery().damage(), "expected a torn tail: " + log.recovery());
             assertEquals(9, log.lastIndex(), "expected the cut record dropped, the rest kept");
@@ -79,17 +80,51 @@ class RaftLogTest {
     }
 
     @Test
-    void zerosAfterTheLastRecordAreATornTail() throws IOException {
+    void zerosAfterTheLastRecordAreTheEnd() throws IOException {
         SimDisk disk = new SimDisk();
         try (RaftLog log = RaftLog.open(disk, SEGMENT)) {
             fill(log, 1, 5, 1);
         }
         String seg = LogFormat.segmentName(1);
         byte[] b = disk.durable(seg);
-        disk.setDurable(seg, Arrays.copyOf(b, b.length + 300)); // grown, never written
+        disk.setDurable(seg, Arrays.copyOf(b, b.length + 300)); // grown, never written (or written ahead)
         try (RaftLog log = RaftLog.open(disk, SEGMENT)) {
-            assertEquals(RaftLog.Damage.TORN_TAIL, log.recovery().damage(), "expected zeros read as a torn write");
+            assertEquals(RaftLog.Damage.NONE, log.recovery().damage(), "expected zeros read as the end");
             assertEquals(5, log.lastIndex(), "expected all five entries");
+        }
+    }
+
+    @Test
+    void zerosAreWrittenAheadOfTheLastSegmentOnlyAndAppendsGoOverThem() throws IOException {
+        long segment = 256 << 10;
+        SimDisk disk = new SimDisk();
+        try (RaftLog log = RaftLog.open(disk, segment)) {
+            for (long i = 1; i <= 3000; i++) {
+                log.append(List.of(new LogEntry(i, 1, EntryType.NORMAL, new byte[100])));
+                if (i % 50 == 0) {
+                    log.sync();
+                }
+            }
+            log.sync();
+        }
+        List<String> names = disk.list().stream().filter(LogFormat::isSegmentName).toList();
+        assertTrue(names.size() > 1, "expected the log to roll: " + names);
+        for (String name : names.subList(0, names.size() - 1)) {
+            int records = disk.durable(name).length - LogFormat.SEGMENT_HEADER;
+            assertEquals(0, records % (LogFormat.RECORD_OVERHEAD + 100), name + ": a rolled segment must end with its last record");
+        }
+        byte[] last = disk.durable(names.getLast());
+        assertEquals(0, last[last.length - 1], "expected zeros written ahead of the last segment's records");
+        try (RaftLog log = RaftLog.open(disk, segment)) {
+            assertEquals(RaftLog.Damage.NONE, log.recovery().damage(), "expected a clean end");
+            assertEquals(3000, log.lastIndex(), "expected every entry");
+            log.append(List.of(new LogEntry(3001, 2, EntryType.NORMAL, new byte[] {7})));
+            log.sync();
+        }
+        try (RaftLog log = RaftLog.open(disk, segment)) {
+            assertEquals(RaftLog.Damage.NONE, log.recovery().damage(), "expected a clean end after appending over zeros");
+            assertEquals(3001, log.lastIndex(), "expected the entry appended over the zeros");
+            assertEquals(7, log.entry(3001).data()[0], "expected the entry's data");
         }
     }
 
