@@ -11,8 +11,8 @@ import java.util.Optional;
  * Parses the command line of a server start without picocli, so starting costs no reflection, proxies or
  * classes that the AOT cache cannot hold (picocli's classes are compiled for Java 5, and HotSpot does not
  * archive old classes once linked). It accepts what picocli accepts for the same {@link FlagSpec}s and gives
- * the same values; anything else, from {@code -h} and subcommands to a flag given twice or a value picocli
- * would refuse, it leaves to picocli ({@link UsageCommandLine}), which then prints help or the usage error.
+ * the same values; anything else, from {@code -h} and subcommands to a value picocli would refuse, it leaves
+ * to picocli ({@link UsageCommandLine}), which then prints help or the usage error.
  */
 final class FlagParser {
 
@@ -33,8 +33,8 @@ final class FlagParser {
             String name = eq > 0 ? arg.substring(0, eq) : arg;
             String attached = eq > 0 ? arg.substring(eq + 1) : null;
             FlagSpec flag = BY_NAME.get(name);
-            if (flag == null || flag.kind() == FlagSpec.Kind.HELP
-                    || (flags.isGiven(flag) && flag.kind() != FlagSpec.Kind.LIST)) {
+            // A flag given twice is not refused: the last value wins, as with Go's flag package.
+            if (flag == null || flag.kind() == FlagSpec.Kind.HELP) {
                 return Optional.empty();
             }
             String next = i + 1 < args.length ? args[i + 1] : null;

@@ -49,6 +49,8 @@ final class UsageCommandLine {
         spec.addSubcommand("store", store);
         CommandLine cli = new CommandLine(spec);
         cli.setPosixClusteredShortOptionsAllowed(false);
+        // Go's flag package lets a later flag override an earlier one (`-p 1 -p 2` listens on 2).
+        cli.setOverwrittenOptionsAllowed(true);
         return cli;
     }
 

@@ -87,6 +87,13 @@ class FlagParserTest {
     }
 
     @Test
+    void aFlagGivenTwiceTakesItsLastValueAsGo() {
+        assertEquals(Map.of("-p", 2, "-sd", Path.of("/b"), "-js", true),
+                FlagParser.parse("-p", "1", "-js", "-sd", "/a", "-p", "2", "-js", "-sd", "/b").orElseThrow().asMap(),
+                "the last value of each repeated flag");
+    }
+
+    @Test
     void everySpellingNamesOneFlag() {
         List<String> names = ServerFlags.ALL.stream().flatMap(f -> f.names().stream()).toList();
         assertEquals(names.size(), names.stream().distinct().count(), "no spelling is shared by two flags: " + names);
