@@ -1,5 +1,7 @@
 package nats.jetstream.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,14 +70,21 @@ final class GoCluster3 implements AutoCloseable {
     }
 
     /**
-     * Runs {@code scenario} on three of our servers (a client of A), then on three Go servers: the parts, ours
-     * first, then Go's. Skipped when the Go server is not installed.
+     * Runs {@code scenario} on three of our servers (a client of A), then on three Go servers, and asserts that every
+     * part Go gives is ours too, listing all the parts that differ. Skipped when the Go server is not installed.
      */
-    static List<Map<String, String>> runOnBoth(Path dir, Scenario scenario) throws Exception {
+    static void assertPartsAsGo(Path dir, Scenario scenario) throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
         Map<String, String> ours = JsCluster3.run(Files.createDirectories(dir.resolve("ours")), n -> "", "A",
                 scenario::run);
-        return List.of(ours, run(Files.createDirectories(dir.resolve("go")), n -> "", scenario::run));
+        Map<String, String> go = run(Files.createDirectories(dir.resolve("go")), n -> "", scenario::run);
+        List<String> differences = new ArrayList<>();
+        go.forEach((key, value) -> {
+            if (!value.equals(ours.get(key))) {
+                differences.add(key + "\n  go:   " + value + "\n  ours: " + ours.get(key));
+            }
+        });
+        assertEquals(List.of(), differences, "the parts as Go renders them");
     }
 
     /**
