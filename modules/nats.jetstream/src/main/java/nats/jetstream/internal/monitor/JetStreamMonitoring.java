@@ -102,7 +102,7 @@ public final class JetStreamMonitoring {
         s.put("reserved_memory", reservedMemory);
         s.put("reserved_storage", reservedStore);
         s.put("accounts", js.accounts().size());
-        s.put("ha_assets", 0);
+        s.put("ha_assets", cluster.haAssets());
         Map<String, Object> api = new LinkedHashMap<>();
         api.put("total", total);
         api.put("errors", errors);
