@@ -30,6 +30,11 @@ for jar in "$linked_modules"/bcprov-*.jar; do
   "$java_home/bin/java" "$(dirname "$0")/src/build/SliceModule.java" "$jar" "$jar.tmp" "$linked_modules"/*.jar
   mv "$jar.tmp" "$jar"
 done
+# Resources no server path reads: the Unicode character names (only Character.getName, codePointOf and regex
+# \N{...} read them; 0.16 MB) and the translations of the JDK's own messages (launcher, security, logging;
+# English only, as Go's server). A package cannot be left empty (jlink checks each module's package list), so
+# whole packages (keytool's) stay.
+excluded_resources='/java.base/java/lang/uniName.dat,regex:/[^/]+/.*/resources/[^/]+_(de|es|fr|it|ja|ko|pt_BR|sv|zh_CN|zh_HK|zh_TW)[.]class'
 # BouncyCastle's jar is signed; jlink drops the signature (the classes are linked into lib/modules).
 # Every module the image holds is an explicit JPMS module (picocli and BouncyCastle ship one), so jlink
 # can link them all. MODULES is the one list of what goes in (jlink/pom.xml's image.modules); jlink adds
@@ -41,7 +46,12 @@ done
   --strip-debug --no-header-files --no-man-pages \
   --ignore-signing-information \
   --compress zip-6 \
+  --exclude-resources="$excluded_resources" \
   --output "$output"
+# What jlink copies that a server never runs (see docs/operations.md, "What the image holds"): the keytool and
+# jwebserver launchers, the class list that only -Xshare:dump reads (the image's cache is made from its own
+# training), and the jrt file system jar that only another JDK needs to read this image's modules.
+rm -f "$output/bin/keytool" "$output/bin/jwebserver" "$output/lib/classlist" "$output/lib/jrt-fs.jar"
 # The JDK's native libraries carry a full symbol table (5 MB of libjvm.so's 30 MB); the dynamic symbols stay,
 # so the libraries link as before, and a crash log names fewer internal frames. Skipped without binutils.
 if command -v strip >/dev/null 2>&1; then
