@@ -13,15 +13,24 @@ public final class Ports {
     private static final int REMEMBERED = 4096;
     private static final Set<Integer> HANDED_OUT = new LinkedHashSet<>();
     /**
-     * Test JVMs running side by side (surefire's forkCount, numbered from 1 in {@code test.fork}) each take their
+     * Test JVMs running side by side (surefire's forkCount, {@code test.fork} is "fork-1", "fork-2"...) each take their
      * own share of the kernel's ports: one JVM's probe could otherwise be given a port another JVM has handed out
      * but not yet bound, and two servers would then race for it. Halving the port first keeps the shares even
      * whichever parity the kernel favours for {@code bind}.
      */
     private static final int FORKS = Math.max(1, Integer.getInteger("test.forks", 1));
-    private static final int FORK = Math.floorMod(Integer.getInteger("test.fork", 1) - 1, FORKS);
+    private static final int FORK = Math.floorMod(forkNumber() - 1, FORKS);
 
     private Ports() {
+    }
+
+    private static int forkNumber() {
+        String fork = System.getProperty("test.fork", "fork-1");
+        try {
+            return Integer.parseInt(fork.substring(fork.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /**
