@@ -59,7 +59,13 @@ final class GoCluster3 implements AutoCloseable {
     /** Starts three Go servers ({@code extra}: a server's config lines), runs {@code scenario} with a client of A. */
     static <T> T run(Path dir, Function<String, String> extra, JsCluster3.ClientScenario<T> scenario)
             throws Exception {
-        try (GoCluster3 go = start(dir, extra, n -> ""); Connection nc = go.connect()) {
+        return run(dir, extra, "", scenario);
+    }
+
+    /** {@link #run(Path, Function, JsCluster3.ClientScenario)} with lines for each jetstream block. */
+    static <T> T run(Path dir, Function<String, String> extra, String jetStreamLines,
+                     JsCluster3.ClientScenario<T> scenario) throws Exception {
+        try (GoCluster3 go = start(dir, extra, n -> jetStreamLines); Connection nc = go.connect()) {
             return scenario.run(nc);
         }
     }
@@ -74,10 +80,16 @@ final class GoCluster3 implements AutoCloseable {
      * part Go gives is ours too, listing all the parts that differ. Skipped when the Go server is not installed.
      */
     static void assertPartsAsGo(Path dir, Scenario scenario) throws Exception {
+        assertPartsAsGo(dir, "", scenario);
+    }
+
+    /** {@link #assertPartsAsGo(Path, Scenario)} with {@code jetStreamLines} in every server's jetstream block. */
+    static void assertPartsAsGo(Path dir, String jetStreamLines, Scenario scenario) throws Exception {
         Assumptions.assumeTrue(GoServer.available(), "Go nats-server not installed");
-        Map<String, String> ours = JsCluster3.run(Files.createDirectories(dir.resolve("ours")), n -> "", "A",
+        Map<String, String> ours = JsCluster3.run(Files.createDirectories(dir.resolve("ours")), n -> "",
+                jetStreamLines, "A", scenario::run);
+        Map<String, String> go = run(Files.createDirectories(dir.resolve("go")), n -> "", jetStreamLines,
                 scenario::run);
-        Map<String, String> go = run(Files.createDirectories(dir.resolve("go")), n -> "", scenario::run);
         List<String> differences = new ArrayList<>();
         go.forEach((key, value) -> {
             if (!value.equals(ours.get(key))) {

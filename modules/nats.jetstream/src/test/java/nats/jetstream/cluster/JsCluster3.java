@@ -59,9 +59,15 @@ final class JsCluster3 implements AutoCloseable {
      */
     static <T> T run(Path dir, java.util.function.Function<String, String> extra, String server,
                      ClientScenario<T> scenario) throws Exception {
+        return run(dir, extra, "", server, scenario);
+    }
+
+    /** {@link #run(Path, java.util.function.Function, String, ClientScenario)} with lines for each jetstream block. */
+    static <T> T run(Path dir, java.util.function.Function<String, String> extra, String jetStreamLines,
+                     String server, ClientScenario<T> scenario) throws Exception {
         try (JsCluster3 cluster = new JsCluster3(dir)) {
             for (String n : NAMES) {
-                cluster.configure(n, extra.apply(n), "");
+                cluster.configure(n, extra.apply(n), jetStreamLines);
             }
             cluster.startAll();
             cluster.awaitMetaLeader(Duration.ofSeconds(20));

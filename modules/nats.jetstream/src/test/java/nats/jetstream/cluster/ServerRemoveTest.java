@@ -1,6 +1,7 @@
 package nats.jetstream.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,7 @@ class ServerRemoveTest {
             }
             awaitDisabled(cluster, gone);
             try (Connection app = connect(cluster, gone, "app")) {
+                assertFalse(app.getServerInfo().isJetStreamAvailable(), "INFO no longer announces JetStream");
                 Map<String, Object> info = SingleAnswer.of(app, "$JS.API.INFO", "", WAIT);
                 assertNull(info.get("error"), "the others answer the removed server's clients: " + info);
             }

@@ -433,7 +433,8 @@ final class ClusterApi implements ClusterRequests {
                 }
             }
         }
-        PeerSelection.Result placed = cluster.place(replicas, PeerSelection.Placement.of(cfg.placement));
+        PeerSelection.Result placed = cluster.place(replicas, PeerSelection.Placement.of(cfg.placement),
+                cfg.toJson());
         if (!placed.error().isEmpty()) {
             throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
         }
@@ -492,7 +493,8 @@ final class ClusterApi implements ClusterRequests {
         if (cluster.streamConfig(req.account.name(), cfg.name).isPresent()) {
             throw new ApiException(JsErrors.STREAM_NAME_EXIST_RESTORE_FAILED);
         }
-        PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+        PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement),
+                cfg.toJson());
         if (!placed.error().isEmpty()) {
             throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
         }
@@ -523,7 +525,8 @@ final class ClusterApi implements ClusterRequests {
         }
         Optional<List<String>> newPeers;
         if (move) {
-            PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement));
+            PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement),
+                cfg.toJson());
             if (!placed.error().isEmpty()) {
                 throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
             }

@@ -78,7 +78,8 @@ public final class JsCluster {
         this.selfId = JsPeers.nodeId(selfName);
         StartChecks checks = new StartChecks(!selfName.equals(context.identity().serverId()),
                 js.options().extensionHint(), js.options().maxCatchup());
-        this.peers = new JsPeers(selfName, context.settings().tags(), checks, () -> {
+        this.peers = new JsPeers(selfName, context.settings().tags(),
+                () -> new JsPeers.Limits(js.maxMemory(), js.maxStore()), checks, () -> {
             MetaMembership m = membership;
             if (m != null) {
                 m.peersChanged();
@@ -398,30 +399,76 @@ public final class JsCluster {
     }
 
     /**
-     * Picks {@code replicas} peers at random among those the placement allows ({@link PeerSelection}); the result's
-     * error says why when there are too few.
+     * Picks {@code replicas} peers among those the placement and the stream's storage allow ({@link PeerSelection}:
+     * most room first, for a replicated stream fewest RAFT groups first, ties at random); the result's error says
+     * why when there are too few.
+     *
+     * @param config the stream's configuration (its {@code storage} and {@code max_bytes})
      */
-    public PeerSelection.Result place(int replicas, PeerSelection.Placement placement) {
-        PeerSelection.Result r = eligible(replicas, placement, List.of());
+    public PeerSelection.Result place(int replicas, PeerSelection.Placement placement, Map<String, Object> config) {
+        PeerSelection.Result r = eligible(replicas, placement, List.of(), config);
         if (!r.error().isEmpty()) {
             return r;
         }
         return new PeerSelection.Result(List.copyOf(r.eligible().subList(0, replicas)), "");
     }
 
-    /** The members (shuffled) that may take {@code needed} more replicas of a group holding {@code existing}. */
-    PeerSelection.Result eligible(int needed, PeerSelection.Placement placement, List<String> existing) {
+    /** The members (in placement's order) that may take {@code needed} more replicas of a group holding {@code existing}. */
+    PeerSelection.Result eligible(int needed, PeerSelection.Placement placement, List<String> existing,
+                                  Map<String, Object> config) {
+        boolean memory = "memory".equals(config.get("storage"));
+        long maxBytes = config.get("max_bytes") instanceof Number n ? n.longValue() : 0;
+        int replicas = config.get("num_replicas") instanceof Number n ? n.intValue() : 1;
+        PeerSelection.Demand demand = new PeerSelection.Demand(maxBytes, js.options().limits().maxHaAssets(),
+                replicas > 1);
         List<PeerSelection.Node> nodes = new ArrayList<>();
         RaftNode m = meta;
         String cluster = peers.clusterName();
         if (m != null) {
             for (Member member : m.members()) {
-                boolean online = member.id().equals(selfId) || peers.isOnline(member.id());
-                nodes.add(new PeerSelection.Node(member.id(), cluster, online, peers.tags(member.id())));
+                String id = member.id();
+                boolean online = id.equals(selfId) || peers.isOnline(id);
+                JsPeers.Limits limits = peers.limits(id);
+                long room = Math.max(0, (memory ? limits.maxMemory() : limits.maxStore()) - reserved(id, memory));
+                nodes.add(new PeerSelection.Node(id, cluster, online, peers.tags(id), room, haAssets(id)));
             }
         }
         java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
-        return PeerSelection.select(needed, placement, nodes, existing, cluster, js.options().uniqueTag());
+        return PeerSelection.select(needed, placement, demand, nodes, existing, cluster, js.options().uniqueTag());
+    }
+
+    /**
+     * What the streams assigned to a member reserve in one storage type: the sum of their {@code max_bytes} (Go's
+     * reserved memory or storage, which each server reports of itself; here the meta state says it at once).
+     */
+    private long reserved(String nodeId, boolean memory) {
+        long sum = 0;
+        for (StreamAssignment sa : streams.values()) {
+            if (sa.peers().contains(nodeId) && memory == "memory".equals(sa.config().get("storage"))
+                    && sa.config().get("max_bytes") instanceof Number n && n.longValue() > 0) {
+                sum += n.longValue();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The RAFT groups a member runs: the meta group and each stream group of more than one peer it is in (Go's
+     * {@code ha_assets}; Go also runs a group per replicated consumer, here consumers ride their stream's group).
+     */
+    public int haAssets(String nodeId) {
+        int groups = meta == null ? 0 : 1;
+        for (StreamAssignment sa : streams.values()) {
+            if (sa.peers().size() > 1 && sa.peers().contains(nodeId)) {
+                groups++;
+            }
+        }
+        return groups;
+    }
+
+    /** This server's {@link #haAssets(String)}. */
+    public int haAssets() {
+        return haAssets(selfId);
     }
 
     /** Go's stream group name: {@code S-R<n><F|M>-<random>}. */

@@ -24,6 +24,12 @@ final class JsPeers implements RouteGossip {
     record Peer(String serverId, String name, String nodeId) {
     }
 
+    /** A server's effective {@code max_memory_store} and {@code max_file_store}, for placement. */
+    record Limits(long maxMemory, long maxStore) {
+        /** What placement assumes of a server that did not say (no limit). */
+        static final Limits UNKNOWN = new Limits(Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
     private final Map<String, Peer> online = new ConcurrentHashMap<>();
     /** Node id to server name, for every server ever seen (names in stream info outlive a route). */
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -37,13 +43,21 @@ final class JsPeers implements RouteGossip {
     private final Set<String> ownTags;
     /** The tags of each JetStream peer seen, by node id (sent in route INFO, read by placement). */
     private final Map<String, Set<String>> tags = new ConcurrentHashMap<>();
+    /** This server's storage limits (known once JetStream started). */
+    private final java.util.function.Supplier<Limits> ownLimits;
+    private final String selfNodeId;
+    /** The storage limits of each JetStream peer seen, by node id (sent in route INFO, read by placement). */
+    private final Map<String, Limits> limits = new ConcurrentHashMap<>();
 
-    JsPeers(String selfName, java.util.Collection<String> ownTags, StartChecks checks, Runnable changed) {
+    JsPeers(String selfName, java.util.Collection<String> ownTags, java.util.function.Supplier<Limits> ownLimits,
+            StartChecks checks, Runnable changed) {
         this.changed = changed;
         this.checks = checks;
         this.ownTags = PeerSelection.normalize(ownTags);
-        names.put(nodeId(selfName), selfName);
-        tags.put(nodeId(selfName), this.ownTags);
+        this.ownLimits = ownLimits;
+        this.selfNodeId = nodeId(selfName);
+        names.put(selfNodeId, selfName);
+        tags.put(selfNodeId, this.ownTags);
     }
 
     /** Go's {@code getHash}: the node id of a server name. */
@@ -71,9 +85,17 @@ final class JsPeers implements RouteGossip {
 
     @Override
     public Map<String, Object> routeInfoFields() {
-        // Go learns a server's tags from its system events; here the route INFO carries them (Go ignores the field).
-        return ownTags.isEmpty() ? Map.of("jetstream", true)
-                : Map.of("jetstream", true, "tags", java.util.List.copyOf(ownTags));
+        // Go learns a server's tags and storage limits from its system events; here the route INFO carries them
+        // (Go ignores fields it does not know).
+        Limits own = ownLimits.get();
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("jetstream", true);
+        if (!ownTags.isEmpty()) {
+            fields.put("tags", java.util.List.copyOf(ownTags));
+        }
+        fields.put("js_max_memory", own.maxMemory());
+        fields.put("js_max_storage", own.maxStore());
+        return fields;
     }
 
     @Override
@@ -92,6 +114,9 @@ final class JsPeers implements RouteGossip {
             list.forEach(t -> theirs.add(String.valueOf(t)));
         }
         tags.put(peer.nodeId(), PeerSelection.normalize(theirs));
+        if (info.get("js_max_memory") instanceof Number mem && info.get("js_max_storage") instanceof Number store) {
+            limits.put(peer.nodeId(), new Limits(mem.longValue(), store.longValue()));
+        }
         online.put(peerId, peer);
         changed.run();
     }
@@ -126,6 +151,11 @@ final class JsPeers implements RouteGossip {
 
     String clusterName() {
         return clusterName;
+    }
+
+    /** The storage limits a peer (or this server) announced; {@link Limits#UNKNOWN} when never seen. */
+    Limits limits(String nodeId) {
+        return nodeId.equals(selfNodeId) ? ownLimits.get() : limits.getOrDefault(nodeId, Limits.UNKNOWN);
     }
 
     /** The tags a peer (or this server) announced; empty when never seen. */

@@ -61,7 +61,8 @@ public final class PeerChanges {
         @SuppressWarnings("unchecked")
         Optional<Map<String, Object>> placement = sa.config().get("placement") instanceof Map<?, ?> p
                 ? Optional.of((Map<String, Object>) p) : Optional.empty();
-        List<String> allowed = cluster.eligible(0, PeerSelection.Placement.of(placement), sa.peers()).eligible();
+        List<String> allowed = cluster.eligible(0, PeerSelection.Placement.of(placement), sa.peers(), sa.config())
+                .eligible();
         return cluster.placementCandidates().stream().filter(c -> sa.peers().contains(c) || allowed.contains(c))
                 .toList();
     }

@@ -2,6 +2,7 @@ package nats.jetstream.internal.cluster;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,17 +16,35 @@ import java.util.Set;
  * ({@code cluster}, {@code tags}) and the server's {@code unique_tag} allow. A member must be in the named
  * cluster, online, without the {@code !jetstream} tag, carry every placement tag, and, with a {@code unique_tag}
  * prefix, carry a tag with that prefix no other chosen member has (unless the placement names such a tag itself).
- * Tags compare without case, as Go's tag lists. When too few remain, the error text says why as Go's
- * selectPeerError does ({@code no suitable peers for placement, peer offline, tags not matched ['x']}...). Storage
- * room and Go's {@code max_ha_assets} are not considered.
+ * Tags compare without case, as Go's tag lists. A stream with {@code max_bytes} needs that much room left on the
+ * member in its storage type, and with {@code max_ha_assets} set a member already in more RAFT groups is skipped.
+ * The eligible come most room first and, for a replicated stream, fewest RAFT groups first (Go sorts the shuffled
+ * peers the same way). When too few remain, the error text says why as Go's selectPeerError does
+ * ({@code no suitable peers for placement, peer offline, insufficient storage, tags not matched ['x']}...).
  */
 public final class PeerSelection {
 
     /** Go's jsExcludePlacement: a server with this tag holds no replica. */
     static final String EXCLUDE = "!jetstream";
 
-    /** A meta member as placement sees it. */
-    public record Node(String id, String cluster, boolean online, Set<String> tags) {
+    /**
+     * A meta member as placement sees it.
+     *
+     * @param available room left in the stream's storage type (its limit less what its streams reserve)
+     * @param haAssets  the RAFT groups it is in, the meta group included (Go's {@code ha_assets})
+     */
+    public record Node(String id, String cluster, boolean online, Set<String> tags, long available, int haAssets) {
+    }
+
+    /**
+     * What the stream needs beyond its placement.
+     *
+     * @param maxBytes    its {@code max_bytes}, 0 or less for none
+     * @param maxHaAssets the server's {@code max_ha_assets}, 0 for no cap
+     * @param replicated  whether it has more than one replica (then the fewest RAFT groups go first)
+     */
+    public record Demand(long maxBytes, long maxHaAssets, boolean replicated) {
+        public static final Demand NONE = new Demand(0, 0, false);
     }
 
     /** What a stream's placement asks: a cluster ("" for this one) and tags. */
@@ -83,8 +102,8 @@ public final class PeerSelection {
      * @param ownCluster      this cluster's name, the target when the placement names none
      * @param uniqueTagPrefix the server's {@code unique_tag}, "" for none
      */
-    public static Result select(int needed, Placement placement, Collection<Node> nodes, Collection<String> existing,
-                                String ownCluster, String uniqueTagPrefix) {
+    public static Result select(int needed, Placement placement, Demand demand, Collection<Node> nodes,
+                                Collection<String> existing, String ownCluster, String uniqueTagPrefix) {
         String target = placement.cluster().isEmpty() ? ownCluster : placement.cluster();
         String unique = uniqueTagPrefix;
         for (String t : placement.tags()) {
@@ -107,8 +126,10 @@ public final class PeerSelection {
         boolean offline = false;
         boolean excluded = false;
         boolean notUnique = false;
+        boolean noStorage = false;
+        boolean misc = false;
         Set<String> missing = new LinkedHashSet<>();
-        List<String> eligible = new ArrayList<>();
+        List<Node> eligible = new ArrayList<>();
         for (Node n : nodes) {
             if (!n.cluster().equals(target) || existing.contains(n.id())) {
                 continue;
@@ -126,6 +147,15 @@ public final class PeerSelection {
                 missing.add(absent.get());
                 continue;
             }
+            if (demand.maxBytes() > 0 && demand.maxBytes() > n.available()) {
+                noStorage = true;
+                continue;
+            }
+            // Go's ha_assets count the meta group, hence "more than" the cap.
+            if (demand.maxHaAssets() > 0 && n.haAssets() > demand.maxHaAssets()) {
+                misc = true;
+                continue;
+            }
             if (!unique.isEmpty()) {
                 Optional<String> tag = uniqueTag(n, unique);
                 if (tag.isEmpty() || uniqueOwners.putIfAbsent(tag.get(), n.id()) != null) {
@@ -133,10 +163,15 @@ public final class PeerSelection {
                     continue;
                 }
             }
-            eligible.add(n.id());
+            eligible.add(n);
         }
-        if (eligible.size() >= needed) {
-            return new Result(eligible, "");
+        eligible.sort(Comparator.comparingLong(Node::available).reversed());
+        if (demand.replicated()) {
+            eligible.sort(Comparator.comparingInt(Node::haAssets));
+        }
+        List<String> ids = eligible.stream().map(Node::id).toList();
+        if (ids.size() >= needed) {
+            return new Result(ids, "");
         }
         StringBuilder b = new StringBuilder("no suitable peers for placement");
         if (offline) {
@@ -145,8 +180,14 @@ public final class PeerSelection {
         if (excluded) {
             b.append(", exclude tag set");
         }
+        if (noStorage) {
+            b.append(", insufficient storage");
+        }
         if (notUnique) {
             b.append(", server tag not unique");
+        }
+        if (misc) {
+            b.append(", miscellaneous issue");
         }
         if (nodes.isEmpty()) {
             b.append(", jetstream not enabled in cluster");
@@ -156,7 +197,7 @@ public final class PeerSelection {
             b.append(String.join(", ", missing.stream().map(t -> "'" + t + "'").toList()));
             b.append(']');
         }
-        return new Result(List.copyOf(eligible), b.toString());
+        return new Result(ids, b.toString());
     }
 
     /** Go's checkUniqueTag: the member's first tag with the prefix. */

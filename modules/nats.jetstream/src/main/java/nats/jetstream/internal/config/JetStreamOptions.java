@@ -38,9 +38,10 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
      * @param maxAckPending   {@code max_ack_pending}, 0 for none
      * @param maxRequestBatch {@code max_request_batch}, 0 for none
      * @param duplicates      {@code duplicate_window}, zero for none
+     * @param maxHaAssets     {@code max_ha_assets}: placement skips a server in more RAFT groups, 0 for no cap
      */
-    public record ServerLimits(long maxAckPending, long maxRequestBatch, Duration duplicates) {
-        public static final ServerLimits NONE = new ServerLimits(0, 0, Duration.ZERO);
+    public record ServerLimits(long maxAckPending, long maxRequestBatch, Duration duplicates, long maxHaAssets) {
+        public static final ServerLimits NONE = new ServerLimits(0, 0, Duration.ZERO, 0);
     }
 
     /** JetStream on with every default. */
@@ -189,16 +190,17 @@ public record JetStreamOptions(boolean enabled, Optional<Path> storeDir, long ma
         long maxAckPending = 0;
         long maxRequestBatch = 0;
         Duration duplicates = Duration.ZERO;
+        long maxHaAssets = 0;
         for (Map.Entry<String, Object> e : block.entrySet()) {
             String k = e.getKey();
             switch (ConfigValues.goLower(k)) {
                 case "max_ack_pending" -> maxAckPending = ConfigValues.integer(block, k, e.getValue());
-                case "max_ha_assets" -> ConfigValues.integer(block, k, e.getValue());
+                case "max_ha_assets" -> maxHaAssets = ConfigValues.integer(block, k, e.getValue());
                 case "max_request_batch" -> maxRequestBatch = ConfigValues.integer(block, k, e.getValue());
                 case "duplicate_window" -> duplicates = ConfigValues.duration(block, k, e.getValue());
                 default -> throw new ConfigProblem(block, k, "unknown field \"" + k + "\"");
             }
         }
-        return new ServerLimits(maxAckPending, maxRequestBatch, duplicates);
+        return new ServerLimits(maxAckPending, maxRequestBatch, duplicates, maxHaAssets);
     }
 }

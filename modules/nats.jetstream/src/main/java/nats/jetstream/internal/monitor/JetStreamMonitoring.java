@@ -40,7 +40,8 @@ public final class JetStreamMonitoring {
     public static void register(ServerContext context, JetStream js, nats.jetstream.internal.cluster.JsCluster cluster) {
         JetStreamMonitoring m = new JetStreamMonitoring(context, js, cluster);
         var monitoring = context.monitoring();
-        monitoring.infoField("jetstream", () -> Boolean.TRUE);
+        // Go's updateJetStreamInfoStatus(false) on a server removed from the cluster: INFO no longer announces it.
+        monitoring.infoField("jetstream", () -> cluster.isDisabled() ? null : Boolean.TRUE);
         monitoring.varzSection("jetstream", m::varz);
         monitoring.statszSection("jetstream", m::statsz);
         monitoring.document("/jsz", "JSZ", m::jsz);
@@ -101,7 +102,7 @@ public final class JetStreamMonitoring {
         s.put("reserved_memory", reservedMemory);
         s.put("reserved_storage", reservedStore);
         s.put("accounts", js.accounts().size());
-        s.put("ha_assets", 0);
+        s.put("ha_assets", cluster.haAssets());
         Map<String, Object> api = new LinkedHashMap<>();
         api.put("total", total);
         api.put("errors", errors);
