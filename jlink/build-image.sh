@@ -99,6 +99,14 @@ if [ "${JNATSD_TRAIN_CLUSTER:-1}" = 0 ]; then
   cluster_modules=0 gateway_modules=0
   cluster_flags=()
 fi
+# A clustered training server runs JetStream clustered: a second, standalone JetStream server in the same JVM
+# (nats.cli's TrainingCompanion, started from JNATSD_AOT_TRAIN_STANDALONE) takes the single server's JetStream
+# load below, so both paths are in the cache.
+standalone_port=$(( train_port + 11 ))
+standalone_flags=
+if [ "$cluster_modules" -gt 0 ]; then
+  standalone_flags="-a 127.0.0.1 -p $standalone_port -js -sd $train_store/standalone"
+fi
 train_gw=$(( train_port + 4 )) gwpeer_gw=$(( train_port + 5 )) gwpeer_port=$(( train_port + 6 ))
 gateway_flags=()
 if [ "$gateway_modules" -gt 0 ]; then
@@ -125,7 +133,7 @@ training_log="$(dirname "$output")/aot-training.log"
 export _JAVA_SR_SIGNUM=40
 aot_config="$(dirname "$output")/nats-server.aotconf"
 rm -f "$aot_config"
-"$output/bin/java" -XX:AOTMode=record -XX:AOTConfiguration="$aot_config" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
+JNATSD_AOT_TRAIN_STANDALONE="$standalone_flags" "$output/bin/java" -XX:AOTMode=record -XX:AOTConfiguration="$aot_config" -Xlog:aot=error --enable-native-access=org.xerial.snappy \
   -m nats.cli/nats.cli.Main "${gateway_flags[@]}" -a 127.0.0.1 -p "$train_port" -js -sd "$train_store" "${cluster_flags[@]}" >"$training_log" 2>&1 &
 server_pid=$!
 peer_pid= peer2_pid=
@@ -170,6 +178,16 @@ for scenario in "reqrep --msgs 20000" "pubsub --msgs 200000" "fanout --msgs 5000
   timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
     $scenario --url "127.0.0.1:$train_port" --duration-limit 30 >/dev/null 2>&1 || true
 done
+# The standalone JetStream server's scenarios (see standalone_flags): a publish stored on the publisher's thread and
+# acked after the group commit, a pull consumer's acks applied without a group, key-value puts and gets.
+if [ -n "$standalone_flags" ] && (exec 3<>"/dev/tcp/127.0.0.1/$standalone_port") 2>/dev/null; then
+  for scenario in "js pub --msgs 150000" "js pub --pubs 16 --msgs 100000" "js pub-sync --msgs 3000" \
+      "js fetch --msgs 150000" "js kv-put --msgs 2000" "js kv-get --msgs 20000"; do
+    # shellcheck disable=SC2086 # the scenario is a word list
+    timeout 60 "$java_home/bin/java" -p "$(dirname "$trainer_jar"):$module_dir" -m nats.bench/nats.bench.NatsBench \
+      $scenario --url "127.0.0.1:$standalone_port" --duration-limit 30 >/dev/null 2>&1 || true
+  done
+fi
 # Headers, wildcard queue subscriptions and replies, which the load generator does not send, and subscription
 # changes among the messages (a SUB and an UNSUB per cycle): without them the parser's and the subscription
 # index's UNSUB paths had no profile, and the first UNSUB under load threw away the compiled parser (a fresh

@@ -99,6 +99,7 @@ public final class Main {
             }
             return EXIT_FAILURE;
         }
+        Optional<NatsServer> companion = TrainingCompanion.startIfAsked();
         signals.serving(server, () -> {
             if (!flags.isGiven(ServerFlags.CONFIG)) {
                 throw new ServerStartException("can only reload config when a file is provided using -c or --config");
@@ -106,6 +107,7 @@ public final class Main {
             return buildOptions(flags);
         });
         server.awaitShutdown();
+        companion.ifPresent(NatsServer::shutdown);
         return signals.exitCode();
     }
 

@@ -361,7 +361,7 @@ final class LeafConnection implements Link, RouteProtocolHandler {
             return false;
         }
         SubjectRules rules = handshake.messageRules();
-        if (rules != SubjectRules.ALL && !rules.allows(m.subject())) {
+        if (rules != SubjectRules.ALL && !rules.allows(m.subjectArray(), m.subjectOffset(), m.subjectLength())) {
             return false;
         }
         MessageTrace trace = m.trace();

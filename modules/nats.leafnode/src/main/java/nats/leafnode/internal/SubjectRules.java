@@ -1,5 +1,6 @@
 package nats.leafnode.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,20 +14,48 @@ import nats.transport.protocol.Subjects;
  * and a deny list. Built from the hub's INFO ({@code import}/{@code export}) merged with the remote's
  * {@code deny_imports}/{@code deny_exports}, or on the hub from the leaf's {@code deny_pub}.
  */
-record SubjectRules(Optional<List<String>> allow, List<String> deny) {
+final class SubjectRules {
 
     static final SubjectRules ALL = new SubjectRules(Optional.empty(), List.of());
 
-    SubjectRules {
-        deny = List.copyOf(deny);
+    private final Optional<List<String>> allow;
+    private final List<String> deny;
+    /** The same lists split once, for the check of every message sent; null for no allow list. */
+    private final SubjectPattern[] allowPatterns;
+    private final SubjectPattern[] denyPatterns;
+
+    SubjectRules(Optional<List<String>> allow, List<String> deny) {
+        this.allow = allow;
+        this.deny = List.copyOf(deny);
+        this.allowPatterns = allow.map(SubjectRules::compile).orElse(null);
+        this.denyPatterns = compile(this.deny);
+    }
+
+    private static SubjectPattern[] compile(List<String> subjects) {
+        return subjects.stream().map(SubjectPattern::new).toArray(SubjectPattern[]::new);
     }
 
     /** Whether {@code subject} passes: some allow entry (or none configured) and no deny entry matches. */
     boolean allows(String subject) {
-        if (allow.isPresent() && allow.get().stream().noneMatch(a -> Subjects.matches(subject, a))) {
+        byte[] bytes = subject.getBytes(StandardCharsets.UTF_8);
+        return allows(bytes, 0, bytes.length);
+    }
+
+    /** As {@link #allows(String)} for a message's subject bytes, without copying them (every message sent). */
+    boolean allows(byte[] subject, int offset, int length) {
+        if (allowPatterns != null && !anyMatches(allowPatterns, subject, offset, length)) {
             return false;
         }
-        return deny.isEmpty() || deny.stream().noneMatch(d -> Subjects.matches(subject, d));
+        return !anyMatches(denyPatterns, subject, offset, length);
+    }
+
+    private static boolean anyMatches(SubjectPattern[] patterns, byte[] subject, int offset, int length) {
+        for (SubjectPattern p : patterns) {
+            if (p.matches(subject, offset, length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -97,14 +97,33 @@ final class EngineConsumerStore implements ConsumerStore {
         }
     }
 
+    // Deliveries and acks come once per message: locked here without a lambda (one less object each).
     @Override
     public void updateDelivered(long consumerSequence, long streamSequence, long deliveryCount, long timestamp) {
-        change(m -> m.updateDelivered(consumerSequence, streamSequence, deliveryCount, timestamp));
+        boolean schedule;
+        lock.lock();
+        try {
+            checkOpen();
+            machine.updateDelivered(consumerSequence, streamSequence, deliveryCount, timestamp);
+            schedule = changed();
+        } finally {
+            lock.unlock();
+        }
+        scheduleSave(schedule);
     }
 
     @Override
     public void updateAcks(long consumerSequence, long streamSequence) {
-        change(m -> m.updateAcks(consumerSequence, streamSequence));
+        boolean schedule;
+        lock.lock();
+        try {
+            checkOpen();
+            machine.updateAcks(consumerSequence, streamSequence);
+            schedule = changed();
+        } finally {
+            lock.unlock();
+        }
+        scheduleSave(schedule);
     }
 
     @Override
@@ -174,12 +193,22 @@ final class EngineConsumerStore implements ConsumerStore {
         try {
             checkOpen();
             update.accept(machine);
-            changes++;
-            schedule = persistence.persistent() && !saveScheduled;
-            saveScheduled |= schedule;
+            schedule = changed();
         } finally {
             lock.unlock();
         }
+        scheduleSave(schedule);
+    }
+
+    /** Counts a change (lock held); returns whether this one must schedule the background save. */
+    private boolean changed() {
+        changes++;
+        boolean schedule = persistence.persistent() && !saveScheduled;
+        saveScheduled |= schedule;
+        return schedule;
+    }
+
+    private void scheduleSave(boolean schedule) {
         if (schedule) {
             long wait = lastSaveNanos == 0 ? 0 : MIN_SAVE_INTERVAL_NANOS - (System.nanoTime() - lastSaveNanos);
             if (wait <= 0) {

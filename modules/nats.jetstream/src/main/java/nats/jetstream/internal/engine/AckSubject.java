@@ -83,8 +83,9 @@ record AckSubject(long streamSequence, long consumerSequence, long deliveries) {
     }
 
     static AckSubject parse(byte[] s, int offset, int length) {
+        int end = offset + length;
         int tokens = 1;
-        for (int i = offset; i < offset + length; i++) {
+        for (int i = offset; i < end; i++) {
             if (s[i] == '.') {
                 tokens++;
             }
@@ -97,30 +98,44 @@ record AckSubject(long streamSequence, long consumerSequence, long deliveries) {
         } else {
             return INVALID;
         }
-        long[] values = new long[3];
-        int token = 0;
-        int start = offset;
-        for (int i = offset; i <= offset + length; i++) {
-            if (i == offset + length || s[i] == '.') {
-                int index = token - first;
-                if (index >= 0 && index < 3) {
-                    long v = 0;
-                    if (i == start) {
-                        return INVALID;
-                    }
-                    for (int k = start; k < i; k++) {
-                        int d = s[k] - '0';
-                        if (d < 0 || d > 9) {
-                            return INVALID;
-                        }
-                        v = v * 10 + d;
-                    }
-                    values[index] = v;
-                }
-                token++;
-                start = i + 1;
+        // Skip to the first of the three numbers, then read them in place (no array per ack).
+        int at = offset;
+        for (int skipped = 0; skipped < first; at++) {
+            if (s[at] == '.') {
+                skipped++;
             }
         }
-        return new AckSubject(values[1], values[2], values[0]);
+        long deliveries = number(s, at, end);
+        at = nextToken(s, at, end);
+        long streamSequence = number(s, at, end);
+        at = nextToken(s, at, end);
+        long consumerSequence = number(s, at, end);
+        if (deliveries < 0 || streamSequence < 0 || consumerSequence < 0) {
+            return INVALID;
+        }
+        return new AckSubject(streamSequence, consumerSequence, deliveries);
+    }
+
+    /** The decimal token at {@code at} (up to the next dot or {@code end}); -1 if empty or not all digits. */
+    private static long number(byte[] s, int at, int end) {
+        long v = 0;
+        int i = at;
+        for (; i < end && s[i] != '.'; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return i == at ? -1 : v;
+    }
+
+    /** The index after the dot that ends the token at {@code at}. */
+    private static int nextToken(byte[] s, int at, int end) {
+        int i = at;
+        while (i < end && s[i] != '.') {
+            i++;
+        }
+        return i + 1;
     }
 }

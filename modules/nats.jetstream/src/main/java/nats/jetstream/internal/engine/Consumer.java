@@ -71,7 +71,11 @@ public final class Consumer {
     /** When the last message went out, epoch nanoseconds (an Instant is made only for CONSUMER.INFO). */
     private long lastDeliveredNanos;
     private byte[] ackPrefix;
-    Instant lastAcked;
+    /** The subject of the last delivery and its bytes (agent thread, under lock). */
+    private String lastSubject;
+    private byte[] lastSubjectBytes;
+    /** When the last ack was applied, epoch nanoseconds (0: never; an Instant is made only for CONSUMER.INFO). */
+    long lastAckedNanos;
     private long lastTimestamp;
     /** The last look for a message found none (not merely max ack pending): no-wait requests end then. */
     private boolean noMoreMessages;
@@ -254,8 +258,8 @@ public final class Consumer {
             if (lastDeliveredNanos == 0 && delivered != null) {
                 lastDeliveredNanos = delivered.getEpochSecond() * 1_000_000_000L + delivered.getNano();
             }
-            if (lastAcked == null) {
-                lastAcked = acked;
+            if (lastAckedNanos == 0 && acked != null) {
+                lastAckedNanos = acked.getEpochSecond() * 1_000_000_000L + acked.getNano();
             }
         } finally {
             lock.unlock();
@@ -518,6 +522,7 @@ public final class Consumer {
                 waiting.expire(System.nanoTime(), replies);
             }
             Instant lastDelivered = lastDeliveredNanos == 0 ? null : Instant.ofEpochSecond(0, lastDeliveredNanos);
+            Instant lastAcked = lastAckedNanos == 0 ? null : Instant.ofEpochSecond(0, lastAckedNanos);
             return new Snapshot(dseq - 1, sseq - 1, lastDelivered, adflr, asflr, lastAcked, pending.size(), rdc.size(),
                     waiting == null ? 0 : waiting.size(), numPending(), config.isPush() && active);
         } finally {
@@ -799,12 +804,21 @@ public final class Consumer {
             System.arraycopy(headers, 0, data, 0, headers.length);
             System.arraycopy(payload, 0, data, headers.length, payload.length);
         }
-        byte[] shown = sm.subject().getBytes(StandardCharsets.UTF_8);
+        byte[] shown = subjectBytes(sm.subject());
         return new Delivery(route, java.util.Arrays.equals(route, shown) ? null : shown, reply, data, headers.length,
                 delay, fc, release ? sm.sequence() : 0, sm.subject());
     }
 
     private record Next(StoredMessage message, long deliveries) {
+    }
+
+    /** A stream's messages mostly repeat a few subjects: the last one's bytes are kept, not encoded per delivery. */
+    private byte[] subjectBytes(String subject) {
+        if (!subject.equals(lastSubject)) {
+            lastSubjectBytes = subject.getBytes(StandardCharsets.UTF_8);
+            lastSubject = subject;
+        }
+        return lastSubjectBytes;
     }
 
     /** {@code $JS.ACK.<stream>.<consumer>.}, the part of every ack subject that never changes. */

@@ -151,7 +151,7 @@ final class ConsumerAcks implements DirectHandler {
                     return;
                 }
             }
-            c.lastAcked = java.time.Instant.now();
+            c.lastAckedNanos = System.currentTimeMillis() * 1_000_000L;
             try {
                 c.store().updateAcks(dseq, sseq);
             } catch (StoreException e) {

@@ -25,4 +25,17 @@ class AckSubjectTest {
             assertEquals(new AckSubject(c[1], c[2], c[0]), parsed, "parsed back from " + expected);
         }
     }
+
+    @Test
+    void parsesTheDomainFormAndRefusesWhatIsNotAnAckSubject() {
+        byte[] domain = "$JS.ACK.hub.ACCHASH.S.C.2.40.7.1765000000000000000.3.tok".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new AckSubject(40, 7, 2), AckSubject.parse(domain, 0, domain.length), "domain form");
+        byte[] framed = "xx$JS.ACK.S.C.5.6.7.8.9yy".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new AckSubject(6, 7, 5), AckSubject.parse(framed, 2, framed.length - 4), "at an offset");
+        for (String bad : new String[] {"$JS.ACK.S.C.1.2.3.4", "$JS.ACK.S.C.1..3.4.5", "$JS.ACK.S.C.1.x.3.4.5",
+            "$JS.ACK.S.C.1.2.3a.4.5", "$JS.ACK.S.C..2.3.4.5"}) {
+            byte[] b = bad.getBytes(StandardCharsets.UTF_8);
+            assertEquals(AckSubject.INVALID, AckSubject.parse(b, 0, b.length), bad);
+        }
+    }
 }

@@ -19,11 +19,18 @@ import java.util.Arrays;
  * on their bytes ({@link Sublist#match(byte[], int, int, ByteMatch)}: no String, no shared cache, usually no
  * allocation) and leave both caches alone, so they neither pay for entries never read again nor evict the
  * entries of subjects that are published again.
+ *
+ * <p>A subject may sit in any of the {@link #WAYS} slots of its set: it is looked for in its own slot first
+ * and moved there when found in another of the set. With one slot per subject, two subjects of the same slot
+ * published in turn evicted each other for good (about a fifth of 100 subjects published round-robin share a
+ * slot of 512), and each eviction cost a String, a shared-cache match and a new entry.
  */
 public final class ResultCache {
 
     private static final int INITIAL_SLOTS = 64;
     private static final int MAX_SLOTS = 512;
+    /** Slots a subject may sit in: its own and the others of its aligned group of this many. */
+    private static final int WAYS = 4;
     /** Recent misses remembered (a power of two); a few unique subjects between two uses of one leave it in. */
     private static final int SEEN_SLOTS = 256;
 
@@ -43,6 +50,10 @@ public final class ResultCache {
             this.result = result;
             this.checked = checked;
         }
+
+        boolean holds(int hash, byte[] subject, int off, int len) {
+            return this.hash == hash && Arrays.equals(key, 0, key.length, subject, off, off + len);
+        }
     }
 
     private Entry[] entries = new Entry[INITIAL_SLOTS];
@@ -60,60 +71,115 @@ public final class ResultCache {
             hash = 31 * hash + subject[i];
         }
         Entry[] table = entries;
-        Entry e = table[(hash ^ (hash >>> 16)) & (table.length - 1)];
+        int slot = (hash ^ (hash >>> 16)) & (table.length - 1);
+        Entry e = table[slot];
         // The hot path stays small enough to be inlined into the publisher's routing.
-        if (e != null && e.checked == current && Arrays.equals(e.key, 0, e.key.length, subject, off, off + len)) {
+        if (e != null && e.checked == current && e.holds(hash, subject, off, len)) {
             return e.result;
         }
-        return lookupSlow(sublist, subject, off, len, hash, e, current);
+        return lookupSlow(sublist, subject, off, len, hash, slot, current);
     }
 
-    private MatchResult lookupSlow(Sublist sublist, byte[] subject, int off, int len, int hash, Entry e,
+    private MatchResult lookupSlow(Sublist sublist, byte[] subject, int off, int len, int hash, int slot,
                                    long current) {
-        if (e != null && Arrays.equals(e.key, 0, e.key.length, subject, off, off + len)) {
-            // Checked at an older generation: still good if the shared cache holds the very same result.
-            if (sublist.cachedMatch(e.subject) != e.result) {
-                e.result = sublist.match(e.subject);
+        Entry[] table = entries;
+        Entry e = table[slot];
+        Entry found = null;
+        if (e != null && e.holds(hash, subject, off, len)) {
+            found = e;
+        } else {
+            int set = slot & -WAYS;
+            for (int i = set; i < set + WAYS; i++) {
+                Entry other = table[i];
+                if (i != slot && other != null && other.holds(hash, subject, off, len)) {
+                    // Most recently used in its own slot: the next look-up of this subject is a fast-path hit.
+                    table[i] = e;
+                    table[slot] = other;
+                    found = other;
+                    break;
+                }
             }
-            e.checked = current;
-            return e.result;
+        }
+        if (found != null) {
+            if (found.checked != current) {
+                // Checked at an older generation: still good if the shared cache holds the very same result.
+                if (sublist.cachedMatch(found.subject) != found.result) {
+                    found.result = sublist.match(found.subject);
+                }
+                found.checked = current;
+            }
+            return found.result;
         }
         if (!seenBefore(hash)) {
             return sublist.match(subject, off, len, scratch);
         }
         String name = new String(subject, off, len, StandardCharsets.ISO_8859_1);
         MatchResult result = sublist.match(name);
-        if (e != null && ++evictions > entries.length && entries.length < MAX_SLOTS) {
+        if (e != null && !place(table, slot, e) && ++evictions > table.length / 4 && table.length < MAX_SLOTS) {
             grow();
+            table = entries;
+            slot = (hash ^ (hash >>> 16)) & (table.length - 1);
+            Entry displaced = table[slot];
+            if (displaced != null) {
+                place(table, slot, displaced);
+            }
         }
-        entries[(hash ^ (hash >>> 16)) & (entries.length - 1)] =
-                new Entry(Arrays.copyOfRange(subject, off, off + len), name, hash, result, current);
+        // The new entry takes the subject's own slot; what was there went to a free slot of the set, if any.
+        table[slot] = new Entry(Arrays.copyOfRange(subject, off, off + len), name, hash, result, current);
         return result;
     }
 
-    /** Whether a subject with this hash missed recently; if not, remembers that it did now. */
+    /**
+     * Whether a subject with this hash missed recently; if not, remembers that it did now. A hash is remembered
+     * in any slot of its set, so two subjects of one slot missing in turn do not forget each other (with one
+     * slot, 8 of nats-bench churn's 100 subjects were never cached, always matched on the trie).
+     */
     private boolean seenBefore(int hash) {
         int[] table = seen;
         if (table == null) {
             table = seen = new int[SEEN_SLOTS];
         }
         int slot = (hash ^ (hash >>> 16)) & (SEEN_SLOTS - 1);
-        if (table[slot] == hash) {
-            // Forget it: a subject admitted now and evicted later starts over.
-            table[slot] = 0;
-            return true;
+        int set = slot & -WAYS;
+        int free = -1;
+        for (int i = set; i < set + WAYS; i++) {
+            if (table[i] == hash) {
+                // Forget it: a subject admitted now and evicted later starts over.
+                table[i] = 0;
+                return true;
+            }
+            if (free < 0 && table[i] == 0) {
+                free = i;
+            }
         }
-        table[slot] = hash;
+        table[table[slot] == 0 || free < 0 ? slot : free] = hash;
         return false;
     }
 
-    /** Doubles the table, keeping the entries (they are rechecked by generation as before). */
+    /** Puts {@code e} in a free slot of {@code slot}'s set other than {@code slot}; false when there is none. */
+    private static boolean place(Entry[] table, int slot, Entry e) {
+        int set = slot & -WAYS;
+        for (int i = set; i < set + WAYS; i++) {
+            if (i != slot && table[i] == null) {
+                table[i] = e;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Doubles the table, keeping each entry that finds a free slot in its set (rechecked by generation). */
     private void grow() {
         Entry[] old = entries;
         Entry[] table = new Entry[old.length * 2];
         for (Entry e : old) {
             if (e != null) {
-                table[(e.hash ^ (e.hash >>> 16)) & (table.length - 1)] = e;
+                int slot = (e.hash ^ (e.hash >>> 16)) & (table.length - 1);
+                if (table[slot] == null) {
+                    table[slot] = e;
+                } else {
+                    place(table, slot, e);
+                }
             }
         }
         entries = table;

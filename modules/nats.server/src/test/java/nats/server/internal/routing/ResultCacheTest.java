@@ -86,6 +86,32 @@ class ResultCacheTest {
     }
 
     @Test
+    void aHundredSubjectsPublishedInTurnAllStayCached() throws Exception {
+        // As nats-bench churn publishes: 100 subjects round-robin, each matched by two nodes (a new result per match).
+        subscribe("c.w7Kq2.>");
+        subscribe("c.w7Kq2.*");
+        String[] subjects = new String[100];
+        for (int i = 0; i < subjects.length; i++) {
+            subjects[i] = String.format(java.util.Locale.ROOT, "c.w7Kq2.p%02d", i);
+        }
+        // Far fewer rounds than a benchmark run's 20,000: the table has grown and every subject found a slot.
+        for (int round = 0; round < 100; round++) {
+            for (String subject : subjects) {
+                lookup(subject);
+            }
+        }
+        MatchResult[] settled = new MatchResult[subjects.length];
+        for (int i = 0; i < subjects.length; i++) {
+            settled[i] = lookup(subjects[i]);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < subjects.length; i++) {
+                assertSame(settled[i], lookup(subjects[i]), subjects[i] + " is a hit in round " + round);
+            }
+        }
+    }
+
+    @Test
     void subjectsUsedOnceDoNotEvictAHotEntry() throws Exception {
         ServerSubscription acks = subscribe("$JS.ACK.>");
         subscribe("orders.new");
