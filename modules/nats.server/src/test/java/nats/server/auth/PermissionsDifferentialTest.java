@@ -78,7 +78,8 @@ class PermissionsDifferentialTest {
     /** Sends the script and returns what came back after INFO, until the server closes or goes quiet. */
     private static String exchange(int port, String script) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(400);
+            // The first read (INFO) may wait for a busy machine; only after it does 400 ms of quiet end the transcript.
+            socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             out.write(script.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -98,6 +99,7 @@ class PermissionsDifferentialTest {
                     break;
                 }
                 received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                socket.setSoTimeout(400);
             }
             String text = received.toString();
             return text.substring(text.indexOf(" \r\n") + 3);
