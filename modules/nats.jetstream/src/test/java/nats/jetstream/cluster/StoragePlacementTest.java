@@ -2,6 +2,7 @@ package nats.jetstream.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,8 +43,8 @@ class StoragePlacementTest {
     @Test
     void streamsThatDoNotFitTheServersStorageAreRefusedAsGoRefusesThem() throws Exception {
         String limits = "max_file_store: 1MB, max_memory_store: 1MB";
-        Map<String, String> ours = JsCluster3.run(java.nio.file.Files.createDirectories(dir.resolve("ours")), n -> "", limits, "A",
-                StoragePlacementTest::outcomes);
+        Map<String, String> ours = JsCluster3.run(Files.createDirectories(dir.resolve("ours")), n -> "", limits,
+                "A", StoragePlacementTest::outcomes);
         String insufficient = "{code=400, description=no suitable peers for placement, insufficient storage, "
                 + "err_code=10005}";
         assertEquals(insufficient, ours.get("TOO_BIG"));

@@ -525,8 +525,8 @@ final class ClusterApi implements ClusterRequests {
         }
         Optional<List<String>> newPeers;
         if (move) {
-            PeerSelection.Result placed = cluster.place((int) cfg.replicas, PeerSelection.Placement.of(cfg.placement),
-                cfg.toJson());
+            PeerSelection.Result placed = cluster.place((int) cfg.replicas,
+                    PeerSelection.Placement.of(cfg.placement), cfg.toJson());
             if (!placed.error().isEmpty()) {
                 throw new ApiException(JsErrors.CLUSTER_NO_PEERS, placed.error());
             }

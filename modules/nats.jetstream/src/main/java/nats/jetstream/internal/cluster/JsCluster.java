@@ -413,7 +413,10 @@ public final class JsCluster {
         return new PeerSelection.Result(List.copyOf(r.eligible().subList(0, replicas)), "");
     }
 
-    /** The members (in placement's order) that may take {@code needed} more replicas of a group holding {@code existing}. */
+    /**
+     * The members (in placement's order) that may take {@code needed} more replicas of a group holding
+     * {@code existing}.
+     */
     PeerSelection.Result eligible(int needed, PeerSelection.Placement placement, List<String> existing,
                                   Map<String, Object> config) {
         boolean memory = "memory".equals(config.get("storage"));

@@ -44,7 +44,6 @@ public final class PeerSelection {
      * @param replicated  whether it has more than one replica (then the fewest RAFT groups go first)
      */
     public record Demand(long maxBytes, long maxHaAssets, boolean replicated) {
-        public static final Demand NONE = new Demand(0, 0, false);
     }
 
     /** What a stream's placement asks: a cluster ("" for this one) and tags. */
