@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -40,60 +39,58 @@ class ClusterAckBench {
 
     @Test
     void ackRates() throws Exception {
-        try (JsCluster3 cluster = new JsCluster3(dir)) {
-            cluster.startAll();
-            cluster.awaitMetaLeader(Duration.ofSeconds(20));
-            try (Connection nc = cluster.connect("A")) {
-                JetStreamManagement jsm = nc.jetStreamManagement();
-                JetStream js = nc.jetStream();
-                for (int replicas : new int[] {1, 3}) {
-                    String name = "A" + replicas;
-                    jsm.addStream(StreamConfiguration.builder().name(name).subjects(name).replicas(replicas)
-                            .storageType(StorageType.File).build());
-                    List<CompletableFuture<PublishAck>> window = new ArrayList<>();
-                    for (int i = 0; i < 2 * COUNT; i++) {
-                        window.add(js.publishAsync(name, new byte[128]));
-                        if (window.size() == 500) {
-                            for (CompletableFuture<PublishAck> f : window) {
-                                f.get(10, TimeUnit.SECONDS);
-                            }
-                            window.clear();
+        JsCluster3.run(dir, name -> "", "A", nc -> {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            JetStream js = nc.jetStream();
+            for (int replicas : new int[] {1, 3}) {
+                String name = "A" + replicas;
+                jsm.addStream(StreamConfiguration.builder().name(name).subjects(name).replicas(replicas)
+                        .storageType(StorageType.File).build());
+                List<CompletableFuture<PublishAck>> window = new ArrayList<>();
+                for (int i = 0; i < 2 * COUNT; i++) {
+                    window.add(js.publishAsync(name, new byte[128]));
+                    if (window.size() == 500) {
+                        for (CompletableFuture<PublishAck> f : window) {
+                            f.get(10, TimeUnit.SECONDS);
                         }
+                        window.clear();
                     }
-                    for (CompletableFuture<PublishAck> f : window) {
-                        f.get(10, TimeUnit.SECONDS);
-                    }
-                    jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("c")
-                            .ackPolicy(AckPolicy.Explicit).build());
-                    JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind(name, "c"));
-                    long t0 = System.nanoTime();
-                    int n = 0;
-                    while (n < COUNT) {
-                        for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
-                            m.ackSync(Duration.ofSeconds(5));
-                            n++;
-                        }
-                    }
-                    double syncRate = n / ((System.nanoTime() - t0) / 1e9);
-                    t0 = System.nanoTime();
-                    n = 0;
-                    while (n < COUNT) {
-                        for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
-                            m.ack();
-                            n++;
-                        }
-                    }
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (jsm.getConsumerInfo(name, "c").getNumAckPending() > 0 && System.nanoTime() < deadline) {
-                        Thread.sleep(1);
-                    }
-                    double plainRate = n / ((System.nanoTime() - t0) / 1e9);
-                    System.out.printf("R%d file: ackSync %.0f acks/s (%.2f ms each), plain ack %.0f acks/s%n",
-                            replicas, syncRate, 1000 / syncRate, plainRate);
                 }
+                for (CompletableFuture<PublishAck> f : window) {
+                    f.get(10, TimeUnit.SECONDS);
+                }
+                jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("c")
+                        .ackPolicy(AckPolicy.Explicit).build());
+                JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind(name, "c"));
+                long t0 = System.nanoTime();
+                int n = 0;
+                while (n < COUNT) {
+                    for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
+                        m.ackSync(Duration.ofSeconds(5));
+                        n++;
+                    }
+                }
+                double syncRate = n / ((System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                n = 0;
+                while (n < COUNT) {
+                    for (Message m : sub.fetch(100, Duration.ofSeconds(2))) {
+                        m.ack();
+                        n++;
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (jsm.getConsumerInfo(name, "c").getNumAckPending() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                double plainRate = n / ((System.nanoTime() - t0) / 1e9);
+                System.out.printf("R%d file: ackSync %.0f acks/s (%.2f ms each), plain ack %.0f acks/s%n",
+                        replicas, syncRate, 1000 / syncRate, plainRate);
             }
-        }
+            return null;
+        });
     }
+
     /**
      * Acks while many deliveries are pending: 1,000 fetched, then each acknowledged with {@code ackSync}, one after
      * the other (each answered once its state change is committed), on an R3 file stream; prints the rate and the
@@ -101,41 +98,38 @@ class ClusterAckBench {
      */
     @Test
     void ackSyncWithManyPending() throws Exception {
-        try (JsCluster3 cluster = new JsCluster3(dir)) {
-            cluster.startAll();
-            cluster.awaitMetaLeader(Duration.ofSeconds(20));
-            try (Connection nc = cluster.connect("A")) {
-                JetStreamManagement jsm = nc.jetStreamManagement();
-                JetStream js = nc.jetStream();
-                jsm.addStream(StreamConfiguration.builder().name("P").subjects("P").replicas(3)
-                        .storageType(StorageType.File).build());
-                List<CompletableFuture<PublishAck>> sent = new ArrayList<>();
-                for (int i = 0; i < 1_000; i++) {
-                    sent.add(js.publishAsync("P", new byte[128]));
-                }
-                for (CompletableFuture<PublishAck> f : sent) {
-                    f.get(10, TimeUnit.SECONDS);
-                }
-                jsm.addOrUpdateConsumer("P", ConsumerConfiguration.builder().durable("c")
-                        .ackPolicy(AckPolicy.Explicit).ackWait(Duration.ofMinutes(2)).build());
-                JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind("P", "c"));
-                List<Message> pending = new ArrayList<>();
-                while (pending.size() < 1_000) {
-                    pending.addAll(sub.fetch(1_000 - pending.size(), Duration.ofSeconds(2)));
-                }
-                String leader = jsm.getStreamInfo("P").getClusterInfo().getLeader();
-                Thread.sleep(500);
-                long before = groupBytes(dir.resolve(leader));
-                long t0 = System.nanoTime();
-                for (Message m : pending) {
-                    m.ackSync(Duration.ofSeconds(5));
-                }
-                double rate = pending.size() / ((System.nanoTime() - t0) / 1e9);
-                long grown = groupBytes(dir.resolve(leader)) - before;
-                System.out.printf("R3 file, 1,000 pending: ackSync %.0f acks/s (%.2f ms each), group files +%d bytes"
-                        + " (%d per ack)%n", rate, 1000 / rate, grown, grown / pending.size());
+        JsCluster3.run(dir, name -> "", "A", nc -> {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            JetStream js = nc.jetStream();
+            jsm.addStream(StreamConfiguration.builder().name("P").subjects("P").replicas(3)
+                    .storageType(StorageType.File).build());
+            List<CompletableFuture<PublishAck>> sent = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                sent.add(js.publishAsync("P", new byte[128]));
             }
-        }
+            for (CompletableFuture<PublishAck> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            jsm.addOrUpdateConsumer("P", ConsumerConfiguration.builder().durable("c")
+                    .ackPolicy(AckPolicy.Explicit).ackWait(Duration.ofMinutes(2)).build());
+            JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind("P", "c"));
+            List<Message> pending = new ArrayList<>();
+            while (pending.size() < 1_000) {
+                pending.addAll(sub.fetch(1_000 - pending.size(), Duration.ofSeconds(2)));
+            }
+            String leader = jsm.getStreamInfo("P").getClusterInfo().getLeader();
+            Thread.sleep(500);
+            long before = groupBytes(dir.resolve(leader));
+            long t0 = System.nanoTime();
+            for (Message m : pending) {
+                m.ackSync(Duration.ofSeconds(5));
+            }
+            double rate = pending.size() / ((System.nanoTime() - t0) / 1e9);
+            long grown = groupBytes(dir.resolve(leader)) - before;
+            System.out.printf("R3 file, 1,000 pending: ackSync %.0f acks/s (%.2f ms each), group files +%d bytes"
+                    + " (%d per ack)%n", rate, 1000 / rate, grown, grown / pending.size());
+            return null;
+        });
     }
 
     private static long groupBytes(Path server) throws java.io.IOException {
