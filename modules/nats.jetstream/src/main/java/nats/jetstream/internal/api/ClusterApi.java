@@ -308,7 +308,8 @@ final class ClusterApi implements ClusterRequests {
     /**
      * A consumer create or delete the stream's leader just did on the single-server path is answered once the
      * stream's group committed it (Go answers after the consumer assignment is committed); false when the answer
-     * may go now.
+     * may go now. Should this server's leadership end first, the next leader handles the request again (a create of
+     * a consumer that exists with the same configuration succeeds, so a create that did commit is not refused).
      */
     boolean answerAfterCommit(ApiRequest req, InternalConnection connection, String response) {
         String[] t = req.message.subject().split("\\.", -1);
@@ -334,7 +335,7 @@ final class ClusterApi implements ClusterRequests {
                 .whenComplete((v, error) -> {
                     if (error == null) {
                         send(connection, req.message, response);
-                    } else {
+                    } else if (!held.retryElsewhere(req.account.name(), stream, connection, req.message)) {
                         fail(connection, req.message, type, ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
                     }
                 });
