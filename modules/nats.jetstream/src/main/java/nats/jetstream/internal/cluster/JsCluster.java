@@ -227,6 +227,22 @@ public final class JsCluster {
         return peers.clusterName();
     }
 
+    /** This server's RAFT members by group name: the meta group's and one per stream group it is placed in. */
+    Map<String, RaftNode> raftNodes() {
+        Map<String, RaftNode> nodes = new java.util.TreeMap<>();
+        RaftNode m = meta;
+        if (m != null) {
+            nodes.put(META, m);
+        }
+        for (StreamReplica r : replicas.values()) {
+            RaftNode n = r.node();
+            if (n != null) {
+                nodes.put(n.group(), n);
+            }
+        }
+        return nodes;
+    }
+
     public String serverName(String nodeId) {
         return peers.name(nodeId);
     }
