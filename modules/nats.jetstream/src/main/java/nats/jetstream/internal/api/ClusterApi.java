@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
 import nats.jetstream.internal.cluster.ClusterRequests;
+import nats.jetstream.internal.cluster.ConsumerGroups;
 import nats.jetstream.internal.cluster.JsCluster;
 import nats.jetstream.internal.cluster.PeerSelection;
 import nats.jetstream.internal.engine.JetStream;
@@ -366,13 +367,7 @@ final class ClusterApi implements ClusterRequests {
      * replicates its state on every replica of the stream (it runs with the stream's leader).
      */
     private static boolean singleReplica(Map<String, Object> info, Map<String, Object> streamConfig) {
-        if (!(info.get("config") instanceof Map<?, ?> config)) {
-            return false;
-        }
-        long replicas = config.get("num_replicas") instanceof Number n ? n.longValue() : 0;
-        boolean ephemeral = !(config.get("durable_name") instanceof String d) || d.isEmpty();
-        boolean limits = !(streamConfig.get("retention") instanceof String r) || r.equals("limits");
-        return replicas == 1 || (ephemeral && limits && replicas == 0);
+        return info.get("config") instanceof Map<?, ?> config && ConsumerGroups.goGroupSize(config, streamConfig) == 1;
     }
 
     // --- the meta leader's requests --------------------------------------------------------------------------

@@ -473,7 +473,7 @@ public final class JsCluster {
 
     /**
      * The RAFT groups a member runs: the meta group and each stream group of more than one peer it is in (Go's
-     * {@code ha_assets}; Go also runs a group per replicated consumer, here consumers ride their stream's group).
+     * {@code ha_assets} without the consumers' groups; here consumers ride their stream's group).
      */
     public int haAssets(String nodeId) {
         int groups = meta == null ? 0 : 1;
@@ -485,9 +485,18 @@ public final class JsCluster {
         return groups;
     }
 
-    /** This server's {@link #haAssets(String)}. */
+    /**
+     * This server's {@link #haAssets(String)}, plus the consumers of its stream groups to which Go would give a
+     * group of their own (only the members of a stream's group know its consumers, so placement counts without).
+     */
     public int haAssets() {
-        return haAssets(selfId);
+        int assets = haAssets(selfId);
+        for (StreamReplica r : replicas.values()) {
+            if (r.assignment().peers().size() > 1) {
+                assets += r.consumerGroups();
+            }
+        }
+        return assets;
     }
 
     /** Go's stream group name: {@code S-R<n><F|M>-<random>}. */

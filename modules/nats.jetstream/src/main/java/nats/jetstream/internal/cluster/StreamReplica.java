@@ -21,6 +21,7 @@ import nats.raft.Member;
 import nats.raft.RaftNode;
 import nats.raft.RaftState;
 import nats.raft.StateMachine;
+import nats.transport.json.Json;
 
 /**
  * This server's member of one stream's RAFT group (Go's stream group, e.g. {@code S-R3F-...}). The leader subscribes
@@ -154,6 +155,20 @@ final class StreamReplica implements StateMachine, DirectHandler {
 
     RaftNode node() {
         return node;
+    }
+
+    /** The committed consumers Go would give a RAFT group of more than one peer (its {@code ha_assets}). */
+    @SuppressWarnings("unchecked")
+    int consumerGroups() {
+        int groups = 0;
+        for (byte[] def : consumerDefs.values()) {
+            Map<String, Object> json = Json.parseObject(new String(def, StandardCharsets.UTF_8));
+            if (json.get("config") instanceof Map<?, ?> config
+                    && ConsumerGroups.goGroupSize(config, assignment.config()) > 1) {
+                groups++;
+            }
+        }
+        return groups;
     }
 
     StreamAssignment assignment() {
