@@ -87,7 +87,8 @@ public final class JsCluster {
         });
         // Go keeps the meta group under the system account: <store>/$SYS/_js_/_meta_.
         this.root = js.options().storeRoot().resolve("$SYS").resolve("_js_");
-        this.usage = new UsageGossip(js, selfId, this::isStreamLeader, (a, st) -> streams.containsKey(key(a, st)));
+        this.usage = new UsageGossip(js, selfId, this::isStreamLeader, (a, st) -> streams.containsKey(key(a, st)),
+                this::haAssets);
         long ms = Long.getLong("nats.jetstream.cluster.election_ms", 4000);
         this.electionMin = Duration.ofMillis(ms);
     }
@@ -449,7 +450,9 @@ public final class JsCluster {
                 boolean online = id.equals(selfId) || peers.isOnline(id);
                 JsPeers.Limits limits = peers.limits(id);
                 long room = Math.max(0, (memory ? limits.maxMemory() : limits.maxStore()) - reserved(id, memory));
-                nodes.add(new PeerSelection.Node(id, cluster, online, peers.tags(id), room, haAssets(id)));
+                // The assignments count at once; the member's own report adds its consumers' groups.
+                int assets = id.equals(selfId) ? haAssets() : Math.max(haAssets(id), usage.haAssets(id));
+                nodes.add(new PeerSelection.Node(id, cluster, online, peers.tags(id), room, assets));
             }
         }
         java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
