@@ -421,10 +421,12 @@ public final class Stream implements StoreListener {
         }
     }
 
-    void recoverConsumers() {
+    /** Reopens the stored consumers: at a server start ({@code serverStart}) or from a restored snapshot. */
+    void recoverConsumers(boolean serverStart) {
         for (String consumerName : store.consumerNames()) {
             try {
-                Consumer c = ConsumerFactory.recover(this, consumerName);
+                Consumer c = serverStart ? ConsumerFactory.recoverAtStart(this, consumerName)
+                        : ConsumerFactory.recover(this, consumerName);
                 if (c != null) {
                     consumers.put(c.name(), c);
                 }
