@@ -13,6 +13,7 @@ import nats.api.accounts.AccountListener;
 import nats.api.accounts.PluginAccount;
 import nats.jetstream.internal.api.ApiRouter;
 import nats.jetstream.internal.cluster.JsCluster;
+import nats.jetstream.internal.cluster.SingleServerSourcing;
 import nats.jetstream.internal.config.AccountLimits;
 import nats.jetstream.internal.config.JetStreamOptions;
 import nats.jetstream.internal.engine.JetStream;
@@ -80,6 +81,7 @@ public final class JetStreamPlugin implements ServerPlugin {
         JetStream engine;
         try {
             engine = new JetStream(context, options, getClass().getModule().getLayer());
+            engine.followRemoteOrigins(SingleServerSourcing::new);
             engine.prepareStore();
         } catch (IOException | IllegalStateException e) {
             throw new PluginException("Can't start JetStream: " + e.getMessage(), e);

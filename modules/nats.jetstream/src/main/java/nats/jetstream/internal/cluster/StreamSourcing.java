@@ -3,8 +3,6 @@ package nats.jetstream.internal.cluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +11,6 @@ import nats.api.messaging.InternalConnection;
 import nats.jetstream.internal.engine.Replicas;
 import nats.jetstream.internal.engine.Stream;
 import nats.jetstream.internal.model.StreamSettings;
-import nats.jetstream.internal.model.StreamSource;
 import nats.raft.RaftNode;
 import nats.raft.RaftState;
 
@@ -39,50 +36,30 @@ final class StreamSourcing implements OriginFeed.Sink {
 
     private final Stream stream;
     private final RaftNode node;
-    private final InternalConnection connection;
-    private volatile List<OriginFeed> feeds = List.of();
+    private final OriginFeeds feeds;
     private volatile boolean leading;
     private volatile Thread agent;
 
     StreamSourcing(Stream stream, RaftNode node, InternalConnection connection) {
         this.stream = stream;
         this.node = node;
-        this.connection = connection;
-        configChanged(stream.config());
-        Replicas.reportSources(stream, () -> feeds);
+        this.feeds = new OriginFeeds(stream, connection, this);
+        feeds.configChanged(stream.config());
+        Replicas.reportSources(stream, feeds::list);
     }
 
     /** The stream's configuration changed: follow its (new) origins, keeping those that stayed. */
-    synchronized void configChanged(StreamSettings cfg) {
-        List<OriginFeed> fresh = new ArrayList<>();
-        cfg.mirror.ifPresent(m -> fresh.add(keep(m, true)));
-        for (StreamSource s : cfg.sources) {
-            fresh.add(keep(s, false));
-        }
-        for (OriginFeed old : feeds) {
-            if (!fresh.contains(old)) {
-                old.cancel();
-            }
-        }
-        feeds = List.copyOf(fresh);
-    }
-
-    private OriginFeed keep(StreamSource spec, boolean mirror) {
-        for (OriginFeed f : feeds) {
-            if (f.mirror() == mirror && f.spec().equals(spec)) {
-                return f;
-            }
-        }
-        return new OriginFeed(spec, mirror, connection, this);
+    void configChanged(StreamSettings cfg) {
+        feeds.configChanged(cfg);
     }
 
     /** This member leads and applied what was committed before: start following the origins (idempotent). */
     synchronized void lead() {
-        if (leading || feeds.isEmpty()) {
+        if (leading || feeds.list().isEmpty()) {
             return;
         }
         leading = true;
-        for (OriginFeed f : feeds) {
+        for (OriginFeed f : feeds.list()) {
             f.reset();
         }
         Thread t = Thread.ofVirtual().name("jetstream-sourcing-" + stream.name()).unstarted(this::run);
@@ -99,7 +76,7 @@ final class StreamSourcing implements OriginFeed.Sink {
         Thread t = agent;
         agent = null;
         LockSupport.unpark(t);
-        for (OriginFeed f : feeds) {
+        for (OriginFeed f : feeds.list()) {
             f.cancel();
         }
     }
@@ -112,32 +89,9 @@ final class StreamSourcing implements OriginFeed.Sink {
     /** The agent of one leadership: it ends when leadership does (a later one runs its own). */
     private void run() {
         while (leading && agent == Thread.currentThread()) {
-            long now = System.nanoTime();
-            for (OriginFeed f : feeds) {
-                if (!leading || agent != Thread.currentThread()) {
-                    return;
-                }
-                if (f.needsConsumer(now)) {
-                    f.start(resumeAfter(f));
-                }
-            }
+            feeds.startDue(() -> leading && agent == Thread.currentThread());
             LockSupport.parkNanos(this, TICK_NANOS);
         }
-    }
-
-    /** The last origin sequence the store holds from {@code feed}'s origin, 0 for none. */
-    private long resumeAfter(OriginFeed feed) {
-        if (feed.mirror()) {
-            return stream.store().fastState().lastSequence();
-        }
-        // A backwards scan of the store for the source's header: once per leadership, not at every retry (what
-        // was taken since is the feed's own position).
-        long through = feed.storedThrough();
-        if (through < 0) {
-            through = Replicas.lastSourcedSequence(stream, feed.spec());
-            feed.storedThrough(through);
-        }
-        return through;
     }
 
     // --- the group's entries ------------------------------------------------------------------------------------

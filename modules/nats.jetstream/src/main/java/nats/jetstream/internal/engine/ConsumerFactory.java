@@ -157,9 +157,22 @@ final class ConsumerFactory {
         return GoJson.compact(m).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reopens a stored consumer at start-up. */
-    @SuppressWarnings("unchecked")
+    /** Reopens a stored consumer (a snapshot's, or one a new leader installs). */
     static Consumer recover(Stream stream, String name) {
+        return recover(stream, name, false);
+    }
+
+    /**
+     * Reopens a stored consumer at a server start. A consumer with {@code mem_storage} does not come back: Go keeps
+     * its state in memory only (a file stream's {@code ConsumerStore} with {@code MemoryStorage}), so after a
+     * restart it is gone and its client (an ordered consumer) creates a new one.
+     */
+    static Consumer recoverAtStart(Stream stream, String name) {
+        return recover(stream, name, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer recover(Stream stream, String name, boolean serverStart) {
         ConsumerStore probe = stream.store().consumer(name, new ConsumerConfig(AckPolicy.NONE, 0));
         Optional<byte[]> meta = probe.metadata();
         if (meta.isEmpty()) {
@@ -168,6 +181,10 @@ final class ConsumerFactory {
         }
         Map<String, Object> json = Json.parseObject(new String(meta.get(), StandardCharsets.UTF_8));
         ConsumerSettings cfg = ConsumerSettings.parse((Map<String, Object>) json.get("config"));
+        if (serverStart && cfg.memoryStorage) {
+            probe.delete();
+            return null;
+        }
         Instant created = json.get("created") instanceof String s ? Instant.parse(s) : Instant.now();
         probe.updateConfig(storeConfig(cfg));
         Consumer c = new Consumer(stream, name, cfg, probe, created);

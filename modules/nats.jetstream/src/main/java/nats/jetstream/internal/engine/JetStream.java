@@ -43,6 +43,8 @@ public final class JetStream implements AutoCloseable {
     private final AtomicLong storeTotal = new AtomicLong();
     private final System.Logger log;
     private volatile boolean shuttingDown;
+    /** How a single server's stream follows origins in another domain or account (none: not at all). */
+    private volatile java.util.function.Function<Stream, RemoteSources> remoteSources;
 
     public JetStream(ServerContext context, JetStreamOptions options, ModuleLayer layer) {
         this.context = context;
@@ -61,6 +63,15 @@ public final class JetStream implements AutoCloseable {
         Optional<StoreProvider> p = layer != null ? StoreProviders.find(layer, type) : StoreProviders.find(type);
         return p.or(() -> StoreProviders.find(type)).orElseThrow(() -> new IllegalStateException(
                 "no JetStream " + type + " store backend (module nats.jetstream.store." + type + ") is installed"));
+    }
+
+    /** Sets how streams with an origin in another domain or account follow it (the cluster package's feeds). */
+    public void followRemoteOrigins(java.util.function.Function<Stream, RemoteSources> factory) {
+        remoteSources = factory;
+    }
+
+    java.util.function.Function<Stream, RemoteSources> remoteSources() {
+        return remoteSources;
     }
 
     public ServerContext context() {

@@ -178,7 +178,7 @@ public final class JsAccount {
             var store = js.provider(cfg.storage).restore(cfg.storeConfig(), js.storeContext(dir, cfg.name), snapshot);
             Stream stream = Stream.adopt(this, cfg, store, Instant.now());
             streams.put(cfg.name, stream);
-            stream.recoverConsumers();
+            stream.recoverConsumers(false);
             stream.start();
             return stream;
         } catch (StoreException e) {
@@ -347,7 +347,7 @@ public final class JsAccount {
         Instant created = json.get("created") instanceof String s ? Instant.parse(s) : Instant.now();
         Stream stream = Stream.create(this, cfg, streamDir, created);
         streams.put(cfg.name, stream);
-        stream.recoverConsumers();
+        stream.recoverConsumers(true);
         stream.start();
         js.log().log(System.Logger.Level.INFO, "  Restored {0} messages for stream ''{1} > {2}''",
                 stream.store().fastState().messages(), name(), cfg.name);

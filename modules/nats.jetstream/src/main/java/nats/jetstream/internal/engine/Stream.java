@@ -46,6 +46,8 @@ public final class Stream implements StoreListener {
     private volatile SubjectTransform republishTransform;
     private volatile SubjectTransform inputTransform;
     private volatile StreamSources sources;
+    /** The mirror or sources when one of them is in another domain or account (then {@link #sources} is null). */
+    private volatile RemoteSources remoteSources;
     /** A clustered stream's origins as its group's leader follows them (empty elsewhere). */
     private volatile java.util.function.Supplier<List<? extends SourceStatus>> replicatedSources = List::of;
     private volatile boolean closed;
@@ -192,10 +194,20 @@ public final class Stream implements StoreListener {
         if (replica) {
             return;
         }
-        if ((cfg.mirror.isPresent() || !cfg.sources.isEmpty()) && sources == null && !closed) {
+        if ((cfg.mirror.isPresent() || !cfg.sources.isEmpty()) && sources == null && remoteSources == null
+                && !closed) {
+            var remote = account.js().remoteSources();
+            if (remote != null && hasExternalOrigin(cfg)) {
+                remoteSources = remote.apply(this);
+                return;
+            }
             sources = new StreamSources(this);
             sources.start();
         }
+    }
+
+    private static boolean hasExternalOrigin(StreamSettings cfg) {
+        return cfg.mirror.map(m -> m.isExternal()).orElse(false) || cfg.sources.stream().anyMatch(s -> s.isExternal());
     }
 
     public JsAccount account() {
@@ -241,7 +253,11 @@ public final class Stream implements StoreListener {
     /** The origins this stream mirrors or sources from, as followed here (on one server, or as a group's leader). */
     public List<? extends SourceStatus> sourceStatuses() {
         StreamSources s = sources;
-        return s != null ? s.tails() : replicatedSources.get();
+        if (s != null) {
+            return s.tails();
+        }
+        RemoteSources r = remoteSources;
+        return r != null ? r.statuses() : replicatedSources.get();
     }
 
     void replicatedSources(java.util.function.Supplier<List<? extends SourceStatus>> statuses) {
@@ -421,10 +437,12 @@ public final class Stream implements StoreListener {
         }
     }
 
-    void recoverConsumers() {
+    /** Reopens the stored consumers: at a server start ({@code serverStart}) or from a restored snapshot. */
+    void recoverConsumers(boolean serverStart) {
         for (String consumerName : store.consumerNames()) {
             try {
-                Consumer c = ConsumerFactory.recover(this, consumerName);
+                Consumer c = serverStart ? ConsumerFactory.recoverAtStart(this, consumerName)
+                        : ConsumerFactory.recover(this, consumerName);
                 if (c != null) {
                     consumers.put(c.name(), c);
                 }
@@ -483,8 +501,11 @@ public final class Stream implements StoreListener {
             writeLock.unlock();
         }
         StreamSources s = sources;
+        RemoteSources r = remoteSources;
         if (s != null) {
             s.configChanged();
+        } else if (r != null) {
+            r.configChanged(cfg);
         } else {
             startSources();
         }
@@ -553,6 +574,10 @@ public final class Stream implements StoreListener {
         StreamSources s = sources;
         if (s != null) {
             s.stop();
+        }
+        RemoteSources r = remoteSources;
+        if (r != null) {
+            r.stop();
         }
         unsubscribe();
         ingest.stop();

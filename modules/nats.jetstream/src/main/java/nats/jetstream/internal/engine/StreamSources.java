@@ -307,10 +307,18 @@ public final class StreamSources {
         }
     }
 
+    /**
+     * Stores a message an origin in another domain or account delivered ({@link RemoteSources}), its subject and
+     * headers already those of a sourced message, through the writer as a local origin's.
+     */
+    public static void acceptSourced(Stream target, String subject, byte[] headers, byte[] payload) {
+        target.ingest().offer(new StreamIngest.Inbound(subject, null, headers, payload));
+    }
+
     private void copySourced(Tail tail, StoredMessage sm) {
         String subject = sourcedSubject(tail.transforms, sm.subject());
         byte[] headers = sourcedHeaders(tail.spec, sm.headers(), sm.sequence());
         // Through the writer, so dedupe, limits and republish apply as to any published message.
-        target.ingest().offer(new StreamIngest.Inbound(subject, null, headers, sm.payload()));
+        acceptSourced(target, subject, headers, sm.payload());
     }
 }
