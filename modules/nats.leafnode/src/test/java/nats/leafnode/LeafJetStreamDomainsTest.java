@@ -318,7 +318,25 @@ class LeafJetStreamDomainsTest {
             assertEquals(List.of("HUB"), answers(hub, "$JS.API.INFO"), "a hub client without domain: the hub's only");
             assertEquals(List.of("SPOKE"), answers(hub, "$JS.SPOKE.API.INFO"), "a hub client names the leaf's domain");
             assertEquals(List.of("HUB"), answers(hub, "$JS.HUB.API.INFO"), "the hub's own domain, once");
+            directGetThroughTheDomain(hub, leaf);
         }
+    }
+
+    /**
+     * A leaf client's direct get named for the hub's domain reaches the stream's direct-get queue subscription on
+     * the hub: the leaf sends it mapped and without a queue group, and Go's hub serves its queue subscribers then.
+     */
+    private static void directGetThroughTheDomain(Connection hub, Connection leaf) throws Exception {
+        Message created = hub.request("$JS.API.STREAM.CREATE.DG", ("{\"name\":\"DG\",\"subjects\":[\"dg\"],"
+                + "\"allow_direct\":true,\"storage\":\"memory\"}").getBytes(StandardCharsets.UTF_8), WAIT);
+        assertTrue(created != null && !new String(created.getData(), StandardCharsets.UTF_8).contains("\"error\""),
+                "stream DG created on the hub");
+        hub.request("dg", "stored".getBytes(StandardCharsets.UTF_8), WAIT);
+        Message got = leaf.request("$JS.HUB.API.DIRECT.GET.DG", "{\"seq\":1}".getBytes(StandardCharsets.UTF_8),
+                WAIT);
+        assertTrue(got != null && !got.isStatusMessage(), "the direct get from the leaf answered: " + got);
+        assertEquals("stored", new String(got.getData(), StandardCharsets.UTF_8));
+        assertEquals("dg", got.getHeaders().getFirst("Nats-Subject"));
     }
 
     private static void awaitAnswer(Connection c, String subject) throws Exception {

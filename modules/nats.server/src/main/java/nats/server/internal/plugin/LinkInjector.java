@@ -87,9 +87,12 @@ final class LinkInjector implements LinkPublisher {
             nats.server.internal.routing.JetStreamReplies.decode(m);
         }
         m.prepareSizes();
+        m.anyQueueGroup = false;
         if (traceKind == MessageTracer.LEAF && lastAccount.mappings() != null) {
             // Go's parser maps what leaf nodes publish as it maps clients' (JetStream domains rely on it).
+            byte[] before = m.subject;
             nats.server.internal.account.InboundPipeline.applyMappings(lastAccount, m);
+            m.anyQueueGroup = m.subject != before && m.queuesLength == 0;
         }
         // A traced message (Go 2.11) carries the hop the sending server gave it; this server sends its own event.
         ActiveTrace traced = m.headerSize > 0 ? tracer.fromLink(m.data, m.dataOffset, m.headerSize, m.dataLength,

@@ -37,9 +37,10 @@ final class LinkRouting {
         MessageOrigin origin = m.kind;
         boolean fromLink = origin.isRemote();
         ServerSubscription[][] groups = result.queueGroups();
-        if (groups.length > 0 && (!fromLink || m.queuesLength > 0)) {
+        boolean filtered = fromLink && !m.anyQueueGroup;
+        if (groups.length > 0 && (!filtered || m.queuesLength > 0)) {
             for (ServerSubscription[] group : groups) {
-                if (fromLink && !LinkTargets.named(m.queues, m.queuesOffset, m.queuesLength, group[0].queue())) {
+                if (filtered && !LinkTargets.named(m.queues, m.queuesOffset, m.queuesLength, group[0].queue())) {
                     continue;
                 }
                 delivered |= chooseMember(group, m, origin, publisher, echo, touched, targets);

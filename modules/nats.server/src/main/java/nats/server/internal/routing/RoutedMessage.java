@@ -56,6 +56,12 @@ public final class RoutedMessage implements InboundMessage {
     public String originCluster = "";
     public int queuesOffset;
     public int queuesLength;
+    /**
+     * A leaf node's message whose subject a mapping changed and that named no queue group: the mapped subject's
+     * local queue groups get it as from a client (Go's {@code pmrIgnoreEmptyQueueFilter}; a JetStream domain's
+     * direct get from a leaf node reaches the stream's queue subscription so).
+     */
+    public boolean anyQueueGroup;
     /** The message's trace (Go 2.11 message tracing); null when it is not traced, which is nearly always. */
     public ActiveTrace trace;
 
