@@ -60,6 +60,14 @@ public interface RaftNode extends AutoCloseable {
     /** Hands in one frame the transport received for this node. */
     void receive(byte[] frame);
 
+    /**
+     * Hands in the frame at {@code buffer[offset, offset + length)}, which the caller may reuse once this returns
+     * (a transport reading frames off a connection's buffer need not copy them first).
+     */
+    default void receive(byte[] buffer, int offset, int length) {
+        receive(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+    }
+
     @Override
     void close();
 }
