@@ -227,6 +227,13 @@ final class RaftAgent implements RaftNode {
     }
 
     @Override
+    public void proposeAll(List<byte[]> entries) {
+        if (running && !entries.isEmpty()) {
+            queue.add(now -> core.proposeAll(entries));
+        }
+    }
+
+    @Override
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> future = new CompletableFuture<>();
         return submit(future, now -> {
