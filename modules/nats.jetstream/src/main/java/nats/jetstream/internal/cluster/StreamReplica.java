@@ -383,6 +383,7 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
             return;
         }
         if (StreamSourcing.isSourcingEntry(type)) {
+            storedInRound = true; // a sourced message's append also waits for applied() to wake the flusher
             StreamSourcing.apply(stream, type, b);
             return;
         }
@@ -427,8 +428,8 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         byte[] payload = new byte[b.remaining()];
         b.get(payload);
         boolean answer = reply.length > 0 && mine;
+        storedInRound = true; // first: applied() must wake the store's flusher even if the store refuses this one
         Replicas.apply(stream, subject, answer ? reply : null, headers, payload, timestamp);
-        storedInRound = true;
         answeredInRound |= answer;
     }
 
