@@ -67,6 +67,9 @@ public interface RaftNode extends AutoCloseable {
     /** The current members, as this node's log says. */
     List<Member> members();
 
+    /** This member's view of the group ({@code /raftz}), taken on its own thread. */
+    CompletableFuture<GroupStatus> describe();
+
     /** Hands in one frame the transport received for this node. */
     void receive(byte[] frame);
 

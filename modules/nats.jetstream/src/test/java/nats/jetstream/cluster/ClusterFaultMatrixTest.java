@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Tag;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Clustered JetStream under faults (issue 17: "ours must be correct first"): three server processes, an R3 file
  * stream, a jnats asynchronous publisher recording every acknowledged sequence, and one fault per test: the leader
  * killed with SIGKILL or paused with SIGSTOP past the election timeout, a follower's message block or RAFT log
- * damaged while it is down, a follower paused for 10 s. Afterwards each replica, made leader in turn, must serve
+ * damaged while it is down, a follower paused for 10 s, wall clocks moved by hours (libfaketime). Afterwards each replica, made leader in turn, must serve
  * exactly the acknowledged messages at their acknowledged sequences, all three alike (subject, payload, timestamp),
  * and no sequence may have been acknowledged for two payloads. Go 2.9.10 failed the damaged-block and the paused-
  * leader cases (acknowledged messages missing on a replica reported current).
@@ -179,6 +180,58 @@ class ClusterFaultMatrixTest {
                 }
             }
         }
+    }
+
+    /**
+     * Wall clocks jump (an NTP step, an operator's {@code date -s}): the leader's an hour ahead, then an hour behind
+     * where it started while a follower's goes half an hour ahead, and that follower takes over. Elections and
+     * timeouts run on monotonic clocks, and a message's time is the proposing leader's, stored alike on every
+     * replica, so nothing acknowledged is lost and the replicas agree, timestamps included.
+     */
+    @Test
+    void wallClocksJumpForwardAndBack() throws Exception {
+        try (JsProcesses3 cluster = new JsProcesses3(dir)) {
+            cluster.fakeClocks();
+            cluster.startAll();
+            cluster.awaitMetaLeader();
+            try (Connection nc = cluster.connect()) {
+                // libfaketime makes every clock call of the JVM slower: the servers answer later than jnats' 5 s.
+                JetStreamManagement jsm = nc.jetStreamManagement(JetStreamOptions.builder()
+                        .requestTimeout(WAIT).build());
+                createStream(jsm);
+                try (AckedPublisher pub = new AckedPublisher(nc, "f", 64, 400, 4_000)) {
+                    pub.awaitAcked(400, WAIT);
+                    String leader = StreamLeaders.await(jsm, STREAM, WAIT);
+                    String follower = follower(jsm);
+                    cluster.clockOffset(leader, "+3600s");
+                    Thread.sleep(1_500); // libfaketime reads the offset about once a second
+                    pub.awaitAcked(pub.ackedCount() + 300, WAIT);
+                    cluster.clockOffset(leader, "-3600s");
+                    cluster.clockOffset(follower, "+1800s");
+                    Thread.sleep(1_500);
+                    pub.awaitAcked(pub.ackedCount() + 300, WAIT);
+                    nc.request("$JS.API.STREAM.LEADER.STEPDOWN." + STREAM, new byte[0], WAIT);
+                    pub.awaitAcked(pub.ackedCount() + 300, WAIT);
+                    pub.finish(WAIT);
+                    verify(cluster, nc, jsm, pub, "clocks of " + leader + " and " + follower + " moved");
+                    assertClocksMoved(jsm, pub.ackedCount());
+                }
+            }
+        }
+    }
+
+    /** The stream's timestamps show the jumps happened: some an hour ahead of the test's clock, some behind. */
+    private static void assertClocksMoved(JetStreamManagement jsm, int messages) throws Exception {
+        long ahead = 0;
+        long behind = 0;
+        java.time.Instant now = java.time.Instant.now();
+        for (long seq = 1; seq <= messages; seq += 10) {
+            java.time.Instant stamp = jsm.getMessage(STREAM, seq).getTime().toInstant();
+            ahead += stamp.isAfter(now.plus(Duration.ofMinutes(30))) ? 1 : 0;
+            behind += stamp.isBefore(now.minus(Duration.ofMinutes(30))) ? 1 : 0;
+        }
+        assertTrue(ahead > 0 && behind > 0, "messages stamped an hour ahead (" + ahead + ") and behind (" + behind
+                + ") of the test's clock");
     }
 
     /** The common end of every scenario: replicas current, then each read as leader and compared. */

@@ -156,12 +156,17 @@ final class JsCluster3 implements AutoCloseable {
 
     /** {@code /jsz?<query>} of one server, parsed. */
     Map<String, Object> jsz(String name, String query) throws IOException, InterruptedException {
-        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + "/jsz"
-                + (query.isEmpty() ? "" : "?" + query)).toURL().openConnection();
+        return Json.parseObject(monitor(name, "/jsz" + (query.isEmpty() ? "" : "?" + query)));
+    }
+
+    /** A monitoring document of one server ({@code path} with its query), as text; fails unless it is a 200. */
+    String monitor(String name, String path) throws IOException {
+        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + httpPorts.get(name) + path).toURL()
+                .openConnection();
         c.setConnectTimeout(2000);
         c.setReadTimeout(2000);
         try (var in = c.getInputStream()) {
-            return Json.parseObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } finally {
             c.disconnect();
         }

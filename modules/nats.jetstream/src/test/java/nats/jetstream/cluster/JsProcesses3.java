@@ -32,6 +32,10 @@ final class JsProcesses3 implements AutoCloseable {
     private final Path dir;
     private final Map<String, int[]> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private boolean fakeClocks;
+
+    /** libfaketime (Debian's {@code faketime} package): moves a process's wall clock, not its monotonic clock. */
+    static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
 
     JsProcesses3(Path dir) throws IOException {
         this.dir = dir;
@@ -44,6 +48,22 @@ final class JsProcesses3 implements AutoCloseable {
         for (String n : JsCluster3.NAMES) {
             launch(n);
         }
+    }
+
+    /**
+     * Servers launched from now on run under libfaketime: each reads its wall clock's offset from a file that
+     * {@link #clockOffset} rewrites (re-read about once a second), as an NTP step or an operator would move it.
+     */
+    void fakeClocks() {
+        if (!Files.isReadable(FAKETIME)) {
+            throw new IllegalStateException(FAKETIME + " is missing: install Debian's faketime package (.ci/run does)");
+        }
+        fakeClocks = true;
+    }
+
+    /** Moves the wall clock of a server launched with {@link #fakeClocks} by {@code offset} ({@code +3600s}). */
+    void clockOffset(String name, String offset) throws IOException {
+        Files.writeString(dir.resolve(name + ".clock"), offset + "\n");
     }
 
     /** SIGKILL. */
@@ -146,12 +166,26 @@ final class JsProcesses3 implements AutoCloseable {
         String cp = System.getProperty("java.class.path") + File.pathSeparator
                 + System.getProperty("jdk.module.path", "");
         Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED", "-Dnats.jetstream.cluster.election_ms=1000",
                 // Snapshots (and so catch-up after a kill) several times per run.
                 "-Dnats.jetstream.cluster.stream_snapshot_entries=300", "-cp", cp,
                 ServerMain.class.getName(), file.toString())).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (fakeClocks) {
+            Path clock = dir.resolve(name + ".clock");
+            if (!Files.exists(clock)) {
+                clockOffset(name, "+0");
+            }
+            Map<String, String> env = builder.environment();
+            env.put("LD_PRELOAD", FAKETIME.toString());
+            env.put("FAKETIME_TIMESTAMP_FILE", clock.toString());
+            env.put("FAKETIME_CACHE_DURATION", "1");
+            env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1"); // timers and timeouts keep their clock, as on a real host
+            // Its rewrite of timed condition waits on the monotonic clock hangs the JVM's (Debian's 0.9.10).
+            env.put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        }
+        Process process = builder.start();
         processes.put(name, process);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {

@@ -3,6 +3,7 @@ package nats.raft.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import nats.raft.GroupStatus;
 import nats.raft.Health;
 import nats.raft.Member;
 import nats.raft.PeerInfo;
@@ -53,6 +55,9 @@ final class RaftAgent implements RaftNode {
     private long nextReadId;
     private volatile boolean running = true;
     private volatile Status status;
+    private String lastLeader = "";
+    private Instant leaderSince;
+    private boolean everHadLeader;
 
     RaftAgent(RaftCore.Settings settings, Disk disk, nats.raft.StateMachine stateMachine, RaftTransport transport,
               long seed) throws IOException {
@@ -122,6 +127,12 @@ final class RaftAgent implements RaftNode {
 
     private void publish() {
         long now = now();
+        String leader = core.leaderId();
+        if (!leader.equals(lastLeader)) {
+            lastLeader = leader;
+            leaderSince = leader.isEmpty() ? null : Instant.now();
+            everHadLeader |= !leader.isEmpty();
+        }
         Leadership leading = core.leadership();
         status = new Status(core.role(), core.health(now), core.term(), core.leaderId(), core.commit, core.applied,
                 leading == null ? List.of() : leading.peerInfo(now), core.members());
@@ -294,6 +305,21 @@ final class RaftAgent implements RaftNode {
     @Override
     public List<Member> members() {
         return status.members();
+    }
+
+    @Override
+    public CompletableFuture<GroupStatus> describe() {
+        CompletableFuture<GroupStatus> future = new CompletableFuture<>();
+        return submit(future, now -> {
+            Leadership leading = core.leadership();
+            RaftLog log = core.log;
+            long entries = Math.max(0, log.lastIndex() - log.firstIndex() + 1);
+            future.complete(new GroupStatus(core.id(), core.role(), core.members(), core.membership().quorum(),
+                    core.commit, core.applied, core.installing(), core.leaderId(), leaderSince, everHadLeader,
+                    core.term(), core.vote(), log.lastTerm(), log.lastIndex(),
+                    new GroupStatus.Log(entries, log.bytes(), log.firstIndex(), log.lastIndex()),
+                    leading == null ? List.of() : leading.peerInfo(now)));
+        });
     }
 
     @Override

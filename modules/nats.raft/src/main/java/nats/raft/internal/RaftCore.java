@@ -129,6 +129,15 @@ final class RaftCore {
         return leaderId;
     }
 
+    String vote() {
+        return vote;
+    }
+
+    /** Whether it is receiving a snapshot from its leader. */
+    boolean installing() {
+        return installing;
+    }
+
     boolean repairing() {
         return repairing;
     }

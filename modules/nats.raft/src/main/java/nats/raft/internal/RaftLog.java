@@ -99,6 +99,15 @@ final class RaftLog implements AutoCloseable {
         return termAt(lastIndex());
     }
 
+    /** The bytes of the log's segment files, with the records appended but not written yet. */
+    long bytes() {
+        long bytes = pendingLength;
+        for (Segment segment : segments) {
+            bytes += segment.size;
+        }
+        return bytes;
+    }
+
     long syncedIndex() {
         return Math.min(synced, lastIndex());
     }

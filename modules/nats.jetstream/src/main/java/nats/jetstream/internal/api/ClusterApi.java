@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
 import nats.jetstream.internal.cluster.ClusterRequests;
+import nats.jetstream.internal.cluster.ConsumerGroups;
 import nats.jetstream.internal.cluster.JsCluster;
 import nats.jetstream.internal.cluster.PeerSelection;
 import nats.jetstream.internal.engine.JetStream;
@@ -308,7 +309,8 @@ final class ClusterApi implements ClusterRequests {
     /**
      * A consumer create or delete the stream's leader just did on the single-server path is answered once the
      * stream's group committed it (Go answers after the consumer assignment is committed); false when the answer
-     * may go now.
+     * may go now. Should this server's leadership end first, the next leader handles the request again (a create of
+     * a consumer that exists with the same configuration succeeds, so a create that did commit is not refused).
      */
     boolean answerAfterCommit(ApiRequest req, InternalConnection connection, String response) {
         String[] t = req.message.subject().split("\\.", -1);
@@ -334,7 +336,7 @@ final class ClusterApi implements ClusterRequests {
                 .whenComplete((v, error) -> {
                     if (error == null) {
                         send(connection, req.message, response);
-                    } else {
+                    } else if (!held.retryElsewhere(req.account.name(), stream, connection, req.message)) {
                         fail(connection, req.message, type, ApiError.of(JsErrors.CLUSTER_NOT_AVAIL));
                     }
                 });
@@ -365,13 +367,7 @@ final class ClusterApi implements ClusterRequests {
      * replicates its state on every replica of the stream (it runs with the stream's leader).
      */
     private static boolean singleReplica(Map<String, Object> info, Map<String, Object> streamConfig) {
-        if (!(info.get("config") instanceof Map<?, ?> config)) {
-            return false;
-        }
-        long replicas = config.get("num_replicas") instanceof Number n ? n.longValue() : 0;
-        boolean ephemeral = !(config.get("durable_name") instanceof String d) || d.isEmpty();
-        boolean limits = !(streamConfig.get("retention") instanceof String r) || r.equals("limits");
-        return replicas == 1 || (ephemeral && limits && replicas == 0);
+        return info.get("config") instanceof Map<?, ?> config && ConsumerGroups.goGroupSize(config, streamConfig) == 1;
     }
 
     // --- the meta leader's requests --------------------------------------------------------------------------

@@ -78,6 +78,28 @@ final class HeldRequests {
         return handled.putIfAbsent(m.replyTo(), now) == null;
     }
 
+    /**
+     * A change this server handled as leader could not be committed because its leadership ended: the request goes
+     * to whoever serves next (held here, or published again to a known leader), as if it had arrived now; false when
+     * this server still serves (the commit failed for another reason) or nobody does, and the caller answers.
+     */
+    boolean retryElsewhere(String account, String stream, InternalConnection connection, Message m) {
+        if (cluster.isStreamLeader(account, stream)) {
+            return false;
+        }
+        synchronized (this) {
+            handled.remove(m.replyTo()); // should this server lead again, it handles the request afresh
+        }
+        if (holdIfLeaderless(account, stream, connection, m)) {
+            return true;
+        }
+        if (cluster.otherStreamLeaderKnown(account, stream)) {
+            connection.publish(m);
+            return true;
+        }
+        return false;
+    }
+
     private void drain() {
         while (true) {
             List<Held> ready = new ArrayList<>();

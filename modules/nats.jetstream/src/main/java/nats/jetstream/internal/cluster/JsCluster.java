@@ -87,7 +87,8 @@ public final class JsCluster {
         });
         // Go keeps the meta group under the system account: <store>/$SYS/_js_/_meta_.
         this.root = js.options().storeRoot().resolve("$SYS").resolve("_js_");
-        this.usage = new UsageGossip(js, selfId, this::isStreamLeader, (a, st) -> streams.containsKey(key(a, st)));
+        this.usage = new UsageGossip(js, selfId, this::isStreamLeader, (a, st) -> streams.containsKey(key(a, st)),
+                this::haAssets);
         long ms = Long.getLong("nats.jetstream.cluster.election_ms", 4000);
         this.electionMin = Duration.ofMillis(ms);
     }
@@ -225,6 +226,22 @@ public final class JsCluster {
 
     public String clusterName() {
         return peers.clusterName();
+    }
+
+    /** This server's RAFT members by group name: the meta group's and one per stream group it is placed in. */
+    Map<String, RaftNode> raftNodes() {
+        Map<String, RaftNode> nodes = new java.util.TreeMap<>();
+        RaftNode m = meta;
+        if (m != null) {
+            nodes.put(META, m);
+        }
+        for (StreamReplica r : replicas.values()) {
+            RaftNode n = r.node();
+            if (n != null) {
+                nodes.put(n.group(), n);
+            }
+        }
+        return nodes;
     }
 
     public String serverName(String nodeId) {
@@ -433,7 +450,9 @@ public final class JsCluster {
                 boolean online = id.equals(selfId) || peers.isOnline(id);
                 JsPeers.Limits limits = peers.limits(id);
                 long room = Math.max(0, (memory ? limits.maxMemory() : limits.maxStore()) - reserved(id, memory));
-                nodes.add(new PeerSelection.Node(id, cluster, online, peers.tags(id), room, haAssets(id)));
+                // The assignments count at once; the member's own report adds its consumers' groups.
+                int assets = id.equals(selfId) ? haAssets() : Math.max(haAssets(id), usage.haAssets(id));
+                nodes.add(new PeerSelection.Node(id, cluster, online, peers.tags(id), room, assets));
             }
         }
         java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
@@ -457,7 +476,7 @@ public final class JsCluster {
 
     /**
      * The RAFT groups a member runs: the meta group and each stream group of more than one peer it is in (Go's
-     * {@code ha_assets}; Go also runs a group per replicated consumer, here consumers ride their stream's group).
+     * {@code ha_assets} without the consumers' groups; here consumers ride their stream's group).
      */
     public int haAssets(String nodeId) {
         int groups = meta == null ? 0 : 1;
@@ -469,9 +488,18 @@ public final class JsCluster {
         return groups;
     }
 
-    /** This server's {@link #haAssets(String)}. */
+    /**
+     * This server's {@link #haAssets(String)}, plus the consumers of its stream groups to which Go would give a
+     * group of their own (only the members of a stream's group know its consumers, so placement counts without).
+     */
     public int haAssets() {
-        return haAssets(selfId);
+        int assets = haAssets(selfId);
+        for (StreamReplica r : replicas.values()) {
+            if (r.assignment().peers().size() > 1) {
+                assets += r.consumerGroups();
+            }
+        }
+        return assets;
     }
 
     /** Go's stream group name: {@code S-R<n><F|M>-<random>}. */

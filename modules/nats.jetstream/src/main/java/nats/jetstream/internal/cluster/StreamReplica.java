@@ -21,6 +21,7 @@ import nats.raft.Member;
 import nats.raft.RaftNode;
 import nats.raft.RaftState;
 import nats.raft.StateMachine;
+import nats.transport.json.Json;
 
 /**
  * This server's member of one stream's RAFT group (Go's stream group, e.g. {@code S-R3F-...}). The leader subscribes
@@ -70,6 +71,7 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
     private boolean leading;
     /** The consumers and their last states, as committed in the group (applied on the group's thread). */
     private final Map<String, byte[]> consumerDefs = new ConcurrentHashMap<>();
+    private final Map<String, Map<?, ?>> consumerConfigs = new ConcurrentHashMap<>();
     private final Map<String, ReplicatedConsumerState> consumerStates = new ConcurrentHashMap<>();
     /** The consumers in the group: interest on every member, their replication on the leader. */
     private final ConsumerSync consumers;
@@ -154,6 +156,24 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
 
     RaftNode node() {
         return node;
+    }
+
+    /** The committed consumers Go would give a RAFT group of more than one peer (its {@code ha_assets}). */
+    int consumerGroups() {
+        int groups = 0;
+        for (Map<?, ?> config : consumerConfigs.values()) {
+            if (ConsumerGroups.goGroupSize(config, assignment.config()) > 1) {
+                groups++;
+            }
+        }
+        return groups;
+    }
+
+    /** Keeps a committed consumer's definition, and its configuration parsed (read every second for its usage). */
+    private void keepConsumer(String name, byte[] definition) {
+        consumerDefs.put(name, definition);
+        Map<String, Object> json = Json.parseObject(new String(definition, StandardCharsets.UTF_8));
+        consumerConfigs.put(name, json.get("config") instanceof Map<?, ?> config ? config : Map.of());
     }
 
     StreamAssignment assignment() {
@@ -398,7 +418,7 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
             b.get(rest);
             switch (type) {
                 case CONSUMER_DEFINED -> {
-                    consumerDefs.put(name, rest);
+                    keepConsumer(name, rest);
                     consumers.defined(name, rest);
                 }
                 case CONSUMER_STATE -> consumerStates.put(name, ReplicatedConsumerState.applied(rest));
@@ -410,6 +430,7 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
                 }
                 case CONSUMER_DELETED -> {
                     consumerDefs.remove(name);
+                    consumerConfigs.remove(name);
                     consumerStates.remove(name);
                     consumers.deleted(name);
                 }
@@ -490,7 +511,8 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         }
         snap.consumerDefs().forEach(consumers::defined); // their interest, on every member
         consumerDefs.clear();
-        consumerDefs.putAll(snap.consumerDefs());
+        consumerConfigs.clear();
+        snap.consumerDefs().forEach(this::keepConsumer);
         consumerStates.clear();
         snap.consumerStates().forEach((name, state) -> consumerStates.put(name, ReplicatedConsumerState.decode(state)));
         boolean behind;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.IntSupplier;
 
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
@@ -37,7 +38,7 @@ final class UsageGossip {
         }
     }
 
-    private record Report(Map<String, Usage> accounts, long receivedAt) {
+    private record Report(Map<String, Usage> accounts, int haAssets, long receivedAt) {
     }
 
     private final JetStream js;
@@ -46,13 +47,17 @@ final class UsageGossip {
     private final BiPredicate<String, String> leads;
     /** Whether the stream (account, stream) is assigned in the meta group. */
     private final BiPredicate<String, String> assigned;
+    /** This server's {@code ha_assets}, consumers' groups included (Go's placement reads it from the statistics). */
+    private final IntSupplier haAssets;
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
 
-    UsageGossip(JetStream js, String selfId, BiPredicate<String, String> leads, BiPredicate<String, String> assigned) {
+    UsageGossip(JetStream js, String selfId, BiPredicate<String, String> leads, BiPredicate<String, String> assigned,
+                IntSupplier haAssets) {
         this.js = js;
         this.selfId = selfId;
         this.leads = leads;
         this.assigned = assigned;
+        this.haAssets = haAssets;
     }
 
     /** This server's usage of an account: its replicas' bytes, and the consumers it runs. */
@@ -90,7 +95,8 @@ final class UsageGossip {
             accounts.put(a.name(), Map.of("memory", u.memory(), "storage", u.storage(), "consumers", u.consumers(),
                     "api", u.api(), "api_errors", u.apiErrors()));
         }
-        byte[] body = GoJson.compact(Map.of("accounts", accounts)).getBytes(StandardCharsets.UTF_8);
+        byte[] body = GoJson.compact(Map.of("accounts", accounts, "ha_assets", haAssets.getAsInt()))
+                .getBytes(StandardCharsets.UTF_8);
         system.publish(new Message(SUBJECT_PREFIX + selfId, "", Message.NO_HEADERS, body));
     }
 
@@ -110,7 +116,13 @@ final class UsageGossip {
                 }
             }
         }
-        reports.put(node, new Report(accounts, System.nanoTime()));
+        reports.put(node, new Report(accounts, (int) number(body.get("ha_assets")), System.nanoTime()));
+    }
+
+    /** The {@code ha_assets} another server reported lately, 0 when none is fresh. */
+    int haAssets(String node) {
+        Report r = reports.get(node);
+        return r == null || System.nanoTime() - r.receivedAt() >= STALE_NANOS ? 0 : r.haAssets();
     }
 
     private static long number(Object v) {

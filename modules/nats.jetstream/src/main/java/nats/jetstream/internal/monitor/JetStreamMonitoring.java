@@ -13,6 +13,7 @@ import nats.api.ServerContext;
 import nats.api.monitoring.MonitorException;
 import nats.api.monitoring.MonitorQuery;
 import nats.jetstream.internal.api.InfoJson;
+import nats.jetstream.internal.cluster.Raftz;
 import nats.jetstream.internal.engine.Consumer;
 import nats.jetstream.internal.engine.JetStream;
 import nats.jetstream.internal.engine.JsAccount;
@@ -46,6 +47,8 @@ public final class JetStreamMonitoring {
         monitoring.statszSection("jetstream", m::statsz);
         monitoring.document("/jsz", "JSZ", m::jsz);
         monitoring.accountDocument("JSZ", m::accountJsz);
+        String systemAccount = context.settings().systemAccount().orElse("$SYS");
+        monitoring.document("/raftz", "RAFTZ", new Raftz(cluster, systemAccount)::document);
         // Go's AccountInfo.JetStream: whether the account has JetStream (a.js != nil).
         monitoring.accountField("jetstream_enabled", account -> js.account(account).isPresent());
         monitoring.healthCheck(q -> js.isShuttingDown() ? Optional.of("JetStream not enabled") : Optional.empty());

@@ -33,12 +33,23 @@ final class GoFormat {
         return nats.transport.json.GoNumbers.number(f);
     }
 
-    /** A query parameter did not parse; the message is the Go server's 400 response body. */
+    /** A query parameter did not parse; the message is the Go server's response body (400 unless said). */
     static final class BadRequest extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final int status;
+
         BadRequest(String message) {
+            this(400, message);
+        }
+
+        BadRequest(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
         }
     }
 

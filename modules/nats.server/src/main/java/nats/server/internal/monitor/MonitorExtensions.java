@@ -181,12 +181,12 @@ public final class MonitorExtensions implements Monitoring {
         return Optional.empty();
     }
 
-    /** Runs a plugin document; a refusal becomes Go's bad-request answer. */
+    /** Runs a plugin document; a refusal becomes Go's answer with the plugin's status (a bad request unless said). */
     static Object run(MonitorDocument document, MonitorQuery query) throws GoFormat.BadRequest {
         try {
             return document.document(query);
         } catch (MonitorException e) {
-            throw new GoFormat.BadRequest(e.getMessage());
+            throw new GoFormat.BadRequest(e.status(), e.getMessage());
         }
     }
 }

@@ -177,7 +177,7 @@ public final class MonitorServer {
                 Optional<String> endpoint = base.endpointOf(exchange.getRequestURI().getPath());
                 response = endpoint.isPresent() ? route(endpoint.get(), query) : NOT_FOUND;
             } catch (GoFormat.BadRequest e) {
-                response = Response.text(400, e.getMessage());
+                response = Response.text(e.status(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "monitoring: " + exchange.getRequestURI() + " failed", e);
                 response = Response.text(500, "internal error: " + e);
