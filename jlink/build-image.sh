@@ -82,7 +82,19 @@ TXT
 # exits records loaded and linked classes and the hot methods' profiles, so a new server starts in about
 # half the time and its JIT compiles the hot paths with the training's profiles instead of waiting for
 # its own (JEP 515).
-train_port=$(( 20000 + RANDOM % 30000 ))
+# The training's servers listen on 12 ports from train_port on: below Linux's ephemeral range (32768 up), so no
+# outgoing connection holds one, and a base is taken only if nothing listens on any of them (a failed listener,
+# MQTT's say, ends the training server and fails the build).
+ports_free() {
+  local p
+  for (( p = $1; p < $1 + 12; p++ )); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 1; fi
+  done
+}
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  train_port=$(( 20000 + RANDOM % 12000 ))
+  if ports_free "$train_port"; then break; fi
+done
 # JetStream is on in the training (its store in a temp directory), so its paths are in the cache too. The
 # training server is in a three-server cluster (nats.cluster is in the image): two peers with JetStream, started
 # from the image without recording, take part in the cluster part of the training below and, with the training

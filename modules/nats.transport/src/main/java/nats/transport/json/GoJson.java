@@ -37,21 +37,37 @@ public final class GoJson {
         return json.out.toString();
     }
 
+    /**
+     * An {@code instanceof} chain rather than a pattern {@code switch}: a type switch spins a hidden class and its
+     * method handles at run time on first use (the AOT cache does not keep them), and the first JetStream API call
+     * of every fresh server paid for that.
+     */
     private void value(Object value, int depth) {
-        switch (value) {
-            case null -> out.append("null");
-            case String s -> quote(s);
-            case Double d -> out.append(GoNumbers.number(d));
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            quote(s);
+        } else if (value instanceof Double d) {
+            out.append(GoNumbers.number(d));
+        } else if (value instanceof java.math.BigInteger b) {
             // Go's uint64 values above Long.MAX_VALUE (e.g. an unlimited reservation shown as 2^64-1).
-            case java.math.BigInteger b -> out.append(b);
-            case nats.api.monitoring.RawJson raw -> out.append(raw.json());
-            case Float f -> out.append(GoNumbers.number(f));
-            case Number n -> out.append(n.longValue());
-            case Boolean b -> out.append(b.booleanValue());
-            case Instant t -> quote(GoTime.format(t));
-            case Map<?, ?> m -> object(m, depth);
-            case Collection<?> c -> array(c, depth);
-            default -> quote(value.toString());
+            out.append(b);
+        } else if (value instanceof nats.api.monitoring.RawJson raw) {
+            out.append(raw.json());
+        } else if (value instanceof Float f) {
+            out.append(GoNumbers.number(f));
+        } else if (value instanceof Number n) {
+            out.append(n.longValue());
+        } else if (value instanceof Boolean b) {
+            out.append(b.booleanValue());
+        } else if (value instanceof Instant t) {
+            quote(GoTime.format(t));
+        } else if (value instanceof Map<?, ?> m) {
+            object(m, depth);
+        } else if (value instanceof Collection<?> c) {
+            array(c, depth);
+        } else {
+            quote(value.toString());
         }
     }
 

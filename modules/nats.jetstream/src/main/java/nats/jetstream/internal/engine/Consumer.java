@@ -795,11 +795,10 @@ public final class Consumer {
         long ts = System.currentTimeMillis() * 1_000_000L;
         lastDeliveredNanos = ts;
         if (cfg.ackPolicy == Ack.EXPLICIT || cfg.ackPolicy == Ack.ALL) {
-            long[] p = pending.get(sm.sequence());
+            // One walk of the pending tree (and one boxed key) per delivery; a redelivery keeps its entry.
+            long[] p = pending.putIfAbsent(sm.sequence(), new long[] {deliverySeq, ts});
             if (p != null) {
                 p[1] = ts;
-            } else {
-                pending.put(sm.sequence(), new long[] {deliverySeq, ts});
             }
             if (ackCheckDueNanos == 0) {
                 ackCheckDueNanos = now + Redeliveries.ackWaitNanos(cfg, 0) + TimeUnit.MILLISECONDS.toNanos(1);

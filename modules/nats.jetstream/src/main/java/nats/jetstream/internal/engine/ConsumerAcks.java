@@ -101,17 +101,16 @@ final class ConsumerAcks implements DirectHandler {
             var cfg = c.config();
             switch (cfg.ackPolicy) {
                 case EXPLICIT -> {
-                    long[] p = c.pending.get(sseq);
+                    // One look-up (and one boxed key) per ack: removed straight away, sized as before the removal.
+                    long[] p = c.pending.remove(sseq);
                     if (p != null) {
-                        if (cfg.maxAckPending > 0 && c.pending.size() >= cfg.maxAckPending) {
+                        if (cfg.maxAckPending > 0 && c.pending.size() + 1 >= cfg.maxAckPending) {
                             signal = true;
                         }
-                        c.pending.remove(sseq);
                         dseq = p[0];
                     } else if (sseq < c.sseq && sseq > c.asflr) {
                         // Not pending: already acked, or never delivered here. Nothing to do.
-                        c.rdc.remove(sseq);
-                        c.rdq.remove(sseq);
+                        forgetRedelivery(c, sseq);
                         return;
                     } else {
                         return;
@@ -130,8 +129,7 @@ final class ConsumerAcks implements DirectHandler {
                             c.asflr = sseq;
                         }
                     }
-                    c.rdc.remove(sseq);
-                    c.rdq.remove(sseq);
+                    forgetRedelivery(c, sseq);
                 }
                 case ALL -> {
                     if (dseq <= c.adflr || sseq <= c.asflr) {
@@ -174,6 +172,16 @@ final class ConsumerAcks implements DirectHandler {
         if (signal) {
             // Max ack pending was holding deliveries back.
             c.wake();
+        }
+    }
+
+    /** Drops {@code sseq}'s redelivery count and queue entry; nothing to look up (or box) without redeliveries. */
+    private static void forgetRedelivery(Consumer c, long sseq) {
+        if (!c.rdc.isEmpty()) {
+            c.rdc.remove(sseq);
+        }
+        if (!c.rdq.isEmpty()) {
+            c.rdq.remove(sseq);
         }
     }
 

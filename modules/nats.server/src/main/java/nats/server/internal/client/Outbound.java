@@ -162,10 +162,20 @@ final class Outbound {
             at += sizeAsciiLength;
             t[at++] = '\r';
             t[at++] = '\n';
-            tailLength = at;
-            pendingLength += lineLength;
-            put(m.data, dataOffset, dataLength);
-            put(CRLF, 0, 2);
+            if (t.length - at >= dataLength + 2) {
+                // The whole frame fits (the common case): one copy and no chunk-spanning loop.
+                System.arraycopy(m.data, dataOffset, t, at, dataLength);
+                at += dataLength;
+                t[at++] = '\r';
+                t[at++] = '\n';
+                tailLength = at;
+                pendingLength += frameLength;
+            } else {
+                tailLength = at;
+                pendingLength += lineLength;
+                put(m.data, dataOffset, dataLength);
+                put(CRLF, 0, 2);
+            }
             deliveredMessages++;
             deliveredBytes += dataLength;
             return true;

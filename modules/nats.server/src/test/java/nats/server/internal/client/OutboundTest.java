@@ -124,6 +124,27 @@ class OutboundTest {
     }
 
     @Test
+    void framesThatFitAndFramesThatSpanChunksCountTheirBytesAlike() throws Exception {
+        Outbound outbound = new Outbound(64L * 1024 * 1024, new DirectChunks(64L * 1024 * 1024));
+        StringBuilder expected = new StringBuilder();
+        // A small frame fits the first chunk whole; a payload bigger than any chunk spans several; the next small
+        // frames fit again.
+        String[] payloads = {"a", "b".repeat(100_000), "c", "d".repeat(700), "e"};
+        for (String payload : payloads) {
+            assertTrue(outbound.appendMessage(SID, message("s", null, payload), false), "frame queued");
+            expected.append("MSG s 7 ").append(payload.length()).append("\r\n").append(payload).append("\r\n");
+            assertEquals(expected.length(), outbound.pendingBytes(), "pending bytes after a frame of " + payload.length());
+        }
+        Sink sink = new Sink();
+        Thread flusher = flusher(outbound, sink);
+        outbound.signal();
+        outbound.close();
+        flusher.join(10_000);
+        assertFalse(flusher.isAlive(), "flusher ends after close once drained");
+        assertEquals(expected.toString(), sink.text(), "every frame once, whole and in order");
+    }
+
+    @Test
     void pendingLimitMakesASlowConsumer() {
         Outbound outbound = new Outbound(1000, new DirectChunks(1 << 20));
         RoutedMessage m = message("s", null, "x".repeat(100));
