@@ -34,6 +34,16 @@ public interface RaftNode extends AutoCloseable {
     CompletableFuture<Long> propose(byte[] data);
 
     /**
+     * Proposes {@code entries} in order as consecutive log entries, with no future: the caller learns of them only
+     * as they are applied (a publisher's batch costs the node one command and one wake-up, not one per entry).
+     * Only the leader takes them; elsewhere, or during a leadership transfer, they are dropped. The node keeps
+     * the list and its arrays: the caller must not change them afterwards.
+     */
+    default void proposeAll(List<byte[]> entries) {
+        entries.forEach(this::propose);
+    }
+
+    /**
      * A linearizable read point: completes once this node has confirmed it is still the leader (a quorum answered
      * a heartbeat sent after the call) and has applied everything committed before the call.
      */
@@ -62,6 +72,14 @@ public interface RaftNode extends AutoCloseable {
 
     /** Hands in one frame the transport received for this node. */
     void receive(byte[] frame);
+
+    /**
+     * Hands in the frame at {@code buffer[offset, offset + length)}, which the caller may reuse once this returns
+     * (a transport reading frames off a connection's buffer need not copy them first).
+     */
+    default void receive(byte[] buffer, int offset, int length) {
+        receive(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+    }
 
     @Override
     void close();

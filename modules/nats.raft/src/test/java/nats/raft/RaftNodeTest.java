@@ -71,6 +71,33 @@ class RaftNodeTest {
     }
 
     @Test
+    void proposeAllAppendsTheBatchesInOrderOnTheLeaderOnly() throws Exception {
+        try (LocalCluster c = three(dir, 100_000)) {
+            RaftNode leader = c.awaitLeader();
+            RaftNode follower = c.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            follower.proposeAll(List.of(bytes("from a follower")));
+            for (int batch = 0; batch < 50; batch++) {
+                List<byte[]> entries = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    entries.add(bytes("b" + (batch * 20 + i)));
+                }
+                leader.proposeAll(entries);
+            }
+            LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 1000), "1000 entries everywhere");
+            for (LocalCluster.Log log : c.logs.values()) {
+                for (int i = 0; i < 1000; i++) {
+                    assertEquals("b" + i, new String(log.entries.get(i), StandardCharsets.UTF_8),
+                            "expected the batches' entries in order, the follower's proposal dropped");
+                }
+            }
+            leader.propose(bytes("after")).get(10, TimeUnit.SECONDS);
+            LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 1001), "the later one too");
+            assertEquals("after", new String(c.logs.get(leader.id()).entries.get(1000), StandardCharsets.UTF_8),
+                    "expected a single proposal to follow the batches");
+        }
+    }
+
+    @Test
     void everyRoundOfAppliedEntriesEndsWithApplied() throws Exception {
         try (LocalCluster c = three(dir, 100_000)) {
             RaftNode leader = c.awaitLeader();

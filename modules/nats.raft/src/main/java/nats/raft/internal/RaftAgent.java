@@ -238,6 +238,13 @@ final class RaftAgent implements RaftNode {
     }
 
     @Override
+    public void proposeAll(List<byte[]> entries) {
+        if (running && !entries.isEmpty()) {
+            queue.add(now -> core.proposeAll(entries));
+        }
+    }
+
+    @Override
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> future = new CompletableFuture<>();
         return submit(future, now -> {
@@ -317,9 +324,15 @@ final class RaftAgent implements RaftNode {
 
     @Override
     public void receive(byte[] frame) {
+        receive(frame, 0, frame.length);
+    }
+
+    /** Decodes on the caller's thread (a route's reader), so the frame is copied only into the RPC. */
+    @Override
+    public void receive(byte[] buffer, int offset, int length) {
         Rpc rpc;
         try {
-            rpc = RpcCodec.decode(frame);
+            rpc = RpcCodec.decode(buffer, offset, length);
         } catch (IllegalArgumentException malformed) {
             LOG.log(Level.DEBUG, "RAFT group {0}: dropped a malformed frame: {1}", group, malformed.getMessage());
             return;

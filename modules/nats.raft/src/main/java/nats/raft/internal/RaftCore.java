@@ -184,11 +184,27 @@ final class RaftCore {
     // --- requests ------------------------------------------------------------------------------------------
 
     long propose(byte[] data) throws IOException {
+        requireProposable();
+        return appendOwn(EntryType.NORMAL, data);
+    }
+
+    /** Appends {@code entries} as consecutive entries of this term in one append; returns the last index. */
+    long proposeAll(List<byte[]> entries) throws IOException {
+        requireProposable();
+        long index = log.lastIndex();
+        List<LogEntry> appended = new ArrayList<>(entries.size());
+        for (byte[] data : entries) {
+            appended.add(new LogEntry(++index, term, EntryType.NORMAL, data));
+        }
+        log.append(appended);
+        return index;
+    }
+
+    private void requireProposable() {
         requireLeader();
         if (leadership.transferring()) {
             throw new RaftException("leadership transfer in progress", "");
         }
-        return appendOwn(EntryType.NORMAL, data);
     }
 
     long changeMembership(Membership next) throws IOException {

@@ -78,8 +78,16 @@ final class RpcCodec {
     }
 
     static Rpc decode(byte[] frame) {
+        return decode(frame, 0, frame.length);
+    }
+
+    /** Decodes the frame in {@code buffer[offset, offset + length)}; the RPC copies what it keeps. */
+    static Rpc decode(byte[] buffer, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > buffer.length) {
+            throw new IllegalArgumentException("RPC frame outside its buffer");
+        }
         try {
-            Reader r = new Reader(frame);
+            Reader r = new Reader(buffer, offset, offset + length);
             int kind = r.u8();
             long term = r.u64();
             String from = new String(r.bytes(r.u8()), StandardCharsets.UTF_8);
@@ -102,12 +110,12 @@ final class RpcCodec {
                 case TIMEOUT_NOW -> new TimeoutNow(term, from);
                 default -> throw new IllegalArgumentException("unknown RPC kind " + kind);
             };
-            if (r.at != frame.length) {
-                throw new IllegalArgumentException("RPC frame has " + (frame.length - r.at) + " trailing bytes");
+            if (r.remaining() != 0) {
+                throw new IllegalArgumentException("RPC frame has " + r.remaining() + " trailing bytes");
             }
             return rpc;
         } catch (IndexOutOfBoundsException | NegativeArraySizeException cut) {
-            throw new IllegalArgumentException("RPC frame cut short (" + frame.length + " bytes)", cut);
+            throw new IllegalArgumentException("RPC frame cut short (" + length + " bytes)", cut);
         }
     }
 
@@ -168,17 +176,23 @@ final class RpcCodec {
 
     private static final class Reader {
         private final byte[] b;
+        private final int end;
         private int at;
 
-        Reader(byte[] b) {
+        Reader(byte[] b, int from, int end) {
             this.b = b;
+            this.at = from;
+            this.end = end;
         }
 
         int remaining() {
-            return b.length - at;
+            return end - at;
         }
 
         int u8() {
+            if (at >= end) {
+                throw new IndexOutOfBoundsException();
+            }
             return Byte.toUnsignedInt(b[at++]);
         }
 

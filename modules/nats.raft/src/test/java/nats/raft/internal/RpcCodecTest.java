@@ -75,6 +75,28 @@ class RpcCodecTest {
     }
 
     @Test
+    void framesDecodeFromASliceOfALargerBufferAndNeverReadPastIt() {
+        for (Rpc rpc : SAMPLES) {
+            byte[] frame = RpcCodec.encode(rpc);
+            byte[] buffer = new byte[frame.length + 20];
+            Arrays.fill(buffer, (byte) 0x5A); // bytes around the frame that a decoder reading past it would take
+            System.arraycopy(frame, 0, buffer, 7, frame.length);
+            assertEquals(RpcCodec.encode(RpcCodec.decode(frame)).length, frame.length, "expected the copy to decode");
+            assertArrayEquals(frame, RpcCodec.encode(RpcCodec.decode(buffer, 7, frame.length)),
+                    "expected " + rpc + " decoded from the middle of a buffer as from its own array");
+            for (int len = 0; len < frame.length; len++) {
+                int cut = len;
+                assertThrows(IllegalArgumentException.class, () -> RpcCodec.decode(buffer, 7, cut),
+                        "expected " + rpc + " cut to " + cut + " bytes refused though the buffer goes on");
+            }
+            assertThrows(IllegalArgumentException.class, () -> RpcCodec.decode(buffer, 7, frame.length + 1),
+                    "expected a byte after the frame refused as trailing");
+            assertThrows(IllegalArgumentException.class, () -> RpcCodec.decode(buffer, 7, buffer.length),
+                    "expected a slice past the buffer's end refused");
+        }
+    }
+
+    @Test
     void randomBytesNeverCrashTheDecoder() {
         Random random = new Random(17);
         for (int i = 0; i < 20_000; i++) {

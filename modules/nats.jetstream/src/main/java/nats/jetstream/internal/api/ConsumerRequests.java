@@ -125,7 +125,7 @@ final class ConsumerRequests {
         } catch (RuntimeException e) {
             throw new ApiException(JsErrors.CONSUMER_CREATE, e.getMessage());
         }
-        InfoJson.consumerInfo(req.response, consumer);
+        InfoJson.consumerInfo(req.response, consumer, consumer.takeInitialSnapshot());
     }
 
     /**

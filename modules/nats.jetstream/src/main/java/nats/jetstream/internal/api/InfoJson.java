@@ -120,7 +120,11 @@ public final class InfoJson {
 
     /** Go's {@code ConsumerInfo}, after the response {@code type}. */
     public static void consumerInfo(Map<String, Object> out, Consumer c) {
-        Consumer.Snapshot s = c.snapshot();
+        consumerInfo(out, c, c.snapshot());
+    }
+
+    /** The same with the state {@code s} (a create answers with the state as created). */
+    public static void consumerInfo(Map<String, Object> out, Consumer c, Consumer.Snapshot s) {
         out.put("stream_name", c.stream().name());
         out.put("name", c.name());
         out.put("created", c.created());

@@ -44,7 +44,7 @@ import nats.transport.json.Json;
  * serves no catch-up. A member whose log starts at the beginning empties its store and rebuilds it from the log, so
  * a replayed entry is never stored twice.
  */
-final class StreamReplica implements StateMachine, DirectHandler {
+final class StreamReplica implements StateMachine, DirectHandler.Batched {
 
     private static final byte MESSAGE = 1;
     static final byte CONSUMER_DEFINED = 2;
@@ -300,7 +300,20 @@ final class StreamReplica implements StateMachine, DirectHandler {
         ingest.clear();
     }
 
-    /** The leader's ingest: copies the message and proposes it; the answer comes from {@link #apply}. */
+    /** A publisher's batch is proposed at its end, or in parts of this many messages. */
+    private static final int MAX_PROPOSED_AT_ONCE = 512;
+
+    /** The entries of the current publisher's batch not yet proposed: one list per publishing thread. */
+    private static final class Unproposed {
+        ArrayList<byte[]> entries = new ArrayList<>();
+    }
+
+    private final ThreadLocal<Unproposed> unproposed = ThreadLocal.withInitial(Unproposed::new);
+
+    /**
+     * The leader's ingest: copies the message into an entry, proposed with the rest of the publisher's batch at
+     * its end ({@link #endOfBatch}); the answer comes from {@link #apply}.
+     */
     @Override
     public boolean onMessage(InboundMessage m) {
         if (node.state() != RaftState.LEADER) {
@@ -320,8 +333,25 @@ final class StreamReplica implements StateMachine, DirectHandler {
             entry.put(m.replyArray(), m.replyOffset(), replyLength);
         }
         entry.putInt(m.headerLength()).put(m.dataArray(), m.dataOffset(), m.dataLength());
-        node.propose(entry.array());
+        Unproposed batch = unproposed.get();
+        batch.entries.add(entry.array());
+        if (batch.entries.size() >= MAX_PROPOSED_AT_ONCE) {
+            propose(batch);
+        }
         return true;
+    }
+
+    /** The publisher's read (or flush) is over: its messages go to the group's thread as one proposal. */
+    @Override
+    public void endOfBatch() {
+        propose(unproposed.get());
+    }
+
+    private void propose(Unproposed batch) {
+        if (!batch.entries.isEmpty()) {
+            node.proposeAll(batch.entries); // the node keeps the list
+            batch.entries = new ArrayList<>();
+        }
     }
 
     /** Replicates an API request about this stream (the leader's side); its answer comes from {@link #apply}. */
@@ -373,6 +403,7 @@ final class StreamReplica implements StateMachine, DirectHandler {
             return;
         }
         if (StreamSourcing.isSourcingEntry(type)) {
+            storedInRound = true; // a sourced message's append also waits for applied() to wake the flusher
             StreamSourcing.apply(stream, type, b);
             return;
         }
@@ -418,8 +449,8 @@ final class StreamReplica implements StateMachine, DirectHandler {
         byte[] payload = new byte[b.remaining()];
         b.get(payload);
         boolean answer = reply.length > 0 && mine;
+        storedInRound = true; // first: applied() must wake the store's flusher even if the store refuses this one
         Replicas.apply(stream, subject, answer ? reply : null, headers, payload, timestamp);
-        storedInRound = true;
         answeredInRound |= answer;
     }
 

@@ -530,6 +530,26 @@ public final class Consumer {
         }
     }
 
+    /**
+     * The state of a new consumer before its agent delivered anything (Go's initial info, {@code ici}), for the
+     * create's answer; null once taken. A mirror takes the answer's delivered stream sequence as where the origin
+     * starts and skips what lies before it: a live snapshot could count deliveries still on their way to the
+     * mirror, which it would then skip and drop.
+     */
+    private volatile Snapshot initial;
+
+    /** Records the state the create's answer reports; before {@link #start}. */
+    void snapshotInitial() {
+        initial = snapshot();
+    }
+
+    /** The state as created for a new consumer's create answer (once), else the current one. */
+    public Snapshot takeInitialSnapshot() {
+        Snapshot s = initial;
+        initial = null;
+        return s != null ? s : snapshot();
+    }
+
     /** What {@code CONSUMER.INFO} reports. */
     public record Snapshot(long deliveredConsumer, long deliveredStream, Instant lastDelivered, long ackFloorConsumer,
                            long ackFloorStream, Instant lastAcked, int numAckPending, int numRedelivered,

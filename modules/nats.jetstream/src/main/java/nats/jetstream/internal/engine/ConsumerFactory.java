@@ -107,6 +107,7 @@ final class ConsumerFactory {
             }
             store.writeMetadata(metadata(consumer));
             stream.putConsumer(consumer);
+            consumer.snapshotInitial();
             consumer.start();
             account.advisories().consumerCreated(stream.name(), name);
             return consumer;

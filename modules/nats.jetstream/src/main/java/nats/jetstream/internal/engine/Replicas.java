@@ -69,7 +69,8 @@ public final class Replicas {
      * Stores a committed message through the stream's writer: every publish check (dedupe, expected headers,
      * limits) runs on every replica in log order, so all come to the same sequence; {@code timestampNanos} is the
      * time the leader gave it (0: this store's clock). With a reply (the leader that
-     * proposed it) the ack or error is queued; {@link #applied} sends the round's acks.
+     * proposed it) the ack or error is queued; {@link #applied} sends the round's acks and wakes the store's
+     * flusher, which the round's appends leave asleep: it must follow them on the same thread.
      */
     public static void apply(Stream stream, String subject, byte[] reply, byte[] headers, byte[] payload,
                              long timestampNanos) {
@@ -79,6 +80,8 @@ public final class Replicas {
             if (stream.isClosed()) {
                 return;
             }
+            // The store's flusher is woken once for the round, by applied(), not by every append of it.
+            stream.store().deferFlushToCaller();
             ingest.writer().storeReplicated(new StreamIngest.Inbound(subject, reply, headers, payload), timestampNanos);
         } finally {
             stream.writeLock().unlock();
