@@ -26,7 +26,12 @@ final class ApiRequest {
     ApiRequest(JsAccount account, Message message) {
         this.account = account;
         this.message = message;
-        this.tokens = message.subject().split("\\.", -1);
+        // The server hands subjects over byte for byte (ISO-8859-1); names in them are compared with the request's
+        // JSON, which is UTF-8: a UTF-8 filter subject or name must read the same in both (Go compares the bytes).
+        String subject = message.subject();
+        this.tokens = (subject.chars().allMatch(c -> c < 0x80) ? subject
+                : new String(subject.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8)).split("\\.", -1);
     }
 
     String token(int i) {
