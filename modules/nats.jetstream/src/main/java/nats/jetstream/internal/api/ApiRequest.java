@@ -26,12 +26,21 @@ final class ApiRequest {
     ApiRequest(JsAccount account, Message message) {
         this.account = account;
         this.message = message;
-        // The server hands subjects over byte for byte (ISO-8859-1); names in them are compared with the request's
-        // JSON, which is UTF-8: a UTF-8 filter subject or name must read the same in both (Go compares the bytes).
-        String subject = message.subject();
-        this.tokens = (subject.chars().allMatch(c -> c < 0x80) ? subject
-                : new String(subject.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                java.nio.charset.StandardCharsets.UTF_8)).split("\\.", -1);
+        this.tokens = tokens(message.subject());
+    }
+
+    /**
+     * A request subject's tokens. The server hands subjects over byte for byte (ISO-8859-1); the names in them are
+     * compared with the request's JSON, which is UTF-8, so they are read as UTF-8 (Go compares the bytes).
+     */
+    static String[] tokens(String subject) {
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) >= 0x80) {
+                subject = new String(subject.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                break;
+            }
+        }
+        return subject.split("\\.", -1);
     }
 
     String token(int i) {

@@ -103,7 +103,7 @@ final class ClusterApi implements ClusterRequests {
         if (cluster.isDisabled()) {
             return false; // removed from the cluster: JetStream is off here, the others answer
         }
-        String[] t = m.subject().split("\\.", -1);
+        String[] t = ApiRequest.tokens(m.subject());
         String group = t.length > 2 ? t[2] : "";
         String op = t.length > 3 ? t[3] : "";
         if (group.equals("META") && op.equals("LEADER") && t.length == 5 && t[4].equals("STEPDOWN")) {
@@ -313,7 +313,7 @@ final class ClusterApi implements ClusterRequests {
      * a consumer that exists with the same configuration succeeds, so a create that did commit is not refused).
      */
     boolean answerAfterCommit(ApiRequest req, InternalConnection connection, String response) {
-        String[] t = req.message.subject().split("\\.", -1);
+        String[] t = req.tokens;
         if (t.length < 5 || !t[2].equals("CONSUMER")) {
             return false;
         }
@@ -716,7 +716,7 @@ final class ClusterApi implements ClusterRequests {
      * the stream's, so the stream's leadership moves (with every consumer of the stream); Go's answers otherwise.
      */
     private void consumerStepDown(JsAccount account, String stream, InternalConnection connection, Message m) {
-        String[] t = m.subject().split("\\.", -1);
+        String[] t = ApiRequest.tokens(m.subject());
         String type = "consumer_leader_stepdown_response";
         if (t.length != 7 || !t[4].equals("STEPDOWN")) {
             // Not a subject Go answers (it subscribes to CONSUMER.LEADER.STEPDOWN.*.*).
