@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,8 +79,7 @@ class LeafJetStreamDomainsTest {
     }
 
     private String goJs(String domain, String name) throws Exception {
-        Path store = Files.createDirectories(dir.resolve(name));
-        return "jetstream { domain: " + domain + ", store_dir: \"" + store + "\" }\n";
+        return DomainConfigs.jetStream(dir, domain, name);
     }
 
     @Test
@@ -92,10 +90,9 @@ class LeafJetStreamDomainsTest {
         int leafHttp = Ports.free();
         String hubJs = goJs("HUB", "go-hub");
         String leafJs = goJs("SPOKE", "go-leaf");
-        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
-                + "\n" + hubJs + "leafnodes { listen: 127.0.0.1:" + hubLeaf + " }\n");
-             GoServer leaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + leafHttp
-                     + "\n" + leafJs + "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:" + hubLeaf + "\"}] }\n")) {
+        try (GoServer hub = GoServer.start(dir, p -> DomainConfigs.goHub(p, hubHttp, hubJs, hubLeaf));
+             GoServer leaf = GoServer.start(dir, p -> DomainConfigs.goLeaf(p, leafHttp, leafJs,
+                     "nats-leaf://127.0.0.1:" + hubLeaf))) {
             Leafz.await(WAIT, 1, hubHttp, leafHttp);
             requestsReachTheirDomain("nats://127.0.0.1:" + hub.port(), "nats://127.0.0.1:" + leaf.port());
             assertTrue(hub.log().contains(GUARD_HUB), "the oracle's hub notice:\n" + hub.log());
@@ -125,8 +122,7 @@ class LeafJetStreamDomainsTest {
         int hubLeaf = Ports.free();
         int hubHttp = Ports.free();
         String hubJs = goJs("HUB", "go-hub");
-        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
-                + "\n" + hubJs + "leafnodes { listen: 127.0.0.1:" + hubLeaf + " }\n");
+        try (GoServer hub = GoServer.start(dir, p -> DomainConfigs.goHub(p, hubHttp, hubJs, hubLeaf));
              Ours leaf = Ours.start(dir, "LEAF", goJs("SPOKE", "our-leaf") + "leafnodes { remotes: [{url: "
                      + "\"nats-leaf://127.0.0.1:" + hubLeaf + "\"}] }")) {
             Leafz.await(WAIT, 1, hubHttp, leaf.httpPort);
@@ -143,8 +139,7 @@ class LeafJetStreamDomainsTest {
         int leafHttp = Ports.free();
         String leafJs = goJs("SPOKE", "go-leaf");
         try (Ours hub = Ours.start(dir, "HUB", goJs("HUB", "our-hub") + "leafnodes { listen: \"127.0.0.1:%LEAF%\" }");
-             GoServer leaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + leafHttp
-                     + "\n" + leafJs + "leafnodes { remotes: [{url: \"" + hub.leafUrl("") + "\"}] }\n")) {
+             GoServer leaf = GoServer.start(dir, p -> DomainConfigs.goLeaf(p, leafHttp, leafJs, hub.leafUrl("")))) {
             Leafz.await(WAIT, 1, hub.httpPort, leafHttp);
             requestsReachTheirDomain(hub.clientUrl(), "nats://127.0.0.1:" + leaf.port());
             // The Go leaf learned our domain from our INFO: it guards its own.
@@ -165,12 +160,11 @@ class LeafJetStreamDomainsTest {
         int leafHttp = Ports.free();
         String goHubJs = goJs("D", "go-hub");
         String goLeafJs = goJs("D", "go-leaf");
-        try (GoServer goHub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
-                + "\n" + goHubJs + "leafnodes { listen: 127.0.0.1:" + hubLeaf + " }\n");
+        try (GoServer goHub = GoServer.start(dir, p -> DomainConfigs.goHub(p, hubHttp, goHubJs, hubLeaf));
              Ours ours = Ours.start(dir, "MID", goJs("D", "our-mid") + "leafnodes { listen: \"127.0.0.1:%LEAF%\"\n"
                      + "remotes: [{url: \"nats-leaf://127.0.0.1:" + hubLeaf + "\"}] }");
-             GoServer goLeaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + leafHttp
-                     + "\n" + goLeafJs + "leafnodes { remotes: [{url: \"" + ours.leafUrl("") + "\"}] }\n")) {
+             GoServer goLeaf = GoServer.start(dir, p -> DomainConfigs.goLeaf(p, leafHttp, goLeafJs,
+                     ours.leafUrl("")))) {
             Leafz.await(WAIT, 1, hubHttp, leafHttp);
             Leafz.await(WAIT, 2, ours.httpPort);
             assertTrue(goHub.log().contains(SAME_DOMAIN), "the Go hub saw our CONNECT's domain:\n" + goHub.log());

@@ -3,7 +3,6 @@ package nats.leafnode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,7 @@ class LeafMirrorAcrossDomainsTest {
     Path dir;
 
     private String js(String domain, String name) throws Exception {
-        Path store = Files.createDirectories(dir.resolve(name));
-        return "jetstream { domain: " + domain + ", store_dir: \"" + store + "\" }\n";
+        return DomainConfigs.jetStream(dir, domain, name);
     }
 
     @Test
@@ -53,10 +51,9 @@ class LeafMirrorAcrossDomainsTest {
         int leafHttp = Ports.free();
         String hubJs = js("HUB", "go-hub");
         String leafJs = js("SPOKE", "go-leaf");
-        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
-                + "\n" + hubJs + "leafnodes { listen: 127.0.0.1:" + hubLeaf + " }\n");
-             GoServer leaf = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + leafHttp
-                     + "\n" + leafJs + "leafnodes { remotes: [{url: \"nats-leaf://127.0.0.1:" + hubLeaf + "\"}] }\n")) {
+        try (GoServer hub = GoServer.start(dir, p -> DomainConfigs.goHub(p, hubHttp, hubJs, hubLeaf));
+             GoServer leaf = GoServer.start(dir, p -> DomainConfigs.goLeaf(p, leafHttp, leafJs,
+                     "nats-leaf://127.0.0.1:" + hubLeaf))) {
             Leafz.await(WAIT, 1, hubHttp, leafHttp);
             mirrorAndSourceFollowTheHub("nats://127.0.0.1:" + hub.port(), "nats://127.0.0.1:" + leaf.port());
         }
@@ -68,8 +65,7 @@ class LeafMirrorAcrossDomainsTest {
         int hubLeaf = Ports.free();
         int hubHttp = Ports.free();
         String hubJs = js("HUB", "go-hub");
-        try (GoServer hub = GoServer.start(dir, p -> "listen: 127.0.0.1:" + p + "\nhttp: 127.0.0.1:" + hubHttp
-                + "\n" + hubJs + "leafnodes { listen: 127.0.0.1:" + hubLeaf + " }\n");
+        try (GoServer hub = GoServer.start(dir, p -> DomainConfigs.goHub(p, hubHttp, hubJs, hubLeaf));
              Ours leaf = Ours.start(dir, "LEAF", js("SPOKE", "our-leaf") + "leafnodes { remotes: [{url: "
                      + "\"nats-leaf://127.0.0.1:" + hubLeaf + "\"}] }")) {
             Leafz.await(WAIT, 1, hubHttp, leaf.httpPort);
