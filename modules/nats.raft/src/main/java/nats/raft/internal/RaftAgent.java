@@ -134,7 +134,7 @@ final class RaftAgent implements RaftNode {
             everHadLeader |= !leader.isEmpty();
         }
         Leadership leading = core.leadership();
-        status = new Status(core.role(), core.health(now), core.term(), core.leaderId(), core.commit, core.applied,
+        status = new Status(core.role(), core.health(now), core.term(), leader, core.commit, core.applied,
                 leading == null ? List.of() : leading.peerInfo(now), core.members());
     }
 
