@@ -74,6 +74,9 @@ public final class Consumer {
     /** The subject of the last delivery and its bytes (agent thread, under lock). */
     private String lastSubject;
     private byte[] lastSubjectBytes;
+    /** A push consumer's deliver subject and its bytes (agent thread, under lock). */
+    private String deliverSubject;
+    private byte[] deliverSubjectBytes;
     /** When the last ack was applied, epoch nanoseconds (0: never; an Instant is made only for CONSUMER.INFO). */
     long lastAckedNanos;
     private long lastTimestamp;
@@ -757,7 +760,7 @@ public final class Consumer {
         int size = sm.subject().length() + reply.length + headers.length + payload.length;
         byte[] route;
         if (cfg.isPush()) {
-            route = cfg.deliverSubject.getBytes(StandardCharsets.UTF_8);
+            route = deliverSubjectBytes(cfg.deliverSubject);
         } else {
             PullRequests.Request r = waiting.next(size, now, replies);
             if (r == null) {
@@ -840,6 +843,15 @@ public final class Consumer {
         return lastSubjectBytes;
     }
 
+    /** A push consumer's deliver subject as bytes, encoded again only when the subject changed. */
+    private byte[] deliverSubjectBytes(String subject) {
+        if (!subject.equals(deliverSubject)) {
+            deliverSubjectBytes = subject.getBytes(StandardCharsets.UTF_8);
+            deliverSubject = subject;
+        }
+        return deliverSubjectBytes;
+    }
+
     /** {@code $JS.ACK.<stream>.<consumer>.}, the part of every ack subject that never changes. */
     private byte[] ackPrefix() {
         byte[] p = ackPrefix;
@@ -898,7 +910,7 @@ public final class Consumer {
         }
         // The last sequence is read before looking: a message the writer stores meanwhile is above it, so skipping
         // ahead to it can never pass over a message the look did not see.
-        long last = stream.store().fastState().lastSequence();
+        long last = stream.store().lastSequence();
         var sm = stream.store().loadNext(filter, sseq);
         noMoreMessages = sm.isEmpty();
         if (sm.isEmpty()) {
