@@ -120,10 +120,22 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         this.node = cluster.startGroup(sa.group(), members, this, transport);
         consumers.node(node);
         transport.attach(cluster.selfId(), node);
+        if (preferred(sa.group(), bootstrap).equals(cluster.selfId())) {
+            node.campaign(); // a new group elects its first leader at once (ignored once the group has a term)
+        }
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
                 () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
         this.membership = new GroupMembership(cluster, this);
         this.sourcing = new StreamSourcing(stream, node, account.connection());
+    }
+
+    /**
+     * The member of a new group that stands for election first (Go's {@code Preferred}, a random peer, which
+     * campaigns at once): chosen from the group's name, so every member agrees without another field in the
+     * assignment and new groups' first leaders spread over the peers.
+     */
+    static String preferred(String group, List<String> peers) {
+        return peers.isEmpty() ? "" : peers.get(Math.floorMod(group.hashCode(), peers.size()));
     }
 
     /** The stream's mirror or sources, followed while this member leads. */
