@@ -313,7 +313,7 @@ public final class Stream implements StoreListener {
 
     /** Removes a consumer that was deleted; on an interest stream, messages only it held are released. */
     void consumerGone(Consumer c) {
-        if (consumers.remove(c.name(), c) && config.retention != Retention.LIMITS && !closed) {
+        if (consumers.remove(c.name(), c) && config.retention != Retention.LIMITS && !closed && replicaHooks == null) {
             checkInterestState();
         }
     }
@@ -339,7 +339,7 @@ public final class Stream implements StoreListener {
     /** A consumer acknowledged {@code sequence}: an interest or work-queue stream may drop it now. */
     void acknowledged(long sequence, String subject) {
         Retention retention = config.retention;
-        if (retention == Retention.LIMITS) {
+        if (retention == Retention.LIMITS || replicaHooks != null) { // clustered: decided from committed states
             return;
         }
         if (retention == Retention.INTEREST) {
