@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With Go's election timing (4 to 9 s), a new stream group's preferred member campaigns at once (Go's
- * {@code Campaign}), so an R3 create is answered within a fraction of the election timeout; before, the first
- * leader came after 4 to 9 s and the create answer with it (jnats' default request timeout is 5 s).
+ * {@code Campaign}), so an R3 create is answered before the shortest election timeout; before, the first leader
+ * came after 4 to 9 s and the create answer with it (jnats' default request timeout is 5 s). Quiet machine: about
+ * 1 s per create; 2.8 s once under the whole module's test load.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NewGroupElectionTest {
@@ -49,8 +50,10 @@ class NewGroupElectionTest {
                             .replicas(3).storageType(StorageType.File).build());
                     long ms = (System.nanoTime() - started) / 1_000_000;
                     assertNotNull(info.getClusterInfo().getLeader(), "expected the create answered by a leader");
-                    assertTrue(ms < 2_500, "expected stream NEW" + i + " created within 2.5 s (elections after 4 s),"
-                            + " took " + ms + " ms");
+                    // Without the campaign no member stands before 4 s after it started; the others start about a
+                    // meta heartbeat (1 s) after the meta leader's commit.
+                    assertTrue(ms < 4_000, "expected stream NEW" + i + " created before the shortest election"
+                            + " timeout (4 s), took " + ms + " ms");
                 }
             }
         }
