@@ -39,7 +39,8 @@ final class CommittedRetention {
 
     /**
      * A consumer's committed state changed ({@code acked}: what the change may have acknowledged, see
-     * {@link ReplicatedConsumerState.Acked}; {@code ackPolicy} the consumer's); proposes the removal of those sequences nobody needs any longer.
+     * {@link ReplicatedConsumerState.Acked}; {@code ackPolicy} the consumer's); proposes the removal of those
+     * sequences nobody needs any longer.
      */
     void acknowledged(ReplicatedConsumerState.Acked acked, String ackPolicy, Map<String, Committed> consumers,
                       RaftNode node) {

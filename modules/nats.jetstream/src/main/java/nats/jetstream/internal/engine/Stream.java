@@ -311,7 +311,10 @@ public final class Stream implements StoreListener {
         consumers.put(c.name(), c);
     }
 
-    /** Removes a consumer that was deleted; on an interest stream, messages only it held are released. */
+    /**
+     * Removes a consumer that was deleted; on an interest stream, messages only it held are released (on a clustered
+     * replica its group's leader does that from the committed states).
+     */
     void consumerGone(Consumer c) {
         if (consumers.remove(c.name(), c) && config.retention != Retention.LIMITS && !closed && replicaHooks == null) {
             checkInterestState();
