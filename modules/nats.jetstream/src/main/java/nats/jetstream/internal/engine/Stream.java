@@ -313,10 +313,11 @@ public final class Stream implements StoreListener {
 
     /**
      * Removes a consumer that was deleted; on an interest stream, messages only it held are released (on a clustered
-     * replica its group's leader does that from the committed states).
+     * replica its group's leader does that from the committed states). A work queue keeps them for its next
+     * consumer, as Go's ({@code stopWithFlags} checks interest of interest streams only).
      */
     void consumerGone(Consumer c) {
-        if (consumers.remove(c.name(), c) && config.retention != Retention.LIMITS && !closed && replicaHooks == null) {
+        if (consumers.remove(c.name(), c) && config.retention == Retention.INTEREST && !closed && replicaHooks == null) {
             checkInterestState();
         }
     }
