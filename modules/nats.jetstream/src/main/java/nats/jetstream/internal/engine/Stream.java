@@ -317,7 +317,8 @@ public final class Stream implements StoreListener {
      * consumer, as Go's ({@code stopWithFlags} checks interest of interest streams only).
      */
     void consumerGone(Consumer c) {
-        if (consumers.remove(c.name(), c) && config.retention == Retention.INTEREST && !closed && replicaHooks == null) {
+        if (consumers.remove(c.name(), c) && config.retention == Retention.INTEREST && !closed
+                && replicaHooks == null) {
             checkInterestState();
         }
     }
