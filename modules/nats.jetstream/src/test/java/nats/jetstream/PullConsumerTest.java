@@ -216,6 +216,23 @@ class PullConsumerTest {
         }
     }
 
+    /** Go 2.9.10 (checked with its server: 5 messages before, 5 after) releases messages only of interest streams. */
+    @Test
+    void deletingAWorkQueueConsumerKeepsItsMessages() throws Exception {
+        try (JsServer server = JsServer.start(dir); Connection nc = server.connect()) {
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name("WQD").subjects("wqd")
+                    .retentionPolicy(io.nats.client.api.RetentionPolicy.WorkQueue).build());
+            publish(nc.jetStream(), "wqd", 5);
+            jsm.addOrUpdateConsumer("WQD", ConsumerConfiguration.builder().durable("w")
+                    .ackPolicy(AckPolicy.Explicit).build());
+            assertTrue(jsm.deleteConsumer("WQD", "w"), "expected the consumer deleted");
+            Thread.sleep(300);
+            assertEquals(5, jsm.getStreamInfo("WQD").getStreamState().getMsgCount(),
+                    "expected the work queue to keep its messages for the next consumer");
+        }
+    }
+
     private static int assertThrowsApi(org.junit.jupiter.api.function.Executable e) {
         io.nats.client.JetStreamApiException ex = org.junit.jupiter.api.Assertions.assertThrows(
                 io.nats.client.JetStreamApiException.class, e);
