@@ -44,7 +44,7 @@ public final class Benchmarks {
         case MEMORY -> MemoryBench.run(cfg);
         case JS_PUB, JS_PUB_SYNC, JS_FETCH, JS_KV_PUT, JS_KV_GET -> JsBench.run(cfg);
         case MQTT_PUBSUB, MQTT_PUBSUB_QOS1, MQTT_RTT -> MqttBench.run(cfg);
-        case FANIN, JS_PUB_R3, JS_FAILOVER ->
+        case FANIN, JS_PUB_R3, JS_FAILOVER, JS_FETCH_R3, JS_WQ_R3, JS_INTEREST_R3 ->
             Result.failed(name, size, name + " runs only in cluster-compare");
       };
     } catch (IOException e) {

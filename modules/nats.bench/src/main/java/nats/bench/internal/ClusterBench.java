@@ -47,7 +47,7 @@ final class ClusterBench {
                 case PUBSUB, FANOUT, QUEUE -> delivery(cfg, cluster);
                 case REQREP -> requestReply(cfg, cluster);
                 case FANIN -> fanIn(cfg, cluster);
-                case JS_PUB_R3, JS_FAILOVER -> ClusterJsBench.run(cfg, cluster);
+                case JS_PUB_R3, JS_FAILOVER, JS_FETCH_R3, JS_WQ_R3, JS_INTEREST_R3 -> ClusterJsBench.run(cfg, cluster);
                 default -> Result.failed(name, cfg.size(), "not a cluster scenario");
             };
         } catch (IOException e) {

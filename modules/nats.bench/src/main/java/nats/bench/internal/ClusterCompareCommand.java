@@ -37,7 +37,8 @@ public final class ClusterCompareCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST", defaultValue = "pubsub,fanout,queue,reqrep",
             description = "Scenarios: pubsub,fanout,queue,reqrep,fanin (fanin: --pubs accounts), js-pub-r3 (--pubs"
-                    + " publishers), js-failover (the server commands need -js --store_dir {store})"
+                    + " publishers), js-fetch-r3, js-wq-r3, js-interest-r3 (R3 pull fetch with acks),"
+                    + " js-failover (the server commands need -js --store_dir {store})"
                     + " (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
@@ -51,7 +52,8 @@ public final class ClusterCompareCommand implements Callable<Integer> {
         }
         return compare.run(spec, new TopologyCompare.Kind("cluster-compare",
                 Set.of(Scenario.PUBSUB, Scenario.FANOUT, Scenario.QUEUE, Scenario.REQREP, Scenario.FANIN,
-                        Scenario.JS_PUB_R3, Scenario.JS_FAILOVER),
+                        Scenario.JS_PUB_R3, Scenario.JS_FAILOVER, Scenario.JS_FETCH_R3, Scenario.JS_WQ_R3,
+                        Scenario.JS_INTEREST_R3),
                 "not a cluster scenario: %s",
                 "node", (label, cmd, timeout) -> ClusterNodes.start(label, cmd, nodes, timeout)), scenarios);
     }

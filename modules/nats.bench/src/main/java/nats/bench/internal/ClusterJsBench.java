@@ -11,6 +11,10 @@ import java.util.Map;
  *   <li>{@code js-pub-r3}: an R3 file stream, then {@code --pubs} async publishers (the acked publishers of
  *       {@code js-pub}, {@code --ack-window} in flight each) connected to the nodes in turn; msgs/s and the
  *       CPU of all nodes per message;</li>
+ *   <li>{@code js-fetch-r3}, {@code js-wq-r3}, {@code js-interest-r3}: an R3 file stream with limits, work-queue or
+ *       interest retention and a durable pull consumer, filled with {@code --msgs} messages through the first node
+ *       (not measured), then drained by {@code js-fetch}'s fetcher on the first node, every message acked; see
+ *       {@link #fetch};</li>
  *   <li>{@code js-failover}: one client publishes synchronously, on a node that does not lead the stream; after
  *       100 acknowledged publishes the leader's process is killed (SIGKILL) and the client retries until a
  *       publish is acknowledged again: the milliseconds from the kill to that ack.</li>
@@ -26,6 +30,8 @@ final class ClusterJsBench {
     private static final long ATTEMPT_NANOS = 250_000_000L;
     private static final long FAILOVER_LIMIT_NANOS = 120_000_000_000L;
     private static final int BEFORE_KILL = 100;
+    /** How long a work-queue or interest stream may take to drop the acknowledged messages after the last ack. */
+    private static final long DRAIN_NANOS = 10_000_000_000L;
 
     private ClusterJsBench() {
     }
@@ -35,6 +41,7 @@ final class ClusterJsBench {
         RunControl control = new RunControl(cfg.durationLimitSeconds() + SETUP_NANOS / 1_000_000_000L);
         try {
             return cfg.scenario() == Scenario.JS_FAILOVER ? failover(cfg, cluster, control)
+                    : cfg.scenario().fetchR3() ? fetch(cfg, cluster, control)
                     : publish(cfg, cluster, control);
         } catch (JsApi.UnavailableException | java.io.IOException e) {
             return Result.failed(label(cfg), cfg.size(), e.getMessage() == null ? e.toString() : e.getMessage());
@@ -100,6 +107,78 @@ final class ClusterJsBench {
                 pubs.forEach(AckedPublisher::close);
                 api.deleteStream(s[0]);
             }
+        }
+    }
+
+    /**
+     * The R3 fetch scenarios. msgs/s is measured to the last ack (the server has read it). With work-queue and
+     * interest retention every ack removes its message, and that removal may run after the ack (a clustered server
+     * replicates it): the CPU window then ends only when the stream reports no message left (polled every 10 ms,
+     * at most {@link #DRAIN_NANOS}; {@code drain_ms} is the time from the last ack), and a stream that is not empty
+     * by then fails the run. With limits retention the window ends at the last ack and the consumer must have no
+     * ack pending afterwards.
+     */
+    private static Result fetch(BenchConfig cfg, ClusterNodes cluster, RunControl control) throws Exception {
+        List<ClusterNodes.Node> nodes = cluster.nodes();
+        String name = cfg.scenario().cliName();
+        String retention = cfg.scenario().retention();
+        boolean removesAcked = !retention.equals("limits");
+        long n = cfg.msgs();
+        try (JsApi api = JsApi.open(nodes.get(0).address(), control)) {
+            String[] s = createReplicated(cfg, api, control, nodes.size(), retention);
+            try {
+                String durable = "C";
+                // Before the fill: an interest stream without consumers keeps nothing.
+                JsFetch.createConsumer(api, s[0], durable, cfg.js().batch());
+                JsFetch.fill(nodes.get(0).address(), s[1] + ".x", n, Protocol.payload(cfg.size()), control);
+                try (JsFetch.Fetcher f = new JsFetch.Fetcher(nodes.get(0).address(), s[0], durable, control)) {
+                    ClusterBench.ClusterCpu cpu = new ClusterBench.ClusterCpu(cluster);
+                    long start = System.nanoTime();
+                    try {
+                        f.fetch(n, cfg.js().batch());
+                    } catch (java.io.IOException e) {
+                        control.fail(e);
+                    }
+                    long acked = System.nanoTime();
+                    String note = control.reason();
+                    long left = -1;
+                    long drained = acked;
+                    if (note == null && removesAcked) {
+                        left = awaitEmpty(api, s[0], control);
+                        drained = System.nanoTime();
+                    }
+                    Map<String, Number> m = new LinkedHashMap<>();
+                    m.put("msgs", f.received());
+                    m.put("batch", cfg.js().batch());
+                    Rates.put(m, f.received(), cfg.size(), acked - start);
+                    cpu.finish(m, f.received(), 0);
+                    if (note == null && removesAcked) {
+                        m.put("drain_ms", (drained - acked) / 1_000_000);
+                        m.put("stream_msgs_after", left);
+                        note = left == 0 ? null : "the " + retention + " stream still holds " + left
+                                + " messages " + DRAIN_NANOS / 1_000_000_000L + " s after the last ack";
+                    } else if (note == null) {
+                        long pending = JsFetch.awaitAcked(api, s[0], durable, control);
+                        m.put("ack_pending_after", pending);
+                        note = pending == 0 ? null : pending + " acks still pending on the consumer after 2 s";
+                    }
+                    return new Result(name, cfg.size(), note == null, note, m);
+                }
+            } finally {
+                api.deleteStream(s[0]);
+            }
+        }
+    }
+
+    /** Polls the stream's info every 10 ms until it holds no message (at most {@link #DRAIN_NANOS}); the last count. */
+    private static long awaitEmpty(JsApi api, String stream, RunControl control) throws Exception {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (true) {
+            long left = Json.longField(api.request("$JS.API.STREAM.INFO." + stream, "").body(), "messages", -1);
+            if (left == 0 || System.nanoTime() - deadline > 0 || control.shouldStop()) {
+                return left;
+            }
+            Thread.sleep(10);
         }
     }
 
@@ -226,10 +305,16 @@ final class ClusterJsBench {
      */
     static String[] createReplicated(BenchConfig cfg, JsApi api, RunControl control, int replicas)
             throws Exception {
+        return createReplicated(cfg, api, control, replicas, "limits");
+    }
+
+    /** The same with a retention policy ({@code limits}, {@code workqueue}, {@code interest}). */
+    static String[] createReplicated(BenchConfig cfg, JsApi api, RunControl control, int replicas, String retention)
+            throws Exception {
         String base = Subjects.unique("js");
         String stream = "BENCH_" + base.substring(base.indexOf('.') + 1);
         String subject = "$JS.API.STREAM.CREATE." + stream;
-        String config = JsConfigs.stream(stream, base + ".>", "file", replicas);
+        String config = JsConfigs.stream(stream, base + ".>", "file", replicas, retention);
         long deadline = System.nanoTime() + SETUP_NANOS;
         while (true) {
             control.check("creating the R" + replicas + " stream");

@@ -14,8 +14,14 @@ final class JsConfigs {
 
   /** The same stream with {@code replicas} replicas (a clustered stream when above 1). */
   static String stream(String name, String subjects, String storage, int replicas) {
+    return stream(name, subjects, storage, replicas, "limits");
+  }
+
+  /** The same stream with a retention policy: {@code limits}, {@code workqueue} or {@code interest}. */
+  static String stream(String name, String subjects, String storage, int replicas,
+      String retention) {
     return "{\"name\":" + Json.quote(name) + ",\"subjects\":[" + Json.quote(subjects) + "],"
-        + "\"retention\":\"limits\",\"max_consumers\":-1,\"max_msgs\":-1,\"max_bytes\":-1,"
+        + "\"retention\":" + Json.quote(retention) + ",\"max_consumers\":-1,\"max_msgs\":-1,\"max_bytes\":-1,"
         + "\"max_age\":0,\"max_msgs_per_subject\":-1,\"discard\":\"old\","
         + "\"storage\":" + Json.quote(storage) + ",\"num_replicas\":" + replicas + "}";
   }

@@ -25,18 +25,10 @@ final class JsFetch {
     String stream = s[0];
     long n = cfg.msgs();
     try {
-      try (AckedPublisher fill = AckedPublisher.open(cfg.address(), "js-fill", control,
-          i -> s[1] + ".x", 1, Protocol.payload(cfg.size()), 1000)) {
-        fill.publish(n);
-        if (fill.acks() != n) {
-          throw new JsApi.UnavailableException("publishes refused while filling the stream: "
-              + fill.firstError());
-        }
-      }
+      fill(cfg.address(), s[1] + ".x", n, Protocol.payload(cfg.size()), control);
       String durable = "C";
-      api.require("$JS.API.CONSUMER.DURABLE.CREATE." + stream + "." + durable,
-          JsConfigs.pullConsumer(stream, durable, Math.max(20_000, 4 * cfg.js().batch())));
-      Fetcher f = new Fetcher(cfg, stream, durable, control);
+      createConsumer(api, stream, durable, cfg.js().batch());
+      Fetcher f = new Fetcher(cfg.address(), stream, durable, control);
       try {
         CpuMeter cpu = CpuMeter.start(cfg.pid());
         long start = System.nanoTime();
@@ -68,8 +60,28 @@ final class JsFetch {
     }
   }
 
+  /** Publishes {@code n} messages to {@code subject}, 1,000 acks outstanding; all must be acked. */
+  static void fill(NatsAddress address, String subject, long n, byte[] payload,
+      RunControl control) throws Exception {
+    try (AckedPublisher fill = AckedPublisher.open(address, "js-fill", control, i -> subject, 1,
+        payload, 1000)) {
+      fill.publish(n);
+      if (fill.acks() != n) {
+        throw new JsApi.UnavailableException("publishes refused while filling the stream: "
+            + fill.firstError());
+      }
+    }
+  }
+
+  /** Creates the durable pull consumer the fetcher drains, room for a few batches unacked. */
+  static void createConsumer(JsApi api, String stream, String durable, int batch)
+      throws IOException, JsApi.UnavailableException {
+    api.require("$JS.API.CONSUMER.DURABLE.CREATE." + stream + "." + durable,
+        JsConfigs.pullConsumer(stream, durable, Math.max(20_000, 4 * batch)));
+  }
+
   /** Polls the consumer's info until no ack is pending (at most 2 s); returns the last count. */
-  private static long awaitAcked(JsApi api, String stream, String durable, RunControl control)
+  static long awaitAcked(JsApi api, String stream, String durable, RunControl control)
       throws IOException {
     long deadline = System.nanoTime() + 2_000_000_000L;
     long pending;
@@ -85,7 +97,7 @@ final class JsFetch {
   }
 
   /** The consumer's connection: pulls, counts, acks. */
-  private static final class Fetcher {
+  static final class Fetcher implements AutoCloseable {
     private final Connection conn;
     private final RunControl control;
     private final String nextSubject;
@@ -94,16 +106,30 @@ final class JsFetch {
     private long requested;
     private String fatal;
 
-    Fetcher(BenchConfig cfg, String stream, String durable, RunControl control)
+    Fetcher(NatsAddress address, String stream, String durable, RunControl control)
         throws IOException {
       this.control = control;
       this.nextSubject = "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + durable;
       this.inbox = Subjects.unique("_INBOX") + ".pull";
-      this.conn = Connection.open(cfg.address(), "js-fetch", 1 << 20, 256 * 1024, control,
+      this.conn = Connection.open(address, "js-fetch", 1 << 20, 256 * 1024, control,
           new FrameParser(this::onMsg, 256), 0);
       conn.subscribe(inbox, null, 1);
     }
 
+    /** @return the messages received (and acknowledged) so far */
+    long received() {
+      return received;
+    }
+
+    @Override
+    public void close() {
+      conn.close();
+    }
+
+    /**
+     * Pulls and acknowledges until {@code n} messages arrived; returns once the server has read
+     * the last ack (PING/PONG).
+     */
     void fetch(long n, int batch) throws IOException {
       byte[] full = Protocol.pub(nextSubject, inbox, JsConfigs.pullRequest(batch, EXPIRES_NANOS));
       while (received < n) {

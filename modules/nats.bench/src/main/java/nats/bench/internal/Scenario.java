@@ -74,6 +74,18 @@ public enum Scenario {
   JS_PUB_R3("js-pub-r3", Param.PUBS, 200_000,
       "JetStream async publish to an R3 file stream: N publishers (--pubs) on the nodes in turn,"
           + " each with --ack-window acks outstanding (cluster-compare only)."),
+  /** Pull fetch with explicit acks from an R3 limits stream (cluster-compare only). */
+  JS_FETCH_R3("js-fetch-r3", Param.NONE, 50_000,
+      "JetStream pull consumer on an R3 file stream (limits retention), filled first: fetch --batch"
+          + " messages per request, +ACK each one (cluster-compare only)."),
+  /** The same from an R3 work-queue stream: every ack removes its message. */
+  JS_WQ_R3("js-wq-r3", Param.NONE, 50_000,
+      "As js-fetch-r3 from a work-queue stream; the stream must be empty afterwards"
+          + " (cluster-compare only)."),
+  /** The same from an R3 interest stream with one consumer: every ack removes its message. */
+  JS_INTEREST_R3("js-interest-r3", Param.NONE, 50_000,
+      "As js-fetch-r3 from an interest stream with one consumer; the stream must be empty"
+          + " afterwards (cluster-compare only)."),
   /** Time to the first acknowledged publish after the stream leader's process is killed. */
   JS_FAILOVER("js-failover", Param.NONE, 0,
       "Sync publishes with retries to an R3 file stream while the stream leader's process is"
@@ -140,7 +152,21 @@ public enum Scenario {
 
   /** @return true for scenarios that need a cluster of servers ({@code cluster-compare} only) */
   public boolean clusterOnly() {
-    return this == JS_PUB_R3 || this == JS_FAILOVER;
+    return this == JS_PUB_R3 || this == JS_FAILOVER || fetchR3();
+  }
+
+  /** @return true for the R3 pull-fetch scenarios ({@code js-fetch-r3}, {@code js-wq-r3}, ...) */
+  boolean fetchR3() {
+    return this == JS_FETCH_R3 || this == JS_WQ_R3 || this == JS_INTEREST_R3;
+  }
+
+  /** @return the stream retention a scenario's stream is created with: limits but for the R3 fetches */
+  String retention() {
+    return switch (this) {
+      case JS_WQ_R3 -> "workqueue";
+      case JS_INTEREST_R3 -> "interest";
+      default -> "limits";
+    };
   }
 
   /** @return true if a warm-up run makes sense (not for memory measurements, nor a failover) */
