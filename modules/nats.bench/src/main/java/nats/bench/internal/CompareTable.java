@@ -90,6 +90,8 @@ final class CompareTable {
           new String[] {"rss_peak_kb", "MiB"}, new String[] {"rss_before_kb", "MiB"},
           new String[] {"server_ns_per_delivery", "ns/delivery"},
           new String[] {"subs_closed", "subs"});
+      case "js-wq-r3", "js-interest-r3" -> List.of(new String[] {"msgs_per_sec", "msgs/s"}, CPU,
+          new String[] {"drain_ms", "ms after the last ack"}, SHARE);
       case "js-failover" -> List.of(new String[] {"failover_ms", "ms"},
           new String[] {"attempts", "publishes"});
       case "memory" -> List.of(new String[] {"rss_after_kb", "MiB"},
@@ -143,7 +145,7 @@ final class CompareTable {
   /** Formats the rows as an aligned text table. */
   static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    String fmt = "%-12s %6s  %-38s %14s %14s %11s  %s%n";
+    String fmt = "%-14s %6s  %-38s %14s %14s %11s  %s%n";
     sb.append(String.format(Locale.ROOT, fmt, "scenario", "size", "metric", "A (median)",
         "B (median)", "ratio (A/B)", "complete A/B"));
     for (Row r : rows) {

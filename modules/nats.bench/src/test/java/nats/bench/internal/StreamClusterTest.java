@@ -57,5 +57,11 @@ class StreamClusterTest {
     assertEquals("failover_ms", CompareTable.metrics("js-failover").getFirst()[0],
         "the failover table shows the failover time");
     assertEquals("msgs_per_sec", CompareTable.metrics("js-pub-r3:16").getFirst()[0], "js-pub-r3 throughput");
+    assertTrue(Scenario.parse("js-wq-r3").clusterOnly(), "js-wq-r3");
+    assertFalse(js.containsKey("wq-r3"), "needs a cluster: not a single-server js scenario");
+    assertEquals("workqueue", Scenario.JS_WQ_R3.retention(), "js-wq-r3 drains a work queue");
+    assertEquals("interest", Scenario.JS_INTEREST_R3.retention(), "js-interest-r3 drains an interest stream");
+    assertEquals("limits", Scenario.JS_FETCH_R3.retention(), "js-fetch-r3 keeps what it acks");
+    assertEquals("drain_ms", CompareTable.metrics("js-wq-r3").get(2)[0], "the table shows the removal lag");
   }
 }
