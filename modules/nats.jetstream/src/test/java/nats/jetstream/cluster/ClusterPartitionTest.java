@@ -54,7 +54,7 @@ class ClusterPartitionTest {
             assertTrue(followers.contains(next), next);
             s.awaitNotLeading(leader);
             s.bystander.awaitAcked(s.bystander.ackedCount() + 300, WAIT);
-            assertNoAckFromCutLeader(s);
+            s.assertNoAckFromCutLeader();
             s.proxy.heal();
         }, "leader's outbound cut");
     }
@@ -73,7 +73,7 @@ class ClusterPartitionTest {
             assertTrue(followers.contains(next), next);
             s.awaitNotLeading(leader);
             s.bystander.awaitAcked(s.bystander.ackedCount() + 300, WAIT);
-            assertNoAckFromCutLeader(s);
+            s.assertNoAckFromCutLeader();
             s.proxy.heal();
         }, "leader isolated");
     }
@@ -113,11 +113,6 @@ class ClusterPartitionTest {
         }, "follower cut one way, then the other");
     }
 
-    /** The publisher on the cut leader's server got no acknowledgement while the leader had no quorum. */
-    private static void assertNoAckFromCutLeader(Scenario s) {
-        assertEquals(s.onLeaderAtCut, s.onLeader.ackedCount(), "acknowledgements through the cut-off leader's server");
-    }
-
     @FunctionalInterface
     interface Fault {
         void inject(Scenario s, String leader, List<String> followers) throws Exception;
@@ -131,6 +126,8 @@ class ClusterPartitionTest {
     static final class Scenario {
 
         final Path dir;
+        /** The bystander's publishes per second (the other publisher's a quarter of it). */
+        final int rate;
         RouteProxy proxy;
         JsProcesses3 cluster;
         JetStreamManagement jsm;
@@ -139,7 +136,12 @@ class ClusterPartitionTest {
         int onLeaderAtCut;
 
         Scenario(Path dir) {
+            this(dir, 400);
+        }
+
+        Scenario(Path dir, int rate) {
             this.dir = dir;
+            this.rate = rate;
         }
 
         void run(Fault fault, String what) throws Exception {
@@ -159,17 +161,18 @@ class ClusterPartitionTest {
                 List<String> followers = JsCluster3.NAMES.stream().filter(n -> !n.equals(leader)).toList();
                 try (Connection nc = c.connect(followers.getLast());
                      Connection leaderClient = c.connect(leader);
-                     AckedPublisher b = new AckedPublisher(nc, "p", "b-", 64, 400, 40_000);
-                     AckedPublisher l = new AckedPublisher(leaderClient, "p", "l-", 16, 100, 10_000)) {
+                     AckedPublisher b = new AckedPublisher(nc, "p", "b-", 64, rate, rate * 100);
+                     AckedPublisher l = new AckedPublisher(leaderClient, "p", "l-", 16, rate / 4,
+                             rate * 25)) {
                     bystander = b;
                     onLeader = l;
                     jsm = nc.jetStreamManagement();
                     try {
-                        b.awaitAcked(400, WAIT);
-                        l.awaitAcked(100, WAIT);
+                        b.awaitAcked(rate, WAIT);
+                        l.awaitAcked(rate / 4, WAIT);
                         assertEquals(leader, StreamLeaders.await(jsm, STREAM, WAIT), "the leader before the fault");
                         fault.inject(this, leader, followers);
-                        b.awaitAcked(b.ackedCount() + 300, WAIT);
+                        b.awaitAcked(b.ackedCount() + rate / 2, WAIT); // after the heal
                         b.finish(WAIT);
                         l.finish(WAIT);
                         verify(nc, what);
@@ -216,6 +219,11 @@ class ClusterPartitionTest {
                     System.out.println("--- " + n + ": " + e);
                 }
             }
+        }
+
+        /** The publisher on the cut leader's server got no acknowledgement while the leader had no quorum. */
+        void assertNoAckFromCutLeader() {
+            assertEquals(onLeaderAtCut, onLeader.ackedCount(), "acknowledgements through the cut-off leader's server");
         }
 
         String awaitLeaderOtherThan(String old) throws InterruptedException {
