@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The default run's partition case (about 25 s): {@link ClusterPartitionTest#leaderIsolatedThenHealed} at a
- * quarter of the load. The leader, cut off both ways through the {@link RouteProxy}, steps down; the others go
+ * The default run's partition case (25–30 s): {@link ClusterPartitionTest#leaderIsolatedThenHealed} at
+ * 60 messages a second. The leader, cut off both ways through the {@link RouteProxy}, steps down; the others go
  * on; nothing is acknowledged through its server until the heal; afterwards all replicas hold exactly the
  * acknowledged history.
  */
@@ -23,12 +23,12 @@ class ClusterPartitionQuickTest {
 
     @Test
     void leaderIsolatedThenHealed() throws Exception {
-        new ClusterPartitionTest.Scenario(dir, 100).run((s, leader, followers) -> {
+        new ClusterPartitionTest.Scenario(dir, 60).run((s, leader, followers) -> {
             s.proxy.isolate(leader, followers);
             s.markCut();
             assertTrue(followers.contains(s.awaitLeaderOtherThan(leader)));
             s.awaitNotLeading(leader);
-            s.bystander.awaitAcked(s.bystander.ackedCount() + 100, ClusterPartitionTest.WAIT);
+            s.bystander.awaitAcked(s.bystander.ackedCount() + 60, ClusterPartitionTest.WAIT);
             s.assertNoAckFromCutLeader();
             s.proxy.heal();
         }, "leader isolated (quick)");

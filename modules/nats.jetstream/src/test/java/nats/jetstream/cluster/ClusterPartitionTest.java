@@ -46,6 +46,7 @@ class ClusterPartitionTest {
     @Test
     void leaderOutboundCut() throws Exception {
         new Scenario(dir).run((s, leader, followers) -> {
+            long term = s.streamMember(leader).term();
             for (String f : followers) {
                 s.proxy.cut(leader, f);
             }
@@ -53,6 +54,8 @@ class ClusterPartitionTest {
             String next = s.awaitLeaderOtherThan(leader);
             assertTrue(followers.contains(next), next);
             s.awaitNotLeading(leader);
+            // It hears the others (its inbound is kept): it takes the new leader's term while still cut.
+            s.awaitMember(leader, m -> m.term() > term, "in a term after " + term);
             s.bystander.awaitAcked(s.bystander.ackedCount() + 300, WAIT);
             s.assertNoAckFromCutLeader();
             s.proxy.heal();
@@ -67,11 +70,14 @@ class ClusterPartitionTest {
     @Test
     void leaderIsolatedThenHealed() throws Exception {
         new Scenario(dir).run((s, leader, followers) -> {
+            long term = s.streamMember(leader).term();
             s.proxy.isolate(leader, followers);
             s.markCut();
             String next = s.awaitLeaderOtherThan(leader);
             assertTrue(followers.contains(next), next);
             s.awaitNotLeading(leader);
+            // It hears nobody: its pre-votes get no answer, so it does not raise its term while cut off.
+            assertEquals(term, s.streamMember(leader).term(), leader + "'s term while isolated");
             s.bystander.awaitAcked(s.bystander.ackedCount() + 300, WAIT);
             s.assertNoAckFromCutLeader();
             s.proxy.heal();
@@ -241,11 +247,16 @@ class ClusterPartitionTest {
 
         /** Waits until {@code name}'s own member of the stream's group no longer says it leads. */
         void awaitNotLeading(String name) throws Exception {
+            awaitMember(name, m -> !m.state().equals("LEADER"), "not leading (10 s after it was cut off)");
+        }
+
+        /** Waits up to 10 s until {@code name}'s member of the stream's group is {@code wanted}. */
+        void awaitMember(String name, java.util.function.Predicate<Member> wanted, String what) throws Exception {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             Member m = streamMember(name);
-            while (m.state().equals("LEADER")) {
+            while (!wanted.test(m)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + " still claims to lead the stream 10 s after it was cut off: " + m);
+                    throw new AssertionError(name + " is not " + what + ": " + m);
                 }
                 Thread.sleep(100);
                 m = streamMember(name);

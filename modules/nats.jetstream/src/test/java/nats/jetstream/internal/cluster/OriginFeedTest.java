@@ -84,6 +84,26 @@ class OriginFeedTest {
         assertEquals(List.of(1L, 2L, 3L, 4L), sink.stored, "every origin message once, in order");
     }
 
+    /** The same for a source: its position is read from the store again (the scan), not the feed's own. */
+    @Test
+    void aSourceRereadsItsPositionAfterARefusedProposal() {
+        FakeOrigin origin = new FakeOrigin();
+        StoringSink sink = new StoringSink(2);
+        OriginFeed feed = new OriginFeed(new StreamSource("ORIG", 0, Optional.empty(), "", List.of(), "", ""), false,
+                origin, sink);
+        assertTrue(feed.start(0));
+        feed.storedThrough(0); // the leader's scan found nothing from this origin
+        String deliver = feed.deliverSubject();
+        for (long seq = 1; seq <= 3; seq++) {
+            feed.onDelivery(deliver, delivery(seq, seq));
+        }
+        assertEquals(List.of(1L), sink.stored, "nothing stored past the refused message 2");
+        assertEquals(-1, feed.storedThrough(), "the source's position is to be read from the store again");
+        assertTrue(feed.needsConsumer(System.nanoTime() + 2 * OriginFeed.RETRY_NANOS));
+        assertTrue(feed.start(1), "the new consumer created after the scan found 1");
+        assertEquals(2, origin.startSeq, "it starts at the refused message");
+    }
+
     private static Message delivery(long originSeq, long deliverySeq) {
         return new Message("orders", "$JS.ACK.ORIG.c1.1." + originSeq + "." + deliverySeq + ".1700000000000000000.0",
                 Message.NO_HEADERS, ("m" + originSeq).getBytes(StandardCharsets.UTF_8));
@@ -112,6 +132,13 @@ class OriginFeedTest {
             }
             stored.add(seq);
             return CompletableFuture.completedFuture((long) stored.size());
+        }
+
+        @Override
+        public CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload,
+                                               BooleanSupplier stillWanted) {
+            long seq = Long.parseLong(new String(payload, StandardCharsets.UTF_8).substring(1));
+            return mirrored(seq, 0, subject, headers, payload, stillWanted);
         }
     }
 
