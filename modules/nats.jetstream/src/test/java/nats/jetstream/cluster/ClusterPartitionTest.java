@@ -63,6 +63,27 @@ class ClusterPartitionTest {
     }
 
     /**
+     * The other way round: the leader's inbound is dropped, its outbound kept. The followers hear its heartbeats
+     * but it hears no acknowledgement: nothing commits, its quorum check steps it down, and the followers elect one
+     * of them; its own pre-votes get no answer, so it cannot win or raise the term.
+     */
+    @Test
+    void leaderInboundCut() throws Exception {
+        new Scenario(dir).run((s, leader, followers) -> {
+            for (String f : followers) {
+                s.proxy.cut(f, leader);
+            }
+            s.markCut();
+            String next = s.awaitLeaderOtherThan(leader);
+            assertTrue(followers.contains(next), next);
+            s.awaitNotLeading(leader);
+            s.bystander.awaitAcked(s.bystander.ackedCount() + 300, WAIT);
+            s.assertNoAckFromCutLeader();
+            s.proxy.heal();
+        }, "leader's inbound cut");
+    }
+
+    /**
      * Both directions between the leader and the others are dropped: the leader, without a quorum, steps down
      * (quorum check) instead of claiming leadership forever, the others elect a leader and go on, and after the heal
      * the old leader follows it.
