@@ -72,6 +72,15 @@ public interface RaftNode extends AutoCloseable {
     /** Hands leadership to the most up-to-date other voter (Go's StepDown). */
     CompletableFuture<Void> stepDown();
 
+    /**
+     * Asks a member of a group that never had a term (just created) to stand for election soon, after a short random
+     * delay instead of a whole election timeout (Go's {@code Campaign} of a group's preferred member): a new group
+     * then has a leader within a fraction of a second, not after 4 to 9 s. The delay lets the other members, started
+     * by the same assignment at about the same time, subscribe before the votes are asked for. Ignored by a member
+     * that has a term, leads, does not vote or is repairing.
+     */
+    void campaign();
+
     /** What this node, as leader, knows of the other members; empty on a follower. */
     List<PeerInfo> peers();
 

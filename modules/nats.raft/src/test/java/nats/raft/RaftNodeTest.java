@@ -71,6 +71,27 @@ class RaftNodeTest {
     }
 
     @Test
+    void aNewGroupsPreferredMemberCampaignsAtOnce() throws Exception {
+        // Elections after 4 to 8 s (Go's timing): without the campaign no leader could appear within 2 s.
+        try (LocalCluster c = new LocalCluster(dir, 100_000, java.time.Duration.ofSeconds(4))) {
+            long started = System.nanoTime();
+            THREE.forEach(m -> c.start(m.id(), THREE));
+            c.nodes.get("n2").campaign();
+            RaftNode leader = c.awaitLeader();
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("n2", leader.id(), "expected the member that campaigned to lead");
+            assertTrue(ms < 2_000, "expected a leader within 2 s of the start, took " + ms + " ms");
+            proposeAll(leader, 0, 10);
+            long term = leader.term();
+            RaftNode follower = c.nodes.get("n1");
+            follower.campaign(); // it has a term now: ignored
+            Thread.sleep(1_500);
+            assertEquals(RaftState.LEADER, leader.state(), "expected a campaign of a member with a term ignored");
+            assertEquals(term, leader.term(), "expected no new election");
+        }
+    }
+
+    @Test
     void proposeAllAppendsTheBatchesInOrderOnTheLeaderOnly() throws Exception {
         try (LocalCluster c = three(dir, 100_000)) {
             RaftNode leader = c.awaitLeader();

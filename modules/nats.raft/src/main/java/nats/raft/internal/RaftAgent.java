@@ -294,6 +294,13 @@ final class RaftAgent implements RaftNode {
     }
 
     @Override
+    public void campaign() {
+        if (running) {
+            queue.add(core::campaign);
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> stepDown() {
         CompletableFuture<Void> future = new CompletableFuture<>();
         return submit(future, now -> {
