@@ -34,6 +34,17 @@ public interface RaftNode extends AutoCloseable {
     CompletableFuture<Long> propose(byte[] data);
 
     /**
+     * As {@link #propose(byte[])}, but {@code stillWanted} is asked on the node's own thread right before the entry
+     * is appended, after everything submitted earlier ran (and their futures that failed by then have run their
+     * callbacks): false refuses the proposal. A producer whose earlier proposal failed can so have the later ones,
+     * already submitted, refused too, and no later entry of its can be committed past a lost one.
+     */
+    default CompletableFuture<Long> propose(byte[] data, java.util.function.BooleanSupplier stillWanted) {
+        return stillWanted.getAsBoolean() ? propose(data)
+                : CompletableFuture.failedFuture(new RaftException("refused: an earlier proposal failed"));
+    }
+
+    /**
      * Proposes {@code entries} in order as consecutive log entries, with no future: the caller learns of them only
      * as they are applied (a publisher's batch costs the node one command and one wake-up, not one per entry).
      * Only the leader takes them; elsewhere, or during a leadership transfer, they are dropped. The node keeps

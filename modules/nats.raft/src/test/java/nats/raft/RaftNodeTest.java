@@ -118,6 +118,32 @@ class RaftNodeTest {
         }
     }
 
+    /**
+     * A fenced proposal is refused when its condition fails on the node's thread; a producer whose proposal failed
+     * has its next one, submitted before it learned of the failure, refused as well, so nothing of it is committed
+     * past the lost entry (a mirror's feed relies on it).
+     */
+    @Test
+    void fencedProposalsAfterAFailedOneAreRefused() throws Exception {
+        try (LocalCluster c = three(dir, 100_000)) {
+            RaftNode leader = c.awaitLeader();
+            leader.propose(bytes("first"), () -> true).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Long> lost = leader.propose(bytes("lost"), () -> false);
+            lost.whenComplete((i, e) -> broken.set(e != null));
+            CompletableFuture<Long> next = leader.propose(bytes("next"), () -> !broken.get());
+            assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS), "refused by its condition");
+            assertThrows(ExecutionException.class, () -> next.get(10, TimeUnit.SECONDS),
+                    "refused: the earlier one failed before it was appended");
+            leader.propose(bytes("after"), () -> true).get(10, TimeUnit.SECONDS);
+            LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 2), "two entries everywhere");
+            for (LocalCluster.Log log : c.logs.values()) {
+                assertEquals(List.of("first", "after"), log.entries.stream()
+                        .map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+            }
+        }
+    }
+
     @Test
     void everyRoundOfAppliedEntriesEndsWithApplied() throws Exception {
         try (LocalCluster c = three(dir, 100_000)) {
