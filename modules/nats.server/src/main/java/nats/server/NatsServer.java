@@ -23,6 +23,7 @@ import nats.server.internal.plugin.PluginListeners;
 import nats.server.internal.plugin.PluginConfig;
 import nats.server.internal.plugin.PluginLifecycle;
 import nats.server.internal.plugin.PluginLoader;
+import nats.server.internal.listen.EarlyListener;
 import nats.server.internal.tls.ClientTls;
 import nats.transport.tls.TlsSetupException;
 
@@ -111,6 +112,18 @@ public final class NatsServer implements AutoCloseable {
 
     /** Binds the listeners and starts the enabled plugins; on any failure nothing is left running. */
     public static NatsServer start(ServerOptions options) throws ServerStartException {
+        // The client port is bound before anything slow (plugins, certificates, monitoring): a client that connects
+        // now waits in the backlog for INFO, which it gets once all is ready. A bind failure is reported below,
+        // where Go reports it, after the configuration's own errors.
+        EarlyListener clientPort = EarlyListener.bind(options.host(), ServerCore.listenPort(options), "client");
+        try {
+            return start(options, clientPort);
+        } finally {
+            clientPort.close();
+        }
+    }
+
+    private static NatsServer start(ServerOptions options, EarlyListener clientPort) throws ServerStartException {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
                 PluginConfig.presentSections(options));
@@ -127,7 +140,7 @@ public final class NatsServer implements AutoCloseable {
         server.startMonitoring(options);
         // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
-            server.core.bind();
+            server.core.bind(clientPort.take());
         } catch (IOException e) {
             if (server.monitor != null) {
                 server.monitor.stop();
