@@ -72,6 +72,31 @@ class MixedClusterTest {
         }
     }
 
+    /**
+     * Cluster {@code no_advertise} keeps a server's client URLs from clients; it does not stop route gossip, in Go
+     * 2.9.10 (its processRouteInfo and forwardNewRouteInfoToKnownServers do not look at it) as here: joiners given
+     * only a seed with {@code no_advertise} still learn each other from it, whichever server is the seed. (The
+     * partition tests rely on this knowledge: they keep peers on their proxy with {@code advertise} instead.)
+     */
+    @Test
+    void noAdvertiseDoesNotStopRouteGossipAsInGo() throws Exception {
+        GoNode.assumeAvailable();
+        try (GoNode goSeed = GoNode.start(dir, "GS", Ports.free(), "name: quiet, no_advertise: true", "");
+             Node b = Node.start(dir, "JB", Ports.free(), "name: quiet, routes: [\"" + goSeed.routeUrl() + "\"]", "");
+             Node c = Node.start(dir, "JC", Ports.free(), "name: quiet, routes: [\"" + goSeed.routeUrl() + "\"]", "")) {
+            Monitor.awaitRoutes(WAIT, 2, goSeed.httpPort, b.httpPort, c.httpPort);
+            assertEquals(Stream.of(goSeed.serverId(), c.serverId()).sorted().toList(), Monitor.remoteIds(b.httpPort),
+                    "JB learned JC from the Go seed with no_advertise");
+        }
+        try (Node seed = Node.start(dir, "JS", Ports.free(), "name: quiet2, no_advertise: true", "");
+             GoNode go = GoNode.start(dir, "GB", Ports.free(), "name: quiet2, routes: [\"" + seed.routeUrl() + "\"]", "");
+             Node c = Node.start(dir, "JD", Ports.free(), "name: quiet2, routes: [\"" + seed.routeUrl() + "\"]", "")) {
+            Monitor.awaitRoutes(WAIT, 2, seed.httpPort, go.httpPort, c.httpPort);
+            assertEquals(Stream.of(seed.serverId(), c.serverId()).sorted().toList(), Monitor.remoteIds(go.httpPort),
+                    "Go learned JD from our seed with no_advertise");
+        }
+    }
+
     /** The Go server found nothing wrong with what ours sent (it logs protocol trouble as errors). */
     private static void assertNoErrors(GoNode go) throws java.io.IOException {
         List<String> errors = go.log().lines().filter(l -> l.contains("[ERR]")).toList();

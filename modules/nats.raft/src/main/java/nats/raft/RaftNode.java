@@ -34,6 +34,17 @@ public interface RaftNode extends AutoCloseable {
     CompletableFuture<Long> propose(byte[] data);
 
     /**
+     * As {@link #propose(byte[])}, but {@code stillWanted} is asked on the node's own thread right before the entry
+     * is appended, after everything submitted earlier ran (and their futures that failed by then have run their
+     * callbacks): false refuses the proposal. A producer whose earlier proposal failed can so have the later ones,
+     * already submitted, refused too, and no later entry of its can be committed past a lost one.
+     */
+    default CompletableFuture<Long> propose(byte[] data, java.util.function.BooleanSupplier stillWanted) {
+        return stillWanted.getAsBoolean() ? propose(data)
+                : CompletableFuture.failedFuture(new RaftException("refused: an earlier proposal failed"));
+    }
+
+    /**
      * Proposes {@code entries} in order as consecutive log entries, with no future: the caller learns of them only
      * as they are applied (a publisher's batch costs the node one command and one wake-up, not one per entry).
      * Only the leader takes them; elsewhere, or during a leadership transfer, they are dropped. The node keeps
@@ -60,6 +71,15 @@ public interface RaftNode extends AutoCloseable {
 
     /** Hands leadership to the most up-to-date other voter (Go's StepDown). */
     CompletableFuture<Void> stepDown();
+
+    /**
+     * Asks a member of a group that never had a term (just created) to stand for election soon, after a short random
+     * delay instead of a whole election timeout (Go's {@code Campaign} of a group's preferred member): a new group
+     * then has a leader within a fraction of a second, not after 4 to 9 s. The delay lets the other members, started
+     * by the same assignment at about the same time, subscribe before the votes are asked for. Ignored by a member
+     * that has a term, leads, does not vote or is repairing.
+     */
+    void campaign();
 
     /** What this node, as leader, knows of the other members; empty on a follower. */
     List<PeerInfo> peers();

@@ -71,6 +71,27 @@ class RaftNodeTest {
     }
 
     @Test
+    void aNewGroupsPreferredMemberCampaignsAtOnce() throws Exception {
+        // Elections after 4 to 8 s (Go's timing): without the campaign no leader could appear within 2 s.
+        try (LocalCluster c = new LocalCluster(dir, 100_000, java.time.Duration.ofSeconds(4))) {
+            long started = System.nanoTime();
+            THREE.forEach(m -> c.start(m.id(), THREE));
+            c.nodes.get("n2").campaign();
+            RaftNode leader = c.awaitLeader();
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("n2", leader.id(), "expected the member that campaigned to lead");
+            assertTrue(ms < 2_000, "expected a leader within 2 s of the start, took " + ms + " ms");
+            proposeAll(leader, 0, 10);
+            long term = leader.term();
+            RaftNode follower = c.nodes.get("n1");
+            follower.campaign(); // it has a term now: ignored
+            Thread.sleep(1_500);
+            assertEquals(RaftState.LEADER, leader.state(), "expected a campaign of a member with a term ignored");
+            assertEquals(term, leader.term(), "expected no new election");
+        }
+    }
+
+    @Test
     void proposeAllAppendsTheBatchesInOrderOnTheLeaderOnly() throws Exception {
         try (LocalCluster c = three(dir, 100_000)) {
             RaftNode leader = c.awaitLeader();
@@ -94,6 +115,32 @@ class RaftNodeTest {
             LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 1001), "the later one too");
             assertEquals("after", new String(c.logs.get(leader.id()).entries.get(1000), StandardCharsets.UTF_8),
                     "expected a single proposal to follow the batches");
+        }
+    }
+
+    /**
+     * A fenced proposal is refused when its condition fails on the node's thread; a producer whose proposal failed
+     * has its next one, submitted before it learned of the failure, refused as well, so nothing of it is committed
+     * past the lost entry (a mirror's feed relies on it).
+     */
+    @Test
+    void fencedProposalsAfterAFailedOneAreRefused() throws Exception {
+        try (LocalCluster c = three(dir, 100_000)) {
+            RaftNode leader = c.awaitLeader();
+            leader.propose(bytes("first"), () -> true).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Long> lost = leader.propose(bytes("lost"), () -> false);
+            lost.whenComplete((i, e) -> broken.set(e != null));
+            CompletableFuture<Long> next = leader.propose(bytes("next"), () -> !broken.get());
+            assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS), "refused by its condition");
+            assertThrows(ExecutionException.class, () -> next.get(10, TimeUnit.SECONDS),
+                    "refused: the earlier one failed before it was appended");
+            leader.propose(bytes("after"), () -> true).get(10, TimeUnit.SECONDS);
+            LocalCluster.await(() -> c.logs.values().stream().allMatch(l -> l.size() == 2), "two entries everywhere");
+            for (LocalCluster.Log log : c.logs.values()) {
+                assertEquals(List.of("first", "after"), log.entries.stream()
+                        .map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+            }
         }
     }
 

@@ -208,6 +208,11 @@ public interface StreamStore extends AutoCloseable {
     /** The state without the list of deleted sequences: cheap enough to call per request. */
     StreamState fastState();
 
+    /** The last sequence ({@code fastState().lastSequence()} without building a state): for per-message checks. */
+    default long lastSequence() {
+        return fastState().lastSequence();
+    }
+
     /** Counters for monitoring. */
     StoreStats stats();
 

@@ -31,6 +31,8 @@ final class AckedPublisher implements AutoCloseable {
 
     private final JetStream js;
     private final String subject;
+    /** What every payload (and message id) starts with: publishers of one stream must differ in it. */
+    private final String prefix;
     private final int window;
     private final int ratePerSecond;
     private final int max;
@@ -45,8 +47,14 @@ final class AckedPublisher implements AutoCloseable {
     }
 
     AckedPublisher(Connection nc, String subject, int window, int ratePerSecond, int max) throws java.io.IOException {
+        this(nc, subject, "m-", window, ratePerSecond, max);
+    }
+
+    AckedPublisher(Connection nc, String subject, String prefix, int window, int ratePerSecond, int max)
+            throws java.io.IOException {
         this.js = nc.jetStream();
         this.subject = subject;
+        this.prefix = prefix;
         this.window = window;
         this.ratePerSecond = ratePerSecond;
         this.max = max;
@@ -60,7 +68,7 @@ final class AckedPublisher implements AutoCloseable {
         while (running.get() || !inFlight.isEmpty()) {
             long allowed = (System.nanoTime() - start) * ratePerSecond / 1_000_000_000L;
             while (running.get() && issued < max && inFlight.size() < window && issued < allowed) {
-                inFlight.addLast(send("m-" + issued++));
+                inFlight.addLast(send(prefix + issued++));
             }
             Pending oldest = inFlight.peekFirst();
             if (oldest == null) {

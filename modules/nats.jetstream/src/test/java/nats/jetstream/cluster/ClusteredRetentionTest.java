@@ -1,6 +1,7 @@
 package nats.jetstream.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sequences. Each replica is made leader in turn (preferred step-down) and must hold exactly the messages not yet
  * acknowledged, at their sequences, and none of the removed ones.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusteredRetentionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -115,6 +116,107 @@ class ClusteredRetentionTest {
                 }
             }
         }
+    }
+
+    /**
+     * Removals are decided by the stream leader from the committed consumer states: on an interest stream, ack
+     * policy all (one ack releases everything below it), ack policy none (a delivery counts as acknowledged) and
+     * explicit acks together, then deletions (what only the deleted consumer still needed goes); a work-queue
+     * consumer's deletion leaves its messages for the next consumer (as Go's).
+     */
+    @Test
+    void ackPoliciesAllAndNoneAndDeletionsDecidedFromCommittedStates() throws Exception {
+        try (JsCluster3 cluster = new JsCluster3(dir)) {
+            cluster.startAll();
+            cluster.awaitMetaLeader(WAIT);
+            Set<Long> wqKept = new TreeSet<>();
+            try (Connection nc = cluster.connect("B")) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                JetStream js = nc.jetStream();
+                jsm.addStream(StreamConfiguration.builder().name("WQ2").subjects("wq2").replicas(3)
+                        .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File).build());
+                for (int i = 1; i <= 20; i++) {
+                    js.publish("wq2", ("w" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                jsm.addOrUpdateConsumer("WQ2", ConsumerConfiguration.builder().durable("w")
+                        .ackPolicy(AckPolicy.Explicit).build());
+                for (Message m : fetch(js, "WQ2", "w", 20)) {
+                    if (m.metaData().streamSequence() <= 12) {
+                        m.ackSync(Duration.ofSeconds(5));
+                    } else {
+                        wqKept.add(m.metaData().streamSequence());
+                    }
+                }
+
+                jsm.addStream(StreamConfiguration.builder().name("INT2").subjects("int2").replicas(3)
+                        .retentionPolicy(RetentionPolicy.Interest).storageType(StorageType.File).build());
+                for (String durable : List.of("none", "upto", "explicit")) {
+                    jsm.addOrUpdateConsumer("INT2", ConsumerConfiguration.builder().durable(durable)
+                            .ackPolicy(durable.equals("none") ? AckPolicy.None
+                                    : durable.equals("upto") ? AckPolicy.All : AckPolicy.Explicit).build());
+                }
+                for (int i = 1; i <= 10; i++) {
+                    js.publish("int2", ("i" + i).getBytes(StandardCharsets.UTF_8));
+                }
+                fetch(js, "INT2", "none", 10);
+                for (Message m : fetch(js, "INT2", "explicit", 10)) {
+                    if (m.metaData().streamSequence() <= 8) {
+                        m.ackSync(Duration.ofSeconds(5));
+                    }
+                }
+                for (Message m : fetch(js, "INT2", "upto", 10)) {
+                    if (m.metaData().streamSequence() == 6) {
+                        m.ackSync(Duration.ofSeconds(5)); // 1..6 go: the others acknowledged them already
+                    }
+                }
+            }
+            for (String replica : JsCluster3.NAMES) {
+                try (Connection nc = cluster.connect(replica)) {
+                    JetStreamManagement jsm = nc.jetStreamManagement();
+                    makeLeader(nc, "WQ2", replica);
+                    awaitCount(jsm, "WQ2", wqKept.size());
+                    assertHolds(jsm, "WQ2", replica, wqKept, 20);
+                    makeLeader(nc, "INT2", replica);
+                    awaitCount(jsm, "INT2", 4);
+                    assertHolds(jsm, "INT2", replica, new TreeSet<>(List.of(7L, 8L, 9L, 10L)), 10);
+                }
+            }
+            try (Connection nc = cluster.connect("C")) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                assertTrue(jsm.deleteConsumer("INT2", "upto"), "upto deleted");
+                awaitCount(jsm, "INT2", 2); // 7 and 8 were needed by "upto" alone
+                assertHolds(jsm, "INT2", jsm.getStreamInfo("INT2").getClusterInfo().getLeader(),
+                        new TreeSet<>(List.of(9L, 10L)), 10);
+                assertTrue(jsm.deleteConsumer("INT2", "explicit"), "explicit deleted");
+                assertTrue(jsm.deleteConsumer("WQ2", "w"), "w deleted");
+                awaitCount(jsm, "INT2", 0); // "none" took everything
+            }
+            for (String replica : JsCluster3.NAMES) {
+                try (Connection nc = cluster.connect(replica)) {
+                    JetStreamManagement jsm = nc.jetStreamManagement();
+                    makeLeader(nc, "INT2", replica);
+                    awaitCount(jsm, "INT2", 0);
+                    assertEquals(10, jsm.getStreamInfo("INT2").getStreamState().getLastSequence(),
+                            "INT2 last sequence on " + replica);
+                    makeLeader(nc, "WQ2", replica);
+                    assertHolds(jsm, "WQ2", replica, wqKept, 20);
+                }
+            }
+        }
+    }
+
+    /** Waits (up to 10 s) until the stream's leader counts {@code count} messages: removals follow the acks' commit. */
+    private static void awaitCount(JetStreamManagement jsm, String stream, long count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            seen = jsm.getStreamInfo(stream).getStreamState().getMsgCount();
+            if (seen == count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(count, seen, stream + " messages");
     }
 
     private static List<Message> fetch(JetStream js, String stream, String durable, int count) throws Exception {

@@ -33,6 +33,7 @@ final class JsProcesses3 implements AutoCloseable {
     private final Map<String, int[]> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private boolean fakeClocks;
+    private RouteProxy proxy;
 
     /** libfaketime (Debian's {@code faketime} package): moves a process's wall clock, not its monotonic clock. */
     static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
@@ -64,6 +65,21 @@ final class JsProcesses3 implements AutoCloseable {
     /** Moves the wall clock of a server launched with {@link #fakeClocks} by {@code offset} ({@code +3600s}). */
     void clockOffset(String name, String offset) throws IOException {
         Files.writeString(dir.resolve(name + ".clock"), offset + "\n");
+    }
+
+    /**
+     * Servers launched from now on dial each other only through a {@link RouteProxy} (returned), which can cut a
+     * direction between two of them. Each advertises a route address nobody listens on: a peer that learns of it by
+     * gossip (Go's implicit routes; {@code no_advertise} keeps only client URLs to itself, in Go as here) cannot
+     * reach it around the proxy.
+     */
+    RouteProxy throughProxy() throws IOException {
+        Map<String, java.util.function.IntSupplier> routePorts = new LinkedHashMap<>();
+        for (String n : JsCluster3.NAMES) {
+            routePorts.put(n, () -> ports.get(n)[1]);
+        }
+        proxy = new RouteProxy(JsCluster3.NAMES, routePorts);
+        return proxy;
     }
 
     /** SIGKILL. */
@@ -155,12 +171,13 @@ final class JsProcesses3 implements AutoCloseable {
         List<String> routes = new ArrayList<>();
         ports.forEach((n, q) -> {
             if (!n.equals(name)) {
-                routes.add("\"nats-route://127.0.0.1:" + q[1] + "\"");
+                routes.add("\"nats-route://127.0.0.1:" + (proxy == null ? q[1] : proxy.port(name, n)) + "\"");
             }
         });
+        String proxied = proxy == null ? "" : ", no_advertise: true, advertise: \"127.0.0.1:" + unreachable() + "\"";
         String conf = "server_name: " + name + "\nlisten: \"127.0.0.1:" + p[0] + "\"\nhttp: \"127.0.0.1:" + p[2] + "\"\n"
                 + "jetstream { store_dir: \"" + dir.resolve(name) + "\" }\n"
-                + "cluster { name: jsc, listen: \"127.0.0.1:" + p[1] + "\", routes: " + routes + " }\n";
+                + "cluster { name: jsc, listen: \"127.0.0.1:" + p[1] + "\", routes: " + routes + proxied + " }\n";
         Path file = Files.writeString(dir.resolve(name + ".conf"), conf);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path") + File.pathSeparator
@@ -196,6 +213,17 @@ final class JsProcesses3 implements AutoCloseable {
             }
         }
         throw new IOException("server " + name + " did not start: " + Files.readString(log));
+    }
+
+    /** A monitoring document of server {@code name} ({@code /raftz}, {@code /jsz}). */
+    String monitor(String name, String path) throws IOException {
+        var c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + ports.get(name)[2] + path).toURL()
+                .openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(5000);
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     void awaitMetaLeader() throws Exception {
@@ -234,10 +262,23 @@ final class JsProcesses3 implements AutoCloseable {
     }
 
 
+    /** A port nothing listens on (bound then released; nothing in these tests binds it again). */
+    private int unreachable() throws IOException {
+        if (unreachablePort == 0) {
+            unreachablePort = Ports.free();
+        }
+        return unreachablePort;
+    }
+
+    private int unreachablePort;
+
     @Override
     public void close() throws InterruptedException {
         for (String n : List.copyOf(processes.keySet())) {
             kill(n);
+        }
+        if (proxy != null) {
+            proxy.close();
         }
     }
 }

@@ -64,6 +64,16 @@ public final class JsServer implements AutoCloseable {
                 }).build());
     }
 
+    /**
+     * A connection that reads subjects as UTF-8: without {@code supportUTF8Subjects} jnats widens each protocol-line
+     * byte to a char, so a non-ASCII subject arrives as U+FFxx chars from any server, Go's included.
+     */
+    public Connection connectUtf8Subjects() throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(5))
+                .maxReconnects(0).supportUTF8Subjects().errorListener(new io.nats.client.ErrorListener() {
+                }).build());
+    }
+
     public NatsServer server() {
         return server;
     }

@@ -238,6 +238,18 @@ final class RaftAgent implements RaftNode {
     }
 
     @Override
+    public CompletableFuture<Long> propose(byte[] data, java.util.function.BooleanSupplier stillWanted) {
+        byte[] copy = data.clone();
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        return submit(future, now -> {
+            if (!stillWanted.getAsBoolean()) {
+                throw new RaftException("refused: an earlier proposal failed");
+            }
+            proposals.put(core.propose(copy), new Pending(core.term(), future));
+        });
+    }
+
+    @Override
     public void proposeAll(List<byte[]> entries) {
         if (running && !entries.isEmpty()) {
             queue.add(now -> core.proposeAll(entries));
@@ -279,6 +291,13 @@ final class RaftAgent implements RaftNode {
             core.transferLeadership(id, now);
             transfers.add(future);
         });
+    }
+
+    @Override
+    public void campaign() {
+        if (running) {
+            queue.add(core::campaign);
+        }
     }
 
     @Override

@@ -107,15 +107,21 @@ public final class ConsumerStateMachine {
         if (config.ackPolicy() == AckPolicy.NONE) {
             throw new StoreException(Kind.NO_ACK_POLICY);
         }
-        redelivered.remove(streamSequence);
+        // One boxed key per ack, and no look-up in an empty redelivered map.
+        Long key = streamSequence;
+        if (!redelivered.isEmpty()) {
+            redelivered.remove(key);
+        }
         if (consumerSequence <= floorConsumer) {
             return; // already below the floor (replayed ack)
         }
-        long[] entry = pending.get(streamSequence);
+        boolean all = config.ackPolicy() == AckPolicy.ALL;
+        // An explicit ack takes its entry out with the look-up.
+        long[] entry = all ? pending.get(key) : pending.remove(key);
         if (entry == null) {
             throw new StoreException(Kind.NOT_FOUND);
         }
-        if (config.ackPolicy() == AckPolicy.ALL) {
+        if (all) {
             floorConsumer = consumerSequence;
             floorStream = streamSequence;
             Iterator<Map.Entry<Long, long[]>> below = pending.headMap(streamSequence, true).entrySet().iterator();
@@ -125,7 +131,6 @@ public final class ConsumerStateMachine {
             }
             return;
         }
-        pending.remove(streamSequence);
         if (consumerSequence > entry[0] && entry[0] > 0) {
             consumerSequence = entry[0]; // the original delivery
         }

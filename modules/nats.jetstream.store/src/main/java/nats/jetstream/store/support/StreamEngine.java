@@ -365,7 +365,25 @@ public final class StreamEngine implements StreamStore {
 
     @Override
     public Optional<StoredMessage> loadNext(SubjectFilter filter, long fromSequence) {
-        return loadFound(() -> EngineQueries.nextMatching(log, filter, fromSequence));
+        // A consumer's per-message look: no finder lambda to allocate, unlike the rarer look-ups below.
+        while (true) {
+            long sequence;
+            read.lock();
+            try {
+                checkOpen();
+                sequence = EngineQueries.nextMatching(log, filter, fromSequence);
+                if (sequence <= 0) {
+                    return Optional.empty();
+                }
+                StoredMessage message = log.readSlot(sequence, log.index.subjectId(sequence));
+                if (message != null) {
+                    return Optional.of(message);
+                }
+            } finally {
+                read.unlock();
+            }
+            damaged(sequence);
+        }
     }
 
     @Override
@@ -485,6 +503,17 @@ public final class StreamEngine implements StreamStore {
         try {
             checkOpen();
             return log.buildState(true, consumerCount());
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        read.lock();
+        try {
+            checkOpen();
+            return log.lastSeq;
         } finally {
             read.unlock();
         }

@@ -173,7 +173,7 @@ final class ClusteredRestore {
                 throw new IOException("leadership lost during the restore");
             }
             inFlight.add(replica.sourcing().mirrored(m.sequence(), m.timestamp(), m.subject(), m.headers(),
-                    m.payload()));
+                    m.payload(), () -> true));
             stored = m.sequence();
             if (inFlight.size() >= MAX_IN_FLIGHT) {
                 await(inFlight.poll());

@@ -85,10 +85,13 @@ final class ConsumerSync implements ReplicaHooks {
 
     // --- the leader ------------------------------------------------------------------------------------------
 
-    /** Starts the consumers from the group's definitions and states, once this leader has applied the log. */
-    synchronized void install(Map<String, byte[]> defs, Map<String, ReplicatedConsumerState> states) {
+    /**
+     * Starts the consumers from the group's definitions and states, once this leader has applied the log; true when
+     * it did so now (false when they run already).
+     */
+    synchronized boolean install(Map<String, byte[]> defs, Map<String, ReplicatedConsumerState> states) {
         if (installed) {
-            return;
+            return false;
         }
         installed = true;
         defs.forEach((name, def) -> {
@@ -103,8 +106,8 @@ final class ConsumerSync implements ReplicaHooks {
                 proposedStates.put(name, state);
             }
         });
-        Replicas.sweepAcknowledged(stream);
         flush();
+        return true;
     }
 
     synchronized boolean installed() {
@@ -141,14 +144,6 @@ final class ConsumerSync implements ReplicaHooks {
         waiters.add(done);
         flush();
         return done;
-    }
-
-    @Override
-    public void removeAcknowledged(long sequence) {
-        RaftNode n = node;
-        if (n != null) {
-            n.propose(ByteBuffer.allocate(9).put(StreamReplica.ACKED_REMOVAL).putLong(sequence).array());
-        }
     }
 
     /** Leadership moved away: the consumers stop (their state stays in the group), waiters get no answer. */

@@ -9,6 +9,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import nats.api.messaging.InternalConnection;
 import nats.api.messaging.Message;
@@ -30,6 +32,12 @@ import nats.transport.json.Json;
  * {@link #STALLED_NANOS} makes the leader create a new consumer starting after the last origin sequence it took.
  * Flow control requests are answered once what was proposed before them is committed, so an origin runs at
  * most one window ahead of the group.
+ *
+ * <p>A proposal can fail (refused during a leadership transfer, lost to another leader): the origin sequence it
+ * carried was taken but never stored. The feed then stops taking from that consumer, has the proposals it
+ * submitted after the failed one refused too ({@link Run}: none of them may be committed past the lost one, or
+ * the origin message would be skipped for good), waits until every proposal of that run has settled, and
+ * resumes from what the store holds.
  */
 final class OriginFeed implements SourceStatus {
 
@@ -41,15 +49,19 @@ final class OriginFeed implements SourceStatus {
     static final long STALLED_NANOS = 3 * HEARTBEAT_NANOS;
     private static final long CREATE_TIMEOUT_MS = 5_000;
 
-    /** Where a feed hands a message: the stream's leader proposes it; the future completes once committed. */
+    /**
+     * Where a feed hands a message: the stream's leader proposes it; the future completes once committed. Each
+     * takes {@code stillWanted}, asked right before the entry is appended (on the RAFT node's thread): false
+     * refuses it, as after an earlier proposal of the feed failed.
+     */
     interface Sink {
         CompletableFuture<Long> mirrored(long originSequence, long timestampNanos, String subject, byte[] headers,
-                                         byte[] payload);
+                                         byte[] payload, BooleanSupplier stillWanted);
 
-        CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload);
+        CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload, BooleanSupplier stillWanted);
 
         /** The origin's messages up to {@code through} are gone: a mirror uses those sequences up. */
-        void mirrorSkipped(long through);
+        CompletableFuture<Long> mirrorSkipped(long through, BooleanSupplier stillWanted);
 
         boolean leading();
     }
@@ -74,6 +86,22 @@ final class OriginFeed implements SourceStatus {
     /** A source's last origin sequence found in the store in this leadership, -1 before the (costly) scan. */
     private volatile long storedThrough = -1;
     private CompletableFuture<Long> lastProposal = CompletableFuture.completedFuture(0L);
+    /** The proposals since the current consumer was created (under this lock). */
+    private volatile Run run = new Run();
+
+    /**
+     * The proposals of one consumer's deliveries. Once one fails the run is broken: later ones are refused when
+     * their turn comes to be appended, and deliveries are no longer taken; once none is in flight, a new consumer
+     * resumes from the store.
+     */
+    static final class Run {
+        private volatile boolean broken;
+        private final AtomicInteger inFlight = new AtomicInteger();
+
+        boolean intact() {
+            return !broken;
+        }
+    }
 
     OriginFeed(StreamSource spec, boolean mirror, InternalConnection connection, Sink sink) {
         this.spec = spec;
@@ -117,6 +145,10 @@ final class OriginFeed implements SourceStatus {
 
     /** Whether a (new) consumer is due: none yet, a gap seen, or the origin silent for too long. */
     boolean needsConsumer(long now) {
+        Run r = run;
+        if (r.broken && r.inFlight.get() > 0) {
+            return false; // the store does not show yet what the run's proposals settle to
+        }
         if (now - lastCreate < RETRY_NANOS && lastCreate != 0) {
             return false;
         }
@@ -135,7 +167,9 @@ final class OriginFeed implements SourceStatus {
             cancel();
             lastCreate = System.nanoTime();
             retry = false;
-            resume = Math.max(after, originSeq);
+            // After a broken run only the store knows what was taken: what the feed took was partly lost.
+            resume = run.broken ? after : Math.max(after, originSeq);
+            run = new Run();
             String kind = mirror ? "M" : "S";
             String token = Nuid.next();
             deliver = spec.isExternal() && !spec.deliverPrefix().isEmpty()
@@ -171,7 +205,9 @@ final class OriginFeed implements SourceStatus {
                     ? s.longValue() : 0;
             if (mirror && delivered > resume && deliverySeq == 0) {
                 originSeq = delivered;
-                sink.mirrorSkipped(delivered); // the origin no longer holds those: Go skips them too
+                Run r = run;
+                // The origin no longer holds those: Go skips them too.
+                track(r, sink.mirrorSkipped(delivered, r::intact));
             }
             lastHeard = System.nanoTime();
             return true;
@@ -262,8 +298,29 @@ final class OriginFeed implements SourceStatus {
         lag = 0;
     }
 
+    /** Counts a proposal of run {@code r} in flight until it settles; a failed one breaks the run. */
+    private CompletableFuture<Long> track(Run r, CompletableFuture<Long> proposal) {
+        r.inFlight.incrementAndGet();
+        proposal.whenComplete((index, failure) -> {
+            if (failure != null && !r.broken) {
+                r.broken = true;
+                storedThrough = -1; // a source's position is read from the store again
+                retry = true;
+                LOG.log(System.Logger.Level.DEBUG, "origin ''{0}'': a proposal failed ({1}); resuming from the store",
+                        spec.name(), failure.getMessage());
+            }
+            r.inFlight.decrementAndGet();
+        });
+        return proposal;
+    }
+
+    /** The current consumer's deliver subject ("" while there is none). */
+    String deliverSubject() {
+        return deliverSubject;
+    }
+
     /** A message on {@code deliver} (its subject is the origin message's own, as a push consumer shows it). */
-    private void onDelivery(String deliver, Message m) {
+    void onDelivery(String deliver, Message m) {
         if (!deliver.equals(deliverSubject)) {
             return; // a consumer this feed gave up
         }
@@ -281,6 +338,10 @@ final class OriginFeed implements SourceStatus {
             if (!deliver.equals(deliverSubject)) {
                 return;
             }
+            Run current = run;
+            if (current.broken) {
+                return; // taken again from the store's position by the next consumer
+            }
             long[] r = replyInfo(m.replyTo());
             if (r == null || r[2] > 1) {
                 return; // not a delivery, or a redelivery (max_deliver 1: never expected)
@@ -292,11 +353,12 @@ final class OriginFeed implements SourceStatus {
             }
             lag = r[4] == 0 ? 0 : r[4] - 1;
             if (mirror) {
-                lastProposal = sink.mirrored(sseq, r[3], m.subject(), h, m.payload());
+                lastProposal = track(current, sink.mirrored(sseq, r[3], m.subject(), h, m.payload(),
+                        current::intact));
             } else {
                 String subject = Replicas.sourcedSubject(transforms, m.subject());
-                lastProposal = sink.sourced(subject, Replicas.sourcedHeaders(spec, h,
-                        sseq), m.payload());
+                lastProposal = track(current, sink.sourced(subject, Replicas.sourcedHeaders(spec, h, sseq),
+                        m.payload(), current::intact));
             }
         }
     }

@@ -65,8 +65,52 @@ final class ReplicatedConsumerState {
         return ConsumerStateCodec.encode(state());
     }
 
-    /** Applies a {@link ConsumerDelta} entry's body. */
-    synchronized void apply(ByteBuffer b) {
+    /**
+     * What a committed change may have acknowledged, for retention ({@link CommittedRetention}, which checks each):
+     * the deliveries it removed from pending, the stream sequences the ack floor passed ({@code (floorAfter,
+     * floorThrough]}), and those delivered ({@code (deliveredAfter, deliveredThrough]}: with ack policy none a delivery
+     * counts as acknowledged).
+     */
+    record Acked(long[] removedPending, long floorAfter, long floorThrough, long deliveredAfter,
+                 long deliveredThrough) {
+        static final Acked NONE = new Acked(new long[0], 0, 0, 0, 0);
+
+        boolean isEmpty() {
+            return removedPending.length == 0 && floorThrough <= floorAfter && deliveredThrough <= deliveredAfter;
+        }
+    }
+
+    /** Whether this committed state still needs stream sequence {@code seq} (its filter takes the message). */
+    synchronized boolean needs(long seq, String ackPolicy) {
+        if (seq > delivered.stream()) {
+            return true; // not delivered yet
+        }
+        return switch (ackPolicy) {
+            case "none" -> false;
+            case "all" -> seq > ackFloor.stream();
+            default -> seq > ackFloor.stream() && pending.containsKey(seq);
+        };
+    }
+
+    /** What replacing {@code before} (null: none) by {@code after}, a whole state, may have acknowledged. */
+    static Acked acknowledged(ReplicatedConsumerState before, ReplicatedConsumerState after) {
+        if (before == null) {
+            return Acked.NONE;
+        }
+        synchronized (before) {
+            synchronized (after) {
+                long[] removed = before.pending.keySet().stream().filter(k -> !after.pending.containsKey(k))
+                        .mapToLong(Long::longValue).toArray();
+                return new Acked(removed, before.ackFloor.stream(), after.ackFloor.stream(),
+                        before.delivered.stream(), after.delivered.stream());
+            }
+        }
+    }
+
+    /** Applies a {@link ConsumerDelta} entry's body; returns what it acknowledged. */
+    synchronized Acked apply(ByteBuffer b) {
+        long floorBefore = ackFloor.stream();
+        long deliveredBefore = delivered.stream();
         SequencePair newDelivered = new SequencePair(b.getLong(), b.getLong());
         SequencePair newAckFloor = new SequencePair(b.getLong(), b.getLong());
         Instant now = Instant.now();
@@ -82,8 +126,11 @@ final class ReplicatedConsumerState {
             pending.put(b.getLong(), new PendingDelivery(b.getLong(), b.getLong()));
             lastDelivered = now;
         }
-        for (int i = b.getInt(); i > 0; i--) {
-            pending.remove(b.getLong());
+        int removedCount = b.getInt();
+        long[] removed = new long[removedCount];
+        for (int i = 0; i < removedCount; i++) {
+            removed[i] = b.getLong();
+            pending.remove(removed[i]);
             lastAcked = now;
         }
         for (int i = b.getInt(); i > 0; i--) {
@@ -92,5 +139,6 @@ final class ReplicatedConsumerState {
         for (int i = b.getInt(); i > 0; i--) {
             redelivered.remove(b.getLong());
         }
+        return new Acked(removed, floorBefore, ackFloor.stream(), deliveredBefore, delivered.stream());
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import nats.jetstream.internal.engine.RemoteSources;
 import nats.jetstream.internal.engine.Replicas;
@@ -63,20 +64,22 @@ public final class SingleServerSourcing implements RemoteSources, OriginFeed.Sin
 
     @Override
     public CompletableFuture<Long> mirrored(long originSequence, long timestampNanos, String subject, byte[] headers,
-                                            byte[] payload) {
+                                            byte[] payload, BooleanSupplier stillWanted) {
         Replicas.storeMirrored(stream, originSequence, timestampNanos, subject, headers, payload);
         return CompletableFuture.completedFuture(originSequence);
     }
 
     @Override
-    public CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload) {
+    public CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload,
+                                           BooleanSupplier stillWanted) {
         StreamSources.acceptSourced(stream, subject, headers, payload);
         return CompletableFuture.completedFuture(0L);
     }
 
     @Override
-    public void mirrorSkipped(long through) {
+    public CompletableFuture<Long> mirrorSkipped(long through, BooleanSupplier stillWanted) {
         Replicas.skipMirrored(stream, through);
+        return CompletableFuture.completedFuture(through);
     }
 
     @Override

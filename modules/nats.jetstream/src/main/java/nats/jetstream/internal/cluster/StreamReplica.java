@@ -73,6 +73,10 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
     private final Map<String, byte[]> consumerDefs = new ConcurrentHashMap<>();
     private final Map<String, Map<?, ?>> consumerConfigs = new ConcurrentHashMap<>();
     private final Map<String, ReplicatedConsumerState> consumerStates = new ConcurrentHashMap<>();
+    /** What each committed consumer's filter takes (retention). */
+    private final Map<String, java.util.function.Predicate<String>> consumerFilters = new ConcurrentHashMap<>();
+    /** Interest and work-queue retention, decided by the leader from the committed consumer states. */
+    private final CommittedRetention retention;
     /** The consumers in the group: interest on every member, their replication on the leader. */
     private final ConsumerSync consumers;
     /** The new leader's read index: done once it has applied what was committed before its election. */
@@ -114,16 +118,29 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         StreamSettings cfg = StreamSettings.parse(sa.config());
         this.stream = Replicas.openReplica(account, cfg, Instant.parse(sa.created()));
         this.consumers = new ConsumerSync(stream);
+        this.retention = new CommittedRetention(stream);
         Replicas.hooks(stream, consumers);
         this.transport = new NrgTransport(cluster.systemConnection(), sa.group());
         List<Member> members = bootstrap.stream().map(Member::voter).toList();
         this.node = cluster.startGroup(sa.group(), members, this, transport);
         consumers.node(node);
         transport.attach(cluster.selfId(), node);
+        if (preferred(sa.group(), bootstrap).equals(cluster.selfId())) {
+            node.campaign(); // a new group elects its first leader at once (ignored once the group has a term)
+        }
         this.catchUpService = CatchUp.serve(cluster.systemConnection(), sa.group(), cluster.selfId(), stream,
                 () -> catchUpTarget == null && based, peer -> peersCatchingUp.put(peer, System.nanoTime()));
         this.membership = new GroupMembership(cluster, this);
         this.sourcing = new StreamSourcing(stream, node, account.connection());
+    }
+
+    /**
+     * The member of a new group that stands for election first (Go's {@code Preferred}, a random peer, which
+     * campaigns at once): chosen from the group's name, so every member agrees without another field in the
+     * assignment and new groups' first leaders spread over the peers.
+     */
+    static String preferred(String group, List<String> peers) {
+        return peers.isEmpty() ? "" : peers.get(Math.floorMod(group.hashCode(), peers.size()));
     }
 
     /** The stream's mirror or sources, followed while this member leads. */
@@ -169,9 +186,24 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         return groups;
     }
 
+    /** The committed consumers as retention sees them (filter, ack policy, committed state). */
+    private Map<String, CommittedRetention.Committed> committedConsumers() {
+        Map<String, CommittedRetention.Committed> committed = new java.util.HashMap<>();
+        consumerFilters.forEach((name, filter) -> committed.put(name,
+                new CommittedRetention.Committed(filter, ackPolicy(name), consumerStates.get(name))));
+        return committed;
+    }
+
+    /** A committed consumer's ack policy as its configuration names it ({@code none} when unset, as parsed). */
+    private String ackPolicy(String consumer) {
+        Map<?, ?> config = consumerConfigs.get(consumer);
+        return config != null && config.get("ack_policy") instanceof String p ? p : "none";
+    }
+
     /** Keeps a committed consumer's definition, and its configuration parsed (read every second for its usage). */
     private void keepConsumer(String name, byte[] definition) {
         consumerDefs.put(name, definition);
+        consumerFilters.put(name, Replicas.interestOf(definition));
         Map<String, Object> json = Json.parseObject(new String(definition, StandardCharsets.UTF_8));
         consumerConfigs.put(name, json.get("config") instanceof Map<?, ?> config ? config : Map.of());
     }
@@ -208,7 +240,10 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
             readIndex = null;
         }
         if (leader && caughtUp()) {
-            consumers.install(consumerDefs, consumerStates);
+            if (consumers.install(consumerDefs, consumerStates)) {
+                // What the committed states show acknowledged and the previous leader had not removed.
+                retention.sweep(committedConsumers(), node);
+            }
             consumers.tick();
             membership.lead();
             sourcing.lead();
@@ -421,18 +456,32 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
                     keepConsumer(name, rest);
                     consumers.defined(name, rest);
                 }
-                case CONSUMER_STATE -> consumerStates.put(name, ReplicatedConsumerState.applied(rest));
+                case CONSUMER_STATE -> {
+                    ReplicatedConsumerState after = ReplicatedConsumerState.applied(rest);
+                    ReplicatedConsumerState before = consumerStates.put(name, after);
+                    if (isLeader()) {
+                        retention.acknowledged(ReplicatedConsumerState.acknowledged(before, after), ackPolicy(name),
+                                committedConsumers(), node);
+                    }
+                }
                 case CONSUMER_DELTA -> {
                     ReplicatedConsumerState state = consumerStates.get(name);
                     if (state != null) { // a delta always follows a whole state of the same consumer
-                        state.apply(ByteBuffer.wrap(rest));
+                        ReplicatedConsumerState.Acked acked = state.apply(ByteBuffer.wrap(rest));
+                        if (isLeader()) {
+                            retention.acknowledged(acked, ackPolicy(name), committedConsumers(), node);
+                        }
                     }
                 }
                 case CONSUMER_DELETED -> {
                     consumerDefs.remove(name);
                     consumerConfigs.remove(name);
                     consumerStates.remove(name);
+                    consumerFilters.remove(name);
                     consumers.deleted(name);
+                    if (isLeader()) {
+                        retention.sweep(committedConsumers(), node); // messages only it still needed
+                    }
                 }
                 default -> cluster.log().log(System.Logger.Level.WARNING, "stream group {0}: unknown entry type {1}",
                         assignment.group(), type);
@@ -512,6 +561,7 @@ final class StreamReplica implements StateMachine, DirectHandler.Batched {
         snap.consumerDefs().forEach(consumers::defined); // their interest, on every member
         consumerDefs.clear();
         consumerConfigs.clear();
+        consumerFilters.clear();
         snap.consumerDefs().forEach(this::keepConsumer);
         consumerStates.clear();
         snap.consumerStates().forEach((name, state) -> consumerStates.put(name, ReplicatedConsumerState.decode(state)));

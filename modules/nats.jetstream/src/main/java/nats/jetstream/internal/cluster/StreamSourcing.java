@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import nats.api.messaging.InternalConnection;
 import nats.jetstream.internal.engine.Replicas;
@@ -98,20 +99,21 @@ final class StreamSourcing implements OriginFeed.Sink {
 
     @Override
     public CompletableFuture<Long> mirrored(long originSequence, long timestampNanos, String subject, byte[] headers,
-                                            byte[] payload) {
-        return node.propose(encode(MIRRORED, originSequence, timestampNanos, subject, headers, payload));
+                                            byte[] payload, BooleanSupplier stillWanted) {
+        return node.propose(encode(MIRRORED, originSequence, timestampNanos, subject, headers, payload), stillWanted);
     }
 
     @Override
-    public CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload) {
+    public CompletableFuture<Long> sourced(String subject, byte[] headers, byte[] payload,
+                                           BooleanSupplier stillWanted) {
         Instant now = Instant.now();
         return node.propose(encode(SOURCED, -1, now.getEpochSecond() * 1_000_000_000L + now.getNano(), subject,
-                headers, payload));
+                headers, payload), stillWanted);
     }
 
     @Override
-    public void mirrorSkipped(long through) {
-        node.propose(skippedEntry(through));
+    public CompletableFuture<Long> mirrorSkipped(long through, BooleanSupplier stillWanted) {
+        return node.propose(skippedEntry(through), stillWanted);
     }
 
     /** The entry that uses up the sequences after the store's last through {@code through}. */

@@ -71,9 +71,16 @@ public final class Consumer {
     /** When the last message went out, epoch nanoseconds (an Instant is made only for CONSUMER.INFO). */
     private long lastDeliveredNanos;
     private byte[] ackPrefix;
+    /** How many times the message {@link #nextMessage} returned has been delivered, counting this time. */
+    private long nextDeliveries;
+    /** The one delivery in flight: built under the lock and sent outside it, both on the agent thread. */
+    private final Delivery delivery = new Delivery();
     /** The subject of the last delivery and its bytes (agent thread, under lock). */
     private String lastSubject;
     private byte[] lastSubjectBytes;
+    /** A push consumer's deliver subject and its bytes (agent thread, under lock). */
+    private String deliverSubject;
+    private byte[] deliverSubjectBytes;
     /** When the last ack was applied, epoch nanoseconds (0: never; an Instant is made only for CONSUMER.INFO). */
     long lastAckedNanos;
     private long lastTimestamp;
@@ -607,28 +614,54 @@ public final class Consumer {
         }
     }
 
-    /** A message ready to go out, built under the lock and published outside it. */
-    private record Delivery(byte[] route, byte[] subject, byte[] reply, byte[] data, int headerLength,
-                            long delayNanos, String flowControlAfter, long releaseSequence, String releaseSubject) {
+    /**
+     * A message ready to go out, built under the lock and published outside it. The agent thread does both, one
+     * delivery at a time, so one instance is filled again for each (no object per message).
+     */
+    private static final class Delivery {
+        byte[] route;
+        /** The subject shown, when it is not the route (a pull request's inbox): null for a push delivery. */
+        byte[] subject;
+        byte[] reply;
+        byte[] data;
+        int headerLength;
+        long delayNanos;
+        String flowControlAfter;
+        long releaseSequence;
+        String releaseSubject;
+
+        Delivery set(byte[] route, byte[] subject, byte[] reply, byte[] data, int headerLength, long delayNanos,
+                     String flowControlAfter, long releaseSequence, String releaseSubject) {
+            this.route = route;
+            this.subject = subject;
+            this.reply = reply;
+            this.data = data;
+            this.headerLength = headerLength;
+            this.delayNanos = delayNanos;
+            this.flowControlAfter = flowControlAfter;
+            this.releaseSequence = releaseSequence;
+            this.releaseSubject = releaseSubject;
+            return this;
+        }
     }
 
     private void send(Delivery d) {
-        if (d.delayNanos() > 0) {
-            LockSupport.parkNanos(d.delayNanos());
+        if (d.delayNanos > 0) {
+            LockSupport.parkNanos(d.delayNanos);
         }
-        if (d.subject() == null) {
-            publisher.publish(d.route(), d.reply(), d.data(), 0, d.headerLength(), d.data().length);
+        if (d.subject == null) {
+            publisher.publish(d.route, d.reply, d.data, 0, d.headerLength, d.data.length);
         } else {
-            publisher.deliver(d.route(), d.subject(), d.reply(), d.data(), 0, d.headerLength(), d.data().length);
+            publisher.deliver(d.route, d.subject, d.reply, d.data, 0, d.headerLength, d.data.length);
         }
-        if (d.flowControlAfter() != null) {
+        if (d.flowControlAfter != null) {
             byte[] hdr = Headers.status(100, "FlowControl Request");
             publisher.publish(config.deliverSubject.getBytes(StandardCharsets.UTF_8),
-                    d.flowControlAfter().getBytes(StandardCharsets.UTF_8), hdr, 0, hdr.length, hdr.length);
+                    d.flowControlAfter.getBytes(StandardCharsets.UTF_8), hdr, 0, hdr.length, hdr.length);
         }
-        if (d.releaseSequence() > 0) {
+        if (d.releaseSequence > 0) {
             // Ack policy none on an interest or work-queue stream: delivered counts as acknowledged.
-            stream.acknowledged(d.releaseSequence(), d.releaseSubject());
+            stream.acknowledged(d.releaseSequence, d.releaseSubject);
         }
     }
 
@@ -740,12 +773,11 @@ public final class Consumer {
         long[] savedList = lastPerSubject;
         // The pending count must be known for the position before this delivery: it still includes the message.
         long pendingBefore = numPending();
-        Next next = nextMessage(cfg);
-        if (next == null) {
+        StoredMessage sm = nextMessage(cfg);
+        if (sm == null) {
             return null;
         }
-        StoredMessage sm = next.message();
-        long dc = next.deliveries();
+        long dc = nextDeliveries;
         long pendingAfter = dc == 1 ? Math.max(0, pendingBefore - 1) : pendingBefore;
         byte[] reply = AckSubject.build(ackPrefix(), dc, sm.sequence(), dseq, sm.timestamp(), pendingAfter);
         byte[] headers = sm.headers();
@@ -757,7 +789,7 @@ public final class Consumer {
         int size = sm.subject().length() + reply.length + headers.length + payload.length;
         byte[] route;
         if (cfg.isPush()) {
-            route = cfg.deliverSubject.getBytes(StandardCharsets.UTF_8);
+            route = deliverSubjectBytes(cfg.deliverSubject);
         } else {
             PullRequests.Request r = waiting.next(size, now, replies);
             if (r == null) {
@@ -824,12 +856,10 @@ public final class Consumer {
             System.arraycopy(payload, 0, data, headers.length, payload.length);
         }
         byte[] shown = subjectBytes(sm.subject());
-        return new Delivery(route, java.util.Arrays.equals(route, shown) ? null : shown, reply, data, headers.length,
+        return delivery.set(route, java.util.Arrays.equals(route, shown) ? null : shown, reply, data, headers.length,
                 delay, fc, release ? sm.sequence() : 0, sm.subject());
     }
 
-    private record Next(StoredMessage message, long deliveries) {
-    }
 
     /** A stream's messages mostly repeat a few subjects: the last one's bytes are kept, not encoded per delivery. */
     private byte[] subjectBytes(String subject) {
@@ -838,6 +868,15 @@ public final class Consumer {
             lastSubject = subject;
         }
         return lastSubjectBytes;
+    }
+
+    /** A push consumer's deliver subject as bytes, encoded again only when the subject changed. */
+    private byte[] deliverSubjectBytes(String subject) {
+        if (!subject.equals(deliverSubject)) {
+            deliverSubjectBytes = subject.getBytes(StandardCharsets.UTF_8);
+            deliverSubject = subject;
+        }
+        return deliverSubjectBytes;
     }
 
     /** {@code $JS.ACK.<stream>.<consumer>.}, the part of every ack subject that never changes. */
@@ -851,7 +890,7 @@ public final class Consumer {
     }
 
     /** Go's {@code getNextMsg}: a redelivery first, then the skip list of last-per-subject, then the next match. */
-    private Next nextMessage(ConsumerSettings cfg) {
+    private StoredMessage nextMessage(ConsumerSettings cfg) {
         while (!rdq.isEmpty()) {
             Iterator<Long> it = rdq.iterator();
             long seq = it.next();
@@ -866,7 +905,8 @@ public final class Consumer {
             }
             var sm = stream.store().load(seq);
             if (sm.isPresent()) {
-                return new Next(sm.get(), dc);
+                nextDeliveries = dc;
+                return sm.get();
             }
             pending.remove(seq);
             rdc.remove(seq);
@@ -888,7 +928,8 @@ public final class Consumer {
                     if (seq >= sseq) {
                         sseq = seq + 1;
                     }
-                    return new Next(sm.get(), 1);
+                    nextDeliveries = 1;
+                    return sm.get();
                 }
                 if (lastPerSubject == null) {
                     break;
@@ -898,7 +939,7 @@ public final class Consumer {
         }
         // The last sequence is read before looking: a message the writer stores meanwhile is above it, so skipping
         // ahead to it can never pass over a message the look did not see.
-        long last = stream.store().fastState().lastSequence();
+        long last = stream.store().lastSequence();
         var sm = stream.store().loadNext(filter, sseq);
         noMoreMessages = sm.isEmpty();
         if (sm.isEmpty()) {
@@ -909,7 +950,8 @@ public final class Consumer {
             return null;
         }
         sseq = sm.get().sequence() + 1;
-        return new Next(sm.get(), 1);
+        nextDeliveries = 1;
+        return sm.get();
     }
 
     // --- ack wait -----------------------------------------------------------------------------------------

@@ -159,7 +159,9 @@ final class ConsumerAcks implements DirectHandler {
             c.lock.unlock();
         }
         Stream stream = c.stream;
-        if (stream.config().retention != nats.jetstream.internal.model.Policies.Retention.LIMITS) {
+        // A clustered replica's removals are decided by its group's leader from committed states, not here.
+        if (stream.config().retention != nats.jetstream.internal.model.Policies.Retention.LIMITS
+                && stream.replicaHooks() == null) {
             if (gap > 1) {
                 for (long seq = sseq; seq > sseq - gap; seq--) {
                     final long s = seq;

@@ -47,6 +47,12 @@ final class PullRequests {
 
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private final int max;
+    /**
+     * No request expires, needs a heartbeat or an interest check before this (a lower bound: deadlines only move
+     * later, except a new request's, which {@link #add} folds in), so {@link #expire} runs once per deadline and
+     * not once per delivered message.
+     */
+    private long dueNanos;
     /** When the last request arrived or was answered (for the inactive threshold of pull consumers). */
     long lastActivityNanos = System.nanoTime();
 
@@ -69,6 +75,8 @@ final class PullRequests {
     void add(Request r) {
         queue.addLast(r);
         lastActivityNanos = r.receivedNanos;
+        // Its interest was never checked: the next expire looks at it.
+        dueNanos = r.receivedNanos - 1;
     }
 
     Request peek() {
@@ -118,6 +126,10 @@ final class PullRequests {
 
     /** Go's {@code processWaiting}: expired requests get a 408, requests whose inbox went away are dropped. */
     void expire(long now, Replies replies) {
+        if (now - dueNanos < 0 || queue.isEmpty()) {
+            return;
+        }
+        long due = now + INTEREST_RECHECK_NANOS;
         for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
             Request r = it.next();
             if (r.expired(now)) {
@@ -133,7 +145,19 @@ final class PullRequests {
                 replies.heartbeat(r.reply);
                 r.nextHeartbeatNanos = now + r.heartbeatNanos;
             }
+            due = earliest(due, r.interestCheckedNanos + INTEREST_RECHECK_NANOS);
+            if (r.expiresNanos != 0) {
+                due = earliest(due, r.expiresNanos);
+            }
+            if (r.nextHeartbeatNanos != 0) {
+                due = earliest(due, r.nextHeartbeatNanos);
+            }
         }
+        dueNanos = due;
+    }
+
+    private static long earliest(long a, long b) {
+        return b - a < 0 ? b : a;
     }
 
     /** No-wait requests that got something end when nothing more is there (Go's {@code processWaiting(eos)}). */

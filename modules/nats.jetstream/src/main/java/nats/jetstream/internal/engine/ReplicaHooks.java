@@ -3,17 +3,13 @@ package nats.jetstream.internal.engine;
 /**
  * What a clustered stream's replica asks its RAFT group instead of deciding alone, so that every replica stores and
  * drops the same messages: whether a consumer wants a subject (interest retention decides it at apply time, from
- * the consumers committed in the group, not from the consumers one server happens to run), the removal of an
- * acknowledged message (the leader proposes it, every replica applies it in log order), and the replication of a
+ * the consumers committed in the group, not from the consumers one server happens to run) and the replication of a
  * consumer's state after an ack (a client waiting for its ack's reply gets it once the state is committed).
  */
 public interface ReplicaHooks {
 
     /** Whether a committed consumer's filter takes {@code subject} (read at apply time, in log order). */
     boolean hasInterestIn(String subject);
-
-    /** The leader found {@code sequence} acknowledged by every consumer that needed it: replicate its removal. */
-    void removeAcknowledged(long sequence);
 
     /**
      * An ack (or nak, progress, term) changed {@code consumer}'s state on the leader; {@code committed}, when not

@@ -298,11 +298,6 @@ public final class Replicas {
         return ttl == null ? 0 : StreamWriter.parseTtl(ttl);
     }
 
-    /** The leader's consumers were started: drop what they acknowledged and the old leader did not remove. */
-    public static void sweepAcknowledged(Stream stream) {
-        stream.sweepAcknowledged();
-    }
-
     /** The subjects a consumer definition ({@link #consumerDefinitions}) takes, for interest retention. */
     @SuppressWarnings("unchecked")
     public static Predicate<String> interestOf(byte[] definition) {

@@ -311,9 +311,14 @@ public final class Stream implements StoreListener {
         consumers.put(c.name(), c);
     }
 
-    /** Removes a consumer that was deleted; on an interest stream, messages only it held are released. */
+    /**
+     * Removes a consumer that was deleted; on an interest stream, messages only it held are released (on a clustered
+     * replica its group's leader does that from the committed states). A work queue keeps them for its next
+     * consumer, as Go's ({@code stopWithFlags} checks interest of interest streams only).
+     */
     void consumerGone(Consumer c) {
-        if (consumers.remove(c.name(), c) && config.retention != Retention.LIMITS && !closed) {
+        if (consumers.remove(c.name(), c) && config.retention == Retention.INTEREST && !closed
+                && replicaHooks == null) {
             checkInterestState();
         }
     }
@@ -339,7 +344,7 @@ public final class Stream implements StoreListener {
     /** A consumer acknowledged {@code sequence}: an interest or work-queue stream may drop it now. */
     void acknowledged(long sequence, String subject) {
         Retention retention = config.retention;
-        if (retention == Retention.LIMITS) {
+        if (retention == Retention.LIMITS || replicaHooks != null) { // clustered: decided from committed states
             return;
         }
         if (retention == Retention.INTEREST) {
@@ -352,12 +357,12 @@ public final class Stream implements StoreListener {
         removeAcknowledged(sequence);
     }
 
-    /** Drops an acknowledged message: here, or through the group of a clustered replica (on every replica). */
+    /**
+     * Drops an acknowledged message; not on a clustered replica, whose group's leader decides removals from the
+     * committed consumer states and replicates them (so it does not matter which server runs the consumer).
+     */
     private void removeAcknowledged(long sequence) {
-        ReplicaHooks hooks = replicaHooks;
-        if (hooks != null) {
-            hooks.removeAcknowledged(sequence);
-        } else {
+        if (replicaHooks == null) {
             store.remove(sequence);
         }
     }
@@ -368,48 +373,6 @@ public final class Stream implements StoreListener {
 
     ReplicaHooks replicaHooks() {
         return replicaHooks;
-    }
-
-    /**
-     * A new leader of a clustered interest or work-queue stream drops what its consumers' committed states show
-     * acknowledged but whose removal its predecessor had not committed; work-queue messages not yet delivered are
-     * kept (the scan stops at the furthest consumer's next sequence).
-     */
-    void sweepAcknowledged() {
-        Retention retention = config.retention;
-        if (retention == Retention.INTEREST) {
-            // Also what a deleted consumer alone held (its predecessor may have died before removing it).
-            checkInterestState();
-            return;
-        }
-        if (retention == Retention.LIMITS || consumers.isEmpty()) {
-            return;
-        }
-        StreamState state = store.fastState();
-        long end = 0;
-        for (Consumer c : consumers.values()) {
-            end = Math.max(end, c.sseq);
-        }
-        end = Math.min(end, state.lastSequence() + 1);
-        for (long seq = state.firstSequence(); seq < end && state.messages() > 0; seq++) {
-            Optional<String> subject = store.subjectOf(seq);
-            if (subject.isEmpty()) {
-                continue;
-            }
-            boolean matched = false;
-            boolean needed = false;
-            for (Consumer c : consumers.values()) {
-                matched |= c.filterMatches(subject.get());
-                if (c.needsAck(seq, subject.get())) {
-                    needed = true;
-                    break;
-                }
-            }
-            // A work-queue message nobody's filter takes waits for its consumer.
-            if (!needed && matched) {
-                removeAcknowledged(seq);
-            }
-        }
     }
 
     /** Drops every message no consumer still needs (after a consumer of an interest stream went away). */
