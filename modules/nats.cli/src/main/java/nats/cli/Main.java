@@ -62,18 +62,9 @@ public final class Main {
         if (flags.isGiven(ServerFlags.SIGNAL)) {
             return SignalCommand.send(flags.string(ServerFlags.SIGNAL), flags.path(ServerFlags.PID_FILE));
         }
-        try {
-            return executeStart(flags);
-        } finally {
-            // A client port bound early for a start that did not happen (a config error, say).
-            NatsServer.discardEarlyClientPort();
-        }
-    }
-
-    private static int executeStart(ParsedFlags flags) throws InterruptedException {
         ServerOptions options;
         try {
-            options = buildOptions(flags, startsServer(flags));
+            options = buildOptions(flags);
         } catch (ServerStartException e) {
             System.err.println("nats-server: " + e.getMessage());
             return EXIT_FAILURE;
@@ -122,21 +113,9 @@ public final class Main {
 
     /** Config file first, then flags on top, as the Go server does. */
     static ServerOptions buildOptions(ParsedFlags flags) throws ServerStartException {
-        return buildOptions(flags, false);
-    }
-
-    /**
-     * {@link #buildOptions(ParsedFlags)}; with {@code bindEarly} the client port is bound as soon as the config
-     * file names it (flags win, as below), before the file's values (a tls block's certificates) are checked.
-     */
-    static ServerOptions buildOptions(ParsedFlags flags, boolean bindEarly) throws ServerStartException {
         ServerOptions options = new ServerOptions();
         if (flags.isGiven(ServerFlags.CONFIG)) {
-            java.util.function.BiConsumer<String, Integer> clientAddress = !bindEarly ? null
-                    : (host, port) -> NatsServer.bindClientPortEarly(
-                            flags.isGiven(ServerFlags.HOST) ? flags.string(ServerFlags.HOST) : host,
-                            flags.isGiven(ServerFlags.PORT) ? flags.integer(ServerFlags.PORT) : port);
-            for (String warning : ConfigFiles.load(flags.path(ServerFlags.CONFIG), options, false, clientAddress)) {
+            for (String warning : ConfigFiles.load(flags.path(ServerFlags.CONFIG), options, false)) {
                 System.err.println("nats-server: warning: " + warning);
             }
         }

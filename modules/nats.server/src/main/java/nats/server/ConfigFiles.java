@@ -24,23 +24,8 @@ public final class ConfigFiles {
      * @throws ServerStartException naming file, line and column when the file is invalid
      */
     public static List<String> load(Path file, ServerOptions options, boolean pedantic) throws ServerStartException {
-        return load(file, options, pedantic, null);
-    }
-
-    /**
-     * {@link #load(Path, ServerOptions, boolean)}, telling {@code clientAddress} the client port's host and port
-     * as soon as the file is parsed, before its values are checked (a start binds the port then: checking a
-     * {@code tls} block's files takes a fresh JVM ~0.1-0.2 s). Not told when those values are invalid.
-     */
-    public static List<String> load(Path file, ServerOptions options, boolean pedantic,
-                                    java.util.function.BiConsumer<String, Integer> clientAddress)
-            throws ServerStartException {
         try {
             Map<String, Object> config = ConfigParser.parse(file);
-            if (clientAddress != null) {
-                OptionsMapper.listenAddress(config, options.host(), options.port())
-                        .ifPresent(a -> clientAddress.accept(a.getKey(), a.getValue()));
-            }
             options.configFile(file);
             return OptionsMapper.apply(config, options, pedantic);
         } catch (ConfigException e) {

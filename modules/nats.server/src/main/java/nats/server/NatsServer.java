@@ -115,57 +115,12 @@ public final class NatsServer implements AutoCloseable {
         // The client port is bound before anything slow (plugins, certificates, monitoring): a client that connects
         // now waits in the backlog for INFO, which it gets once all is ready. A bind failure is reported below,
         // where Go reports it, after the configuration's own errors.
-        EarlyListener clientPort = earlyClientPort(options);
+        EarlyListener clientPort = EarlyListener.bind(options.host(), ServerCore.listenPort(options), "client");
         try {
             return start(options, clientPort);
         } finally {
             clientPort.close();
         }
-    }
-
-    /** A client port bound by {@link #bindClientPortEarly} for the start that follows, with its address. */
-    private record EarlyClientPort(String host, int port, EarlyListener listener) {
-    }
-
-    private static final java.util.concurrent.atomic.AtomicReference<EarlyClientPort> EARLY_CLIENT_PORT =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    /**
-     * Binds the client port for the {@link #start} that follows, before the options are complete: a launcher calls
-     * this as soon as it knows the address (after parsing the config file, before checking it), so a client or
-     * test harness connecting meanwhile waits in the backlog for INFO instead of being refused. The start uses it
-     * if its options name the same address, and binds its own otherwise; {@link #discardEarlyClientPort} releases
-     * it when no start follows. A random port (-1) is not bound early.
-     */
-    public static void bindClientPortEarly(String host, int port) {
-        if (port <= 0) {
-            return;
-        }
-        EarlyClientPort previous = EARLY_CLIENT_PORT.getAndSet(
-                new EarlyClientPort(host, port, EarlyListener.bind(host, port, "client")));
-        if (previous != null) {
-            previous.listener().close();
-        }
-    }
-
-    /** Closes a client port bound by {@link #bindClientPortEarly} that no start took. */
-    public static void discardEarlyClientPort() {
-        EarlyClientPort previous = EARLY_CLIENT_PORT.getAndSet(null);
-        if (previous != null) {
-            previous.listener().close();
-        }
-    }
-
-    private static EarlyListener earlyClientPort(ServerOptions options) {
-        int port = ServerCore.listenPort(options);
-        EarlyClientPort early = EARLY_CLIENT_PORT.getAndSet(null);
-        if (early != null && early.host().equals(options.host()) && early.port() == port) {
-            return early.listener();
-        }
-        if (early != null) {
-            early.listener().close();
-        }
-        return EarlyListener.bind(options.host(), port, "client");
     }
 
     private static NatsServer start(ServerOptions options, EarlyListener clientPort) throws ServerStartException {

@@ -93,47 +93,6 @@ public final class OptionsMapper {
     }
 
     /**
-     * The client port's address as the top-level keys of {@code config} set it over {@code host}:{@code port}
-     * ({@code listen}, {@code host}/{@code net}, {@code port}; the last one wins, as in {@link #apply}), for a start
-     * that binds the port before the rest of the config is checked. Empty when one of those values is invalid
-     * ({@link #apply} then reports it).
-     */
-    public static java.util.Optional<Map.Entry<String, Integer>> listenAddress(Map<String, Object> config, String host,
-                                                                               int port) {
-        OptionsMapper mapper = new OptionsMapper(false);
-        mapper.top = config;
-        try {
-            for (Map.Entry<String, Object> e : config.entrySet()) {
-                String key = e.getKey();
-                Object v = e.getValue();
-                switch (Lexer.goLower(key)) {
-                    case "listen" -> {
-                        HostPort hp = mapper.hostPort(config, key, v);
-                        if (hp.host() != null) {
-                            host = hp.host().isEmpty() ? "0.0.0.0" : hp.host();
-                        }
-                        port = hp.port() == 0 ? ServerOptions.DEFAULT_PORT : hp.port();
-                    }
-                    case "host", "net" -> {
-                        String h = mapper.string(config, key, v);
-                        host = h.isEmpty() ? "0.0.0.0" : h;
-                    }
-                    case "port" -> {
-                        int p = mapper.port(config, key, v);
-                        port = p == 0 ? ServerOptions.DEFAULT_PORT : p;
-                    }
-                    default -> {
-                        // not the client port's address
-                    }
-                }
-            }
-        } catch (ConfigException e) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(Map.entry(host, port));
-    }
-
-    /**
      * Sets {@code options} from the top-level keys of {@code config}.
      *
      * @param pedantic whether an unknown key is an error (as it is in the Go server) rather than a warning

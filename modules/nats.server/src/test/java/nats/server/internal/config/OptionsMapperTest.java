@@ -361,32 +361,4 @@ class OptionsMapperTest {
         apply("pid_file: \"\"");
         assertEquals(Optional.empty(), options.pidFile());
     }
-
-    /** The address a start binds before the rest is checked must be the one apply sets. */
-    @Test
-    void listenAddressIsTheOneApplySets() throws Exception {
-        String[] configs = {
-            "port: 4333",
-            "net: localhost\nport: 4333",
-            "listen: 127.0.0.1:4444\nport: 4555",
-            "port: 4555\nlisten: 127.0.0.1:4444",
-            "listen: 4666\nhost: 127.0.0.2",
-            "host: \"\"\nport: 0",
-            "server_name: n1\ntls { cert_file: a.pem, key_file: b.pem }\nport: 4777",
-        };
-        for (String config : configs) {
-            ServerOptions fresh = new ServerOptions();
-            Map.Entry<String, Integer> early = OptionsMapper.listenAddress(ConfigParserTest.parse(config),
-                    fresh.host(), fresh.port()).orElseThrow();
-            if (!config.contains("tls")) {
-                OptionsMapper.apply(ConfigParserTest.parse(config), fresh, false);
-                assertEquals(Map.entry(fresh.host(), fresh.port()), early, config);
-            } else {
-                assertEquals(Map.entry("0.0.0.0", 4777), early, "read before the tls block is checked: " + config);
-            }
-        }
-        assertTrue(OptionsMapper.listenAddress(ConfigParserTest.parse("port: \"x\""), "0.0.0.0", 4222).isEmpty(),
-                "an invalid port is left to apply to report");
-    }
 }
-
