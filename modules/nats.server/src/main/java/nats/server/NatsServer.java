@@ -23,6 +23,8 @@ import nats.server.internal.plugin.PluginListeners;
 import nats.server.internal.plugin.PluginConfig;
 import nats.server.internal.plugin.PluginLifecycle;
 import nats.server.internal.plugin.PluginLoader;
+import nats.server.internal.listen.EarlyListener;
+import nats.server.internal.monitor.EarlyMonitorPort;
 import nats.server.internal.tls.ClientTls;
 import nats.transport.tls.TlsSetupException;
 
@@ -111,6 +113,31 @@ public final class NatsServer implements AutoCloseable {
 
     /** Binds the listeners and starts the enabled plugins; on any failure nothing is left running. */
     public static NatsServer start(ServerOptions options) throws ServerStartException {
+        // The monitoring and client ports are bound before anything slow (plugins, certificates): a client that
+        // connects now waits in the backlog for INFO, which it gets once all is ready, and monitoring listens
+        // before the client port as in Go. Bind failures are reported below, where Go reports them, after the
+        // configuration's own errors.
+        try (EarlyMonitorPort monitorPort = earlyMonitorPort(options);
+                EarlyListener clientPort = EarlyListener.bind(options.host(), ServerCore.listenPort(options), "client")) {
+            return start(options, monitorPort, clientPort);
+        }
+    }
+
+    /** The monitoring port startMonitoring will serve, when the options name exactly one. */
+    private static EarlyMonitorPort earlyMonitorPort(ServerOptions options) {
+        if ((options.httpPort() == 0) == (options.httpsPort() == 0)) {
+            return EarlyMonitorPort.none();
+        }
+        boolean https = options.httpPort() == 0;
+        return EarlyMonitorPort.bind(monitorHost(options), https ? options.httpsPort() : options.httpPort(), https);
+    }
+
+    private static String monitorHost(ServerOptions options) {
+        return options.httpHost().isEmpty() ? options.host() : options.httpHost();
+    }
+
+    private static NatsServer start(ServerOptions options, EarlyMonitorPort monitorPort, EarlyListener clientPort)
+            throws ServerStartException {
         List<DiscoveredPlugin> all = PluginLoader.discover(options.pluginsDir().orElse(null));
         List<DiscoveredPlugin> enabled = PluginLifecycle.enabled(all, options.enabledPlugins(),
                 PluginConfig.presentSections(options));
@@ -124,10 +151,10 @@ public final class NatsServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Starting jnatsd {0} (NATS protocol level {1}), server id {2}",
                 projectVersion(), ServerCore.PROTOCOL_VERSION, server.core.identity().serverId());
-        server.startMonitoring(options);
+        server.startMonitoring(options, monitorPort);
         // The client port is bound at once (a client waits in the backlog) and accepts once all is ready.
         try {
-            server.core.bind();
+            server.core.bind(clientPort.take());
         } catch (IOException e) {
             if (server.monitor != null) {
                 server.monitor.stop();
@@ -168,7 +195,7 @@ public final class NatsServer implements AutoCloseable {
      * port's TLS. As in Go, monitoring is up before the client port; it listens on the client host unless
      * http_host says otherwise.
      */
-    private void startMonitoring(ServerOptions options) throws ServerStartException {
+    private void startMonitoring(ServerOptions options, EarlyMonitorPort early) throws ServerStartException {
         if (options.httpPort() == 0 && options.httpsPort() == 0) {
             return;
         }
@@ -182,11 +209,11 @@ public final class NatsServer implements AutoCloseable {
         try {
             monitor = new MonitorServer(documents);
             monitor.basePath(options.httpBasePath());
-            String httpHost = options.httpHost().isEmpty() ? options.host() : options.httpHost();
+            String httpHost = monitorHost(options);
             if (options.httpPort() != 0) {
-                monitor.start(httpHost, options.httpPort());
+                monitor.start(httpHost, options.httpPort(), early);
             } else {
-                monitor.startHttps(httpHost, options.httpsPort(), () -> core.clientTls().orElseThrow().server());
+                monitor.startHttps(httpHost, options.httpsPort(), () -> core.clientTls().orElseThrow().server(), early);
             }
         } catch (IOException e) {
             core.shutdown();

@@ -219,9 +219,21 @@ public final class ServerCore implements ClientHost {
         if (listener != null) {
             return;
         }
-        int port = options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
-        listener = Acceptor.bind(options.host(), port, "client");
-        boundPort = listener.port();
+        bind(Acceptor.bind(options.host(), listenPort(options), "client"));
+    }
+
+    /** Takes a client port bound before the core existed (see {@link #bind()}); once, instead of binding. */
+    public void bind(Acceptor bound) {
+        if (listener != null) {
+            throw new IllegalStateException("the client port is already bound");
+        }
+        listener = bound;
+        boundPort = bound.port();
+    }
+
+    /** The port to bind for the client port: 0 (a free one) for -1 (RANDOM_PORT). */
+    public static int listenPort(ServerOptions options) {
+        return options.port() == ServerOptions.RANDOM_PORT ? 0 : options.port();
     }
 
     /** Binds the client port if {@link #bind()} did not, and accepts clients from now on. */

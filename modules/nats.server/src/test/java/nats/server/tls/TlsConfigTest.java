@@ -194,4 +194,29 @@ class TlsConfigTest {
         assertTrue(e.getMessage().startsWith("TLS configuration error: cert_file ")
                 && e.getMessage().endsWith("missing-cert.pem does not exist"), e.getMessage());
     }
+
+    @Test
+    void aBadFileIsReportedBeforeAPortInUseAndThePortIsLeftFree() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            ServerOptions options = new ServerOptions().host("127.0.0.1").port(taken.getLocalPort())
+                    .tls(TlsOptions.of(dir.resolve("missing-cert.pem"), file("server-key.pem")));
+            ServerStartException e = assertThrows(ServerStartException.class, () -> NatsServer.start(options));
+            assertTrue(e.getMessage().startsWith("TLS configuration error: cert_file "),
+                    "the configuration's error comes first, as in Go, though the port was tried first: "
+                            + e.getMessage());
+        }
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            free = probe.getLocalPort();
+        }
+        ServerOptions options = new ServerOptions().host("127.0.0.1").port(free)
+                .tls(TlsOptions.of(dir.resolve("missing-cert.pem"), file("server-key.pem")));
+        assertThrows(ServerStartException.class, () -> NatsServer.start(options));
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(new java.net.InetSocketAddress("127.0.0.1", free));
+            assertTrue(again.isBound(), "the refused start released the client port it had bound early");
+        }
+    }
 }

@@ -40,19 +40,51 @@ public final class ServerTls {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Loads the files and checks the settings, as the config is read; reports every problem as an exception. */
+    /**
+     * The listener's TLS for these options: the one {@link #check} began building if the files are unchanged since,
+     * else loaded and built now. Reports every problem as an exception.
+     */
     public static ServerTls create(TlsOptions options) throws TlsSetupException {
-        List<X509Certificate> chain = PemKeys.certificates(options.certFile(), "cert_file");
-        PrivateKey key = PemKeys.privateKey(options.keyFile(), "key_file");
-        if (!PemKeys.matches(key, chain.get(0).getPublicKey())) {
-            throw new TlsSetupException("key_file " + options.keyFile() + " does not belong to the certificate in "
-                    + "cert_file " + options.certFile() + " (private key does not match public key)");
+        ServerTls prepared = PreparedTls.take(options);
+        return prepared != null ? prepared : build(options, Material.load(options));
+    }
+
+    /**
+     * Checks the block as the config is read (the files load, the key belongs to the certificate, the cipher and
+     * curve names are known) and begins building the TLS context on a background thread for the start that
+     * follows ({@link #create} takes it).
+     */
+    public static void check(TlsOptions options) throws TlsSetupException {
+        PreparedTls.begin(options, Material.load(options));
+    }
+
+    /** What a block's files hold, checked: the certificate chain (leaf first), its key and the trusted CAs. */
+    record Material(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted) {
+
+        static Material load(TlsOptions options) throws TlsSetupException {
+            List<X509Certificate> chain = PemKeys.certificates(options.certFile(), "cert_file");
+            PrivateKey key = PemKeys.privateKey(options.keyFile(), "key_file");
+            if (!PemKeys.matches(key, chain.get(0).getPublicKey())) {
+                throw new TlsSetupException("key_file " + options.keyFile() + " does not belong to the certificate "
+                        + "in cert_file " + options.certFile() + " (private key does not match public key)");
+            }
+            List<X509Certificate> trusted = options.caFile().isPresent()
+                    ? PemKeys.certificates(options.caFile().get(), "ca_file") : List.of();
+            for (String go : options.cipherSuites()) {
+                GoTlsNames.jdkCipher(go).orElseThrow(() -> new TlsSetupException("unrecognized cipher " + go));
+            }
+            for (String go : options.curvePreferences()) {
+                GoTlsNames.jdkCurve(go)
+                        .orElseThrow(() -> new TlsSetupException("unrecognized curve preference " + go));
+            }
+            return new Material(chain, key, trusted);
         }
-        List<X509Certificate> trusted = options.caFile().isPresent()
-                ? PemKeys.certificates(options.caFile().get(), "ca_file") : List.of();
+    }
+
+    static ServerTls build(TlsOptions options, Material material) throws TlsSetupException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(chain, key), trustManagers(trusted), null);
+            context.init(keyManagers(material.chain(), material.key()), trustManagers(material.trusted()), null);
             List<String> warnings = new ArrayList<>();
             SSLParameters parameters = parameters(context, options, warnings);
             return new ServerTls(options, context, parameters, warnings);
@@ -67,12 +99,23 @@ public final class ServerTls {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         char[] password = HexFormat.of().formatHex(random).toCharArray();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
+        KeyStore store = memoryStore();
         store.setKeyEntry("server", key, password, chain.toArray(Certificate[]::new));
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, password);
         return factory.getKeyManagers();
+    }
+
+    /**
+     * An empty key store that lives only in memory. JKS, not PKCS12: a PKCS12 store encrypts a key entry with
+     * PBKDF2 (10,000 HMAC rounds) when it is put in and again when the key manager takes it out, and normalises
+     * the aliases of certificate entries with ICU: together ~0.5 s of a TLS server's start in the interpreter.
+     * The protection is pointless for a store nobody else sees; JKS's is a few digests.
+     */
+    private static KeyStore memoryStore() throws GeneralSecurityException, java.io.IOException {
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(null, null);
+        return store;
     }
 
     /** The CAs from ca_file, or the JDK's trust store when there is no ca_file (Go uses the system roots). */
@@ -82,8 +125,7 @@ public final class ServerTls {
         if (trusted.isEmpty()) {
             factory.init((KeyStore) null);
         } else {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
+            KeyStore store = memoryStore();
             for (int i = 0; i < trusted.size(); i++) {
                 store.setCertificateEntry("ca-" + i, trusted.get(i));
             }

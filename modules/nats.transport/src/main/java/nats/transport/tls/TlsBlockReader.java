@@ -119,8 +119,8 @@ public final class TlsBlockReader {
         TlsOptions options = new TlsOptions(cert, keyFile, ca, verify, map, timeout, ciphers, curves, minVersion,
                 handshakeFirst, pinned, checkKnownUrls);
         try {
-            // Loaded to check the files now; the server loads them again when it starts and logs any warnings.
-            ServerTls.create(options);
+            // The files are checked now; the TLS context is built meanwhile for the start, which logs any warnings.
+            ServerTls.check(options);
         } catch (TlsSetupException e) {
             String detail = e.getMessage();
             boolean pair = detail.startsWith("cert_file") || detail.startsWith("key_file");

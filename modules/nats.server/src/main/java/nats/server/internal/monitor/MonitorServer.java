@@ -73,7 +73,12 @@ public final class MonitorServer {
      * @throws IllegalStateException when already started
      */
     public synchronized int start(String host, int port) throws IOException {
-        return start(host, port, Optional.empty());
+        return start(host, port, Optional.empty(), EarlyMonitorPort.none());
+    }
+
+    /** {@link #start(String, int)} on the port {@code early} bound, if it is the one asked for. */
+    public synchronized int start(String host, int port, EarlyMonitorPort early) throws IOException {
+        return start(host, port, Optional.empty(), early);
     }
 
     /**
@@ -81,34 +86,51 @@ public final class MonitorServer {
      * client port apply here too), never asking for client certificates, as Go's HTTPS monitoring does.
      */
     public synchronized int startHttps(String host, int port, Supplier<ServerTls> tls) throws IOException {
-        return start(host, port, Optional.of(tls));
+        return start(host, port, Optional.of(tls), EarlyMonitorPort.none());
     }
 
-    private int start(String host, int port, Optional<Supplier<ServerTls>> tls) throws IOException {
+    /** {@link #startHttps(String, int, Supplier)} on the port {@code early} bound, if it is the one asked for. */
+    public synchronized int startHttps(String host, int port, Supplier<ServerTls> tls, EarlyMonitorPort early)
+            throws IOException {
+        return start(host, port, Optional.of(tls), early);
+    }
+
+    private int start(String host, int port, Optional<Supplier<ServerTls>> tls, EarlyMonitorPort early)
+            throws IOException {
         if (server != null) {
             throw new IllegalStateException("monitor already started");
         }
-        String bindHost = host == null || host.isEmpty() ? "0.0.0.0" : host;
-        InetSocketAddress address = new InetSocketAddress(bindHost, port < 0 ? 0 : port);
-        HttpServer http;
-        if (tls.isPresent()) {
-            HttpsServer https = HttpsServer.create(address, 0);
-            https.setHttpsConfigurator(new MonitoringTls(tls.get()));
-            http = https;
-        } else {
-            http = HttpServer.create(address, 0);
+        InetSocketAddress address = address(host, port);
+        HttpServer http = early.take(address, tls.isPresent());
+        if (http == null) {
+            http = create(address, tls.isPresent());
+        }
+        if (http instanceof HttpsServer https) {
+            https.setHttpsConfigurator(new MonitoringTls(tls.orElseThrow()));
         }
         ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nats-monitor-", 0).factory());
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         http.start();
         int bound = http.getAddress().getPort();
+        String bindHost = address.getHostString();
         endpoints.listening(bindHost, bound, tls.isPresent());
         server = http;
         executor = pool;
         LOG.log(System.Logger.Level.INFO, "Starting {0} monitor on {1}:{2}", tls.isPresent() ? "https" : "http",
                 bindHost, String.valueOf(bound));
         return bound;
+    }
+
+    /** The address to listen on: all interfaces for an empty host, a free port for 0 or -1. */
+    static InetSocketAddress address(String host, int port) {
+        String bindHost = host == null || host.isEmpty() ? "0.0.0.0" : host;
+        return new InetSocketAddress(bindHost, port < 0 ? 0 : port);
+    }
+
+    /** A listening but not yet serving HTTP or HTTPS server (HTTPS gets its TLS when it starts). */
+    static HttpServer create(InetSocketAddress address, boolean https) throws IOException {
+        return https ? HttpsServer.create(address, 0) : HttpServer.create(address, 0);
     }
 
     /** Go's monitoring TLS: the client port's configuration without client certificates. */
