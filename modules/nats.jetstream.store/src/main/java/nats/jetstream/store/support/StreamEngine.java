@@ -365,45 +365,33 @@ public final class StreamEngine implements StreamStore {
 
     @Override
     public Optional<StoredMessage> loadNext(SubjectFilter filter, long fromSequence) {
-        // A consumer's per-message look: no finder lambda to allocate, unlike the rarer look-ups below.
-        while (true) {
-            long sequence;
-            read.lock();
-            try {
-                checkOpen();
-                sequence = EngineQueries.nextMatching(log, filter, fromSequence);
-                if (sequence <= 0) {
-                    return Optional.empty();
-                }
-                StoredMessage message = log.readSlot(sequence, log.index.subjectId(sequence));
-                if (message != null) {
-                    return Optional.of(message);
-                }
-            } finally {
-                read.unlock();
-            }
-            damaged(sequence);
-        }
+        // A consumer's per-message look: a static method reference captures nothing, so nothing is allocated.
+        return loadFound(EngineQueries::nextMatching, filter, fromSequence);
     }
 
     @Override
     public Optional<StoredMessage> loadPrevious(SubjectFilter filter, long fromSequence) {
-        return loadFound(() -> EngineQueries.previousMatching(log, filter, fromSequence));
+        return loadFound(EngineQueries::previousMatching, filter, fromSequence);
     }
 
     @Override
     public Optional<StoredMessage> loadLast(String subject) {
-        return loadFound(() -> EngineQueries.lastMatching(log, subject));
+        return loadFound((log, filter, from) -> EngineQueries.lastMatching(log, subject), null, 0);
+    }
+
+    /** Finds the sequence of a message in the log, from {@code from} and matching {@code filter}; 0 for none. */
+    private interface SequenceFinder {
+        long find(StreamLog log, SubjectFilter filter, long from);
     }
 
     /** Finds a sequence and reads it under one read lock; skips (and reports) damaged messages. */
-    private Optional<StoredMessage> loadFound(java.util.function.LongSupplier finder) {
+    private Optional<StoredMessage> loadFound(SequenceFinder finder, SubjectFilter filter, long fromSequence) {
         while (true) {
             long sequence;
             read.lock();
             try {
                 checkOpen();
-                sequence = finder.getAsLong();
+                sequence = finder.find(log, filter, fromSequence);
                 if (sequence <= 0) {
                     return Optional.empty();
                 }

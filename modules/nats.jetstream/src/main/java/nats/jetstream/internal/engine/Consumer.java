@@ -860,7 +860,6 @@ public final class Consumer {
                 delay, fc, release ? sm.sequence() : 0, sm.subject());
     }
 
-
     /** A stream's messages mostly repeat a few subjects: the last one's bytes are kept, not encoded per delivery. */
     private byte[] subjectBytes(String subject) {
         if (!subject.equals(lastSubject)) {
